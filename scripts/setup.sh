@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what custos needs on Debian 12 (only what is missing) and builds it in ./build.
+# Sourced by scripts/test.sh and scripts/gameday.sh; safe to run again.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+packages=(
+  g++ cmake ninja-build pkg-config clang-format
+  libcurl4-openssl-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev
+  libpugixml-dev libcli11-dev libfmt-dev libspdlog-dev libpcre2-dev libsqlite3-dev zlib1g-dev
+  libdeflate-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev
+  python3-botocore awscli python3-pip python3-venv
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The local AWS emulator: moto's server (not packaged by Debian; from PyPI where reachable).
+if ! command -v moto_server >/dev/null 2>&1; then
+  echo "setup: installing moto's server into ~/.local/share/custos/moto"
+  python3 -m venv "$HOME/.local/share/custos/moto"
+  "$HOME/.local/share/custos/moto/bin/pip" install -q 'moto[server]>=5.2,<6'
+  export PATH="$HOME/.local/share/custos/moto/bin:$PATH"
+fi
+
+build_type=${CUSTOS_BUILD_TYPE:-RelWithDebInfo}
+extra=()
+[ "${CUSTOS_SANITIZE:-0}" = 1 ] && extra+=(-DCUSTOS_SANITIZE=ON)
+cmake -S . -B "${CUSTOS_BUILD_DIR:-build}" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "${extra[@]}" >/dev/null
+cmake --build "${CUSTOS_BUILD_DIR:-build}" -j"$(nproc)"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, checks formatting, and runs every test (unit, protocol
+# conformance, integration against a local moto server). Usage: scripts/test.sh [ctest args]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+
+echo "== formatting (clang-format, .clang-format)"
+unformatted=$(git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run 2>&1 | grep -c "warning:" || true)
+if [ "$unformatted" != 0 ]; then
+  git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run 2>&1 | grep "warning:" | cut -d: -f1 | sort -u
+  echo "formatting: the files above need clang-format -i"
+  exit 1
+fi
+
+echo "== tests"
+cd "${CUSTOS_BUILD_DIR:-build}"
+ctest --output-on-failure "$@"

@@ -1,0 +1,59 @@
+// Where custos's AWS settings come from, as the AWS CLI resolves them: flags, environment
+// (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_<SERVICE>], ...) and ~/.aws/config|credentials.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace custos::aws {
+
+struct Credentials {
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;  // empty for long-term keys
+  std::optional<std::chrono::system_clock::time_point> expiration;
+  // Where they came from, for messages: "environment", "shared credentials file
+  // ~/.aws/credentials, profile dev", "credential_process of profile dev", ...
+  std::string source;
+};
+
+// Values given on the command line; empty means "not given".
+struct SessionOptions {
+  std::string profile;
+  std::string region;
+  std::string endpoint_url;
+  // Given explicitly (e.g. a local emulator's dummy keys): used before any other source.
+  std::optional<Credentials> credentials;
+};
+
+struct Endpoint {
+  std::string url;             // scheme://host[:port][/path], no trailing slash
+  std::string signing_region;  // e.g. us-east-1 for IAM whatever the session's region
+};
+
+// One resolved configuration: profile, region, credentials and endpoints. Thread-safe to share.
+class Session {
+ public:
+  // Reads the environment and the shared files; throws custos::InputError when a named
+  // profile does not exist or a file is malformed (naming file and line).
+  explicit Session(SessionOptions options = {});
+
+  const std::string& profile() const;
+  // Throws custos::InputError "no AWS region: pass --region, set AWS_REGION, or ..." if unset.
+  const std::string& region() const;
+  // Throws custos::Error listing the sources tried when no credentials are found. Resolved
+  // once and reused until less than 10 minutes before they expire.
+  Credentials credentials() const;
+  // `service_id` is the model's serviceId ("EC2", "IAM"); `endpoint_prefix` its endpointPrefix.
+  // Throws custos::InputError when a configured endpoint URL is malformed.
+  Endpoint endpoint(std::string_view service_id, std::string_view endpoint_prefix) const;
+
+ private:
+  struct State;
+  std::shared_ptr<const State> state_;
+};
+
+}  // namespace custos::aws

@@ -1,0 +1,23 @@
+#include "aws/http.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace custos::aws {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return std::ranges::equal(
+      a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+}  // namespace
+
+const std::string& HttpResponse::header(std::string_view name) const {
+  static const std::string kAbsent;
+  // Case-insensitive so that a caller's "Content-Type" still finds "content-type".
+  auto it = std::ranges::find_if(headers, [&](const auto& h) { return iequals(h.first, name); });
+  return it == headers.end() ? kAbsent : it->second;
+}
+
+}  // namespace custos::aws

@@ -1,0 +1,418 @@
+#include "aws/model.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include "core/error.h"
+#include "core/version.h"
+
+namespace custos::aws {
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+std::string_view get_str(dom::object o, std::string_view key) {
+  std::string_view v;
+  if (o[key].get_string().get(v)) return {};
+  return v;
+}
+
+std::optional<dom::object> get_obj(dom::object o, std::string_view key) {
+  dom::object v;
+  if (o[key].get_object().get(v)) return std::nullopt;
+  return v;
+}
+
+bool has(dom::object o, std::string_view key) { return !o[key].error(); }
+
+std::string_view as_str(dom::element e) {
+  std::string_view v;
+  return e.get_string().get(v) ? std::string_view() : v;
+}
+
+bool as_bool(dom::element e) {
+  bool v = false;
+  return e.get_bool().get(v) ? false : v;
+}
+
+// Serialization traits kept on both shapes and references; a reference inherits the target
+// shape's traits and overrides them (botocore's resolve_shape_ref does the same). One pass
+// over the keys: the EC2 model has tens of thousands of these objects.
+bool read_trait(std::string_view key, dom::element value, ShapeRef& r) {
+  if (key == "location") {
+    r.location = as_str(value);
+  } else if (key == "locationName") {
+    r.location_name = as_str(value);
+  } else if (key == "queryName") {
+    r.query_name = as_str(value);
+  } else if (key == "xmlNamespace") {
+    dom::object ns;
+    if (value.get_object().get(ns)) {
+      r.xml_namespace_uri = as_str(value);
+    } else {
+      r.xml_namespace_uri = get_str(ns, "uri");
+      r.xml_namespace_prefix = get_str(ns, "prefix");
+    }
+  } else if (key == "xmlAttribute") {
+    r.xml_attribute = as_bool(value);
+  } else if (key == "flattened") {
+    r.flattened = as_bool(value);
+  } else if (key == "streaming") {
+    r.streaming = as_bool(value);
+  } else if (key == "hostLabel") {
+    r.host_label = as_bool(value);
+  } else if (key == "idempotencyToken") {
+    r.idempotency_token = as_bool(value);
+  } else if (key == "jsonvalue") {
+    r.json_value = as_bool(value);
+  } else if (key == "timestampFormat") {
+    std::string format(as_str(value));  // models spell unixTimestamp both ways
+    std::transform(format.begin(), format.end(), format.begin(), ::tolower);
+    r.timestamp_format = format;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Up to three candidates close to `name` (edit distance, or one a prefix of the other).
+std::vector<std::string> close_names(std::string_view name, const std::vector<std::string>& all) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  const std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
+  for (const auto& candidate : all) {
+    std::size_t d = edit_distance(name, candidate);
+    const bool prefix = candidate.size() > name.size() && name.size() >= 3 &&
+                        edit_distance(name, candidate.substr(0, name.size())) == 0;
+    if (prefix) d = std::min(d, limit);
+    if (d <= limit) scored.emplace_back(d, candidate);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < scored.size() && i < 3; ++i) out.push_back(scored[i].second);
+  return out;
+}
+
+std::string did_you_mean(const std::vector<std::string>& names) {
+  if (names.empty()) return "";
+  std::string text = "; did you mean ";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) text += i + 1 == names.size() ? " or " : ", ";
+    text += names[i];
+  }
+  return text + "?";
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read botocore model " + path.string() + ": check the file");
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::vector<std::string> service_names(const std::filesystem::path& root) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(root, ec)) {
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::filesystem::path newest_model_file(std::string_view service) {
+  const std::filesystem::path root = botocore_data_dir();
+  const std::filesystem::path dir = root / std::string(service);
+  std::error_code ec;
+  std::string newest;
+  if (!service.empty() && service.find('/') == std::string_view::npos) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      if (std::filesystem::exists(entry.path() / "service-2.json")) {
+        newest = std::max(newest, entry.path().filename().string());
+      }
+    }
+  }
+  if (newest.empty()) {
+    throw InputError("unknown AWS service '" + std::string(service) + "' (no botocore model in " +
+                     root.string() + ")" + did_you_mean(close_names(service, service_names(root))));
+  }
+  return dir / newest / "service-2.json";
+}
+
+// The botocore protocols custos speaks, in botocore's order of preference.
+constexpr std::string_view kProtocolPreference[] = {"json", "rest-json", "rest-xml", "query",
+                                                    "ec2"};
+
+std::string pick_protocol(dom::object metadata) {
+  dom::array protocols;
+  if (!metadata["protocols"].get_array().get(protocols)) {
+    for (std::string_view preferred : kProtocolPreference) {
+      for (auto p : protocols) {
+        std::string_view v;
+        if (!p.get_string().get(v) && v == preferred) return std::string(v);
+      }
+    }
+  }
+  return std::string(get_str(metadata, "protocol"));
+}
+
+}  // namespace
+
+const ShapeRef* Shape::find_member(std::string_view member_name) const {
+  for (const auto& [name, ref] : members) {
+    if (name == member_name) return &ref;
+  }
+  return nullptr;
+}
+
+// Builds a ServiceModel in two passes: create and describe every shape, then resolve
+// references (which copy the target shape's traits), so cycles need no special care.
+class ModelBuilder {
+ public:
+  ModelBuilder(std::string_view service_name, std::string_view json_text)
+      : model_(std::make_shared<ServiceModel>()) {
+    model_->service_name_ = service_name;
+    dom::element root;
+    const simdjson::padded_string padded(json_text);
+    if (const auto error = parser_.parse(padded).get(root); error) {
+      throw Error("botocore model of " + model_->service_name_ + " is not valid JSON (" +
+                  simdjson::error_message(error) + "): reinstall python3-botocore");
+    }
+    dom::object doc;
+    if (root.get_object().get(doc)) throw Error("botocore model is not a JSON object");
+    if (auto metadata = get_obj(doc, "metadata")) read_metadata(*metadata);
+    if (auto shapes = get_obj(doc, "shapes")) read_shapes(*shapes);
+    if (auto operations = get_obj(doc, "operations")) read_operations(*operations);
+  }
+
+  std::shared_ptr<const ServiceModel> model() && { return std::move(model_); }
+
+ private:
+  void read_metadata(dom::object m) {
+    ServiceMetadata& md = model_->metadata_;
+    md.protocol = pick_protocol(m);
+    md.api_version = get_str(m, "apiVersion");
+    md.endpoint_prefix = get_str(m, "endpointPrefix");
+    md.signing_name = get_str(m, "signingName");
+    if (md.signing_name.empty()) md.signing_name = md.endpoint_prefix;
+    md.service_id = get_str(m, "serviceId");
+    md.target_prefix = get_str(m, "targetPrefix");
+    md.json_version = get_str(m, "jsonVersion");
+    md.global_endpoint = get_str(m, "globalEndpoint");
+    md.timestamp_format = get_str(m, "timestampFormat");
+    md.xml_namespace = get_str(m, "xmlNamespace");
+    md.signature_version = get_str(m, "signatureVersion");
+  }
+
+  void read_shapes(dom::object shapes) {
+    by_name_.reserve(shapes.size());
+    pending_.reserve(shapes.size());
+    for (auto field : shapes) {
+      auto shape = std::make_unique<Shape>();
+      shape->name = field.key;
+      by_name_.emplace(field.key, pending_.size());
+      dom::object json;
+      if (field.value.get_object().get(json)) {
+        throw Error("botocore model of " + model_->service_name_ + ": shape " + shape->name +
+                    " is not an object");
+      }
+      pending_.push_back({shape.get(), json, {}});
+      model_->shapes_.emplace(std::string(field.key), std::move(shape));
+    }
+    for (auto& p : pending_) describe(*p.shape, p.json, p.traits);
+    for (auto& p : pending_) link(*p.shape, p.json);
+  }
+
+  void describe(Shape& s, dom::object o, ShapeRef& traits) {
+    for (auto [key, value] : o) {
+      if (read_trait(key, value, traits)) continue;
+      if (key == "type") {
+        s.type = as_str(value);
+      } else if (key == "payload") {
+        s.payload = as_str(value);
+      } else if (key == "exception") {
+        s.exception = as_bool(value);
+      } else if (key == "sensitive") {
+        s.sensitive = as_bool(value);
+      } else if (key == "union") {
+        s.is_union = as_bool(value);
+      } else if (key == "document") {
+        s.document = as_bool(value);
+      } else if (key == "error") {
+        read_error(s, value);
+      } else if (key == "required") {
+        dom::array required;
+        if (value.get_array().get(required)) continue;
+        for (auto r : required) s.required.emplace_back(as_str(r));
+      }
+    }
+    s.location_name = traits.location_name;
+    s.flattened = traits.flattened;
+    s.timestamp_format = traits.timestamp_format;
+    s.xml_namespace_uri = traits.xml_namespace_uri;
+    s.xml_namespace_prefix = traits.xml_namespace_prefix;
+  }
+
+  static void read_error(Shape& s, dom::element value) {
+    dom::object error;
+    if (value.get_object().get(error)) return;
+    s.error_code = get_str(error, "code");
+    int64_t status = 0;
+    if (!error["httpStatusCode"].get_int64().get(status)) s.error_http_status = int(status);
+  }
+
+  void link(Shape& s, dom::object o) {
+    for (auto [key, value] : o) {
+      dom::object members;
+      if (key == "members" && !value.get_object().get(members)) {
+        for (auto field : members) {
+          s.members.emplace_back(std::string(field.key), ref(field.value, s.name, field.key));
+        }
+      } else if (key == "member") {
+        s.member = ref(value, s.name, key);
+      } else if (key == "key") {
+        s.key = ref(value, s.name, key);
+      } else if (key == "value") {
+        s.value = ref(value, s.name, key);
+      }
+    }
+  }
+
+  ShapeRef ref(dom::element json, std::string_view owner, std::string_view role) {
+    dom::object o;
+    if (json.get_object().get(o)) {
+      throw Error("botocore model of " + model_->service_name_ + ": " + std::string(owner) + "." +
+                  std::string(role) + " is not a shape reference");
+    }
+    const std::string_view target = get_str(o, "shape");
+    auto it = by_name_.find(target);
+    if (it == by_name_.end()) {
+      throw Error("botocore model of " + model_->service_name_ + ": " + std::string(owner) + "." +
+                  std::string(role) + " refers to missing shape '" + std::string(target) + "'");
+    }
+    const Pending& target_shape = pending_[it->second];
+    ShapeRef r = target_shape.traits;
+    r.shape = target_shape.shape;
+    for (auto [key, value] : o) read_trait(key, value, r);
+    return r;
+  }
+
+  void read_operations(dom::object operations) {
+    for (auto field : operations) {
+      dom::object o = field.value.get_object().value_unsafe();
+      Operation op;
+      op.name = get_str(o, "name");
+      if (op.name.empty()) op.name = field.key;
+      if (auto http = get_obj(o, "http")) {
+        if (has(*http, "method")) op.http_method = get_str(*http, "method");
+        if (has(*http, "requestUri")) op.request_uri = get_str(*http, "requestUri");
+        int64_t code = 0;
+        if (!(*http)["responseCode"].get_int64().get(code)) op.response_code = int(code);
+      }
+      dom::element input, output;
+      if (!o["input"].get(input)) op.input = ref(input, op.name, "input");
+      if (!o["output"].get(output)) {
+        op.output = ref(output, op.name, "output");
+        if (auto out = get_obj(o, "output")) op.result_wrapper = get_str(*out, "resultWrapper");
+      }
+      dom::array errors;
+      if (!o["errors"].get_array().get(errors)) {
+        for (auto e : errors)
+          op.errors.push_back(ref(e, op.name, "errors").shape);
+      }
+      if (auto endpoint = get_obj(o, "endpoint")) {
+        op.host_prefix_set = has(*endpoint, "hostPrefix");
+        op.host_prefix = get_str(*endpoint, "hostPrefix");
+      }
+      model_->operations_.emplace(std::string(field.key), std::move(op));
+    }
+  }
+
+  dom::parser parser_;
+  std::shared_ptr<ServiceModel> model_;
+  struct Pending {
+    Shape* shape;
+    dom::object json;
+    ShapeRef traits;  // the shape's own traits, copied into each reference to it
+  };
+  std::vector<Pending> pending_;
+  std::unordered_map<std::string_view, std::size_t> by_name_;  // views into the parsed JSON
+};
+
+std::shared_ptr<const ServiceModel> ServiceModel::parse(std::string_view service_name,
+                                                        std::string_view json_text) {
+  return ModelBuilder(service_name, json_text).model();
+}
+
+std::shared_ptr<const ServiceModel> ServiceModel::load(std::string_view service) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const ServiceModel>, std::less<>> cache;
+  const std::lock_guard lock(mutex);
+  if (auto it = cache.find(service); it != cache.end()) return it->second;
+  auto model = parse(service, read_text(newest_model_file(service)));
+  cache.emplace(std::string(service), model);
+  return model;
+}
+
+const Operation* ServiceModel::find_operation(std::string_view name) const {
+  auto it = operations_.find(name);
+  return it == operations_.end() ? nullptr : &it->second;
+}
+
+const Operation& ServiceModel::operation(std::string_view name) const {
+  if (const Operation* op = find_operation(name)) return *op;
+  throw InputError(service_name_ + " has no operation '" + std::string(name) + "'" +
+                   did_you_mean(close_names(name, operation_names())));
+}
+
+const Shape* ServiceModel::find_shape(std::string_view name) const {
+  auto it = shapes_.find(name);
+  return it == shapes_.end() ? nullptr : it->second.get();
+}
+
+const Shape* ServiceModel::find_error_shape(std::string_view code) const {
+  if (const Shape* shape = find_shape(code); shape && shape->exception) return shape;
+  for (const auto& [name, shape] : shapes_) {
+    if (shape->exception && shape->error_code == code) return shape.get();
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ServiceModel::operation_names() const {
+  std::vector<std::string> names;
+  names.reserve(operations_.size());
+  for (const auto& [name, op] : operations_) names.push_back(name);
+  return names;
+}
+
+std::string botocore_data_dir() {
+  if (const char* dir = std::getenv("CUSTOS_BOTOCORE_DATA"); dir && *dir) return dir;
+  return std::string(botocore_data_default());
+}
+
+}  // namespace custos::aws

@@ -1,0 +1,36 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "gameday/gameday.h"
+
+namespace custos::cli {
+
+void add_gameday(CLI::App& app, Command& selected) {
+  auto options = std::make_shared<gameday::GamedayOptions>();
+  auto* command = app.add_subcommand(
+      "gameday",
+      "Rehearse an incident: seed an account, inject a finding, let custos respond, verify");
+  command->add_option("--scenario", options->scenario, "which incident to rehearse")
+      ->default_str(options->scenario);
+  command
+      ->add_option("-s,--output-dir", options->output_dir,
+                   "where to write the finding, the policy and the policy outputs")
+      ->default_str(options->output_dir);
+  add_aws_options(*command, options->aws);
+  command->add_option("--yes-this-is-a-sandbox-account", options->sandbox_account,
+                      "the account id the game day may change; required for anything but the "
+                      "local emulator (it refuses any other account)");
+  command->add_flag("--keep", options->keep,
+                    "on a real or shared endpoint, leave the seeded resources in place");
+  command->footer(
+      "With no --endpoint and no --profile, custos starts a local AWS emulator (moto's server) on\n"
+      "127.0.0.1, runs the scenario there and stops it: nothing leaves this machine.\n"
+      "Scenarios:\n" +
+      gameday::scenario_list() +
+      "Exit code 0 when every check passed (contained), 1 when one failed, 2 when refused.");
+  command->callback([&selected, options] {
+    selected = [options] { return gameday::run_gameday(*options, std::cout); };
+  });
+}
+
+}  // namespace custos::cli

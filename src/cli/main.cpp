@@ -1,0 +1,62 @@
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+namespace custos::cli {
+
+void add_aws_options(CLI::App& command, aws::SessionOptions& options) {
+  command.add_option("--region", options.region, "AWS region (default: AWS_REGION, profile)");
+  command.add_option("--profile", options.profile, "profile from ~/.aws/config|credentials");
+  command.add_option("--endpoint-url,--endpoint", options.endpoint_url,
+                     "send every AWS call here (LocalStack, a moto server); "
+                     "AWS_ENDPOINT_URL[_<SERVICE>] do the same from the environment");
+}
+
+}  // namespace custos::cli
+
+int main(int argc, char** argv) {
+  using namespace custos;
+  CLI::App app{
+      "custos: automated incident response for AWS.\n"
+      "Runs Cloud Custodian policies on events (GuardDuty findings, CloudTrail calls) or on\n"
+      "demand, contains what they match, and keeps a record of every change.",
+      "custos"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show the help of every command");
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "log each AWS call (service, operation, latency)");
+  cli::Command selected;
+  cli::add_run(app, selected);
+  cli::add_validate(app, selected);
+  cli::add_gameday(app, selected);
+  cli::add_version(app, selected);
+  app.footer(
+      "Examples:\n"
+      "  custos validate policy.yml\n"
+      "  custos run -s out policy.yml --event finding.json\n"
+      "  custos gameday\n"
+      "Exit codes: 0 done, 1 failed while running, 2 bad input (policy, event, flag).");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  auto logger = spdlog::stderr_color_mt("custos");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+  spdlog::set_pattern("%^%l%$: %v");
+  try {
+    return selected();
+  } catch (const InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}

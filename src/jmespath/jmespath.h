@@ -1,0 +1,54 @@
+// JMESPath (jmespath.org): compile a query once, evaluate it on many JSON documents; resource
+// filters and `value_from`/`key` lookups in policies use it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/json.h"
+
+namespace custos::jmespath {
+
+// A bad expression. kind() is the compliance-suite name: "syntax", "invalid-type",
+// "invalid-arity", "unknown-function" or "invalid-value".
+class Error : public InputError {
+ public:
+  Error(std::string kind, const std::string& message);
+  const std::string& kind() const noexcept { return kind_; }
+
+ private:
+  std::string kind_;
+};
+
+namespace detail {
+struct Node;
+}
+
+// A compiled expression: immutable, cheap to copy, safe to search from many threads at once.
+class Expression {
+ public:
+  // Throws Error (syntax errors name the 0-based column; unknown functions and wrong argument
+  // counts are caught here too).
+  static Expression compile(std::string_view text);
+
+  // The result for `doc` (null when nothing matches). Throws Error on type errors.
+  Json search(const Json& doc) const;
+
+  // For pure field/index chains (`State.Name`, `a[0].b`): the matching node inside `doc`, or
+  // nullptr when it is missing. Always nullptr when !is_path(); use search() then.
+  const Json* find_path(const Json& doc) const;
+  bool is_path() const noexcept { return is_path_; }
+
+  const std::string& text() const noexcept { return *text_; }
+
+ private:
+  Expression(std::shared_ptr<const std::string> text, std::shared_ptr<const detail::Node> root);
+
+  std::shared_ptr<const std::string> text_;
+  std::shared_ptr<const detail::Node> root_;
+  bool is_path_;
+};
+
+}  // namespace custos::jmespath

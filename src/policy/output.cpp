@@ -1,0 +1,42 @@
+#include "policy/output.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "core/error.h"
+
+namespace custos::policy {
+
+PolicyOutput::PolicyOutput(const std::string& output_dir, const std::string& policy_name)
+    : folder_(output_dir + "/" + policy_name) {
+  std::error_code error;
+  std::filesystem::create_directories(folder_, error);
+  if (error) throw Error("cannot create output folder " + folder_ + ": " + error.message());
+  log_.open(folder_ + "/custodian-run.log", std::ios::app);
+  if (!log_) throw Error("cannot write " + folder_ + "/custodian-run.log");
+}
+
+void PolicyOutput::log(const std::string& level, const std::string& message) {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  log_ << fmt::format("{:%Y-%m-%d %H:%M:%S},{:03d} - custodian.policy - {} - {}\n",
+                      fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
+                      static_cast<int>(ms.count()), level, message);
+  log_.flush();
+}
+
+void PolicyOutput::write(const std::string& file_name, const Json& document) const {
+  std::string path = folder_ + "/" + file_name;
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << document.dump(2) << "\n";
+    if (!out) throw Error("cannot write " + path);
+  }
+  std::filesystem::rename(temporary, path);  // readers never see half a file
+}
+
+}  // namespace custos::policy

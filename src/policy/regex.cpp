@@ -1,0 +1,50 @@
+#include "policy/regex.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "core/error.h"
+
+namespace custos::policy {
+
+struct Regex::Compiled {
+  pcre2_code* code = nullptr;
+  ~Compiled() { pcre2_code_free(code); }
+};
+
+namespace {
+// Match data is scratch space; one per thread lets a compiled pattern be shared across threads.
+pcre2_match_data* thread_match_data() {
+  thread_local std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> data(
+      pcre2_match_data_create(1, nullptr), pcre2_match_data_free);
+  return data.get();
+}
+}  // namespace
+
+Regex::Regex(const std::string& pattern, bool ignore_case)
+    : compiled_(std::make_unique<Compiled>()) {
+  int error = 0;
+  PCRE2_SIZE offset = 0;
+  uint32_t options = PCRE2_UTF | (ignore_case ? PCRE2_CASELESS : 0);
+  compiled_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                  options, &error, &offset, nullptr);
+  if (!compiled_->code) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(error, message, sizeof message);
+    throw InputError("invalid regular expression '" + pattern + "' at offset " +
+                     std::to_string(offset) + ": " + reinterpret_cast<char*>(message));
+  }
+  pcre2_jit_compile(compiled_->code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter
+}
+
+Regex::~Regex() = default;
+Regex::Regex(Regex&&) noexcept = default;
+Regex& Regex::operator=(Regex&&) noexcept = default;
+
+bool Regex::match_start(std::string_view text) const {
+  int rc = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
+                       PCRE2_ANCHORED, thread_match_data(), nullptr);
+  return rc >= 0;
+}
+
+}  // namespace custos::policy

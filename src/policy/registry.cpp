@@ -1,0 +1,93 @@
+#include "policy/registry.h"
+
+namespace custos::policy {
+namespace {
+
+template <typename Map>
+std::string known_names(const Map& map) {
+  std::string names;
+  for (const auto& [name, unused] : map) names += (names.empty() ? "" : ", ") + name;
+  return names;
+}
+
+bool is_boolean_block(const Json& value) {
+  if (!value.is_object() || value.size() != 1) return false;
+  const auto& key = value.begin().key();
+  return key == "and" || key == "or" || key == "not";
+}
+
+}  // namespace
+
+void Registry::add_resource(ResourceType type) { resources_.push_back(std::move(type)); }
+
+void Registry::add_filter(std::string name, FilterFactory factory) {
+  filters_[std::move(name)] = std::move(factory);
+}
+
+void Registry::add_action(const std::string& resource, std::string name, ActionInfo info) {
+  actions_[resource][std::move(name)] = std::move(info);
+}
+
+const ResourceType* Registry::find_resource(std::string_view name) const {
+  for (const auto& type : resources_) {
+    if (type.name == name) return &type;
+    for (const auto& alias : type.aliases)
+      if (alias == name) return &type;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Registry::resource_names() const {
+  std::vector<std::string> names;
+  for (const auto& type : resources_) names.push_back(type.name);
+  return names;
+}
+
+std::string Registry::entry_type(const Spec& spec, std::string_view what) const {
+  const Json& value = spec.value();
+  if (value.is_string()) return value.get<std::string>();
+  if (!value.is_object())
+    spec.fail(std::string(what) + " must be a name or a mapping with 'type', not " +
+              json_type_name(value));
+  if (!value.contains("type")) return {};
+  if (!value["type"].is_string())
+    spec.child("type").fail(std::string(what) + " type must be a string");
+  return value["type"].get<std::string>();
+}
+
+FilterPtr Registry::build_filter(const Spec& spec, const BuildContext& context) const {
+  const Json& value = spec.value();
+  std::string type = entry_type(spec, "a filter");
+  if (type.empty()) {
+    if (is_boolean_block(value))
+      type = value.begin().key();
+    else if (value.size() == 1)
+      type = "value";  // {KEY: VALUE} shorthand
+    else
+      spec.fail("filter has no 'type' (write {type: value, key: ..., value: ...} or {KEY: VALUE})");
+  }
+  auto found = filters_.find(type);
+  if (found == filters_.end())
+    spec.fail("unknown filter '" + type + "' for " + context.resource.name +
+              " (known filters: " + known_names(filters_) + ")");
+  return found->second(spec, context);
+}
+
+ActionPtr Registry::build_action(const Spec& spec, const BuildContext& context) const {
+  std::string type = entry_type(spec, "an action");
+  if (type.empty()) spec.fail("action has no 'type' (write - stop, or - type: stop)");
+  auto for_resource = actions_.find(context.resource.name);
+  const ActionInfo* info = nullptr;
+  if (for_resource != actions_.end()) {
+    auto found = for_resource->second.find(type);
+    if (found != for_resource->second.end()) info = &found->second;
+  }
+  if (!info) {
+    std::string known = for_resource == actions_.end() ? "none" : known_names(for_resource->second);
+    spec.fail("unknown action '" + type + "' for " + context.resource.name +
+              " (known actions: " + known + ")");
+  }
+  return info->factory(spec, context);
+}
+
+}  // namespace custos::policy

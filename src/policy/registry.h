@@ -1,0 +1,60 @@
+// Registries of resource types, filters and actions by name: adding one is one file plus one
+// registration call (see resources/builtin.cpp).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "policy/action.h"
+#include "policy/filter.h"
+#include "policy/resource_type.h"
+#include "policy/spec.h"
+
+namespace custos::policy {
+
+class Registry;
+
+// What a factory sees while compiling a policy.
+struct BuildContext {
+  const Registry& registry;
+  const ResourceType& resource;
+  bool event_mode = false;  // the policy runs on events (filters like `event` need one)
+};
+
+using FilterFactory = std::function<FilterPtr(const Spec&, const BuildContext&)>;
+using ActionFactory = std::function<ActionPtr(const Spec&, const BuildContext&)>;
+
+struct ActionInfo {
+  ActionFactory factory;
+  std::vector<std::string> permissions;  // IAM actions it calls, e.g. "ec2:StopInstances"
+  std::string description;
+};
+
+class Registry {
+ public:
+  void add_resource(ResourceType type);
+  // A filter available on every resource type.
+  void add_filter(std::string name, FilterFactory factory);
+  void add_action(const std::string& resource, std::string name, ActionInfo info);
+
+  // Accepts the full name ("aws.ec2") or an alias ("ec2"); nullptr when unknown.
+  const ResourceType* find_resource(std::string_view name) const;
+  std::vector<std::string> resource_names() const;
+
+  // Compiles a filter entry in any of Cloud Custodian's forms: {type: NAME, ...}, a bare
+  // NAME, a single-key shorthand {KEY: VALUE} or {and|or|not: [...]}.
+  FilterPtr build_filter(const Spec& spec, const BuildContext& context) const;
+  // Compiles an action entry: {type: NAME, ...} or a bare NAME.
+  ActionPtr build_action(const Spec& spec, const BuildContext& context) const;
+
+ private:
+  std::string entry_type(const Spec& spec, std::string_view what) const;
+
+  std::vector<ResourceType> resources_;
+  std::map<std::string, FilterFactory, std::less<>> filters_;
+  std::map<std::string, std::map<std::string, ActionInfo, std::less<>>, std::less<>> actions_;
+};
+
+}  // namespace custos::policy

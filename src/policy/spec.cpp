@@ -1,0 +1,81 @@
+#include "policy/spec.h"
+
+namespace custos::policy {
+
+std::string json_type_name(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object:
+      return "a mapping";
+    case Json::value_t::array:
+      return "a list";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::null:
+      return "empty (null)";
+    default:
+      return "a number";
+  }
+}
+
+Spec::Spec(const SourceDocument& source, Json::json_pointer pointer, std::string policy_name)
+    : source_(&source),
+      pointer_(std::move(pointer)),
+      value_(&source.root().at(pointer_)),
+      policy_name_(std::move(policy_name)) {}
+
+Spec Spec::at_key() const {
+  Spec copy(*this);
+  copy.at_key_ = true;
+  return copy;
+}
+
+bool Spec::has(std::string_view key) const { return value_->is_object() && value_->contains(key); }
+
+Spec Spec::child(std::string_view key) const {
+  return Spec(*source_, pointer_ / std::string(key), policy_name_);
+}
+
+Spec Spec::element(std::size_t index) const {
+  return Spec(*source_, pointer_ / index, policy_name_);
+}
+
+void Spec::fail(const std::string& message) const {
+  std::string prefix = policy_name_.empty() ? "" : "policy '" + policy_name_ + "': ";
+  throw PolicyError(location(), prefix + message);
+}
+
+void Spec::allow_keys(std::initializer_list<std::string_view> allowed,
+                      std::string_view what) const {
+  if (!value_->is_object()) return;
+  for (const auto& [key, unused] : value_->items()) {
+    if (key == "type") continue;
+    bool known = false;
+    for (auto name : allowed) known = known || name == key;
+    if (known) continue;
+    std::string names;
+    for (auto name : allowed) names += (names.empty() ? "" : ", ") + std::string(name);
+    child(key).at_key().fail(
+        "unknown key '" + key + "' in " + std::string(what) +
+        (names.empty() ? " (it takes no options)" : " (allowed: " + names + ")"));
+  }
+}
+
+std::string Spec::optional_string(std::string_view key, std::string fallback) const {
+  if (!has(key)) return fallback;
+  const Json& v = value_->at(key);
+  if (!v.is_string())
+    child(key).fail("'" + std::string(key) + "' must be a string, not " + json_type_name(v));
+  return v.get<std::string>();
+}
+
+bool Spec::optional_bool(std::string_view key, bool fallback) const {
+  if (!has(key)) return fallback;
+  const Json& v = value_->at(key);
+  if (!v.is_boolean())
+    child(key).fail("'" + std::string(key) + "' must be true or false, not " + json_type_name(v));
+  return v.get<bool>();
+}
+
+}  // namespace custos::policy

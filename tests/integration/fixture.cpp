@@ -1,0 +1,88 @@
+#include "integration/fixture.h"
+
+#include <fstream>
+
+#include "support/paths.h"
+
+namespace custos::test {
+
+gameday::LocalEmulator& emulator() {
+  static gameday::LocalEmulator server;
+  return server;
+}
+
+std::map<std::string, std::string> emulator_env() {
+  return {{"AWS_ACCESS_KEY_ID", "testing"},
+          {"AWS_SECRET_ACCESS_KEY", "testing"},
+          {"AWS_REGION", "us-east-1"},
+          {"AWS_DEFAULT_REGION", "us-east-1"},
+          {"AWS_CONFIG_FILE", "/nonexistent/custos-test-config"},
+          {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/custos-test-credentials"},
+          {"AWS_PAGER", ""}};
+}
+
+void IntegrationTest::SetUp() {
+  emulator().reset();
+  auto info = ::testing::UnitTest::GetInstance()->current_test_info();
+  dir_ = std::filesystem::temp_directory_path() /
+         ("custos-it-" + std::string(info->test_suite_name()) + "-" + info->name());
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+}
+
+void IntegrationTest::TearDown() { std::filesystem::remove_all(dir_); }
+
+Json IntegrationTest::aws_cli(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {"/usr/bin/aws", "--endpoint-url", emulator().url(), "--output",
+                                   "json"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProcessResult result = run_process(argv, emulator_env());
+  EXPECT_EQ(result.exit_code, 0) << "aws " << args[0] << " " << args[1] << ": " << result.err;
+  return result.out.empty() ? Json::object() : Json::parse(result.out);
+}
+
+ProcessResult IntegrationTest::custos(const std::vector<std::string>& args,
+                                      std::map<std::string, std::string> env) const {
+  std::vector<std::string> argv = {custos_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto all = emulator_env();
+  all["AWS_ENDPOINT_URL"] = emulator().url();
+  for (auto& [name, value] : env) all[name] = value;
+  return run_process(argv, all);
+}
+
+aws::Client IntegrationTest::client() const {
+  aws::SessionOptions options;
+  options.endpoint_url = emulator().url();
+  options.region = "us-east-1";
+  aws::Credentials keys;
+  keys.access_key_id = keys.secret_access_key = "testing";
+  keys.source = "test";
+  options.credentials = keys;
+  return aws::Client(std::make_shared<const aws::Session>(options));
+}
+
+void IntegrationTest::write(const std::string& name, const std::string& text) const {
+  std::ofstream(path(name)) << text;
+}
+
+std::string IntegrationTest::run_instance_with_profile(const std::string& profile_name) const {
+  aws_cli(
+      {"iam", "create-role", "--role-name", profile_name, "--assume-role-policy-document",
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]})"});
+  aws_cli({"iam", "create-instance-profile", "--instance-profile-name", profile_name});
+  aws_cli({"iam", "add-role-to-instance-profile", "--instance-profile-name", profile_name,
+           "--role-name", profile_name});
+  Json run =
+      aws_cli({"ec2", "run-instances", "--image-id", "ami-12c6146b", "--instance-type", "t3.micro",
+               "--iam-instance-profile", "Name=" + profile_name, "--tag-specifications",
+               "ResourceType=instance,Tags=[{Key=custodian,Value=yes}]"});
+  return run["Instances"][0]["InstanceId"].get<std::string>();
+}
+
+std::string IntegrationTest::instance_state(const std::string& instance_id) const {
+  Json described = aws_cli({"ec2", "describe-instances", "--instance-ids", instance_id});
+  return described["Reservations"][0]["Instances"][0]["State"]["Name"].get<std::string>();
+}
+
+}  // namespace custos::test

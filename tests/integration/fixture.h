@@ -1,0 +1,49 @@
+// Integration tests run custos and Debian's AWS CLI v2 against one moto server on 127.0.0.1,
+// reset before each test so every test starts from an empty account.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "aws/client.h"
+#include "core/json.h"
+#include "gameday/emulator.h"
+#include "support/process.h"
+
+namespace custos::test {
+
+gameday::LocalEmulator& emulator();
+
+class IntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Debian's AWS CLI v2 (/usr/bin/aws) against the emulator; parses its JSON output.
+  // Fails the test when the command fails.
+  Json aws_cli(const std::vector<std::string>& args) const;
+  // The custos binary with the emulator as its endpoint (AWS_ENDPOINT_URL) and test keys.
+  ProcessResult custos(const std::vector<std::string>& args,
+                       std::map<std::string, std::string> env = {}) const;
+  // An in-process client for the emulator.
+  aws::Client client() const;
+  // A fresh folder for this test's files.
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  void write(const std::string& name, const std::string& text) const;
+
+  // Creates a role + instance profile and runs one instance with it, tagged custodian.
+  std::string run_instance_with_profile(const std::string& profile_name) const;
+  std::string instance_state(const std::string& instance_id) const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// The environment both clients get: dummy keys, the emulator's region, no user config.
+std::map<std::string, std::string> emulator_env();
+
+}  // namespace custos::test

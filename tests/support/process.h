@@ -1,0 +1,20 @@
+// Runs a program (custos, the AWS CLI) as a test's independent client and captures its output.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace custos::test {
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (looked up on PATH) with `env` added to this process's environment.
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env = {});
+
+}  // namespace custos::test

@@ -1,0 +1,562 @@
+#include "aws/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <string>
+
+#include "aws/ini.h"
+#include "core/error.h"
+
+extern char** environ;
+
+namespace custos::aws {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kSecret = "wJalrXUtnFEMI-K7MDENG-SECRET";
+
+SessionOptions profile_option(std::string profile) {
+  SessionOptions options;
+  options.profile = std::move(profile);
+  return options;
+}
+SessionOptions region_option(std::string region) {
+  SessionOptions options;
+  options.region = std::move(region);
+  return options;
+}
+SessionOptions endpoint_option(std::string url) {
+  SessionOptions options;
+  options.endpoint_url = std::move(url);
+  return options;
+}
+
+std::string iso_time(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// Each test runs with a fresh temporary HOME and no AWS_* variables; all are restored after.
+class SessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      std::string text = *entry;
+      auto equals = text.find('=');
+      auto name = text.substr(0, equals);
+      if (name.starts_with("AWS_") || name == "HOME") saved_[name] = text.substr(equals + 1);
+    }
+    for (const auto& [name, value] : saved_) unsetenv(name.c_str());
+    std::string pattern = (fs::temp_directory_path() / "custos-config-XXXXXX").string();
+    home_ = mkdtemp(pattern.data());
+    fs::create_directories(home_ / ".aws");
+    setenv("HOME", home_.c_str(), 1);
+  }
+
+  void TearDown() override {
+    for (char** entry = environ; *entry != nullptr;) {
+      std::string name(*entry, std::strchr(*entry, '=') - *entry);
+      if (name.starts_with("AWS_") || name == "HOME") {
+        unsetenv(name.c_str());  // shifts environ: look at the same slot again
+      } else {
+        ++entry;
+      }
+    }
+    for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
+    fs::remove_all(home_);
+  }
+
+  void write(const std::string& relative, const std::string& text) {
+    std::ofstream(home_ / relative) << text;
+  }
+  void config(const std::string& text) { write(".aws/config", text); }
+  void credentials(const std::string& text) { write(".aws/credentials", text); }
+  std::string path(const std::string& relative) const { return (home_ / relative).string(); }
+
+  // The message of the custos::Error that `action` throws ("" when it throws none).
+  template <typename Exception = Error>
+  static std::string error_of(const std::function<void()>& action) {
+    try {
+      action();
+    } catch (const Exception& e) {
+      return e.what();
+    }
+    ADD_FAILURE() << "expected an exception";
+    return "";
+  }
+
+  fs::path home_;
+  std::map<std::string, std::string> saved_;
+};
+
+// --- INI syntax, as botocore's configparser reads it ---
+
+TEST(IniTest, ReadsSectionsCommentsDelimitersAndLowerCasesKeys) {
+  auto file = parse_ini(
+      "# comment\n"
+      "[default]\n"
+      "  ; indented comment\n"
+      "Region = us-west-2  \n"
+      "output: json\n"
+      "note = a # not a comment, as in botocore\n"
+      "\n"
+      "[profile dev]\n"
+      "empty =\n",
+      "cfg");
+  ASSERT_EQ(file.size(), 2u);
+  EXPECT_EQ(file[0].name, "default");
+  EXPECT_EQ(*file[0].find("region"), "us-west-2");
+  EXPECT_EQ(*file[0].find("output"), "json");
+  EXPECT_EQ(*file[0].find("note"), "a # not a comment, as in botocore");
+  EXPECT_EQ(file[1].name, "profile dev");
+  EXPECT_EQ(*file[1].find("empty"), "");
+  EXPECT_EQ(file[1].find("region"), nullptr);
+}
+
+TEST(IniTest, ReadsIndentedSubsectionsAndContinuationLines) {
+  auto file = parse_ini(
+      "[default]\n"
+      "s3 =\n"
+      "  addressing_style = path\n"
+      "  # comment inside the block\n"
+      "\n"
+      "  signature_version=s3v4\n"
+      "region = eu-west-1\n"
+      "long = first\n"
+      "  second\n",
+      "cfg");
+  ASSERT_EQ(file.size(), 1u);
+  const auto& s3 = file[0].subsections.at("s3");
+  EXPECT_EQ(s3.at("addressing_style"), "path");
+  EXPECT_EQ(s3.at("signature_version"), "s3v4");
+  EXPECT_EQ(file[0].find("s3"), nullptr);
+  EXPECT_EQ(*file[0].find("region"), "eu-west-1");
+  EXPECT_EQ(*file[0].find("long"), "first\nsecond");
+}
+
+TEST(IniTest, DefaultSectionIsInheritedByEverySection) {
+  auto file = parse_ini("[DEFAULT]\nregion = a\n[x]\n[y]\nregion = b\n", "cfg");
+  ASSERT_EQ(file.size(), 2u);
+  EXPECT_EQ(*file[0].find("region"), "a");
+  EXPECT_EQ(*file[1].find("region"), "b");
+}
+
+TEST(IniTest, SyntaxErrorsNameFileAndLineButNeverTheLine) {
+  struct Case {
+    const char* text;
+    const char* where;
+    const char* what;
+  };
+  const Case cases[] = {
+      {"aws_secret_access_key = wJalrXUtnFEMI-K7MDENG-SECRET\n",
+       "f.ini:1:", "before any [section]"},
+      {"[a]\nx = 1\naws_secret_access_key wJalrXUtnFEMI-K7MDENG-SECRET\n",
+       "f.ini:3:", "expected 'key = value'"},
+      {"[a]\n[b]\n[a]\n", "f.ini:3:", "duplicate section [a]"},
+      {"[a]\nk = 1\nK = wJalrXUtnFEMI-K7MDENG-SECRET\n", "f.ini:3:", "duplicate key 'k'"},
+      {"[a]\n = wJalrXUtnFEMI-K7MDENG-SECRET\n", "f.ini:2:", "key name is missing"},
+      {"[a]\ns3 =\n  ok = 1\n  wJalrXUtnFEMI-K7MDENG-SECRET\n", "f.ini:4:", "under 's3'"},
+      {"[a]\n[]\n", "f.ini:2:", "expected 'key = value'"},
+  };
+  for (const auto& c : cases) {
+    try {
+      parse_ini(c.text, "f.ini");
+      ADD_FAILURE() << "no error for: " << c.text;
+    } catch (const InputError& e) {
+      EXPECT_THAT(e.what(), HasSubstr(c.where)) << c.text;
+      EXPECT_THAT(e.what(), HasSubstr(c.what)) << c.text;
+      EXPECT_THAT(e.what(), Not(HasSubstr(kSecret)));
+    }
+  }
+}
+
+TEST_F(SessionTest, MalformedConfigFileIsAnInputErrorWithFileAndLine) {
+  config("[default]\nregion = us-east-1\nthis line is wrong\n");
+  EXPECT_THAT(error_of<InputError>([] { Session session; }), HasSubstr("~/.aws/config:3:"));
+}
+
+TEST_F(SessionTest, MissingFilesAreFine) {
+  Session session;
+  EXPECT_EQ(session.profile(), "default");
+}
+
+// --- profile selection ---
+
+TEST_F(SessionTest, ProfileComesFromOptionThenAwsDefaultProfileThenAwsProfile) {
+  config("[profile a]\n[profile b]\n[profile c]\n");
+  setenv("AWS_PROFILE", "a", 1);
+  EXPECT_EQ(Session().profile(), "a");
+  setenv("AWS_DEFAULT_PROFILE", "b", 1);  // botocore reads it first
+  EXPECT_EQ(Session().profile(), "b");
+  EXPECT_EQ(Session(profile_option("c")).profile(), "c");
+}
+
+TEST_F(SessionTest, NamedProfileMustExistInOneOfTheFiles) {
+  config("[profile dev]\nregion = eu-west-1\n");
+  credentials("[ci]\naws_access_key_id = AKID\naws_secret_access_key = s\n");
+  EXPECT_EQ(Session(profile_option("dev")).profile(), "dev");
+  EXPECT_EQ(Session(profile_option("ci")).profile(), "ci");
+  EXPECT_THAT(error_of<InputError>([] { Session(profile_option("prod")); }),
+              HasSubstr("profile 'prod' not found in ~/.aws/config or ~/.aws/credentials"));
+  setenv("AWS_PROFILE", "staging", 1);
+  EXPECT_THAT(error_of<InputError>([] { Session session; }),
+              HasSubstr("profile 'staging' not found in ~/.aws/config or ~/.aws/credentials"));
+  // A [dev] section of the config file is not a profile: only [profile dev] is.
+  config("[dev]\n");
+  EXPECT_THROW(Session(profile_option("dev")), InputError);
+}
+
+TEST_F(SessionTest, ExplicitDefaultProfileMustExistButImplicitOneNeedNot) {
+  EXPECT_NO_THROW(Session());
+  EXPECT_THROW(Session(profile_option("default")), InputError);
+  config("[default]\n");
+  EXPECT_NO_THROW(Session(profile_option("default")));
+}
+
+TEST_F(SessionTest, FilesComeFromAwsConfigFileAndAwsSharedCredentialsFile) {
+  write("other-config", "[profile x]\nregion = ap-south-1\n");
+  write("other-credentials", "[x]\naws_access_key_id = AKIDX\naws_secret_access_key = s\n");
+  setenv("AWS_CONFIG_FILE", path("other-config").c_str(), 1);
+  setenv("AWS_SHARED_CREDENTIALS_FILE", "~/other-credentials", 1);
+  Session session(profile_option("x"));
+  EXPECT_EQ(session.region(), "ap-south-1");
+  EXPECT_EQ(session.credentials().access_key_id, "AKIDX");
+  EXPECT_EQ(session.credentials().source, "shared credentials file ~/other-credentials, profile x");
+}
+
+TEST_F(SessionTest, QuotedProfileNamesAndLaterDefaultSectionWin) {
+  config(
+      "[profile \"my team\"]\nregion = eu-north-1\n[default]\nregion = a-1\n"
+      "[profile default]\nregion = b-1\n");
+  EXPECT_EQ(Session(profile_option("my team")).region(), "eu-north-1");
+  EXPECT_EQ(Session().region(), "b-1");
+}
+
+// --- region ---
+
+TEST_F(SessionTest, RegionComesFromOptionThenAwsRegionThenAwsDefaultRegionThenProfile) {
+  config("[default]\nregion = eu-west-1\n");
+  EXPECT_EQ(Session().region(), "eu-west-1");
+  setenv("AWS_DEFAULT_REGION", "eu-west-2", 1);
+  EXPECT_EQ(Session().region(), "eu-west-2");
+  setenv("AWS_REGION", "eu-west-3", 1);
+  EXPECT_EQ(Session().region(), "eu-west-3");
+  EXPECT_EQ(Session(region_option("ap-east-1")).region(), "ap-east-1");
+}
+
+TEST_F(SessionTest, RegionInTheCredentialsFileCountsAsInBotocore) {
+  credentials("[default]\nregion = sa-east-1\n");
+  EXPECT_EQ(Session().region(), "sa-east-1");
+}
+
+TEST_F(SessionTest, MissingRegionSaysWhatToDo) {
+  config("[profile dev]\n");
+  EXPECT_EQ(error_of<InputError>([] { Session(profile_option("dev")).region(); }),
+            "no AWS region: pass --region, set AWS_REGION, or add region to profile 'dev' in "
+            "~/.aws/config");
+}
+
+TEST_F(SessionTest, InvalidRegionIsRejected) {
+  setenv("AWS_REGION", "evil.example.com/", 1);
+  EXPECT_THAT(error_of<InputError>([] { Session().region(); }),
+              HasSubstr("invalid AWS region 'evil.example.com/' (from AWS_REGION)"));
+}
+
+// --- credentials ---
+
+TEST_F(SessionTest, EnvironmentKeysComeFirst) {
+  credentials("[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = file-secret\n");
+  setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
+  setenv("AWS_SESSION_TOKEN", "env-token", 1);
+  auto creds = Session().credentials();
+  EXPECT_EQ(creds.access_key_id, "ENVKEY");
+  EXPECT_EQ(creds.secret_access_key, "env-secret");
+  EXPECT_EQ(creds.session_token, "env-token");
+  EXPECT_EQ(creds.source, "environment");
+  EXPECT_FALSE(creds.expiration);
+}
+
+TEST_F(SessionTest, LegacySecurityTokenAndExpirationFromEnvironment) {
+  setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
+  setenv("AWS_SECURITY_TOKEN", "legacy-token", 1);
+  setenv("AWS_CREDENTIAL_EXPIRATION", "2099-03-04T05:06:07+01:00", 1);
+  auto creds = Session().credentials();
+  EXPECT_EQ(creds.session_token, "legacy-token");
+  ASSERT_TRUE(creds.expiration);
+  using namespace std::chrono;
+  EXPECT_EQ(*creds.expiration, sys_days(2099y / 3 / 4) + 4h + 6min + 7s);
+}
+
+TEST_F(SessionTest, AwsProfileDoesNotBeatEnvironmentKeysButTheProfileOptionDoes) {
+  credentials("[dev]\naws_access_key_id = DEVKEY\naws_secret_access_key = dev-secret\n");
+  setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
+  setenv("AWS_PROFILE", "dev", 1);
+  EXPECT_EQ(Session().credentials().access_key_id, "ENVKEY");
+  auto creds = Session(profile_option("dev")).credentials();
+  EXPECT_EQ(creds.access_key_id, "DEVKEY");
+  EXPECT_EQ(creds.source, "shared credentials file ~/.aws/credentials, profile dev");
+}
+
+TEST_F(SessionTest, PartialEnvironmentKeysAreAnError) {
+  setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
+  EXPECT_THAT(error_of<InputError>([] { Session().credentials(); }),
+              HasSubstr("AWS_SECRET_ACCESS_KEY is not"));
+}
+
+TEST_F(SessionTest, SharedCredentialsFileBeatsCredentialProcessWhichBeatsConfigKeys) {
+  config(
+      "[profile p]\naws_access_key_id = CFGKEY\naws_secret_access_key = cfg-secret\n"
+      "aws_session_token = cfg-token\n"
+      "credential_process = printf '{\"Version\": 1, \"AccessKeyId\": \"PROCKEY\", "
+      "\"SecretAccessKey\": \"proc-secret\"}'\n");
+  credentials(
+      "[p]\naws_access_key_id = FILEKEY\naws_secret_access_key = file-secret\n"
+      "aws_session_token = file-token\n");
+  auto from_file = Session(profile_option("p")).credentials();
+  EXPECT_EQ(from_file.access_key_id, "FILEKEY");
+  EXPECT_EQ(from_file.session_token, "file-token");
+
+  credentials("[p]\n");
+  auto from_process = Session(profile_option("p")).credentials();
+  EXPECT_EQ(from_process.access_key_id, "PROCKEY");
+  EXPECT_EQ(from_process.secret_access_key, "proc-secret");
+  EXPECT_EQ(from_process.session_token, "");
+  EXPECT_EQ(from_process.source, "credential_process of profile p");
+
+  config(
+      "[profile p]\naws_access_key_id = CFGKEY\naws_secret_access_key = cfg-secret\n"
+      "aws_session_token = cfg-token\n");
+  auto from_config = Session(profile_option("p")).credentials();
+  EXPECT_EQ(from_config.access_key_id, "CFGKEY");
+  EXPECT_EQ(from_config.session_token, "cfg-token");
+  EXPECT_EQ(from_config.source, "config file ~/.aws/config, profile p");
+}
+
+TEST_F(SessionTest, PartialKeysInAFileAreAnError) {
+  credentials("[default]\naws_access_key_id = FILEKEY\n");
+  EXPECT_THAT(error_of<InputError>([] { Session().credentials(); }),
+              HasSubstr("shared credentials file ~/.aws/credentials, profile default has "
+                        "aws_access_key_id but no aws_secret_access_key"));
+}
+
+TEST_F(SessionTest, CredentialProcessReadsVersion1Json) {
+  config(
+      "[default]\ncredential_process = printf '{\"Version\":1,\"AccessKeyId\":\"AKID\","
+      "\"SecretAccessKey\":\"sk\",\"SessionToken\":\"tok\","
+      "\"Expiration\":\"2099-01-02T03:04:05.123Z\"}'\n");
+  auto creds = Session().credentials();
+  EXPECT_EQ(creds.access_key_id, "AKID");
+  EXPECT_EQ(creds.secret_access_key, "sk");
+  EXPECT_EQ(creds.session_token, "tok");
+  ASSERT_TRUE(creds.expiration);
+  using namespace std::chrono;
+  EXPECT_EQ(*creds.expiration, sys_days(2099y / 1 / 2) + 3h + 4min + 5s);
+}
+
+TEST_F(SessionTest, CredentialProcessRunsOnceUntilItsKeysNearExpiry) {
+  const auto count = path("runs");
+  auto command = [&](std::chrono::minutes minutes) {
+    return "[default]\ncredential_process = echo run >> " + count +
+           "; printf '{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\","
+           "\"Expiration\":\"" +
+           iso_time(std::chrono::system_clock::now() + minutes) + "\"}'\n";
+  };
+  auto runs = [&] {
+    std::ifstream in(count);
+    return std::count(std::istreambuf_iterator<char>(in), {}, '\n');
+  };
+
+  config(command(std::chrono::minutes(60)));
+  Session fresh;
+  fresh.credentials();
+  fresh.credentials();
+  EXPECT_EQ(runs(), 1);
+
+  config(command(std::chrono::minutes(5)));
+  Session expiring;
+  expiring.credentials();
+  expiring.credentials();
+  EXPECT_EQ(runs(), 3);
+}
+
+TEST_F(SessionTest, CredentialProcessFailuresNameTheProfileButNeverTheSecret) {
+  const std::string secret_json =
+      std::string("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"") + kSecret + "\"";
+  struct Case {
+    std::string command;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {"printf '" + secret_json + "}'; exit 3", "failed with exit code 3"},
+      {"printf '" + secret_json + " not json'", "did not print a JSON object"},
+      {"printf '{\"Version\":2,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" +
+           std::string(kSecret) + "\"}'",
+       "\"Version\": 1"},
+      {"printf '{\"Version\":1,\"AccessKeyId\":\"" + std::string(kSecret) + "\"}'",
+       "printed no SecretAccessKey"},
+      {"printf '" + secret_json + ",\"Expiration\":\"2001-01-01T00:00:00Z\"}'",
+       "expired at 2001-01-01T00:00:00Z"},
+      {"printf '" + secret_json + ",\"Expiration\":\"soon\"}'", "not ISO 8601"},
+      {"kill -9 $$", "killed by signal 9"},
+  };
+  for (const auto& c : cases) {
+    config("[profile ops]\ncredential_process = " + c.command + "\n");
+    auto message = error_of([] { Session(profile_option("ops")).credentials(); });
+    EXPECT_THAT(message, HasSubstr("credential_process of profile ops")) << c.command;
+    EXPECT_THAT(message, HasSubstr(c.expected)) << c.command;
+    EXPECT_THAT(message, Not(HasSubstr(kSecret))) << c.command;
+  }
+}
+
+TEST_F(SessionTest, RoleArnProfilesAreNotSupportedYet) {
+  config(
+      "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/Admin\n"
+      "source_profile = default\n[default]\n");
+  credentials("[default]\naws_access_key_id = A\naws_secret_access_key = s\n");
+  auto message = error_of([] { Session(profile_option("admin")).credentials(); });
+  EXPECT_THAT(message,
+              HasSubstr("profile 'admin' uses role_arn (AssumeRole), which custos does not "
+                        "support yet"));
+}
+
+TEST_F(SessionTest, WebIdentityAndSsoAreNotSupportedYet) {
+  config("[profile sso]\nsso_session = corp\n");
+  EXPECT_THAT(error_of([] { Session(profile_option("sso")).credentials(); }),
+              HasSubstr("profile 'sso' uses IAM Identity Center"));
+  setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token", 1);
+  setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/Pod", 1);
+  EXPECT_THAT(error_of([] { Session().credentials(); }), HasSubstr("AssumeRoleWithWebIdentity"));
+}
+
+TEST_F(SessionTest, NoCredentialsListsTheSourcesTried) {
+  config("[profile dev]\nregion = eu-west-1\n");
+  auto message = error_of([] { Session(profile_option("dev")).credentials(); });
+  EXPECT_THAT(message, HasSubstr("no AWS credentials found for profile 'dev'"));
+  EXPECT_THAT(message, HasSubstr("environment variables (skipped: --profile was given)"));
+  EXPECT_THAT(message, HasSubstr("shared credentials file ~/.aws/credentials"));
+  EXPECT_THAT(message, HasSubstr("credential_process"));
+  EXPECT_THAT(message, HasSubstr("config file ~/.aws/config"));
+}
+
+// --- endpoints ---
+
+TEST_F(SessionTest, EndpointPrecedenceFollowsTheServiceSpecificEndpointsFeature) {
+  config(
+      "[default]\nregion = eu-west-1\nservices = local\nendpoint_url = http://profile:1\n"
+      "[services local]\nec2 =\n  endpoint_url = http://services:2\n");
+  setenv("AWS_ENDPOINT_URL", "http://global:3", 1);
+  setenv("AWS_ENDPOINT_URL_EC2", "http://ec2-variable:4/", 1);
+
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "http://ec2-variable:4");
+  EXPECT_EQ(Session(endpoint_option("https://flag:5//")).endpoint("EC2", "ec2").url,
+            "https://flag:5");
+  unsetenv("AWS_ENDPOINT_URL_EC2");
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "http://services:2");
+  EXPECT_EQ(Session().endpoint("IAM", "iam").url, "http://global:3");
+  unsetenv("AWS_ENDPOINT_URL");
+  EXPECT_EQ(Session().endpoint("IAM", "iam").url, "http://profile:1");
+  auto endpoint = Session().endpoint("EC2", "ec2");
+  EXPECT_EQ(endpoint.signing_region, "eu-west-1");
+}
+
+TEST_F(SessionTest, ServiceIdsBecomeVariableNamesAndServiceKeys) {
+  config(
+      "[default]\nservices = s\n[services s]\nroute_53 =\n  endpoint_url = http://r53:1\n"
+      "api_gateway =\n  endpoint_url = http://apigw:2\n");
+  EXPECT_EQ(Session().endpoint("Route 53", "route53").url, "http://r53:1");
+  EXPECT_EQ(Session().endpoint("API Gateway", "apigateway").url, "http://apigw:2");
+  setenv("AWS_ENDPOINT_URL_ROUTE_53", "http://r53-variable:3", 1);
+  setenv("AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS", "http://csc:4", 1);
+  EXPECT_EQ(Session().endpoint("Route 53", "route53").url, "http://r53-variable:3");
+  EXPECT_EQ(Session().endpoint("CodeStar connections", "codestar-connections").url, "http://csc:4");
+}
+
+TEST_F(SessionTest, IgnoreConfiguredEndpointUrlsKeepsOnlyTheFlag) {
+  config("[default]\nendpoint_url = http://profile:1\n");
+  setenv("AWS_ENDPOINT_URL_EC2", "http://ec2:2", 1);
+  setenv("AWS_REGION", "us-east-1", 1);
+  setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "True", 1);
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://ec2.us-east-1.amazonaws.com");
+  EXPECT_EQ(Session(endpoint_option("http://flag:3")).endpoint("EC2", "ec2").url, "http://flag:3");
+  setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false", 1);
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "http://ec2:2");
+  unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+  config("[default]\nendpoint_url = http://profile:1\nignore_configured_endpoint_urls = true\n");
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://ec2.us-east-1.amazonaws.com");
+}
+
+TEST_F(SessionTest, OverriddenEndpointsSignWithTheSessionRegionOrUsEast1) {
+  EXPECT_EQ(Session(endpoint_option("http://localhost:4566")).endpoint("IAM", "iam").signing_region,
+            "us-east-1");
+  auto options = endpoint_option("http://[::1]:4566/base/");
+  options.region = "ap-southeast-2";
+  auto endpoint = Session(options).endpoint("IAM", "iam");
+  EXPECT_EQ(endpoint.url, "http://[::1]:4566/base");
+  EXPECT_EQ(endpoint.signing_region, "ap-southeast-2");
+  EXPECT_EQ(Session(endpoint_option("HTTPS://[fd00::1]")).endpoint("EC2", "ec2").url,
+            "HTTPS://[fd00::1]");
+}
+
+TEST_F(SessionTest, MalformedEndpointUrlsNameTheirOrigin) {
+  const std::pair<const char*, const char*> bad[] = {
+      {"localhost:4566", "AWS_ENDPOINT_URL_STS"},
+      {"ftp://host", "AWS_ENDPOINT_URL_STS"},
+      {"http://", "AWS_ENDPOINT_URL_STS"},
+      {"http://host:port", "AWS_ENDPOINT_URL_STS"},
+      {"http://ho st", "AWS_ENDPOINT_URL_STS"},
+      {"http://[::1:4566", "AWS_ENDPOINT_URL_STS"},
+      {"http://host:4566:1", "AWS_ENDPOINT_URL_STS"},
+  };
+  for (const auto& [url, origin] : bad) {
+    setenv("AWS_ENDPOINT_URL_STS", url, 1);
+    EXPECT_THAT(error_of<InputError>([] { Session().endpoint("STS", "sts"); }),
+                HasSubstr(std::string(origin) + " is not a valid endpoint URL: '" + url + "'"));
+  }
+  unsetenv("AWS_ENDPOINT_URL_STS");
+  EXPECT_THAT(error_of<InputError>([] { Session(endpoint_option("nope")).endpoint("STS", "sts"); }),
+              HasSubstr("--endpoint-url is not a valid endpoint URL"));
+  config("[default]\nservices = s\n[services s]\nsts =\n  endpoint_url = sts.local\n");
+  EXPECT_THAT(error_of<InputError>([] { Session().endpoint("STS", "sts"); }),
+              HasSubstr("endpoint_url of sts in [services s] of ~/.aws/config"));
+}
+
+TEST_F(SessionTest, ProfileNamingAMissingServicesSectionIsAnInputError) {
+  config("[default]\nservices = nowhere\n");
+  EXPECT_THAT(error_of<InputError>([] { Session().endpoint("EC2", "ec2"); }),
+              HasSubstr("no [services nowhere] section"));
+}
+
+TEST_F(SessionTest, DefaultEndpointsComeFromBotocoreData) {
+  EXPECT_EQ(Session(region_option("cn-north-1")).endpoint("EC2", "ec2").url,
+            "https://ec2.cn-north-1.amazonaws.com.cn");
+  auto iam = Session().endpoint("IAM", "iam");  // global services need no region
+  EXPECT_EQ(iam.url, "https://iam.amazonaws.com");
+  EXPECT_EQ(iam.signing_region, "us-east-1");
+  EXPECT_THAT(error_of<InputError>([] { Session().endpoint("EC2", "ec2"); }),
+              HasSubstr("no AWS region"));
+}
+
+}  // namespace
+}  // namespace custos::aws

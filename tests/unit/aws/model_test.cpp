@@ -1,0 +1,111 @@
+// ServiceModel over botocore's installed models: loading, caching, shape resolution, errors.
+#include "aws/model.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "core/error.h"
+
+namespace custos::aws {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ServiceModel, LoadsTheNewestEc2Model) {
+  const auto model = ServiceModel::load("ec2");
+  EXPECT_EQ(model->service_name(), "ec2");
+  EXPECT_EQ(model->metadata().protocol, "ec2");
+  EXPECT_EQ(model->metadata().api_version, "2016-11-15");
+  EXPECT_EQ(model->metadata().service_id, "EC2");
+  EXPECT_EQ(model->metadata().endpoint_prefix, "ec2");
+}
+
+TEST(ServiceModel, CachesPerService) {
+  EXPECT_EQ(ServiceModel::load("sts").get(), ServiceModel::load("sts").get());
+  EXPECT_NE(ServiceModel::load("sts").get(), ServiceModel::load("iam").get());
+}
+
+TEST(ServiceModel, ResolvesShapesAndReferenceTraits) {
+  const auto model = ServiceModel::load("ec2");
+  const Operation& op = model->operation("DescribeInstances");
+  ASSERT_NE(op.input.shape, nullptr);
+  ASSERT_NE(op.output.shape, nullptr);
+  const ShapeRef* filters = op.input.shape->find_member("Filters");
+  ASSERT_NE(filters, nullptr);
+  EXPECT_EQ(filters->shape->type, "list");
+  EXPECT_EQ(filters->location_name, "Filter");
+  EXPECT_EQ(filters->shape->member.shape->type, "structure");
+  const ShapeRef* reservations = op.output.shape->find_member("Reservations");
+  ASSERT_NE(reservations, nullptr);
+  EXPECT_EQ(reservations->location_name, "reservationSet");
+  EXPECT_EQ(model->find_shape("Instance")->find_member("LaunchTime")->shape->type, "timestamp");
+}
+
+TEST(ServiceModel, ReadsQueryResultWrappersAndJsonMetadata) {
+  EXPECT_EQ(ServiceModel::load("iam")->operation("ListRoles").result_wrapper, "ListRolesResult");
+  const auto kms = ServiceModel::load("kms");
+  EXPECT_EQ(kms->metadata().protocol, "json");
+  EXPECT_EQ(kms->metadata().target_prefix, "TrentService");
+  EXPECT_EQ(kms->metadata().json_version, "1.1");
+}
+
+TEST(ServiceModel, ReadsRestBindings) {
+  const auto s3 = ServiceModel::load("s3");
+  const Operation& op = s3->operation("GetObject");
+  EXPECT_EQ(op.http_method, "GET");
+  EXPECT_EQ(op.request_uri, "/{Bucket}/{Key+}");
+  EXPECT_EQ(op.input.shape->find_member("Bucket")->location, "uri");
+  EXPECT_EQ(op.input.shape->find_member("IfMatch")->location_name, "If-Match");
+}
+
+TEST(ServiceModel, UnknownOperationSuggestsCloseNames) {
+  const auto model = ServiceModel::load("ec2");
+  EXPECT_EQ(model->find_operation("DescribeInstance"), nullptr);
+  try {
+    model->operation("DescribeInstance");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("ec2 has no operation 'DescribeInstance'"));
+    EXPECT_THAT(e.what(), HasSubstr("did you mean DescribeInstances"));
+  }
+}
+
+TEST(ServiceModel, UnknownServiceSuggestsCloseNames) {
+  try {
+    ServiceModel::load("ec3");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("unknown AWS service 'ec3'"));
+    EXPECT_THAT(e.what(), HasSubstr("ec2"));
+  }
+  EXPECT_THROW(ServiceModel::load("../ec2"), InputError);
+}
+
+TEST(ServiceModel, ParsesInlineModelsAndRejectsDanglingReferences) {
+  const auto model = ServiceModel::parse("demo", R"({
+    "metadata": {"protocol": "query", "apiVersion": "2020-01-01"},
+    "operations": {"Go": {"name": "Go", "input": {"shape": "In"}}},
+    "shapes": {"In": {"type": "structure", "members": {
+      "When": {"shape": "T", "timestampFormat": "unixTimestamp"}}},
+      "T": {"type": "timestamp", "timestampFormat": "iso8601"}}})");
+  const ShapeRef* when = model->operation("Go").input.shape->find_member("When");
+  EXPECT_EQ(when->timestamp_format, "unixtimestamp");
+  EXPECT_EQ(model->find_shape("T")->timestamp_format, "iso8601");
+  EXPECT_THROW(ServiceModel::parse("demo", R"({"shapes": {"A": {"type": "list",
+                 "member": {"shape": "Missing"}}}})"),
+               Error);
+  EXPECT_THROW(ServiceModel::parse("demo", "{not json"), Error);
+}
+
+TEST(ServiceModel, DataDirFollowsTheEnvironment) {
+  const std::string saved = botocore_data_dir();
+  ::setenv("CUSTOS_BOTOCORE_DATA", "/nonexistent/botocore", 1);
+  EXPECT_EQ(botocore_data_dir(), "/nonexistent/botocore");
+  ::unsetenv("CUSTOS_BOTOCORE_DATA");
+  EXPECT_EQ(botocore_data_dir(), saved);
+}
+
+}  // namespace
+}  // namespace custos::aws
