@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
+#include <optional>
 
 #include "aws/model.h"
+#include "aws/paginator.h"
 #include "aws/protocol.h"
 #include "aws/sigv4.h"
 #include "aws/transport.h"
@@ -12,19 +15,22 @@
 namespace custos::aws {
 namespace {
 
+using Clock = std::chrono::system_clock;
+
 std::string describe_error(std::string_view service, std::string_view operation,
                            std::string_view code, std::string_view message, int status,
-                           std::string_view request_id) {
+                           std::string_view request_id, int attempts) {
   std::string text = std::string(service) + " " + std::string(operation) +
                      " failed: " + std::string(code.empty() ? "HTTP error" : code);
   if (!message.empty()) text += ": " + std::string(message);
   text += " (HTTP " + std::to_string(status);
   if (!request_id.empty()) text += ", request id " + std::string(request_id);
+  if (attempts > 1) text += ", " + std::to_string(attempts) + " attempts";
   return text + ")";
 }
 
 SigningParams signing_params(const ServiceModel& model, const Endpoint& endpoint,
-                             const Credentials& credentials) {
+                             const Credentials& credentials, Clock::time_point time) {
   const auto& meta = model.metadata();
   SigningParams params;
   params.access_key_id = credentials.access_key_id;
@@ -32,7 +38,7 @@ SigningParams signing_params(const ServiceModel& model, const Endpoint& endpoint
   params.session_token = credentials.session_token;
   params.region = endpoint.signing_region;
   params.service = meta.signing_name.empty() ? meta.endpoint_prefix : meta.signing_name;
-  params.time = std::chrono::system_clock::now();
+  params.time = time;
   // S3 signs the path exactly as sent and declares the payload hash in a header.
   const bool s3 = meta.signature_version == "s3" || meta.signature_version == "s3v4";
   params.normalize_path = !s3;
@@ -40,44 +46,160 @@ SigningParams signing_params(const ServiceModel& model, const Endpoint& endpoint
   return params;
 }
 
+// One attempt's result: a response, or the transport's reason why none arrived.
+struct Attempt {
+  std::optional<HttpResponse> response;
+  std::optional<NoResponseError> failure;
+  AttemptOutcome outcome;
+  ErrorInfo error;  // parsed when the response is not 2xx
+  double milliseconds = 0;
+
+  bool ok() const { return response && response->status >= 200 && response->status < 300; }
+};
+
+Attempt send_attempt(const ServiceModel& model, const HttpRequest& request) {
+  Attempt attempt;
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    attempt.response = send(request);
+    attempt.outcome.http_status = attempt.response->status;
+  } catch (const NoResponseError& e) {
+    attempt.failure = e;
+    attempt.outcome.timeout = e.timeout();
+  }
+  attempt.milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (attempt.response && !attempt.ok()) {
+    attempt.error = parse_error(model, *attempt.response);
+    attempt.outcome.error_code = attempt.error.code;
+  }
+  return attempt;
+}
+
+[[noreturn]] void give_up(std::string_view service, std::string_view operation, Attempt& attempt,
+                          int attempts) {
+  if (attempt.failure) {
+    throw NoResponseError(std::string(attempt.failure->what()) + "; gave up after " +
+                              std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts"),
+                          attempt.failure->timeout());
+  }
+  throw AwsError(std::string(service), std::string(operation), attempt.error.code,
+                 attempt.error.message, attempt.response->status, attempt.error.request_id,
+                 attempts);
+}
+
+RetryPolicy policy_for(const Session& session) {
+  RetryPolicy policy;
+  policy.max_attempts = session.max_attempts();
+  return policy;
+}
+
 }  // namespace
 
+struct Client::Shared {
+  RetryQuota quota;
+  // Added to the local clock when signing, once AWS said our clock is off.
+  std::atomic<std::chrono::seconds::rep> clock_offset{0};
+};
+
 AwsError::AwsError(std::string service, std::string operation, std::string code,
-                   std::string message, int http_status, std::string request_id)
-    : Error(describe_error(service, operation, code, message, http_status, request_id)),
+                   std::string message, int http_status, std::string request_id, int attempts)
+    : Error(describe_error(service, operation, code, message, http_status, request_id, attempts)),
       service_(std::move(service)),
       operation_(std::move(operation)),
       code_(std::move(code)),
       aws_message_(std::move(message)),
       http_status_(http_status),
-      request_id_(std::move(request_id)) {}
+      request_id_(std::move(request_id)),
+      attempts_(attempts) {}
 
-Client::Client(std::shared_ptr<const Session> session) : session_(std::move(session)) {}
+Client::Client(std::shared_ptr<const Session> session) : Client(session, policy_for(*session)) {}
+
+Client::Client(std::shared_ptr<const Session> session, RetryPolicy policy)
+    : session_(std::move(session)),
+      policy_(std::move(policy)),
+      shared_(std::make_shared<Shared>()) {}
 
 Json Client::call(std::string_view service, std::string_view operation, const Json& params) const {
   auto model = ServiceModel::load(service);
   const Operation& op = model->operation(operation);
   const auto& meta = model->metadata();
-  Endpoint endpoint = session_->endpoint(meta.service_id, meta.endpoint_prefix);
-  HttpRequest request = serialize_request(*model, op, params, endpoint.url);
-  sign_request(request, signing_params(*model, endpoint, session_->credentials()));
+  const Endpoint endpoint = session_->endpoint(meta.service_id, meta.endpoint_prefix);
+  const HttpRequest unsigned_request = serialize_request(*model, op, params, endpoint.url);
 
-  auto started = std::chrono::steady_clock::now();
-  HttpResponse response = send(request);
-  auto elapsed =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+  int acquired = 0;  // retry quota taken by the last retry, given back on success
+  for (int number = 1;; ++number) {
+    // Signed again each time: the signature is only valid for a few minutes.
+    const std::chrono::seconds offset(shared_->clock_offset.load());
+    HttpRequest request = unsigned_request;
+    sign_request(request,
+                 signing_params(*model, endpoint, session_->credentials(), Clock::now() + offset));
+    Attempt attempt = send_attempt(*model, request);
+    spdlog::debug("aws {} {} attempt={} status={} code={} request_id={} latency={:.1f}ms", service,
+                  operation, number, attempt.outcome.http_status,
+                  attempt.failure ? "no response" : attempt.error.code, attempt.error.request_id,
+                  attempt.milliseconds);
+    if (attempt.ok()) {
+      shared_->quota.release(acquired);
+      return parse_response(*model, op, *attempt.response);
+    }
 
-  if (response.status >= 200 && response.status < 300) {
-    Json result = parse_response(*model, op, response);
-    spdlog::debug("aws {} {} status={} latency={:.1f}ms attempts=1", service, operation,
-                  response.status, elapsed.count());
-    return result;
+    const auto skew = attempt.response
+                          ? clock_skew_offset(attempt.error.code, attempt.response->header("date"),
+                                              Clock::now(), offset)
+                          : std::nullopt;
+    if (skew) shared_->clock_offset.store(skew->count());
+    if ((!skew && !is_retryable(service, attempt.outcome)) || number >= policy_.max_attempts) {
+      give_up(service, operation, attempt, number);
+    }
+    acquired = shared_->quota.acquire(attempt.outcome);
+    if (acquired == 0) {
+      spdlog::debug("aws {} {}: retry quota exhausted, not retrying", service, operation);
+      give_up(service, operation, attempt, number);
+    }
+    const Seconds delay = policy_.delay(number);
+    spdlog::debug("aws {} {} retrying in {:.3f}s{}", service, operation, delay.count(),
+                  skew ? fmt::format(" with the clock corrected by {}s", skew->count()) : "");
+    policy_.wait(delay);
   }
-  ErrorInfo error = parse_error(*model, response);
-  spdlog::debug("aws {} {} status={} code={} request_id={} latency={:.1f}ms attempts=1", service,
-                operation, response.status, error.code, error.request_id, elapsed.count());
-  throw AwsError(std::string(service), std::string(operation), error.code, error.message,
-                 response.status, error.request_id);
+}
+
+void Client::paginate(std::string_view service, std::string_view operation, const Json& params,
+                      const std::function<bool(const Json& page)>& on_page) const {
+  const PaginatorConfig* config = find_paginator(*ServiceModel::load(service), operation);
+  Json request = params.is_null() ? Json::object() : params;
+  std::optional<Json> previous;
+  for (;;) {
+    const Json page = call(service, operation, request);
+    if (!on_page(page) || config == nullptr) return;
+    auto tokens = config->next_tokens(page);
+    if (!tokens) return;
+    if (tokens == previous) {
+      throw Error(std::string(service) + " " + std::string(operation) +
+                  " returned the same next token twice (" + tokens->dump() +
+                  "); stopped paginating to avoid an endless loop");
+    }
+    for (const auto& [name, token] : tokens->items()) {
+      if (token.is_null()) {
+        request.erase(name);
+      } else {
+        request[name] = token;
+      }
+    }
+    previous = std::move(tokens);
+  }
+}
+
+Json Client::call_all(std::string_view service, std::string_view operation,
+                      const Json& params) const {
+  const PaginatorConfig* config = find_paginator(*ServiceModel::load(service), operation);
+  if (config == nullptr) return call(service, operation, params);
+  FullResult full(*config);
+  paginate(service, operation, params, [&](const Json& page) {
+    full.add(page);
+    return true;
+  });
+  return full.result();
 }
 
 }  // namespace custos::aws

@@ -1,49 +1,72 @@
 // The one way custos talks to AWS: call(service, operation, params) with boto3-shaped JSON in
-// and out, serialized from botocore's service model, signed with SigV4, sent over HTTP.
+// and out, serialized from botocore's service model, signed with SigV4, sent over HTTP, retried
+// as the SDKs' standard retry mode does, and paginated from botocore's paginators.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "aws/config.h"
+#include "aws/retry.h"
 #include "core/error.h"
 #include "core/json.h"
 
 namespace custos::aws {
 
-// AWS answered with an error: code (e.g. "InvalidInstanceID.NotFound"), message, status, id.
+// AWS answered with an error: code (e.g. "InvalidInstanceID.NotFound"), message, status, id,
+// and how many attempts were made before giving up.
 class AwsError : public Error {
  public:
   AwsError(std::string service, std::string operation, std::string code, std::string message,
-           int http_status, std::string request_id);
+           int http_status, std::string request_id, int attempts = 1);
   const std::string& service() const { return service_; }
   const std::string& operation() const { return operation_; }
   const std::string& code() const { return code_; }
   const std::string& aws_message() const { return aws_message_; }
   int http_status() const { return http_status_; }
   const std::string& request_id() const { return request_id_; }
+  int attempts() const { return attempts_; }
 
  private:
   std::string service_, operation_, code_, aws_message_;
   int http_status_;
   std::string request_id_;
+  int attempts_;
 };
 
 class Client {
  public:
+  // Retries up to the session's max_attempts() with botocore's backoff.
   explicit Client(std::shared_ptr<const Session> session);
+  Client(std::shared_ptr<const Session> session, RetryPolicy policy);
 
   // `service` is botocore's service name ("ec2", "iam", "sts"), `operation` the API name
-  // ("DescribeInstances"). Throws AwsError when AWS refuses, custos::Error when unreachable,
-  // custos::InputError when params do not fit the operation's input shape.
+  // ("DescribeInstances"). Throws AwsError when AWS refuses, custos::Error when unreachable
+  // (both after retrying what can be retried), custos::InputError when params do not fit the
+  // operation's input shape.
   Json call(std::string_view service, std::string_view operation,
             const Json& params = Json::object()) const;
 
+  // Calls `operation` page after page, passing each page's next token into the next request,
+  // until the last page or until `on_page` returns false. An operation without a paginator is
+  // called once.
+  void paginate(std::string_view service, std::string_view operation, const Json& params,
+                const std::function<bool(const Json& page)>& on_page) const;
+
+  // Every page merged as botocore's build_full_result (what `aws` prints when it paginates).
+  Json call_all(std::string_view service, std::string_view operation,
+                const Json& params = Json::object()) const;
+
   const Session& session() const { return *session_; }
+  const RetryPolicy& retry_policy() const { return policy_; }
 
  private:
+  struct Shared;  // retry quota and clock offset, shared by copies of this client
   std::shared_ptr<const Session> session_;
+  RetryPolicy policy_;
+  std::shared_ptr<Shared> shared_;
 };
 
 }  // namespace custos::aws

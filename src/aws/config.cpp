@@ -542,4 +542,19 @@ Endpoint Session::endpoint(std::string_view service_id, std::string_view endpoin
   return resolver.resolve(endpoint_prefix, state_->required_region());
 }
 
+int Session::max_attempts() const {
+  auto chosen = flag_or_env("", "", {"AWS_MAX_ATTEMPTS"});
+  if (const std::string* configured = state_->setting("max_attempts"); !chosen && configured) {
+    chosen = Setting{*configured, "max_attempts of profile '" + state_->profile.value + "'"};
+  }
+  if (!chosen) return 3;
+  int attempts = 0;
+  const auto& text = chosen->value;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), attempts);
+  if (error != std::errc{} || end != text.data() + text.size() || attempts < 1) {
+    throw InputError(chosen->origin + " must be a whole number of at least 1, not '" + text + "'");
+  }
+  return attempts;
+}
+
 }  // namespace custos::aws

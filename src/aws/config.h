@@ -50,6 +50,9 @@ class Session {
   // `service_id` is the model's serviceId ("EC2", "IAM"); `endpoint_prefix` its endpointPrefix.
   // Throws custos::InputError when a configured endpoint URL is malformed.
   Endpoint endpoint(std::string_view service_id, std::string_view endpoint_prefix) const;
+  // Attempts per call, the first included: AWS_MAX_ATTEMPTS, else the profile's max_attempts,
+  // else 3. Throws custos::InputError when the value is not a whole number of at least 1.
+  int max_attempts() const;
 
  private:
   struct State;

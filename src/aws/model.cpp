@@ -342,8 +342,7 @@ class ModelBuilder {
       }
       dom::array errors;
       if (!o["errors"].get_array().get(errors)) {
-        for (auto e : errors)
-          op.errors.push_back(ref(e, op.name, "errors").shape);
+        for (auto e : errors) op.errors.push_back(ref(e, op.name, "errors").shape);
       }
       if (auto endpoint = get_obj(o, "endpoint")) {
         op.host_prefix_set = has(*endpoint, "hostPrefix");

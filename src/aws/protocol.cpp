@@ -58,17 +58,20 @@ std::string build_url(std::string endpoint, const std::string& prefix, const wir
   return url;
 }
 
-// Errors without a protocol body (load balancer pages, empty 5xx): code is the status.
-bool generic_error(const HttpResponse& response) {
+// HTML error pages (load balancers, proxies) carry no protocol error: code is the status.
+bool html_error(const HttpResponse& response) {
   const auto start = response.body.find_first_not_of(" \t\r\n");
-  return start == std::string::npos ||
-         (response.status >= 500 && response.body.compare(start, 6, "<html>") == 0);
+  return start != std::string::npos && response.body.compare(start, 6, "<html>") == 0;
 }
 
 }  // namespace
 
 HttpRequest serialize_request(const ServiceModel& model, const Operation& op, const Json& params,
                               const std::string& endpoint) {
+  if (!op.input.shape && params.is_object() && !params.empty()) {
+    throw InputError(model.service_name() + " " + op.name + " takes no parameters, got " +
+                     params.dump());
+  }
   const Json filled = with_idempotency_tokens(op, params);
   const std::string& protocol = model.metadata().protocol;
   wire::Request request;
@@ -105,7 +108,7 @@ Json parse_response(const ServiceModel& model, const Operation& op, const HttpRe
 ErrorInfo parse_error(const ServiceModel& model, const HttpResponse& response) {
   const std::string& protocol = model.metadata().protocol;
   ErrorInfo info;
-  if (!generic_error(response)) {
+  if (!html_error(response)) {
     info = protocol == "json" || protocol == "rest-json" ? wire::parse_json_error(model, response)
                                                          : wire::parse_xml_error(model, response);
   }

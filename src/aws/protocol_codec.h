@@ -36,6 +36,7 @@ std::string percent_encode(std::string_view text, std::string_view safe = "");
 std::string percent_decode(std::string_view text);
 std::string new_uuid();
 
+bool iequals(std::string_view a, std::string_view b);
 // Case-insensitive header lookup; nullptr when absent.
 const std::string* find_header(const Headers& headers, std::string_view name);
 

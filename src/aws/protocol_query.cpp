@@ -27,12 +27,13 @@ class FormWriter {
   Pairs take() && { return std::move(fields_); }
 
  private:
-  // ec2 names members by queryName, else the capitalized locationName.
+  // ec2 names members by queryName, else the capitalized locationName (or member name).
   std::string wire_name(const ShapeRef& ref, const std::string& fallback) const {
     if (ec2_ && !ref.query_name.empty()) return ref.query_name;
-    if (ref.location_name.empty()) return fallback;
-    std::string name = ref.location_name;
-    if (ec2_) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    std::string name = ref.location_name.empty() ? fallback : ref.location_name;
+    if (ec2_ && !name.empty()) {
+      name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    }
     return name;
   }
 

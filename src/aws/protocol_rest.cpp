@@ -32,6 +32,46 @@ std::string header_text(const ShapeRef& ref, const Json& value, const std::strin
   return codec::scalar_text(ref, value, path, "rfc822");
 }
 
+// Items of a list header: comma-separated, optionally quoted (with \" escapes); HTTP dates
+// hold a comma of their own ("Mon, 16 Dec 2019 23:48:18 GMT").
+std::vector<std::string> split_header_list(const std::string& value, const Shape& member) {
+  std::vector<std::string> items;
+  std::string item;
+  bool quoted = false, was_quoted = false;
+  const auto flush = [&] {
+    if (!was_quoted) {
+      item.erase(0, item.find_first_not_of(' '));
+      item.erase(item.find_last_not_of(' ') + 1);
+    }
+    items.push_back(item);
+    item.clear();
+    was_quoted = false;
+  };
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (quoted && c == '\\' && i + 1 < value.size()) {
+      item += value[++i];
+    } else if (c == '"' && (quoted || item.find_first_not_of(' ') == std::string::npos)) {
+      if (!quoted) item.clear();
+      quoted = !quoted;
+      was_quoted = true;
+    } else if (c == ',' && !quoted) {
+      flush();
+    } else if (!(was_quoted && !quoted)) {
+      item += c;
+    }
+  }
+  flush();
+  if (member.type != "timestamp") return items;
+  std::vector<std::string> dates;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const bool weekday = items[i].size() == 3 && i + 1 < items.size();
+    dates.push_back(weekday ? items[i] + ", " + items[i + 1] : items[i]);
+    if (weekday) ++i;
+  }
+  return dates;
+}
+
 bool has_key(const Pairs& pairs, const std::string& key) {
   return std::any_of(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == key; });
 }
@@ -180,16 +220,14 @@ Request serialize_rest(const ServiceModel& model, const Operation& op, const Jso
 
 void parse_rest_bindings(const Shape& shape, const HttpResponse& response, Json& out) {
   for (const auto& [name, ref] : shape.members) {
-    const std::string wire = ref.location_name.empty() && ref.location != "headers"
-                                 ? name
-                                 : ref.location_name;
+    const std::string wire =
+        ref.location_name.empty() && ref.location != "headers" ? name : ref.location_name;
     if (ref.location == "statusCode") {
       out[name] = response.status;
     } else if (ref.location == "headers") {
       Json map = Json::object();
       for (const auto& [header, value] : response.headers) {
-        if (header.size() >= wire.size() &&
-            codec::find_header({{header.substr(0, wire.size()), ""}}, wire)) {
+        if (codec::iequals(std::string_view(header).substr(0, wire.size()), wire)) {
           map[header.substr(wire.size())] = value;
         }
       }
@@ -199,15 +237,8 @@ void parse_rest_bindings(const Shape& shape, const HttpResponse& response, Json&
       if (!value) continue;
       if (ref.shape->type == "list") {
         Json list = Json::array();
-        std::size_t start = 0;
-        while (start <= value->size()) {
-          auto end = value->find(',', start);
-          if (end == std::string::npos) end = value->size();
-          std::string item = value->substr(start, end - start);
-          item.erase(0, item.find_first_not_of(' '));
-          item.erase(item.find_last_not_of(' ') + 1);
+        for (const auto& item : split_header_list(*value, *ref.shape->member.shape)) {
           list.push_back(codec::scalar_result(*ref.shape->member.shape, item));
-          start = end + 1;
         }
         out[name] = list;
       } else if (ref.json_value) {
@@ -234,7 +265,9 @@ Json parse_rest(const ServiceModel& model, const ShapeRef& output, const HttpRes
   }
   const ShapeRef& ref = *shape.find_member(shape.payload);
   const std::string& type = ref.shape->type;
-  if (type == "blob") {
+  if (response.body.empty()) {
+    return out;
+  } else if (type == "blob") {
     out[shape.payload] = codec::base64_encode(response.body);
   } else if (type == "string") {
     out[shape.payload] = response.body;

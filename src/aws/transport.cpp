@@ -91,8 +91,9 @@ HttpResponse send(const HttpRequest& request, const TransportOptions& options) {
 
   CURLcode rc = curl_easy_perform(curl);
   if (rc != CURLE_OK) {
-    throw Error("no response from " + host_of(request.url) + ": " + curl_easy_strerror(rc) +
-                " (check the endpoint URL and your network)");
+    throw NoResponseError("no response from " + host_of(request.url) + ": " +
+                              curl_easy_strerror(rc) + " (check the endpoint URL and your network)",
+                          rc == CURLE_OPERATION_TIMEDOUT);
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "aws/http.h"
+#include "core/error.h"
 
 namespace custos::aws {
 
@@ -12,8 +13,18 @@ struct TransportOptions {
   std::chrono::milliseconds request_timeout{60'000};
 };
 
-// Sends one request and returns the response whatever its status; throws custos::Error when no
-// response arrives (connection refused, DNS, timeout), naming the URL's host.
+// No response arrived (connection refused, DNS, timeout): the client may retry.
+class NoResponseError : public Error {
+ public:
+  NoResponseError(const std::string& message, bool timeout) : Error(message), timeout_(timeout) {}
+  bool timeout() const { return timeout_; }
+
+ private:
+  bool timeout_;
+};
+
+// Sends one request and returns the response whatever its status; throws NoResponseError when no
+// response arrives, naming the URL's host.
 HttpResponse send(const HttpRequest& request, const TransportOptions& options = {});
 
 }  // namespace custos::aws

@@ -15,6 +15,7 @@ void add_run(CLI::App& app, Command& selected);
 void add_validate(CLI::App& app, Command& selected);
 void add_version(CLI::App& app, Command& selected);
 void add_gameday(CLI::App& app, Command& selected);
+void add_call(CLI::App& app, Command& selected);
 
 // --region, --profile and --endpoint-url, as the AWS CLI spells them.
 void add_aws_options(CLI::App& command, aws::SessionOptions& options);

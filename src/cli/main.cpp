@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::add_run(app, selected);
   cli::add_validate(app, selected);
   cli::add_gameday(app, selected);
+  cli::add_call(app, selected);
   cli::add_version(app, selected);
   app.footer(
       "Examples:\n"

@@ -40,15 +40,12 @@ std::vector<Json> describe_resources(const ResourceType& type, const aws::Client
   Json params = Json::object();
   if (ids) params[type.ids_param] = *ids;
   std::vector<Json> resources;
-  for (;;) {
-    Json page = client.call(type.service, type.enumerate_operation, params);
+  client.paginate(type.service, type.enumerate_operation, params, [&](const Json& page) {
     Json items = select.search(page);
     if (items.is_array())
       for (auto& item : items) resources.push_back(std::move(item));
-    auto token = page.find("NextToken");
-    if (token == page.end() || !token->is_string() || token->get<std::string>().empty()) break;
-    params["NextToken"] = *token;
-  }
+    return true;
+  });
   return resources;
 }
 

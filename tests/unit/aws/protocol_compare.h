@@ -17,7 +17,8 @@ inline Json normalized(const ShapeRef& ref, const Json& value) {
     if (!t) return value;
     return t->micros == 0 ? Json(t->seconds) : Json(double(t->seconds) + t->micros / 1e6);
   }
-  if (shape.type == "blob" && value.is_string()) return custos::aws::codec::base64_decode(value.get<std::string>());
+  if (shape.type == "blob" && value.is_string())
+    return custos::aws::codec::base64_decode(value.get<std::string>());
   Json out = value;
   if (shape.type == "structure" && value.is_object() && !shape.document) {
     for (const auto& [name, member] : shape.members) {

@@ -25,12 +25,12 @@ std::string form_field(const std::string& body, const std::string& key) {
 
 TEST(Ec2Protocol, SerializesDescribeInstances) {
   const auto ec2 = ServiceModel::load("ec2");
-  const HttpRequest r = serialize_request(
-      *ec2, ec2->operation("DescribeInstances"),
-      {{"InstanceIds", {"i-1", "i-2"}},
-       {"Filters", {{{"Name", "tag:Env"}, {"Values", {"prod dev"}}}}},
-       {"MaxResults", 5}},
-      "https://ec2.us-east-1.amazonaws.com");
+  const HttpRequest r =
+      serialize_request(*ec2, ec2->operation("DescribeInstances"),
+                        {{"InstanceIds", {"i-1", "i-2"}},
+                         {"Filters", {{{"Name", "tag:Env"}, {"Values", {"prod dev"}}}}},
+                         {"MaxResults", 5}},
+                        "https://ec2.us-east-1.amazonaws.com");
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.url, "https://ec2.us-east-1.amazonaws.com/");
   EXPECT_EQ(form_field(r.body, "Action"), "DescribeInstances");
@@ -44,12 +44,10 @@ TEST(Ec2Protocol, SerializesDescribeInstances) {
 
 TEST(Ec2Protocol, FillsIdempotencyTokensAndFormatsBooleans) {
   const auto ec2 = ServiceModel::load("ec2");
-  const HttpRequest r = serialize_request(*ec2, ec2->operation("RunInstances"),
-                                          {{"ImageId", "ami-1"},
-                                           {"MinCount", 1},
-                                           {"MaxCount", 1},
-                                           {"DisableApiTermination", true}},
-                                          "https://ec2.amazonaws.com");
+  const HttpRequest r = serialize_request(
+      *ec2, ec2->operation("RunInstances"),
+      {{"ImageId", "ami-1"}, {"MinCount", 1}, {"MaxCount", 1}, {"DisableApiTermination", true}},
+      "https://ec2.amazonaws.com");
   EXPECT_EQ(form_field(r.body, "DisableApiTermination"), "true");
   EXPECT_EQ(form_field(r.body, "ClientToken").size(), 36u);
 }
@@ -66,9 +64,9 @@ TEST(Ec2Protocol, RejectsParamsThatDoNotFitTheShape) {
   }
   EXPECT_THROW(serialize_request(*ec2, op, {{"MaxResults", "5"}}, "https://ec2.amazonaws.com"),
                InputError);
-  EXPECT_THROW(serialize_request(*ec2, op, {{"Filters", {{{"Nme", "x"}}}}},
-                                 "https://ec2.amazonaws.com"),
-               InputError);
+  EXPECT_THROW(
+      serialize_request(*ec2, op, {{"Filters", {{{"Nme", "x"}}}}}, "https://ec2.amazonaws.com"),
+      InputError);
 }
 
 TEST(Ec2Protocol, ParsesErrors) {
@@ -95,15 +93,15 @@ TEST(QueryProtocol, SerializesIamListsAndTimestampsAsIso8601) {
   EXPECT_EQ(form_field(r.body, "Version"), "2010-05-08");
 
   const auto cloudwatch = ServiceModel::load("cloudwatch");
-  const HttpRequest stats = serialize_request(
-      *cloudwatch, cloudwatch->operation("GetMetricStatistics"),
-      {{"Namespace", "AWS/EC2"},
-       {"MetricName", "CPUUtilization"},
-       {"StartTime", 1422172800},
-       {"EndTime", "2015-01-25T09:00:00+01:00"},
-       {"Period", 60},
-       {"Statistics", {"Average"}}},
-      "https://monitoring.amazonaws.com");
+  const HttpRequest stats =
+      serialize_request(*cloudwatch, cloudwatch->operation("GetMetricStatistics"),
+                        {{"Namespace", "AWS/EC2"},
+                         {"MetricName", "CPUUtilization"},
+                         {"StartTime", 1422172800},
+                         {"EndTime", "2015-01-25T09:00:00+01:00"},
+                         {"Period", 60},
+                         {"Statistics", {"Average"}}},
+                        "https://monitoring.amazonaws.com");
   EXPECT_EQ(form_field(stats.body, "StartTime"), "2015-01-25T08%3A00%3A00Z");
   EXPECT_EQ(form_field(stats.body, "EndTime"), "2015-01-25T08%3A00%3A00Z");
   EXPECT_EQ(form_field(stats.body, "Statistics.member.1"), "Average");

@@ -29,8 +29,8 @@ std::pair<std::string, std::string> service_and_operation(const std::string& ste
 
 std::vector<std::string> wire_cases() {
   std::vector<std::string> stems;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(custos::test::data_path("responses/botocore-xml-wire"))) {
+  for (const auto& entry : std::filesystem::directory_iterator(
+           custos::test::data_path("responses/botocore-xml-wire"))) {
     if (entry.path().extension() == ".xml") stems.push_back(entry.path().stem().string());
   }
   std::sort(stems.begin(), stems.end());

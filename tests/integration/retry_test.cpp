@@ -1,0 +1,72 @@
+// Retries end to end: a fault proxy in front of moto fails the first requests, then forwards.
+#include "aws/client.h"
+#include "integration/fixture.h"
+#include "support/fault_proxy.h"
+
+namespace custos::test {
+namespace {
+
+const char* const kThrottled =
+    "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit "
+    "exceeded.</Message></Error></Errors><RequestID>req-throttle-1</RequestID></Response>";
+
+FaultProxy::Reply unavailable() { return {503, "Service Unavailable", "text/plain", {}}; }
+FaultProxy::Reply throttled() { return {503, kThrottled, "text/xml", {}}; }
+
+class RetryTest : public IntegrationTest {
+ protected:
+  FaultProxy proxy{emulator().url()};
+
+  aws::Client client_via_proxy(aws::RetryPolicy policy) const {
+    aws::SessionOptions options;
+    options.endpoint_url = proxy.url();
+    options.region = "us-east-1";
+    options.credentials = aws::Credentials{"testing", "testing", "", std::nullopt, "test"};
+    return aws::Client(std::make_shared<const aws::Session>(options), std::move(policy));
+  }
+};
+
+TEST_F(RetryTest, SucceedsAfterRetriesWithGrowingDelays) {
+  proxy.fail_next(3, throttled());
+  aws::RetryPolicy policy;
+  policy.max_attempts = 4;
+  policy.base_delay = std::chrono::milliseconds(40);
+  policy.random = [] { return 1.0; };  // the upper bound of the jitter: 40, 80, 160 ms
+  const Json reservations = client_via_proxy(policy).call("ec2", "DescribeInstances");
+  EXPECT_TRUE(reservations["Reservations"].is_array());
+
+  const auto arrivals = proxy.arrivals();
+  ASSERT_EQ(arrivals.size(), 4u);
+  EXPECT_FALSE(arrivals[3].faulted);
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < arrivals.size(); ++i) {
+    gaps.push_back(std::chrono::duration<double>(arrivals[i].time - arrivals[i - 1].time).count());
+  }
+  EXPECT_GE(gaps[0], 0.040);
+  EXPECT_GE(gaps[1], 0.080);
+  EXPECT_GE(gaps[2], 0.160);
+  EXPECT_LT(gaps[0], gaps[1]);
+  EXPECT_LT(gaps[1], gaps[2]);
+}
+
+TEST_F(RetryTest, CustosCallRetriesServiceUnavailable) {
+  proxy.fail_next(2, unavailable());
+  auto result = custos({"call", "sts", "GetCallerIdentity"}, {{"AWS_ENDPOINT_URL", proxy.url()}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(Json::parse(result.out)["Account"], aws_cli({"sts", "get-caller-identity"})["Account"]);
+  EXPECT_EQ(proxy.arrivals().size(), 3u);
+}
+
+TEST_F(RetryTest, GivesUpAfterMaxAttemptsWithCodeRequestIdAndCount) {
+  proxy.fail_next(5, throttled());
+  auto result = custos({"call", "ec2", "DescribeInstances"},
+                       {{"AWS_ENDPOINT_URL", proxy.url()}, {"AWS_MAX_ATTEMPTS", "2"}});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("RequestLimitExceeded"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("req-throttle-1"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("2 attempts"), std::string::npos) << result.err;
+  EXPECT_EQ(proxy.arrivals().size(), 2u);
+}
+
+}  // namespace
+}  // namespace custos::test

@@ -1,0 +1,134 @@
+#include "support/fault_proxy.h"
+
+#include <httplib.h>
+
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+namespace custos::test {
+namespace {
+
+// httplib adds these to what it received; the hop-by-hop ones belong to one connection.
+bool forwardable(const std::string& name) {
+  static const std::set<std::string, httplib::detail::ci> kSkipped = {
+      "REMOTE_ADDR", "REMOTE_PORT",    "LOCAL_ADDR",        "LOCAL_PORT", "Host",
+      "Connection",  "Content-Length", "Transfer-Encoding", "Keep-Alive"};
+  return !kSkipped.contains(name);
+}
+
+void write_reply(const FaultProxy::Reply& reply, httplib::Response& res) {
+  res.status = reply.status;
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  res.set_content(reply.body, reply.content_type);
+}
+
+}  // namespace
+
+struct FaultProxy::Impl {
+  std::optional<std::string> upstream;
+  Reply answer;
+  httplib::Server server;
+  std::thread thread;
+  std::string url;
+  mutable std::mutex mutex;
+  int faults_left = 0;
+  Reply fault;
+  std::vector<Arrival> arrivals;
+
+  void start();
+  void handle(const httplib::Request& req, httplib::Response& res);
+  void forward(const httplib::Request& req, httplib::Response& res) const;
+};
+
+void FaultProxy::Impl::start() {
+  const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    handle(req, res);
+  };
+  server.Get(".*", handler).Post(".*", handler).Put(".*", handler);
+  server.Patch(".*", handler).Delete(".*", handler).Options(".*", handler);
+  // One request per connection, so that stopping does not wait for idle keep-alive clients.
+  server.set_keep_alive_max_count(1);
+  server.set_tcp_nodelay(true);
+  const int port = server.bind_to_any_port("127.0.0.1");
+  if (port <= 0) throw std::runtime_error("fault proxy: cannot bind a port on 127.0.0.1");
+  url = "http://127.0.0.1:" + std::to_string(port);
+  thread = std::thread([this] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& res) {
+  Arrival arrival{std::chrono::steady_clock::now(), req.method, req.target, {}, false};
+  for (const auto& [name, value] : req.headers) arrival.headers[name] = value;
+  std::optional<Reply> faulty;
+  {
+    std::lock_guard lock(mutex);
+    if (faults_left > 0) {
+      --faults_left;
+      faulty = fault;
+    }
+    arrival.faulted = faulty.has_value();
+    arrivals.push_back(std::move(arrival));
+  }
+  if (faulty) {
+    write_reply(*faulty, res);
+  } else if (upstream) {
+    forward(req, res);
+  } else {
+    write_reply(answer, res);
+  }
+}
+
+void FaultProxy::Impl::forward(const httplib::Request& req, httplib::Response& res) const {
+  httplib::Client client(*upstream);
+  client.set_url_encode(false);
+  httplib::Request out;
+  out.method = req.method;
+  out.path = req.target;
+  out.body = req.body;
+  for (const auto& [name, value] : req.headers) {
+    if (forwardable(name)) out.headers.emplace(name, value);
+  }
+  auto result = client.send(out);
+  if (!result) {
+    res.status = 502;
+    res.set_content("fault proxy: upstream " + *upstream + " did not answer", "text/plain");
+    return;
+  }
+  res.status = result->status;
+  for (const auto& [name, value] : result->headers) {
+    if (forwardable(name)) res.headers.emplace(name, value);
+  }
+  res.body = result->body;
+}
+
+FaultProxy::FaultProxy(const std::string& upstream_url) : impl_(std::make_unique<Impl>()) {
+  impl_->upstream = upstream_url;
+  impl_->start();
+}
+
+FaultProxy::FaultProxy(Reply answer) : impl_(std::make_unique<Impl>()) {
+  impl_->answer = std::move(answer);
+  impl_->start();
+}
+
+FaultProxy::~FaultProxy() {
+  impl_->server.stop();
+  impl_->thread.join();
+}
+
+const std::string& FaultProxy::url() const { return impl_->url; }
+
+void FaultProxy::fail_next(int count, Reply fault) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->faults_left = count;
+  impl_->fault = std::move(fault);
+}
+
+std::vector<FaultProxy::Arrival> FaultProxy::arrivals() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->arrivals;
+}
+
+}  // namespace custos::test

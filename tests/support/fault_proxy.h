@@ -1,0 +1,48 @@
+// An HTTP server on 127.0.0.1 for retry tests: answers the next N requests with a fault (503, a
+// throttling error, ...) and the others by forwarding to an upstream server (moto) or with a
+// canned reply; records when each request arrived and its headers.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace custos::test {
+
+class FaultProxy {
+ public:
+  struct Reply {
+    int status = 200;
+    std::string body;
+    std::string content_type = "text/xml";
+    std::map<std::string, std::string> headers;
+  };
+  struct Arrival {
+    std::chrono::steady_clock::time_point time;
+    std::string method;
+    std::string target;  // path and query
+    std::map<std::string, std::string> headers;
+    bool faulted = false;
+  };
+
+  // Forwards to `upstream_url` (http://127.0.0.1:PORT) what it does not fault.
+  explicit FaultProxy(const std::string& upstream_url);
+  // Answers `answer` to what it does not fault.
+  explicit FaultProxy(Reply answer);
+  ~FaultProxy();
+  FaultProxy(const FaultProxy&) = delete;
+  FaultProxy& operator=(const FaultProxy&) = delete;
+
+  const std::string& url() const;  // http://127.0.0.1:PORT
+  // The next `count` requests get `fault`.
+  void fail_next(int count, Reply fault);
+  std::vector<Arrival> arrivals() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace custos::test

@@ -1,0 +1,109 @@
+// rest-xml (S3), json (KMS) and rest-json (Lambda) with the real models: the bindings custos
+// relies on beyond the conformance suites.
+#include <gtest/gtest.h>
+
+#include "aws/protocol.h"
+#include "aws/protocol_codec.h"
+#include "core/error.h"
+
+namespace custos::aws {
+namespace {
+
+TEST(RestXmlProtocol, BindsGreedyKeysHeadersAndQuery) {
+  const auto s3 = ServiceModel::load("s3");
+  const HttpRequest r = serialize_request(*s3, s3->operation("GetObject"),
+                                          {{"Bucket", "my-bucket"},
+                                           {"Key", "logs/2024/a b+c.txt"},
+                                           {"VersionId", "v1"},
+                                           {"IfModifiedSince", "2015-01-25T08:00:00Z"}},
+                                          "https://s3.us-east-1.amazonaws.com");
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_EQ(r.url,
+            "https://s3.us-east-1.amazonaws.com/my-bucket/logs/2024/a%20b%2Bc.txt?versionId=v1");
+  const std::string* since = codec::find_header(r.headers, "If-Modified-Since");
+  ASSERT_NE(since, nullptr);
+  EXPECT_EQ(*since, "Sun, 25 Jan 2015 08:00:00 GMT");
+  EXPECT_THROW(serialize_request(*s3, s3->operation("GetObject"), {{"Bucket", "b"}},
+                                 "https://s3.amazonaws.com"),
+               InputError);
+}
+
+TEST(RestXmlProtocol, SerializesXmlPayloadsInModelOrder) {
+  const auto s3 = ServiceModel::load("s3");
+  const HttpRequest r = serialize_request(
+      *s3, s3->operation("PutBucketTagging"),
+      {{"Bucket", "b"}, {"Tagging", {{"TagSet", {{{"Value", "v"}, {"Key", "k"}}}}}}},
+      "https://s3.amazonaws.com");
+  EXPECT_EQ(r.method, "PUT");
+  EXPECT_EQ(r.url, "https://s3.amazonaws.com/b?tagging");
+  EXPECT_EQ(r.body,
+            "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag><Key>k</Key>"
+            "<Value>v</Value></Tag></TagSet></Tagging>");
+}
+
+TEST(RestXmlProtocol, ParsesS3ErrorsAndHeaders) {
+  const auto s3 = ServiceModel::load("s3");
+  HttpResponse response;
+  response.status = 404;
+  response.headers = {{"x-amz-request-id", "4442587FB7D0A2F9"}};
+  response.body =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchBucket</Code>"
+      "<Message>The specified bucket does not exist</Message><BucketName>nope</BucketName>"
+      "<RequestId>4442587FB7D0A2F9</RequestId></Error>";
+  const ErrorInfo error = parse_error(*s3, response);
+  EXPECT_EQ(error.code, "NoSuchBucket");
+  EXPECT_EQ(error.message, "The specified bucket does not exist");
+  EXPECT_EQ(error.request_id, "4442587FB7D0A2F9");
+
+  response = HttpResponse{200,
+                          {{"content-length", "11"},
+                           {"last-modified", "Wed, 12 Oct 2009 17:50:00 GMT"},
+                           {"x-amz-meta-owner", "alice"}},
+                          ""};
+  const Json head = parse_response(*s3, s3->operation("HeadObject"), response);
+  EXPECT_EQ(head["ContentLength"], 11);
+  EXPECT_EQ(head["LastModified"], "2009-10-12T17:50:00+00:00");
+  EXPECT_EQ(head["Metadata"], (Json{{"owner", "alice"}}));
+}
+
+TEST(JsonProtocol, SerializesTargetAndParsesErrors) {
+  const auto kms = ServiceModel::load("kms");
+  const HttpRequest r = serialize_request(*kms, kms->operation("DescribeKey"),
+                                          {{"KeyId", "alias/x"}}, "https://kms.amazonaws.com");
+  EXPECT_EQ(*codec::find_header(r.headers, "X-Amz-Target"), "TrentService.DescribeKey");
+  EXPECT_EQ(*codec::find_header(r.headers, "Content-Type"), "application/x-amz-json-1.1");
+  EXPECT_EQ(Json::parse(r.body), (Json{{"KeyId", "alias/x"}}));
+
+  HttpResponse response{400,
+                        {{"x-amzn-requestid", "req-9"}},
+                        R"({"__type":"com.amazonaws.kms#NotFoundException","message":"gone"})"};
+  const ErrorInfo error = parse_error(*kms, response);
+  EXPECT_EQ(error.code, "NotFoundException");
+  EXPECT_EQ(error.message, "gone");
+  EXPECT_EQ(error.request_id, "req-9");
+
+  response = HttpResponse{
+      200, {}, R"({"KeyMetadata":{"KeyId":"k1","CreationDate":1.4788042E9,"Enabled":true}})"};
+  const Json parsed = parse_response(*kms, kms->operation("DescribeKey"), response);
+  EXPECT_EQ(parsed["KeyMetadata"]["CreationDate"], "2016-11-10T18:56:40+00:00");
+  EXPECT_EQ(parsed["KeyMetadata"]["Enabled"], true);
+}
+
+TEST(RestJsonProtocol, BindsUriAndQueryAndReadsErrorTypeHeader) {
+  const auto lambda = ServiceModel::load("lambda");
+  const HttpRequest r =
+      serialize_request(*lambda, lambda->operation("ListFunctions"), {{"MaxItems", 10}},
+                        "https://lambda.us-east-1.amazonaws.com");
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_EQ(r.url, "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/?MaxItems=10");
+
+  const HttpResponse response{404,
+                              {{"x-amzn-errortype", "ResourceNotFoundException:http://internal"}},
+                              R"({"Type":"User","Message":"Function not found"})"};
+  const ErrorInfo error = parse_error(*lambda, response);
+  EXPECT_EQ(error.code, "ResourceNotFoundException");
+  EXPECT_EQ(error.message, "Function not found");
+}
+
+}  // namespace
+}  // namespace custos::aws
