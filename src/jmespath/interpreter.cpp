@@ -144,7 +144,10 @@ Value compare(const Node& node, const Json& current) {
     default:
       break;
   }
-  if (!a.is_number() || !b.is_number()) return Value();
+  // The spec orders numbers only; jmespath.py (Cloud Custodian's) also orders strings, and
+  // policies rely on it (`[?LaunchTime < '2020-01-01']`).
+  bool comparable = (a.is_number() && b.is_number()) || (a.is_string() && b.is_string());
+  if (!comparable) return Value();
   switch (node.comparator) {
     case Comparator::kLt:
       return pinned_bool(a < b);

@@ -36,9 +36,13 @@ class BooleanFilter : public Filter {
 
 FilterFactory boolean_factory(std::string name, Combine combine) {
   return [name, combine](const Spec& spec, const BuildContext& context) -> FilterPtr {
+    if (!spec.value().is_object())
+      spec.fail("write '" + name + "' as {" + name + ": [FILTER, ...]}");
     // Both {or: [...]} and {type: or, filters: [...]} are accepted.
-    Spec list = spec.has("type") ? spec.child("filters") : spec.child(name);
-    if (spec.has("type")) spec.allow_keys({"filters"}, "an '" + name + "' filter");
+    std::string key = spec.has("type") ? "filters" : name;
+    if (spec.has("type")) spec.allow_keys({"filters"}, "the '" + name + "' filter");
+    if (!spec.has(key)) spec.fail("'" + name + "' needs a non-empty list of filters");
+    Spec list = spec.child(key);
     if (!list.value().is_array() || list.value().empty())
       list.fail("'" + name + "' needs a non-empty list of filters");
     std::vector<FilterPtr> children;

@@ -23,13 +23,16 @@ const std::set<std::string, std::less<>> kFutureModes = {
 void check_name(const Spec& spec) {
   if (!spec.has("name")) spec.fail("policy has no 'name'");
   const Json& name = spec.value()["name"];
-  if (!name.is_string()) spec.child("name").fail("'name' must be a string");
-  // Cloud Custodian's schema pattern: names become Lambda function and folder names.
-  static const Regex pattern("[A-Za-z][A-Za-z0-9]*(-*[A-Za-z0-9]+)*\\z", false);
-  const auto& text = name.get_ref<const std::string&>();
-  if (!pattern.match_start(text))
-    spec.child("name").fail("policy name '" + text +
-                            "' must start with a letter and use only letters, digits and dashes");
+  if (!name.is_string())
+    spec.child("name").fail("'name' must be a string, not " + json_type_name(name));
+  // Cloud Custodian's schema pattern "[A-z][A-z0-9]*(-*[A-z0-9]+)*$" (names become Lambda
+  // function and folder names): A-z lets '_' through. Written without the nested repetition,
+  // which backtracks exponentially on a long name with one bad character.
+  static const Regex pattern("[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\\z", false);
+  if (!pattern.match_start(name.get_ref<const std::string&>()))
+    spec.child("name").fail(
+        "the name must start with a letter or '_' and use only letters, digits, '_' and '-' "
+        "(not ending with '-')");
 }
 
 Mode compile_mode(const Spec& policy, const ResourceType& resource) {
@@ -72,8 +75,11 @@ Policy compile_policy(const Spec& spec, const Registry& registry) {
       spec.child(key).at_key().fail("'" + key + "' is not supported by custos yet");
     spec.child(key).at_key().fail("unknown policy key '" + key + "'");
   }
-  if (!spec.has("resource") || !spec.value()["resource"].is_string())
-    spec.fail("policy '" + policy.name + "' needs a 'resource' (e.g. aws.ec2)");
+  if (!spec.has("resource")) spec.fail("policy needs a 'resource' (e.g. aws.ec2)");
+  if (!spec.value()["resource"].is_string())
+    spec.child("resource")
+        .fail("'resource' must be a string (e.g. aws.ec2), not " +
+              json_type_name(spec.value()["resource"]));
   std::string resource_name = spec.value()["resource"].get<std::string>();
   policy.resource = registry.find_resource(resource_name);
   if (!policy.resource) {

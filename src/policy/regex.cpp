@@ -25,7 +25,8 @@ Regex::Regex(const std::string& pattern, bool ignore_case)
     : compiled_(std::make_unique<Compiled>()) {
   int error = 0;
   PCRE2_SIZE offset = 0;
-  uint32_t options = PCRE2_UTF | (ignore_case ? PCRE2_CASELESS : 0);
+  // UCP: \d, \w and \b know Unicode, as in Python 3's str patterns.
+  uint32_t options = PCRE2_UTF | PCRE2_UCP | (ignore_case ? PCRE2_CASELESS : 0);
   compiled_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
                                   options, &error, &offset, nullptr);
   if (!compiled_->code) {

@@ -46,8 +46,7 @@ void Spec::fail(const std::string& message) const {
   throw PolicyError(location(), prefix + message);
 }
 
-void Spec::allow_keys(std::initializer_list<std::string_view> allowed,
-                      std::string_view what) const {
+void Spec::allow_keys(const std::vector<std::string>& allowed, std::string_view what) const {
   if (!value_->is_object()) return;
   for (const auto& [key, unused] : value_->items()) {
     if (key == "type") continue;

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "policy/source.h"
 
@@ -28,7 +29,7 @@ class Spec {
   // Throws PolicyError at this piece: "FILE:L:C: policy 'NAME': MESSAGE".
   [[noreturn]] void fail(const std::string& message) const;
   // Fails on keys outside `allowed` (besides "type"), naming the allowed ones.
-  void allow_keys(std::initializer_list<std::string_view> allowed, std::string_view what) const;
+  void allow_keys(const std::vector<std::string>& allowed, std::string_view what) const;
   // Typed accessors for an optional key; fail when it exists with another type.
   std::string optional_string(std::string_view key, std::string fallback = {}) const;
   bool optional_bool(std::string_view key, bool fallback) const;

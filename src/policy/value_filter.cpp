@@ -19,7 +19,8 @@ bool truthy(const Json* value) {
   switch (value->type()) {
     case Json::value_t::boolean:
       return value->get<bool>();
-    case Json::value_t::string:
+    case Json::value_t::string:  // nlohmann's empty() is false for every string
+      return !value->get_ref<const std::string&>().empty();
     case Json::value_t::array:
     case Json::value_t::object:
       return !value->empty();
@@ -35,11 +36,11 @@ std::optional<int> python_compare(const Json& a, const Json& b) {
       double x = a.get<double>(), y = b.get<double>();
       return x < y ? -1 : (x > y ? 1 : 0);
     }
-    if (a.is_number_unsigned() && b.is_number_unsigned()) {
-      auto x = a.get<std::uint64_t>(), y = b.get<std::uint64_t>();
-      return x < y ? -1 : (x > y ? 1 : 0);
-    }
-    auto x = a.get<std::int64_t>(), y = b.get<std::int64_t>();
+    // Integers of either signedness (nlohmann keeps non-negative JSON integers unsigned).
+    auto wide = [](const Json& n) -> __int128 {
+      return n.is_number_unsigned() ? __int128(n.get<std::uint64_t>()) : n.get<std::int64_t>();
+    };
+    auto x = wide(a), y = wide(b);
     return x < y ? -1 : (x > y ? 1 : 0);
   }
   if (a.is_string() && b.is_string()) {
@@ -184,10 +185,10 @@ bool ValueCondition::test(const Json* actual) const {
   if (op_ == "ne") return is_none(actual) ? !value_.is_null() : *actual != value_;
   if (op_ == "gt" || op_ == "ge" || op_ == "lt" || op_ == "le")
     return compare_op(op_, actual, value_);
-  if (op_ == "glob")
+  if (op_ == "glob")  // Python's fnmatch has no escapes: a backslash matches itself
     return actual && actual->is_string() &&
            fnmatch(value_.get_ref<const std::string&>().c_str(),
-                   actual->get_ref<const std::string&>().c_str(), 0) == 0;
+                   actual->get_ref<const std::string&>().c_str(), FNM_NOESCAPE) == 0;
   if (op_ == "regex" || op_ == "regex-case")
     return actual && actual->is_string() &&
            regex_->match_start(actual->get_ref<const std::string&>());
@@ -203,13 +204,15 @@ bool ValueCondition::test(const Json* actual) const {
 
 ValueMatcher::ValueMatcher(const Spec& spec) {
   const Json& data = spec.value();
+  if (!data.is_object())
+    spec.fail("write a value filter as {type: value, key: ..., value: ...} or {KEY: VALUE}");
   if (!data.contains("type") && data.size() == 1) {  // {KEY: VALUE} shorthand
     Spec key_spec = spec.child(data.begin().key()).at_key();
     key_ = std::make_unique<ValueKey>(data.begin().key(), key_spec);
     condition_ = std::make_unique<ValueCondition>(key_spec, key_spec, "");
     return;
   }
-  spec.allow_keys({"key", "value", "op"}, "a " + spec.value().value("type", "value") + " filter");
+  spec.allow_keys({"key", "value", "op"}, "the " + data.value("type", "value") + " filter");
   if (!spec.has("key")) spec.fail("value filter needs a 'key' (what to compare)");
   if (!spec.has("value")) spec.fail("value filter needs a 'value' (what to compare it with)");
   Spec key_spec = spec.child("key");
@@ -217,8 +220,9 @@ ValueMatcher::ValueMatcher(const Spec& spec) {
     key_spec.fail("'key' must be a string, not " + json_type_name(key_spec.value()));
   key_ = std::make_unique<ValueKey>(key_spec.value().get<std::string>(), key_spec);
   Spec op_spec = spec.has("op") ? spec.child("op") : spec;
-  condition_ =
-      std::make_unique<ValueCondition>(spec.child("value"), op_spec, spec.optional_string("op"));
+  std::string op = spec.optional_string("op");
+  if (spec.has("op") && op.empty()) op_spec.fail("'op' is empty (leave it out to test equality)");
+  condition_ = std::make_unique<ValueCondition>(spec.child("value"), op_spec, op);
 }
 
 bool ValueMatcher::matches(const Json& document) const {

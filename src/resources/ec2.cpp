@@ -181,11 +181,12 @@ class SetInstanceProfile : public policy::Action {
 };
 
 template <typename ActionType>
-policy::ActionInfo action(std::initializer_list<std::string_view> options,
-                          std::vector<std::string> permissions, std::string description) {
+policy::ActionInfo action(std::vector<std::string> options, std::vector<std::string> permissions,
+                          std::string description) {
   policy::ActionInfo info;
   info.factory = [options](const Spec& spec, const BuildContext&) -> ActionPtr {
-    spec.allow_keys(options, "this action");
+    if (spec.value().is_object())  // a bare name (- stop) has no options to check
+      spec.allow_keys(options, "action '" + spec.value().value("type", "") + "'");
     if constexpr (std::is_constructible_v<ActionType, const Spec&>)
       return std::make_unique<ActionType>(spec);
     else

@@ -198,3 +198,12 @@ TEST(Expression, SearchesConcurrently) {
 
 }  // namespace
 }  // namespace custos::jmespath
+
+// Cloud Custodian's jmespath.py orders strings too; policies filter on ISO dates that way.
+TEST(ExpressionTest, OrdersStringsLikeJmespathPy) {
+  custos::Json doc = custos::Json::parse(
+      R"([{"LaunchTime": "2019-05-01T00:00:00Z"}, {"LaunchTime": "2021-01-01T00:00:00Z"}])");
+  auto old = custos::jmespath::Expression::compile("[?LaunchTime < '2020-01-01'].LaunchTime");
+  EXPECT_EQ(old.search(doc), custos::Json::parse(R"(["2019-05-01T00:00:00Z"])"));
+  EXPECT_TRUE(custos::jmespath::Expression::compile("`1` < 'a'").search(doc).is_null());
+}

@@ -1,0 +1,310 @@
+// Compiling policies against a registry (with a stand-in resource type and actions), and
+// deciding from an EventBridge event which resources a policy should act on.
+#include "policy/policy.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "policy/core_filters.h"
+#include "policy/event.h"
+#include "support/paths.h"
+
+namespace custos::policy {
+namespace {
+
+// Keeps the option it was built with, so tests can see what the factory received.
+class FakeAction : public Action {
+ public:
+  explicit FakeAction(std::string note) : note_(std::move(note)) {}
+  std::vector<ActionRecord> process(const std::vector<Json>&, ActionContext&) const override {
+    return {};
+  }
+  const std::string& note() const { return note_; }
+
+ private:
+  std::string note_;
+};
+
+ActionInfo fake_action() {
+  ActionInfo info;
+  info.factory = [](const Spec& spec, const BuildContext&) -> ActionPtr {
+    spec.allow_keys({"note"}, "this action");
+    return std::make_unique<FakeAction>(spec.optional_string("note", "plain"));
+  };
+  return info;
+}
+
+const Registry& test_registry() {
+  static const Registry registry = [] {
+    Registry r;
+    register_value_filter(r);
+    register_boolean_filters(r);
+    register_event_filter(r);
+    ResourceType instance;
+    instance.name = "test.instance";
+    instance.aliases = {"instance"};
+    instance.guard_duty_id_path = "detail.resource.instanceDetails.instanceId";
+    instance.guard_duty_resource_type = "Instance";
+    r.add_resource(instance);
+    ResourceType bucket;
+    bucket.name = "test.bucket";
+    bucket.aliases = {"bucket"};
+    r.add_resource(bucket);
+    r.add_action("test.instance", "mark", fake_action());
+    return r;
+  }();
+  return registry;
+}
+
+std::vector<Policy> compile(const std::string& text) {
+  return compile_policies(SourceDocument::parse(text, "p.yml"), test_registry());
+}
+
+std::string compile_error(const std::string& text) {
+  try {
+    compile(text);
+  } catch (const PolicyError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+Json sample_event(const std::string& name) {
+  return load_event_file(custos::test::data_path("events/" + name));
+}
+
+const char* kEc2Finding = "cloud-custodian_ec2-duty-event_Backdoor-EC2-CnCActivity.B-DNS.json";
+const char* kIamFinding =
+    "cloud-custodian_iam-duty-event_UnauthorizedAccess-IAMUser-TorIPCaller.json";
+
+const char* kGuardDutyPolicy =
+    "policies:\n"
+    "  - name: contain\n"
+    "    resource: test.instance\n"
+    "    mode: {type: guard-duty, role: 'arn:aws:iam::1:role/x', memory: 128}\n"
+    "    filters:\n"
+    "      - {type: event, key: detail.severity, op: gte, value: 4}\n"
+    "    actions: [mark]\n";
+
+TEST(Registry, FindsResourcesByNameOrAlias) {
+  const Registry& r = test_registry();
+  ASSERT_NE(r.find_resource("test.instance"), nullptr);
+  EXPECT_EQ(r.find_resource("instance"), r.find_resource("test.instance"));
+  EXPECT_EQ(r.find_resource("bucket")->name, "test.bucket");
+  EXPECT_EQ(r.find_resource("aws.ec2"), nullptr);
+  EXPECT_EQ(r.find_resource("test"), nullptr);
+  EXPECT_EQ(r.resource_names(), (std::vector<std::string>{"test.instance", "test.bucket"}));
+}
+
+TEST(CompilePolicies, KeepsOrderNamesResourcesModesFiltersAndActions) {
+  auto policies = compile(
+      "vars: {anything: 1}\n"
+      "policies:\n"
+      "  - name: first\n"
+      "    resource: instance\n"
+      "    description: kept as data\n"
+      "    filters: [{State.Name: running}, {Id: i-1}]\n"
+      "    actions:\n"
+      "      - mark\n"
+      "      - {type: mark, note: second}\n"
+      "  - name: second_one\n"
+      "    resource: test.bucket\n");
+  ASSERT_EQ(policies.size(), 2u);
+  const Policy& first = policies[0];
+  EXPECT_EQ(first.name, "first");
+  EXPECT_EQ(first.resource, test_registry().find_resource("test.instance"));
+  EXPECT_EQ(first.mode.type, "pull");
+  EXPECT_FALSE(first.mode.is_event());
+  EXPECT_EQ(first.filters.size(), 2u);
+  ASSERT_EQ(first.actions.size(), 2u);
+  EXPECT_EQ(first.actions[0].first, "mark");
+  EXPECT_EQ(first.actions[1].first, "mark");
+  EXPECT_EQ(first.data["description"], "kept as data");
+  EXPECT_EQ(first.location.str(), "p.yml:3:5");
+
+  auto note = [](const ActionPtr& action) {
+    return dynamic_cast<const FakeAction&>(*action).note();
+  };
+  EXPECT_EQ(note(first.actions[0].second), "plain");
+  EXPECT_EQ(note(first.actions[1].second), "second");
+
+  EXPECT_EQ(policies[1].resource->name, "test.bucket");
+  EXPECT_TRUE(policies[1].filters.empty());
+  EXPECT_TRUE(policies[1].actions.empty());
+  EXPECT_TRUE(policies[1].matches({{"Name", "b"}}, FilterContext{}));
+}
+
+TEST(CompilePolicies, EmptyPolicyListIsValid) { EXPECT_TRUE(compile("policies: []\n").empty()); }
+
+TEST(CompilePolicies, GuardDutyModeKeepsItsDeploymentSettings) {
+  auto policies = compile(kGuardDutyPolicy);
+  const Policy& p = policies.at(0);
+  EXPECT_EQ(p.mode.type, "guard-duty");
+  EXPECT_TRUE(p.mode.is_event());
+  EXPECT_EQ(p.mode.data["memory"], 128);
+  Json event = sample_event(kEc2Finding);
+  EXPECT_TRUE(p.matches({{"Id", "i-99999999"}}, FilterContext{&event}));
+  event["detail"]["severity"] = 3.9;
+  EXPECT_FALSE(p.matches({{"Id", "i-99999999"}}, FilterContext{&event}));
+}
+
+TEST(CompilePolicies, NamesFollowCloudCustodiansPattern) {
+  for (const char* good : {"a", "ec2-stop", "A1-b2--c3", "snake_case", "_lead", "x9"}) {
+    SCOPED_TRACE(good);
+    EXPECT_EQ(compile_error(std::string("policies: [{name: ") + good + ", resource: bucket}]"), "");
+  }
+  for (const char* bad : {"1st", "-a", "a-", "has space", "dot.ted", "ümlaut", "a/b", "''"}) {
+    SCOPED_TRACE(bad);
+    std::string message =
+        compile_error(std::string("policies: [{name: ") + bad + ", resource: bucket}]");
+    EXPECT_EQ(message.rfind("p.yml:1:19: ", 0), 0u) << message;
+    EXPECT_NE(message.find("must start with a letter"), std::string::npos) << message;
+  }
+}
+
+TEST(CompilePolicies, LongNamesAreCheckedWhole) {
+  std::string name(60, 'a');
+  EXPECT_EQ(compile_error("policies: [{name: " + name + "-b, resource: bucket}]"), "");
+  std::string message = compile_error("policies: [{name: '" + name + "!', resource: bucket}]");
+  EXPECT_EQ(message.rfind("p.yml:1:19: policy '" + name + "!': the name must start", 0), 0u)
+      << message;
+}
+
+TEST(CompilePolicies, ErrorsNameThePolicyAndPosition) {
+  struct Case {
+    std::string text, expected;
+  };
+  const Case cases[] = {
+      {"- a\n", "p.yml:1:1: a policy file is a mapping with a 'policies:' list"},
+      {"policies: {}\n", "p.yml:1:11: 'policies' must be a list"},
+      {"policies: []\nextra: 1\n",
+       "p.yml:2:1: unknown key 'extra' in the policy file (allowed: policies, vars)"},
+      {"policies: [name]\n", "p.yml:1:12: each policy must be a mapping with name and resource"},
+      {"policies: [{resource: bucket}]\n", "p.yml:1:12: policy has no 'name'"},
+      {"policies: [{name: [x], resource: bucket}]\n",
+       "p.yml:1:19: 'name' must be a string, not a list"},
+      {"policies: [{name: x}]\n", "p.yml:1:12: policy 'x': policy needs a 'resource'"},
+      {"policies: [{name: x, resource: 5}]\n",
+       "p.yml:1:32: policy 'x': 'resource' must be a string (e.g. aws.ec2), not a number"},
+      {"policies: [{name: x, resource: nosuch}]\n",
+       "p.yml:1:32: policy 'x': unknown resource type 'nosuch' (known: test.instance, "
+       "test.bucket)"},
+      {"policies: [{name: x, resource: bucket, region: us-east-1}]\n",
+       "p.yml:1:40: policy 'x': 'region' is not supported by custos yet"},
+      {"policies: [{name: x, resource: bucket, nosuch: 1}]\n",
+       "p.yml:1:40: policy 'x': unknown policy key 'nosuch'"},
+      {"policies: [{name: x, resource: bucket}, {name: x, resource: instance}]\n",
+       "p.yml:1:48: policy 'x': duplicate policy name 'x'"},
+      {"policies: [{name: x, resource: bucket, filters: {a: 1}}]\n",
+       "p.yml:1:49: policy 'x': 'filters' must be a list, not a mapping"},
+      {"policies: [{name: x, resource: bucket, actions: mark}]\n",
+       "p.yml:1:49: policy 'x': 'actions' must be a list, not a string"},
+      {"policies: [{name: x, resource: bucket, actions: [mark]}]\n",
+       "p.yml:1:50: policy 'x': unknown action 'mark' for test.bucket (known actions: none)"},
+      {"policies: [{name: x, resource: instance, actions: [stop]}]\n",
+       "p.yml:1:52: policy 'x': unknown action 'stop' for test.instance (known actions: mark)"},
+      {"policies: [{name: x, resource: instance, actions: [{note: y}]}]\n",
+       "p.yml:1:52: policy 'x': action has no 'type'"},
+      {"policies: [{name: x, resource: instance, actions: [{type: mark, notes: y}]}]\n",
+       "p.yml:1:65: policy 'x': unknown key 'notes' in this action (allowed: note)"},
+      {"policies: [{name: x, resource: instance, actions: [{type: mark, note: 1}]}]\n",
+       "p.yml:1:71: policy 'x': 'note' must be a string, not a number"},
+      {"policies: [{name: x, resource: bucket, mode: guard-duty}]\n",
+       "p.yml:1:46: policy 'x': 'mode' must be a mapping with a 'type'"},
+      {"policies: [{name: x, resource: bucket, mode: {type: nosuch}}]\n",
+       "p.yml:1:53: policy 'x': unknown mode 'nosuch' (supported: pull, guard-duty)"},
+      {"policies: [{name: x, resource: bucket, mode: {type: periodic}}]\n",
+       "p.yml:1:53: policy 'x': mode 'periodic' is not supported by custos yet"},
+      {"policies: [{name: x, resource: bucket, mode: {type: guard-duty}}]\n",
+       "p.yml:1:53: policy 'x': mode guard-duty does not apply to test.bucket"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    std::string message = compile_error(c.text);
+    EXPECT_EQ(message.rfind(c.expected, 0), 0u) << message;
+  }
+}
+
+TEST(ParseEvent, AcceptsTheGuardDutySample) {
+  Json event = sample_event(kEc2Finding);
+  EXPECT_EQ(event["source"], "aws.guardduty");
+  EXPECT_EQ(event["detail"]["resource"]["instanceDetails"]["instanceId"], "i-99999999");
+}
+
+TEST(ParseEvent, RejectsWhatIsNotAnEventBridgeEvent) {
+  struct Case {
+    std::string text, expected;
+  };
+  const Case cases[] = {
+      {"{\n  \"source\": ,\n}", "e.json:2:13: invalid JSON in event: "},
+      {"[1]", "e.json: an event must be a JSON object"},
+      {R"({"detail-type": "x", "detail": {}})", "e.json: not an EventBridge event: 'source'"},
+      {R"({"source": 1, "detail-type": "x", "detail": {}})",
+       "e.json: not an EventBridge event: 'source' is missing or not a string"},
+      {R"({"source": "s", "detail": {}})", "e.json: not an EventBridge event: 'detail-type'"},
+      {R"({"source": "s", "detail-type": "x", "detail": []})",
+       "e.json: not an EventBridge event: 'detail' is missing or not an object"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    try {
+      parse_event(c.text, "e.json");
+      ADD_FAILURE() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(c.expected, 0), 0u) << e.what();
+    }
+  }
+  EXPECT_THROW(load_event_file(custos::test::data_path("events/nosuch.json")), InputError);
+}
+
+TEST(EventTarget, GuardDutyInstanceFindingNamesTheInstance) {
+  auto policies = compile(kGuardDutyPolicy);
+  EventTarget target = event_target(policies.at(0), sample_event(kEc2Finding));
+  EXPECT_TRUE(target.applies) << target.reason;
+  EXPECT_EQ(target.resource_ids, std::vector<std::string>{"i-99999999"});
+}
+
+TEST(EventTarget, PullModeIgnoresEvents) {
+  auto policies = compile("policies: [{name: x, resource: instance}]");
+  EventTarget target = event_target(policies.at(0), sample_event(kEc2Finding));
+  EXPECT_FALSE(target.applies);
+  EXPECT_EQ(target.reason, "pull-mode policies do not react to events");
+  EXPECT_TRUE(target.resource_ids.empty());
+}
+
+TEST(EventTarget, FindingAboutAnotherResourceTypeDoesNotApply) {
+  auto policies = compile(kGuardDutyPolicy);
+  EventTarget target = event_target(policies.at(0), sample_event(kIamFinding));
+  EXPECT_FALSE(target.applies);
+  EXPECT_EQ(target.reason, "the finding is about a resource of type 'AccessKey', not Instance");
+  EXPECT_TRUE(target.resource_ids.empty());
+}
+
+TEST(EventTarget, EventFromAnotherSourceDoesNotApply) {
+  auto policies = compile(kGuardDutyPolicy);
+  Json event = sample_event(kEc2Finding);
+  event["source"] = "aws.ec2";
+  EventTarget target = event_target(policies.at(0), event);
+  EXPECT_FALSE(target.applies);
+  EXPECT_EQ(target.reason, "mode guard-duty reacts to source aws.guardduty, not aws.ec2");
+}
+
+TEST(EventTarget, InstanceFindingWithoutAnIdIsAnInputError) {
+  auto policies = compile(kGuardDutyPolicy);
+  Json event = sample_event(kEc2Finding);
+  event["detail"]["resource"]["instanceDetails"].erase("instanceId");
+  try {
+    event_target(policies.at(0), event);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "event: GuardDuty finding for Instance has no "
+              "detail.resource.instanceDetails.instanceId (policy 'contain' needs it)");
+  }
+  event["detail"]["resource"]["instanceDetails"]["instanceId"] = "";
+  EXPECT_THROW(event_target(policies.at(0), event), InputError);
+}
+
+}  // namespace
+}  // namespace custos::policy
