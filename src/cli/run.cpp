@@ -22,6 +22,22 @@ void print_record(const policy::ActionRecord& record) {
             << ": " << record.summary << "\n";
 }
 
+// An event names its region; with none configured, act where the event happened (as a
+// Lambda deployed in that region would). Fails now, not half-way, when there is no region.
+std::shared_ptr<const aws::Session> make_session(aws::SessionOptions options, const Json& event) {
+  auto session = std::make_shared<const aws::Session>(options);
+  try {
+    session->region();
+    return session;
+  } catch (const InputError&) {
+    if (!event.is_object() || !event.contains("region") || !event["region"].is_string()) throw;
+  }
+  options.region = event["region"].get<std::string>();
+  std::cerr << "note: no AWS region configured; using the event's region " << options.region
+            << "\n";
+  return std::make_shared<const aws::Session>(options);
+}
+
 int run(const RunArgs& args) {
   // Everything that can be wrong with the input is checked before the first AWS call.
   auto source = policy::SourceDocument::load_file(args.policy_file);
@@ -32,9 +48,7 @@ int run(const RunArgs& args) {
     event = policy::load_event_file(args.event_file);
     for (const auto& p : policies) targets.push_back(policy::event_target(p, event));
   }
-  auto session = std::make_shared<const aws::Session>(args.aws);
-  session->region();  // fail now, not half-way, when no region is configured
-  aws::Client client(session);
+  aws::Client client(make_session(args.aws, event));
 
   policy::RunOptions options;
   options.output_dir = args.output_dir;

@@ -129,6 +129,17 @@ TEST_F(ContainmentTest, MalformedEventIsRefusedAndTouchesNothing) {
   EXPECT_FALSE(std::filesystem::exists(path("out/ec2-compromised-contain")));
 }
 
+TEST_F(ContainmentTest, ActsInTheEventsRegionWhenNoRegionIsConfigured) {
+  std::string id = run_instance_with_profile("web-role");
+  write("policy.yml", kContainPolicy);
+  write("ev.json", guardduty_event(id, 8).dump());  // "region": "us-east-1"
+  auto result = custos({"run", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")},
+                       {{"AWS_REGION", ""}, {"AWS_DEFAULT_REGION", ""}});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("using the event's region us-east-1"), std::string::npos);
+  EXPECT_EQ(instance_state(id), "stopped");
+}
+
 TEST_F(ContainmentTest, PullModeStopsOnlyTaggedInstances) {
   std::string tagged = run_instance_with_profile("web-role");
   Json plain = aws_cli({"ec2", "run-instances", "--image-id", "ami-12c6146b", "--count", "2",

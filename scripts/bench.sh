@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds (Release) and runs every benchmark in bench/, printing the figures the README quotes.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CUSTOS_BUILD_DIR=${CUSTOS_BUILD_DIR:-build-release} CUSTOS_BUILD_TYPE=Release
+source scripts/setup.sh
+b=$CUSTOS_BUILD_DIR
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+median_ms() {  # median wall time of a command run N times, in ms
+  local n=$1; shift
+  for _ in $(seq "$n"); do
+    local start=$(date +%s%N); "$@" >/dev/null; local end=$(date +%s%N)
+    echo $(( (end - start) / 1000 ))
+  done | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
+}
+
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+for n in 100 1000; do
+  "$b/bench/write_policies" "$n" "$tmp/p$n.yml"
+  echo "custos validate, $n policies (whole process, median of 30): $(median_ms 30 "$b/custos" validate "$tmp/p$n.yml") ms"
+done
+echo "== event to first mutating call"
+"$b/bench/event_to_action" 500
+for suite in validate_bench model_bench sigv4_bench jmespath_bench; do
+  [ -x "$b/bench/$suite" ] || continue
+  echo "== $suite"
+  "$b/bench/$suite" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null
+done
