@@ -69,13 +69,11 @@ class Stop : public policy::Action {
   }
 };
 
-// snapshot: one multi-volume CreateSnapshots per instance, every snapshot tagged with the
-// instance id and policy so investigators can find the evidence.
-class Snapshot : public policy::Action {
+// An action that changes instances one at a time: a failure on one is recorded and the
+// others still get their turn.
+class PerInstanceAction : public policy::Action {
  public:
-  explicit Snapshot(const Spec& spec)
-      : exclude_boot_(spec.optional_bool("exclude-boot", false)),
-        copy_tags_(spec.optional_bool("copy-volume-tags", true)) {}
+  explicit PerInstanceAction(std::string name) : name_(std::move(name)) {}
 
   std::vector<ActionRecord> process(const std::vector<Json>& instances,
                                     ActionContext& context) const override {
@@ -83,16 +81,30 @@ class Snapshot : public policy::Action {
     for (const Json& instance : instances) {
       std::string id = instance_id(instance);
       try {
-        emit(context, records, snapshot(id, context));
+        emit(context, records, apply(id, context));
       } catch (const Error& e) {
-        emit(context, records, failure("snapshot", id, e));
+        emit(context, records, failure(name_, id, e));
       }
     }
     return records;
   }
 
  private:
-  ActionRecord snapshot(const std::string& id, ActionContext& context) const {
+  virtual ActionRecord apply(const std::string& id, ActionContext& context) const = 0;
+  std::string name_;
+};
+
+// snapshot: one multi-volume CreateSnapshots per instance, every snapshot tagged with the
+// instance id and policy so investigators can find the evidence.
+class Snapshot : public PerInstanceAction {
+ public:
+  explicit Snapshot(const Spec& spec)
+      : PerInstanceAction("snapshot"),
+        exclude_boot_(spec.optional_bool("exclude-boot", false)),
+        copy_tags_(spec.optional_bool("copy-volume-tags", true)) {}
+
+ private:
+  ActionRecord apply(const std::string& id, ActionContext& context) const override {
     Json tags = Json::array({{{"Key", "custodian_snapshot"}, {"Value", ""}},
                              {{"Key", "custos:instance-id"}, {"Value", id}},
                              {{"Key", "custos:policy"}, {"Value", context.policy_name}}});
@@ -122,26 +134,13 @@ class Snapshot : public policy::Action {
 
 // set-instance-profile: with `name`, attach or replace the instance's profile; without,
 // remove it, cutting the instance off from its role's credentials.
-class SetInstanceProfile : public policy::Action {
+class SetInstanceProfile : public PerInstanceAction {
  public:
-  explicit SetInstanceProfile(const Spec& spec) : name_(spec.optional_string("name")) {}
-
-  std::vector<ActionRecord> process(const std::vector<Json>& instances,
-                                    ActionContext& context) const override {
-    std::vector<ActionRecord> records;
-    for (const Json& instance : instances) {
-      std::string id = instance_id(instance);
-      try {
-        emit(context, records, apply(id, context));
-      } catch (const Error& e) {
-        emit(context, records, failure("set-instance-profile", id, e));
-      }
-    }
-    return records;
-  }
+  explicit SetInstanceProfile(const Spec& spec)
+      : PerInstanceAction("set-instance-profile"), name_(spec.optional_string("name")) {}
 
  private:
-  ActionRecord apply(const std::string& id, ActionContext& context) const {
+  ActionRecord apply(const std::string& id, ActionContext& context) const override {
     const auto& client = context.client;
     Json found =
         client.call("ec2", "DescribeIamInstanceProfileAssociations",

@@ -8,30 +8,9 @@
 namespace custos::test {
 namespace {
 
-constexpr const char* kContainPolicy = R"(policies:
-  - name: ec2-compromised-contain
-    resource: aws.ec2
-    mode:
-      type: guard-duty
-    filters:
-      - type: event
-        key: detail.severity
-        op: gte
-        value: 4          # medium and high
-    actions:
-      - type: set-instance-profile   # no name: remove the role
-      - stop
-      - snapshot
-)";
-
-constexpr const char* kStopTagged = R"(policies:
-  - name: stop-tagged
-    resource: ec2
-    filters:
-      - "tag:custodian": present
-    actions:
-      - stop
-)";
+// The issue's two reference policies, as a user writes them.
+const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
+const std::string kStopTagged = read_file(data_path("policies/stop-tagged.yml"));
 
 // A GuardDuty finding as EventBridge delivers it, about `instance_id`.
 Json guardduty_event(const std::string& instance_id, int severity) {
