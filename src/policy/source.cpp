@@ -31,8 +31,13 @@ struct YamlConverter {
     return Location{doc.file_, mark.line + 1, mark.column + 1};
   }
 
+  SourceDocument::Position position(const YAML::Mark& mark) const {
+    Location where = at(mark);
+    return {where.line, where.column};
+  }
+
   Json convert(const YAML::Node& node, const Json::json_pointer& pointer) {
-    doc.positions_[pointer.to_string()] = at(node.Mark());
+    doc.positions_[pointer.to_string()] = position(node.Mark());
     switch (node.Type()) {
       case YAML::NodeType::Map:
         return mapping(node, pointer);
@@ -62,9 +67,9 @@ struct YamlConverter {
       if (!written.insert(key).second)
         throw PolicyError(at(entry.first.Mark()), "duplicate key '" + key + "'");
       object[key] = convert(entry.second, pointer / key);
-      doc.key_positions_[(pointer / key).to_string()] = at(entry.first.Mark());
+      doc.key_positions_[(pointer / key).to_string()] = position(entry.first.Mark());
     }
-    doc.positions_[pointer.to_string()] = at(node.Mark());  // merge() recorded its source's
+    doc.positions_[pointer.to_string()] = position(node.Mark());  // merge() recorded its source's
     return object;
   }
 
@@ -191,11 +196,13 @@ SourceDocument SourceDocument::load_file(const std::string& path) {
 Location SourceDocument::locate(const Json::json_pointer& pointer, bool key) const {
   if (key) {
     auto found = key_positions_.find(pointer.to_string());
-    if (found != key_positions_.end()) return found->second;
+    if (found != key_positions_.end())
+      return Location{file_, found->second.first, found->second.second};
   }
   for (auto p = pointer;; p = p.parent_pointer()) {
     auto found = positions_.find(p.to_string());
-    if (found != positions_.end()) return found->second;
+    if (found != positions_.end())
+      return Location{file_, found->second.first, found->second.second};
     if (p.empty()) return Location{file_, 1, 1};
   }
 }

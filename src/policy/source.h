@@ -32,8 +32,10 @@ class SourceDocument {
  private:
   std::string file_;
   Json root_;
-  std::unordered_map<std::string, Location> positions_;
-  std::unordered_map<std::string, Location> key_positions_;
+  // line and column only: the file name is the same for all, and copying it per value costs.
+  using Position = std::pair<int, int>;
+  std::unordered_map<std::string, Position> positions_;
+  std::unordered_map<std::string, Position> key_positions_;
   friend struct YamlConverter;
 };
 
