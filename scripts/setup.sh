@@ -23,6 +23,13 @@ if ((${#missing[@]})); then
 fi
 
 # The local AWS emulator: moto's server (not packaged by Debian; from PyPI where reachable).
+# A pyenv or user install may be off PATH in non-interactive shells (CI): look there first.
+if ! command -v moto_server >/dev/null 2>&1; then
+  for candidate in "$HOME"/.pyenv/shims/moto_server "$HOME"/.pyenv/versions/*/bin/moto_server \
+                   "$HOME"/.local/bin/moto_server "$HOME"/.local/share/custos/moto/bin/moto_server; do
+    if [ -x "$candidate" ]; then export PATH="$(dirname "$candidate"):$PATH"; break; fi
+  done
+fi
 if ! command -v moto_server >/dev/null 2>&1; then
   echo "setup: installing moto's server into ~/.local/share/custos/moto"
   python3 -m venv "$HOME/.local/share/custos/moto"
