@@ -8,9 +8,7 @@ namespace custos::resources {
 const policy::Registry& builtin_registry() {
   static const policy::Registry registry = [] {
     policy::Registry r;
-    policy::register_value_filter(r);
-    policy::register_boolean_filters(r);
-    policy::register_event_filter(r);
+    policy::register_core_filters(r);
     register_ec2(r);
     return r;
   }();

@@ -38,9 +38,7 @@ ActionInfo fake_action() {
 const Registry& test_registry() {
   static const Registry registry = [] {
     Registry r;
-    register_value_filter(r);
-    register_boolean_filters(r);
-    register_event_filter(r);
+    register_core_filters(r);
     ResourceType instance;
     instance.name = "test.instance";
     instance.aliases = {"instance"};

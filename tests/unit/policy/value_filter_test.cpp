@@ -15,9 +15,7 @@ namespace {
 const Registry& test_registry() {
   static const Registry registry = [] {
     Registry r;
-    register_value_filter(r);
-    register_boolean_filters(r);
-    register_event_filter(r);
+    register_core_filters(r);
     ResourceType thing;
     thing.name = "test.thing";
     thing.aliases = {"thing"};
