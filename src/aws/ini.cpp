@@ -1,9 +1,8 @@
 #include "aws/ini.h"
+#include "core/file.h"
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <sstream>
 
 #include "core/error.h"
 
@@ -191,11 +190,9 @@ IniFile parse_ini(std::string_view text, std::string_view display_name) {
 }
 
 std::optional<IniFile> read_ini(const std::string& path, std::string_view display_name) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_ini(text.str(), display_name);
+  auto text = read_file(path);
+  if (!text) return std::nullopt;
+  return parse_ini(*text, display_name);
 }
 
 }  // namespace custos::aws

@@ -1,13 +1,12 @@
 #include "aws/model.h"
+#include "core/file.h"
 
 #include <simdjson.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -128,11 +127,9 @@ std::string did_you_mean(const std::vector<std::string>& names) {
 }
 
 std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read botocore model " + path.string() + ": check the file");
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  auto text = read_file(path.string());
+  if (!text) throw Error("cannot read botocore model " + path.string() + ": check the file");
+  return *text;
 }
 
 std::vector<std::string> service_names(const std::filesystem::path& root) {

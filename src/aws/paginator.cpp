@@ -1,12 +1,11 @@
 #include "aws/paginator.h"
+#include "core/file.h"
 
 #include <cctype>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <utility>
 
 #include "core/error.h"
@@ -50,11 +49,9 @@ std::vector<PageExpression> expressions(const Json& entry, const char* name) {
 }
 
 std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read botocore paginators " + path.string() + ": check the file");
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  auto text = read_file(path.string());
+  if (!text) throw Error("cannot read botocore paginators " + path.string() + ": check the file");
+  return *text;
 }
 
 std::shared_ptr<const Paginators> read_paginators(const std::filesystem::path& path) {

@@ -1,11 +1,10 @@
 #include <cctype>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "aws/client.h"
 #include "aws/model.h"
 #include "cli/commands.h"
+#include "core/file.h"
 
 namespace custos::cli {
 namespace {
@@ -39,11 +38,9 @@ std::string operation_name(const aws::ServiceModel& model, const std::string& gi
 std::string params_text(const std::string& value) {
   if (!value.starts_with('@')) return value;
   const std::string path = value.substr(1);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot read --params file '" + path + "': check the path");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text = read_file(path);
+  if (!text) throw InputError("cannot read --params file '" + path + "': check the path");
+  return *text;
 }
 
 Json parse_params(const std::string& value) {

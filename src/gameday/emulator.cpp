@@ -1,4 +1,5 @@
 #include "gameday/emulator.h"
+#include "core/file.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -11,8 +12,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "aws/transport.h"
@@ -40,10 +39,7 @@ int free_loopback_port() {
 }
 
 std::string read_log(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string log = text.str();
+  std::string log = read_file(path).value_or("");
   return log.size() > 2000 ? "..." + log.substr(log.size() - 2000) : log;
 }
 

@@ -1,7 +1,6 @@
 #include "policy/event.h"
+#include "core/file.h"
 
-#include <fstream>
-#include <sstream>
 
 #include "jmespath/jmespath.h"
 
@@ -47,11 +46,9 @@ Json parse_event(const std::string& text, const std::string& name) {
 }
 
 Json load_event_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read the event file (check the path)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_event(text.str(), path);
+  auto text = read_file(path);
+  if (!text) throw InputError(path + ": cannot read the event file (check the path)");
+  return parse_event(*text, path);
 }
 
 EventTarget event_target(const Policy& policy, const Json& event) {

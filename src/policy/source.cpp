@@ -1,15 +1,14 @@
 #include "policy/source.h"
+#include "core/file.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <charconv>
 #include <cstdint>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "policy/regex.h"
 
@@ -186,11 +185,9 @@ SourceDocument SourceDocument::parse(const std::string& text, const std::string&
 }
 
 SourceDocument SourceDocument::load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read the policy file (check the path)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path);
+  auto text = read_file(path);
+  if (!text) throw InputError(path + ": cannot read the policy file (check the path)");
+  return parse(*text, path);
 }
 
 Location SourceDocument::locate(const Json::json_pointer& pointer, bool key) const {
