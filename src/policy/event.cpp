@@ -1,7 +1,6 @@
 #include "policy/event.h"
 #include "core/file.h"
 
-
 #include "jmespath/jmespath.h"
 
 namespace custos::policy {
