@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -126,6 +127,7 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
   const auto& meta = model->metadata();
   const Endpoint endpoint = session_->endpoint(meta.service_id, meta.endpoint_prefix);
   const HttpRequest unsigned_request = serialize_request(*model, op, params, endpoint.url);
+  if (dry_run_ && !is_read_only(operation)) return (*dry_run_)(service, operation, params);
 
   int acquired = 0;  // retry quota taken by the last retry, given back on success
   for (int number = 1;; ++number) {
@@ -162,6 +164,19 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
                   skew ? fmt::format(" with the clock corrected by {}s", skew->count()) : "");
     policy_.wait(delay);
   }
+}
+
+Client Client::dry_run(MutationSink sink) const {
+  Client copy = *this;
+  copy.dry_run_ = std::make_shared<const MutationSink>(std::move(sink));
+  return copy;
+}
+
+bool Client::is_read_only(std::string_view operation) {
+  static constexpr std::string_view kReadOnly[] = {"Describe", "List",   "Get",
+                                                   "Head",     "Lookup", "Search"};
+  return std::any_of(std::begin(kReadOnly), std::end(kReadOnly),
+                     [&](std::string_view prefix) { return operation.starts_with(prefix); });
 }
 
 void Client::paginate(std::string_view service, std::string_view operation, const Json& params,

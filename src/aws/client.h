@@ -59,6 +59,15 @@ class Client {
   Json call_all(std::string_view service, std::string_view operation,
                 const Json& params = Json::object()) const;
 
+  // What a dry run does with a call that would change something: it receives the call, already
+  // checked against the operation's input shape, and returns the response to pretend.
+  using MutationSink =
+      std::function<Json(std::string_view service, std::string_view operation, const Json& params)>;
+  // A copy of this client that still sends read-only calls (Describe*, List*, Get*, Head*,
+  // Lookup*, Search*) but hands every other call to `sink` instead of AWS.
+  Client dry_run(MutationSink sink) const;
+  static bool is_read_only(std::string_view operation);
+
   const Session& session() const { return *session_; }
   const RetryPolicy& retry_policy() const { return policy_; }
 
@@ -67,6 +76,7 @@ class Client {
   std::shared_ptr<const Session> session_;
   RetryPolicy policy_;
   std::shared_ptr<Shared> shared_;
+  std::shared_ptr<const MutationSink> dry_run_;  // set on dry-run copies
 };
 
 }  // namespace custos::aws

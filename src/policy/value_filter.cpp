@@ -234,8 +234,10 @@ namespace {
 class ValueFilter : public Filter {
  public:
   explicit ValueFilter(const Spec& spec) : matcher_(spec) {}
-  bool match(const Json& resource, const FilterContext&) const override {
-    return matcher_.matches(resource);
+  bool match(const Json& resource, const FilterContext& context) const override {
+    bool matched = matcher_.matches(resource);
+    if (matched && context.matched_keys) context.matched_keys->push_back(matcher_.key_text());
+    return matched;
   }
 
  private:

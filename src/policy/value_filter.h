@@ -47,6 +47,7 @@ class ValueMatcher {
  public:
   explicit ValueMatcher(const Spec& spec);
   bool matches(const Json& document) const;
+  const std::string& key_text() const { return key_->text(); }
 
  private:
   std::unique_ptr<ValueKey> key_;
