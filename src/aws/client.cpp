@@ -58,7 +58,7 @@ struct Attempt {
   bool ok() const { return response && response->status >= 200 && response->status < 300; }
 };
 
-Attempt send_attempt(const ServiceModel& model, const HttpRequest& request) {
+Attempt send_attempt(const ServiceModel& model, const Operation& op, const HttpRequest& request) {
   Attempt attempt;
   const auto started = std::chrono::steady_clock::now();
   try {
@@ -73,6 +73,7 @@ Attempt send_attempt(const ServiceModel& model, const HttpRequest& request) {
   if (attempt.response && !attempt.ok()) {
     attempt.error = parse_error(model, *attempt.response);
     attempt.outcome.error_code = attempt.error.code;
+    attempt.outcome.modeled_retryable = is_modeled_retryable(op, attempt.error.code);
   }
   return attempt;
 }
@@ -136,14 +137,14 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
     HttpRequest request = unsigned_request;
     sign_request(request,
                  signing_params(*model, endpoint, session_->credentials(), Clock::now() + offset));
-    Attempt attempt = send_attempt(*model, request);
+    Attempt attempt = send_attempt(*model, op, request);
     spdlog::debug("aws {} {} attempt={} status={} code={} request_id={} latency={:.1f}ms", service,
                   operation, number, attempt.outcome.http_status,
                   attempt.failure ? "no response" : attempt.error.code, attempt.error.request_id,
                   attempt.milliseconds);
     if (attempt.ok()) {
       shared_->quota.release(acquired);
-      return parse_response(*model, op, *attempt.response);
+      return parse_response(*model, op, *attempt.response, params);
     }
 
     const auto skew = attempt.response

@@ -1,5 +1,6 @@
 #include "aws/endpoints.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -17,45 +18,85 @@ const Json& service_data(const Json& partition, std::string_view service) {
   return it == services->end() ? kUnknownService : *it;
 }
 
-// The first of `scopes` (most specific first) that has `key`, as botocore merges defaults.
-const Json* first_with(std::initializer_list<const Json*> scopes, std::string_view key) {
-  for (const Json* scope : scopes) {
-    if (scope->is_object() && scope->contains(key)) return &(*scope)[std::string(key)];
-  }
-  return nullptr;
-}
-
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
   }
 }
 
-Endpoint build(const Json& partition, const Json& service_data, std::string_view service,
-               const std::string& endpoint_name) {
+// Keys of `from` that `result` lacks (botocore's _merge_keys: what is set first wins).
+void merge_keys(const Json& from, Json& result) {
+  if (!from.is_object()) return;
+  for (const auto& [key, value] : from.items()) {
+    if (!result.contains(key)) result[key] = value;
+  }
+}
+
+// The entry of `scope`'s "variants" whose tags are exactly `tags`; nullptr when none.
+const Json* variant_data(const Json& scope, const std::vector<std::string>& tags) {
+  if (!scope.is_object() || !scope.contains("variants")) return nullptr;
+  for (const Json& variant : scope["variants"]) {
+    auto have = variant.value("tags", std::vector<std::string>{});
+    std::sort(have.begin(), have.end());
+    if (have == tags) return &variant;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> variant_tags(const EndpointVariant& variant) {
+  std::vector<std::string> tags;
+  if (variant.dualstack) tags.push_back("dualstack");
+  if (variant.fips) tags.push_back("fips");
+  return tags;  // sorted
+}
+
+// botocore's EndpointResolver._resolve: the endpoint's own keys (or its variant's, merged from
+// the endpoint, service defaults and partition defaults), then the defaults' keys.
+Json merged_endpoint(const Json& partition, const Json& service_data, std::string_view service,
+                     const std::string& endpoint_name, const EndpointVariant& variant) {
   static const Json kNone = Json::object();
   const auto& endpoints = service_data["endpoints"];
   const Json& endpoint = endpoints.contains(endpoint_name) ? endpoints[endpoint_name] : kNone;
   const Json& service_defaults =
       service_data.contains("defaults") ? service_data["defaults"] : kNone;
   const Json& partition_defaults = partition.contains("defaults") ? partition["defaults"] : kNone;
+  Json result = Json::object();
+  if (const auto tags = variant_tags(variant); !tags.empty()) {
+    for (const Json* scope : {&endpoint, &service_defaults, &partition_defaults}) {
+      if (const Json* data = variant_data(*scope, tags)) merge_keys(*data, result);
+    }
+    if (result.empty()) {
+      const std::string kind = variant.fips && variant.dualstack ? "FIPS dual-stack"
+                               : variant.fips                    ? "FIPS"
+                                                                 : "dual-stack";
+      throw InputError("AWS has no " + kind + " endpoint for " + std::string(service) + " in " +
+                       endpoint_name + ": turn that setting off or pick another region");
+    }
+  }
+  merge_keys(endpoint, result);
+  if (!result.contains("dnsSuffix") && partition.contains("dnsSuffix")) {
+    result["dnsSuffix"] = partition["dnsSuffix"];
+  }
+  merge_keys(service_defaults, result);
+  merge_keys(partition_defaults, result);
+  return result;
+}
 
-  const Json* hostname =
-      first_with({&endpoint, &service_defaults, &partition_defaults}, "hostname");
-  const Json* suffix = first_with({&endpoint, &partition}, "dnsSuffix");
-  const Json* scope = first_with({&endpoint, &service_defaults}, "credentialScope");
-  if (hostname == nullptr || suffix == nullptr) {
+Endpoint build(const Json& partition, const Json& service_data, std::string_view service,
+               const std::string& endpoint_name, const EndpointVariant& variant) {
+  const Json result = merged_endpoint(partition, service_data, service, endpoint_name, variant);
+  if (!result.contains("hostname") || !result.contains("dnsSuffix")) {
     throw Error("botocore's endpoints.json has no hostname for " + std::string(service) +
                 " in partition " + partition.value("partition", "?") +
                 "; reinstall python3-botocore or set CUSTOS_BOTOCORE_DATA");
   }
-  std::string host = hostname->get<std::string>();
+  std::string host = result["hostname"].get<std::string>();
   replace_all(host, "{service}", service);
   replace_all(host, "{region}", endpoint_name);
-  replace_all(host, "{dnsSuffix}", suffix->get<std::string>());
+  replace_all(host, "{dnsSuffix}", result["dnsSuffix"].get<std::string>());
   std::string signing_region = endpoint_name;
-  if (scope != nullptr && scope->contains("region")) {
-    signing_region = (*scope)["region"].get<std::string>();
+  if (result.contains("credentialScope") && result["credentialScope"].contains("region")) {
+    signing_region = result["credentialScope"]["region"].get<std::string>();
   }
   return {"https://" + host, signing_region};
 }
@@ -103,26 +144,30 @@ const EndpointResolver& EndpointResolver::standard() {
   return resolver;
 }
 
-Endpoint EndpointResolver::resolve(std::string_view service, std::string_view region) const {
+Endpoint EndpointResolver::resolve(std::string_view service, std::string_view region,
+                                   const EndpointVariant& variant) const {
   const std::string name(region);
   for (const auto& partition : partitions_) {
     const Json& data = service_data(partition.data, service);
-    if (data["endpoints"].contains(name)) return build(partition.data, data, service, name);
+    if (data["endpoints"].contains(name))
+      return build(partition.data, data, service, name, variant);
     if (!partition.matches(region)) continue;
     if (data.contains("partitionEndpoint") && !data.value("isRegionalized", true)) {
-      return build(partition.data, data, service, data["partitionEndpoint"].get<std::string>());
+      return build(partition.data, data, service, data["partitionEndpoint"].get<std::string>(),
+                   variant);
     }
-    return build(partition.data, data, service, name);
+    return build(partition.data, data, service, name, variant);
   }
   return {"https://" + std::string(service) + "." + name + ".amazonaws.com", name};
 }
 
-std::optional<Endpoint> EndpointResolver::resolve_global(std::string_view service) const {
+std::optional<Endpoint> EndpointResolver::resolve_global(std::string_view service,
+                                                         const EndpointVariant& variant) const {
   if (partitions_.empty()) return std::nullopt;
   const Json& partition = partitions_.front().data;
   const Json& data = service_data(partition, service);
   if (!data.contains("partitionEndpoint")) return std::nullopt;
-  return build(partition, data, service, data["partitionEndpoint"].get<std::string>());
+  return build(partition, data, service, data["partitionEndpoint"].get<std::string>(), variant);
 }
 
 }  // namespace custos::aws

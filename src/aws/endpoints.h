@@ -13,6 +13,13 @@
 
 namespace custos::aws {
 
+// The endpoint variants endpoints.json tags: FIPS 140-2 validated and IPv4+IPv6 (dual-stack)
+// hosts. Off unless the caller asks (AWS_USE_FIPS_ENDPOINT, use_dualstack_endpoint, ...).
+struct EndpointVariant {
+  bool fips = false;
+  bool dualstack = false;
+};
+
 class EndpointResolver {
  public:
   // `endpoints` is the parsed endpoints.json (version 3).
@@ -24,10 +31,13 @@ class EndpointResolver {
   static const EndpointResolver& standard();
 
   // The endpoint of the service whose endpointPrefix is `service` in `region`; regions no
-  // partition knows get botocore's guess, https://{service}.{region}.amazonaws.com.
-  Endpoint resolve(std::string_view service, std::string_view region) const;
+  // partition knows get botocore's guess, https://{service}.{region}.amazonaws.com. Throws
+  // custos::InputError when the requested variant does not exist there.
+  Endpoint resolve(std::string_view service, std::string_view region,
+                   const EndpointVariant& variant = {}) const;
   // Without a region only global services resolve (to their aws partition endpoint).
-  std::optional<Endpoint> resolve_global(std::string_view service) const;
+  std::optional<Endpoint> resolve_global(std::string_view service,
+                                         const EndpointVariant& variant = {}) const;
 
  private:
   struct Partition {

@@ -262,6 +262,12 @@ class ModelBuilder {
         s.document = as_bool(value);
       } else if (key == "error") {
         read_error(s, value);
+      } else if (key == "retryable") {
+        dom::object retryable;
+        s.retryable = !value.get_object().get(retryable);
+        dom::element throttling;
+        s.retryable_throttling =
+            s.retryable && !retryable["throttling"].get(throttling) && as_bool(throttling);
       } else if (key == "required") {
         dom::array required;
         if (value.get_array().get(required)) continue;
@@ -370,7 +376,9 @@ std::shared_ptr<const ServiceModel> ServiceModel::load(std::string_view service)
   static std::map<std::string, std::shared_ptr<const ServiceModel>, std::less<>> cache;
   const std::lock_guard lock(mutex);
   if (auto it = cache.find(service); it != cache.end()) return it->second;
-  auto model = parse(service, read_text(newest_model_file(service)));
+  const auto file = newest_model_file(service);
+  auto model = std::const_pointer_cast<ServiceModel>(parse(service, read_text(file)));
+  model->data_folder_ = file.parent_path().string();
   cache.emplace(std::string(service), model);
   return model;
 }

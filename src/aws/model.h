@@ -48,6 +48,9 @@ struct Shape {
   bool exception = false;
   std::string error_code;  // error.code when it differs from the shape name
   int error_http_status = 0;
+  // The "retryable" trait: AWS says this error is transient (or throttling) and worth retrying.
+  bool retryable = false;
+  bool retryable_throttling = false;
   bool sensitive = false;
   bool is_union = false;
   bool document = false;
@@ -102,6 +105,9 @@ class ServiceModel {
   const Shape* find_error_shape(std::string_view code) const;
   // Operation names, sorted (for help and "did you mean" messages).
   std::vector<std::string> operation_names() const;
+  // The folder of botocore's data holding this model's files (paginators-1.json, ...): the
+  // API version folder load() read; empty for a model from parse().
+  const std::string& data_folder() const { return data_folder_; }
 
   // Used by parse(); shapes are resolved eagerly so lookups are lock-free.
   ServiceModel() = default;
@@ -111,6 +117,7 @@ class ServiceModel {
  private:
   friend class ModelBuilder;
   std::string service_name_;
+  std::string data_folder_;
   ServiceMetadata metadata_;
   std::map<std::string, Operation, std::less<>> operations_;
   std::map<std::string, std::unique_ptr<Shape>, std::less<>> shapes_;

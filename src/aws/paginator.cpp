@@ -72,9 +72,9 @@ std::shared_ptr<const Paginators> read_paginators(const std::filesystem::path& p
 }
 
 std::shared_ptr<const Paginators> service_paginators(const ServiceModel& model) {
-  // Model folders are named after the API version (ec2/2016-11-15): the loaded model says which.
-  const auto path = std::filesystem::path(botocore_data_dir()) / model.service_name() /
-                    model.metadata().api_version / "paginators-1.json";
+  static const auto kNone = std::make_shared<const Paginators>();
+  if (model.data_folder().empty()) return kNone;  // a model from text has no paginators file
+  const auto path = std::filesystem::path(model.data_folder()) / "paginators-1.json";
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const Paginators>> cache;
   const std::lock_guard lock(mutex);

@@ -50,7 +50,7 @@ struct PaginatorConfig {
 };
 
 // The operation's paginator, or nullptr when it does not paginate. A service's paginators are
-// read once per process, from the version folder of its loaded model.
+// read once per process, from the model's data_folder().
 const PaginatorConfig* find_paginator(const ServiceModel& model, std::string_view operation);
 
 // Merges pages as botocore's build_full_result: result_key lists concatenated (numbers added,

@@ -1,6 +1,8 @@
 // Dispatches to the protocol named by the model; shared steps (idempotency tokens, host
-// prefix, URL assembly, generic errors) live here.
+// prefix, URL assembly, generic errors, Route 53's ids) live here.
 #include "aws/protocol.h"
+
+#include <map>
 
 #include "aws/protocol_codec.h"
 #include "aws/protocol_internal.h"
@@ -28,6 +30,20 @@ Json with_idempotency_tokens(const Operation& op, const Json& params) {
     if (ref.idempotency_token && !filled.contains(name)) filled[name] = codec::new_uuid();
   }
   return filled;
+}
+
+// botocore's fix_route53_ids: Route 53 returns ids as paths ("/hostedzone/Z1D633PJN98FT9") and
+// takes back only their last segment.
+void route53_ids(const ServiceModel& model, const Operation& op, Json& params) {
+  if (model.metadata().endpoint_prefix != "route53" || !op.input.shape) return;
+  for (const auto& [name, ref] : op.input.shape->members) {
+    const std::string& shape = ref.shape->name;
+    if (shape != "ResourceId" && shape != "DelegationSetId" && shape != "ChangeId") continue;
+    if (auto it = params.find(name); it != params.end() && it->is_string()) {
+      const std::string id = it->get<std::string>();
+      *it = id.substr(id.rfind('/') + 1);
+    }
+  }
 }
 
 std::string host_prefix(const Operation& op, const Json& params) {
@@ -64,6 +80,32 @@ bool html_error(const HttpResponse& response) {
   return start != std::string::npos && response.body.compare(start, 6, "<html>") == 0;
 }
 
+// Python's http.client.responses, which botocore reports for errors without a document.
+std::string reason_phrase(int status) {
+  static const std::map<int, std::string_view> kPhrases = {{301, "Moved Permanently"},
+                                                           {302, "Found"},
+                                                           {304, "Not Modified"},
+                                                           {307, "Temporary Redirect"},
+                                                           {400, "Bad Request"},
+                                                           {401, "Unauthorized"},
+                                                           {403, "Forbidden"},
+                                                           {404, "Not Found"},
+                                                           {405, "Method Not Allowed"},
+                                                           {409, "Conflict"},
+                                                           {411, "Length Required"},
+                                                           {412, "Precondition Failed"},
+                                                           {413, "Request Entity Too Large"},
+                                                           {416, "Requested Range Not Satisfiable"},
+                                                           {429, "Too Many Requests"},
+                                                           {500, "Internal Server Error"},
+                                                           {501, "Not Implemented"},
+                                                           {502, "Bad Gateway"},
+                                                           {503, "Service Unavailable"},
+                                                           {504, "Gateway Timeout"}};
+  const auto it = kPhrases.find(status);
+  return it == kPhrases.end() ? "" : std::string(it->second);
+}
+
 }  // namespace
 
 HttpRequest serialize_request(const ServiceModel& model, const Operation& op, const Json& params,
@@ -72,7 +114,9 @@ HttpRequest serialize_request(const ServiceModel& model, const Operation& op, co
     throw InputError(model.service_name() + " " + op.name + " takes no parameters, got " +
                      params.dump());
   }
-  const Json filled = with_idempotency_tokens(op, params);
+  Json filled = with_idempotency_tokens(op, params);
+  route53_ids(model, op, filled);
+  if (wire::is_s3(model)) wire::s3_default_params(op, filled);
   const std::string& protocol = model.metadata().protocol;
   wire::Request request;
   if (is_query(protocol)) {
@@ -85,11 +129,14 @@ HttpRequest serialize_request(const ServiceModel& model, const Operation& op, co
     unsupported(model);
   }
   const std::string prefix = op.host_prefix_set ? host_prefix(op, filled) : "";
-  return HttpRequest{request.method, build_url(endpoint, prefix, request),
-                     std::move(request.headers), std::move(request.body)};
+  const std::string base =
+      wire::is_s3(model) ? wire::s3_address(op, filled, request, endpoint) : endpoint;
+  return HttpRequest{request.method, build_url(base, prefix, request), std::move(request.headers),
+                     std::move(request.body)};
 }
 
-Json parse_response(const ServiceModel& model, const Operation& op, const HttpResponse& response) {
+Json parse_response(const ServiceModel& model, const Operation& op, const HttpResponse& response,
+                    const Json& params) {
   const std::string& protocol = model.metadata().protocol;
   if (is_query(protocol)) {
     if (!op.output.shape) return Json::object();
@@ -101,7 +148,11 @@ Json parse_response(const ServiceModel& model, const Operation& op, const HttpRe
     if (!op.output.shape) return Json::object();
     return wire::json_result(op.output, wire::parse_json_body(response.body));
   }
-  if (is_rest(protocol)) return wire::parse_rest(model, op.output, response);
+  if (is_rest(protocol)) {
+    Json result = wire::parse_rest(model, op.output, response);
+    if (wire::is_s3(model)) wire::s3_adjust_result(op, response, params, result);
+    return result;
+  }
   unsupported(model);
 }
 
@@ -112,7 +163,11 @@ ErrorInfo parse_error(const ServiceModel& model, const HttpResponse& response) {
     info = protocol == "json" || protocol == "rest-json" ? wire::parse_json_error(model, response)
                                                          : wire::parse_xml_error(model, response);
   }
-  if (info.code.empty()) info.code = std::to_string(response.status);
+  if (info.code.empty()) {
+    info.code = std::to_string(response.status);
+    if (info.message.empty()) info.message = reason_phrase(response.status);
+  }
+  if (wire::is_s3(model)) wire::s3_error_details(response, info);
   if (info.request_id.empty()) {
     for (const char* name : {"x-amzn-requestid", "x-amz-request-id"}) {
       if (const auto* id = codec::find_header(response.headers, name)) info.request_id = *id;

@@ -17,8 +17,10 @@ HttpRequest serialize_request(const ServiceModel& model, const Operation& op, co
                               const std::string& endpoint);
 
 // Parses a 2xx response into the output shape, boto3's way: timestamps as ISO-8601 strings
-// (as the AWS CLI prints them), blobs base64, ResponseMetadata omitted.
-Json parse_response(const ServiceModel& model, const Operation& op, const HttpResponse& response);
+// (as the AWS CLI prints them), blobs base64, ResponseMetadata omitted. `params` are the call's
+// (S3 listings decode the keys custos asked S3 to encode); null when unknown.
+Json parse_response(const ServiceModel& model, const Operation& op, const HttpResponse& response,
+                    const Json& params = nullptr);
 
 struct ErrorInfo {
   std::string code;
@@ -26,7 +28,8 @@ struct ErrorInfo {
   std::string request_id;
   Json details = Json::object();  // members of the modeled error shape, when there is one
 };
-// Extracts code, message and request id from a non-2xx response of this protocol.
+// Extracts code, message and request id from a non-2xx response of this protocol; a response
+// without an error document gets its status as code and reason phrase as message (botocore's).
 ErrorInfo parse_error(const ServiceModel& model, const HttpResponse& response);
 
 }  // namespace custos::aws

@@ -164,9 +164,12 @@ std::optional<Instant> parse_rfc822(std::string_view text) {
 
 std::optional<Instant> from_epoch(double seconds) {
   if (!std::isfinite(seconds)) return std::nullopt;
+  // Rounded to the microsecond as Python's datetime.fromtimestamp (botocore) does; a fraction
+  // that rounds up to a whole second carries into the seconds.
   const double whole = std::floor(seconds);
-  return Instant{static_cast<int64_t>(whole),
-                 static_cast<int>(std::llround((seconds - whole) * 1e6) % 1000000)};
+  const auto micros = std::llround((seconds - whole) * 1e6);
+  return Instant{static_cast<int64_t>(whole) + micros / 1000000,
+                 static_cast<int>(micros % 1000000)};
 }
 
 std::optional<Instant> parse_epoch(std::string_view text) {

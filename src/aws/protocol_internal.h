@@ -2,7 +2,9 @@
 // dispatcher in protocol.cpp. Internal to src/aws.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -44,7 +46,26 @@ Json parse_rest(const ServiceModel& model, const ShapeRef& output, const HttpRes
 // Members bound to the status code and headers (also used for modeled errors).
 void parse_rest_bindings(const Shape& shape, const HttpResponse& response, Json& out);
 
+// Text of the document's root element when it is named `name`, else of the root's child
+// `name`; nullopt when neither exists or the body is no XML.
+std::optional<std::string> xml_element_text(std::string_view body, std::string_view name);
+
 ErrorInfo parse_xml_error(const ServiceModel& model, const HttpResponse& response);
+
+// S3 beyond its model (protocol_s3.cpp), as botocore's handlers do it.
+bool is_s3(const ServiceModel& model);
+// Listings ask for url-encoded keys (EncodingType=url) unless the caller chose an encoding.
+void s3_default_params(const Operation& op, Json& params);
+// The endpoint to send to: bucket.s3...amazonaws.com (with the bucket taken off the path) when
+// the bucket is a DNS label and the endpoint is AWS's own, else `endpoint` (path style).
+std::string s3_address(const Operation& op, const Json& params, Request& request,
+                       const std::string& endpoint);
+// GetBucketLocation's bare body; keys of listings custos asked to encode decoded again.
+// `params` are the caller's (null when unknown: nothing is decoded).
+void s3_adjust_result(const Operation& op, const HttpResponse& response, const Json& params,
+                      Json& result);
+// Region errors (301 redirects, AuthorizationHeaderMalformed, ...) name the bucket's region.
+void s3_error_details(const HttpResponse& response, ErrorInfo& info);
 ErrorInfo parse_json_error(const ServiceModel& model, const HttpResponse& response);
 
 }  // namespace custos::aws::wire

@@ -1,7 +1,5 @@
 // JSON bodies of the json and rest-json protocols, the json protocol's requests and the JSON
 // error formats (__type, code, x-amzn-errortype, x-amzn-query-error).
-#include <cmath>
-
 #include "aws/protocol_codec.h"
 #include "aws/protocol_internal.h"
 
@@ -18,13 +16,7 @@ Json timestamp_json(const ShapeRef& ref, const Json& value, const std::string& p
 }
 
 Json timestamp_from_json(const Json& value) {
-  if (value.is_number()) {
-    const double seconds = value.get<double>();
-    const double whole = std::floor(seconds);
-    // Millisecond precision: AWS sends epoch seconds with three decimals at most.
-    const auto millis = static_cast<int>(std::llround((seconds - whole) * 1000));
-    return codec::timestamp_result(codec::Instant{static_cast<int64_t>(whole), millis * 1000});
-  }
+  if (value.is_number()) return codec::timestamp_result(codec::timestamp_param(value, ""));
   if (value.is_string()) return codec::timestamp_result(value.get<std::string>());
   return value;
 }

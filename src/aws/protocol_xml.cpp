@@ -224,6 +224,15 @@ std::string xml_body(const ShapeRef& ref, const std::string& root_name, const Js
   return out.str();
 }
 
+std::optional<std::string> xml_element_text(std::string_view body, std::string_view name) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body.data(), body.size())) return std::nullopt;
+  const pugi::xml_node root = doc.document_element();
+  const pugi::xml_node node = local_name(root) == name ? root : child(root, name);
+  if (!node) return std::nullopt;
+  return std::string(node.text().get());
+}
+
 ErrorInfo parse_xml_error(const ServiceModel& model, const HttpResponse& response) {
   ErrorInfo info;
   pugi::xml_document doc;

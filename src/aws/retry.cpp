@@ -59,8 +59,17 @@ bool is_throttling_error(std::string_view error_code) {
   return contains(kThrottlingCodes, error_code);
 }
 
+bool is_modeled_retryable(const Operation& op, std::string_view error_code) {
+  return !error_code.empty() &&
+         std::any_of(op.errors.begin(), op.errors.end(), [&](const Shape* shape) {
+           const std::string& code = shape->error_code.empty() ? shape->name : shape->error_code;
+           return shape->retryable && code == error_code;
+         });
+}
+
 bool is_retryable(std::string_view service, const AttemptOutcome& outcome) {
   if (outcome.http_status == 0) return true;  // botocore retries ConnectionError/HTTPClientError
+  if (outcome.modeled_retryable) return true;
   if (contains(kTransientStatuses, outcome.http_status)) return true;
   const std::string_view code = outcome.error_code;
   if (is_throttling_error(code) || contains(kTransientCodes, code)) return true;

@@ -9,19 +9,25 @@
 #include <string>
 #include <string_view>
 
+#include "aws/model.h"
+
 namespace custos::aws {
 
 using Seconds = std::chrono::duration<double>;
 
 // What one attempt produced, as far as retrying cares.
 struct AttemptOutcome {
-  int http_status = 0;     // 0: no response arrived (connection error or timeout)
-  bool timeout = false;    // no response because a timeout expired
-  std::string error_code;  // the AWS error code; empty when none was parsed
+  int http_status = 0;             // 0: no response arrived (connection error or timeout)
+  bool timeout = false;            // no response because a timeout expired
+  std::string error_code;          // the AWS error code; empty when none was parsed
+  bool modeled_retryable = false;  // the operation's model marks error_code "retryable"
 };
 
 bool is_throttling_error(std::string_view error_code);
-// Throttling, transient (5xx, no response, RequestTimeout, ...) or a special case of `service`.
+// Whether one of `op`'s error shapes named `error_code` carries the "retryable" trait.
+bool is_modeled_retryable(const Operation& op, std::string_view error_code);
+// Throttling, transient (5xx, no response, RequestTimeout, ...), modeled retryable, or a
+// special case of `service`.
 bool is_retryable(std::string_view service, const AttemptOutcome& outcome);
 
 struct RetryPolicy {

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -59,9 +61,14 @@ void FaultProxy::Impl::start() {
 }
 
 void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& res) {
-  Arrival arrival{std::chrono::steady_clock::now(), req.method, req.target, {}, false};
+  Arrival arrival;
+  arrival.time = std::chrono::steady_clock::now();
+  arrival.method = req.method;
+  arrival.target = req.target;
   for (const auto& [name, value] : req.headers) arrival.headers[name] = value;
+  arrival.body = req.body;
   std::optional<Reply> faulty;
+  std::size_t index = 0;
   {
     std::lock_guard lock(mutex);
     if (faults_left > 0) {
@@ -69,6 +76,7 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
       faulty = fault;
     }
     arrival.faulted = faulty.has_value();
+    index = arrivals.size();
     arrivals.push_back(std::move(arrival));
   }
   if (faulty) {
@@ -78,6 +86,16 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
   } else {
     write_reply(answer, res);
   }
+  std::lock_guard lock(mutex);
+  Arrival& recorded = arrivals[index];
+  recorded.status = res.status;
+  for (const auto& [name, value] : res.headers) {
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    recorded.response_headers.emplace_back(std::move(lower), value);
+  }
+  recorded.response_body = res.body;
 }
 
 void FaultProxy::Impl::forward(const httplib::Request& req, httplib::Response& res) const {

@@ -1,6 +1,6 @@
-// An HTTP server on 127.0.0.1 for retry tests: answers the next N requests with a fault (503, a
-// throttling error, ...) and the others by forwarding to an upstream server (moto) or with a
-// canned reply; records when each request arrived and its headers.
+// An HTTP server on 127.0.0.1 for retry and protocol tests: answers the next N requests with a
+// fault (503, a throttling error, ...) and the others by forwarding to an upstream server (moto)
+// or with a canned reply; records each request (when, headers, body) and the response sent back.
 #pragma once
 
 #include <chrono>
@@ -25,6 +25,11 @@ class FaultProxy {
     std::string target;  // path and query
     std::map<std::string, std::string> headers;
     bool faulted = false;
+    std::string body;
+    // What the client got back, exactly as sent (header names lower-case).
+    int status = 0;
+    std::vector<std::pair<std::string, std::string>> response_headers;
+    std::string response_body;
   };
 
   // Forwards to `upstream_url` (http://127.0.0.1:PORT) what it does not fault.

@@ -76,6 +76,34 @@ TEST(StandardEndpointsTest, WithoutARegionOnlyGlobalServicesResolve) {
   EXPECT_FALSE(resolver.resolve_global("nosuchservice"));
 }
 
+TEST(StandardEndpointsTest, FipsAndDualStackVariants) {
+  const auto& resolver = EndpointResolver::standard();
+  const EndpointVariant fips{.fips = true};
+  const EndpointVariant dualstack{.dualstack = true};
+  const EndpointVariant both{.fips = true, .dualstack = true};
+  // The endpoint's own variants first.
+  expect_endpoint(resolver.resolve("kms", "us-east-1", fips),
+                  "https://kms-fips.us-east-1.amazonaws.com", "us-east-1");
+  expect_endpoint(resolver.resolve("ec2", "us-east-1", dualstack), "https://ec2.us-east-1.api.aws",
+                  "us-east-1");
+  expect_endpoint(resolver.resolve("s3", "us-east-1", both),
+                  "https://s3-fips.dualstack.us-east-1.amazonaws.com", "us-east-1");
+  // Else the service's or the partition's default variant, with its own DNS suffix.
+  expect_endpoint(resolver.resolve("ec2", "eu-west-1", fips),
+                  "https://ec2-fips.eu-west-1.amazonaws.com", "eu-west-1");
+  expect_endpoint(resolver.resolve("ec2", "eu-west-1", both), "https://ec2-fips.eu-west-1.api.aws",
+                  "eu-west-1");
+  expect_endpoint(resolver.resolve("ec2", "cn-north-1", dualstack),
+                  "https://ec2.cn-north-1.api.amazonwebservices.com.cn", "cn-north-1");
+  // Global services keep their credential scope.
+  expect_endpoint(resolver.resolve("iam", "eu-west-1", fips), "https://iam-fips.amazonaws.com",
+                  "us-east-1");
+  ASSERT_TRUE(resolver.resolve_global("iam", fips));
+  EXPECT_EQ(resolver.resolve_global("iam", fips)->url, "https://iam-fips.amazonaws.com");
+  // Off by default.
+  EXPECT_EQ(resolver.resolve("kms", "us-east-1").url, "https://kms.us-east-1.amazonaws.com");
+}
+
 // --- resolution rules on a small hand-written endpoints.json ---
 
 const Json kEndpoints = Json::parse(R"({
@@ -131,6 +159,17 @@ TEST(EndpointRulesTest, PartitionEndpointOnlyReplacesRegionsOfNonRegionalizedSer
                   "bb-east-1");
   // Without a region, any service with a partition endpoint uses it, as botocore does.
   expect_endpoint(*resolver.resolve_global("half"), "https://half.one.test", "half-global");
+}
+
+TEST(EndpointRulesTest, MissingVariantsAreInputErrors) {
+  EndpointResolver resolver(kEndpoints);
+  try {
+    resolver.resolve("svc", "aa-east-1", {.fips = true});
+    FAIL() << "partition one has no FIPS variant";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("no FIPS endpoint for svc in aa-east-1"));
+  }
+  EXPECT_THROW(resolver.resolve("svc", "aa-east-1", {.dualstack = true}), InputError);
 }
 
 TEST(EndpointRulesTest, PartitionsAreTriedInOrder) {

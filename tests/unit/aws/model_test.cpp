@@ -99,6 +99,22 @@ TEST(ServiceModel, ParsesInlineModelsAndRejectsDanglingReferences) {
   EXPECT_THROW(ServiceModel::parse("demo", "{not json"), Error);
 }
 
+TEST(ServiceModel, ReadsTheRetryableTrait) {
+  const auto model = ServiceModel::load("identitystore");
+  const Shape* internal = model->find_shape("InternalServerException");
+  ASSERT_NE(internal, nullptr);
+  EXPECT_TRUE(internal->retryable);
+  EXPECT_FALSE(internal->retryable_throttling);
+  EXPECT_TRUE(model->find_shape("ThrottlingException")->retryable_throttling);
+  EXPECT_FALSE(model->find_shape("ValidationException")->retryable);
+}
+
+TEST(ServiceModel, SaysItsDataFolder) {
+  const auto ec2 = ServiceModel::load("ec2");
+  EXPECT_EQ(ec2->data_folder(), botocore_data_dir() + "/ec2/2016-11-15");
+  EXPECT_EQ(ServiceModel::parse("demo", R"({"metadata": {}})")->data_folder(), "");
+}
+
 TEST(ServiceModel, DataDirFollowsTheEnvironment) {
   const std::string saved = botocore_data_dir();
   ::setenv("CUSTOS_BOTOCORE_DATA", "/nonexistent/botocore", 1);

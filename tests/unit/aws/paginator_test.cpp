@@ -30,6 +30,10 @@ TEST(PaginatorConfigTest, ReadsBotocoreEntries) {
   EXPECT_EQ(objects.result_keys.size(), 2u);  // Contents and CommonPrefixes
 
   EXPECT_FALSE(find_paginator(*ServiceModel::load("sts"), "GetCallerIdentity"));
+  // A model read from text has no data folder, hence no paginators.
+  const auto inline_model = ServiceModel::parse(
+      "ec2", R"({"metadata": {"apiVersion": "2016-11-15"}, "operations": {}, "shapes": {}})");
+  EXPECT_FALSE(find_paginator(*inline_model, "DescribeInstances"));
 }
 
 TEST(PaginatorConfigTest, ParsesListsAndRejectsMismatchedTokens) {

@@ -19,13 +19,82 @@ TEST(RestXmlProtocol, BindsGreedyKeysHeadersAndQuery) {
                                           "https://s3.us-east-1.amazonaws.com");
   EXPECT_EQ(r.method, "GET");
   EXPECT_EQ(r.url,
-            "https://s3.us-east-1.amazonaws.com/my-bucket/logs/2024/a%20b%2Bc.txt?versionId=v1");
+            "https://my-bucket.s3.us-east-1.amazonaws.com/logs/2024/a%20b%2Bc.txt?versionId=v1");
   const std::string* since = codec::find_header(r.headers, "If-Modified-Since");
   ASSERT_NE(since, nullptr);
   EXPECT_EQ(*since, "Sun, 25 Jan 2015 08:00:00 GMT");
   EXPECT_THROW(serialize_request(*s3, s3->operation("GetObject"), {{"Bucket", "b"}},
                                  "https://s3.amazonaws.com"),
                InputError);
+}
+
+// botocore's addressing: virtual-hosted on AWS's own endpoints when the bucket is one DNS label,
+// else the bucket leads the path.
+TEST(RestXmlProtocol, AddressesS3BucketsByHostOrByPath) {
+  const auto s3 = ServiceModel::load("s3");
+  const auto url = [&](const std::string& operation, const Json& params,
+                       const std::string& endpoint) {
+    return serialize_request(*s3, s3->operation(operation), params, endpoint).url;
+  };
+  EXPECT_EQ(url("GetBucketPolicy", {{"Bucket", "logs-1"}}, "https://s3.eu-west-1.amazonaws.com"),
+            "https://logs-1.s3.eu-west-1.amazonaws.com/?policy");
+  EXPECT_EQ(url("ListObjectsV2", {{"Bucket", "logs-1"}, {"EncodingType", "url"}},
+                "https://s3.amazonaws.com"),
+            "https://logs-1.s3.amazonaws.com/?list-type=2&encoding-type=url");
+  EXPECT_EQ(url("GetBucketPolicy", {{"Bucket", "my.dotted.bucket"}}, "https://s3.amazonaws.com"),
+            "https://s3.amazonaws.com/my.dotted.bucket?policy");
+  EXPECT_EQ(url("GetBucketPolicy", {{"Bucket", "Upper_Case"}}, "https://s3.amazonaws.com"),
+            "https://s3.amazonaws.com/Upper_Case?policy");
+  EXPECT_EQ(url("GetObject", {{"Bucket", "logs-1"}, {"Key", "k"}}, "http://127.0.0.1:5000"),
+            "http://127.0.0.1:5000/logs-1/k");
+  EXPECT_EQ(url("ListBuckets", Json::object(), "https://s3.amazonaws.com"),
+            "https://s3.amazonaws.com/");
+}
+
+TEST(RestXmlProtocol, S3ListingsAskForUrlEncodingAndDecodeWhatTheyAskedFor) {
+  const auto s3 = ServiceModel::load("s3");
+  const Operation& op = s3->operation("ListObjectsV2");
+  const HttpRequest r = serialize_request(*s3, op, {{"Bucket", "b"}}, "http://127.0.0.1:1");
+  EXPECT_EQ(r.url, "http://127.0.0.1:1/b?list-type=2&encoding-type=url");
+  const HttpResponse response{
+      200,
+      {},
+      "<ListBucketResult><Name>b</Name><Prefix>a%2Fb+c</Prefix><EncodingType>url</EncodingType>"
+      "<Contents><Key>a%2Fb+c%C3%BC%2B.txt</Key></Contents></ListBucketResult>"};
+  const Json decoded = parse_response(*s3, op, response, {{"Bucket", "b"}});
+  EXPECT_EQ(decoded["Contents"][0]["Key"], "a/b cü+.txt");
+  EXPECT_EQ(decoded["Prefix"], "a/b c");
+  const Json asked = parse_response(*s3, op, response, {{"Bucket", "b"}, {"EncodingType", "url"}});
+  EXPECT_EQ(asked["Contents"][0]["Key"], "a%2Fb+c%C3%BC%2B.txt");
+}
+
+TEST(RestXmlProtocol, GetBucketLocationReadsTheBareBody) {
+  const auto s3 = ServiceModel::load("s3");
+  const Operation& op = s3->operation("GetBucketLocation");
+  const std::string ns = "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
+  HttpResponse response{200, {}, "<LocationConstraint " + ns + ">eu-west-1</LocationConstraint>"};
+  EXPECT_EQ(parse_response(*s3, op, response), (Json{{"LocationConstraint", "eu-west-1"}}));
+  response.body = "<LocationConstraint " + ns + "/>";
+  EXPECT_EQ(parse_response(*s3, op, response), (Json{{"LocationConstraint", nullptr}}));
+}
+
+TEST(RestXmlProtocol, S3RegionErrorsNameTheRegion) {
+  const auto s3 = ServiceModel::load("s3");
+  const ErrorInfo head = parse_error(*s3, {301, {{"x-amz-bucket-region", "eu-west-1"}}, ""});
+  EXPECT_EQ(head.code, "301");
+  EXPECT_EQ(head.message,
+            "Moved Permanently; the bucket is in region eu-west-1: call it with that region "
+            "(--region eu-west-1 or AWS_REGION=eu-west-1)");
+  const ErrorInfo malformed = parse_error(
+      *s3, {400,
+            {},
+            "<Error><Code>AuthorizationHeaderMalformed</Code><Message>the region 'us-east-1' is "
+            "wrong; expecting 'ap-south-1'</Message><Region>ap-south-1</Region></Error>"});
+  EXPECT_EQ(malformed.code, "AuthorizationHeaderMalformed");
+  EXPECT_NE(malformed.message.find("; the bucket is in region ap-south-1"), std::string::npos);
+  const ErrorInfo missing = parse_error(*s3, {404, {}, ""});
+  EXPECT_EQ(missing.code, "404");
+  EXPECT_EQ(missing.message, "Not Found");
 }
 
 TEST(RestXmlProtocol, SerializesXmlPayloadsInModelOrder) {

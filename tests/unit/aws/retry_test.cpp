@@ -32,6 +32,19 @@ TEST(RetryClassification, ThrottlingTransientAndNot) {
   EXPECT_FALSE(is_throttling_error("RequestTimeout"));
 }
 
+// The model's "retryable" trait makes an error retryable that no generic rule would retry
+// (identitystore's InternalServerException is a 400).
+TEST(RetryClassification, ModeledRetryableErrors) {
+  const auto model = ServiceModel::load("identitystore");
+  const Operation& op = model->operation("ListUsers");
+  EXPECT_TRUE(is_modeled_retryable(op, "InternalServerException"));
+  EXPECT_TRUE(is_modeled_retryable(op, "ThrottlingException"));
+  EXPECT_FALSE(is_modeled_retryable(op, "ValidationException"));
+  EXPECT_FALSE(is_modeled_retryable(op, ""));
+  EXPECT_FALSE(is_retryable("identitystore", {400, false, "InternalServerException"}));
+  EXPECT_TRUE(is_retryable("identitystore", {400, false, "InternalServerException", true}));
+}
+
 TEST(RetryBackoff, FullJitterDoublesAndIsCapped) {
   RetryPolicy policy;
   policy.random = [] { return 0.999; };
