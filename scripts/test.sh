@@ -14,5 +14,8 @@ if [ "$unformatted" != 0 ]; then
 fi
 
 echo "== tests"
+# No test may reach the link-local metadata service (169.254.169.254): tests that exercise it
+# point it at a local server and clear this themselves.
+export AWS_EC2_METADATA_DISABLED=true
 cd "${CUSTOS_BUILD_DIR:-build}"
 ctest --output-on-failure "$@"

@@ -16,7 +16,7 @@ struct Credentials {
   std::string session_token;  // empty for long-term keys
   std::optional<std::chrono::system_clock::time_point> expiration;
   // Where they came from, for messages: "environment", "shared credentials file
-  // ~/.aws/credentials, profile dev", "credential_process of profile dev", ...
+  // ~/.aws/credentials, profile dev", "AssumeRole of arn:aws:iam::...:role/x for profile 'dev'"
   std::string source;
 };
 
@@ -44,8 +44,11 @@ class Session {
   const std::string& profile() const;
   // Throws custos::InputError "no AWS region: pass --region, set AWS_REGION, or ..." if unset.
   const std::string& region() const;
-  // Throws custos::Error listing the sources tried when no credentials are found. Resolved
-  // once and reused until less than 10 minutes before they expire.
+  // SessionOptions::credentials if given, else from the first source configured in the AWS
+  // CLI's order (aws/credentials.h). Temporary keys come again from the same source when less
+  // than 15 minutes remain (one caller fetches, the others keep the current keys unless less
+  // than 10 minutes remain). Throws custos::Error naming the source that failed and why, or
+  // listing the sources tried when none has credentials; messages never contain a secret.
   Credentials credentials() const;
   // `service_id` is the model's serviceId ("EC2", "IAM"); `endpoint_prefix` its endpointPrefix.
   // Throws custos::InputError when a configured endpoint URL is malformed.

@@ -1,10 +1,11 @@
 #include "aws/ini.h"
-#include "core/file.h"
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "core/error.h"
+#include "core/file.h"
 
 namespace custos::aws {
 namespace {
@@ -161,6 +162,31 @@ void inherit_defaults(IniFile& file) {
   }
 }
 
+// Section titles are split like a shell command line, as botocore does with shlex.
+std::vector<std::string> words(std::string_view title) {
+  std::vector<std::string> out;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : title) {
+    if (quote != 0 && c == quote) {
+      quote = 0;
+    } else if (quote == 0 && (c == '"' || c == '\'')) {
+      quote = c;
+      in_word = true;
+    } else if (quote == 0 && std::isspace(static_cast<unsigned char>(c))) {
+      if (in_word) out.push_back(std::exchange(word, {}));
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quote != 0) return {};  // unbalanced quotes: botocore skips the section
+  if (in_word) out.push_back(word);
+  return out;
+}
+
 }  // namespace
 
 std::string ascii_lower(std::string_view text) {
@@ -173,6 +199,11 @@ std::string ascii_lower(std::string_view text) {
 const std::string* IniSection::find(std::string_view key) const {
   auto it = values.find(std::string(key));
   return it == values.end() ? nullptr : &it->second;
+}
+
+bool is_titled(const IniSection& section, std::string_view kind, std::string_view name) {
+  auto parts = words(section.name);
+  return parts.size() == 2 && parts[0] == kind && parts[1] == name;
 }
 
 IniFile parse_ini(std::string_view text, std::string_view display_name) {

@@ -23,6 +23,10 @@ struct IniSection {
 // ASCII lower case, as configparser folds key names.
 std::string ascii_lower(std::string_view text);
 
+// Whether `section` is titled `kind name` ([profile dev], [services local]), the title split
+// like a shell command line as botocore does with shlex.
+bool is_titled(const IniSection& section, std::string_view kind, std::string_view name);
+
 // Sections in file order.
 using IniFile = std::vector<IniSection>;
 

@@ -2,111 +2,19 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdlib>
-#include <cstring>
-#include <ctime>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <iterator>
-#include <map>
 #include <string>
 
 #include "aws/ini.h"
 #include "core/error.h"
+#include "unit/aws/session_fixture.h"
 
-extern char** environ;
-
-namespace custos::aws {
+namespace custos::aws::test {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-constexpr const char* kSecret = "wJalrXUtnFEMI-K7MDENG-SECRET";
-
-SessionOptions profile_option(std::string profile) {
-  SessionOptions options;
-  options.profile = std::move(profile);
-  return options;
-}
-SessionOptions region_option(std::string region) {
-  SessionOptions options;
-  options.region = std::move(region);
-  return options;
-}
-SessionOptions endpoint_option(std::string url) {
-  SessionOptions options;
-  options.endpoint_url = std::move(url);
-  return options;
-}
-
-std::string iso_time(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
-// Each test runs with a fresh temporary HOME and no AWS_* variables; all are restored after.
-class SessionTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-      std::string text = *entry;
-      auto equals = text.find('=');
-      auto name = text.substr(0, equals);
-      if (name.starts_with("AWS_") || name == "HOME") saved_[name] = text.substr(equals + 1);
-    }
-    for (const auto& [name, value] : saved_) unsetenv(name.c_str());
-    std::string pattern = (fs::temp_directory_path() / "custos-config-XXXXXX").string();
-    home_ = mkdtemp(pattern.data());
-    fs::create_directories(home_ / ".aws");
-    setenv("HOME", home_.c_str(), 1);
-  }
-
-  void TearDown() override {
-    for (char** entry = environ; *entry != nullptr;) {
-      std::string name(*entry, std::strchr(*entry, '=') - *entry);
-      if (name.starts_with("AWS_") || name == "HOME") {
-        unsetenv(name.c_str());  // shifts environ: look at the same slot again
-      } else {
-        ++entry;
-      }
-    }
-    for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
-    fs::remove_all(home_);
-  }
-
-  void write(const std::string& relative, const std::string& text) {
-    std::ofstream(home_ / relative) << text;
-  }
-  void config(const std::string& text) { write(".aws/config", text); }
-  void credentials(const std::string& text) { write(".aws/credentials", text); }
-  std::string path(const std::string& relative) const { return (home_ / relative).string(); }
-
-  // The message of the custos::Error that `action` throws ("" when it throws none).
-  template <typename Exception = Error>
-  static std::string error_of(const std::function<void()>& action) {
-    try {
-      action();
-    } catch (const Exception& e) {
-      return e.what();
-    }
-    ADD_FAILURE() << "expected an exception";
-    return "";
-  }
-
-  fs::path home_;
-  std::map<std::string, std::string> saved_;
-};
 
 // --- INI syntax, as botocore's configparser reads it ---
 
@@ -281,185 +189,6 @@ TEST_F(SessionTest, InvalidRegionIsRejected) {
               HasSubstr("invalid AWS region 'evil.example.com/' (from AWS_REGION)"));
 }
 
-// --- credentials ---
-
-TEST_F(SessionTest, EnvironmentKeysComeFirst) {
-  credentials("[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = file-secret\n");
-  setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
-  setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
-  setenv("AWS_SESSION_TOKEN", "env-token", 1);
-  auto creds = Session().credentials();
-  EXPECT_EQ(creds.access_key_id, "ENVKEY");
-  EXPECT_EQ(creds.secret_access_key, "env-secret");
-  EXPECT_EQ(creds.session_token, "env-token");
-  EXPECT_EQ(creds.source, "environment");
-  EXPECT_FALSE(creds.expiration);
-}
-
-TEST_F(SessionTest, LegacySecurityTokenAndExpirationFromEnvironment) {
-  setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
-  setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
-  setenv("AWS_SECURITY_TOKEN", "legacy-token", 1);
-  setenv("AWS_CREDENTIAL_EXPIRATION", "2099-03-04T05:06:07+01:00", 1);
-  auto creds = Session().credentials();
-  EXPECT_EQ(creds.session_token, "legacy-token");
-  ASSERT_TRUE(creds.expiration);
-  using namespace std::chrono;
-  EXPECT_EQ(*creds.expiration, sys_days(2099y / 3 / 4) + 4h + 6min + 7s);
-}
-
-TEST_F(SessionTest, AwsProfileDoesNotBeatEnvironmentKeysButTheProfileOptionDoes) {
-  credentials("[dev]\naws_access_key_id = DEVKEY\naws_secret_access_key = dev-secret\n");
-  setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
-  setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
-  setenv("AWS_PROFILE", "dev", 1);
-  EXPECT_EQ(Session().credentials().access_key_id, "ENVKEY");
-  auto creds = Session(profile_option("dev")).credentials();
-  EXPECT_EQ(creds.access_key_id, "DEVKEY");
-  EXPECT_EQ(creds.source, "shared credentials file ~/.aws/credentials, profile dev");
-}
-
-TEST_F(SessionTest, PartialEnvironmentKeysAreAnError) {
-  setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
-  EXPECT_THAT(error_of<InputError>([] { Session().credentials(); }),
-              HasSubstr("AWS_SECRET_ACCESS_KEY is not"));
-}
-
-TEST_F(SessionTest, SharedCredentialsFileBeatsCredentialProcessWhichBeatsConfigKeys) {
-  config(
-      "[profile p]\naws_access_key_id = CFGKEY\naws_secret_access_key = cfg-secret\n"
-      "aws_session_token = cfg-token\n"
-      "credential_process = printf '{\"Version\": 1, \"AccessKeyId\": \"PROCKEY\", "
-      "\"SecretAccessKey\": \"proc-secret\"}'\n");
-  credentials(
-      "[p]\naws_access_key_id = FILEKEY\naws_secret_access_key = file-secret\n"
-      "aws_session_token = file-token\n");
-  auto from_file = Session(profile_option("p")).credentials();
-  EXPECT_EQ(from_file.access_key_id, "FILEKEY");
-  EXPECT_EQ(from_file.session_token, "file-token");
-
-  credentials("[p]\n");
-  auto from_process = Session(profile_option("p")).credentials();
-  EXPECT_EQ(from_process.access_key_id, "PROCKEY");
-  EXPECT_EQ(from_process.secret_access_key, "proc-secret");
-  EXPECT_EQ(from_process.session_token, "");
-  EXPECT_EQ(from_process.source, "credential_process of profile p");
-
-  config(
-      "[profile p]\naws_access_key_id = CFGKEY\naws_secret_access_key = cfg-secret\n"
-      "aws_session_token = cfg-token\n");
-  auto from_config = Session(profile_option("p")).credentials();
-  EXPECT_EQ(from_config.access_key_id, "CFGKEY");
-  EXPECT_EQ(from_config.session_token, "cfg-token");
-  EXPECT_EQ(from_config.source, "config file ~/.aws/config, profile p");
-}
-
-TEST_F(SessionTest, PartialKeysInAFileAreAnError) {
-  credentials("[default]\naws_access_key_id = FILEKEY\n");
-  EXPECT_THAT(error_of<InputError>([] { Session().credentials(); }),
-              HasSubstr("shared credentials file ~/.aws/credentials, profile default has "
-                        "aws_access_key_id but no aws_secret_access_key"));
-}
-
-TEST_F(SessionTest, CredentialProcessReadsVersion1Json) {
-  config(
-      "[default]\ncredential_process = printf '{\"Version\":1,\"AccessKeyId\":\"AKID\","
-      "\"SecretAccessKey\":\"sk\",\"SessionToken\":\"tok\","
-      "\"Expiration\":\"2099-01-02T03:04:05.123Z\"}'\n");
-  auto creds = Session().credentials();
-  EXPECT_EQ(creds.access_key_id, "AKID");
-  EXPECT_EQ(creds.secret_access_key, "sk");
-  EXPECT_EQ(creds.session_token, "tok");
-  ASSERT_TRUE(creds.expiration);
-  using namespace std::chrono;
-  EXPECT_EQ(*creds.expiration, sys_days(2099y / 1 / 2) + 3h + 4min + 5s);
-}
-
-TEST_F(SessionTest, CredentialProcessRunsOnceUntilItsKeysNearExpiry) {
-  const auto count = path("runs");
-  auto command = [&](std::chrono::minutes minutes) {
-    return "[default]\ncredential_process = echo run >> " + count +
-           "; printf '{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\","
-           "\"Expiration\":\"" +
-           iso_time(std::chrono::system_clock::now() + minutes) + "\"}'\n";
-  };
-  auto runs = [&] {
-    std::ifstream in(count);
-    return std::count(std::istreambuf_iterator<char>(in), {}, '\n');
-  };
-
-  config(command(std::chrono::minutes(60)));
-  Session fresh;
-  fresh.credentials();
-  fresh.credentials();
-  EXPECT_EQ(runs(), 1);
-
-  config(command(std::chrono::minutes(5)));
-  Session expiring;
-  expiring.credentials();
-  expiring.credentials();
-  EXPECT_EQ(runs(), 3);
-}
-
-TEST_F(SessionTest, CredentialProcessFailuresNameTheProfileButNeverTheSecret) {
-  const std::string secret_json =
-      std::string("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"") + kSecret + "\"";
-  struct Case {
-    std::string command;
-    std::string expected;
-  };
-  const Case cases[] = {
-      {"printf '" + secret_json + "}'; exit 3", "failed with exit code 3"},
-      {"printf '" + secret_json + " not json'", "did not print a JSON object"},
-      {"printf '{\"Version\":2,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" +
-           std::string(kSecret) + "\"}'",
-       "\"Version\": 1"},
-      {"printf '{\"Version\":1,\"AccessKeyId\":\"" + std::string(kSecret) + "\"}'",
-       "printed no SecretAccessKey"},
-      {"printf '" + secret_json + ",\"Expiration\":\"2001-01-01T00:00:00Z\"}'",
-       "expired at 2001-01-01T00:00:00Z"},
-      {"printf '" + secret_json + ",\"Expiration\":\"soon\"}'", "not ISO 8601"},
-      {"kill -9 $$", "killed by signal 9"},
-  };
-  for (const auto& c : cases) {
-    config("[profile ops]\ncredential_process = " + c.command + "\n");
-    auto message = error_of([] { Session(profile_option("ops")).credentials(); });
-    EXPECT_THAT(message, HasSubstr("credential_process of profile ops")) << c.command;
-    EXPECT_THAT(message, HasSubstr(c.expected)) << c.command;
-    EXPECT_THAT(message, Not(HasSubstr(kSecret))) << c.command;
-  }
-}
-
-TEST_F(SessionTest, RoleArnProfilesAreNotSupportedYet) {
-  config(
-      "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/Admin\n"
-      "source_profile = default\n[default]\n");
-  credentials("[default]\naws_access_key_id = A\naws_secret_access_key = s\n");
-  auto message = error_of([] { Session(profile_option("admin")).credentials(); });
-  EXPECT_THAT(message,
-              HasSubstr("profile 'admin' uses role_arn (AssumeRole), which custos does not "
-                        "support yet"));
-}
-
-TEST_F(SessionTest, WebIdentityAndSsoAreNotSupportedYet) {
-  config("[profile sso]\nsso_session = corp\n");
-  EXPECT_THAT(error_of([] { Session(profile_option("sso")).credentials(); }),
-              HasSubstr("profile 'sso' uses IAM Identity Center"));
-  setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token", 1);
-  setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/Pod", 1);
-  EXPECT_THAT(error_of([] { Session().credentials(); }), HasSubstr("AssumeRoleWithWebIdentity"));
-}
-
-TEST_F(SessionTest, NoCredentialsListsTheSourcesTried) {
-  config("[profile dev]\nregion = eu-west-1\n");
-  auto message = error_of([] { Session(profile_option("dev")).credentials(); });
-  EXPECT_THAT(message, HasSubstr("no AWS credentials found for profile 'dev'"));
-  EXPECT_THAT(message, HasSubstr("environment variables (skipped: --profile was given)"));
-  EXPECT_THAT(message, HasSubstr("shared credentials file ~/.aws/credentials"));
-  EXPECT_THAT(message, HasSubstr("credential_process"));
-  EXPECT_THAT(message, HasSubstr("config file ~/.aws/config"));
-}
-
 // --- endpoints ---
 
 TEST_F(SessionTest, EndpointPrecedenceFollowsTheServiceSpecificEndpointsFeature) {
@@ -559,4 +288,4 @@ TEST_F(SessionTest, DefaultEndpointsComeFromBotocoreData) {
 }
 
 }  // namespace
-}  // namespace custos::aws
+}  // namespace custos::aws::test

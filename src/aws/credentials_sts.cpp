@@ -1,0 +1,72 @@
+// Roles: STS AssumeRole with source credentials, and AssumeRoleWithWebIdentity with a token.
+#include <ctime>
+#include <memory>
+
+#include "aws/client.h"
+#include "aws/credentials_sources.h"
+#include "aws/model.h"
+#include "aws/protocol.h"
+#include "aws/transport.h"
+#include "core/error.h"
+
+namespace custos::aws {
+namespace {
+
+// STS's answer, or the failure reworded to say which role it was for.
+template <typename Call>
+Json sts_answer(const std::string& what, const Call& call) {
+  try {
+    return call();
+  } catch (const InputError& e) {
+    throw InputError(what + " failed: " + e.what());
+  } catch (const Error& e) {
+    throw Error(what + " failed: " + e.what());
+  }
+}
+
+Credentials from_answer(const Json& answer, const std::string& what) {
+  auto credentials = answer.find("Credentials");
+  if (credentials == answer.end()) throw Error(what + " returned no Credentials");
+  return credentials_from_json(*credentials, {.token = "SessionToken"}, what);
+}
+
+// aws::Client signs every request, but botocore sends this one unsigned: the token is the
+// proof, and the caller may have no credentials at all.
+Json unsigned_call(const Session& session, std::string_view operation, const Json& params) {
+  const auto model = ServiceModel::load("sts");
+  const Operation& op = model->operation(operation);
+  const auto& meta = model->metadata();
+  const Endpoint endpoint = session.endpoint(meta.service_id, meta.endpoint_prefix);
+  const HttpResponse response = send(serialize_request(*model, op, params, endpoint.url));
+  if (response.status >= 200 && response.status < 300) {
+    return parse_response(*model, op, response, params);
+  }
+  const ErrorInfo error = parse_error(*model, response);
+  throw AwsError("sts", std::string(operation), error.code, error.message, response.status,
+                 error.request_id);
+}
+
+}  // namespace
+
+std::string default_role_session_name() {
+  return "botocore-session-" + std::to_string(std::time(nullptr));
+}
+
+Credentials assume_role(const SessionOptions& session, const Credentials& source,
+                        const Json& params, const std::string& what) {
+  SessionOptions options = session;
+  options.credentials = source;
+  const Client client(std::make_shared<const Session>(options));
+  return from_answer(sts_answer(what, [&] { return client.call("sts", "AssumeRole", params); }),
+                     what);
+}
+
+Credentials assume_role_with_web_identity(const SessionOptions& session, const Json& params,
+                                          const std::string& what) {
+  const Session sts(session);
+  return from_answer(
+      sts_answer(what, [&] { return unsigned_call(sts, "AssumeRoleWithWebIdentity", params); }),
+      what);
+}
+
+}  // namespace custos::aws
