@@ -11,7 +11,7 @@ class EventFilter : public Filter {
  public:
   explicit EventFilter(const Spec& spec) : matcher_(spec) {}
   bool match(const Json&, const FilterContext& context) const override {
-    return context.event == nullptr || matcher_.matches(*context.event);
+    return context.event == nullptr || matcher_.matches(*context.event, context);
   }
 
  private:

@@ -16,7 +16,7 @@ namespace {
 // Match data is scratch space; one per thread lets a compiled pattern be shared across threads.
 pcre2_match_data* thread_match_data() {
   thread_local std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> data(
-      pcre2_match_data_create(1, nullptr), pcre2_match_data_free);
+      pcre2_match_data_create(2, nullptr), pcre2_match_data_free);
   return data.get();
 }
 }  // namespace
@@ -46,6 +46,22 @@ bool Regex::match_start(std::string_view text) const {
   int rc = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
                        PCRE2_ANCHORED, thread_match_data(), nullptr);
   return rc >= 0;
+}
+
+std::optional<std::string_view> Regex::first_group(std::string_view text) const {
+  pcre2_match_data* data = thread_match_data();
+  int rc = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
+                       PCRE2_ANCHORED, data, nullptr);
+  if (rc < 0) return std::nullopt;
+  const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data);
+  if (ovector[2] == PCRE2_UNSET) return std::nullopt;
+  return text.substr(ovector[2], ovector[3] - ovector[2]);
+}
+
+int Regex::capture_count() const {
+  uint32_t count = 0;
+  pcre2_pattern_info(compiled_->code, PCRE2_INFO_CAPTURECOUNT, &count);
+  return static_cast<int>(count);
 }
 
 }  // namespace custos::policy

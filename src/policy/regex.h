@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,10 @@ class Regex {
 
   // Python's re.match: the pattern must match at the start of `text` (not necessarily the end).
   bool match_start(std::string_view text) const;
+  // The text of the first capturing group of re.match; nullopt when there is no match or the
+  // group took no part in it.
+  std::optional<std::string_view> first_group(std::string_view text) const;
+  int capture_count() const;
 
  private:
   struct Compiled;

@@ -1,12 +1,15 @@
-// Cloud Custodian's value filter: compare the value at `key` of a document with `value` by
-// `op`, with Python's semantics (a missing key is None; mismatched types never match).
+// Cloud Custodian's value filter: compare the value at `key` of a document with `value` (or
+// `value_from`) by `op`, after `value_regex` and `value_type`, with Python's semantics (a
+// missing key is None; mismatched types never match).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
 #include "core/json.h"
 #include "jmespath/jmespath.h"
+#include "policy/filter.h"
 #include "policy/regex.h"
 #include "policy/spec.h"
 
@@ -15,43 +18,55 @@ namespace custos::policy {
 // Where a value filter reads its value: `tag:NAME`, a top-level key, or a JMESPath expression.
 class ValueKey {
  public:
-  // `key_spec` is where the key was written, for errors.
-  ValueKey(std::string text, const Spec& key_spec);
+  // `key_spec` is where the key was written, for errors. With `value_regex` (which must outlive
+  // the key) the value is its first group, or None when it does not match.
+  ValueKey(std::string text, const Spec& key_spec, const Regex* value_regex = nullptr);
   // The value, or nullptr when absent. `scratch` holds computed (non-path) results.
   const Json* lookup(const Json& document, Json& scratch) const;
   const std::string& text() const { return text_; }
 
  private:
+  const Json* find(const Json& document, Json& scratch) const;
+
   std::string text_;
   std::string tag_;  // non-empty for tag:NAME
   std::unique_ptr<jmespath::Expression> expression_;
+  const Regex* value_regex_;
 };
 
-// The comparison half: `value` and `op` applied to a looked-up value.
+// The comparison half on its own, without value type: `value` and `op` applied to a value.
 class ValueCondition {
  public:
   // The operand is value_spec's value; errors point at value_spec or op_spec.
-  ValueCondition(const Spec& value_spec, const Spec& op_spec, std::string op);
+  ValueCondition(const Spec& value_spec, const Spec& op_spec, const std::string& op);
   ValueCondition(ValueCondition&&) noexcept;
   ~ValueCondition();
   bool test(const Json* actual) const;
 
  private:
-  Json value_;
-  std::string op_;
-  std::unique_ptr<Regex> regex_;
+  struct Impl;
+  std::unique_ptr<const Impl> impl_;
 };
 
-// A compiled {type: value} filter, also usable on non-resource documents (events).
+// A compiled {type: value} filter (or {KEY: VALUE} shorthand), also usable on non-resource
+// documents (events).
 class ValueMatcher {
  public:
   explicit ValueMatcher(const Spec& spec);
-  bool matches(const Json& document) const;
-  const std::string& key_text() const { return key_->text(); }
+  ValueMatcher(ValueMatcher&&) noexcept;
+  ~ValueMatcher();
+
+  // `context` supplies the client for a value_from s3:// URL.
+  bool matches(const Json& document, const FilterContext& context = {}) const;
+  const std::string& key_text() const;
+
+  // value_type resource_count judges the whole set: len(resources) `op` value.
+  bool counts_resources() const;
+  bool count_matches(std::size_t count) const;
 
  private:
-  std::unique_ptr<ValueKey> key_;
-  std::unique_ptr<ValueCondition> condition_;
+  struct Impl;
+  std::unique_ptr<const Impl> impl_;
 };
 
 }  // namespace custos::policy
