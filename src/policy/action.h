@@ -31,6 +31,9 @@ struct ActionContext {
   const Json* event = nullptr;
   // Called as each change completes, so a responder sees progress as it happens.
   std::function<void(const ActionRecord&)> on_record;
+
+  // Tells on_record about `record` and keeps it in `records`.
+  void emit(std::vector<ActionRecord>& records, ActionRecord record) const;
 };
 
 class Action {

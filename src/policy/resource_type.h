@@ -19,6 +19,17 @@ struct ResourceType {
   // finding's detail.resource.resourceType it applies to ("Instance"). Empty: not supported.
   std::string guard_duty_id_path;
   std::string guard_duty_resource_type;
+
+  // How the tag actions (tag, remove-tag, rename-tag, mark-for-op) change this type's tags: the
+  // EC2 family's own CreateTags/DeleteTags, naming resources by id, or the Resource Groups
+  // Tagging API's TagResources/UntagResources, naming them by ARN.
+  enum class TagApi { kEc2, kResourceGroups };
+  TagApi tag_api = TagApi::kEc2;
+  // Where a resource's ARN comes from: the field `arn_field` when set, else built as
+  // arn:PARTITION:SERVICE:REGION:ACCOUNT:arn_type/ID (SERVICE: arn_service, else service).
+  std::string arn_field{};
+  std::string arn_service{};
+  std::string arn_type{};  // "instance"
 };
 
 }  // namespace custos::policy

@@ -1,0 +1,135 @@
+// Cloud Custodian's list-item filter (c7n/filters/core.py ListItemFilter): filters applied to
+// each item of a list inside the resource (a security group's rules, a task's containers).
+#include <limits>
+
+#include "policy/core_filters.h"
+#include "policy/registry.h"
+#include "policy/spec_numbers.h"
+#include "policy/value_filter.h"
+#include "policy/value_type_python.h"
+
+namespace custos::policy {
+namespace {
+
+class ListItemFilter : public Filter {
+ public:
+  ListItemFilter(const Spec& spec, const BuildContext& context)
+      : key_text_(spec.child("key").value().get<std::string>()),
+        key_(compile_key(spec.child("key"))) {
+    if (spec.has("attrs")) {
+      Spec attrs = spec.child("attrs");
+      if (!attrs.value().is_array())
+        attrs.fail("'attrs' must be a list of filters, not " + json_type_name(attrs.value()));
+      for (std::size_t i = 0; i < attrs.value().size(); ++i)
+        attrs_.push_back(context.registry.build_filter(attrs.element(i), context));
+    }
+    if (spec.has("count")) {
+      number_option(spec, "count", 0, -std::numeric_limits<double>::infinity());
+      Spec op_spec = spec.has("count_op") ? spec.child("count_op") : spec;
+      count_ = std::make_unique<ValueCondition>(spec.child("count"), op_spec,
+                                                spec.optional_string("count_op", "eq"));
+    } else if (spec.has("count_op")) {
+      spec.child("count_op").at_key().fail("'count_op' needs a 'count' to compare with");
+    }
+  }
+
+  bool match(const Json& resource, const FilterContext& context) const override {
+    return keeps(resource, context, nullptr);
+  }
+
+  std::vector<Json> process(std::vector<Json> resources,
+                            const FilterContext& context) const override {
+    std::vector<Json> kept;
+    std::vector<std::size_t> matched;
+    for (Json& resource : resources) {
+      matched.clear();
+      if (!keeps(resource, context, context.annotate ? &matched : nullptr)) continue;
+      if (!matched.empty()) {
+        Json& notes = resource["c7n:ListItemMatches"];
+        for (std::size_t i : matched) notes.push_back(key_text_ + "[" + std::to_string(i) + "]");
+      }
+      kept.push_back(std::move(resource));
+    }
+    return kept;
+  }
+
+ private:
+  static jmespath::Expression compile_key(const Spec& key) {
+    try {
+      return jmespath::Expression::compile(key.value().get<std::string>());
+    } catch (const jmespath::Error& e) {
+      key.fail("invalid key '" + key.value().get<std::string>() + "': " + e.what());
+    }
+  }
+
+  // Whether the resource passes; `matched` (when given, without count) receives the indices
+  // of the items that passed, as Cloud Custodian annotates them.
+  bool keeps(const Json& resource, const FilterContext& context,
+             std::vector<std::size_t>* matched) const {
+    Json list = key_.search(resource);
+    if (!python::truthy(&list)) return count_ && count_->test(&kZero);
+    if (!list.is_array())
+      throw Error("list-item filter: '" + key_text_ + "' is " + json_type_name(list) +
+                  ", not a list; point 'key' at a list");
+    std::vector<std::size_t> passed = matching_items(std::move(list), context);
+    if (count_) {
+      Json count = passed.size();
+      return count_->test(&count);
+    }
+    bool any = !passed.empty();
+    if (matched) *matched = std::move(passed);
+    return any;
+  }
+
+  // The items every filter in attrs keeps, each filter judging the items as a set (so a
+  // reduce works in attrs). The filters see items, not the resource: nothing is annotated.
+  std::vector<std::size_t> matching_items(Json list, const FilterContext& context) const {
+    std::vector<Json> items;
+    items.reserve(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is_object())
+        throw Error("list-item filter: item " + std::to_string(i) + " of '" + key_text_ + "' is " +
+                    json_type_name(list[i]) + "; attrs can only test mappings");
+      items.push_back(std::move(list[i]));
+      items.back()["c7n:_id"] = i;
+    }
+    FilterContext inner = context;
+    inner.annotate = false;
+    inner.matched_keys = nullptr;
+    for (const FilterPtr& filter : attrs_) {
+      if (items.empty()) break;
+      items = filter->process(std::move(items), inner);
+    }
+    std::vector<std::size_t> passed;
+    for (const Json& item : items) passed.push_back(item["c7n:_id"].get<std::size_t>());
+    return passed;
+  }
+
+  static inline const Json kZero = 0;
+  std::string key_text_;
+  jmespath::Expression key_;
+  std::vector<FilterPtr> attrs_;
+  std::unique_ptr<ValueCondition> count_;
+};
+
+}  // namespace
+
+void register_list_item_filter(Registry& registry) {
+  FilterInfo info;
+  info.description = "Resources with items in a list (at key) that the attrs filters match";
+  info.options = {"key", "attrs", "count", "count_op"};
+  info.factory = [options = info.options](const Spec& spec,
+                                          const BuildContext& context) -> FilterPtr {
+    if (!spec.value().is_object())
+      spec.fail("write list-item as {type: list-item, key: ..., attrs: [...]}");
+    spec.allow_keys(options, "the list-item filter");
+    if (!spec.has("key")) spec.fail("list-item needs a 'key': the list in the resource to test");
+    if (!spec.child("key").value().is_string())
+      spec.child("key").fail("'key' must be a string, not " +
+                             json_type_name(spec.child("key").value()));
+    return std::make_unique<ListItemFilter>(spec, context);
+  };
+  registry.add_filter("list-item", std::move(info));
+}
+
+}  // namespace custos::policy

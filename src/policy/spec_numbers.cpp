@@ -1,0 +1,39 @@
+#include "policy/spec_numbers.h"
+
+#include <cmath>
+
+namespace custos::policy {
+namespace {
+
+std::string show(double bound) {
+  Json number = bound == std::floor(bound) ? Json(static_cast<long long>(bound)) : Json(bound);
+  return number.dump();
+}
+
+}  // namespace
+
+double number_option(const Spec& spec, std::string_view key, double fallback, double min,
+                     double max) {
+  if (!spec.has(key)) return fallback;
+  Spec option = spec.child(key);
+  const Json& value = option.value();
+  std::string name = "'" + std::string(key) + "'";
+  if (!value.is_number()) option.fail(name + " must be a number, not " + json_type_name(value));
+  double number = value.get<double>();
+  if (number < min || number > max)
+    option.fail(
+        name + " must be " +
+        (std::isinf(max) ? "at least " + show(min) : "between " + show(min) + " and " + show(max)) +
+        ", not " + value.dump());
+  return number;
+}
+
+long long integer_option(const Spec& spec, std::string_view key, long long fallback) {
+  double number = number_option(spec, key, static_cast<double>(fallback));
+  if (number != std::floor(number))
+    spec.child(key).fail("'" + std::string(key) + "' must be a whole number, not " +
+                         spec.child(key).value().dump());
+  return static_cast<long long>(number);
+}
+
+}  // namespace custos::policy

@@ -1,0 +1,503 @@
+#include "resources/tag_actions.h"
+
+#include <ctime>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "aws/client.h"
+#include "policy/mark_for_op.h"
+#include "policy/python_text.h"
+#include "policy/spec_numbers.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::ActionContext;
+using policy::ActionPtr;
+using policy::ActionRecord;
+using policy::BuildContext;
+using policy::ResourceType;
+using policy::Spec;
+using TagMap = std::map<std::string, std::string>;
+using Failures = std::map<std::string, std::string>;  // resource id -> why it failed
+using Resources = std::vector<const Json*>;
+
+// The resource's tags as Cloud Custodian reads them ({t['Key']: t['Value']}: the last wins).
+TagMap tags_of(const Json& resource) {
+  TagMap tags;
+  auto list = resource.find("Tags");
+  if (list == resource.end() || !list->is_array()) return tags;
+  for (const Json& tag : *list)
+    if (tag.contains("Key") && tag["Key"].is_string())
+      tags[tag["Key"].get<std::string>()] = tag.value("Value", "");
+  return tags;
+}
+
+// How tags reach one resource type: ids or ARNs, in the batches Cloud Custodian uses.
+class Tagger {
+ public:
+  explicit Tagger(ResourceType type) : type_(std::move(type)) {}
+
+  std::string id(const Json& resource) const { return resource.value(type_.id_field, ""); }
+
+  // Sets `tags` on every resource.
+  Failures set(const aws::Client& client, const Resources& resources, const TagMap& tags) const {
+    bool ec2 = type_.tag_api == ResourceType::TagApi::kEc2;
+    return in_batches(client, resources, ec2 ? 25 : 20, [&](const Json& names) {
+      if (!ec2)
+        return client.call("resourcegroupstaggingapi", "TagResources",
+                           {{"ResourceARNList", names}, {"Tags", tags}});
+      Json list = Json::array();
+      for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
+      return client.call("ec2", "CreateTags", {{"Resources", names}, {"Tags", list}});
+    });
+  }
+
+  // Removes the keys; with a value, EC2 removes the tag only while it still has that value.
+  Failures remove(const aws::Client& client, const Resources& resources,
+                  const std::map<std::string, std::optional<std::string>>& keys) const {
+    bool ec2 = type_.tag_api == ResourceType::TagApi::kEc2;
+    return in_batches(client, resources, ec2 ? 100 : 20, [&](const Json& names) {
+      Json list = Json::array();
+      for (const auto& [key, value] : keys) {
+        if (!ec2)
+          list.push_back(key);
+        else if (value)
+          list.push_back({{"Key", key}, {"Value", *value}});
+        else
+          list.push_back({{"Key", key}});
+      }
+      if (!ec2)
+        return client.call("resourcegroupstaggingapi", "UntagResources",
+                           {{"ResourceARNList", names}, {"TagKeys", list}});
+      return client.call("ec2", "DeleteTags", {{"Resources", names}, {"Tags", list}});
+    });
+  }
+
+  std::vector<std::string> permissions(bool tags, bool untags) const {
+    bool ec2 = type_.tag_api == ResourceType::TagApi::kEc2;
+    std::vector<std::string> names;
+    if (tags) names.push_back(ec2 ? "ec2:CreateTags" : "tag:TagResources");
+    if (untags) names.push_back(ec2 ? "ec2:DeleteTags" : "tag:UntagResources");
+    return names;
+  }
+
+ private:
+  // One call per batch of names (ids or ARNs); a batch the call refuses fails as a whole, and
+  // the tagging API also reports resources it could not change one by one.
+  Failures in_batches(const aws::Client& client, const Resources& resources, std::size_t size,
+                      const std::function<Json(const Json& names)>& call) const {
+    Failures failures;
+    std::string account;
+    for (std::size_t start = 0; start < resources.size(); start += size) {
+      Json names = Json::array();
+      std::map<std::string, std::string> id_of;
+      for (std::size_t i = start; i < std::min(resources.size(), start + size); ++i) {
+        std::string name = id(*resources[i]);
+        try {
+          if (type_.tag_api == ResourceType::TagApi::kResourceGroups)
+            name = arn(client, *resources[i], account);
+        } catch (const Error& e) {
+          failures[id(*resources[i])] = e.what();
+          continue;
+        }
+        id_of[name] = id(*resources[i]);
+        names.push_back(name);
+      }
+      if (names.empty()) continue;
+      try {
+        Json result = call(names);
+        auto failed = result.find("FailedResourcesMap");
+        if (failed == result.end() || !failed->is_object()) continue;
+        for (const auto& [name, failure] : failed->items())
+          failures[id_of[name]] =
+              failure.value("ErrorCode", "") + ": " + failure.value("ErrorMessage", "");
+      } catch (const Error& e) {
+        for (const auto& [name, resource_id] : id_of) failures[resource_id] = e.what();
+      }
+    }
+    return failures;
+  }
+
+  std::string arn(const aws::Client& client, const Json& resource, std::string& account) const {
+    if (!type_.arn_field.empty()) return resource.value(type_.arn_field, "");
+    if (account.empty()) account = client.call("sts", "GetCallerIdentity").value("Account", "");
+    const std::string& region = client.session().region();
+    std::string partition = region.rfind("cn-", 0) == 0       ? "aws-cn"
+                            : region.rfind("us-gov-", 0) == 0 ? "aws-us-gov"
+                                                              : "aws";
+    return "arn:" + partition + ":" +
+           (type_.arn_service.empty() ? type_.service : type_.arn_service) + ":" + region + ":" +
+           account + ":" + type_.arn_type + "/" + id(resource);
+  }
+
+  ResourceType type_;
+};
+
+Json tag_values(const TagMap& tags, const std::vector<std::string>& keys) {
+  Json values = Json::object();
+  for (const auto& key : keys) {
+    auto found = tags.find(key);
+    values[key] = found == tags.end() ? Json() : Json(found->second);
+  }
+  return values;
+}
+
+// One record per resource: failed when its batch failed, else `done`.
+std::vector<ActionRecord> report(const std::string& action, const Tagger& tagger,
+                                 const Resources& resources, const Failures& failures,
+                                 ActionContext& context,
+                                 const std::function<void(const Json&, ActionRecord&)>& done) {
+  std::vector<ActionRecord> records;
+  for (const Json* resource : resources) {
+    ActionRecord record{action, tagger.id(*resource)};
+    auto failed = failures.find(record.resource_id);
+    if (failed != failures.end()) {
+      record.ok = false;
+      record.error = failed->second;
+      record.summary = "failed: " + record.error;
+    } else {
+      done(*resource, record);
+    }
+    context.emit(records, std::move(record));
+  }
+  return records;
+}
+
+Resources pointers(const std::vector<Json>& resources) {
+  Resources out;
+  for (const Json& resource : resources) out.push_back(&resource);
+  return out;
+}
+
+std::vector<std::string> keys_of(const TagMap& tags) {
+  std::vector<std::string> keys;
+  for (const auto& [key, unused] : tags) keys.push_back(key);
+  return keys;
+}
+
+std::string list_tags(const TagMap& tags) {
+  std::string text;
+  for (const auto& [key, value] : tags) text += (text.empty() ? "" : ", ") + key + "=" + value;
+  return text;
+}
+
+// Sets tags and records the values they replaced: what tag and mark-for-op share.
+std::vector<ActionRecord> set_tags(const std::string& action, const Tagger& tagger,
+                                   const std::vector<Json>& resources, const TagMap& tags,
+                                   const std::string& summary, ActionContext& context) {
+  Resources all = pointers(resources);
+  Failures failures = tagger.set(context.client, all, tags);
+  return report(action, tagger, all, failures, context, [&](const Json& resource, ActionRecord& r) {
+    r.before = {{"Tags", tag_values(tags_of(resource), keys_of(tags))}};
+    r.after = {{"Tags", tags}};
+    r.summary = summary;
+  });
+}
+
+// {now}: Cloud Custodian's FormatDate.utcnow(): str() of the UTC time, or strftime of a spec
+// after its +N[Mhd] increments (minutes, hours, days).
+std::string format_now(std::string spec, std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;
+  if (spec.empty()) {
+    auto micros = duration_cast<microseconds>(now.time_since_epoch()).count() % 1000000;
+    std::time_t t = system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[48];
+    std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+    if (micros) std::snprintf(text + n, sizeof text - n, ".%06lld", static_cast<long long>(micros));
+    return text;
+  }
+  for (std::size_t plus = spec.find('+'); plus != std::string::npos; plus = spec.find('+', plus)) {
+    std::size_t end = spec.find_first_not_of("0123456789", plus + 1);
+    if (end == plus + 1 || end == std::string::npos ||
+        std::string("Mdh").find(spec[end]) == std::string::npos) {
+      ++plus;
+      continue;
+    }
+    double amount = std::stod(spec.substr(plus + 1, end - plus - 1));
+    double unit = spec[end] == 'M' ? 60 : spec[end] == 'h' ? 3600 : 86400;
+    now += duration_cast<system_clock::duration>(duration<double>(amount * unit));
+    spec.erase(plus, end - plus + 1);
+  }
+  std::time_t t = system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[256];
+  return std::string(text, std::strftime(text, sizeof text, spec.c_str(), &tm));
+}
+
+// tag / mark: key and value (key defaults to maid_status), and/or a tags mapping; values may
+// use {account_id}, {region} and {now} (Cloud Custodian's interpolate_values).
+class Tag : public policy::Action {
+ public:
+  Tag(const Spec& spec, Tagger tagger) : tagger_(std::move(tagger)) {
+    if (spec.has("key") && spec.has("tag") && !spec.optional_string("key").empty() &&
+        !spec.optional_string("tag").empty())
+      spec.child("tag").at_key().fail("give either 'key' or 'tag', not both");
+    if (spec.has("tags")) {
+      Spec tags = spec.child("tags");
+      if (!tags.value().is_object())
+        tags.fail("'tags' must be a mapping of tag names to values, not " +
+                  policy::json_type_name(tags.value()));
+      for (const auto& [key, value] : tags.value().items()) {
+        if (value.is_object() || value.is_array() || value.is_null())
+          tags.child(key).fail("tag '" + key + "' needs a text value, not " +
+                               policy::json_type_name(value));
+        templates_[key] = checked_template(tags.child(key), policy::python_str(value));
+      }
+    }
+    std::string value = spec.optional_string("value");
+    std::string key = spec.optional_string("key");
+    if (key.empty()) key = spec.optional_string("tag", policy::kDefaultMarkTag);
+    if (!value.empty()) templates_[key] = checked_template(spec.child("value"), value);
+    if (templates_.empty()) spec.fail("tag needs 'key' and 'value', or a 'tags' mapping");
+  }
+
+  std::vector<ActionRecord> process(const std::vector<Json>& resources,
+                                    ActionContext& context) const override {
+    if (resources.empty()) return {};
+    TagMap tags;
+    std::string account;
+    auto now = std::chrono::system_clock::now();
+    for (const auto& [key, text] : templates_)
+      tags[key] =
+          policy::python_format(text, [&](const std::string& name, const std::string& spec) {
+            if (name == "now") return format_now(spec, now);
+            if (name == "region") return context.client.session().region();
+            if (account.empty())
+              account = context.client.call("sts", "GetCallerIdentity").value("Account", "");
+            return account;
+          });
+    return set_tags("tag", tagger_, resources, tags, "tagged " + list_tags(tags), context);
+  }
+
+ private:
+  static std::string checked_template(const Spec& where, const std::string& text) {
+    try {
+      policy::python_format(text, [&](const std::string& name, const std::string& spec) {
+        if (name != "now" && name != "region" && name != "account_id")
+          throw InputError("unknown field {" + name + "} (known: {account_id}, {now}, {region})");
+        if (!spec.empty() && name != "now") throw InputError("{" + name + "} takes no format spec");
+        return std::string();
+      });
+    } catch (const InputError& e) {
+      where.fail(e.what());
+    }
+    return text;
+  }
+
+  Tagger tagger_;
+  TagMap templates_;
+};
+
+std::vector<std::string> string_list(const Spec& spec, std::string_view key,
+                                     std::vector<std::string> fallback) {
+  if (!spec.has(key)) return fallback;
+  Spec list = spec.child(key);
+  std::string what = "'" + std::string(key) + "'";
+  if (!list.value().is_array() || list.value().empty())
+    list.fail(what + " must be a non-empty list of tag names");
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < list.value().size(); ++i) {
+    if (!list.value()[i].is_string())
+      list.element(i).fail("tag names are strings, not " + policy::json_type_name(list.value()[i]));
+    names.push_back(list.value()[i].get<std::string>());
+  }
+  return names;
+}
+
+// remove-tag / unmark / untag: removes the tags named (default maid_status).
+class RemoveTag : public policy::Action {
+ public:
+  RemoveTag(const Spec& spec, Tagger tagger)
+      : tagger_(std::move(tagger)), keys_(string_list(spec, "tags", {policy::kDefaultMarkTag})) {}
+
+  std::vector<ActionRecord> process(const std::vector<Json>& resources,
+                                    ActionContext& context) const override {
+    std::map<std::string, std::optional<std::string>> keys;
+    for (const auto& key : keys_) keys[key] = std::nullopt;
+    Resources all = pointers(resources);
+    Failures failures = all.empty() ? Failures{} : tagger_.remove(context.client, all, keys);
+    return report(
+        "remove-tag", tagger_, all, failures, context,
+        [&](const Json& resource, ActionRecord& record) {
+          Json before = tag_values(tags_of(resource), keys_);
+          record.before = {{"Tags", before}};
+          record.after = {{"Tags", Json::object()}};
+          std::string had;
+          for (const auto& key : keys_) {
+            record.after["Tags"][key] = nullptr;
+            if (!before[key].is_null())
+              had += (had.empty() ? "" : ", ") + key + "=" + before[key].get<std::string>();
+          }
+          record.summary = had.empty() ? "had none of the tags to remove" : "removed tags " + had;
+        });
+  }
+
+ private:
+  Tagger tagger_;
+  std::vector<std::string> keys_;
+};
+
+// rename-tag: moves old_key's value to new_key (Cloud Custodian's RenameTag): creates the new
+// tag first where the resource has room (EC2 allows 50 tags), then removes the old one (only
+// while it still has that value), then creates the new tag on the full ones.
+class RenameTag : public policy::Action {
+ public:
+  RenameTag(const Spec& spec, Tagger tagger)
+      : tagger_(std::move(tagger)),
+        old_key_(required(spec, "old_key")),
+        new_key_(required(spec, "new_key")) {}
+
+  std::vector<ActionRecord> process(const std::vector<Json>& resources,
+                                    ActionContext& context) const override {
+    std::vector<ActionRecord> records;
+    std::map<std::string, Resources> by_value;
+    for (const Json& resource : resources) {
+      TagMap tags = tags_of(resource);
+      auto old = tags.find(old_key_);
+      if (old != tags.end()) {
+        by_value[old->second].push_back(&resource);
+        continue;
+      }
+      ActionRecord skipped{"rename-tag", tagger_.id(resource)};
+      skipped.summary = "left as it is: no tag " + old_key_;
+      context.emit(records, std::move(skipped));
+    }
+    for (const auto& [value, group] : by_value) {
+      Failures failures = rename(context.client, group, value);
+      for (auto& record : report("rename-tag", tagger_, group, failures, context,
+                                 [&](const Json&resource, ActionRecord&r) {
+                                   TagMap tags = tags_of(resource);
+                                   r.before = {{"Tags", tag_values(tags, {old_key_, new_key_})}};
+                                   r.after = {{"Tags", {{old_key_, nullptr}, {new_key_, value}}}};
+                                   r.summary = "renamed tag " + old_key_ + " to " + new_key_ +
+                                               " (" + value + ")";
+                                 }))
+        records.push_back(std::move(record));
+    }
+    return records;
+  }
+
+ private:
+  static constexpr std::size_t kTagLimit = 50;
+
+  static std::string required(const Spec& spec, std::string_view key) {
+    std::string value = spec.optional_string(key);
+    if (value.empty()) spec.fail("rename-tag needs '" + std::string(key) + "' (a tag name)");
+    return value;
+  }
+
+  Failures rename(const aws::Client& client, const Resources& group,
+                  const std::string& value) const {
+    Resources roomy, full;
+    for (const Json* resource : group)
+      (tags_of(*resource).size() < kTagLimit ? roomy : full).push_back(resource);
+    Failures failures;
+    if (!roomy.empty()) failures.merge(tagger_.set(client, roomy, {{new_key_, value}}));
+    failures.merge(tagger_.remove(client, group, {{old_key_, value}}));
+    if (!full.empty()) failures.merge(tagger_.set(client, full, {{new_key_, value}}));
+    return failures;
+  }
+
+  Tagger tagger_;
+  std::string old_key_;
+  std::string new_key_;
+};
+
+// mark-for-op: tags "MSG" with {op} and {action_date} filled in, so that a later policy with
+// the marked-for-op filter acts on the resource once the date has come.
+class MarkForOp : public policy::Action {
+ public:
+  MarkForOp(const Spec& spec, const BuildContext& context, Tagger tagger)
+      : tagger_(std::move(tagger)),
+        op_(policy::op_option(spec, context)),
+        tag_(spec.optional_string("tag", policy::kDefaultMarkTag)),
+        message_(spec.optional_string("msg", "Resource does not meet policy: {op}@{action_date}")),
+        zone_(policy::time_zone_option(spec)),
+        days_(policy::number_option(spec, "days", 0)),
+        hours_(policy::number_option(spec, "hours", 0)) {
+    try {
+      message("");
+    } catch (const InputError& e) {
+      spec.child("msg").fail(e.what());
+    }
+  }
+
+  std::vector<ActionRecord> process(const std::vector<Json>& resources,
+                                    ActionContext& context) const override {
+    if (resources.empty()) return {};
+    std::string date = policy::mark_date(zone_, days_, hours_, std::chrono::system_clock::now());
+    return set_tags("mark-for-op", tagger_, resources, {{tag_, message(date)}},
+                    "marked for " + op_ + " on " + date + " (tag " + tag_ + ")", context);
+  }
+
+ private:
+  std::string message(const std::string& date) const {
+    return policy::python_format(message_, [&](const std::string& name, const std::string& spec) {
+      if ((name != "op" && name != "action_date") || !spec.empty())
+        throw InputError("msg may use {op} and {action_date}, not {" + name +
+                         (spec.empty() ? "" : ":" + spec) + "}");
+      return name == "op" ? op_ : date;
+    });
+  }
+
+  Tagger tagger_;
+  std::string op_;
+  std::string tag_;
+  std::string message_;
+  policy::TimeZone zone_;
+  double days_;
+  double hours_;
+};
+
+template <typename ActionType>
+policy::ActionInfo tag_action(std::vector<std::string> options,
+                              std::vector<std::string> permissions, std::string description) {
+  policy::ActionInfo info;
+  info.factory = [options](const Spec& spec, const BuildContext& context) -> ActionPtr {
+    std::string name =
+        spec.value().is_object() ? spec.value().value("type", "") : spec.value().get<std::string>();
+    spec.allow_keys(options, "action '" + name + "'");
+    Tagger tagger(context.resource);
+    if constexpr (std::is_constructible_v<ActionType, const Spec&, const BuildContext&, Tagger>)
+      return std::make_unique<ActionType>(spec, context, std::move(tagger));
+    else
+      return std::make_unique<ActionType>(spec, std::move(tagger));
+  };
+  info.permissions = std::move(permissions);
+  info.description = std::move(description);
+  info.options = std::move(options);
+  return info;
+}
+
+}  // namespace
+
+void register_tag_actions(policy::Registry& registry, const std::string& resource) {
+  const ResourceType* type = registry.find_resource(resource);
+  if (!type) throw std::logic_error("register_tag_actions: register " + resource + " first");
+  Tagger tagger(*type);
+  auto tag = [&] {
+    return tag_action<Tag>({"key", "value", "tag", "tags"}, tagger.permissions(true, false),
+                           "Set tags (key and value, or a tags mapping)");
+  };
+  registry.add_action(resource, "tag", tag());
+  registry.add_action(resource, "mark", tag());
+  for (const char* name : {"remove-tag", "unmark", "untag"})
+    registry.add_action(resource, name,
+                        tag_action<RemoveTag>({"tags"}, tagger.permissions(false, true),
+                                              "Remove tags (default maid_status)"));
+  registry.add_action(resource, "rename-tag",
+                      tag_action<RenameTag>({"old_key", "new_key"}, tagger.permissions(true, true),
+                                            "Move a tag's value to a new key"));
+  registry.add_action(
+      resource, "mark-for-op",
+      tag_action<MarkForOp>({"tag", "msg", "days", "hours", "tz", "op", "custom"},
+                            tagger.permissions(true, false),
+                            "Tag for a later action: marked-for-op selects it once due"));
+}
+
+}  // namespace custos::resources
