@@ -17,9 +17,28 @@ struct RunArgs {
   aws::SessionOptions aws;
 };
 
-void print_record(const policy::ActionRecord& record) {
-  std::cout << "  " << (record.ok ? "" : "FAILED ") << record.action << " " << record.resource_id
-            << ": " << record.summary << "\n";
+void print_record(const policy::ActionRecord& record, bool dryrun) {
+  std::cout << "  " << (dryrun ? "(dry run) " : "") << (record.ok ? "" : "FAILED ") << record.action
+            << " " << record.resource_id << ": " << record.summary << "\n";
+}
+
+void print_dry_call(const Json& call) {
+  std::cout << "  would call " << call["service"].get<std::string>() << " "
+            << call["operation"].get<std::string>() << " " << call["params"].dump() << "\n";
+}
+
+// Every policy with its variables expanded ({account_id}, {region}, {now}, the file's vars),
+// as Cloud Custodian does at load: errors show before anything runs.
+std::vector<policy::Policy> expand_all(std::vector<policy::Policy> policies,
+                                       const aws::Client& client,
+                                       const policy::AccountId& account) {
+  for (auto& p : policies) {
+    auto vars = policy::policy_variables(p.vars, p.data, client.session().region(), account,
+                                         p.mode.is_event());
+    if (auto expanded = policy::expand_variables(p, vars, resources::builtin_registry()))
+      p = std::move(*expanded);
+  }
+  return policies;
 }
 
 // An event names its region; with none configured, act where the event happened (as a
@@ -49,16 +68,20 @@ int run(const RunArgs& args) {
     for (const auto& p : policies) targets.push_back(policy::event_target(p, event));
   }
   aws::Client client(make_session(args.aws, event));
+  policy::AccountId account([&client] { return policy::sts_account_id(client); });
+  policies = expand_all(std::move(policies), client, account);
 
   policy::RunOptions options;
   options.output_dir = args.output_dir;
   options.dryrun = args.dryrun;
   options.event = event.is_null() ? nullptr : &event;
-  options.observer.on_record = print_record;
+  options.account = &account;
+  options.observer.on_record = [&](const policy::ActionRecord& r) { print_record(r, args.dryrun); };
+  options.observer.on_dry_call = print_dry_call;
   options.observer.on_matched = [&](const policy::Policy& p, const std::vector<Json>& matched) {
     std::cout << p.name << ": " << matched.size() << " " << p.resource->name
               << (matched.size() == 1 ? " resource" : " resources") << " matched"
-              << (args.dryrun ? " (dry run: no action taken)" : "") << "\n";
+              << (args.dryrun ? " (dry run: calls shown, none made)" : "") << "\n";
   };
   int code = 0;
   for (std::size_t i = 0; i < policies.size(); ++i) {
@@ -74,7 +97,9 @@ int run(const RunArgs& args) {
       continue;
     }
     try {
-      if (!policy::run_policy(p, client, options, target).ok()) code = 1;
+      auto result = policy::run_policy(p, client, options, target);
+      if (result.skipped) std::cout << p.name << ": skipped: its conditions do not hold\n";
+      if (!result.ok()) code = 1;
     } catch (const Error& e) {
       std::cerr << "error: policy '" << p.name << "': " << e.what() << "\n";
       code = 1;
@@ -103,7 +128,8 @@ void add_run(CLI::App& app, Command& selected) {
                    "policies whose mode matches it act on the resources it names")
       ->check(CLI::ExistingFile);
   command->add_flag("--dryrun,--dry-run", args->dryrun,
-                    "filter and write outputs, but take no action");
+                    "filter and write outputs, and print the calls the actions would make "
+                    "(also in OUTDIR/<policy>/dryrun-calls.json) without making them");
   add_aws_options(*command, args->aws);
   command->footer(
       "Example: a GuardDuty finding on an instance, against a local emulator:\n"

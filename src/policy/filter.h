@@ -18,8 +18,11 @@ namespace custos::policy {
 struct FilterContext {
   const Json* event = nullptr;          // the triggering event, if any
   const aws::Client* client = nullptr;  // for filters that fetch data (value_from s3://)
-  // When set, value filters append their key here as they match: the resource's
-  // c7n:MatchedFilters, as Cloud Custodian records it.
+  // Record in each kept resource's c7n:MatchedFilters the keys of the value filters that
+  // matched it, as Cloud Custodian does.
+  bool annotate = false;
+  // Where value filters append their key as they match (set per resource by Filter::process;
+  // filters that test something other than the resource, like list-item, clear it).
   std::vector<std::string>* matched_keys = nullptr;
 };
 
@@ -27,6 +30,13 @@ class Filter {
  public:
   virtual ~Filter() = default;
   virtual bool match(const Json& resource, const FilterContext& context) const = 0;
+  // Keeps the resources this filter lets through, in order. Filters that judge the set as a
+  // whole (reduce) override it; the default keeps those match() accepts.
+  virtual std::vector<Json> process(std::vector<Json> resources,
+                                    const FilterContext& context) const;
+  // True for filters whose verdict on a resource depends on the others (reduce,
+  // resource_count): boolean blocks around them must pass them the whole set.
+  virtual bool judges_set() const { return false; }
 };
 
 using FilterPtr = std::unique_ptr<const Filter>;

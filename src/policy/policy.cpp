@@ -1,7 +1,10 @@
 #include "policy/policy.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
+
+#include <fmt/format.h>
 
 #include "policy/regex.h"
 
@@ -10,10 +13,13 @@ namespace {
 
 // Keys of a Cloud Custodian policy that custos does not act on yet: refusing them beats
 // silently running a policy differently from how it was written.
-const std::set<std::string, std::less<>> kNotYetSupported = {
-    "conditions", "query", "region", "max-resources", "max-resources-percent", "source"};
-const std::set<std::string, std::less<>> kDescriptive = {"description", "comment", "comments",
-                                                         "tags", "metadata"};
+const std::set<std::string, std::less<>> kNotYetSupported = {"query", "source"};
+const std::set<std::string, std::less<>> kKnown = {
+    "name",        "resource",      "mode",
+    "filters",     "actions",       "conditions",
+    "region",      "max-resources", "max-resources-percent",
+    "description", "comment",       "comments",
+    "tags",        "metadata"};
 const std::set<std::string, std::less<>> kModes = {"pull", "guard-duty"};
 const std::set<std::string, std::less<>> kFutureModes = {
     "periodic",    "cloudtrail",       "ec2-instance-state", "asg-instance-state",
@@ -62,15 +68,75 @@ Spec list_at(const Spec& policy, std::string_view key) {
   return list;
 }
 
+// Cloud Custodian's schema for the keys that only describe a policy.
+void check_descriptive(const Spec& policy) {
+  for (const char* key : {"description", "comment", "comments"}) policy.optional_string(key);
+  if (policy.has("tags")) {
+    const Json& tags = policy.value()["tags"];
+    if (!tags.is_array() ||
+        !std::all_of(tags.begin(), tags.end(), [](const Json& tag) { return tag.is_string(); }))
+      policy.child("tags").fail("'tags' must be a list of strings");
+  }
+  if (policy.has("metadata") && !policy.value()["metadata"].is_object())
+    policy.child("metadata")
+        .fail("'metadata' must be a mapping, not " + json_type_name(policy.value()["metadata"]));
+}
+
+std::string shown(const Json& value) {
+  return value.is_number() ? value.dump() : json_type_name(value);
+}
+
+bool whole_number_from_one(const Json& value) {
+  return value.is_number_integer() && (value.is_number_unsigned() || value.get<long long>() >= 1);
+}
+
+Json percentage(const Spec& spec, const std::string& what) {
+  const Json& value = spec.value();
+  if (!value.is_number() || value.get<double>() < 0 || value.get<double>() > 100)
+    spec.fail("'" + what + "' must be a percentage from 0 to 100, not " + shown(value));
+  return value;
+}
+
+// max-resources: N | {amount: N, percent: P, op: and|or}, and max-resources-percent: P.
+ResourceLimit compile_limit(const Spec& policy) {
+  ResourceLimit limit;
+  if (policy.has("max-resources")) {
+    Spec max = policy.child("max-resources");
+    const Json& value = max.value();
+    if (whole_number_from_one(value)) {
+      limit.amount = value.get<long long>();
+    } else if (value.is_object()) {
+      max.allow_keys({"amount", "percent", "op"}, "max-resources");
+      if (max.has("type")) max.child("type").at_key().fail("max-resources takes no 'type'");
+      if (max.has("amount")) {
+        if (!whole_number_from_one(value["amount"]))
+          max.child("amount").fail("'amount' must be a whole number of at least 1, not " +
+                                   shown(value["amount"]));
+        limit.amount = value["amount"].get<long long>();
+      }
+      if (max.has("percent")) limit.percent = percentage(max.child("percent"), "percent");
+      limit.op = max.optional_string("op", "or");
+      if (limit.op != "and" && limit.op != "or")
+        max.child("op").fail("'op' must be 'and' or 'or', not '" + limit.op + "'");
+    } else {
+      max.fail(
+          "'max-resources' must be a whole number of at least 1 or a mapping {amount, percent, "
+          "op}, not " +
+          shown(value));
+    }
+  }
+  if (policy.has("max-resources-percent"))
+    limit.percent = percentage(policy.child("max-resources-percent"), "max-resources-percent");
+  return limit;
+}
+
 Policy compile_policy(const Spec& spec, const Registry& registry) {
   if (!spec.value().is_object()) spec.fail("each policy must be a mapping with name and resource");
   check_name(spec);
   Policy policy;
   policy.name = spec.value()["name"].get<std::string>();
   for (const auto& [key, unused] : spec.value().items()) {
-    if (key == "name" || key == "resource" || key == "mode" || key == "filters" ||
-        key == "actions" || kDescriptive.count(key))
-      continue;
+    if (kKnown.count(key)) continue;
     if (kNotYetSupported.count(key))
       spec.child(key).at_key().fail("'" + key + "' is not supported by custos yet");
     spec.child(key).at_key().fail("unknown policy key '" + key + "'");
@@ -88,8 +154,11 @@ Policy compile_policy(const Spec& spec, const Registry& registry) {
     spec.child("resource")
         .fail("unknown resource type '" + resource_name + "' (known: " + known + ")");
   }
+  check_descriptive(spec);
   policy.mode = compile_mode(spec, *policy.resource);
   BuildContext context{registry, *policy.resource, policy.mode.is_event()};
+  policy.conditions = Conditions::compile(spec, context);
+  policy.limit = compile_limit(spec);
   if (spec.has("filters")) {
     Spec filters = list_at(spec, "filters");
     for (std::size_t i = 0; i < filters.value().size(); ++i)
@@ -112,9 +181,40 @@ Policy compile_policy(const Spec& spec, const Registry& registry) {
 
 }  // namespace
 
+void ResourceLimit::check(const std::string& policy, std::size_t selected,
+                          std::size_t population) const {
+  std::string how = op;
+  if (how.empty()) {
+    const char* env = std::getenv("C7N_MAXRES_OP");
+    how = env ? env : "or";
+  }
+  double percentage_amount = percent.is_number() ? population * (percent.get<double>() / 100) : 0;
+  bool over_amount = amount && *amount && selected > static_cast<std::size_t>(*amount);
+  bool over_percent = percentage_amount && selected > percentage_amount;
+  std::string found = fmt::format("found:{} total:", selected);
+  if (over_amount && over_percent && how == "and")
+    throw ResourceLimitExceeded(
+        fmt::format("policy:{} exceeded resource-limit:{} and percentage-limit:{}% {}{}", policy,
+                    *amount, percent.dump(), found, population));
+  if (over_amount && how != "and")  // Cloud Custodian's message has this space after total:
+    throw ResourceLimitExceeded(fmt::format("policy:{} exceeded resource-limit:{} {} {}", policy,
+                                            *amount, found, population));
+  if (over_percent && how != "and")
+    throw ResourceLimitExceeded(fmt::format("policy:{} exceeded resource-limit:{}% {}{}", policy,
+                                            percent.dump(), found, population));
+}
+
+std::vector<Json> Policy::filter_resources(std::vector<Json> resources,
+                                           const FilterContext& context) const {
+  for (const FilterPtr& filter : filters) {
+    if (resources.empty()) break;
+    resources = filter->process(std::move(resources), context);
+  }
+  return resources;
+}
+
 bool Policy::matches(const Json& resource, const FilterContext& context) const {
-  return std::all_of(filters.begin(), filters.end(),
-                     [&](const FilterPtr& f) { return f->match(resource, context); });
+  return filter_resources({resource}, context).size() == 1;
 }
 
 std::vector<Policy> compile_policies(const SourceDocument& source, const Registry& registry) {
@@ -122,6 +222,14 @@ std::vector<Policy> compile_policies(const SourceDocument& source, const Registr
   if (!root.value().is_object() || !root.has("policies"))
     root.fail("a policy file is a mapping with a 'policies:' list");
   root.allow_keys({"policies", "vars"}, "the policy file");
+  Json vars = Json::object();
+  if (root.has("vars")) {
+    vars = root.value()["vars"];
+    if (!vars.is_object())
+      root.child("vars").fail(
+          "'vars' must be a mapping (NAME: VALUE, for {NAME} in policies), not " +
+          json_type_name(vars));
+  }
   Spec list = root.child("policies");
   if (!list.value().is_array()) list.fail("'policies' must be a list");
   std::vector<Policy> policies;
@@ -135,9 +243,36 @@ std::vector<Policy> compile_policies(const SourceDocument& source, const Registr
     Policy policy = compile_policy(named, registry);
     if (!names.insert(policy.name).second)
       named.child("name").fail("duplicate policy name '" + policy.name + "'");
+    policy.vars = vars;
     policies.push_back(std::move(policy));
   }
   return policies;
+}
+
+std::optional<Policy> expand_variables(const Policy& policy, const Variables& vars,
+                                       const Registry& registry) {
+  Json expanded;
+  try {
+    expanded = format_string_values(policy.data, vars);
+  } catch (const InputError& e) {
+    throw PolicyError(policy.location, "policy '" + policy.name + "': " + e.what());
+  }
+  const Json& mode = policy.data.contains("mode") ? policy.data["mode"] : Json::object();
+  if (mode.is_object() && mode.contains("member-role"))  // assumed per event, at run time
+    expanded["mode"]["member-role"] = mode["member-role"];
+  if (expanded == policy.data) return std::nullopt;
+  // Compiled from the expanded text: positions then point into that text, named as such.
+  auto source = std::make_shared<const SourceDocument>(
+      SourceDocument::parse(Json{{"policies", Json::array({expanded})}}.dump(2),
+                            policy.location.file + " (after variable expansion)"));
+  std::string name = expanded.contains("name") && expanded["name"].is_string()
+                         ? expanded["name"].get<std::string>()
+                         : policy.name;
+  Policy result = compile_policy(Spec(*source, "/policies/0"_json_pointer, name), registry);
+  result.vars = policy.vars;
+  result.location = policy.location;
+  result.expanded = std::move(source);
+  return result;
 }
 
 }  // namespace custos::policy

@@ -1,13 +1,19 @@
-// A compiled policy: which resources (resource type and mode), which of them (filters), and
-// what to do to them (actions). Compiling validates everything before anything runs.
+// A compiled policy: which resources (resource type and mode), when it runs (conditions),
+// which of them (filters), how many at most (max-resources) and what to do to them (actions).
+// Compiling validates everything before anything runs.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/error.h"
+#include "policy/conditions.h"
 #include "policy/registry.h"
 #include "policy/source.h"
+#include "policy/vars.h"
 
 namespace custos::policy {
 
@@ -17,20 +23,50 @@ struct Mode {
   bool is_event() const { return type != "pull"; }
 };
 
+// The policy would have acted on more resources than its max-resources allows.
+class ResourceLimitExceeded : public Error {
+ public:
+  using Error::Error;
+};
+
+// Cloud Custodian's max-resources / max-resources-percent circuit breaker.
+struct ResourceLimit {
+  std::optional<long long> amount;  // max-resources: N, or {amount: N}
+  Json percent;                     // a number, or null (as written, for the message)
+  std::string op;                   // "and" / "or"; empty: $C7N_MAXRES_OP, else "or"
+  // Throws ResourceLimitExceeded when `selected` of `population` resources breaks the limit,
+  // with Cloud Custodian's message ("policy:NAME exceeded resource-limit:5 found:7 total: 9").
+  void check(const std::string& policy, std::size_t selected, std::size_t population) const;
+};
+
 struct Policy {
   std::string name;
   const ResourceType* resource = nullptr;
   Mode mode;
+  Conditions conditions;
   std::vector<FilterPtr> filters;  // all must match
   std::vector<std::pair<std::string, ActionPtr>> actions;
-  Json data;  // the policy as written
+  ResourceLimit limit;
+  Json data;                   // the policy as written
+  Json vars = Json::object();  // the file's `vars:`
   Location location;
+  std::shared_ptr<const SourceDocument> expanded;  // what a variable-expanded copy compiled from
 
+  // Passes `resources` through each filter in turn, as Cloud Custodian does, and returns those
+  // every filter kept.
+  std::vector<Json> filter_resources(std::vector<Json> resources,
+                                     const FilterContext& context) const;
+  // Whether every filter keeps this one resource on its own.
   bool matches(const Json& resource, const FilterContext& context) const;
 };
 
 // Compiles every policy in `source` (a document with a `policies:` list). Throws PolicyError
 // at the first problem, naming file:line:col and the policy.
 std::vector<Policy> compile_policies(const SourceDocument& source, const Registry& registry);
+
+// Cloud Custodian's expand_variables: the policy with every string formatted with `vars`
+// (mode.member-role excepted), compiled again; nullopt when no string changed.
+std::optional<Policy> expand_variables(const Policy& policy, const Variables& vars,
+                                       const Registry& registry);
 
 }  // namespace custos::policy

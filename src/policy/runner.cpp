@@ -20,10 +20,62 @@ Json metric(const char* name, double value, const char* unit) {
   return {{"MetricName", name}, {"Value", value}, {"Unit", unit}};
 }
 
-Json record_json(const ActionRecord& record) {
-  return {{"action", record.action},   {"resource", record.resource_id}, {"ok", record.ok},
-          {"summary", record.summary}, {"before", record.before},        {"after", record.after},
-          {"error", record.error}};
+Json record_json(const ActionRecord& record, bool dryrun) {
+  return {{"action", record.action}, {"resource", record.resource_id},
+          {"ok", record.ok},         {"summary", record.summary},
+          {"before", record.before}, {"after", record.after},
+          {"error", record.error},   {"dryrun", dryrun}};
+}
+
+// Cloud Custodian's is_runnable: STS is asked for the account id only if a condition reads it.
+bool conditions_hold(const Policy& policy, const aws::Client& client, const RunOptions& options) {
+  if (policy.conditions.empty()) return true;
+  std::string account_id;
+  if (policy.conditions.needs_account_id())
+    account_id = options.account ? options.account->get() : sts_account_id(client);
+  Json document = condition_document(policy.data, client.session().region(), account_id);
+  return policy.conditions.hold(document, FilterContext{.event = options.event, .client = &client});
+}
+
+// A client that sends read-only calls and records each other one, for the dry run's output,
+// answering it with an empty response.
+aws::Client recording_client(const aws::Client& client, const Policy& policy,
+                             const RunOptions& options, PolicyOutput& output,
+                             const std::string& action, std::vector<Json>& calls) {
+  return client.dry_run(
+      [&](std::string_view service, std::string_view operation, const Json& params) {
+        Json call = {{"action", action},
+                     {"service", std::string(service)},
+                     {"operation", std::string(operation)},
+                     {"params", params}};
+        output.log("INFO", fmt::format("policy:{} action:{} dryrun call:{} {} {}", policy.name,
+                                       action, service, operation, params.dump()));
+        if (options.observer.on_dry_call) options.observer.on_dry_call(call);
+        calls.push_back(std::move(call));
+        return Json::object();
+      });
+}
+
+// Runs every action on the matched resources; a dry run acts through a recording client.
+void act(const Policy& policy, const aws::Client& client, const RunOptions& options,
+         PolicyOutput& output, RunResult& result) {
+  std::string current_action;
+  aws::Client acting = options.dryrun ? recording_client(client, policy, options, output,
+                                                         current_action, result.dry_calls)
+                                      : client;
+  ActionContext context{
+      acting, policy.name, options.event, [&](const ActionRecord& record) {
+        output.log(
+            record.ok ? "INFO" : "ERROR",
+            fmt::format("policy:{} action:{} resource:{} {}{}", policy.name, record.action,
+                        record.resource_id, options.dryrun ? "(dry run) " : "", record.summary));
+        if (options.observer.on_record) options.observer.on_record(record);
+      }};
+  for (const auto& [name, action] : policy.actions) {
+    current_action = name;
+    auto records = action->process(result.resources, context);
+    result.records.insert(result.records.end(), records.begin(), records.end());
+  }
 }
 
 }  // namespace
@@ -52,17 +104,27 @@ std::vector<Json> describe_resources(const ResourceType& type, const aws::Client
 RunResult run_policy(const Policy& policy, const aws::Client& client, const RunOptions& options,
                      const EventTarget* target) {
   auto started = std::chrono::system_clock::now();
-  PolicyOutput output(options.output_dir, policy.name);
   RunResult result;
   result.policy = policy.name;
+  if (!conditions_hold(policy, client, options)) {
+    result.skipped = true;
+    return result;
+  }
+  PolicyOutput output(options.output_dir, policy.name);
 
   std::vector<Json> candidates =
       describe_resources(*policy.resource, client, target ? &target->resource_ids : nullptr);
-  FilterContext filter_context{options.event};
-  for (auto& resource : candidates)
-    if (policy.matches(resource, filter_context)) result.resources.push_back(std::move(resource));
+  std::size_t population = candidates.size();
+  FilterContext filter_context{.event = options.event, .client = &client, .annotate = true};
+  result.resources = policy.filter_resources(std::move(candidates), filter_context);
   auto filtered = std::chrono::system_clock::now();
   double resource_time = std::chrono::duration<double>(filtered - started).count();
+  try {
+    policy.limit.check(policy.name, result.resources.size(), population);
+  } catch (const ResourceLimitExceeded& e) {
+    output.log("ERROR", e.what());
+    throw;
+  }
 
   output.write("resources.json", result.resources);
   output.log("INFO", fmt::format("policy:{} resource:{} region:{} count:{} time:{:.2f}",
@@ -70,25 +132,14 @@ RunResult run_policy(const Policy& policy, const aws::Client& client, const RunO
                                  result.resources.size(), resource_time));
   if (options.observer.on_matched) options.observer.on_matched(policy, result.resources);
 
-  if (!options.dryrun && !result.resources.empty()) {
-    ActionContext context{client, policy.name, options.event, [&](const ActionRecord& record) {
-                            output.log(
-                                record.ok ? "INFO" : "ERROR",
-                                fmt::format("policy:{} action:{} resource:{} {}", policy.name,
-                                            record.action, record.resource_id, record.summary));
-                            if (options.observer.on_record) options.observer.on_record(record);
-                          }};
-    for (const auto& [name, action] : policy.actions) {
-      auto records = action->process(result.resources, context);
-      result.records.insert(result.records.end(), records.begin(), records.end());
-    }
-  }
+  if (!result.resources.empty()) act(policy, client, options, output, result);
   auto finished = std::chrono::system_clock::now();
   result.seconds = std::chrono::duration<double>(finished - started).count();
 
   Json records = Json::array();
-  for (const auto& record : result.records) records.push_back(record_json(record));
+  for (const auto& record : result.records) records.push_back(record_json(record, options.dryrun));
   output.write("actions.json", records);
+  if (options.dryrun) output.write("dryrun-calls.json", result.dry_calls);
   output.write(
       "metadata.json",
       {{"policy", policy.data},

@@ -1,5 +1,6 @@
-// Runs a compiled policy: fetch its resources (all of them, or those an event names), filter,
-// record the output folder, then act.
+// Runs a compiled policy: check its conditions, fetch its resources (all of them, or those an
+// event names), filter, check max-resources, record the output folder, then act (or, in a dry
+// run, record the calls acting would make).
 #pragma once
 
 #include <functional>
@@ -9,25 +10,34 @@
 #include "aws/client.h"
 #include "policy/event.h"
 #include "policy/policy.h"
+#include "policy/vars.h"
 
 namespace custos::policy {
 
 struct RunObserver {
   std::function<void(const Policy&, const std::vector<Json>& matched)> on_matched;
   std::function<void(const ActionRecord&)> on_record;
+  // In a dry run, each call an action would have made: {action, service, operation, params}.
+  std::function<void(const Json& call)> on_dry_call;
 };
 
 struct RunOptions {
   std::string output_dir;
-  bool dryrun = false;          // filter and report, change nothing
+  // Act through a client that sends only read-only calls and records the others, in
+  // OUTDIR/<policy>/dryrun-calls.json.
+  bool dryrun = false;
   const Json* event = nullptr;  // the triggering event, for event-mode policies
+  // Shared by the policies of a run so STS is asked once; null: the run asks when needed.
+  const AccountId* account = nullptr;
   RunObserver observer;
 };
 
 struct RunResult {
   std::string policy;
+  bool skipped = false;         // its conditions did not hold: nothing fetched, nothing written
   std::vector<Json> resources;  // the matched resources
   std::vector<ActionRecord> records;
+  std::vector<Json> dry_calls;  // in a dry run, the calls acting would have made
   double seconds = 0;
   bool ok() const;  // every action record succeeded
 };
@@ -37,6 +47,7 @@ std::vector<Json> describe_resources(const ResourceType& type, const aws::Client
                                      const std::vector<std::string>* ids);
 
 // For event modes, `target` (from event_target) says which resources the event names.
+// Throws ResourceLimitExceeded, before any action, when the policy matched too many.
 RunResult run_policy(const Policy& policy, const aws::Client& client, const RunOptions& options,
                      const EventTarget* target = nullptr);
 

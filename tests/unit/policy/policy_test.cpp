@@ -130,7 +130,7 @@ TEST(CompilePolicies, KeepsOrderNamesResourcesModesFiltersAndActions) {
   EXPECT_EQ(policies[1].resource->name, "test.bucket");
   EXPECT_TRUE(policies[1].filters.empty());
   EXPECT_TRUE(policies[1].actions.empty());
-  EXPECT_TRUE(policies[1].matches({{"Name", "b"}}, FilterContext{}));
+  EXPECT_EQ(policies[1].filter_resources({Json{{"Name", "b"}}}, FilterContext{}).size(), 1u);
 }
 
 TEST(CompilePolicies, EmptyPolicyListIsValid) { EXPECT_TRUE(compile("policies: []\n").empty()); }
@@ -142,9 +142,9 @@ TEST(CompilePolicies, GuardDutyModeKeepsItsDeploymentSettings) {
   EXPECT_TRUE(p.mode.is_event());
   EXPECT_EQ(p.mode.data["memory"], 128);
   Json event = sample_event(kEc2Finding);
-  EXPECT_TRUE(p.matches({{"Id", "i-99999999"}}, FilterContext{&event}));
+  EXPECT_EQ(p.filter_resources({Json{{"Id", "i-99999999"}}}, FilterContext{&event}).size(), 1u);
   event["detail"]["severity"] = 3.9;
-  EXPECT_FALSE(p.matches({{"Id", "i-99999999"}}, FilterContext{&event}));
+  EXPECT_TRUE(p.filter_resources({Json{{"Id", "i-99999999"}}}, FilterContext{&event}).empty());
 }
 
 TEST(CompilePolicies, NamesFollowCloudCustodiansPattern) {
@@ -188,8 +188,31 @@ TEST(CompilePolicies, ErrorsNameThePolicyAndPosition) {
       {"policies: [{name: x, resource: nosuch}]\n",
        "p.yml:1:32: policy 'x': unknown resource type 'nosuch' (known: test.instance, "
        "test.bucket)"},
-      {"policies: [{name: x, resource: bucket, region: us-east-1}]\n",
-       "p.yml:1:40: policy 'x': 'region' is not supported by custos yet"},
+      {"policies: [{name: x, resource: bucket, query: []}]\n",
+       "p.yml:1:40: policy 'x': 'query' is not supported by custos yet"},
+      {"policies: [{name: x, resource: bucket, description: [a]}]\n",
+       "p.yml:1:53: policy 'x': 'description' must be a string, not a list"},
+      {"policies: [{name: x, resource: bucket, tags: [a, 1]}]\n",
+       "p.yml:1:46: policy 'x': 'tags' must be a list of strings"},
+      {"policies: [{name: x, resource: bucket, metadata: [a]}]\n",
+       "p.yml:1:50: policy 'x': 'metadata' must be a mapping, not a list"},
+      {"policies: []\nvars: [a]\n",
+       "p.yml:2:7: 'vars' must be a mapping (NAME: VALUE, for {NAME} in policies), not a list"},
+      {"policies: [{name: x, resource: bucket, max-resources: 0}]\n",
+       "p.yml:1:55: policy 'x': 'max-resources' must be a whole number of at least 1 or a mapping "
+       "{amount, percent, op}, not 0"},
+      {"policies: [{name: x, resource: bucket, max-resources: {amount: 2.5}}]\n",
+       "p.yml:1:64: policy 'x': 'amount' must be a whole number of at least 1, not 2.5"},
+      {"policies: [{name: x, resource: bucket, max-resources: {percent: 101}}]\n",
+       "p.yml:1:65: policy 'x': 'percent' must be a percentage from 0 to 100, not 101"},
+      {"policies: [{name: x, resource: bucket, max-resources: {op: xor}}]\n",
+       "p.yml:1:60: policy 'x': 'op' must be 'and' or 'or', not 'xor'"},
+      {"policies: [{name: x, resource: bucket, max-resources: {limit: 1}}]\n",
+       "p.yml:1:56: policy 'x': unknown key 'limit' in max-resources (allowed: amount, percent, "
+       "op)"},
+      {"policies: [{name: x, resource: bucket, max-resources-percent: -1}]\n",
+       "p.yml:1:63: policy 'x': 'max-resources-percent' must be a percentage from 0 to 100, not "
+       "-1"},
       {"policies: [{name: x, resource: bucket, nosuch: 1}]\n",
        "p.yml:1:40: policy 'x': unknown policy key 'nosuch'"},
       {"policies: [{name: x, resource: bucket}, {name: x, resource: instance}]\n",
@@ -302,6 +325,136 @@ TEST(EventTarget, InstanceFindingWithoutAnIdIsAnInputError) {
   }
   event["detail"]["resource"]["instanceDetails"]["instanceId"] = "";
   EXPECT_THROW(event_target(policies.at(0), event), InputError);
+}
+
+TEST(FilterResources, RecordsMatchedFiltersAsCloudCustodiansSetAnnotation) {
+  auto p = compile(
+      "policies: [{name: x, resource: bucket, filters: [{Name: b}, "
+      "{type: value, key: Name, value: b}, {Size: 1}, {Missing: absent}]}]\n");
+  std::vector<Json> resources = {Json{{"Name", "b"}, {"Size", 1}}, Json{{"Name", "c"}}};
+  auto kept = p[0].filter_resources(resources, FilterContext{.annotate = true});
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0]["c7n:MatchedFilters"], Json({"Name", "Name", "Size", "Missing"}));
+  kept = p[0].filter_resources(resources, FilterContext{});
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_FALSE(kept[0].contains("c7n:MatchedFilters"));
+}
+
+// The exception's message, or "" when the limit holds.
+std::string limit_error(const ResourceLimit& limit, std::size_t selected, std::size_t population) {
+  try {
+    limit.check("p", selected, population);
+  } catch (const ResourceLimitExceeded& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ResourceLimit, CompilesEveryFormCloudCustodianAccepts) {
+  auto p = compile("policies: [{name: x, resource: bucket, max-resources: 3}]\n");
+  EXPECT_EQ(p[0].limit.amount, 3);
+  EXPECT_TRUE(p[0].limit.percent.is_null());
+  p = compile(
+      "policies: [{name: x, resource: bucket, max-resources: {amount: 4, percent: 10, op: "
+      "and}}]\n");
+  EXPECT_EQ(p[0].limit.amount, 4);
+  EXPECT_EQ(p[0].limit.percent, 10);
+  EXPECT_EQ(p[0].limit.op, "and");
+  p = compile("policies: [{name: x, resource: bucket, max-resources-percent: 12.5}]\n");
+  EXPECT_FALSE(p[0].limit.amount);
+  EXPECT_EQ(p[0].limit.percent, 12.5);
+  p = compile("policies: [{name: x, resource: bucket}]\n");
+  EXPECT_EQ(limit_error(p[0].limit, 1000000, 1000000), "");
+}
+
+TEST(ResourceLimit, ChecksAsCloudCustodiansMaxResourceLimit) {
+  ResourceLimit amount;
+  amount.amount = 2;
+  EXPECT_EQ(limit_error(amount, 2, 10), "");
+  EXPECT_EQ(limit_error(amount, 3, 10), "policy:p exceeded resource-limit:2 found:3 total: 10");
+
+  ResourceLimit percent;
+  percent.percent = 50;
+  EXPECT_EQ(limit_error(percent, 5, 10), "");
+  EXPECT_EQ(limit_error(percent, 6, 10), "policy:p exceeded resource-limit:50% found:6 total:10");
+  EXPECT_EQ(limit_error(percent, 0, 0), "");
+  percent.percent = 0;  // 0% means no percentage limit
+  EXPECT_EQ(limit_error(percent, 6, 10), "");
+
+  ResourceLimit both;  // "or": either limit stops the policy
+  both.amount = 5;
+  both.percent = 10;
+  both.op = "or";
+  EXPECT_EQ(limit_error(both, 2, 10), "policy:p exceeded resource-limit:10% found:2 total:10");
+  both.op = "and";  // "and": only both together do
+  EXPECT_EQ(limit_error(both, 2, 10), "");
+  EXPECT_EQ(limit_error(both, 6, 100), "");
+  EXPECT_EQ(limit_error(both, 6, 10),
+            "policy:p exceeded resource-limit:5 and percentage-limit:10% found:6 total:10");
+}
+
+TEST(ExpandVariables, RecompilesThePolicyWithItsStringsFormatted) {
+  auto policies = compile(
+      "vars: {team: sec}\n"
+      "policies:\n"
+      "  - name: p\n"
+      "    resource: instance\n"
+      "    description: owned by {team} in {region}\n"
+      "    mode: {type: guard-duty, member-role: 'arn:aws:iam::{account_id}:role/x'}\n"
+      "    filters:\n"
+      "      - {type: value, key: Team, value: '{team}'}\n"
+      "    actions:\n"
+      "      - {type: mark, note: '{nosuch}-{team}'}\n");
+  const Policy& raw = policies[0];
+  EXPECT_EQ(raw.vars, Json({{"team", "sec"}}));
+  Variables vars;
+  vars.set("team", raw.vars["team"]);
+  vars.set("region", "eu-west-1");
+  auto expanded = expand_variables(raw, vars, test_registry());
+  ASSERT_TRUE(expanded);
+  EXPECT_EQ(expanded->data["description"], "owned by sec in eu-west-1");
+  EXPECT_EQ(expanded->data["mode"]["member-role"], "arn:aws:iam::{account_id}:role/x");
+  EXPECT_EQ(expanded->data["actions"][0]["note"], "{nosuch}-{team}");
+  EXPECT_EQ(expanded->vars, raw.vars);
+  EXPECT_EQ(expanded->location.file, "p.yml");
+  EXPECT_EQ(
+      expanded->filter_resources({Json{{"Team", "sec"}}, Json{{"Team", "{team}"}}}, {}).size(), 1u);
+  EXPECT_EQ(raw.filter_resources({Json{{"Team", "sec"}}, Json{{"Team", "{team}"}}}, {})[0]["Team"],
+            "{team}");
+}
+
+TEST(ExpandVariables, NothingToExpandKeepsThePolicy) {
+  auto policies = compile("policies: [{name: p, resource: instance, description: '{nosuch}'}]\n");
+  Variables vars;
+  vars.set("region", "eu-west-1");
+  EXPECT_FALSE(expand_variables(policies[0], vars, test_registry()));
+}
+
+TEST(ExpandVariables, BadFormatIsAPolicyErrorAndBadResultsAreCompileErrors) {
+  auto policies = compile(
+      "policies:\n"
+      "  - {name: p, resource: instance, description: 'a}'}\n"
+      "  - {name: q, resource: instance, actions: [{type: mark, note: '{number}'}]}\n");
+  Variables vars;
+  vars.set("number", 5);
+  try {
+    expand_variables(policies[0], vars, test_registry());
+    ADD_FAILURE() << "expanded";
+  } catch (const PolicyError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "p.yml:2:5: policy 'p': cannot expand variables in 'a}': Single '}' encountered in "
+              "format string");
+  }
+  try {
+    expand_variables(policies[1], vars, test_registry());
+    ADD_FAILURE() << "expanded";
+  } catch (const PolicyError& e) {
+    EXPECT_NE(std::string(e.what()).find("p.yml (after variable expansion):"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("policy 'q': 'note' must be a string, not a number"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
