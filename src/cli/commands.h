@@ -6,6 +6,11 @@
 #include <functional>
 
 #include "aws/config.h"
+#include "core/json.h"
+
+namespace custos::policy {
+struct Policy;
+}
 
 namespace custos::cli {
 
@@ -16,8 +21,21 @@ void add_validate(CLI::App& app, Command& selected);
 void add_version(CLI::App& app, Command& selected);
 void add_gameday(CLI::App& app, Command& selected);
 void add_call(CLI::App& app, Command& selected);
+void add_schema(CLI::App& app, Command& selected);
+void add_jmespath(CLI::App& app, Command& selected);
+void add_eval(CLI::App& app, Command& selected);
+void add_report(CLI::App& app, Command& selected);
 
 // --region, --profile and --endpoint-url, as the AWS CLI spells them.
 void add_aws_options(CLI::App& command, aws::SessionOptions& options);
+
+// Reads a JSON document from `path` ("-": standard input). Throws InputError naming
+// FILE:LINE:COL when it is not JSON, or the file when it cannot be read.
+Json load_json(const std::string& path);
+
+// The compiled policies of `file`, or only those `names` names (in that order). Throws
+// InputError for an invalid file or a name it does not have.
+std::vector<policy::Policy> load_policies(const std::string& file,
+                                          const std::vector<std::string>& names);
 
 }  // namespace custos::cli

@@ -34,12 +34,17 @@ int main(int argc, char** argv) {
   cli::add_validate(app, selected);
   cli::add_gameday(app, selected);
   cli::add_call(app, selected);
+  cli::add_schema(app, selected);
+  cli::add_jmespath(app, selected);
+  cli::add_eval(app, selected);
+  cli::add_report(app, selected);
   cli::add_version(app, selected);
   app.footer(
       "Examples:\n"
       "  custos validate policy.yml\n"
       "  custos run -s out policy.yml --event finding.json\n"
       "  custos gameday\n"
+      "  custos eval policy.yml --resources out/my-policy/resources.json\n"
       "Exit codes: 0 done, 1 failed while running, 2 bad input (policy, event, flag).");
   try {
     app.parse(argc, argv);

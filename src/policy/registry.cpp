@@ -21,7 +21,13 @@ bool is_boolean_block(const Json& value) {
 void Registry::add_resource(ResourceType type) { resources_.push_back(std::move(type)); }
 
 void Registry::add_filter(std::string name, FilterFactory factory) {
-  filters_[std::move(name)] = std::move(factory);
+  FilterInfo info;
+  info.factory = std::move(factory);
+  add_filter(std::move(name), std::move(info));
+}
+
+void Registry::add_filter(std::string name, FilterInfo info) {
+  filters_[std::move(name)] = std::move(info);
 }
 
 void Registry::add_action(const std::string& resource, std::string name, ActionInfo info) {
@@ -41,6 +47,18 @@ std::vector<std::string> Registry::resource_names() const {
   std::vector<std::string> names;
   for (const auto& type : resources_) names.push_back(type.name);
   return names;
+}
+
+const InfoByName<ActionInfo>& Registry::actions(std::string_view resource) const {
+  static const InfoByName<ActionInfo> none;
+  auto found = actions_.find(resource);
+  return found == actions_.end() ? none : found->second;
+}
+
+const ActionInfo* Registry::find_action(std::string_view resource, std::string_view name) const {
+  const auto& by_name = actions(resource);
+  auto found = by_name.find(name);
+  return found == by_name.end() ? nullptr : &found->second;
 }
 
 std::string Registry::entry_type(const Spec& spec, std::string_view what) const {
@@ -70,20 +88,16 @@ FilterPtr Registry::build_filter(const Spec& spec, const BuildContext& context) 
   if (found == filters_.end())
     spec.fail("unknown filter '" + type + "' for " + context.resource.name +
               " (known filters: " + known_names(filters_) + ")");
-  return found->second(spec, context);
+  return found->second.factory(spec, context);
 }
 
 ActionPtr Registry::build_action(const Spec& spec, const BuildContext& context) const {
   std::string type = entry_type(spec, "an action");
   if (type.empty()) spec.fail("action has no 'type' (write - stop, or - type: stop)");
-  auto for_resource = actions_.find(context.resource.name);
-  const ActionInfo* info = nullptr;
-  if (for_resource != actions_.end()) {
-    auto found = for_resource->second.find(type);
-    if (found != for_resource->second.end()) info = &found->second;
-  }
+  const ActionInfo* info = find_action(context.resource.name, type);
   if (!info) {
-    std::string known = for_resource == actions_.end() ? "none" : known_names(for_resource->second);
+    const auto& known_actions = actions(context.resource.name);
+    std::string known = known_actions.empty() ? "none" : known_names(known_actions);
     spec.fail("unknown action '" + type + "' for " + context.resource.name +
               " (known actions: " + known + ")");
   }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policy/action.h"
@@ -26,22 +27,40 @@ struct BuildContext {
 using FilterFactory = std::function<FilterPtr(const Spec&, const BuildContext&)>;
 using ActionFactory = std::function<ActionPtr(const Spec&, const BuildContext&)>;
 
+// A filter as the registry keeps it; description and options are what `custos schema` shows.
+struct FilterInfo {
+  FilterFactory factory;
+  std::string description;
+  std::vector<std::string> options;  // the keys it takes besides `type`
+};
+
 struct ActionInfo {
   ActionFactory factory;
   std::vector<std::string> permissions;  // IAM actions it calls, e.g. "ec2:StopInstances"
   std::string description;
+  std::vector<std::string> options;  // the keys it takes besides `type`
 };
+
+template <typename Info>
+using InfoByName = std::map<std::string, Info, std::less<>>;
 
 class Registry {
  public:
   void add_resource(ResourceType type);
   // A filter available on every resource type.
   void add_filter(std::string name, FilterFactory factory);
+  void add_filter(std::string name, FilterInfo info);
   void add_action(const std::string& resource, std::string name, ActionInfo info);
 
   // Accepts the full name ("aws.ec2") or an alias ("ec2"); nullptr when unknown.
   const ResourceType* find_resource(std::string_view name) const;
   std::vector<std::string> resource_names() const;
+  const std::vector<ResourceType>& resources() const { return resources_; }
+  const InfoByName<FilterInfo>& filters() const { return filters_; }
+  // The actions of one resource type (by full name); empty when it has none.
+  const InfoByName<ActionInfo>& actions(std::string_view resource) const;
+  // nullptr when the resource type has no such action.
+  const ActionInfo* find_action(std::string_view resource, std::string_view name) const;
 
   // Compiles a filter entry in any of Cloud Custodian's forms: {type: NAME, ...}, a bare
   // NAME, a single-key shorthand {KEY: VALUE} or {and|or|not: [...]}.
@@ -53,8 +72,8 @@ class Registry {
   std::string entry_type(const Spec& spec, std::string_view what) const;
 
   std::vector<ResourceType> resources_;
-  std::map<std::string, FilterFactory, std::less<>> filters_;
-  std::map<std::string, std::map<std::string, ActionInfo, std::less<>>, std::less<>> actions_;
+  InfoByName<FilterInfo> filters_;
+  std::map<std::string, InfoByName<ActionInfo>, std::less<>> actions_;
 };
 
 }  // namespace custos::policy

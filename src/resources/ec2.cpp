@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "aws/client.h"
+#include "resources/tag_actions.h"
 
 namespace custos::resources {
 namespace {
@@ -18,12 +19,6 @@ std::string instance_id(const Json& instance) { return instance.value("InstanceI
 std::string state_of(const Json& instance) {
   auto state = instance.find("State");
   return state == instance.end() ? "" : state->value("Name", "");
-}
-
-// Reports a record to the context's observer and keeps it.
-void emit(ActionContext& context, std::vector<ActionRecord>& records, ActionRecord record) {
-  if (context.on_record) context.on_record(record);
-  records.push_back(std::move(record));
 }
 
 ActionRecord failure(std::string action, std::string id, const std::exception& e) {
@@ -49,7 +44,7 @@ class Stop : public policy::Action {
       }
       ActionRecord skipped{"stop", instance_id(instance)};
       skipped.summary = "left as it is: already " + (state.empty() ? "in an unknown state" : state);
-      emit(context, records, std::move(skipped));
+      context.emit(records, std::move(skipped));
     }
     if (ids.empty()) return records;
     try {
@@ -60,10 +55,10 @@ class Stop : public policy::Action {
         record.after = {{"State", change.value("CurrentState", Json::object())}};
         record.summary = "stopping (was " + record.before["State"].value("Name", "?") + ", now " +
                          record.after["State"].value("Name", "?") + ")";
-        emit(context, records, std::move(record));
+        context.emit(records, std::move(record));
       }
     } catch (const Error& e) {
-      for (const auto& id : ids) emit(context, records, failure("stop", id, e));
+      for (const auto& id : ids) context.emit(records, failure("stop", id, e));
     }
     return records;
   }
@@ -81,9 +76,9 @@ class PerInstanceAction : public policy::Action {
     for (const Json& instance : instances) {
       std::string id = instance_id(instance);
       try {
-        emit(context, records, apply(id, context));
+        context.emit(records, apply(id, context));
       } catch (const Error& e) {
-        emit(context, records, failure(name_, id, e));
+        context.emit(records, failure(name_, id, e));
       }
     }
     return records;
@@ -193,6 +188,7 @@ policy::ActionInfo action(std::vector<std::string> options, std::vector<std::str
   };
   info.permissions = std::move(permissions);
   info.description = std::move(description);
+  info.options = std::move(options);
   return info;
 }
 
@@ -222,6 +218,7 @@ void register_ec2(policy::Registry& registry) {
                            "ec2:DisassociateIamInstanceProfile", "ec2:AssociateIamInstanceProfile",
                            "ec2:ReplaceIamInstanceProfileAssociation", "iam:PassRole"},
                           "Attach, replace or (without name) remove the instance profile"));
+  register_tag_actions(registry, "aws.ec2");
 }
 
 }  // namespace custos::resources
