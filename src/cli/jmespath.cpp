@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "core/file.h"
+#include "core/json_text.h"
 
 namespace custos::cli {
 namespace {
@@ -16,24 +17,9 @@ struct JmespathArgs {
   bool each = false;
 };
 
-// nlohmann reports a byte offset; a person fixing the file wants line:column.
-std::string line_column(const std::string& text, std::size_t offset) {
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(column);
-}
-
 [[noreturn]] void fail_parse(const std::string& name, const std::string& text,
                              const Json::parse_error& e) {
-  throw InputError(name + ":" + line_column(text, e.byte > 0 ? e.byte - 1 : 0) +
-                   ": invalid JSON: " + e.what());
+  throw InputError(json_parse_message(name, text, e));
 }
 
 int evaluate(const JmespathArgs& args) {

@@ -1,24 +1,11 @@
 #include "policy/event.h"
 #include "core/file.h"
+#include "core/json_text.h"
 
 #include "jmespath/jmespath.h"
 
 namespace custos::policy {
 namespace {
-
-// nlohmann reports a byte offset; responders want line:column.
-std::string line_column(const std::string& text, std::size_t offset) {
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(column);
-}
 
 void require_string(const Json& event, const char* key, const std::string& name) {
   if (!event.contains(key) || !event[key].is_string())
@@ -33,8 +20,7 @@ Json parse_event(const std::string& text, const std::string& name) {
   try {
     event = Json::parse(text);
   } catch (const Json::parse_error& e) {
-    throw InputError(name + ":" + line_column(text, e.byte > 0 ? e.byte - 1 : 0) +
-                     ": invalid JSON in event: " + e.what());
+    throw InputError(json_parse_message(name, text, e, "event"));
   }
   if (!event.is_object()) throw InputError(name + ": an event must be a JSON object");
   require_string(event, "source", name);

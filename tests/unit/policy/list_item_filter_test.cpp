@@ -4,49 +4,19 @@
 
 #include <string>
 
-#include "policy/core_filters.h"
-#include "policy/policy.h"
-#include "policy/registry.h"
-#include "policy/source.h"
+#include "unit/policy/filter_test_policies.h"
 
 namespace custos::policy {
 namespace {
 
-const Registry& test_registry() {
-  static const Registry registry = [] {
-    Registry r;
-    register_core_filters(r);
-    ResourceType group;
-    group.name = "test.security-group";
-    group.id_field = "GroupId";
-    r.add_resource(group);
-    return r;
-  }();
-  return registry;
-}
-
-Policy compile_one(const std::string& filter) {
-  auto source = SourceDocument::parse(
-      "policies:\n  - name: t\n    resource: test.security-group\n"
-      "    filters:\n      - " +
-          filter + "\n",
-      "f.yml");
-  auto policies = compile_policies(source, test_registry());
-  return std::move(policies.at(0));
-}
-
-std::string compile_error(const std::string& filter) {
-  try {
-    compile_one(filter);
-  } catch (const PolicyError& e) {
-    return e.what();
-  }
-  return "";
+std::string compile_error_sg(const std::string& filter) {
+  return compile_error(filter, false, "test.security-group");
 }
 
 std::vector<Json> run(const std::string& filter, const std::vector<Json>& resources,
                       bool annotate = false) {
-  return compile_one(filter).filter_resources(resources, FilterContext{.annotate = annotate});
+  return compile_one(filter, false, "test.security-group")
+      .filter_resources(resources, FilterContext{.annotate = annotate});
 }
 
 bool match(const std::string& filter, const Json& resource) {
@@ -148,26 +118,26 @@ TEST(ListItemFilter, FailsOnAValueThatIsNotAList) {
 }
 
 TEST(ListItemFilter, RejectsBadOptions) {
-  EXPECT_EQ(compile_error("{type: list-item, attrs: []}"),
+  EXPECT_EQ(compile_error_sg("{type: list-item, attrs: []}"),
             "f.yml:5:9: policy 't': list-item needs a 'key': the list in the resource to test");
-  EXPECT_NE(compile_error("{type: list-item, key: 5}").find("'key' must be a string"),
+  EXPECT_NE(compile_error_sg("{type: list-item, key: 5}").find("'key' must be a string"),
             std::string::npos);
-  EXPECT_NE(compile_error("{type: list-item, key: a, attrs: {FromPort: 22}}")
+  EXPECT_NE(compile_error_sg("{type: list-item, key: a, attrs: {FromPort: 22}}")
                 .find("'attrs' must be a list of filters, not a mapping"),
             std::string::npos);
-  EXPECT_NE(compile_error("{type: list-item, key: a, attrs: [{type: nope}]}")
+  EXPECT_NE(compile_error_sg("{type: list-item, key: a, attrs: [{type: nope}]}")
                 .find("unknown filter 'nope'"),
             std::string::npos);
-  EXPECT_NE(compile_error("{type: list-item, key: a, count_op: gt}")
+  EXPECT_NE(compile_error_sg("{type: list-item, key: a, count_op: gt}")
                 .find("'count_op' needs a 'count' to compare with"),
             std::string::npos);
-  EXPECT_NE(compile_error("{type: list-item, key: a, count: two}")
+  EXPECT_NE(compile_error_sg("{type: list-item, key: a, count: two}")
                 .find("'count' must be a number, not a string"),
             std::string::npos);
-  EXPECT_NE(compile_error("{type: list-item, key: a, count: 1, count_op: bigger}")
+  EXPECT_NE(compile_error_sg("{type: list-item, key: a, count: 1, count_op: bigger}")
                 .find("unknown operator 'bigger'"),
             std::string::npos);
-  EXPECT_NE(compile_error("{type: list-item, key: 'a[(', attrs: []}").find("invalid key 'a[('"),
+  EXPECT_NE(compile_error_sg("{type: list-item, key: 'a[(', attrs: []}").find("invalid key 'a[('"),
             std::string::npos);
 }
 

@@ -4,57 +4,15 @@
 
 #include <string>
 
-#include "policy/core_filters.h"
 #include "policy/dates.h"
 #include "policy/mark_for_op.h"
-#include "policy/policy.h"
 #include "policy/python_text.h"
-#include "policy/registry.h"
-#include "policy/source.h"
+#include "unit/policy/filter_test_policies.h"
 
 namespace custos::policy {
 namespace {
 
 using namespace std::chrono;
-
-class NoAction : public Action {
- public:
-  std::vector<ActionRecord> process(const std::vector<Json>&, ActionContext&) const override {
-    return {};
-  }
-};
-
-const Registry& test_registry() {
-  static const Registry registry = [] {
-    Registry r;
-    register_core_filters(r);
-    ResourceType thing;
-    thing.name = "test.thing";
-    r.add_resource(thing);
-    ActionInfo stop;
-    stop.factory = [](const Spec&, const BuildContext&) { return std::make_unique<NoAction>(); };
-    r.add_action("test.thing", "stop", stop);
-    return r;
-  }();
-  return registry;
-}
-
-Policy compile_one(const std::string& filter) {
-  auto source = SourceDocument::parse(
-      "policies:\n  - name: t\n    resource: test.thing\n    filters:\n      - " + filter + "\n",
-      "f.yml");
-  auto policies = compile_policies(source, test_registry());
-  return std::move(policies.at(0));
-}
-
-std::string compile_error(const std::string& filter) {
-  try {
-    compile_one(filter);
-  } catch (const PolicyError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 Json tagged(const std::string& key, const std::string& value) {
   return {{"Id", "i-1"},

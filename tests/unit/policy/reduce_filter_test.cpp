@@ -5,43 +5,10 @@
 #include <algorithm>
 #include <string>
 
-#include "policy/core_filters.h"
-#include "policy/policy.h"
-#include "policy/registry.h"
-#include "policy/source.h"
+#include "unit/policy/filter_test_policies.h"
 
 namespace custos::policy {
 namespace {
-
-const Registry& test_registry() {
-  static const Registry registry = [] {
-    Registry r;
-    register_core_filters(r);
-    ResourceType thing;
-    thing.name = "test.thing";
-    thing.id_field = "Id";
-    r.add_resource(thing);
-    return r;
-  }();
-  return registry;
-}
-
-Policy compile_one(const std::string& filter) {
-  auto source = SourceDocument::parse(
-      "policies:\n  - name: t\n    resource: test.thing\n    filters:\n      - " + filter + "\n",
-      "f.yml");
-  auto policies = compile_policies(source, test_registry());
-  return std::move(policies.at(0));
-}
-
-std::string compile_error(const std::string& filter) {
-  try {
-    compile_one(filter);
-  } catch (const PolicyError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // The ids of the resources the filter keeps, in order.
 std::vector<std::string> kept(const std::string& filter, const std::vector<Json>& resources) {

@@ -11,55 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "policy/core_filters.h"
-#include "policy/policy.h"
-#include "policy/registry.h"
-#include "policy/source.h"
+#include "unit/policy/filter_test_policies.h"
 
 namespace custos::policy {
 namespace {
 
-const Registry& test_registry() {
-  static const Registry registry = [] {
-    Registry r;
-    register_core_filters(r);
-    ResourceType thing;
-    thing.name = "test.thing";
-    thing.aliases = {"thing"};
-    thing.guard_duty_id_path = "detail.resource.instanceDetails.instanceId";
-    thing.guard_duty_resource_type = "Instance";
-    r.add_resource(thing);
-    return r;
-  }();
-  return registry;
-}
-
-// The filter entry is written on line 5 (or 6 with a mode), after "      - ".
-std::string policy_text(const std::string& filter, bool event_mode) {
-  return std::string("policies:\n") + "  - name: t\n" + "    resource: test.thing\n" +
-         (event_mode ? "    mode: {type: guard-duty}\n" : "") + "    filters:\n" + "      - " +
-         filter + "\n";
-}
-
-Policy compile_one(const std::string& filter, bool event_mode = false) {
-  auto source = SourceDocument::parse(policy_text(filter, event_mode), "f.yml");
-  auto policies = compile_policies(source, test_registry());
-  EXPECT_EQ(policies.size(), 1u);
-  return std::move(policies.at(0));
-}
-
 bool match(const std::string& filter, const Json& resource) {
   return compile_one(filter).matches(resource, FilterContext{});
-}
-
-// The message of the PolicyError that compiling `filter` throws ("" when none).
-std::string compile_error(const std::string& filter, bool event_mode = false) {
-  try {
-    compile_one(filter, event_mode);
-  } catch (const PolicyError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // "f.yml:LINE:COL" of the first `needle` in the filter line.
