@@ -2,6 +2,11 @@
 // results in boto3's shape, errors with AWS's code, message, status and request id.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "integration/fixture.h"
 
 namespace custos::test {
@@ -28,6 +33,41 @@ TEST_F(ClientTest, IamRoleRoundTripMatchesTheAwsCli) {
   EXPECT_EQ(ours["Path"], "/custos/");
   EXPECT_EQ(ours["Tags"], theirs["Tags"]);
   EXPECT_EQ(ours["RoleId"], theirs["RoleId"]);
+}
+
+// One client shared by many threads (as a Lambda handling a burst of findings does): every
+// call succeeds with its own result, and the AWS CLI sees each change.
+TEST_F(ClientTest, OneClientIsSafeToShareAcrossThreads) {
+  const aws::Client shared = client();
+  constexpr int kThreads = 8, kRolesEach = 5;
+  std::atomic<int> created{0};
+  std::vector<std::string> failures(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        for (int i = 0; i < kRolesEach; ++i) {
+          std::string name = "shared-" + std::to_string(t) + "-" + std::to_string(i);
+          shared.call("iam", "CreateRole",
+                      {{"RoleName", name},
+                       {"AssumeRolePolicyDocument", R"({"Version":"2012-10-17","Statement":[]})"}});
+          Json role = shared.call("iam", "GetRole", {{"RoleName", name}});
+          if (role["Role"]["RoleName"] != name) throw Error("GetRole answered for another role");
+          ++created;
+        }
+      } catch (const std::exception& e) {
+        failures[t] = e.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& failure : failures) EXPECT_EQ(failure, "");
+  EXPECT_EQ(created.load(), kThreads * kRolesEach);
+  Json roles = aws_cli({"iam", "list-roles"})["Roles"];
+  int listed = 0;
+  for (const Json& role : roles)
+    listed += role["RoleName"].get<std::string>().starts_with("shared-");
+  EXPECT_EQ(listed, kThreads * kRolesEach);
 }
 
 TEST_F(ClientTest, Ec2DescribeInstancesHasBoto3Shape) {
