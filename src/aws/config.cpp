@@ -105,6 +105,16 @@ struct Session::State {
   mutable CredentialFetch refresh;  // the source the chain chose, once it has; under refreshing
 
   const std::string* setting(std::string_view key) const { return sections.find(key); }
+  // The environment variable, else the profile's key: how the CLI reads max_attempts,
+  // use_fips_endpoint and the like.
+  std::optional<Setting> env_or_profile(const char* variable, const std::string& key) const {
+    if (auto chosen = flag_or_env("", "", {variable})) return chosen;
+    if (const std::string* configured = setting(key))
+      return Setting{*configured, key + " of profile '" + profile.value + "'"};
+    return std::nullopt;
+  }
+  // A true/false setting (either case); throws InputError for anything else.
+  bool switched_on(const char* variable, const std::string& key) const;
   // As the CLI's --profile, it beats keys in the environment; AWS_PROFILE does not.
   bool explicit_profile() const { return profile.origin == "--profile"; }
 
@@ -274,22 +284,34 @@ Credentials Session::credentials() const {
   return state_->credentials();
 }
 
+bool Session::State::switched_on(const char* variable, const std::string& key) const {
+  auto chosen = env_or_profile(variable, key);
+  if (!chosen) return false;
+  std::string value = chosen->value;
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (value == "true") return true;
+  if (value == "false") return false;
+  throw InputError(chosen->origin + " must be true or false, not '" + chosen->value + "'");
+}
+
 Endpoint Session::endpoint(std::string_view service_id, std::string_view endpoint_prefix) const {
   if (auto configured = state_->configured_url(service_id)) {
     return {checked_url(configured->value, configured->origin),
             state_->checked_region().value_or("us-east-1")};
   }
+  const EndpointVariant variant{
+      .fips = state_->switched_on("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),
+      .dualstack = state_->switched_on("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")};
   const auto& resolver = EndpointResolver::standard();
-  if (auto region = state_->checked_region()) return resolver.resolve(endpoint_prefix, *region);
-  if (auto global = resolver.resolve_global(endpoint_prefix)) return *global;
-  return resolver.resolve(endpoint_prefix, state_->required_region());
+  if (auto region = state_->checked_region())
+    return resolver.resolve(endpoint_prefix, *region, variant);
+  if (auto global = resolver.resolve_global(endpoint_prefix, variant)) return *global;
+  return resolver.resolve(endpoint_prefix, state_->required_region(), variant);
 }
 
 int Session::max_attempts() const {
-  auto chosen = flag_or_env("", "", {"AWS_MAX_ATTEMPTS"});
-  if (const std::string* configured = state_->setting("max_attempts"); !chosen && configured) {
-    chosen = Setting{*configured, "max_attempts of profile '" + state_->profile.value + "'"};
-  }
+  auto chosen = state_->env_or_profile("AWS_MAX_ATTEMPTS", "max_attempts");
   if (!chosen) return 3;
   int attempts = 0;
   const auto& text = chosen->value;

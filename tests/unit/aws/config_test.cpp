@@ -210,6 +210,27 @@ TEST_F(SessionTest, EndpointPrecedenceFollowsTheServiceSpecificEndpointsFeature)
   EXPECT_EQ(endpoint.signing_region, "eu-west-1");
 }
 
+// FIPS and dual-stack endpoints are off unless asked for, as in the CLI; a configured endpoint
+// URL still wins.
+TEST_F(SessionTest, FipsAndDualStackEndpointsComeFromEnvironmentThenProfile) {
+  config("[default]\nregion = us-east-1\nuse_dualstack_endpoint = True\n");
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://ec2.us-east-1.api.aws");
+  setenv("AWS_USE_DUALSTACK_ENDPOINT", "false", 1);
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://ec2.us-east-1.amazonaws.com");
+  setenv("AWS_USE_FIPS_ENDPOINT", "true", 1);
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://ec2-fips.us-east-1.amazonaws.com");
+  setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9", 1);
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "http://127.0.0.1:9");
+  unsetenv("AWS_ENDPOINT_URL");
+  setenv("AWS_USE_FIPS_ENDPOINT", "yes", 1);
+  try {
+    Session().endpoint("EC2", "ec2");
+    ADD_FAILURE() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "AWS_USE_FIPS_ENDPOINT must be true or false, not 'yes'");
+  }
+}
+
 TEST_F(SessionTest, ServiceIdsBecomeVariableNamesAndServiceKeys) {
   config(
       "[default]\nservices = s\n[services s]\nroute_53 =\n  endpoint_url = http://r53:1\n"
