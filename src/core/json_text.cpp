@@ -1,9 +1,13 @@
 #include "core/json_text.h"
 
+#include <utility>
+
 namespace custos {
 
-std::string json_parse_message(const std::string& name, const std::string& text,
-                               const Json::parse_error& error, const std::string& what) {
+namespace {
+
+// The 1-based line and column of nlohmann's parse error within `text`.
+std::pair<int, int> error_position(std::string_view text, const Json::parse_error& error) {
   // nlohmann counts bytes from 1 and stops just past the bad token.
   std::size_t offset = error.byte > 0 ? error.byte - 1 : 0;
   int line = 1, column = 1;
@@ -15,6 +19,34 @@ std::string json_parse_message(const std::string& name, const std::string& text,
       ++column;
     }
   }
+  return {line, column};
+}
+
+}  // namespace
+
+JsonTextError::JsonTextError(int line, int column, const std::string& detail)
+    : InputError(std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + detail),
+      line_(line),
+      column_(column),
+      detail_(detail) {}
+
+JsonTextError locate_json_error(std::string_view text, const std::string& fallback_detail) {
+  try {
+    // The callback drops every value: only whether and where parsing fails matters here.
+    const Json dropped = Json::parse(text.begin(), text.end(),
+                                     [](int, Json::parse_event_t, Json&) { return false; });
+  } catch (const Json::parse_error& e) {
+    auto [line, column] = error_position(text, e);
+    return JsonTextError(line, column, e.what());
+  } catch (const Json::out_of_range& e) {  // a number beyond a double: nlohmann has no position
+    return JsonTextError(1, 1, e.what());
+  }
+  return JsonTextError(1, 1, fallback_detail);
+}
+
+std::string json_parse_message(const std::string& name, const std::string& text,
+                               const Json::parse_error& error, const std::string& what) {
+  auto [line, column] = error_position(text, error);
   return name + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON" +
          (what.empty() ? "" : " in " + what) + ": " + error.what();
 }
