@@ -54,4 +54,16 @@ const Json* Expression::find_path(const Json& doc) const {
   return at;
 }
 
+std::vector<Expression::Step> Expression::path() const {
+  std::vector<Step> steps;
+  if (!is_path_) return steps;
+  auto add = [&](const detail::Node& node) {
+    if (node.kind == detail::NodeKind::kField) steps.push_back({node.name, std::nullopt});
+    if (node.kind == detail::NodeKind::kIndex) steps.push_back({"", node.index});
+  };
+  if (root_->kind != detail::NodeKind::kChain) add(*root_);
+  for (const detail::NodePtr& child : root_->children) add(*child);
+  return steps;
+}
+
 }  // namespace custos::jmespath

@@ -2,9 +2,12 @@
 // filters and `value_from`/`key` lookups in policies use it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "core/json.h"
@@ -40,6 +43,13 @@ class Expression {
   // nullptr when it is missing. Always nullptr when !is_path(); use search() then.
   const Json* find_path(const Json& doc) const;
   bool is_path() const noexcept { return is_path_; }
+  // The steps of a path expression, for lookups in other document forms: each a field name
+  // or an array index (negative: from the end). Empty when !is_path() or for `@`.
+  struct Step {
+    std::string field;
+    std::optional<std::int64_t> index;
+  };
+  std::vector<Step> path() const;
 
   const std::string& text() const noexcept { return *text_; }
 

@@ -13,6 +13,41 @@ enum class Combine { kAll, kAny, kNone };
 
 constexpr const char* kMatched = "c7n:MatchedFilters";
 
+// Whether `children` match together as `how` says, asking `matches(child)`: and stops at the
+// first miss; or asks every child when c7n:MatchedFilters is recorded (each adds its keys);
+// not sweeps the keys its children added.
+template <typename Children, typename Matches>
+bool combine(Combine how, const Children& children, const FilterContext& context, Matches matches) {
+  switch (how) {
+    case Combine::kAll:
+      return std::all_of(children.begin(), children.end(), matches);
+    case Combine::kAny:
+      if (!context.matched_keys) return std::any_of(children.begin(), children.end(), matches);
+      return std::count_if(children.begin(), children.end(), matches) > 0;
+    case Combine::kNone: {
+      std::size_t keys_before = context.matched_keys ? context.matched_keys->size() : 0;
+      bool all = std::all_of(children.begin(), children.end(), matches);
+      if (context.matched_keys) context.matched_keys->resize(keys_before);
+      return !all;
+    }
+  }
+  return false;
+}
+
+class StoredBoolean : public StoredMatcher {
+ public:
+  StoredBoolean(Combine how, std::vector<StoredMatcherPtr> children)
+      : how_(how), children_(std::move(children)) {}
+  bool match(DocStore::Value document, const FilterContext& context) override {
+    return combine(how_, children_, context,
+                   [&](const StoredMatcherPtr& m) { return m->match(document, context); });
+  }
+
+ private:
+  Combine how_;
+  std::vector<StoredMatcherPtr> children_;
+};
+
 // and: every child matches; or: any does; not: none does (Cloud Custodian's `not` over a
 // list negates their conjunction, which for one child is the same).
 //
@@ -32,21 +67,18 @@ class BooleanFilter : public Filter {
 
   bool match(const Json& resource, const FilterContext& context) const override {
     if (judges_set_) return !process({resource}, context).empty();
-    auto matches = [&](const FilterPtr& f) { return f->match(resource, context); };
-    switch (combine_) {
-      case Combine::kAll:
-        return std::all_of(children_.begin(), children_.end(), matches);
-      case Combine::kAny:
-        if (!context.matched_keys) return std::any_of(children_.begin(), children_.end(), matches);
-        return std::count_if(children_.begin(), children_.end(), matches) > 0;
-      case Combine::kNone: {
-        std::size_t keys_before = context.matched_keys ? context.matched_keys->size() : 0;
-        bool all = std::all_of(children_.begin(), children_.end(), matches);
-        if (context.matched_keys) context.matched_keys->resize(keys_before);
-        return !all;
-      }
+    return combine(combine_, children_, context,
+                   [&](const FilterPtr& f) { return f->match(resource, context); });
+  }
+
+  StoredMatcherPtr stored_matcher(const DocStore& store) const override {
+    if (judges_set_) return nullptr;
+    std::vector<StoredMatcherPtr> matchers;
+    for (const FilterPtr& child : children_) {
+      matchers.push_back(child->stored_matcher(store));
+      if (!matchers.back()) return nullptr;
     }
-    return false;
+    return std::make_unique<StoredBoolean>(combine_, std::move(matchers));
   }
 
   std::vector<Json> process(std::vector<Json> resources,

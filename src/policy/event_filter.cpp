@@ -1,3 +1,5 @@
+#include <optional>
+
 #include "policy/core_filters.h"
 #include "policy/registry.h"
 #include "policy/value_filter.h"
@@ -13,8 +15,26 @@ class EventFilter : public Filter {
   bool match(const Json&, const FilterContext& context) const override {
     return context.event == nullptr || matcher_.matches(*context.event, context);
   }
+  // One event for the whole pass: one verdict.
+  StoredMatcherPtr stored_matcher(const DocStore&) const override {
+    return std::make_unique<OnceMatcher>(*this);
+  }
 
  private:
+  class OnceMatcher : public StoredMatcher {
+   public:
+    explicit OnceMatcher(const EventFilter& filter) : filter_(filter) {}
+    bool match(DocStore::Value, const FilterContext& context) override {
+      static const Json no_resource;
+      if (!verdict_) verdict_ = filter_.match(no_resource, context);
+      return *verdict_;
+    }
+
+   private:
+    const EventFilter& filter_;
+    std::optional<bool> verdict_;
+  };
+
   ValueMatcher matcher_;
 };
 

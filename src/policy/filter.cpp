@@ -17,4 +17,25 @@ std::vector<Json> Filter::process(std::vector<Json> resources, const FilterConte
   return kept;
 }
 
+namespace {
+
+class JsonMatcher : public StoredMatcher {
+ public:
+  JsonMatcher(const Filter& filter, const DocStore& store) : filter_(filter), store_(store) {}
+  bool match(DocStore::Value document, const FilterContext& context) override {
+    return filter_.match(store_.to_json(document), context);
+  }
+
+ private:
+  const Filter& filter_;
+  const DocStore& store_;
+};
+
+}  // namespace
+
+StoredMatcherPtr Filter::stored_matcher(const DocStore& store) const {
+  if (judges_set()) return nullptr;
+  return std::make_unique<JsonMatcher>(*this, store);
+}
+
 }  // namespace custos::policy

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/doc_store.h"
 #include "core/json.h"
 
 namespace custos::aws {
@@ -26,6 +27,16 @@ struct FilterContext {
   std::vector<std::string>* matched_keys = nullptr;
 };
 
+// Judges the documents of one DocStore without building their Json: how large sets are
+// filtered fast. Made for one pass over the store, so it may remember verdicts by value
+// (equal Values are equal JSON).
+class StoredMatcher {
+ public:
+  virtual ~StoredMatcher() = default;
+  virtual bool match(DocStore::Value document, const FilterContext& context) = 0;
+};
+using StoredMatcherPtr = std::unique_ptr<StoredMatcher>;
+
 class Filter {
  public:
   virtual ~Filter() = default;
@@ -37,6 +48,11 @@ class Filter {
   // True for filters whose verdict on a resource depends on the others (reduce,
   // resource_count): boolean blocks around them must pass them the whole set.
   virtual bool judges_set() const { return false; }
+  // A matcher for the documents of `store` (made once they are added) with match()'s verdicts
+  // and c7n:MatchedFilters keys; nullptr when this filter judges the set or writes other
+  // annotations in process() (Policy::filter_stored goes on with Json). The default builds
+  // each document's Json for match(); filters that can read the store override it.
+  virtual StoredMatcherPtr stored_matcher(const DocStore& store) const;
 };
 
 using FilterPtr = std::unique_ptr<const Filter>;

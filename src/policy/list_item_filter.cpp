@@ -37,6 +37,9 @@ class ListItemFilter : public Filter {
     return keeps(resource, context, nullptr);
   }
 
+  // c7n:ListItemMatches is written on the Json by process().
+  StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     std::vector<Json> kept;

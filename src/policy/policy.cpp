@@ -213,6 +213,69 @@ std::vector<Json> Policy::filter_resources(std::vector<Json> resources,
   return resources;
 }
 
+namespace {
+
+// Keeps the documents `matcher` accepts, in order, with the keys each added to `keys`.
+void keep_matching(StoredMatcher& matcher, std::vector<DocStore::Value>& documents,
+                   std::vector<std::vector<std::string>>& keys, const FilterContext& context) {
+  std::vector<std::string> added;
+  FilterContext local = context;
+  local.matched_keys = context.annotate ? &added : nullptr;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    added.clear();
+    if (!matcher.match(documents[i], local)) continue;
+    documents[kept] = documents[i];
+    if (context.annotate) {
+      keys[kept] = std::move(keys[i]);
+      keys[kept].insert(keys[kept].end(), added.begin(), added.end());
+    }
+    ++kept;
+  }
+  documents.resize(kept);
+  if (context.annotate) keys.resize(kept);
+}
+
+}  // namespace
+
+namespace {
+
+// `documents` of `store` with the keys each earned appended to its c7n:MatchedFilters: new
+// documents of the store (mostly shared with the originals).
+void annotate(DocStore& store, std::vector<DocStore::Value>& documents,
+              std::vector<std::vector<std::string>>& keys) {
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    if (keys[i].empty()) continue;
+    Json resource = store.to_json(documents[i]);
+    for (auto& key : keys[i]) resource["c7n:MatchedFilters"].push_back(std::move(key));
+    documents[i] = store.add(resource);
+  }
+}
+
+}  // namespace
+
+std::vector<DocStore::Value> Policy::filter_stored(DocStore& store,
+                                                   std::vector<DocStore::Value> documents,
+                                                   const FilterContext& context) const {
+  std::vector<std::vector<std::string>> keys(context.annotate ? documents.size() : 0);
+  std::size_t next = 0;
+  for (; next < filters.size() && !documents.empty(); ++next) {
+    StoredMatcherPtr matcher = filters[next]->stored_matcher(store);
+    if (!matcher) break;  // it judges the set: the rest goes on as Json
+    keep_matching(*matcher, documents, keys, context);
+  }
+  if (context.annotate) annotate(store, documents, keys);
+  if (next == filters.size() || documents.empty()) return documents;
+  std::vector<Json> resources;
+  resources.reserve(documents.size());
+  for (DocStore::Value document : documents) resources.push_back(store.to_json(document));
+  for (; next < filters.size() && !resources.empty(); ++next)
+    resources = filters[next]->process(std::move(resources), context);
+  documents.clear();
+  for (const Json& resource : resources) documents.push_back(store.add(resource));
+  return documents;
+}
+
 bool Policy::matches(const Json& resource, const FilterContext& context) const {
   return filter_resources({resource}, context).size() == 1;
 }

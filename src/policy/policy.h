@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/doc_store.h"
 #include "core/error.h"
 #include "policy/conditions.h"
 #include "policy/registry.h"
@@ -56,6 +57,13 @@ struct Policy {
   // every filter kept.
   std::vector<Json> filter_resources(std::vector<Json> resources,
                                      const FilterContext& context) const;
+  // The same over documents of `store`, returning those kept, in order, as documents of the
+  // store (annotated ones, with c7n:MatchedFilters when context.annotate is set, are added to
+  // it). Filters with a stored matcher read the store directly; from the first one that judges
+  // the set, the remaining documents go on as Json.
+  std::vector<DocStore::Value> filter_stored(DocStore& store,
+                                             std::vector<DocStore::Value> documents,
+                                             const FilterContext& context) const;
   // Whether every filter keeps this one resource on its own.
   bool matches(const Json& resource, const FilterContext& context) const;
 };

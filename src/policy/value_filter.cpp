@@ -10,6 +10,7 @@
 
 #include "policy/core_filters.h"
 #include "policy/registry.h"
+#include "policy/stored_value.h"
 #include "policy/value_from.h"
 #include "policy/value_type.h"
 #include "policy/value_type_python.h"
@@ -479,7 +480,10 @@ const Json* ValueKey::find(const Json& document, Json& scratch) const {
 }
 
 const Json* ValueKey::lookup(const Json& document, Json& scratch) const {
-  const Json* found = find(document, scratch);
+  return refine(find(document, scratch), scratch);
+}
+
+const Json* ValueKey::refine(const Json* found, Json& scratch) const {
   if (!value_regex_ || !found) return found;
   if (!found->is_string())
     return nullptr;  // re.match raises TypeError: c7n's ValueRegex gives None
@@ -730,6 +734,20 @@ bool ValueMatcher::matches(const Json& document, const FilterContext& context) c
   return m.test(r, document, m.operand_for(context), scratch);
 }
 
+bool ValueMatcher::matches_found(const Json* found, const FilterContext& context) const {
+  const Impl& m = *impl_;
+  thread_local Scratch scratch;
+  static const Json no_document;  // only value_type expr reads it
+  const Json* r = m.key->refine(found, scratch.key);
+  return m.test(r, no_document, m.operand_for(context), scratch);
+}
+
+bool ValueMatcher::judges_found() const {
+  return impl_->key && impl_->comparison.kind != Kind::kExpr;
+}
+
+const ValueKey* ValueMatcher::key() const { return impl_->key.get(); }
+
 const std::string& ValueMatcher::key_text() const {
   static const std::string none;
   return impl_->key ? impl_->key->text() : none;
@@ -790,6 +808,11 @@ class ValueFilter : public Filter {
     return {};
   }
   bool judges_set() const override { return matcher_.counts_resources(); }
+
+  StoredMatcherPtr stored_matcher(const DocStore& store) const override {
+    if (auto direct = make_stored_value_matcher(matcher_, store)) return direct;
+    return Filter::stored_matcher(store);
+  }
 
  private:
   ValueMatcher matcher_;

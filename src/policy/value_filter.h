@@ -23,7 +23,13 @@ class ValueKey {
   ValueKey(std::string text, const Spec& key_spec, const Regex* value_regex = nullptr);
   // The value, or nullptr when absent. `scratch` holds computed (non-path) results.
   const Json* lookup(const Json& document, Json& scratch) const;
+  // What value_regex makes of `found`, the value at the key (found itself without one).
+  const Json* refine(const Json* found, Json& scratch) const;
   const std::string& text() const { return text_; }
+  // For finding the key in other document forms: the tag's name for tag:NAME keys (else
+  // empty), and the expression otherwise.
+  const std::string& tag() const { return tag_; }
+  const jmespath::Expression* expression() const { return expression_.get(); }
 
  private:
   const Json* find(const Json& document, Json& scratch) const;
@@ -59,6 +65,14 @@ class ValueMatcher {
   // `context` supplies the client for a value_from s3:// URL.
   bool matches(const Json& document, const FilterContext& context = {}) const;
   const std::string& key_text() const;
+  const ValueKey* key() const;  // null for resource_count
+
+  // The verdict on `found`, the value at the key before value_regex (nullptr: absent), for
+  // callers that find it themselves. Only when judges_found().
+  bool matches_found(const Json* found, const FilterContext& context = {}) const;
+  // Whether the verdict depends on the value at the key alone: not for value_type expr (which
+  // reads more of the document) or resource_count.
+  bool judges_found() const;
 
   // value_type resource_count judges the whole set: len(resources) `op` value.
   bool counts_resources() const;
