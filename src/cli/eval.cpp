@@ -1,7 +1,13 @@
 #include <algorithm>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include "cli/commands.h"
+#include "core/doc_store.h"
+#include "core/json_list.h"
+#include "core/json_text.h"
 #include "jmespath/jmespath.h"
 #include "policy/event.h"
 #include "policy/policy.h"
@@ -21,24 +27,84 @@ struct EvalArgs {
   std::string event_file;
 };
 
-// The resource documents in `input`: a JSON list (a resources.json), or a saved describe
-// response (`aws ec2 describe-instances`) from which the type's result path picks them.
-std::vector<Json> resource_documents(Json input, const ResourceType& type,
-                                     const std::string& file) {
-  if (input.is_object()) input = jmespath::Expression::compile(type.result_path).search(input);
-  if (!input.is_array())
-    throw InputError(file + ": expected a JSON list of " + type.name +
-                     " documents (e.g. OUTDIR/<policy>/resources.json) or a saved " +
-                     type.enumerate_operation + " response");
-  auto& documents = input.get_ref<Json::array_t&>();
-  for (std::size_t i = 0; i < documents.size(); ++i)
-    if (!documents[i].is_object())
-      throw InputError(file + ": resource " + std::to_string(i) + " is " +
-                       policy::json_type_name(documents[i]) + ", not a JSON object");
-  return std::move(documents);
+[[noreturn]] void fail_not_an_object(const Json& document, std::size_t index,
+                                     const std::string& name) {
+  throw InputError(name + ": resource " + std::to_string(index) + " is " +
+                   policy::json_type_name(document) + ", not a JSON object");
 }
 
-void print_ids(const Policy& p, const std::vector<Json>& matched, std::size_t total, bool alone) {
+// The resource documents of one eval, in one store that every policy reads: a JSON list (a
+// resources.json) serves every policy; a saved describe response (`aws ec2 describe-instances`)
+// gives each resource type what its result path picks.
+class Resources {
+ public:
+  explicit Resources(const std::string& path) : name_(path == "-" ? "<stdin>" : path) {
+    if (path == "-") {
+      load(std::cin);
+      return;
+    }
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw InputError(path + ": cannot read the file (check the path)");
+    load(file);
+  }
+
+  DocStore& store() { return store_; }
+
+  std::vector<DocStore::Value> documents(const ResourceType& type) {
+    if (list_) return *list_;
+    auto [found, added] = by_type_.try_emplace(&type);
+    if (added) found->second = described(type);
+    return found->second;
+  }
+
+ private:
+  // A list is read an element at a time, straight into the store; anything else is parsed
+  // whole (a describe response is one document).
+  void load(std::istream& input) {
+    JsonListReader reader(input, name_);
+    if (!reader.is_list()) {
+      std::string text = reader.read_all();
+      try {
+        response_ = Json::parse(text);
+      } catch (const Json::parse_error& e) {
+        throw InputError(json_parse_message(name_, text, e));
+      }
+      return;
+    }
+    list_.emplace();
+    reader.for_each([&](std::string_view text, std::size_t capacity) {
+      DocStore::Value document = store_.add_json(text, capacity);
+      if (store_.kind(document) != DocStore::Kind::kObject)
+        fail_not_an_object(store_.to_json(document), list_->size(), name_);
+      list_->push_back(document);
+    });
+  }
+
+  std::vector<DocStore::Value> described(const ResourceType& type) {
+    Json picked = response_.is_object()
+                      ? jmespath::Expression::compile(type.result_path).search(response_)
+                      : response_;
+    if (!picked.is_array())
+      throw InputError(name_ + ": expected a JSON list of " + type.name +
+                       " documents (e.g. OUTDIR/<policy>/resources.json) or a saved " +
+                       type.enumerate_operation + " response");
+    std::vector<DocStore::Value> documents;
+    for (const Json& document : picked) {
+      if (!document.is_object()) fail_not_an_object(document, documents.size(), name_);
+      documents.push_back(store_.add(document));
+    }
+    return documents;
+  }
+
+  std::string name_;  // what errors call the input
+  DocStore store_;
+  std::optional<std::vector<DocStore::Value>> list_;
+  Json response_;  // when the input is not a list
+  std::map<const ResourceType*, std::vector<DocStore::Value>> by_type_;
+};
+
+void print_ids(const Policy& p, const DocStore& store, const std::vector<DocStore::Value>& matched,
+               std::size_t total, bool alone) {
   std::string summary = std::to_string(matched.size()) + " of " + std::to_string(total) + " " +
                         p.resource->name + " resources matched";
   // One policy: bare ids on stdout, for scripts; several: each list under its policy.
@@ -46,30 +112,32 @@ void print_ids(const Policy& p, const std::vector<Json>& matched, std::size_t to
     std::cerr << summary << " policy '" << p.name << "'\n";
   else
     std::cout << p.name << ": " << summary << "\n";
-  for (const Json& resource : matched)
-    std::cout << (alone ? "" : "  ") << resource.value(p.resource->id_field, "(no id)") << "\n";
+  for (DocStore::Value resource : matched) {
+    DocStore::Value id = store.get(resource, p.resource->id_field);
+    bool named = store.kind(id) == DocStore::Kind::kString;
+    std::cout << (alone ? "" : "  ") << (named ? store.string(id) : "(no id)") << "\n";
+  }
 }
 
 int evaluate(const EvalArgs& args) {
   auto policies = load_policies(args.policy_file, args.policy_names);
   Json event;
   if (!args.event_file.empty()) event = policy::load_event_file(args.event_file);
-  Json input = load_json(args.resources_file);
+  Resources resources(args.resources_file);
   policy::FilterContext context{.event = event.is_null() ? nullptr : &event,
                                 .annotate = args.format == "json"};
   bool alone = policies.size() == 1;
   Json by_policy = Json::object();
-  for (std::size_t i = 0; i < policies.size(); ++i) {
-    const Policy& p = policies[i];
-    bool last = i + 1 == policies.size();
-    auto documents =
-        resource_documents(last ? std::move(input) : input, *p.resource, args.resources_file);
+  for (const Policy& p : policies) {
+    auto documents = resources.documents(*p.resource);
     std::size_t total = documents.size();
-    auto matched = p.filter_resources(std::move(documents), context);
-    if (args.format == "ids")
-      print_ids(p, matched, total, alone);
-    else  // moved in, not copied: the set may be large
-      (by_policy[p.name] = Json::array()).get_ref<Json::array_t&>() = std::move(matched);
+    auto matched = p.filter_stored(resources.store(), std::move(documents), context);
+    if (args.format == "ids") {
+      print_ids(p, resources.store(), matched, total, alone);
+      continue;
+    }
+    Json& listed = by_policy[p.name] = Json::array();
+    for (DocStore::Value resource : matched) listed.push_back(resources.store().to_json(resource));
   }
   if (args.format == "json")
     std::cout << (alone ? by_policy.begin().value() : by_policy).dump(2) << "\n";

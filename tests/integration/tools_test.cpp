@@ -2,6 +2,7 @@
 // eval (filters over saved documents, no AWS) and report (what each run matched).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -235,6 +236,104 @@ TEST_F(ToolsTest, EvalBadInputExitsTwo) {
             std::string::npos)
       << unknown.err;
   EXPECT_EQ(custos({"eval", path("p.yml"), "-r", path("ok.json"), "--format", "xml"}).exit_code, 2);
+}
+
+// `count` instances, pretty-printed as a resources.json: every third one is tagged custodian
+// and every other one is running (so i-0, i-6, i-12... match tagged-running).
+std::string many_instances(int count) {
+  Json list = Json::array();
+  Json recorded = instance("", "", Json::array());
+  for (int i = 0; i < count; ++i) {
+    Json& doc = list.emplace_back(recorded);
+    doc["InstanceId"] = "i-" + std::to_string(i);
+    doc["State"]["Name"] = i % 2 == 0 ? "running" : "stopped";
+    doc["Tags"] = i % 3 == 0
+                      ? Json::array({tag("custodian", ""), tag("Name", "web-" + std::to_string(i))})
+                      : Json::array({tag("Name", "db-" + std::to_string(i))});
+  }
+  return list.dump(2);
+}
+
+TEST_F(ToolsTest, EvalReadsABigListAnElementAtATime) {
+  write("p.yml", kTwoPolicies);
+  write("many.json", many_instances(3000));  // about 12 MB
+  auto result = custos({"eval", path("p.yml"), "-r", path("many.json")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::vector<std::string> expected = {"tagged-running: 500 of 3000 aws.ec2 resources matched"};
+  for (int i = 0; i < 3000; i += 6) expected.push_back("  i-" + std::to_string(i));
+  expected.push_back("web-servers: 1000 of 3000 aws.ec2 resources matched");
+  for (int i = 0; i < 3000; i += 3) expected.push_back("  i-" + std::to_string(i));
+  EXPECT_EQ(lines(result.out), expected);
+
+  auto json = custos(
+      {"eval", path("p.yml"), "-p", "tagged-running", "-r", path("many.json"), "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  Json matched = Json::parse(json.out);
+  ASSERT_EQ(matched.size(), 500u);
+  Json last = Json::parse(read_file(path("many.json")))[2994];
+  last["c7n:MatchedFilters"] = Json::array({"tag:custodian", "State.Name"});
+  EXPECT_EQ(matched[499], last);
+}
+
+TEST_F(ToolsTest, EvalSaysWhereABigListGoesWrong) {
+  write("p.yml", kTwoPolicies);
+  std::string text = many_instances(2000);
+  // Element 1500 loses a colon: the parser stops at the end of the value that follows.
+  std::string key = "\"InstanceId\": \"i-1500\"";
+  std::size_t at = text.find(key);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, key.size(), "\"InstanceId\" \"i-1500\"");
+  std::size_t bad = at + key.size() - 2;  // the closing quote of "i-1500"
+  std::size_t line = static_cast<std::size_t>(
+                         std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n')) +
+                     1;
+  std::size_t column = bad - text.rfind('\n', bad);
+  write("bad.json", text);
+  auto result = custos({"eval", path("p.yml"), "-r", path("bad.json")});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(path("bad.json") + ":" + std::to_string(line) + ":" +
+                            std::to_string(column) + ": invalid JSON: "),
+            std::string::npos)
+      << result.err << " (expected line " << line << ", column " << column << ")";
+
+  write("cut.json", "[\n  {\"InstanceId\": \"i-1\"},\n  {\"InstanceId\": \"i-2\",\n");
+  auto cut = custos({"eval", path("p.yml"), "-r", path("cut.json")});
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.err.find(path("cut.json") +
+                         ":4:1: invalid JSON: the input ends inside the list element that starts "
+                         "at 3:3 (is the file complete?)"),
+            std::string::npos)
+      << cut.err;
+
+  write("mixed.json", "[{\"InstanceId\": \"i-1\"}, [\"i-2\"]]");
+  auto mixed = custos({"eval", path("p.yml"), "-r", path("mixed.json")});
+  EXPECT_EQ(mixed.exit_code, 2);
+  EXPECT_NE(mixed.err.find(path("mixed.json") + ": resource 1 is a list, not a JSON object"),
+            std::string::npos)
+      << mixed.err;
+}
+
+TEST_F(ToolsTest, EvalReadsStandardInputAndEmptyLists) {
+  write("p.yml", kTwoPolicies);
+  write("instances.json", four_instances().dump(2));
+  auto piped = run_process({"sh", "-c", "\"$0\" eval \"$1\" -p tagged-running -r - < \"$2\"",
+                            custos_binary(), path("p.yml"), path("instances.json")},
+                           {{"AWS_EC2_METADATA_DISABLED", "true"}});
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(lines(piped.out), std::vector<std::string>{"i-1"});
+
+  write("bad.json", "[{\"InstanceId\": }]");
+  auto bad = run_process({"sh", "-c", "\"$0\" eval \"$1\" -r - < \"$2\"", custos_binary(),
+                          path("p.yml"), path("bad.json")},
+                         {{"AWS_EC2_METADATA_DISABLED", "true"}});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("<stdin>:1:17: invalid JSON"), std::string::npos) << bad.err;
+
+  write("empty.json", " [\n]\n");
+  auto empty = custos({"eval", path("p.yml"), "-p", "web-servers", "-r", path("empty.json")});
+  ASSERT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_TRUE(empty.out.empty()) << empty.out;
+  EXPECT_NE(empty.err.find("0 of 0 aws.ec2 resources matched"), std::string::npos) << empty.err;
 }
 
 TEST_F(ToolsTest, ReportTabulatesEachPolicysResources) {
