@@ -1,14 +1,20 @@
 #include "policy/source.h"
 #include "core/file.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
 
 #include "policy/regex.h"
 
@@ -21,77 +27,241 @@ std::string Location::str() const {
 PolicyError::PolicyError(const Location& where, const std::string& message)
     : InputError(where.str() + ": " + message), where_(where) {}
 
-// yaml-cpp's nodes keep their marks; JSON keeps none, so positions go in a side table.
+namespace {
+
+// yaml-cpp's parse events kept as a flat tree, as YAML::Load would build its node graph (an
+// alias is one more edge to the anchored node) but without that graph's shared pointers and
+// memory holder, which cost more than the scan itself.
+class YamlTree : public YAML::EventHandler {
+ public:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  struct Node {
+    YAML::NodeType::value type = YAML::NodeType::Null;
+    YAML::Mark mark;
+    bool plain = false;  // a scalar without quotes or tag (yaml-cpp's tag "?")
+    std::string text;    // a scalar's value
+    std::size_t first_edge = kNone, last_edge = kNone, size = 0;
+  };
+
+  std::size_t root() const { return root_; }
+  const Node& node(std::size_t id) const { return nodes_[id]; }
+  // Calls visit(child id) for each child in order; a mapping's are key, value, key, value...
+  template <typename Visit>
+  void for_each_child(const Node& parent, Visit visit) const {
+    for (std::size_t edge = parent.first_edge; edge != kNone; edge = edges_[edge].next)
+      visit(edges_[edge].node);
+  }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    open(YAML::NodeType::Null, mark, anchor);
+    close();
+  }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
+    open_.push_back(anchors_[anchor]);
+    close();
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Node& scalar = open(YAML::NodeType::Scalar, mark, anchor);
+    scalar.plain = tag == "?";
+    scalar.text = value;
+    close();
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(YAML::NodeType::Sequence, mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(YAML::NodeType::Map, mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Edge {
+    std::size_t node, next;
+  };
+
+  Node& open(YAML::NodeType::value type, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    std::size_t id = nodes_.size();
+    Node& node = nodes_.emplace_back();
+    node.type = type;
+    node.mark = mark;
+    if (anchor) {  // yaml-cpp numbers anchors 1, 2, ... in order
+      if (anchors_.size() <= anchor) anchors_.resize(anchor + 1, kNone);
+      anchors_[anchor] = id;
+    }
+    open_.push_back(id);
+    return node;
+  }
+
+  // The innermost open node is complete: it becomes its parent's next child, or the root.
+  void close() {
+    std::size_t id = open_.back();
+    open_.pop_back();
+    if (open_.empty()) {
+      root_ = id;
+      return;
+    }
+    Node& parent = nodes_[open_.back()];
+    edges_.push_back(Edge{id, kNone});
+    std::size_t edge = edges_.size() - 1;
+    (parent.last_edge == kNone ? parent.first_edge : edges_[parent.last_edge].next) = edge;
+    parent.last_edge = edge;
+    ++parent.size;
+  }
+
+  std::vector<Node> nodes_;
+  std::vector<Edge> edges_;
+  std::vector<std::size_t> anchors_;
+  std::vector<std::size_t> open_;
+  std::size_t root_ = kNone;
+};
+
+std::pair<int, int> line_column(const YAML::Mark& mark) {
+  if (mark.is_null()) return {1, 1};  // an empty document
+  return {mark.line + 1, mark.column + 1};
+}
+
+// The reference token naming `child` in `parent`.
+std::string token_in(const Json& parent, const Json& child) {
+  if (parent.is_array())
+    return std::to_string(&child - parent.get_ref<const Json::array_t&>().data());
+  for (auto entry = parent.begin(); entry != parent.end(); ++entry)
+    if (&*entry == &child) return entry.key();
+  throw std::logic_error("SourceDocument: a value is missing from its recorded parent");
+}
+
+}  // namespace
+
+// Converts the tree to JSON in place, each value built where it stays, so that positions can
+// be kept by address: no JSON pointer strings while all goes well.
 struct YamlConverter {
+  using Node = YamlTree::Node;
   SourceDocument& doc;
+  const YamlTree& tree;
 
   Location at(const YAML::Mark& mark) const {
-    if (mark.is_null()) return Location{doc.file_, 1, 1};  // an empty document
-    return Location{doc.file_, mark.line + 1, mark.column + 1};
+    auto [line, column] = line_column(mark);
+    return Location{doc.file_, line, column};
   }
 
-  SourceDocument::Position position(const YAML::Mark& mark) const {
-    Location where = at(mark);
-    return {where.line, where.column};
+  void convert_document() {
+    Json& root = *doc.root_;
+    if (tree.root() == YamlTree::kNone) {
+      record(root, nullptr, YAML::Mark::null_mark(), YAML::Mark::null_mark());
+    } else {
+      const YAML::Mark& mark = tree.node(tree.root()).mark;
+      convert(tree.node(tree.root()), root, nullptr, mark);
+    }
+    keep_last_positions();
   }
 
-  Json convert(const YAML::Node& node, const Json::json_pointer& pointer) {
-    doc.positions_[pointer.to_string()] = position(node.Mark());
-    switch (node.Type()) {
+  void record(const Json& value, const Json* parent, const YAML::Mark& mark,
+              const YAML::Mark& key_mark) {
+    auto [line, column] = line_column(mark);
+    auto [key_line, key_column] = line_column(key_mark);
+    doc.positions_.push_back({&value, parent, line, column, key_line, key_column});
+  }
+
+  // `out` stays where it is; `key_mark` is where the key naming it was written (for a list
+  // item or the root, where the value itself was).
+  void convert(const Node& node, Json& out, const Json* parent, const YAML::Mark& key_mark) {
+    record(out, parent, node.mark, key_mark);
+    switch (node.type) {
       case YAML::NodeType::Map:
-        return mapping(node, pointer);
+        out = Json::object();
+        mapping(node, out);
+        return;
       case YAML::NodeType::Sequence: {
-        Json array = Json::array();
-        for (std::size_t i = 0; i < node.size(); ++i)
-          array.push_back(convert(node[i], pointer / i));
-        return array;
+        out = Json::array();
+        auto& items = out.get_ref<Json::array_t&>();
+        items.resize(node.size);  // now, so that no item moves once converted
+        std::size_t index = 0;
+        tree.for_each_child(node, [&](std::size_t child) {
+          const Node& item = tree.node(child);
+          convert(item, items[index++], &out, item.mark);
+        });
+        return;
       }
       case YAML::NodeType::Scalar:
-        return scalar(node);
+        out = scalar(node);
+        return;
       default:
-        return nullptr;
+        out = nullptr;
     }
   }
 
-  Json mapping(const YAML::Node& node, const Json::json_pointer& pointer) {
-    Json object = Json::object();
-    for (const auto& entry : node)  // merged first, so that the keys written here win
-      if (is_merge_key(entry.first)) merge(entry.second, pointer, object);
-    std::set<std::string> written;
-    for (const auto& entry : node) {
-      if (is_merge_key(entry.first)) continue;
-      if (!entry.first.IsScalar())
-        throw PolicyError(at(entry.first.Mark()), "mapping keys must be plain strings");
-      const std::string& key = entry.first.Scalar();
-      if (!written.insert(key).second)
-        throw PolicyError(at(entry.first.Mark()), "duplicate key '" + key + "'");
-      object[key] = convert(entry.second, pointer / key);
-      doc.key_positions_[(pointer / key).to_string()] = position(entry.first.Mark());
-    }
-    doc.positions_[pointer.to_string()] = position(node.Mark());  // merge() recorded its source's
-    return object;
+  // Calls visit(key, value) for each entry of a mapping node.
+  template <typename Visit>
+  void for_each_entry(const Node& node, Visit visit) const {
+    const Node* key = nullptr;
+    tree.for_each_child(node, [&](std::size_t child) {
+      if (!key) {
+        key = &tree.node(child);
+        return;
+      }
+      visit(*key, tree.node(child));
+      key = nullptr;
+    });
   }
 
-  static bool is_merge_key(const YAML::Node& key) {
-    return key.IsScalar() && key.Tag() == "?" && key.Scalar() == "<<";
+  // Converts a mapping node into `object`, which may already hold entries an enclosing merge
+  // put there: the entries `node` writes replace them.
+  void mapping(const Node& node, Json& object) {
+    for_each_entry(node, [&](const Node& key, const Node& value) {  // merged first, so that
+      if (is_merge_key(key)) merge(value, object);                  // keys written here win
+    });
+    std::set<std::string_view> written;
+    for_each_entry(node, [&](const Node& key, const Node& value) {
+      if (is_merge_key(key)) return;
+      if (key.type != YAML::NodeType::Scalar)
+        throw PolicyError(at(key.mark), "mapping keys must be plain strings");
+      if (!written.insert(key.text).second)
+        throw PolicyError(at(key.mark), "duplicate key '" + key.text + "'");
+      convert(value, object[key.text], &object, key.mark);
+    });
+  }
+
+  static bool is_merge_key(const Node& key) {
+    return key.type == YAML::NodeType::Scalar && key.plain && key.text == "<<";
   }
 
   // YAML's merge key, which PyYAML applies (<<: *defaults, or <<: [*a, *b] where the
   // earlier mappings win); yaml-cpp leaves it as a plain "<<" key.
-  void merge(const YAML::Node& source, const Json::json_pointer& pointer, Json& object) {
-    if (source.IsSequence()) {
-      for (std::size_t i = source.size(); i-- > 0;) merge(source[i], pointer, object);
+  void merge(const Node& source, Json& object) {
+    if (source.type == YAML::NodeType::Sequence) {
+      std::vector<const Node*> sources;
+      tree.for_each_child(source, [&](std::size_t child) { sources.push_back(&tree.node(child)); });
+      for (auto each = sources.rbegin(); each != sources.rend(); ++each) merge(**each, object);
       return;
     }
-    if (!source.IsMap())
-      throw PolicyError(at(source.Mark()), "'<<' merges a mapping or a list of mappings");
-    object.update(convert(source, pointer));
+    if (source.type != YAML::NodeType::Map)
+      throw PolicyError(at(source.mark), "'<<' merges a mapping or a list of mappings");
+    mapping(source, object);
+  }
+
+  // Keeps one position per address: the last recorded, as a merged value a key written later
+  // replaced (or a freed value's address reused) was recorded before.
+  void keep_last_positions() {
+    auto& positions = doc.positions_;
+    std::stable_sort(positions.begin(), positions.end(), [](const auto& a, const auto& b) {
+      return std::less<const Json*>()(a.value, b.value);
+    });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < positions.size(); ++i)
+      if (i + 1 == positions.size() || positions[i + 1].value != positions[i].value)
+        positions[kept++] = positions[i];
+    positions.resize(kept);
   }
 
   // YAML 1.1 core types as PyYAML (Cloud Custodian's loader) resolves plain scalars.
-  static Json scalar(const YAML::Node& node) {
-    const std::string& text = node.Scalar();
-    if (node.Tag() != "?") return text;  // quoted: always a string
+  static Json scalar(const Node& node) {
+    const std::string& text = node.text;
+    if (!node.plain) return text;  // quoted or tagged: always a string
     if (text == "~" || text == "null" || text == "Null" || text == "NULL" || text.empty())
       return nullptr;
     static const char* truths[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
@@ -101,7 +271,15 @@ struct YamlConverter {
       if (text == t) return true;
     for (const char* f : falses)
       if (text == f) return false;
+    if (!may_be_number(text)) return text;
     return number(text).value_or(Json(text));
+  }
+
+  // Whether `text` starts as every form number() accepts does (spares most strings the regexes).
+  static bool may_be_number(const std::string& text) {
+    char first = text[0];
+    return std::isdigit(static_cast<unsigned char>(first)) || first == '-' || first == '+' ||
+           first == '.';
   }
 
   // PyYAML's YAML 1.1 int and float forms: 0x1f, 017 (octal), 0b11, 1_000 and 1:30 (base 60)
@@ -170,17 +348,19 @@ struct YamlConverter {
 };
 
 SourceDocument SourceDocument::parse(const std::string& text, const std::string& file_name) {
-  SourceDocument doc;
-  doc.file_ = file_name;
-  YAML::Node node;
+  YamlTree tree;
   try {
-    node = YAML::Load(text);
+    std::stringstream stream(text);
+    YAML::Parser parser(stream);
+    parser.HandleNextDocument(tree);  // the first document, as YAML::Load reads
   } catch (const YAML::Exception& e) {
     throw PolicyError(Location{file_name, e.mark.line + 1, e.mark.column + 1},
                       "invalid YAML: " + e.msg);
   }
-  YamlConverter converter{doc};
-  doc.root_ = converter.convert(node, Json::json_pointer());
+  SourceDocument doc;
+  doc.file_ = file_name;
+  doc.root_ = std::make_unique<Json>();
+  YamlConverter{doc, tree}.convert_document();
   return doc;
 }
 
@@ -190,18 +370,32 @@ SourceDocument SourceDocument::load_file(const std::string& path) {
   return parse(*text, path);
 }
 
+const SourceDocument::Written& SourceDocument::written(const Json& value) const {
+  auto found = std::lower_bound(
+      positions_.begin(), positions_.end(), &value,
+      [](const Written& w, const Json* v) { return std::less<const Json*>()(w.value, v); });
+  if (found == positions_.end() || found->value != &value)
+    throw std::logic_error("SourceDocument: the value is not part of this document");
+  return *found;
+}
+
+Location SourceDocument::locate(const Json& value, bool key) const {
+  const Written& w = written(value);
+  return key ? Location{file_, w.key_line, w.key_column} : Location{file_, w.line, w.column};
+}
+
 Location SourceDocument::locate(const Json::json_pointer& pointer, bool key) const {
-  if (key) {
-    auto found = key_positions_.find(pointer.to_string());
-    if (found != key_positions_.end())
-      return Location{file_, found->second.first, found->second.second};
-  }
-  for (auto p = pointer;; p = p.parent_pointer()) {
-    auto found = positions_.find(p.to_string());
-    if (found != positions_.end())
-      return Location{file_, found->second.first, found->second.second};
-    if (p.empty()) return Location{file_, 1, 1};
-  }
+  for (auto p = pointer;; p = p.parent_pointer())
+    if (root_->contains(p)) return locate(root_->at(p), key && p == pointer);
+}
+
+Json::json_pointer SourceDocument::pointer_to(const Json& value) const {
+  std::vector<std::string> tokens;  // from `value` up
+  for (const Json* v = &value; const Json* parent = written(*v).parent; v = parent)
+    tokens.push_back(token_in(*parent, *v));
+  Json::json_pointer pointer;
+  for (auto token = tokens.rbegin(); token != tokens.rend(); ++token) pointer /= *token;
+  return pointer;
 }
 
 }  // namespace custos::policy

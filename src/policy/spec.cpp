@@ -21,9 +21,11 @@ std::string json_type_name(const Json& value) {
 
 Spec::Spec(const SourceDocument& source, Json::json_pointer pointer, std::string policy_name)
     : source_(&source),
-      pointer_(std::move(pointer)),
-      value_(&source.root().at(pointer_)),
-      policy_name_(std::move(policy_name)) {}
+      value_(&source.root().at(pointer)),
+      policy_name_(std::make_shared<const std::string>(std::move(policy_name))) {}
+
+Spec::Spec(const Spec& parent, const Json& value)
+    : source_(parent.source_), value_(&value), policy_name_(parent.policy_name_) {}
 
 Spec Spec::at_key() const {
   Spec copy(*this);
@@ -33,16 +35,12 @@ Spec Spec::at_key() const {
 
 bool Spec::has(std::string_view key) const { return value_->is_object() && value_->contains(key); }
 
-Spec Spec::child(std::string_view key) const {
-  return Spec(*source_, pointer_ / std::string(key), policy_name_);
-}
+Spec Spec::child(std::string_view key) const { return Spec(*this, value_->at(key)); }
 
-Spec Spec::element(std::size_t index) const {
-  return Spec(*source_, pointer_ / index, policy_name_);
-}
+Spec Spec::element(std::size_t index) const { return Spec(*this, value_->at(index)); }
 
 void Spec::fail(const std::string& message) const {
-  std::string prefix = policy_name_.empty() ? "" : "policy '" + policy_name_ + "': ";
+  std::string prefix = policy_name_->empty() ? "" : "policy '" + *policy_name_ + "': ";
   throw PolicyError(location(), prefix + message);
 }
 
@@ -51,10 +49,10 @@ void Spec::allow_keys(const std::vector<std::string>& allowed, std::string_view 
   for (const auto& [key, unused] : value_->items()) {
     if (key == "type") continue;
     bool known = false;
-    for (auto name : allowed) known = known || name == key;
+    for (const auto& name : allowed) known = known || name == key;
     if (known) continue;
     std::string names;
-    for (auto name : allowed) names += (names.empty() ? "" : ", ") + std::string(name);
+    for (const auto& name : allowed) names += (names.empty() ? "" : ", ") + std::string(name);
     child(key).at_key().fail(
         "unknown key '" + key + "' in " + std::string(what) +
         (names.empty() ? " (it takes no options)" : " (allowed: " + names + ")"));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +17,10 @@ class Spec {
   Spec(const SourceDocument& source, Json::json_pointer pointer, std::string policy_name);
 
   const Json& value() const { return *value_; }
-  const Json::json_pointer& pointer() const { return pointer_; }
-  const std::string& policy_name() const { return policy_name_; }
-  Location location() const { return source_->locate(pointer_, at_key_); }
+  // Built on demand: a Spec keeps only its value, which is all compiling needs.
+  Json::json_pointer pointer() const { return source_->pointer_to(*value_); }
+  const std::string& policy_name() const { return *policy_name_; }
+  Location location() const { return source_->locate(*value_, at_key_); }
   // The same piece, but errors point at the mapping key that names it.
   Spec at_key() const;
 
@@ -35,10 +37,11 @@ class Spec {
   bool optional_bool(std::string_view key, bool fallback) const;
 
  private:
+  Spec(const Spec& parent, const Json& value);
+
   const SourceDocument* source_;
-  Json::json_pointer pointer_;
   const Json* value_;
-  std::string policy_name_;
+  std::shared_ptr<const std::string> policy_name_;  // shared: every piece of a policy has it
   bool at_key_ = false;
 };
 
