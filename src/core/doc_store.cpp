@@ -15,6 +15,7 @@
 #include <cstring>
 #include <functional>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -472,6 +473,24 @@ struct DocStore::Impl {
     return parser.parse(simdjson::padded_string_view(padded_copy));
   }
 
+  std::uint32_t with_member(std::uint32_t object, std::string_view key, std::uint32_t value) {
+    const std::uint32_t key_id = intern_string_id(key);
+    const std::uint32_t at = payload_of(object), shape = words[at];
+    begin_object();
+    bool replaced = false;
+    for (std::uint32_t i = 0; i < keys[shape]; ++i) {
+      const std::uint32_t member_key = keys[shape + 1 + i];
+      replaced = replaced || member_key == key_id;
+      member_keys.push_back(member_key);
+      values.push_back(member_key == key_id ? value : words[at + 1 + i]);
+    }
+    if (!replaced) {
+      member_keys.push_back(key_id);
+      values.push_back(value);
+    }
+    return end_object(0, 0);
+  }
+
   // What a document that threw half-way left.
   void clear_scratch() {
     values.clear();
@@ -502,6 +521,13 @@ DocStore::Value DocStore::add_json(std::string_view text, std::size_t capacity) 
   if (error) throw locate_json_error(text, simdjson::error_message(error));
   impl_->clear_scratch();
   return Value{impl_->add(root)};
+}
+
+DocStore::Value DocStore::with_member(Value object, std::string_view key, Value value) {
+  if (tag_of(object.word) != kObjectTag)
+    throw std::invalid_argument("DocStore::with_member: not an object");
+  impl_->clear_scratch();
+  return Value{impl_->with_member(object.word, key, value.word)};
 }
 
 DocStore::Kind DocStore::kind(Value value) const {

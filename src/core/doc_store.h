@@ -39,6 +39,9 @@ class DocStore {
   // bytes are readable from text.data(); otherwise the text is copied first. Throws
   // JsonTextError (core/json_text.h) with the line and column within `text` when invalid.
   Value add_json(std::string_view text, std::size_t capacity = 0);
+  // A copy of `object` with `key` set to `value`, both of this store (replaced in place, or
+  // added last): how an annotated resource is stored without rebuilding it.
+  Value with_member(Value object, std::string_view key, Value value);
 
   // Reading (thread-safe once adding is done).
   Kind kind(Value value) const;

@@ -215,8 +215,11 @@ std::vector<Json> Policy::filter_resources(std::vector<Json> resources,
 
 namespace {
 
-// Keeps the documents `matcher` accepts, in order, with the keys each added to `keys`.
-void keep_matching(StoredMatcher& matcher, std::vector<DocStore::Value>& documents,
+// Keeps the documents every matcher accepts, in order, with the keys each added to `keys`.
+// Document by document, each while it is in cache: the verdicts are those of filtering the set
+// matcher by matcher, since none of them judges the set.
+void keep_matching(const std::vector<StoredMatcherPtr>& matchers,
+                   std::vector<DocStore::Value>& documents,
                    std::vector<std::vector<std::string>>& keys, const FilterContext& context) {
   std::vector<std::string> added;
   FilterContext local = context;
@@ -224,31 +227,28 @@ void keep_matching(StoredMatcher& matcher, std::vector<DocStore::Value>& documen
   std::size_t kept = 0;
   for (std::size_t i = 0; i < documents.size(); ++i) {
     added.clear();
-    if (!matcher.match(documents[i], local)) continue;
+    auto accepts = [&](const StoredMatcherPtr& matcher) {
+      return matcher->match(documents[i], local);
+    };
+    if (!std::all_of(matchers.begin(), matchers.end(), accepts)) continue;
     documents[kept] = documents[i];
-    if (context.annotate) {
-      keys[kept] = std::move(keys[i]);
-      keys[kept].insert(keys[kept].end(), added.begin(), added.end());
-    }
+    if (context.annotate) keys[kept] = std::move(added);
     ++kept;
   }
   documents.resize(kept);
   if (context.annotate) keys.resize(kept);
 }
 
-}  // namespace
-
-namespace {
-
 // `documents` of `store` with the keys each earned appended to its c7n:MatchedFilters: new
-// documents of the store (mostly shared with the originals).
+// documents of the store (sharing all else with the originals).
 void annotate(DocStore& store, std::vector<DocStore::Value>& documents,
               std::vector<std::vector<std::string>>& keys) {
+  constexpr std::string_view kMatched = "c7n:MatchedFilters";
   for (std::size_t i = 0; i < documents.size(); ++i) {
     if (keys[i].empty()) continue;
-    Json resource = store.to_json(documents[i]);
-    for (auto& key : keys[i]) resource["c7n:MatchedFilters"].push_back(std::move(key));
-    documents[i] = store.add(resource);
+    Json matched = store.to_json(store.get(documents[i], kMatched));  // null when absent
+    for (auto& key : keys[i]) matched.push_back(std::move(key));
+    documents[i] = store.with_member(documents[i], kMatched, store.add(matched));
   }
 }
 
@@ -257,13 +257,15 @@ void annotate(DocStore& store, std::vector<DocStore::Value>& documents,
 std::vector<DocStore::Value> Policy::filter_stored(DocStore& store,
                                                    std::vector<DocStore::Value> documents,
                                                    const FilterContext& context) const {
-  std::vector<std::vector<std::string>> keys(context.annotate ? documents.size() : 0);
+  std::vector<StoredMatcherPtr> matchers;
   std::size_t next = 0;
-  for (; next < filters.size() && !documents.empty(); ++next) {
+  for (; next < filters.size(); ++next) {
     StoredMatcherPtr matcher = filters[next]->stored_matcher(store);
-    if (!matcher) break;  // it judges the set: the rest goes on as Json
-    keep_matching(*matcher, documents, keys, context);
+    if (!matcher) break;  // it judges the set: from here on the documents go on as Json
+    matchers.push_back(std::move(matcher));
   }
+  std::vector<std::vector<std::string>> keys(context.annotate ? documents.size() : 0);
+  keep_matching(matchers, documents, keys, context);
   if (context.annotate) annotate(store, documents, keys);
   if (next == filters.size() || documents.empty()) return documents;
   std::vector<Json> resources;

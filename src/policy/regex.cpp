@@ -25,8 +25,9 @@ Regex::Regex(const std::string& pattern, bool ignore_case)
     : compiled_(std::make_unique<Compiled>()) {
   int error = 0;
   PCRE2_SIZE offset = 0;
-  // UCP: \d, \w and \b know Unicode, as in Python 3's str patterns.
-  uint32_t options = PCRE2_UTF | PCRE2_UCP | (ignore_case ? PCRE2_CASELESS : 0);
+  // UCP: \d, \w and \b know Unicode, as in Python 3's str patterns. Anchored when compiled,
+  // not when matching: given at match time, PCRE2 runs its interpreter instead of the JIT code.
+  uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | (ignore_case ? PCRE2_CASELESS : 0);
   compiled_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
                                   options, &error, &offset, nullptr);
   if (!compiled_->code) {
@@ -44,14 +45,14 @@ Regex& Regex::operator=(Regex&&) noexcept = default;
 
 bool Regex::match_start(std::string_view text) const {
   int rc = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
-                       PCRE2_ANCHORED, thread_match_data(), nullptr);
+                       0, thread_match_data(), nullptr);
   return rc >= 0;
 }
 
 std::optional<std::string_view> Regex::first_group(std::string_view text) const {
   pcre2_match_data* data = thread_match_data();
   int rc = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
-                       PCRE2_ANCHORED, data, nullptr);
+                       0, data, nullptr);
   if (rc < 0) return std::nullopt;
   const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data);
   if (ovector[2] == PCRE2_UNSET) return std::nullopt;

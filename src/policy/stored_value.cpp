@@ -87,15 +87,18 @@ class StoredValueMatcher : public StoredMatcher {
   bool verdict(Value found, const FilterContext& context) {
     auto known = verdicts_.find(found.word);
     if (known != verdicts_.end()) return known->second;
-    bool matched;
-    if (found == kMissing) {
-      matched = matcher_.matches_found(nullptr, context);
-    } else {
-      const Json value = store_.to_json(found);
-      matched = matcher_.matches_found(&value, context);
-    }
+    bool matched = matcher_.matches_found(as_json(found), context);
     verdicts_.emplace(found.word, matched);
     return matched;
+  }
+
+  // Most values met are distinct strings (names, ids): they reuse one Json's buffer.
+  const Json* as_json(Value found) {
+    if (found == kMissing) return nullptr;
+    if (store_.kind(found) != DocStore::Kind::kString) return &(value_ = store_.to_json(found));
+    if (!value_.is_string()) value_ = "";
+    value_.get_ref<std::string&>().assign(store_.string(found));
+    return &value_;
   }
 
   const ValueMatcher& matcher_;
@@ -103,6 +106,7 @@ class StoredValueMatcher : public StoredMatcher {
   StoredKey key_;
   // Equal Values are equal JSON, so the verdict on a value holds for the whole pass.
   tsl::robin_map<std::uint32_t, bool> verdicts_;
+  Json value_;
 };
 
 }  // namespace

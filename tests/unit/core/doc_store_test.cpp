@@ -267,6 +267,23 @@ TEST(DocStore, ReadsTextWithAndWithoutPadding) {
   }
 }
 
+TEST(DocStore, WithMemberReplacesOrAddsOneMemberAndSharesTheRest) {
+  DocStore store;
+  const Value original = store.add_json(R"({"Id": "i-1", "Tags": [{"Key": "a"}], "N": 1})");
+  const Value replaced = store.with_member(original, "N", store.add(Json(2)));
+  expect_round_trip(store, replaced,
+                    Json::parse(R"({"Id": "i-1", "Tags": [{"Key": "a"}], "N": 2})"));
+  EXPECT_EQ(store.key(replaced, 2), "N");  // in place
+  const Value added = store.with_member(original, "New", store.add(Json::array({"x"})));
+  EXPECT_EQ(store.key(added, 3), "New");  // last
+  EXPECT_EQ(store.get(added, "Tags"), store.get(original, "Tags"));
+  expect_round_trip(store, original,
+                    Json::parse(R"({"Id": "i-1", "Tags": [{"Key": "a"}], "N": 1})"));
+  // Setting what is already there gives the original back.
+  EXPECT_EQ(store.with_member(original, "N", store.add(Json(1))), original);
+  EXPECT_THROW(store.with_member(store.add(Json::array()), "N", original), std::invalid_argument);
+}
+
 TEST(DocStore, MovesWithItsDocuments) {
   DocStore store;
   const Value doc = store.add_json(R"({"k": ["v"]})");
