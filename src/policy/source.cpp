@@ -58,8 +58,11 @@ class YamlTree : public YAML::EventHandler {
     open(YAML::NodeType::Null, mark, anchor);
     close();
   }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
-    open_.push_back(anchors_[anchor]);
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const std::size_t anchored = anchors_[anchor];
+    if (std::find(open_.begin(), open_.end(), anchored) != open_.end())
+      throw YAML::ParserException(mark, "an alias inside the value it names makes it endless");
+    open_.push_back(anchored);
     close();
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -141,8 +144,10 @@ std::string token_in(const Json& parent, const Json& child) {
 // be kept by address: no JSON pointer strings while all goes well.
 struct YamlConverter {
   using Node = YamlTree::Node;
+  static constexpr std::size_t kMaxValues = 1'000'000;
   SourceDocument& doc;
   const YamlTree& tree;
+  std::size_t converted = 0;
 
   Location at(const YAML::Mark& mark) const {
     auto [line, column] = line_column(mark);
@@ -170,6 +175,11 @@ struct YamlConverter {
   // `out` stays where it is; `key_mark` is where the key naming it was written (for a list
   // item or the root, where the value itself was).
   void convert(const Node& node, Json& out, const Json* parent, const YAML::Mark& key_mark) {
+    // Aliases of aliases multiply (a "billion laughs" file): stop long before memory runs out.
+    if (++converted > kMaxValues)
+      throw PolicyError(at(node.mark), "the file's aliases expand it to more than " +
+                                           std::to_string(kMaxValues) +
+                                           " values; write the repeated parts once");
     record(out, parent, node.mark, key_mark);
     switch (node.type) {
       case YAML::NodeType::Map:

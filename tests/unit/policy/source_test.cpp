@@ -2,6 +2,7 @@
 // typed as PyYAML (Cloud Custodian's loader) types them.
 #include "policy/source.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@ namespace custos::policy {
 namespace {
 
 using Pointer = Json::json_pointer;
+using ::testing::HasSubstr;
 
 std::string where(const SourceDocument& doc, const std::string& pointer, bool key = false) {
   Location l = doc.locate(Pointer(pointer), key);
@@ -104,6 +106,17 @@ TEST(SourceErrors, YamlSyntaxErrorsNameTheFileAndPosition) {
     EXPECT_EQ(message.rfind(c.prefix, 0), 0u) << message;
     EXPECT_GT(message.size(), c.prefix.size()) << "the reason is missing";
   }
+}
+
+TEST(SourceErrors, AliasesCannotMakeAFileEndlessOrHuge) {
+  EXPECT_EQ(parse_error("a: &x [1, *x]\n"),
+            "bad.yml:1:11: invalid YAML: an alias inside the value it names makes it endless");
+  // Each level doubles the one before: 2^30 values from 30 short lines.
+  std::string bomb = "l0: &l0 [x, x]\n";
+  for (int i = 1; i <= 30; ++i)
+    bomb += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [*l" + std::to_string(i - 1) +
+            ", *l" + std::to_string(i - 1) + "]\n";
+  EXPECT_THAT(parse_error(bomb), HasSubstr("aliases expand it to more than 1000000 values"));
 }
 
 TEST(SourceErrors, UnreadableFile) {
