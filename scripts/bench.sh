@@ -22,7 +22,7 @@ for n in 100 1000; do
 done
 echo "== event to first mutating call"
 "$b/bench/event_to_action" 500
-for suite in validate_bench model_bench sigv4_bench jmespath_bench client_bench filter_bench; do
+for suite in validate_bench model_bench sigv4_bench jmespath_bench client_bench doc_store_bench filter_bench; do
   [ -x "$b/bench/$suite" ] || continue
   echo "== $suite"
   "$b/bench/$suite" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null

@@ -206,10 +206,13 @@ void ResourceLimit::check(const std::string& policy, std::size_t selected,
 
 std::vector<Json> Policy::filter_resources(std::vector<Json> resources,
                                            const FilterContext& context) const {
-  for (const FilterPtr& filter : filters) {
-    if (resources.empty()) break;
-    resources = filter->process(std::move(resources), context);
-  }
+  DocStore store;
+  std::vector<DocStore::Value> documents;
+  documents.reserve(resources.size());
+  for (const Json& resource : resources) documents.push_back(store.add(resource));
+  resources.clear();
+  for (DocStore::Value kept : filter_stored(store, std::move(documents), context))
+    resources.push_back(store.to_json(kept));
   return resources;
 }
 

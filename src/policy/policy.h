@@ -54,7 +54,7 @@ struct Policy {
   std::shared_ptr<const SourceDocument> expanded;  // what a variable-expanded copy compiled from
 
   // Passes `resources` through each filter in turn, as Cloud Custodian does, and returns those
-  // every filter kept.
+  // every filter kept (stored first, then filtered by filter_stored).
   std::vector<Json> filter_resources(std::vector<Json> resources,
                                      const FilterContext& context) const;
   // The same over documents of `store`, returning those kept, in order, as documents of the

@@ -86,16 +86,19 @@ bool RunResult::ok() const {
   return true;
 }
 
-std::vector<Json> describe_resources(const ResourceType& type, const aws::Client& client,
-                                     const std::vector<std::string>* ids) {
+// Every resource the type's describe call returns (or those of `ids`), stored page by page so
+// that a large account is never held as Json.
+std::vector<DocStore::Value> describe_resources(const ResourceType& type, const aws::Client& client,
+                                                const std::vector<std::string>* ids,
+                                                DocStore& store) {
   auto select = jmespath::Expression::compile(type.result_path);
   Json params = Json::object();
   if (ids) params[type.ids_param] = *ids;
-  std::vector<Json> resources;
+  std::vector<DocStore::Value> resources;
   client.paginate(type.service, type.enumerate_operation, params, [&](const Json& page) {
     Json items = select.search(page);
     if (items.is_array())
-      for (auto& item : items) resources.push_back(std::move(item));
+      for (const Json& item : items) resources.push_back(store.add(item));
     return true;
   });
   return resources;
@@ -112,11 +115,13 @@ RunResult run_policy(const Policy& policy, const aws::Client& client, const RunO
   }
   PolicyOutput output(options.output_dir, policy.name);
 
-  std::vector<Json> candidates =
-      describe_resources(*policy.resource, client, target ? &target->resource_ids : nullptr);
+  DocStore store;
+  std::vector<DocStore::Value> candidates =
+      describe_resources(*policy.resource, client, target ? &target->resource_ids : nullptr, store);
   std::size_t population = candidates.size();
   FilterContext filter_context{.event = options.event, .client = &client, .annotate = true};
-  result.resources = policy.filter_resources(std::move(candidates), filter_context);
+  for (DocStore::Value kept : policy.filter_stored(store, std::move(candidates), filter_context))
+    result.resources.push_back(store.to_json(kept));
   auto filtered = std::chrono::system_clock::now();
   double resource_time = std::chrono::duration<double>(filtered - started).count();
   try {
