@@ -135,8 +135,9 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
     // Signed again each time: the signature is only valid for a few minutes.
     const std::chrono::seconds offset(shared_->clock_offset.load());
     HttpRequest request = unsigned_request;
-    sign_request(request,
-                 signing_params(*model, endpoint, session_->credentials(), Clock::now() + offset));
+    if (signs_)
+      sign_request(request, signing_params(*model, endpoint, session_->credentials(),
+                                           Clock::now() + offset));
     Attempt attempt = send_attempt(*model, op, request);
     spdlog::debug("aws {} {} attempt={} status={} code={} request_id={} latency={:.1f}ms", service,
                   operation, number, attempt.outcome.http_status,
@@ -170,6 +171,12 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
 Client Client::dry_run(MutationSink sink) const {
   Client copy = *this;
   copy.dry_run_ = std::make_shared<const MutationSink>(std::move(sink));
+  return copy;
+}
+
+Client Client::unsigned_requests() const {
+  Client copy = *this;
+  copy.signs_ = false;
   return copy;
 }
 

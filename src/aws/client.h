@@ -67,6 +67,10 @@ class Client {
   // Lookup*, Search*) but hands every other call to `sink` instead of AWS.
   Client dry_run(MutationSink sink) const;
   static bool is_read_only(std::string_view operation);
+  // A copy that sends requests unsigned, as botocore's UNSIGNED signature version does: for
+  // calls whose proof is in their parameters (AssumeRoleWithWebIdentity's token), made before
+  // any credentials exist.
+  Client unsigned_requests() const;
 
   const Session& session() const { return *session_; }
   const RetryPolicy& retry_policy() const { return policy_; }
@@ -77,6 +81,7 @@ class Client {
   RetryPolicy policy_;
   std::shared_ptr<Shared> shared_;
   std::shared_ptr<const MutationSink> dry_run_;  // set on dry-run copies
+  bool signs_ = true;
 };
 
 }  // namespace custos::aws

@@ -4,9 +4,6 @@
 
 #include "aws/client.h"
 #include "aws/credentials_sources.h"
-#include "aws/model.h"
-#include "aws/protocol.h"
-#include "aws/transport.h"
 #include "core/error.h"
 
 namespace custos::aws {
@@ -30,22 +27,6 @@ Credentials from_answer(const Json& answer, const std::string& what) {
   return credentials_from_json(*credentials, {.token = "SessionToken"}, what);
 }
 
-// aws::Client signs every request, but botocore sends this one unsigned: the token is the
-// proof, and the caller may have no credentials at all.
-Json unsigned_call(const Session& session, std::string_view operation, const Json& params) {
-  const auto model = ServiceModel::load("sts");
-  const Operation& op = model->operation(operation);
-  const auto& meta = model->metadata();
-  const Endpoint endpoint = session.endpoint(meta.service_id, meta.endpoint_prefix);
-  const HttpResponse response = send(serialize_request(*model, op, params, endpoint.url));
-  if (response.status >= 200 && response.status < 300) {
-    return parse_response(*model, op, response, params);
-  }
-  const ErrorInfo error = parse_error(*model, response);
-  throw AwsError("sts", std::string(operation), error.code, error.message, response.status,
-                 error.request_id);
-}
-
 }  // namespace
 
 std::string default_role_session_name() {
@@ -63,9 +44,10 @@ Credentials assume_role(const SessionOptions& session, const Credentials& source
 
 Credentials assume_role_with_web_identity(const SessionOptions& session, const Json& params,
                                           const std::string& what) {
-  const Session sts(session);
+  // Unsigned, as botocore sends it: the token is the proof, and there are no credentials yet.
+  const Client client = Client(std::make_shared<const Session>(session)).unsigned_requests();
   return from_answer(
-      sts_answer(what, [&] { return unsigned_call(sts, "AssumeRoleWithWebIdentity", params); }),
+      sts_answer(what, [&] { return client.call("sts", "AssumeRoleWithWebIdentity", params); }),
       what);
 }
 

@@ -115,28 +115,6 @@ class FakeAws {
     std::lock_guard lock(mutex_);
     return sts_expiration_;
   }
-  // STS answers every call with this error code.
-  void set_sts_error(std::string code) {
-    std::lock_guard lock(mutex_);
-    sts_error_ = std::move(code);
-  }
-
- private:
-  void serve(const httplib::Request& request, httplib::Response& response) {
-    Received got{request.method, request.path, request.headers, request.params};
-    Route route;
-    {
-      std::lock_guard lock(mutex_);
-      received_.push_back(got);
-      auto it = routes_.find(request.method + " " + request.path);
-      if (it != routes_.end()) route = it->second;
-    }
-    const Reply reply = route ? route(got) : Reply{404, "not here"};
-    std::this_thread::sleep_for(reply.delay);
-    response.status = reply.status;
-    response.set_content(reply.body, reply.content_type.c_str());
-  }
-
   // Keys named after the role, so that a test sees which role signed the next call.
   Reply sts(const Received& request) const {
     const std::string action = request.param("Action");
@@ -158,6 +136,28 @@ class FakeAws {
                 iso_time(sts_expiration_) + "</Expiration></Credentials></" + action + "Result></" +
                 action + "Response>",
             "text/xml"};
+  }
+
+  // STS answers every call with this error code.
+  void set_sts_error(std::string code) {
+    std::lock_guard lock(mutex_);
+    sts_error_ = std::move(code);
+  }
+
+ private:
+  void serve(const httplib::Request& request, httplib::Response& response) {
+    Received got{request.method, request.path, request.headers, request.params};
+    Route route;
+    {
+      std::lock_guard lock(mutex_);
+      received_.push_back(got);
+      auto it = routes_.find(request.method + " " + request.path);
+      if (it != routes_.end()) route = it->second;
+    }
+    const Reply reply = route ? route(got) : Reply{404, "not here"};
+    std::this_thread::sleep_for(reply.delay);
+    response.status = reply.status;
+    response.set_content(reply.body, reply.content_type.c_str());
   }
 
   httplib::Server server_;
@@ -564,6 +564,18 @@ TEST_F(CredentialsTest, WebIdentityFromTheEnvironmentIsUnsignedAndReadsTheTokenF
   EXPECT_EQ(calls[0].param("WebIdentityToken"), "jwt-from-eks");
   EXPECT_EQ(calls[0].param("RoleSessionName"), "pod-7");
   EXPECT_EQ(calls[0].header("Authorization"), "");
+}
+
+TEST_F(CredentialsTest, WebIdentityIsRetriedAsEveryCallIs) {
+  setenv("AWS_WEB_IDENTITY_TOKEN_FILE", token_file("jwt-from-eks").c_str(), 1);
+  setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/Pod", 1);
+  aws_.route("POST /", sequence({failing(503),
+                                 [this](const Received& request) { return aws_.sts(request); }}));
+  EXPECT_EQ(Session().credentials().access_key_id, "ASIAPod");
+  const auto calls = aws_.received();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[1].param("Action"), "AssumeRoleWithWebIdentity");
+  EXPECT_EQ(calls[1].header("Authorization"), "");
 }
 
 TEST_F(CredentialsTest, WebIdentityFromTheProfileAndItsErrors) {
