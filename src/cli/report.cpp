@@ -48,11 +48,8 @@ Field make_field(const std::string& header, const std::string& text) {
   return field;
 }
 
-// Cloud Custodian's default_report_fields of each type; types without show their id.
 std::vector<std::string> default_fields(const ResourceType& type) {
-  if (type.name == "aws.ec2")
-    return {"CustodianDate", "InstanceId", "tag:Name",        "InstanceType",
-            "LaunchTime",    "VpcId",      "PrivateIpAddress"};
+  if (!type.report_fields.empty()) return type.report_fields;
   return {"CustodianDate", type.id_field};
 }
 

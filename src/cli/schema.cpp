@@ -113,13 +113,14 @@ int print_schema(const std::string& path) {
   return 0;
 }
 
-// Least privilege: what listing each policy's resources and running its actions calls.
+// Least privilege: what listing each policy's resources, its filters and its actions call.
 int print_permissions(const std::string& file) {
   const Registry& registry = resources::builtin_registry();
   auto source = policy::SourceDocument::load_file(file);
   std::set<std::string> actions;
   for (const auto& p : policy::compile_policies(source, registry)) {
     actions.insert(describe_permission(*p.resource));
+    for (const auto& needed : policy::permissions_of(p.filters)) actions.insert(needed);
     for (const auto& [name, unused] : p.actions) {
       const auto* info = registry.find_action(p.resource->name, name);
       if (info) actions.insert(info->permissions.begin(), info->permissions.end());

@@ -64,6 +64,7 @@ class BooleanFilter : public Filter {
   }
 
   bool judges_set() const override { return judges_set_; }
+  std::vector<std::string> permissions() const override { return permissions_of(children_); }
 
   bool match(const Json& resource, const FilterContext& context) const override {
     if (judges_set_) return !process({resource}, context).empty();

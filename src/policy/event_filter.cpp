@@ -15,6 +15,7 @@ class EventFilter : public Filter {
   bool match(const Json&, const FilterContext& context) const override {
     return context.event == nullptr || matcher_.matches(*context.event, context);
   }
+  std::vector<std::string> permissions() const override { return matcher_.permissions(); }
   // One event for the whole pass: one verdict.
   StoredMatcherPtr stored_matcher(const DocStore&) const override {
     return std::make_unique<OnceMatcher>(*this);

@@ -1,5 +1,7 @@
 #include "policy/filter.h"
 
+#include <set>
+
 namespace custos::policy {
 
 std::vector<Json> Filter::process(std::vector<Json> resources, const FilterContext& context) const {
@@ -32,6 +34,15 @@ class JsonMatcher : public StoredMatcher {
 };
 
 }  // namespace
+
+std::vector<std::string> permissions_of(const std::vector<FilterPtr>& filters) {
+  std::set<std::string> all;
+  for (const FilterPtr& filter : filters) {
+    auto needed = filter->permissions();
+    all.insert(needed.begin(), needed.end());
+  }
+  return {all.begin(), all.end()};
+}
 
 StoredMatcherPtr Filter::stored_matcher(const DocStore& store) const {
   if (judges_set()) return nullptr;

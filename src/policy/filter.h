@@ -53,8 +53,14 @@ class Filter {
   // annotations in process() (Policy::filter_stored goes on with Json). The default builds
   // each document's Json for match(); filters that can read the store override it.
   virtual StoredMatcherPtr stored_matcher(const DocStore& store) const;
+  // The IAM actions this filter calls AWS with (value_from s3://: s3:GetObject), for
+  // `custos schema --permissions`.
+  virtual std::vector<std::string> permissions() const { return {}; }
 };
 
 using FilterPtr = std::unique_ptr<const Filter>;
+
+// The IAM actions `filters` call AWS with, together (each once, sorted).
+std::vector<std::string> permissions_of(const std::vector<FilterPtr>& filters);
 
 }  // namespace custos::policy

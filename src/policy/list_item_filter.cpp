@@ -37,6 +37,8 @@ class ListItemFilter : public Filter {
     return keeps(resource, context, nullptr);
   }
 
+  std::vector<std::string> permissions() const override { return permissions_of(attrs_); }
+
   // c7n:ListItemMatches is written on the Json by process().
   StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
 

@@ -30,6 +30,9 @@ struct ResourceType {
   std::string arn_field{};
   std::string arn_service{};
   std::string arn_type{};  // "instance"
+  // The columns `custos report` prints by default (Cloud Custodian's default_report_fields, as
+  // JMESPath or tag:NAME); empty: the date and the id.
+  std::vector<std::string> report_fields{};
 };
 
 }  // namespace custos::policy

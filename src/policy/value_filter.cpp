@@ -748,6 +748,11 @@ bool ValueMatcher::judges_found() const {
 
 const ValueKey* ValueMatcher::key() const { return impl_->key.get(); }
 
+std::vector<std::string> ValueMatcher::permissions() const {
+  if (impl_->from) return {"s3:GetObject"};  // kept only for s3:// URLs
+  return {};
+}
+
 const std::string& ValueMatcher::key_text() const {
   static const std::string none;
   return impl_->key ? impl_->key->text() : none;
@@ -808,6 +813,7 @@ class ValueFilter : public Filter {
     return {};
   }
   bool judges_set() const override { return matcher_.counts_resources(); }
+  std::vector<std::string> permissions() const override { return matcher_.permissions(); }
 
   StoredMatcherPtr stored_matcher(const DocStore& store) const override {
     if (auto direct = make_stored_value_matcher(matcher_, store)) return direct;

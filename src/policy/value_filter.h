@@ -74,6 +74,9 @@ class ValueMatcher {
   // reads more of the document) or resource_count.
   bool judges_found() const;
 
+  // The IAM actions fetching its values needs (value_from s3://).
+  std::vector<std::string> permissions() const;
+
   // value_type resource_count judges the whole set: len(resources) `op` value.
   bool counts_resources() const;
   bool count_matches(std::size_t count) const;

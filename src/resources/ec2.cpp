@@ -195,15 +195,18 @@ policy::ActionInfo action(std::vector<std::string> options, std::vector<std::str
 }  // namespace
 
 void register_ec2(policy::Registry& registry) {
-  registry.add_resource({.name = "aws.ec2",
-                         .aliases = {"ec2"},
-                         .service = "ec2",
-                         .enumerate_operation = "DescribeInstances",
-                         .result_path = "Reservations[].Instances[]",
-                         .id_field = "InstanceId",
-                         .ids_param = "InstanceIds",
-                         .guard_duty_id_path = "detail.resource.instanceDetails.instanceId",
-                         .guard_duty_resource_type = "Instance"});
+  registry.add_resource(
+      {.name = "aws.ec2",
+       .aliases = {"ec2"},
+       .service = "ec2",
+       .enumerate_operation = "DescribeInstances",
+       .result_path = "Reservations[].Instances[]",
+       .id_field = "InstanceId",
+       .ids_param = "InstanceIds",
+       .guard_duty_id_path = "detail.resource.instanceDetails.instanceId",
+       .guard_duty_resource_type = "Instance",
+       .report_fields = {"CustodianDate", "InstanceId", "tag:Name", "InstanceType", "LaunchTime",
+                         "VpcId", "PrivateIpAddress"}});
   registry.add_action("aws.ec2", "stop",
                       action<Stop>({}, {"ec2:StopInstances"}, "Stop running instances"));
   registry.add_action(

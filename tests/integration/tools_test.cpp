@@ -141,6 +141,16 @@ TEST_F(ToolsTest, PermissionsAreTheDescribeCallAndEachActionsCalls) {
   EXPECT_EQ(granted, (std::set<std::string>{"ec2:CreateSnapshots", "ec2:CreateTags",
                                             "ec2:DescribeInstances", "ec2:StopInstances"}));
 
+  // A filter that reads S3 (value_from s3://, even inside `or`) needs s3:GetObject.
+  write("s3.yml",
+        "policies:\n  - name: listed\n    resource: ec2\n    filters:\n      - or:\n"
+        "          - type: value\n            key: InstanceId\n            op: in\n"
+        "            value_from: {url: 's3://lists/ids.txt', format: txt}\n");
+  auto s3 = custos({"schema", "--permissions", path("s3.yml")});
+  ASSERT_EQ(s3.exit_code, 0) << s3.err;
+  EXPECT_EQ(Json::parse(s3.out)["Statement"][0]["Action"],
+            Json::parse(R"(["ec2:DescribeInstances", "s3:GetObject"])"));
+
   write("bad.yml", "policies:\n  - name: x\n    resource: ec2\n    actions: [explode]\n");
   auto bad = custos({"schema", "--permissions", path("bad.yml")});
   EXPECT_EQ(bad.exit_code, 2);
