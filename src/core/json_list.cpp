@@ -1,3 +1,7 @@
+// Why a scanner of our own: simdjson parses documents held whole, and its parse_many wants
+// the whole input in memory too, as separate documents rather than one list's elements. So the
+// list is split here, a chunk at a time, with simdjson's bit tricks for strings and escapes,
+// and each element is then parsed (by simdjson, in DocStore::add_json).
 #include "core/json_list.h"
 
 #include <algorithm>
