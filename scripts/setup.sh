@@ -40,5 +40,7 @@ fi
 build_type=${CUSTOS_BUILD_TYPE:-RelWithDebInfo}
 extra=()
 [ "${CUSTOS_SANITIZE:-0}" = 1 ] && extra+=(-DCUSTOS_SANITIZE=ON)
+# ccache, when installed, makes rebuilds in other checkouts (git worktrees) nearly free.
+command -v ccache >/dev/null 2>&1 && extra+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "${CUSTOS_BUILD_DIR:-build}" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "${extra[@]}" >/dev/null
 cmake --build "${CUSTOS_BUILD_DIR:-build}" -j"$(nproc)"
