@@ -174,6 +174,13 @@ Client Client::dry_run(MutationSink sink) const {
   return copy;
 }
 
+Client Client::in_region(const std::string& region) const {
+  if (region == session_->region()) return *this;
+  Client copy = *this;
+  copy.session_ = session_->with_region(region);
+  return copy;
+}
+
 Client Client::unsigned_requests() const {
   Client copy = *this;
   copy.signs_ = false;

@@ -67,6 +67,9 @@ class Client {
   // Lookup*, Search*) but hands every other call to `sink` instead of AWS.
   Client dry_run(MutationSink sink) const;
   static bool is_read_only(std::string_view operation);
+  // A copy acting in `region` (Session::with_region): same credentials, retry quota and dry
+  // run, so nothing a dry run reaches in any region can change anything.
+  Client in_region(const std::string& region) const;
   // A copy that sends requests unsigned, as botocore's UNSIGNED signature version does: for
   // calls whose proof is in their parameters (AssumeRoleWithWebIdentity's token), made before
   // any credentials exist.

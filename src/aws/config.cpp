@@ -99,10 +99,15 @@ struct Session::State {
   Profile sections;  // this profile's sections of the shared files
   Setting region;    // empty value when none is configured
 
-  mutable std::mutex mutex;  // guards current
-  mutable std::optional<Credentials> current;
-  mutable std::mutex refreshing;    // held by the one caller that fetches new keys
-  mutable CredentialFetch refresh;  // the source the chain chose, once it has; under refreshing
+  // Shared by the sessions with_region() derives, so that one account's keys are fetched
+  // and refreshed once however many regions a run reaches.
+  struct Cache {
+    std::mutex mutex;  // guards current
+    std::optional<Credentials> current;
+    std::mutex refreshing;    // held by the one caller that fetches new keys
+    CredentialFetch refresh;  // the source the chain chose, once it has; under refreshing
+  };
+  std::shared_ptr<Cache> cache = std::make_shared<Cache>();
 
   const std::string* setting(std::string_view key) const { return sections.find(key); }
   // The environment variable, else the profile's key: how the CLI reads max_attempts,
@@ -164,15 +169,15 @@ std::optional<std::string> Session::State::checked_region() const {
 }
 
 std::optional<Credentials> Session::State::current_if(std::chrono::minutes window) const {
-  std::lock_guard lock(mutex);
-  if (current && lasts(*current, window)) return current;
+  std::lock_guard lock(cache->mutex);
+  if (cache->current && lasts(*cache->current, window)) return cache->current;
   return std::nullopt;
 }
 
 // botocore's RefreshableCredentials: concurrent callers near expiry fetch once.
 Credentials Session::State::credentials() const {
   if (auto fresh = current_if(kAdvisoryRefresh)) return *fresh;
-  std::unique_lock turn(refreshing, std::try_to_lock);
+  std::unique_lock turn(cache->refreshing, std::try_to_lock);
   if (!turn.owns_lock()) {
     if (auto usable = current_if(kMandatoryRefresh)) return *usable;
     turn.lock();
@@ -181,8 +186,8 @@ Credentials Session::State::credentials() const {
   const auto usable = current_if(kMandatoryRefresh);
   try {
     Credentials next = fetch();
-    std::lock_guard lock(mutex);
-    current = next;
+    std::lock_guard lock(cache->mutex);
+    cache->current = next;
     return next;
   } catch (const Error& e) {
     if (!usable) throw;
@@ -194,12 +199,12 @@ Credentials Session::State::credentials() const {
 
 Credentials Session::State::fetch() const {
   Credentials next;
-  if (refresh) {
-    next = refresh();
+  if (cache->refresh) {
+    next = cache->refresh();
   } else {
     auto resolved = resolve_credentials({files, profile.value, !explicit_profile(), options});
     next = std::move(resolved.credentials);
-    refresh = std::move(resolved.refresh);
+    cache->refresh = std::move(resolved.refresh);
   }
   if (next.expiration && *next.expiration <= Clock::now()) {
     throw Error(next.source + " returned credentials that expired at " +
@@ -272,6 +277,22 @@ Session::Session(SessionOptions options) {
   state->load_files();
   state->choose_region();
   state_ = std::move(state);
+}
+
+std::shared_ptr<const Session> Session::with_region(const std::string& region) const {
+  if (!valid_region(region))
+    throw InputError("invalid AWS region '" + region + "': expected a name like us-east-1");
+  auto state = std::make_shared<State>();
+  state->options = state_->options;
+  state->options.region = region;
+  state->profile = state_->profile;
+  state->files = state_->files;
+  state->sections = state_->sections;
+  state->region = {region, "the resource's region"};
+  state->cache = state_->cache;
+  auto session = std::shared_ptr<Session>(new Session(nullptr));
+  session->state_ = std::move(state);
+  return session;
 }
 
 const std::string& Session::profile() const { return state_->profile.value; }

@@ -41,6 +41,11 @@ class Session {
   // profile does not exist or a file is malformed (naming file and line).
   explicit Session(SessionOptions options = {});
 
+  // The same profile, credentials (one cache, refreshed once) and endpoint settings, in
+  // another region: how a run reaches a bucket or an account's resources outside its own.
+  // Throws custos::InputError when `region` is not a region name.
+  std::shared_ptr<const Session> with_region(const std::string& region) const;
+
   const std::string& profile() const;
   // Throws custos::InputError "no AWS region: pass --region, set AWS_REGION, or ..." if unset.
   const std::string& region() const;
@@ -58,6 +63,7 @@ class Session {
   int max_attempts() const;
 
  private:
+  explicit Session(std::nullptr_t) {}  // state_ set by with_region
   struct State;
   std::shared_ptr<const State> state_;
 };

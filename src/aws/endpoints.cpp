@@ -161,6 +161,12 @@ Endpoint EndpointResolver::resolve(std::string_view service, std::string_view re
   return {"https://" + std::string(service) + "." + name + ".amazonaws.com", name};
 }
 
+std::string EndpointResolver::partition_of(std::string_view region) const {
+  for (const auto& partition : partitions_)
+    if (partition.matches(region)) return partition.data.value("partition", "aws");
+  return "aws";
+}
+
 std::optional<Endpoint> EndpointResolver::resolve_global(std::string_view service,
                                                          const EndpointVariant& variant) const {
   if (partitions_.empty()) return std::nullopt;

@@ -35,6 +35,9 @@ class EndpointResolver {
   // custos::InputError when the requested variant does not exist there.
   Endpoint resolve(std::string_view service, std::string_view region,
                    const EndpointVariant& variant = {}) const;
+  // The partition ("aws", "aws-cn", "aws-us-gov", ...) a region belongs to, for ARNs; "aws"
+  // for a region no partition claims.
+  std::string partition_of(std::string_view region) const;
   // Without a region only global services resolve (to their aws partition endpoint).
   std::optional<Endpoint> resolve_global(std::string_view service,
                                          const EndpointVariant& variant = {}) const;

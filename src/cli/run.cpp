@@ -18,8 +18,8 @@ struct RunArgs {
 };
 
 void print_record(const policy::ActionRecord& record, bool dryrun) {
-  std::cout << "  " << (dryrun ? "(dry run) " : "") << (record.ok ? "" : "FAILED ") << record.action
-            << " " << record.resource_id << ": " << record.summary << "\n";
+  std::cout << "  " << (dryrun ? "(dry run) " : "") << (record.ok() ? "" : "FAILED ")
+            << record.action << " " << record.resource_id << ": " << record.summary << "\n";
 }
 
 void print_dry_call(const Json& call) {

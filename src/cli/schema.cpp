@@ -46,7 +46,7 @@ void print_resource(const Registry& registry, const ResourceType& type) {
             << describe_permission(type) << "), id " << type.id_field << "\n"
             << "  filters: ";
   std::vector<std::string> names;
-  for (const auto& [name, unused] : registry.filters()) names.push_back(name);
+  for (const auto& [name, unused] : registry.filters(type.name)) names.push_back(name);
   std::cout << joined(names) << "\n  actions: ";
   names.clear();
   for (const auto& [name, unused] : registry.actions(type.name)) names.push_back(name);
@@ -103,7 +103,7 @@ int print_schema(const std::string& path) {
   std::string name = section.size() < rest.size() ? rest.substr(section.size() + 1) : "";
   if (section == "filters") {
     std::cout << type->name << " filters:\n";
-    print_entries(registry.filters(), name, "filter", print_filter);
+    print_entries(registry.filters(type->name), name, "filter", print_filter);
   } else if (section == "actions") {
     std::cout << type->name << " actions:\n";
     print_entries(registry.actions(type->name), name, "action for " + type->name, print_action);

@@ -93,8 +93,8 @@ int run_gameday(const GamedayOptions& options, std::ostream& out) {
     out << "respond    policy " << p.name << " matched " << matched.size() << " resource(s)\n";
   };
   run.observer.on_record = [&](const policy::ActionRecord& r) {
-    out << "  " << (r.ok ? "" : "FAILED ") << r.action << " " << r.resource_id << ": " << r.summary
-        << "\n";
+    out << "  " << (r.ok() ? "" : "FAILED ") << r.action << " " << r.resource_id << ": "
+        << r.summary << "\n";
   };
   for (const auto& p : policies) {
     auto target = policy::event_target(p, finding);

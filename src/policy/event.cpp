@@ -13,6 +13,91 @@ void require_string(const Json& event, const char* key, const std::string& name)
                      "' is missing or not a string (expected source, detail-type and detail)");
 }
 
+EventTarget skip(std::string reason) {
+  EventTarget target;
+  target.reason = std::move(reason);
+  return target;
+}
+
+// The ids an expression finds: one string or a list of them; anything else is none.
+std::vector<std::string> ids_in(const Json& found) {
+  std::vector<std::string> ids;
+  if (found.is_string() && !found.get_ref<const std::string&>().empty())
+    ids.push_back(found.get<std::string>());
+  if (found.is_array())
+    for (const Json& item : found)
+      if (item.is_string() && !item.get_ref<const std::string&>().empty())
+        ids.push_back(item.get<std::string>());
+  return ids;
+}
+
+std::string text_at(const Json& json, const Json::json_pointer& pointer) {
+  return json.contains(pointer) && json[pointer].is_string() ? json[pointer].get<std::string>()
+                                                             : std::string();
+}
+
+EventTarget guard_duty_target(const Policy& policy, const Json& event) {
+  if (event.value("source", "") != "aws.guardduty")
+    return skip("mode guard-duty reacts to source aws.guardduty, not " + event.value("source", ""));
+  const Json& detail = event["detail"];
+  if (!policy.mode.include_samples &&
+      detail.contains(Json::json_pointer("/service/additionalInfo/sample")) &&
+      detail[Json::json_pointer("/service/additionalInfo/sample")] == true)
+    return skip("a GuardDuty sample finding (set include-samples: true in the mode to act on it)");
+  std::string resource_type = text_at(detail, Json::json_pointer("/resource/resourceType"));
+  const ResourceType& type = *policy.resource;
+  for (const auto& spec : type.guard_duty) {
+    if (spec.resource_type != resource_type) continue;
+    if (!spec.when.empty() && jmespath::Expression::compile(spec.when).search(event) != true)
+      continue;
+    EventTarget target;
+    target.resource_ids = ids_in(jmespath::Expression::compile(spec.ids).search(event));
+    if (target.resource_ids.empty())
+      throw InputError("event: GuardDuty finding for " + resource_type + " has no " + spec.ids +
+                       " (policy '" + policy.name + "' needs it)");
+    if (!spec.annotate.empty())
+      target.annotation = jmespath::Expression::compile(spec.annotate).search(event);
+    target.applies = true;
+    return target;
+  }
+  std::string kinds;
+  for (const auto& spec : type.guard_duty)
+    kinds += (kinds.empty() ? "" : " or ") + spec.resource_type +
+             (spec.when.empty() ? "" : " where " + spec.when);
+  return skip("the finding is about a resource of type '" + resource_type + "', not one of " +
+              type.name + "'s (" + kinds + ")");
+}
+
+bool is_cloudtrail_envelope(const Json& event) {
+  const std::string kind = event.value("detail-type", "");
+  return kind.ends_with("via CloudTrail") && event["detail"].contains("eventName") &&
+         event["detail"].contains("eventSource");
+}
+
+EventTarget cloudtrail_target(const Policy& policy, const Json& event) {
+  if (!is_cloudtrail_envelope(event))
+    return skip(
+        "mode cloudtrail reacts to CloudTrail calls (detail-type '... via CloudTrail' "
+        "with detail.eventSource and detail.eventName), not '" +
+        event.value("detail-type", "") + "'");
+  const Json& detail = event["detail"];
+  const std::string source = detail.value("eventSource", "");
+  const std::string name = detail.value("eventName", "");
+  for (const auto& trail : policy.mode.trail_events) {
+    if (trail.source != source || trail.event != name) continue;
+    // As Cloud Custodian: ids written without "detail." are read from the detail.
+    bool whole = trail.ids.starts_with("detail.");
+    EventTarget target;
+    target.resource_ids =
+        ids_in(jmespath::Expression::compile(trail.ids).search(whole ? event : detail));
+    if (target.resource_ids.empty())
+      return skip(name + " from " + source + " names no resource at " + trail.ids);
+    target.applies = true;
+    return target;
+  }
+  return skip("the call " + name + " from " + source + " is not one of the mode's events");
+}
+
 }  // namespace
 
 Json parse_event(const std::string& text, const std::string& name) {
@@ -37,34 +122,9 @@ Json load_event_file(const std::string& path) {
 }
 
 EventTarget event_target(const Policy& policy, const Json& event) {
-  EventTarget target;
-  if (policy.mode.type == "pull") {
-    target.reason = "pull-mode policies do not react to events";
-    return target;
-  }
-  // guard-duty: the only event mode so far.
-  if (event.value("source", "") != "aws.guardduty") {
-    target.reason =
-        "mode guard-duty reacts to source aws.guardduty, not " + event.value("source", "");
-    return target;
-  }
-  const ResourceType& type = *policy.resource;
-  const Json& detail = event["detail"];
-  std::string resource_type;
-  if (auto r = detail.find("resource"); r != detail.end() && r->is_object())
-    resource_type = r->value("resourceType", "");
-  if (resource_type != type.guard_duty_resource_type) {
-    target.reason = "the finding is about a resource of type '" + resource_type + "', not " +
-                    type.guard_duty_resource_type;
-    return target;
-  }
-  Json id = jmespath::Expression::compile(type.guard_duty_id_path).search(event);
-  if (!id.is_string() || id.get<std::string>().empty())
-    throw InputError("event: GuardDuty finding for " + type.guard_duty_resource_type + " has no " +
-                     type.guard_duty_id_path + " (policy '" + policy.name + "' needs it)");
-  target.applies = true;
-  target.resource_ids.push_back(id.get<std::string>());
-  return target;
+  if (policy.mode.type == "guard-duty") return guard_duty_target(policy, event);
+  if (policy.mode.type == "cloudtrail") return cloudtrail_target(policy, event);
+  return skip("pull-mode policies do not react to events");
 }
 
 }  // namespace custos::policy

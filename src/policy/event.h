@@ -20,9 +20,13 @@ struct EventTarget {
   bool applies = false;
   std::string reason;  // why not, when !applies
   std::vector<std::string> resource_ids;
+  // Merged into each resource the event names (the finding's access key, for remove-keys).
+  Json annotation = nullptr;
 };
 
-// Throws InputError when the event is of the policy's kind but lacks the resource id.
+// guard-duty: the first of the resource type's GuardDuty targets that fits the finding;
+// cloudtrail: the first of the mode's events that is this call. Throws InputError when the
+// event is of the policy's kind but lacks the resource id.
 EventTarget event_target(const Policy& policy, const Json& event);
 
 }  // namespace custos::policy

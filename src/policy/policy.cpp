@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "jmespath/jmespath.h"
 #include "policy/regex.h"
+#include "policy/trail_events.h"
 
 namespace custos::policy {
 namespace {
@@ -20,11 +22,38 @@ const std::set<std::string, std::less<>> kKnown = {
     "region",      "max-resources", "max-resources-percent",
     "description", "comment",       "comments",
     "tags",        "metadata"};
-const std::set<std::string, std::less<>> kModes = {"pull", "guard-duty"};
+const std::set<std::string, std::less<>> kModes = {"pull", "guard-duty", "cloudtrail"};
 const std::set<std::string, std::less<>> kFutureModes = {
-    "periodic",    "cloudtrail",       "ec2-instance-state", "asg-instance-state",
-    "config-rule", "config-poll-rule", "hub-action",         "hub-finding",
-    "phd",         "schedule"};
+    "periodic",         "ec2-instance-state", "asg-instance-state", "config-rule",
+    "config-poll-rule", "hub-action",         "hub-finding",        "phd",
+    "schedule"};
+// Cloud Custodian's LambdaMode options (deployment settings), then each mode's own.
+const std::vector<std::string> kLambdaOptions = {"execution-options",
+                                                 "function-prefix",
+                                                 "member-role",
+                                                 "packages",
+                                                 "layers",
+                                                 "concurrency",
+                                                 "runtime",
+                                                 "role",
+                                                 "handler",
+                                                 "pattern",
+                                                 "timeout",
+                                                 "memory",
+                                                 "environment",
+                                                 "tags",
+                                                 "dead_letter_config",
+                                                 "kms_key_arn",
+                                                 "tracing_config",
+                                                 "security_groups",
+                                                 "subnets"};
+
+std::vector<std::string> mode_options(const std::string& type) {
+  std::vector<std::string> options = kLambdaOptions;
+  if (type == "guard-duty") options.push_back("include-samples");
+  if (type == "cloudtrail") options.insert(options.end(), {"events", "delay"});
+  return options;
+}
 
 void check_name(const Spec& spec) {
   if (!spec.has("name")) spec.fail("policy has no 'name'");
@@ -41,23 +70,72 @@ void check_name(const Spec& spec) {
         "(not ending with '-')");
 }
 
+// One entry of a cloudtrail mode's `events:`: a shortcut name or {source, event, ids}.
+TrailEvent compile_trail_event(const Spec& spec) {
+  const Json& value = spec.value();
+  if (value.is_string()) {
+    const TrailEvent* shortcut = trail_shortcut(value.get<std::string>());
+    if (!shortcut) {
+      std::string known;
+      for (const auto& name : trail_shortcut_names()) known += (known.empty() ? "" : ", ") + name;
+      spec.fail("unknown cloudtrail event shortcut '" + value.get<std::string>() +
+                "' (shortcuts: " + known + "; or write {source, event, ids})");
+    }
+    return *shortcut;
+  }
+  if (!value.is_object())
+    spec.fail("a cloudtrail event must be a shortcut name or {source, event, ids}");
+  spec.allow_keys({"source", "event", "ids"}, "a cloudtrail event");
+  TrailEvent event;
+  for (const char* key : {"source", "event", "ids"}) {
+    if (!spec.has(key)) spec.fail(std::string("a cloudtrail event needs '") + key + "'");
+  }
+  event.source = spec.optional_string("source");
+  event.event = spec.optional_string("event");
+  event.ids = spec.optional_string("ids");
+  try {
+    jmespath::Expression::compile(event.ids);
+  } catch (const jmespath::Error& e) {
+    spec.child("ids").fail("'ids' is not a valid JMESPath expression: " + std::string(e.what()));
+  }
+  return event;
+}
+
 Mode compile_mode(const Spec& policy, const ResourceType& resource) {
   Mode mode;
   if (!policy.has("mode")) return mode;
   Spec spec = policy.child("mode");
   if (!spec.value().is_object() || !spec.has("type") || !spec.value()["type"].is_string())
-    spec.fail("'mode' must be a mapping with a 'type' (pull, guard-duty)");
+    spec.fail("'mode' must be a mapping with a 'type' (pull, guard-duty, cloudtrail)");
   mode.type = spec.value()["type"].get<std::string>();
   mode.data = spec.value();
   if (kFutureModes.count(mode.type))
     spec.child("type").fail("mode '" + mode.type +
-                            "' is not supported by custos yet (supported: pull, guard-duty)");
+                            "' is not supported by custos yet (supported: pull, guard-duty, "
+                            "cloudtrail)");
   if (!kModes.count(mode.type))
-    spec.child("type").fail("unknown mode '" + mode.type + "' (supported: pull, guard-duty)");
-  if (mode.type == "guard-duty" && resource.guard_duty_id_path.empty())
-    spec.child("type").fail("mode guard-duty does not apply to " + resource.name +
-                            " (GuardDuty findings name EC2 instances and IAM users)");
-  // Deployment settings (role, memory, tags, ...) only matter for Lambda; accept them.
+    spec.child("type").fail("unknown mode '" + mode.type +
+                            "' (supported: pull, guard-duty, cloudtrail)");
+  if (mode.type == "pull") return mode;
+  // Deployment settings (role, memory, tags, ...) only matter where the policy is deployed.
+  spec.allow_keys(mode_options(mode.type), "mode " + mode.type);
+  if (mode.type == "guard-duty") {
+    if (resource.guard_duty.empty()) {
+      spec.child("type").fail("mode guard-duty does not apply to " + resource.name +
+                              " (GuardDuty findings name EC2 instances, IAM users and roles, S3 "
+                              "buckets)");
+    }
+    mode.include_samples = spec.optional_bool("include-samples", false);
+  }
+  if (mode.type == "cloudtrail") {
+    if (!spec.has("events") || !spec.value()["events"].is_array() || spec.value()["events"].empty())
+      spec.fail(
+          "mode cloudtrail needs 'events': a list of shortcuts (e.g. StopLogging) or "
+          "{source, event, ids}");
+    Spec events = spec.child("events");
+    for (std::size_t i = 0; i < events.value().size(); ++i)
+      mode.trail_events.push_back(compile_trail_event(events.element(i)));
+  }
   return mode;
 }
 

@@ -18,9 +18,18 @@
 
 namespace custos::policy {
 
+// A CloudTrail call a cloudtrail-mode policy reacts to, and where its event names resources.
+struct TrailEvent {
+  std::string source;  // detail.eventSource: "s3.amazonaws.com"
+  std::string event;   // detail.eventName: "CreateBucket"
+  std::string ids;     // JMESPath over the event (when it starts with detail.) or its detail
+};
+
 struct Mode {
-  std::string type = "pull";  // pull, guard-duty
+  std::string type = "pull";  // pull, guard-duty, cloudtrail
   Json data = Json::object();
+  std::vector<TrailEvent> trail_events;  // cloudtrail: the events of `events:`
+  bool include_samples = false;          // guard-duty: act on GuardDuty's sample findings too
   bool is_event() const { return type != "pull"; }
 };
 

@@ -30,6 +30,24 @@ void Registry::add_filter(std::string name, FilterInfo info) {
   filters_[std::move(name)] = std::move(info);
 }
 
+void Registry::add_filter(const std::string& resource, std::string name, FilterInfo info) {
+  type_filters_[resource][std::move(name)] = std::move(info);
+}
+
+InfoByName<FilterInfo> Registry::filters(std::string_view resource) const {
+  InfoByName<FilterInfo> all = filters_;
+  if (auto own = type_filters_.find(resource); own != type_filters_.end())
+    for (const auto& [name, info] : own->second) all[name] = info;
+  return all;
+}
+
+const FilterInfo* Registry::find_filter(std::string_view resource, std::string_view name) const {
+  if (auto own = type_filters_.find(resource); own != type_filters_.end())
+    if (auto found = own->second.find(name); found != own->second.end()) return &found->second;
+  auto found = filters_.find(name);
+  return found == filters_.end() ? nullptr : &found->second;
+}
+
 void Registry::add_action(const std::string& resource, std::string name, ActionInfo info) {
   actions_[resource][std::move(name)] = std::move(info);
 }
@@ -84,11 +102,11 @@ FilterPtr Registry::build_filter(const Spec& spec, const BuildContext& context) 
     else
       spec.fail("filter has no 'type' (write {type: value, key: ..., value: ...} or {KEY: VALUE})");
   }
-  auto found = filters_.find(type);
-  if (found == filters_.end())
+  const FilterInfo* info = find_filter(context.resource.name, type);
+  if (!info)
     spec.fail("unknown filter '" + type + "' for " + context.resource.name +
-              " (known filters: " + known_names(filters_) + ")");
-  return found->second.factory(spec, context);
+              " (known filters: " + known_names(filters(context.resource.name)) + ")");
+  return info->factory(spec, context);
 }
 
 ActionPtr Registry::build_action(const Spec& spec, const BuildContext& context) const {

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "policy/action.h"
@@ -50,6 +51,8 @@ class Registry {
   // A filter available on every resource type.
   void add_filter(std::string name, FilterFactory factory);
   void add_filter(std::string name, FilterInfo info);
+  // A filter of one resource type (by full name), e.g. aws.iam-user's `credential`.
+  void add_filter(const std::string& resource, std::string name, FilterInfo info);
   void add_action(const std::string& resource, std::string name, ActionInfo info);
 
   // Accepts the full name ("aws.ec2") or an alias ("ec2"); nullptr when unknown.
@@ -57,6 +60,10 @@ class Registry {
   std::vector<std::string> resource_names() const;
   const std::vector<ResourceType>& resources() const { return resources_; }
   const InfoByName<FilterInfo>& filters() const { return filters_; }
+  // The filters of one resource type: every type's and its own.
+  InfoByName<FilterInfo> filters(std::string_view resource) const;
+  // nullptr when the resource type has no such filter.
+  const FilterInfo* find_filter(std::string_view resource, std::string_view name) const;
   // The actions of one resource type (by full name); empty when it has none.
   const InfoByName<ActionInfo>& actions(std::string_view resource) const;
   // nullptr when the resource type has no such action.
@@ -73,7 +80,47 @@ class Registry {
 
   std::vector<ResourceType> resources_;
   InfoByName<FilterInfo> filters_;
+  std::map<std::string, InfoByName<FilterInfo>, std::less<>> type_filters_;
   std::map<std::string, InfoByName<ActionInfo>, std::less<>> actions_;
 };
+
+// An ActionInfo whose factory checks the options (a bare name has none) and builds ActionType
+// from the Spec (or with no arguments when it takes none).
+template <typename ActionType>
+ActionInfo action_info(std::vector<std::string> options, std::vector<std::string> permissions,
+                       std::string description) {
+  ActionInfo info;
+  info.factory = [options](const Spec& spec, const BuildContext& context) -> ActionPtr {
+    if (spec.value().is_object())
+      spec.allow_keys(options, "action '" + spec.value().value("type", "") + "'");
+    if constexpr (std::is_constructible_v<ActionType, const Spec&, const BuildContext&>)
+      return std::make_unique<ActionType>(spec, context);
+    else if constexpr (std::is_constructible_v<ActionType, const Spec&>)
+      return std::make_unique<ActionType>(spec);
+    else
+      return std::make_unique<ActionType>();
+  };
+  info.permissions = std::move(permissions);
+  info.description = std::move(description);
+  info.options = std::move(options);
+  return info;
+}
+
+// The same for filters: FilterType is built from (Spec, BuildContext) or (Spec).
+template <typename FilterType>
+FilterInfo filter_info(std::vector<std::string> options, std::string description) {
+  FilterInfo info;
+  info.factory = [options](const Spec& spec, const BuildContext& context) -> FilterPtr {
+    if (spec.value().is_object())
+      spec.allow_keys(options, "filter '" + spec.value().value("type", "") + "'");
+    if constexpr (std::is_constructible_v<FilterType, const Spec&, const BuildContext&>)
+      return std::make_unique<FilterType>(spec, context);
+    else
+      return std::make_unique<FilterType>(spec);
+  };
+  info.description = std::move(description);
+  info.options = std::move(options);
+  return info;
+}
 
 }  // namespace custos::policy

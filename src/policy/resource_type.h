@@ -1,38 +1,104 @@
 // What custos knows of a resource type, as data (Cloud Custodian's resource_type): how to
-// list it, how to describe given ids, where its id lives, and which events name it.
+// list it, complete its documents, fetch given ids, name it (id, ARN), tag it, and which
+// GuardDuty findings name it. policy/describe.h turns this into AWS calls.
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/json.h"
+
 namespace custos::policy {
+
+// One AWS call of the type's service: an operation, parameters taken from a resource
+// document, and the part of the answer kept.
+struct DetailCall {
+  std::string operation;  // "GetBucketPolicy"
+  // Each parameter and the JMESPath into the document that gives its value: {"Bucket", "Name"}.
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string select;     // JMESPath into the answer ("Policy"); empty: the whole answer
+  std::string key;        // the document key the answer is stored under; empty: merged into it
+  Json absent = nullptr;  // stored under `key` when AWS answers that the thing does not exist
+  // Error codes that mean "does not exist"; empty: any code starting with NoSuch or containing
+  // NotFound, as Cloud Custodian's S3 assembly treats them.
+  std::vector<std::string> absent_codes{};
+  bool omit_empty = false;   // store nothing when the answer is an empty list
+  bool required = false;     // "absent" means the resource itself is gone: leave it out
+  bool sets_region = false;  // the answer names the resource's region (S3's Location)
+};
 
 struct ResourceType {
   std::string name;                  // "aws.ec2"
   std::vector<std::string> aliases;  // "ec2"
   std::string service;               // botocore service name: "ec2"
-  std::string enumerate_operation;   // "DescribeInstances"
-  std::string result_path;           // JMESPath from the response to the list of resources
-  std::string id_field;              // "InstanceId"
-  std::string ids_param;             // describe-by-ids parameter: "InstanceIds"
-  // JMESPath into a GuardDuty finding event that yields this type's resource id, and the
-  // finding's detail.resource.resourceType it applies to ("Instance"). Empty: not supported.
-  std::string guard_duty_id_path;
-  std::string guard_duty_resource_type;
 
-  // How the tag actions (tag, remove-tag, rename-tag, mark-for-op) change this type's tags: the
-  // EC2 family's own CreateTags/DeleteTags, naming resources by id, or the Resource Groups
-  // Tagging API's TagResources/UntagResources, naming them by ARN.
-  enum class TagApi { kEc2, kResourceGroups };
-  TagApi tag_api = TagApi::kEc2;
-  // Where a resource's ARN comes from: the field `arn_field` when set, else built as
-  // arn:PARTITION:SERVICE:REGION:ACCOUNT:arn_type/ID (SERVICE: arn_service, else service).
+  // Listing every resource: one paginated call, and the JMESPath to the resources in a page.
+  std::string enumerate_operation;  // "DescribeInstances"
+  Json enumerate_params = Json::object();
+  std::string result_path;  // "Reservations[].Instances[]"
+  // Calls made for each listed resource to complete its document (Cloud Custodian's
+  // detail_spec and augment), in order, several resources at a time.
+  std::vector<DetailCall> details{};
+
+  // Fetching given ids (the resources an event names).
+  enum class Lookup {
+    kIdsParam,   // the listing call with ids_param set to the ids (EC2)
+    kFromId,     // a document {id_field: id} completed by `details` (IAM, KMS)
+    kEnumerate,  // list everything, keep the ids (S3: one ListBuckets call)
+  };
+  Lookup lookup = Lookup::kIdsParam;
+  std::string ids_param{};  // "InstanceIds"
+  // Error codes of the lookup that mean "no such resource": zero resources, not an error.
+  std::vector<std::string> not_found_codes{};
+
+  std::string id_field;        // "InstanceId"
+  std::string name_field{};    // "UserName"; empty: id_field
+  std::string date_field{};    // "LaunchTime", for reports
+  bool global = false;         // one per partition (IAM): listed once, whatever the region
+  std::string region_field{};  // where a resource's own region is (S3: Location.LocationConstraint)
+
+  // The ARN: the document's `arn_field` when set, else `arn_format` with {partition},
+  // {region}, {account_id} and {id} filled in ("arn:{partition}:s3:::{id}").
   std::string arn_field{};
-  std::string arn_service{};
-  std::string arn_type{};  // "instance"
+  std::string arn_format{};
+
+  // How the tag actions (tag, remove-tag, rename-tag, mark-for-op) change this type's tags.
+  struct Tagging {
+    enum class Api {
+      kEc2,             // ec2 CreateTags/DeleteTags, naming resources by id, in batches
+      kResourceGroups,  // the Resource Groups Tagging API, naming resources by ARN
+      kPerResource,     // the service's own calls, one resource at a time (IAM, KMS)
+      kS3,              // S3's whole tag set: read, change, write back (or delete when empty)
+    };
+    Api api = Api::kEc2;
+    // kPerResource: the calls ({id_param: ID, Tags: [...]}, {id_param: ID, TagKeys: [...]}).
+    std::string tag_operation{};         // "TagUser"
+    std::string untag_operation{};       // "UntagUser"
+    std::string id_param{};              // the parameter naming the resource: "UserName"
+    std::string key_member = "Key";      // KMS: TagKey
+    std::string value_member = "Value";  // KMS: TagValue
+  };
+  Tagging tagging{};
+
+  // The GuardDuty findings that name resources of this type: a finding whose
+  // detail.resource.resourceType is `resource_type` and for which `when` holds names the ids
+  // that `ids` gives (a string or a list), and each such resource is merged with `annotate`.
+  struct GuardDutyTarget {
+    std::string resource_type;  // "AccessKey"
+    std::string when{};         // JMESPath over the event; empty: always
+    std::string ids;            // JMESPath over the event
+    std::string annotate{};     // JMESPath over the event giving an object; empty: none
+  };
+  std::vector<GuardDutyTarget> guard_duty{};
+
   // The columns `custos report` prints by default (Cloud Custodian's default_report_fields, as
   // JMESPath or tag:NAME); empty: the date and the id.
   std::vector<std::string> report_fields{};
+
+  const std::string& display_name_field() const {
+    return name_field.empty() ? id_field : name_field;
+  }
 };
 
 }  // namespace custos::policy

@@ -7,6 +7,7 @@
 #include "core/uuid.h"
 #include "core/version.h"
 #include "jmespath/jmespath.h"
+#include "policy/describe.h"
 #include "policy/output.h"
 
 namespace custos::policy {
@@ -20,11 +21,24 @@ Json metric(const char* name, double value, const char* unit) {
   return {{"MetricName", name}, {"Value", value}, {"Unit", unit}};
 }
 
+const char* outcome_name(ActionRecord::Outcome outcome) {
+  switch (outcome) {
+    case ActionRecord::Outcome::kChanged:
+      return "changed";
+    case ActionRecord::Outcome::kUnchanged:
+      return "unchanged";
+    case ActionRecord::Outcome::kFailed:
+      return "failed";
+  }
+  return "?";
+}
+
 Json record_json(const ActionRecord& record, bool dryrun) {
-  return {{"action", record.action}, {"resource", record.resource_id},
-          {"ok", record.ok},         {"summary", record.summary},
-          {"before", record.before}, {"after", record.after},
-          {"error", record.error},   {"dryrun", dryrun}};
+  return {{"action", record.action},   {"resource", record.resource_id},
+          {"ok", record.ok()},         {"outcome", outcome_name(record.outcome)},
+          {"summary", record.summary}, {"before", record.before},
+          {"after", record.after},     {"undo", record.undo},
+          {"error", record.error},     {"dryrun", dryrun}};
 }
 
 // Cloud Custodian's is_runnable: STS is asked for the account id only if a condition reads it.
@@ -56,6 +70,18 @@ aws::Client recording_client(const aws::Client& client, const Policy& policy,
       });
 }
 
+// The documents an event named, with what the event says of them (the finding's access key).
+std::vector<DocStore::Value> annotated(DocStore& store, const std::vector<DocStore::Value>& found,
+                                       const EventTarget& target) {
+  std::vector<DocStore::Value> documents;
+  for (DocStore::Value value : found) {
+    Json document = store.to_json(value);
+    for (const auto& [key, item] : target.annotation.items()) document[key] = item;
+    documents.push_back(store.add(document));
+  }
+  return documents;
+}
+
 // Runs every action on the matched resources; a dry run acts through a recording client.
 void act(const Policy& policy, const aws::Client& client, const RunOptions& options,
          PolicyOutput& output, RunResult& result) {
@@ -63,14 +89,21 @@ void act(const Policy& policy, const aws::Client& client, const RunOptions& opti
   aws::Client acting = options.dryrun ? recording_client(client, policy, options, output,
                                                          current_action, result.dry_calls)
                                       : client;
-  ActionContext context{
-      acting, policy.name, options.event, [&](const ActionRecord& record) {
-        output.log(
-            record.ok ? "INFO" : "ERROR",
-            fmt::format("policy:{} action:{} resource:{} {}{}", policy.name, record.action,
-                        record.resource_id, options.dryrun ? "(dry run) " : "", record.summary));
-        if (options.observer.on_record) options.observer.on_record(record);
-      }};
+  AccountId own_account([&client] { return sts_account_id(client); });
+  ActionContext context{.client = acting,
+                        .policy_name = policy.name,
+                        .event = options.event,
+                        .on_record =
+                            [&](const ActionRecord& record) {
+                              output.log(
+                                  record.ok() ? "INFO" : "ERROR",
+                                  fmt::format("policy:{} action:{} resource:{} {}{}", policy.name,
+                                              record.action, record.resource_id,
+                                              options.dryrun ? "(dry run) " : "", record.summary));
+                              if (options.observer.on_record) options.observer.on_record(record);
+                            },
+                        .resource_type = policy.resource,
+                        .account = options.account ? options.account : &own_account};
   for (const auto& [name, action] : policy.actions) {
     current_action = name;
     auto records = action->process(result.resources, context);
@@ -82,26 +115,8 @@ void act(const Policy& policy, const aws::Client& client, const RunOptions& opti
 
 bool RunResult::ok() const {
   for (const auto& record : records)
-    if (!record.ok) return false;
+    if (!record.ok()) return false;
   return true;
-}
-
-// Every resource the type's describe call returns (or those of `ids`), stored page by page so
-// that a large account is never held as Json.
-std::vector<DocStore::Value> describe_resources(const ResourceType& type, const aws::Client& client,
-                                                const std::vector<std::string>* ids,
-                                                DocStore& store) {
-  auto select = jmespath::Expression::compile(type.result_path);
-  Json params = Json::object();
-  if (ids) params[type.ids_param] = *ids;
-  std::vector<DocStore::Value> resources;
-  client.paginate(type.service, type.enumerate_operation, params, [&](const Json& page) {
-    Json items = select.search(page);
-    if (items.is_array())
-      for (const Json& item : items) resources.push_back(store.add(item));
-    return true;
-  });
-  return resources;
 }
 
 RunResult run_policy(const Policy& policy, const aws::Client& client, const RunOptions& options,
@@ -118,6 +133,7 @@ RunResult run_policy(const Policy& policy, const aws::Client& client, const RunO
   DocStore store;
   std::vector<DocStore::Value> candidates =
       describe_resources(*policy.resource, client, target ? &target->resource_ids : nullptr, store);
+  if (target && target->annotation.is_object()) candidates = annotated(store, candidates, *target);
   std::size_t population = candidates.size();
   FilterContext filter_context{.event = options.event, .client = &client, .annotate = true};
   for (DocStore::Value kept : policy.filter_stored(store, std::move(candidates), filter_context))

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aws/client.h"
+#include "policy/describe.h"
 #include "policy/event.h"
 #include "policy/policy.h"
 #include "policy/vars.h"
@@ -41,10 +42,6 @@ struct RunResult {
   double seconds = 0;
   bool ok() const;  // every action record succeeded
 };
-
-// Lists every resource of `type` (all pages), or only those with `ids` when given.
-std::vector<Json> describe_resources(const ResourceType& type, const aws::Client& client,
-                                     const std::vector<std::string>* ids);
 
 // For event modes, `target` (from event_target) says which resources the event names.
 // Throws ResourceLimitExceeded, before any action, when the policy matched too many.

@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "aws/client.h"
+#include "aws/endpoints.h"
 #include "core/error.h"
 
 namespace custos::policy {
@@ -559,16 +560,6 @@ Json to_json(const Object& object) {
   return object.json;
 }
 
-std::string partition_of(const std::string& region) {
-  static const std::pair<const char*, const char*> prefixes[] = {
-      {"cn-", "aws-cn"},      {"us-gov-", "aws-us-gov"}, {"us-isob-", "aws-iso-b"},
-      {"us-iso-", "aws-iso"}, {"eu-isoe-", "aws-iso-e"}, {"us-isof-", "aws-iso-f"},
-      {"eusc-", "aws-eusc"}};
-  for (const auto& [prefix, partition] : prefixes)
-    if (region.rfind(prefix, 0) == 0) return partition;
-  return "aws";
-}
-
 }  // namespace
 
 const std::string& AccountId::get() const {
@@ -629,7 +620,7 @@ Variables policy_variables(const Json& user, const Json& policy_data, const std:
                            "target_bucket_name", "target_prefix", "LoadBalancerName"})
     vars.set(name, std::string("{") + name + "}");
   vars.set_lazy("account_id", [&account] { return Json(account.get()); });
-  vars.set("partition", partition_of(region));
+  vars.set("partition", aws::EndpointResolver::standard().partition_of(region));
   vars.set("region", region);
   vars.set("policy", policy_data);
   // Cloud Custodian leaves {now} to run time in serverless (event) modes.

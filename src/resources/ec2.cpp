@@ -1,6 +1,7 @@
 #include "resources/ec2.h"
 
 #include <algorithm>
+#include <map>
 
 #include "aws/client.h"
 #include "resources/tag_actions.h"
@@ -9,24 +10,13 @@ namespace custos::resources {
 namespace {
 
 using policy::ActionContext;
-using policy::ActionPtr;
 using policy::ActionRecord;
-using policy::BuildContext;
 using policy::Spec;
-
-std::string instance_id(const Json& instance) { return instance.value("InstanceId", ""); }
+using policy::undo_call;
 
 std::string state_of(const Json& instance) {
   auto state = instance.find("State");
   return state == instance.end() ? "" : state->value("Name", "");
-}
-
-ActionRecord failure(std::string action, std::string id, const std::exception& e) {
-  ActionRecord record{std::move(action), std::move(id)};
-  record.ok = false;
-  record.error = e.what();
-  record.summary = "failed: " + record.error;
-  return record;
 }
 
 // stop: StopInstances for the running ones, in batches (Cloud Custodian's `stop`).
@@ -39,76 +29,63 @@ class Stop : public policy::Action {
     for (const Json& instance : instances) {
       std::string state = state_of(instance);
       if (state == "running" || state == "pending") {
-        ids.push_back(instance_id(instance));
+        ids.push_back(context.id_of(instance));
         continue;
       }
-      ActionRecord skipped{"stop", instance_id(instance)};
-      skipped.summary = "left as it is: already " + (state.empty() ? "in an unknown state" : state);
-      context.emit(records, std::move(skipped));
+      context.emit(records,
+                   ActionRecord::unchanged("stop", context.id_of(instance),
+                                           "left as it is: already " +
+                                               (state.empty() ? "in an unknown state" : state)));
     }
     if (ids.empty()) return records;
     try {
       Json result = context.client.call("ec2", "StopInstances", {{"InstanceIds", ids}});
-      for (const Json& change : result.value("StoppingInstances", Json::array())) {
-        ActionRecord record{"stop", change.value("InstanceId", "")};
-        record.before = {{"State", change.value("PreviousState", Json::object())}};
-        record.after = {{"State", change.value("CurrentState", Json::object())}};
-        record.summary = "stopping (was " + record.before["State"].value("Name", "?") + ", now " +
-                         record.after["State"].value("Name", "?") + ")";
-        context.emit(records, std::move(record));
-      }
+      for (const Json& change : result.value("StoppingInstances", Json::array()))
+        context.emit(records, stopped(change));
     } catch (const Error& e) {
-      for (const auto& id : ids) context.emit(records, failure("stop", id, e));
-    }
-    return records;
-  }
-};
-
-// An action that changes instances one at a time: a failure on one is recorded and the
-// others still get their turn.
-class PerInstanceAction : public policy::Action {
- public:
-  explicit PerInstanceAction(std::string name) : name_(std::move(name)) {}
-
-  std::vector<ActionRecord> process(const std::vector<Json>& instances,
-                                    ActionContext& context) const override {
-    std::vector<ActionRecord> records;
-    for (const Json& instance : instances) {
-      std::string id = instance_id(instance);
-      try {
-        context.emit(records, apply(id, context));
-      } catch (const Error& e) {
-        context.emit(records, failure(name_, id, e));
-      }
+      for (const auto& id : ids) context.emit(records, ActionRecord::failed("stop", id, e));
     }
     return records;
   }
 
  private:
-  virtual ActionRecord apply(const std::string& id, ActionContext& context) const = 0;
-  std::string name_;
+  static ActionRecord stopped(const Json& change) {
+    std::string id = change.value("InstanceId", "");
+    ActionRecord record{"stop", id};
+    record.before = {{"State", change.value("PreviousState", Json::object())}};
+    record.after = {{"State", change.value("CurrentState", Json::object())}};
+    record.summary = "stopping (was " + record.before["State"].value("Name", "?") + ", now " +
+                     record.after["State"].value("Name", "?") + ")";
+    record.undo = Json::array({undo_call("ec2", "StartInstances", {{"InstanceIds", {id}}})});
+    return record;
+  }
 };
 
 // snapshot: one multi-volume CreateSnapshots per instance, every snapshot tagged with the
-// instance id and policy so investigators can find the evidence.
-class Snapshot : public PerInstanceAction {
+// instance id and policy so investigators can find the evidence. Cloud Custodian's options:
+// copy-volume-tags (the default) or copy-tags (instance tags by key, '*' for all) plus tags.
+class Snapshot : public policy::PerResourceAction {
  public:
   explicit Snapshot(const Spec& spec)
-      : PerInstanceAction("snapshot"),
+      : PerResourceAction("snapshot"),
         exclude_boot_(spec.optional_bool("exclude-boot", false)),
-        copy_tags_(spec.optional_bool("copy-volume-tags", true)) {}
+        copy_volume_tags_(spec.optional_bool("copy-volume-tags", true)),
+        copy_tags_(string_list(spec, "copy-tags")),
+        user_tags_(tag_values(spec)) {
+    if (spec.has("copy-tags") && spec.has("copy-volume-tags"))
+      spec.child("copy-tags").at_key().fail("give copy-tags or copy-volume-tags, not both");
+  }
 
  private:
-  ActionRecord apply(const std::string& id, ActionContext& context) const override {
-    Json tags = Json::array({{{"Key", "custodian_snapshot"}, {"Value", ""}},
-                             {{"Key", "custos:instance-id"}, {"Value", id}},
-                             {{"Key", "custos:policy"}, {"Value", context.policy_name}}});
+  ActionRecord apply(const Json& instance, ActionContext& context) const override {
+    std::string id = context.id_of(instance);
     Json params = {
         {"InstanceSpecification", {{"InstanceId", id}, {"ExcludeBootVolume", exclude_boot_}}},
         {"Description",
          "custos forensic snapshot of " + id + " (policy " + context.policy_name + ")"},
-        {"TagSpecifications", Json::array({{{"ResourceType", "snapshot"}, {"Tags", tags}}})}};
-    if (copy_tags_) params["CopyTagsFromSource"] = "volume";
+        {"TagSpecifications",
+         Json::array({{{"ResourceType", "snapshot"}, {"Tags", tags_for(instance, id, context)}}})}};
+    if (copy_tags_.empty() && copy_volume_tags_) params["CopyTagsFromSource"] = "volume";
     Json result = context.client.call("ec2", "CreateSnapshots", params);
     ActionRecord record{"snapshot", id};
     record.after = {{"Snapshots", Json::array()}};
@@ -120,45 +97,81 @@ class Snapshot : public PerInstanceAction {
               snap.value("VolumeId", "?");
     }
     record.summary = list.empty() ? "no volumes to snapshot" : "snapshots " + list;
+    // Evidence is kept, not undone: recovery leaves the snapshots for the investigators.
     return record;
   }
 
+  Json tags_for(const Json& instance, const std::string& id, const ActionContext& context) const {
+    std::map<std::string, std::string> tags = {{"custos:instance-id", id},
+                                               {"custos:policy", context.policy_name}};
+    if (user_tags_.empty()) tags["custodian_snapshot"] = "";
+    bool all = std::find(copy_tags_.begin(), copy_tags_.end(), "*") != copy_tags_.end();
+    for (const Json& tag : instance.value("Tags", Json::array())) {
+      std::string key = tag.value("Key", "");
+      bool listed = std::find(copy_tags_.begin(), copy_tags_.end(), key) != copy_tags_.end();
+      if (listed || (all && !key.starts_with("aws:"))) tags[key] = tag.value("Value", "");
+    }
+    for (const auto& [key, value] : user_tags_) tags[key] = value;
+    Json list = Json::array();
+    for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
+    return list;
+  }
+
+  static std::vector<std::string> string_list(const Spec& spec, const char* key) {
+    if (!spec.has(key)) return {};
+    const Json& value = spec.value()[key];
+    if (!value.is_array() ||
+        !std::all_of(value.begin(), value.end(), [](const Json& item) { return item.is_string(); }))
+      spec.child(key).fail(std::string("'") + key + "' must be a list of tag keys");
+    return value.get<std::vector<std::string>>();
+  }
+
+  // `tags: {KEY: VALUE}`; values are written as text, as Cloud Custodian's str() does.
+  static std::map<std::string, std::string> tag_values(const Spec& spec) {
+    std::map<std::string, std::string> tags;
+    if (!spec.has("tags")) return tags;
+    const Json& value = spec.value()["tags"];
+    if (!value.is_object())
+      spec.child("tags").fail("'tags' must be a mapping of tag keys to values");
+    for (const auto& [key, item] : value.items()) {
+      if (item.is_string())
+        tags[key] = item.get<std::string>();
+      else if (item.is_boolean())
+        tags[key] = item.get<bool>() ? "True" : "False";
+      else
+        tags[key] = item.dump();
+    }
+    return tags;
+  }
+
   bool exclude_boot_;
-  bool copy_tags_;
+  bool copy_volume_tags_;
+  std::vector<std::string> copy_tags_;
+  std::map<std::string, std::string> user_tags_;
 };
 
 // set-instance-profile: with `name`, attach or replace the instance's profile; without,
 // remove it, cutting the instance off from its role's credentials.
-class SetInstanceProfile : public PerInstanceAction {
+class SetInstanceProfile : public policy::PerResourceAction {
  public:
   explicit SetInstanceProfile(const Spec& spec)
-      : PerInstanceAction("set-instance-profile"), name_(spec.optional_string("name")) {}
+      : PerResourceAction("set-instance-profile"), name_(spec.optional_string("name")) {}
 
  private:
-  ActionRecord apply(const std::string& id, ActionContext& context) const override {
+  ActionRecord apply(const Json& instance, ActionContext& context) const override {
     const auto& client = context.client;
+    std::string id = context.id_of(instance);
     Json found =
         client.call("ec2", "DescribeIamInstanceProfileAssociations",
                     {{"Filters", Json::array({{{"Name", "instance-id"}, {"Values", {id}}},
                                               {{"Name", "state"}, {"Values", {"associated"}}}})}});
     Json associations = found.value("IamInstanceProfileAssociations", Json::array());
-    ActionRecord record{"set-instance-profile", id};
-    record.before = {
-        {"IamInstanceProfile",
-         associations.empty() ? Json() : associations[0].value("IamInstanceProfile", Json())}};
-    if (name_.empty()) {
-      if (associations.empty()) {
-        record.summary = "no instance profile attached: nothing to remove";
-        return record;
-      }
-      std::string association = associations[0].value("AssociationId", "");
-      client.call("ec2", "DisassociateIamInstanceProfile", {{"AssociationId", association}});
-      record.after = {{"IamInstanceProfile", nullptr}, {"AssociationId", association}};
-      record.summary = "removed instance profile " +
-                       record.before["IamInstanceProfile"].value("Arn", "?") + " (association " +
-                       association + ")";
-      return record;
-    }
+    Json current =
+        associations.empty() ? Json() : associations[0].value("IamInstanceProfile", Json());
+    if (name_.empty()) return remove(id, associations, current, client);
+    if (current.is_object() && current.value("Arn", "").ends_with("/" + name_))
+      return ActionRecord::unchanged("set-instance-profile", id,
+                                     "instance profile " + name_ + " already attached");
     Json profile = {{"Name", name_}};
     Json result = associations.empty()
                       ? client.call("ec2", "AssociateIamInstanceProfile",
@@ -166,56 +179,80 @@ class SetInstanceProfile : public PerInstanceAction {
                       : client.call("ec2", "ReplaceIamInstanceProfileAssociation",
                                     {{"AssociationId", associations[0].value("AssociationId", "")},
                                      {"IamInstanceProfile", profile}});
+    ActionRecord record{"set-instance-profile", id};
+    record.before = {{"IamInstanceProfile", current}};
     record.after = result.value("IamInstanceProfileAssociation", Json::object());
     record.summary = "set instance profile " + name_;
+    record.undo = restore(id, record.after.value("AssociationId", ""), current);
     return record;
+  }
+
+  static ActionRecord remove(const std::string& id, const Json& associations, const Json& current,
+                             const aws::Client& client) {
+    if (associations.empty())
+      return ActionRecord::unchanged("set-instance-profile", id,
+                                     "no instance profile attached: nothing to remove");
+    std::string association = associations[0].value("AssociationId", "");
+    client.call("ec2", "DisassociateIamInstanceProfile", {{"AssociationId", association}});
+    ActionRecord record{"set-instance-profile", id};
+    record.before = {{"IamInstanceProfile", current}};
+    record.after = {{"IamInstanceProfile", nullptr}, {"AssociationId", association}};
+    record.summary = "removed instance profile " + current.value("Arn", "?") + " (association " +
+                     association + ")";
+    record.undo = restore(id, "", current);
+    return record;
+  }
+
+  // Puts the previous profile back: by association when one replaced it, else a new one.
+  static Json restore(const std::string& id, const std::string& replacing, const Json& previous) {
+    if (!previous.is_object())
+      return replacing.empty() ? Json::array()
+                               : Json::array({undo_call("ec2", "DisassociateIamInstanceProfile",
+                                                        {{"AssociationId", replacing}})});
+    Json profile = {{"Arn", previous.value("Arn", "")}};
+    if (!replacing.empty())
+      return Json::array(
+          {undo_call("ec2", "ReplaceIamInstanceProfileAssociation",
+                     {{"AssociationId", replacing}, {"IamInstanceProfile", profile}})});
+    return Json::array({undo_call("ec2", "AssociateIamInstanceProfile",
+                                  {{"InstanceId", id}, {"IamInstanceProfile", profile}})});
   }
 
   std::string name_;
 };
 
-template <typename ActionType>
-policy::ActionInfo action(std::vector<std::string> options, std::vector<std::string> permissions,
-                          std::string description) {
-  policy::ActionInfo info;
-  info.factory = [options](const Spec& spec, const BuildContext&) -> ActionPtr {
-    if (spec.value().is_object())  // a bare name (- stop) has no options to check
-      spec.allow_keys(options, "action '" + spec.value().value("type", "") + "'");
-    if constexpr (std::is_constructible_v<ActionType, const Spec&>)
-      return std::make_unique<ActionType>(spec);
-    else
-      return std::make_unique<ActionType>();
-  };
-  info.permissions = std::move(permissions);
-  info.description = std::move(description);
-  info.options = std::move(options);
-  return info;
-}
-
 }  // namespace
 
 void register_ec2(policy::Registry& registry) {
-  registry.add_resource(
-      {.name = "aws.ec2",
-       .aliases = {"ec2"},
-       .service = "ec2",
-       .enumerate_operation = "DescribeInstances",
-       .result_path = "Reservations[].Instances[]",
-       .id_field = "InstanceId",
-       .ids_param = "InstanceIds",
-       .guard_duty_id_path = "detail.resource.instanceDetails.instanceId",
-       .guard_duty_resource_type = "Instance",
-       .report_fields = {"CustodianDate", "InstanceId", "tag:Name", "InstanceType", "LaunchTime",
-                         "VpcId", "PrivateIpAddress"}});
-  registry.add_action("aws.ec2", "stop",
-                      action<Stop>({}, {"ec2:StopInstances"}, "Stop running instances"));
+  registry.add_resource({
+      .name = "aws.ec2",
+      .aliases = {"ec2"},
+      .service = "ec2",
+      .enumerate_operation = "DescribeInstances",
+      .result_path = "Reservations[].Instances[]",
+      .lookup = policy::ResourceType::Lookup::kIdsParam,
+      .ids_param = "InstanceIds",
+      .not_found_codes = {"InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"},
+      .id_field = "InstanceId",
+      .date_field = "LaunchTime",
+      .arn_format = "arn:{partition}:ec2:{region}:{account_id}:instance/{id}",
+      .guard_duty = {{.resource_type = "Instance",
+                      .ids = "detail.resource.instanceDetails.instanceId"}},
+      .report_fields = {"CustodianDate", "InstanceId", "tag:Name", "InstanceType", "LaunchTime",
+                        "VpcId", "PrivateIpAddress"},
+  });
+  registry.add_action(
+      "aws.ec2", "stop",
+      policy::action_info<Stop>({}, {"ec2:StopInstances"}, "Stop running instances"));
   registry.add_action(
       "aws.ec2", "snapshot",
-      action<Snapshot>({"exclude-boot", "copy-volume-tags"},
-                       {"ec2:CreateSnapshots", "ec2:CreateTags"},
-                       "Snapshot every attached volume, tagged with the instance id"));
+      policy::action_info<Snapshot>(
+          {"exclude-boot", "copy-volume-tags", "copy-tags", "tags"},
+          {"ec2:CreateSnapshots", "ec2:CreateTags"},
+          "Snapshot every attached volume, tagged with the instance id (copy-tags: instance tag "
+          "keys to copy, '*' for all; tags: tags to add)"));
   registry.add_action("aws.ec2", "set-instance-profile",
-                      action<SetInstanceProfile>(
+                      policy::action_info<SetInstanceProfile>(
                           {"name"},
                           {"ec2:DescribeIamInstanceProfileAssociations",
                            "ec2:DisassociateIamInstanceProfile", "ec2:AssociateIamInstanceProfile",

@@ -9,6 +9,7 @@
 #include "policy/mark_for_op.h"
 #include "policy/python_text.h"
 #include "policy/spec_numbers.h"
+#include "resources/tagger.h"
 
 namespace custos::resources {
 namespace {
@@ -19,122 +20,6 @@ using policy::ActionRecord;
 using policy::BuildContext;
 using policy::ResourceType;
 using policy::Spec;
-using TagMap = std::map<std::string, std::string>;
-using Failures = std::map<std::string, std::string>;  // resource id -> why it failed
-using Resources = std::vector<const Json*>;
-
-// The resource's tags as Cloud Custodian reads them ({t['Key']: t['Value']}: the last wins).
-TagMap tags_of(const Json& resource) {
-  TagMap tags;
-  auto list = resource.find("Tags");
-  if (list == resource.end() || !list->is_array()) return tags;
-  for (const Json& tag : *list)
-    if (tag.contains("Key") && tag["Key"].is_string())
-      tags[tag["Key"].get<std::string>()] = tag.value("Value", "");
-  return tags;
-}
-
-// How tags reach one resource type: ids or ARNs, in the batches Cloud Custodian uses.
-class Tagger {
- public:
-  explicit Tagger(ResourceType type) : type_(std::move(type)) {}
-
-  std::string id(const Json& resource) const { return resource.value(type_.id_field, ""); }
-
-  // Sets `tags` on every resource.
-  Failures set(const aws::Client& client, const Resources& resources, const TagMap& tags) const {
-    bool ec2 = type_.tag_api == ResourceType::TagApi::kEc2;
-    return in_batches(client, resources, ec2 ? 25 : 20, [&](const Json& names) {
-      if (!ec2)
-        return client.call("resourcegroupstaggingapi", "TagResources",
-                           {{"ResourceARNList", names}, {"Tags", tags}});
-      Json list = Json::array();
-      for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
-      return client.call("ec2", "CreateTags", {{"Resources", names}, {"Tags", list}});
-    });
-  }
-
-  // Removes the keys; with a value, EC2 removes the tag only while it still has that value.
-  Failures remove(const aws::Client& client, const Resources& resources,
-                  const std::map<std::string, std::optional<std::string>>& keys) const {
-    bool ec2 = type_.tag_api == ResourceType::TagApi::kEc2;
-    return in_batches(client, resources, ec2 ? 100 : 20, [&](const Json& names) {
-      Json list = Json::array();
-      for (const auto& [key, value] : keys) {
-        if (!ec2)
-          list.push_back(key);
-        else if (value)
-          list.push_back({{"Key", key}, {"Value", *value}});
-        else
-          list.push_back({{"Key", key}});
-      }
-      if (!ec2)
-        return client.call("resourcegroupstaggingapi", "UntagResources",
-                           {{"ResourceARNList", names}, {"TagKeys", list}});
-      return client.call("ec2", "DeleteTags", {{"Resources", names}, {"Tags", list}});
-    });
-  }
-
-  std::vector<std::string> permissions(bool tags, bool untags) const {
-    bool ec2 = type_.tag_api == ResourceType::TagApi::kEc2;
-    std::vector<std::string> names;
-    if (tags) names.push_back(ec2 ? "ec2:CreateTags" : "tag:TagResources");
-    if (untags) names.push_back(ec2 ? "ec2:DeleteTags" : "tag:UntagResources");
-    return names;
-  }
-
- private:
-  // One call per batch of names (ids or ARNs); a batch the call refuses fails as a whole, and
-  // the tagging API also reports resources it could not change one by one.
-  Failures in_batches(const aws::Client& client, const Resources& resources, std::size_t size,
-                      const std::function<Json(const Json& names)>& call) const {
-    Failures failures;
-    std::string account;
-    for (std::size_t start = 0; start < resources.size(); start += size) {
-      Json names = Json::array();
-      std::map<std::string, std::string> id_of;
-      for (std::size_t i = start; i < std::min(resources.size(), start + size); ++i) {
-        std::string name = id(*resources[i]);
-        try {
-          if (type_.tag_api == ResourceType::TagApi::kResourceGroups)
-            name = arn(client, *resources[i], account);
-        } catch (const Error& e) {
-          failures[id(*resources[i])] = e.what();
-          continue;
-        }
-        id_of[name] = id(*resources[i]);
-        names.push_back(name);
-      }
-      if (names.empty()) continue;
-      try {
-        Json result = call(names);
-        auto failed = result.find("FailedResourcesMap");
-        if (failed == result.end() || !failed->is_object()) continue;
-        for (const auto& [name, failure] : failed->items())
-          failures[id_of[name]] =
-              failure.value("ErrorCode", "") + ": " + failure.value("ErrorMessage", "");
-      } catch (const Error& e) {
-        for (const auto& [name, resource_id] : id_of) failures[resource_id] = e.what();
-      }
-    }
-    return failures;
-  }
-
-  std::string arn(const aws::Client& client, const Json& resource, std::string& account) const {
-    if (!type_.arn_field.empty()) return resource.value(type_.arn_field, "");
-    if (account.empty()) account = client.call("sts", "GetCallerIdentity").value("Account", "");
-    const std::string& region = client.session().region();
-    std::string partition = region.rfind("cn-", 0) == 0       ? "aws-cn"
-                            : region.rfind("us-gov-", 0) == 0 ? "aws-us-gov"
-                                                              : "aws";
-    return "arn:" + partition + ":" +
-           (type_.arn_service.empty() ? type_.service : type_.arn_service) + ":" + region + ":" +
-           account + ":" + type_.arn_type + "/" + id(resource);
-  }
-
-  ResourceType type_;
-};
-
 Json tag_values(const TagMap& tags, const std::vector<std::string>& keys) {
   Json values = Json::object();
   for (const auto& key : keys) {
@@ -154,11 +39,12 @@ std::vector<ActionRecord> report(const std::string& action, const Tagger& tagger
     ActionRecord record{action, tagger.id(*resource)};
     auto failed = failures.find(record.resource_id);
     if (failed != failures.end()) {
-      record.ok = false;
+      record.outcome = ActionRecord::Outcome::kFailed;
       record.error = failed->second;
       record.summary = "failed: " + record.error;
     } else {
       done(*resource, record);
+      record.undo = tagger.restore(context, *resource, record.before["Tags"]);
     }
     context.emit(records, std::move(record));
   }
@@ -188,7 +74,7 @@ std::vector<ActionRecord> set_tags(const std::string& action, const Tagger& tagg
                                    const std::vector<Json>& resources, const TagMap& tags,
                                    const std::string& summary, ActionContext& context) {
   Resources all = pointers(resources);
-  Failures failures = tagger.set(context.client, all, tags);
+  Failures failures = tagger.set(context, all, tags);
   return report(action, tagger, all, failures, context, [&](const Json& resource, ActionRecord& r) {
     r.before = {{"Tags", tag_values(tags_of(resource), keys_of(tags))}};
     r.after = {{"Tags", tags}};
@@ -260,16 +146,13 @@ class Tag : public policy::Action {
                                     ActionContext& context) const override {
     if (resources.empty()) return {};
     TagMap tags;
-    std::string account;
     auto now = std::chrono::system_clock::now();
     for (const auto& [key, text] : templates_)
       tags[key] =
           policy::python_format(text, [&](const std::string& name, const std::string& spec) {
             if (name == "now") return format_now(spec, now);
             if (name == "region") return context.client.session().region();
-            if (account.empty())
-              account = context.client.call("sts", "GetCallerIdentity").value("Account", "");
-            return account;
+            return context.account_id();
           });
     return set_tags("tag", tagger_, resources, tags, "tagged " + list_tags(tags), context);
   }
@@ -320,7 +203,7 @@ class RemoveTag : public policy::Action {
     std::map<std::string, std::optional<std::string>> keys;
     for (const auto& key : keys_) keys[key] = std::nullopt;
     Resources all = pointers(resources);
-    Failures failures = all.empty() ? Failures{} : tagger_.remove(context.client, all, keys);
+    Failures failures = all.empty() ? Failures{} : tagger_.remove(context, all, keys);
     return report(
         "remove-tag", tagger_, all, failures, context,
         [&](const Json& resource, ActionRecord& record) {
@@ -363,12 +246,11 @@ class RenameTag : public policy::Action {
         by_value[old->second].push_back(&resource);
         continue;
       }
-      ActionRecord skipped{"rename-tag", tagger_.id(resource)};
-      skipped.summary = "left as it is: no tag " + old_key_;
-      context.emit(records, std::move(skipped));
+      context.emit(records, ActionRecord::unchanged("rename-tag", tagger_.id(resource),
+                                                    "left as it is: no tag " + old_key_));
     }
     for (const auto& [value, group] : by_value) {
-      Failures failures = rename(context.client, group, value);
+      Failures failures = rename(context, group, value);
       for (auto& record : report("rename-tag", tagger_, group, failures, context,
                                  [&](const Json&resource, ActionRecord&r) {
                                    TagMap tags = tags_of(resource);
@@ -391,15 +273,15 @@ class RenameTag : public policy::Action {
     return value;
   }
 
-  Failures rename(const aws::Client& client, const Resources& group,
+  Failures rename(const ActionContext& context, const Resources& group,
                   const std::string& value) const {
     Resources roomy, full;
     for (const Json* resource : group)
       (tags_of(*resource).size() < kTagLimit ? roomy : full).push_back(resource);
     Failures failures;
-    if (!roomy.empty()) failures.merge(tagger_.set(client, roomy, {{new_key_, value}}));
-    failures.merge(tagger_.remove(client, group, {{old_key_, value}}));
-    if (!full.empty()) failures.merge(tagger_.set(client, full, {{new_key_, value}}));
+    if (!roomy.empty()) failures.merge(tagger_.set(context, roomy, {{new_key_, value}}));
+    failures.merge(tagger_.remove(context, group, {{old_key_, value}}));
+    if (!full.empty()) failures.merge(tagger_.set(context, full, {{new_key_, value}}));
     return failures;
   }
 

@@ -2,6 +2,7 @@
 // AWS CLI, an independent client, confirms the end state.
 #include <gtest/gtest.h>
 
+#include "integration/findings.h"
 #include "integration/fixture.h"
 #include "support/paths.h"
 
@@ -11,16 +12,6 @@ namespace {
 // The two reference policies, as a user writes them.
 const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
 const std::string kStopTagged = read_file(data_path("policies/stop-tagged.yml"));
-
-// A GuardDuty finding as EventBridge delivers it, about `instance_id`.
-Json guardduty_event(const std::string& instance_id, int severity) {
-  Json event = Json::parse(read_file(
-      data_path("events/cloud-custodian_ec2-duty-event_Backdoor-EC2-CnCActivity.B-DNS.json")));
-  event["detail"]["resource"]["instanceDetails"]["instanceId"] = instance_id;
-  event["detail"]["severity"] = severity;
-  event["detail"]["type"] = "CryptoCurrency:EC2/BitcoinTool.B!DNS";
-  return event;
-}
 
 class ContainmentTest : public IntegrationTest {
  protected:
@@ -39,7 +30,7 @@ TEST_F(ContainmentTest, GuardDutyFindingContainsTheInstanceAsTheAwsCliSees) {
   std::string id = run_instance_with_profile("web-role");
   ASSERT_EQ(associations(id).size(), 1u);
   write("policy.yml", kContainPolicy);
-  write("ev.json", guardduty_event(id, 8).dump());
+  write("ev.json", instance_finding(id, 8).dump());
 
   auto result = custos({"run", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -67,7 +58,7 @@ TEST_F(ContainmentTest, GuardDutyFindingContainsTheInstanceAsTheAwsCliSees) {
 TEST_F(ContainmentTest, LowSeverityFindingIsFilteredOutAndNothingChanges) {
   std::string id = run_instance_with_profile("web-role");
   write("policy.yml", kContainPolicy);
-  write("ev.json", guardduty_event(id, 2).dump());
+  write("ev.json", instance_finding(id, 2).dump());
   auto result = custos({"run", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("0 aws.ec2 resources matched"), std::string::npos) << result.out;
@@ -79,7 +70,7 @@ TEST_F(ContainmentTest, LowSeverityFindingIsFilteredOutAndNothingChanges) {
 TEST_F(ContainmentTest, DryRunMatchesButChangesNothing) {
   std::string id = run_instance_with_profile("web-role");
   write("policy.yml", kContainPolicy);
-  write("ev.json", guardduty_event(id, 8).dump());
+  write("ev.json", instance_finding(id, 8).dump());
   auto result = custos(
       {"run", "--dryrun", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -97,7 +88,7 @@ TEST_F(ContainmentTest, MalformedEventIsRefusedAndTouchesNothing) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("broken.json:2:"), std::string::npos) << result.err;
 
-  Json no_id = guardduty_event(id, 8);
+  Json no_id = instance_finding(id, 8);
   no_id["detail"]["resource"]["instanceDetails"].erase("instanceId");
   write("no-id.json", no_id.dump());
   result = custos({"run", "-s", path("out"), "--event", path("no-id.json"), path("policy.yml")});
@@ -111,7 +102,7 @@ TEST_F(ContainmentTest, MalformedEventIsRefusedAndTouchesNothing) {
 TEST_F(ContainmentTest, ActsInTheEventsRegionWhenNoRegionIsConfigured) {
   std::string id = run_instance_with_profile("web-role");
   write("policy.yml", kContainPolicy);
-  write("ev.json", guardduty_event(id, 8).dump());  // "region": "us-east-1"
+  write("ev.json", instance_finding(id, 8).dump());  // "region": "us-east-1"
   auto result = custos({"run", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")},
                        {{"AWS_REGION", ""}, {"AWS_DEFAULT_REGION", ""}});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -137,7 +128,7 @@ TEST_F(ContainmentTest, PullModeStopsOnlyTaggedInstances) {
 TEST_F(ContainmentTest, EventForAnotherResourceTypeSkipsThePolicy) {
   std::string id = run_instance_with_profile("web-role");
   write("policy.yml", kContainPolicy);
-  Json iam_finding = guardduty_event(id, 8);
+  Json iam_finding = instance_finding(id, 8);
   iam_finding["detail"]["resource"]["resourceType"] = "AccessKey";
   write("ev.json", iam_finding.dump());
   auto result = custos({"run", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});

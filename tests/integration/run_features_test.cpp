@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "integration/findings.h"
 #include "integration/fixture.h"
 #include "support/paths.h"
 
@@ -12,14 +13,6 @@ namespace custos::test {
 namespace {
 
 const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
-
-Json guardduty_event(const std::string& instance_id) {
-  Json event = Json::parse(read_file(
-      data_path("events/cloud-custodian_ec2-duty-event_Backdoor-EC2-CnCActivity.B-DNS.json")));
-  event["detail"]["resource"]["instanceDetails"]["instanceId"] = instance_id;
-  event["detail"]["severity"] = 8;
-  return event;
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -46,7 +39,7 @@ class RunFeaturesTest : public IntegrationTest {
 TEST_F(RunFeaturesTest, DryRunOfAnEventPolicyPrintsEachCallAndMakesNone) {
   std::string id = run_instance_with_profile("web-role");
   write("policy.yml", kContainPolicy);
-  write("ev.json", guardduty_event(id).dump());
+  write("ev.json", instance_finding(id).dump());
   auto result = custos(
       {"run", "--dryrun", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -126,7 +119,7 @@ TEST_F(RunFeaturesTest, MaxResourcesPercentStopsAnEventPolicyBeforeAnyAction) {
   std::string policy = kContainPolicy;
   policy.insert(policy.find("    mode:"), "    max-resources-percent: 50\n");
   write("policy.yml", policy);
-  write("ev.json", guardduty_event(id).dump());
+  write("ev.json", instance_finding(id).dump());
   auto result = custos({"run", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_TRUE(contains(

@@ -23,8 +23,8 @@ const Registry& registry() {
     ResourceType instance;
     instance.name = "test.instance";
     instance.aliases = {"instance"};
-    instance.guard_duty_id_path = "detail.resource.instanceDetails.instanceId";
-    instance.guard_duty_resource_type = "Instance";
+    instance.guard_duty = {
+        {.resource_type = "Instance", .ids = "detail.resource.instanceDetails.instanceId"}};
     r.add_resource(instance);
     r.add_filter("resource-only", [](const Spec&, const BuildContext&) -> FilterPtr {
       return std::make_unique<AlwaysFilter>();

@@ -33,8 +33,8 @@ inline const Registry& test_registry() {
     thing.name = "test.thing";
     thing.aliases = {"thing"};
     thing.id_field = "Id";
-    thing.guard_duty_id_path = "detail.resource.instanceDetails.instanceId";
-    thing.guard_duty_resource_type = "Instance";
+    thing.guard_duty = {
+        {.resource_type = "Instance", .ids = "detail.resource.instanceDetails.instanceId"}};
     r.add_resource(thing);
     ResourceType group;
     group.name = "test.security-group";

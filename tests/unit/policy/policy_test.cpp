@@ -42,8 +42,8 @@ const Registry& test_registry() {
     ResourceType instance;
     instance.name = "test.instance";
     instance.aliases = {"instance"};
-    instance.guard_duty_id_path = "detail.resource.instanceDetails.instanceId";
-    instance.guard_duty_resource_type = "Instance";
+    instance.guard_duty = {
+        {.resource_type = "Instance", .ids = "detail.resource.instanceDetails.instanceId"}};
     r.add_resource(instance);
     ResourceType bucket;
     bucket.name = "test.bucket";
@@ -70,6 +70,13 @@ std::string compile_error(const std::string& text) {
 
 Json sample_event(const std::string& name) {
   return load_event_file(custos::test::data_path("events/" + name));
+}
+
+// The same finding as GuardDuty reports a real one (the samples say "sample": true).
+Json real_finding(const std::string& name) {
+  Json event = sample_event(name);
+  event["detail"]["service"]["additionalInfo"]["sample"] = false;
+  return event;
 }
 
 const char* kEc2Finding = "cloud-custodian_ec2-duty-event_Backdoor-EC2-CnCActivity.B-DNS.json";
@@ -234,7 +241,7 @@ TEST(CompilePolicies, ErrorsNameThePolicyAndPosition) {
       {"policies: [{name: x, resource: bucket, mode: guard-duty}]\n",
        "p.yml:1:46: policy 'x': 'mode' must be a mapping with a 'type'"},
       {"policies: [{name: x, resource: bucket, mode: {type: nosuch}}]\n",
-       "p.yml:1:53: policy 'x': unknown mode 'nosuch' (supported: pull, guard-duty)"},
+       "p.yml:1:53: policy 'x': unknown mode 'nosuch' (supported: pull, guard-duty, cloudtrail)"},
       {"policies: [{name: x, resource: bucket, mode: {type: periodic}}]\n",
        "p.yml:1:53: policy 'x': mode 'periodic' is not supported by custos yet"},
       {"policies: [{name: x, resource: bucket, mode: {type: guard-duty}}]\n",
@@ -281,7 +288,19 @@ TEST(ParseEvent, RejectsWhatIsNotAnEventBridgeEvent) {
 
 TEST(EventTarget, GuardDutyInstanceFindingNamesTheInstance) {
   auto policies = compile(kGuardDutyPolicy);
-  EventTarget target = event_target(policies.at(0), sample_event(kEc2Finding));
+  EventTarget target = event_target(policies.at(0), real_finding(kEc2Finding));
+  EXPECT_TRUE(target.applies) << target.reason;
+  EXPECT_EQ(target.resource_ids, std::vector<std::string>{"i-99999999"});
+}
+
+TEST(EventTarget, SampleFindingsAreSkippedUnlessTheModeIncludesThem) {
+  EventTarget target = event_target(compile(kGuardDutyPolicy).at(0), sample_event(kEc2Finding));
+  EXPECT_FALSE(target.applies);
+  EXPECT_EQ(target.reason,
+            "a GuardDuty sample finding (set include-samples: true in the mode to act on it)");
+  auto including = compile(
+      "policies: [{name: x, resource: instance, mode: {type: guard-duty, include-samples: true}}]");
+  target = event_target(including.at(0), sample_event(kEc2Finding));
   EXPECT_TRUE(target.applies) << target.reason;
   EXPECT_EQ(target.resource_ids, std::vector<std::string>{"i-99999999"});
 }
@@ -296,15 +315,17 @@ TEST(EventTarget, PullModeIgnoresEvents) {
 
 TEST(EventTarget, FindingAboutAnotherResourceTypeDoesNotApply) {
   auto policies = compile(kGuardDutyPolicy);
-  EventTarget target = event_target(policies.at(0), sample_event(kIamFinding));
+  EventTarget target = event_target(policies.at(0), real_finding(kIamFinding));
   EXPECT_FALSE(target.applies);
-  EXPECT_EQ(target.reason, "the finding is about a resource of type 'AccessKey', not Instance");
+  EXPECT_EQ(target.reason,
+            "the finding is about a resource of type 'AccessKey', not one of test.instance's "
+            "(Instance)");
   EXPECT_TRUE(target.resource_ids.empty());
 }
 
 TEST(EventTarget, EventFromAnotherSourceDoesNotApply) {
   auto policies = compile(kGuardDutyPolicy);
-  Json event = sample_event(kEc2Finding);
+  Json event = real_finding(kEc2Finding);
   event["source"] = "aws.ec2";
   EventTarget target = event_target(policies.at(0), event);
   EXPECT_FALSE(target.applies);
@@ -313,7 +334,7 @@ TEST(EventTarget, EventFromAnotherSourceDoesNotApply) {
 
 TEST(EventTarget, InstanceFindingWithoutAnIdIsAnInputError) {
   auto policies = compile(kGuardDutyPolicy);
-  Json event = sample_event(kEc2Finding);
+  Json event = real_finding(kEc2Finding);
   event["detail"]["resource"]["instanceDetails"].erase("instanceId");
   try {
     event_target(policies.at(0), event);

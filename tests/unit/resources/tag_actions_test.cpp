@@ -11,6 +11,7 @@
 #include "policy/core_filters.h"
 #include "policy/mark_for_op.h"
 #include "policy/policy.h"
+#include "policy/vars.h"
 #include "resources/builtin.h"
 
 namespace custos::resources {
@@ -32,7 +33,7 @@ const policy::Registry& tagging_api_registry() {
     queue.name = "test.queue";
     queue.service = "sqs";
     queue.id_field = "QueueUrl";
-    queue.tag_api = policy::ResourceType::TagApi::kResourceGroups;
+    queue.tagging.api = policy::ResourceType::Tagging::Api::kResourceGroups;
     queue.arn_field = "QueueArn";
     r.add_resource(queue);
     register_tag_actions(r, "test.queue");
@@ -62,7 +63,11 @@ class TagActionsTest : public ::testing::Test {
               calls_.push_back({std::string(operation), params});
               return respond_(params);
             });
-    policy::ActionContext context{client, "p", nullptr, {}};
+    policy::AccountId account([] { return std::string("123456789012"); });
+    policy::ActionContext context{.client = client,
+                                  .policy_name = "p",
+                                  .resource_type = policies.at(0).resource,
+                                  .account = &account};
     std::vector<ActionRecord> records;
     for (const auto& [name, action] : policies.at(0).actions)
       for (auto& record : action->process(resources, context)) records.push_back(record);
@@ -102,7 +107,7 @@ TEST_F(TagActionsTest, TagSetsKeyAndValueInBatchesOf25) {
   EXPECT_EQ(records[29].resource_id, "i-29");
   EXPECT_EQ(records[29].before, Json::parse(R"({"Tags": {"owner": "old"}})"));
   EXPECT_EQ(records[29].after, Json::parse(R"({"Tags": {"owner": "security"}})"));
-  EXPECT_TRUE(records[29].ok);
+  EXPECT_TRUE(records[29].ok());
 }
 
 TEST_F(TagActionsTest, TagTakesAMappingAndInterpolatesValues) {
@@ -204,9 +209,9 @@ TEST_F(TagActionsTest, TheTaggingApiTagsByArnInBatchesOf20) {
   EXPECT_EQ(calls_[0].operation, "TagResources");
   EXPECT_EQ(calls_[0].params["ResourceARNList"].size(), 20u);
   EXPECT_EQ(calls_[0].params["Tags"], Json({{"env", "prod"}}));
-  EXPECT_FALSE(records.at(3).ok);
+  EXPECT_FALSE(records.at(3).ok());
   EXPECT_EQ(records[3].error, "InternalServiceException: try later");
-  EXPECT_TRUE(records[4].ok);
+  EXPECT_TRUE(records[4].ok());
 
   calls_.clear();
   run("test.queue", "      - {type: remove-tag, tags: [env, team]}\n", {queues[0]},

@@ -1,0 +1,283 @@
+#include "policy/describe.h"
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "jmespath/jmespath.h"
+
+namespace custos::policy {
+namespace {
+
+// Detail calls in flight at once: enough to hide AWS's latency, few enough to stay clear of
+// its throttling (Cloud Custodian's S3 assembly uses up to 10).
+constexpr std::size_t kDetailWorkers = 8;
+
+std::string snake_case(const std::string& operation) {
+  std::string name;
+  for (char c : operation) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (!name.empty()) name += '_';
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      name += c;
+    }
+  }
+  return name;
+}
+
+bool is_access_denied(const std::string& code) {
+  return code == "AccessDenied" || code == "AccessDeniedException" ||
+         code == "UnauthorizedOperation";
+}
+
+bool means_absent(const DetailCall& call, const std::string& code) {
+  if (!call.absent_codes.empty())
+    return std::find(call.absent_codes.begin(), call.absent_codes.end(), code) !=
+           call.absent_codes.end();
+  return code.starts_with("NoSuch") || code.find("NotFound") != std::string::npos;
+}
+
+bool contains(const std::vector<std::string>& codes, const std::string& code) {
+  return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+// Runs `work(i)` for i in [0, count), up to kDetailWorkers at a time; the first exception
+// thrown is rethrown once all have stopped.
+void parallel_for(std::size_t count, const std::function<void(std::size_t)>& work) {
+  if (count <= 1) {
+    if (count == 1) work(0);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < count; i = next++) {
+      try {
+        work(i);
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = count;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < std::min(count, kDetailWorkers); ++t) threads.emplace_back(worker);
+  for (auto& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+// The detail calls of a type, compiled once per describe.
+class Completer {
+ public:
+  Completer(const ResourceType& type, const aws::Client& client) : type_(type), client_(client) {
+    for (const auto& call : type.details) {
+      Compiled compiled{&call, {}, std::nullopt};
+      for (const auto& [param, path] : call.params)
+        compiled.params.emplace_back(param, jmespath::Expression::compile(path));
+      if (!call.select.empty()) compiled.select = jmespath::Expression::compile(call.select);
+      calls_.push_back(std::move(compiled));
+    }
+  }
+
+  bool empty() const { return calls_.empty(); }
+
+  // Completes every document in place; those a required call finds absent are removed.
+  void complete(std::vector<Json>& documents) const {
+    std::vector<char> keep(documents.size(), 1);
+    parallel_for(documents.size(), [&](std::size_t i) { keep[i] = complete_one(documents[i]); });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < documents.size(); ++i)
+      if (keep[i]) documents[kept++] = std::move(documents[i]);
+    documents.resize(kept);
+  }
+
+ private:
+  struct Compiled {
+    const DetailCall* call;
+    std::vector<std::pair<std::string, jmespath::Expression>> params;
+    std::optional<jmespath::Expression> select;
+  };
+
+  // False when a required call says the resource does not exist.
+  bool complete_one(Json& document) const {
+    aws::Client client = client_;
+    for (const auto& compiled : calls_) {
+      const DetailCall& call = *compiled.call;
+      Json params = Json::object();
+      for (const auto& [param, path] : compiled.params) {
+        Json value = path.search(document);
+        if (value.is_null()) return !call.required;  // nothing to ask about
+        params[param] = std::move(value);
+      }
+      Json answer;
+      try {
+        answer = client.call(type_.service, call.operation, params);
+      } catch (const aws::AwsError& e) {
+        if (is_access_denied(e.code())) {
+          // As Cloud Custodian: what the caller may not read is listed, not fatal.
+          Json& denied = document["c7n:DeniedMethods"];
+          if (!denied.is_array()) denied = Json::array();
+          denied.push_back(snake_case(call.operation));
+          continue;
+        }
+        if (!means_absent(call, e.code())) throw;
+        if (call.required) return false;
+        if (!call.key.empty()) document[call.key] = call.absent;
+        continue;
+      }
+      store(compiled, std::move(answer), document);
+      if (call.sets_region) client = client_.in_region(region_of(type_, document, region()));
+    }
+    return true;
+  }
+
+  void store(const Compiled& compiled, Json answer, Json& document) const {
+    const DetailCall& call = *compiled.call;
+    Json value = compiled.select ? compiled.select->search(answer) : std::move(answer);
+    if (call.omit_empty && (value.is_null() || (value.is_array() && value.empty()))) return;
+    if (!call.key.empty()) {
+      document[call.key] = std::move(value);
+    } else if (value.is_object()) {
+      for (auto& [key, item] : value.items()) document[key] = std::move(item);
+    }
+  }
+
+  const std::string& region() const { return client_.session().region(); }
+
+  const ResourceType& type_;
+  const aws::Client& client_;
+  std::vector<Compiled> calls_;
+};
+
+std::vector<std::string> plain_ids(const std::vector<std::string>& ids) {
+  std::vector<std::string> plain;
+  for (const auto& id : ids) plain.push_back(id_from_arn(id));
+  return plain;
+}
+
+// The listing call, page by page, with `params` added; each page's resources to `on_items`.
+void enumerate(const ResourceType& type, const aws::Client& client, Json params,
+               const std::function<void(std::vector<Json>&)>& on_items) {
+  auto select = jmespath::Expression::compile(type.result_path);
+  for (auto& [key, value] : type.enumerate_params.items()) params[key] = value;
+  client.paginate(type.service, type.enumerate_operation, params, [&](const Json& page) {
+    Json found = select.search(page);
+    std::vector<Json> items;
+    if (found.is_array())
+      for (auto& item : found) items.push_back(std::move(item));
+    on_items(items);
+    return true;
+  });
+}
+
+// EC2-style: the listing call given the ids. One unknown id fails the whole call, so then
+// each id is asked for alone and those AWS does not know are left out.
+void lookup_by_ids_param(const ResourceType& type, const aws::Client& client,
+                         const std::vector<std::string>& ids,
+                         const std::function<void(std::vector<Json>&)>& on_items) {
+  try {
+    enumerate(type, client, {{type.ids_param, ids}}, on_items);
+  } catch (const aws::AwsError& e) {
+    if (!contains(type.not_found_codes, e.code())) throw;
+    if (ids.size() == 1) return;
+    for (const auto& id : ids) lookup_by_ids_param(type, client, {id}, on_items);
+  }
+}
+
+}  // namespace
+
+std::string id_from_arn(const std::string& id_or_arn) {
+  if (!id_or_arn.starts_with("arn:")) return id_or_arn;
+  // arn:partition:service:region:account:resource, where resource may be type/path/name.
+  std::size_t at = 0;
+  for (int colon = 0; colon < 5 && at != std::string::npos; ++colon)
+    at = id_or_arn.find(':', at == 0 ? 0 : at + 1);
+  if (at == std::string::npos) return id_or_arn;
+  std::string resource = id_or_arn.substr(at + 1);
+  std::size_t slash = resource.rfind('/');
+  return slash == std::string::npos ? resource : resource.substr(slash + 1);
+}
+
+std::string region_of(const ResourceType& type, const Json& resource, const std::string& fallback) {
+  if (type.region_field.empty()) return fallback;
+  Json found = jmespath::Expression::compile(type.region_field).search(resource);
+  if (!found.is_string() || found.get_ref<const std::string&>().empty()) {
+    // S3's LocationConstraint is null for us-east-1 (when the location is known at all).
+    return resource.contains("Location") ? "us-east-1" : fallback;
+  }
+  const auto& region = found.get_ref<const std::string&>();
+  return region == "EU" ? "eu-west-1" : region;
+}
+
+std::string arn_of(const ResourceType& type, const Json& resource, const ArnScope& scope) {
+  if (!type.arn_field.empty()) {
+    Json arn = jmespath::Expression::compile(type.arn_field).search(resource);
+    if (arn.is_string()) return arn.get<std::string>();
+  }
+  std::string arn = type.arn_format;
+  auto fill = [&arn](const std::string& field, const std::string& value) {
+    for (auto at = arn.find(field); at != std::string::npos;
+         at = arn.find(field, at + value.size()))
+      arn.replace(at, field.size(), value);
+  };
+  fill("{partition}", scope.partition);
+  fill("{region}", region_of(type, resource, scope.region));
+  fill("{account_id}", scope.account_id);
+  fill("{id}", resource.value(type.id_field, ""));
+  return arn;
+}
+
+std::vector<DocStore::Value> describe_resources(const ResourceType& type, const aws::Client& client,
+                                                const std::vector<std::string>* ids,
+                                                DocStore& store) {
+  Completer completer(type, client);
+  std::vector<DocStore::Value> resources;
+  auto keep = [&](std::vector<Json>& items) {
+    if (!completer.empty()) completer.complete(items);
+    for (const Json& item : items) resources.push_back(store.add(item));
+  };
+  if (!ids) {
+    enumerate(type, client, Json::object(), keep);
+    return resources;
+  }
+  std::vector<std::string> wanted = plain_ids(*ids);
+  if (wanted.empty()) return resources;
+  switch (type.lookup) {
+    case ResourceType::Lookup::kIdsParam:
+      lookup_by_ids_param(type, client, wanted, keep);
+      break;
+    case ResourceType::Lookup::kFromId: {
+      std::vector<Json> documents;
+      for (const auto& id : std::set<std::string>(wanted.begin(), wanted.end()))
+        documents.push_back({{type.id_field, id}});
+      keep(documents);
+      break;
+    }
+    case ResourceType::Lookup::kEnumerate: {
+      std::set<std::string> named(wanted.begin(), wanted.end());
+      enumerate(type, client, Json::object(), [&](std::vector<Json>& items) {
+        std::erase_if(items, [&](const Json& item) {
+          return !named.count(item.value(type.id_field, std::string()));
+        });
+        keep(items);
+      });
+      break;
+    }
+  }
+  return resources;
+}
+
+std::vector<Json> describe_resources(const ResourceType& type, const aws::Client& client,
+                                     const std::vector<std::string>* ids) {
+  DocStore store;
+  std::vector<Json> documents;
+  for (DocStore::Value value : describe_resources(type, client, ids, store))
+    documents.push_back(store.to_json(value));
+  return documents;
+}
+
+}  // namespace custos::policy

@@ -1,0 +1,40 @@
+// Fetching a resource type's documents as its ResourceType describes them: list (or look up
+// given ids), complete each document with its detail calls, several at a time, each in the
+// resource's own region; and naming resources (ARNs).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "aws/client.h"
+#include "core/doc_store.h"
+#include "core/json.h"
+#include "policy/resource_type.h"
+
+namespace custos::policy {
+
+// Every resource of `type` (all pages), or only those with `ids` when given (an id may also be
+// written as the resource's ARN). Ids that name no resource are left out. Documents without
+// detail calls are stored page by page, so a large account is never held as Json.
+std::vector<DocStore::Value> describe_resources(const ResourceType& type, const aws::Client& client,
+                                                const std::vector<std::string>* ids,
+                                                DocStore& store);
+std::vector<Json> describe_resources(const ResourceType& type, const aws::Client& client,
+                                     const std::vector<std::string>* ids);
+
+// The region a resource lives in: its region_field (S3's LocationConstraint, where null means
+// us-east-1 and EU eu-west-1), else `fallback` (the run's region).
+std::string region_of(const ResourceType& type, const Json& resource, const std::string& fallback);
+
+// Where a resource is, for its ARN.
+struct ArnScope {
+  std::string partition;
+  std::string region;
+  std::string account_id;
+};
+std::string arn_of(const ResourceType& type, const Json& resource, const ArnScope& scope);
+
+// The id a policy's event or user named, from an id or an ARN ("arn:aws:iam::1:user/a/b" -> b).
+std::string id_from_arn(const std::string& id_or_arn);
+
+}  // namespace custos::policy
