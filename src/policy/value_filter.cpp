@@ -502,7 +502,7 @@ struct ValueMatcher::Impl {
   mutable std::once_flag fetched;
   mutable std::unique_ptr<Operand> fetched_operand;
 
-  void build(const Spec& spec);
+  void build(const Spec& spec, const ValueMatcher::Options& options);
   void build_operand(const Spec& spec);
   const Operand& operand_for(const FilterContext& context) const;
   bool test(const Json* r, const Json& document, const Operand& v, Scratch& scratch) const;
@@ -645,11 +645,13 @@ void ValueMatcher::Impl::build_operand(const Spec& spec) {
       std::make_unique<ValueKey>(as_text(&value_spec.value()), value_spec, value_regex.get());
 }
 
-void ValueMatcher::Impl::build(const Spec& spec) {
+void ValueMatcher::Impl::build(const Spec& spec, const ValueMatcher::Options& options) {
   const Json& data = spec.value();
   const std::string type = data.value("type", "value");
-  spec.allow_keys({"key", "value", "op", "value_type", "value_from", "value_regex"},
-                  "the " + type + " filter");
+  std::vector<std::string> allowed = {"key",        "value",      "op",
+                                      "value_type", "value_from", "value_regex"};
+  allowed.insert(allowed.end(), options.extra_keys.begin(), options.extra_keys.end());
+  spec.allow_keys(allowed, "the " + type + " filter");
   Comparison& c = comparison;
   c.kind_name = spec.optional_string("value_type");
   if (spec.has("value_type")) {
@@ -678,7 +680,7 @@ void ValueMatcher::Impl::build(const Spec& spec) {
                    "' does not apply");
     if (spec.has("value_regex"))
       spec.child("value_regex").at_key().fail("value_type 'resource_count' takes no value_regex");
-  } else if (!spec.has("key")) {
+  } else if (!spec.has("key") && options.default_key.empty()) {
     spec.fail("value filter needs a 'key' (what to compare)");
   }
   if (!spec.has("value") && !spec.has("value_from"))
@@ -702,13 +704,17 @@ void ValueMatcher::Impl::build(const Spec& spec) {
     if (!key_spec.value().is_string())
       key_spec.fail("'key' must be a string, not " + json_type_name(key_spec.value()));
     key = std::make_unique<ValueKey>(as_text(&key_spec.value()), key_spec, value_regex.get());
+  } else if (c.kind != Kind::kResourceCount) {
+    key = std::make_unique<ValueKey>(options.default_key, spec, value_regex.get());
   }
   if (c.kind == Kind::kResourceCount && spec.has("value_from"))
     spec.child("value_from").at_key().fail("value_type 'resource_count' needs 'value'");
   build_operand(spec);
 }
 
-ValueMatcher::ValueMatcher(const Spec& spec) {
+ValueMatcher::ValueMatcher(const Spec& spec) : ValueMatcher(spec, Options{}) {}
+
+ValueMatcher::ValueMatcher(const Spec& spec, const Options& options) {
   auto impl = std::make_unique<Impl>();
   const Json& data = spec.value();
   if (!data.is_object())
@@ -718,7 +724,7 @@ ValueMatcher::ValueMatcher(const Spec& spec) {
     impl->key = std::make_unique<ValueKey>(data.begin().key(), key_spec);
     impl->operand = prepare(data.begin().value(), impl->comparison);
   } else {
-    impl->build(spec);
+    impl->build(spec, options);
   }
   impl_ = std::move(impl);
 }

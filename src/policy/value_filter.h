@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 #include "jmespath/jmespath.h"
@@ -58,7 +59,14 @@ class ValueCondition {
 // documents (events).
 class ValueMatcher {
  public:
+  // For filters that are value filters with more (Cloud Custodian's access-key, credential):
+  // the keys they add, and the key compared when none is written.
+  struct Options {
+    std::vector<std::string> extra_keys;
+    std::string default_key;
+  };
   explicit ValueMatcher(const Spec& spec);
+  ValueMatcher(const Spec& spec, const Options& options);
   ValueMatcher(ValueMatcher&&) noexcept;
   ~ValueMatcher();
 
