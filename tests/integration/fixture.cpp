@@ -8,9 +8,9 @@
 
 namespace custos::test {
 
-gameday::LocalEmulator& emulator() {
-  static gameday::LocalEmulator server;
-  return server;
+MotoSlot& emulator() {
+  static MotoSlot slot(CUSTOS_MOTO_POOL_DIR, moto_pool_size());
+  return slot;
 }
 
 std::map<std::string, std::string> emulator_env() {
