@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, checks formatting, and runs every test (unit, protocol
-# conformance, integration against local moto servers). Usage: scripts/test.sh [ctest args]
+# conformance, integration against local moto servers). Usage: scripts/test.sh [ctest args],
+# e.g. -R NAME for the test cases whose name matches.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -21,4 +22,5 @@ cd "${CUSTOS_BUILD_DIR:-build}"
 # The integration tests' moto servers outlive each test process (tests/support/moto_pool.h); ctest
 # stops them after the last integration test, this whenever ctest ends otherwise (Ctrl-C).
 trap '[ ! -x tests/stop_moto_pool ] || tests/stop_moto_pool >/dev/null' EXIT
-ctest --output-on-failure "$@"
+# Every test case is a ctest entry: -j runs them on every core; a failure names its case.
+ctest --output-on-failure -j"$(nproc)" "$@"
