@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, checks formatting, and runs every test (unit, protocol
-# conformance, integration against a local moto server). Usage: scripts/test.sh [ctest args]
+# conformance, integration against local moto servers). Usage: scripts/test.sh [ctest args],
+# e.g. -R NAME for the test cases whose name matches.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -18,4 +19,8 @@ echo "== tests"
 # point it at a local server and clear this themselves.
 export AWS_EC2_METADATA_DISABLED=true
 cd "${CUSTOS_BUILD_DIR:-build}"
-ctest --output-on-failure "$@"
+# The integration tests' moto servers outlive each test process (tests/support/moto_pool.h); ctest
+# stops them after the last integration test, this whenever ctest ends otherwise (Ctrl-C).
+trap '[ ! -x tests/stop_moto_pool ] || tests/stop_moto_pool >/dev/null' EXIT
+# Every test case is a ctest entry: -j runs them on every core; a failure names its case.
+ctest --output-on-failure -j"$(nproc)" "$@"

@@ -7,10 +7,26 @@
 
 namespace custos::gameday {
 
+// What LocalEmulator is made of, for servers that must outlive the object that started them (the
+// tests share a pool of servers between processes: tests/support/moto_pool.h).
+
+// A free port on 127.0.0.1. Another process could take it before it is bound; starting a server
+// on it then fails loudly rather than talking to a stranger.
+int free_loopback_port();
+// Starts `moto_server` (or CUSTOS_MOTO_SERVER, a command path) on 127.0.0.1:port in a session of
+// its own, writing its output to log_path, and waits until it answers. It runs until stopped,
+// even after this process ends. Throws custos::Error with the server's log when it does not start.
+pid_t start_moto_server(int port, const std::string& log_path);
+// Whether a moto server answers at url (http://127.0.0.1:PORT).
+bool moto_answers(const std::string& url);
+// Forgets every resource (POST /moto-api/reset), as a fresh account.
+void reset_moto(const std::string& url);
+// Stops the server and its workers, whichever process started it.
+void stop_moto_server(pid_t pid);
+
 class LocalEmulator {
  public:
-  // Starts `moto_server` (or CUSTOS_MOTO_SERVER, a command path) and waits until it answers.
-  // Throws custos::Error with the server's log when it does not start.
+  // Starts the server (start_moto_server) and waits until it answers.
   LocalEmulator();
   ~LocalEmulator();
   LocalEmulator(const LocalEmulator&) = delete;
@@ -18,12 +34,9 @@ class LocalEmulator {
 
   const std::string& url() const { return url_; }  // http://127.0.0.1:PORT
   int port() const { return port_; }
-  // Forgets every resource (POST /moto-api/reset), as a fresh account.
-  void reset() const;
+  void reset() const { reset_moto(url_); }
 
  private:
-  void stop();
-
   pid_t pid_ = -1;
   int port_ = 0;
   std::string url_;

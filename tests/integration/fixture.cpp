@@ -1,14 +1,16 @@
 #include "integration/fixture.h"
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "support/paths.h"
 
 namespace custos::test {
 
-gameday::LocalEmulator& emulator() {
-  static gameday::LocalEmulator server;
-  return server;
+MotoSlot& emulator() {
+  static MotoSlot slot(CUSTOS_MOTO_POOL_DIR, moto_pool_size());
+  return slot;
 }
 
 std::map<std::string, std::string> emulator_env() {
@@ -24,8 +26,9 @@ std::map<std::string, std::string> emulator_env() {
 void IntegrationTest::SetUp() {
   emulator().reset();
   auto info = ::testing::UnitTest::GetInstance()->current_test_info();
-  dir_ = std::filesystem::temp_directory_path() /
-         ("custos-it-" + std::string(info->test_suite_name()) + "-" + info->name());
+  // The pid keeps apart the same test run by another checkout or build at the same time.
+  dir_ = std::filesystem::temp_directory_path() / ("custos-it-" + std::to_string(::getpid()) + "-" +
+                                                   info->test_suite_name() + "-" + info->name());
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_);
 }

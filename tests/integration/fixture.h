@@ -1,5 +1,6 @@
-// Integration tests run custos and Debian's AWS CLI v2 against one moto server on 127.0.0.1,
-// reset before each test so every test starts from an empty account.
+// Integration tests run custos and Debian's AWS CLI v2 against a moto server on 127.0.0.1 that
+// this process holds alone (from the pool of support/moto_pool.h), reset before each test so
+// every test starts from an empty account.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,12 +12,12 @@
 
 #include "aws/client.h"
 #include "core/json.h"
-#include "gameday/emulator.h"
+#include "support/moto_pool.h"
 #include "support/process.h"
 
 namespace custos::test {
 
-gameday::LocalEmulator& emulator();
+MotoSlot& emulator();
 
 class IntegrationTest : public ::testing::Test {
  protected:

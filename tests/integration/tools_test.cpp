@@ -1,6 +1,7 @@
 // The policy-writing tools: schema (what is allowed, least-privilege permissions), jmespath,
 // eval (filters over saved documents, no AWS) and report (what each run matched).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -21,7 +22,8 @@ class ToolsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("custos-tools-" + std::string(info->name()));
+    dir_ = fs::temp_directory_path() /
+           ("custos-tools-" + std::to_string(::getpid()) + "-" + info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -189,7 +190,8 @@ TEST(EndpointRulesTest, UnreadableOrBrokenDataNamesTheFile) {
     EXPECT_THAT(e.what(), HasSubstr(missing));
     EXPECT_THAT(e.what(), HasSubstr("CUSTOS_BOTOCORE_DATA"));
   }
-  auto broken = (dir / "custos-broken-endpoints.json").string();
+  auto broken =
+      (dir / ("custos-broken-endpoints-" + std::to_string(::getpid()) + ".json")).string();
   std::ofstream(broken) << "{\"partitions\": [";
   try {
     EndpointResolver::load(broken);
