@@ -131,6 +131,12 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
   if (dry_run_ && !is_read_only(operation)) return (*dry_run_)(service, operation, params);
 
   int acquired = 0;  // retry quota taken by the last retry, given back on success
+  auto give_up_observed = [&](Attempt& attempt, int attempts) {
+    if (observer_ && !is_read_only(operation))
+      tell(service, operation, params, attempt.error.request_id,
+           attempt.failure ? "no response" : attempt.error.code);
+    give_up(service, operation, attempt, attempts);
+  };
   for (int number = 1;; ++number) {
     // Signed again each time: the signature is only valid for a few minutes.
     const std::chrono::seconds offset(shared_->clock_offset.load());
@@ -145,6 +151,8 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
                   attempt.milliseconds);
     if (attempt.ok()) {
       shared_->quota.release(acquired);
+      if (observer_ && !is_read_only(operation))
+        tell(service, operation, params, request_id_of(*attempt.response), "");
       return parse_response(*model, op, *attempt.response, params);
     }
 
@@ -154,18 +162,30 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
                           : std::nullopt;
     if (skew) shared_->clock_offset.store(skew->count());
     if ((!skew && !is_retryable(service, attempt.outcome)) || number >= policy_.max_attempts) {
-      give_up(service, operation, attempt, number);
+      give_up_observed(attempt, number);
     }
     acquired = shared_->quota.acquire(attempt.outcome);
     if (acquired == 0) {
       spdlog::debug("aws {} {}: retry quota exhausted, not retrying", service, operation);
-      give_up(service, operation, attempt, number);
+      give_up_observed(attempt, number);
     }
     const Seconds delay = policy_.delay(number);
     spdlog::debug("aws {} {} retrying in {:.3f}s{}", service, operation, delay.count(),
                   skew ? fmt::format(" with the clock corrected by {}s", skew->count()) : "");
     policy_.wait(delay);
   }
+}
+
+void Client::tell(std::string_view service, std::string_view operation, const Json& params,
+                  std::string request_id, std::string error_code) const {
+  (*observer_)({std::string(service), std::string(operation), session_->region(), params,
+                std::move(request_id), std::move(error_code)});
+}
+
+Client Client::observed(CallObserver observer) const {
+  Client copy = *this;
+  copy.observer_ = std::make_shared<const CallObserver>(std::move(observer));
+  return copy;
 }
 
 Client Client::dry_run(MutationSink sink) const {

@@ -67,6 +67,18 @@ class Client {
   // Lookup*, Search*) but hands every other call to `sink` instead of AWS.
   Client dry_run(MutationSink sink) const;
   static bool is_read_only(std::string_view operation);
+  // A call that changed something (or tried to), as AWS answered it: for the incident journal.
+  struct MutatingCall {
+    std::string service, operation, region;
+    Json params;
+    std::string request_id;
+    std::string error_code;  // empty when AWS accepted it
+  };
+  using CallObserver = std::function<void(const MutatingCall&)>;
+  // A copy that tells `observer` of every call it sends that is not read-only, once answered
+  // (copies made from it, in_region ones included, tell it too).
+  Client observed(CallObserver observer) const;
+
   // A copy acting in `region` (Session::with_region): same credentials, retry quota and dry
   // run, so nothing a dry run reaches in any region can change anything.
   Client in_region(const std::string& region) const;
@@ -79,11 +91,15 @@ class Client {
   const RetryPolicy& retry_policy() const { return policy_; }
 
  private:
+  void tell(std::string_view service, std::string_view operation, const Json& params,
+            std::string request_id, std::string error_code) const;
+
   struct Shared;  // retry quota and clock offset, shared by copies of this client
   std::shared_ptr<const Session> session_;
   RetryPolicy policy_;
   std::shared_ptr<Shared> shared_;
-  std::shared_ptr<const MutationSink> dry_run_;  // set on dry-run copies
+  std::shared_ptr<const MutationSink> dry_run_;   // set on dry-run copies
+  std::shared_ptr<const CallObserver> observer_;  // set on observed copies
   bool signs_ = true;
 };
 

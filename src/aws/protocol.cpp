@@ -168,12 +168,24 @@ ErrorInfo parse_error(const ServiceModel& model, const HttpResponse& response) {
     if (info.message.empty()) info.message = reason_phrase(response.status);
   }
   if (wire::is_s3(model)) wire::s3_error_details(response, info);
-  if (info.request_id.empty()) {
-    for (const char* name : {"x-amzn-requestid", "x-amz-request-id"}) {
-      if (const auto* id = codec::find_header(response.headers, name)) info.request_id = *id;
-    }
-  }
+  if (info.request_id.empty()) info.request_id = request_id_of(response);
   return info;
+}
+
+std::string request_id_of(const HttpResponse& response) {
+  for (const char* name : {"x-amzn-requestid", "x-amz-request-id"}) {
+    if (const auto* id = codec::find_header(response.headers, name)) return *id;
+  }
+  // The EC2 and query protocols answer with the id in the body: <requestId> or <RequestId>.
+  for (std::string_view tag : {"<requestId>", "<RequestId>"}) {
+    auto start = response.body.find(tag);
+    if (start == std::string::npos) continue;
+    start += tag.size();
+    auto end = response.body.find('<', start);
+    if (end != std::string::npos && end - start <= 128)
+      return response.body.substr(start, end - start);
+  }
+  return {};
 }
 
 }  // namespace custos::aws

@@ -31,5 +31,8 @@ struct ErrorInfo {
 // Extracts code, message and request id from a non-2xx response of this protocol; a response
 // without an error document gets its status as code and reason phrase as message (botocore's).
 ErrorInfo parse_error(const ServiceModel& model, const HttpResponse& response);
+// AWS's id for the request a response answers (headers, or the body for EC2 and query), for
+// the journal and error messages; empty when the response carries none.
+std::string request_id_of(const HttpResponse& response);
 
 }  // namespace custos::aws

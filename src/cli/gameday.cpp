@@ -22,6 +22,9 @@ void add_gameday(CLI::App& app, Command& selected) {
                       "local emulator (it refuses any other account)");
   command->add_flag("--keep", options->keep,
                     "on a real or shared endpoint, leave the seeded resources in place");
+  command->add_flag("--recover", options->recover,
+                    "after containment, rehearse recovery: undo it from the incident journal "
+                    "and check each change is undone");
   command->footer(
       "With no --endpoint and no --profile, custos starts a local AWS emulator (moto's server) on\n"
       "127.0.0.1, runs the scenario there and stops it: nothing leaves this machine.\n"

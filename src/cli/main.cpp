@@ -4,7 +4,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/execute.h"
 #include "core/error.h"
+#include "core/file.h"
 
 namespace custos::cli {
 
@@ -14,6 +16,12 @@ void add_aws_options(CLI::App& command, aws::SessionOptions& options) {
   command.add_option("--endpoint-url,--endpoint", options.endpoint_url,
                      "send every AWS call here (LocalStack, a moto server); "
                      "AWS_ENDPOINT_URL[_<SERVICE>] do the same from the environment");
+}
+
+std::string read_text_file(const std::string& path, const std::string& what) {
+  auto text = read_file(path);
+  if (!text) throw InputError("cannot read the " + what + " " + path + " (check the path)");
+  return *text;
 }
 
 }  // namespace custos::cli
@@ -38,6 +46,7 @@ int main(int argc, char** argv) {
   cli::add_jmespath(app, selected);
   cli::add_eval(app, selected);
   cli::add_report(app, selected);
+  cli::add_incident(app, selected);
   cli::add_version(app, selected);
   app.footer(
       "Examples:\n"
@@ -45,6 +54,7 @@ int main(int argc, char** argv) {
       "  custos run -s out policy.yml --event finding.json\n"
       "  custos gameday\n"
       "  custos eval policy.yml --resources out/my-policy/resources.json\n"
+      "  custos incident list\n"
       "Exit codes: 0 done, 1 failed while running, 2 bad input (policy, event, flag).");
   try {
     app.parse(argc, argv);

@@ -10,6 +10,9 @@
 #include "core/error.h"
 #include "gameday/emulator.h"
 #include "gameday/scenario.h"
+#include "incident/journal_store.h"
+#include "incident/recovery.h"
+#include "incident/report.h"
 #include "policy/event.h"
 #include "policy/runner.h"
 #include "resources/builtin.h"
@@ -43,6 +46,23 @@ void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text;
   if (!out) throw Error("cannot write " + path);
+}
+
+// Undoes the containment as `custos incident recover` would; true when every step held.
+bool rehearse_recovery(incident::SqliteJournal& journal, const aws::Client& client,
+                       std::ostream& out) {
+  out << "recover\n";
+  bool held = true;
+  incident::recover(journal, journal.incident_id(), client, {},
+                    [&](const incident::RecoveryStep& step) {
+                      bool ok = step.status == "kept" || step.status == "irreversible" ||
+                                (step.status == "recovered" && step.verified);
+                      held = held && ok;
+                      out << "  [" << (ok ? "ok" : "FAIL") << "] " << step.status << " "
+                          << step.entry.value("action", "") << " "
+                          << step.entry.value("resource", "") << ": " << step.detail << "\n";
+                    });
+  return held;
 }
 
 }  // namespace
@@ -86,9 +106,19 @@ int run_gameday(const GamedayOptions& options, std::ostream& out) {
       << finding["detail"].value("severity", Json()).dump() << " on " << seeded.target_id << " ("
       << finding_path << ")\n";
 
+  // The game day journals as a real response would, in its own journal beside its outputs.
+  std::string journal_path = options.output_dir + "/journal.db";
+  std::filesystem::remove(journal_path);
+  incident::SqliteJournal journal(journal_path, true);
+  journal.open_when_used(incident::trigger_of_event(finding),
+                         {{"policy_file", scenario->name() + ".yml"},
+                          {"policy_text", scenario->policy_yaml()},
+                          {"output_dir", options.output_dir},
+                          {"region", client.session().region()}});
   policy::RunOptions run;
   run.output_dir = options.output_dir;
   run.event = &finding;
+  run.journal = &journal;
   run.observer.on_matched = [&](const policy::Policy& p, const std::vector<Json>& matched) {
     out << "respond    policy " << p.name << " matched " << matched.size() << " resource(s)\n";
   };
@@ -106,6 +136,19 @@ int run_gameday(const GamedayOptions& options, std::ostream& out) {
   for (const Check& check : scenario->verify(client, seeded)) {
     out << "  [" << (check.passed ? "ok" : "FAIL") << "] " << check.what << "\n";
     contained = contained && check.passed;
+  }
+  if (!journal.incident_id().empty()) {
+    std::string report = options.output_dir + "/incident-report.html";
+    write_file(report, incident::render_report(journal, journal.incident_id(),
+                                               incident::ReportFormat::kHtml));
+    out << "incident   " << journal.incident_id() << ": report " << report << "\n";
+    if (options.recover)
+      contained = rehearse_recovery(journal, client, out) && contained;
+    else if (local)
+      out << "           rehearse recovery too with: custos gameday --recover\n";
+    else
+      out << "           recover with: custos incident recover " << journal.incident_id()
+          << " --journal " << journal_path << "\n";
   }
   if (!local && !options.keep) scenario->clean_up(client, seeded, out);
   double seconds =

@@ -16,7 +16,8 @@ struct GamedayOptions {
   // Anything but the local emulator must be named by account id to be touched at all.
   std::string sandbox_account;
   std::string output_dir = "gameday-out";
-  bool keep = false;  // leave seeded resources in place (real accounts) for inspection
+  bool keep = false;     // leave seeded resources in place (real accounts) for inspection
+  bool recover = false;  // after containment, undo it from the journal and check it is undone
 };
 
 // Runs the scenario, printing each step to `out`. Returns 0 when containment held, 1 when a

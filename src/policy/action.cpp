@@ -32,6 +32,13 @@ Json undo_call(std::string_view service, std::string_view operation, Json params
   return call;
 }
 
+Json check_call(std::string_view service, std::string_view operation, Json params,
+                std::string expect, const std::string& region) {
+  Json check = undo_call(service, operation, std::move(params), region);
+  check["expect"] = std::move(expect);
+  return check;
+}
+
 void ActionContext::emit(std::vector<ActionRecord>& records, ActionRecord record) const {
   if (on_record) on_record(record);
   records.push_back(std::move(record));

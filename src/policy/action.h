@@ -38,6 +38,10 @@ struct ActionRecord {
   // The calls that undo the change, in order: [{service, operation, params, region}]. Empty:
   // nothing to undo; null: it cannot be undone (a deleted key), and `summary` says so.
   Json undo = Json::array();
+  // How to see that the change holds: a read-only call and a JMESPath over its answer that is
+  // true while it does ({service, operation, params, region, expect}); null: no such check.
+  // After an undo, the same check is false.
+  Json check = nullptr;
 
   bool ok() const { return outcome != Outcome::kFailed; }
 };
@@ -45,6 +49,9 @@ struct ActionRecord {
 // One AWS call of an undo list.
 Json undo_call(std::string_view service, std::string_view operation, Json params,
                const std::string& region = {});
+// An ActionRecord::check.
+Json check_call(std::string_view service, std::string_view operation, Json params,
+                std::string expect, const std::string& region = {});
 
 struct ActionContext {
   const aws::Client& client;  // in the run's region; in a dry run, one that changes nothing
@@ -54,6 +61,7 @@ struct ActionContext {
   std::function<void(const ActionRecord&)> on_record{};
   const ResourceType* resource_type = nullptr;
   const AccountId* account = nullptr;  // the account acted in, asked of STS when first needed
+  std::string incident_id{};           // the incident acted for, when journaled
 
   // Tells on_record about `record` and keeps it in `records`.
   void emit(std::vector<ActionRecord>& records, ActionRecord record) const;

@@ -7,6 +7,7 @@
 #include "core/uuid.h"
 #include "core/version.h"
 #include "jmespath/jmespath.h"
+#include "policy/acting.h"
 #include "policy/describe.h"
 #include "policy/output.h"
 
@@ -57,7 +58,7 @@ aws::Client recording_client(const aws::Client& client, const Policy& policy,
                              const RunOptions& options, PolicyOutput& output,
                              const std::string& action, std::vector<Json>& calls) {
   return client.dry_run(
-      [&](std::string_view service, std::string_view operation, const Json& params) {
+      [&, action](std::string_view service, std::string_view operation, const Json& params) {
         Json call = {{"action", action},
                      {"service", std::string(service)},
                      {"operation", std::string(operation)},
@@ -80,35 +81,6 @@ std::vector<DocStore::Value> annotated(DocStore& store, const std::vector<DocSto
     documents.push_back(store.add(document));
   }
   return documents;
-}
-
-// Runs every action on the matched resources; a dry run acts through a recording client.
-void act(const Policy& policy, const aws::Client& client, const RunOptions& options,
-         PolicyOutput& output, RunResult& result) {
-  std::string current_action;
-  aws::Client acting = options.dryrun ? recording_client(client, policy, options, output,
-                                                         current_action, result.dry_calls)
-                                      : client;
-  AccountId own_account([&client] { return sts_account_id(client); });
-  ActionContext context{.client = acting,
-                        .policy_name = policy.name,
-                        .event = options.event,
-                        .on_record =
-                            [&](const ActionRecord& record) {
-                              output.log(
-                                  record.ok() ? "INFO" : "ERROR",
-                                  fmt::format("policy:{} action:{} resource:{} {}{}", policy.name,
-                                              record.action, record.resource_id,
-                                              options.dryrun ? "(dry run) " : "", record.summary));
-                              if (options.observer.on_record) options.observer.on_record(record);
-                            },
-                        .resource_type = policy.resource,
-                        .account = options.account ? options.account : &own_account};
-  for (const auto& [name, action] : policy.actions) {
-    current_action = name;
-    auto records = action->process(result.resources, context);
-    result.records.insert(result.records.end(), records.begin(), records.end());
-  }
 }
 
 }  // namespace
@@ -153,7 +125,13 @@ RunResult run_policy(const Policy& policy, const aws::Client& client, const RunO
                                  result.resources.size(), resource_time));
   if (options.observer.on_matched) options.observer.on_matched(policy, result.resources);
 
-  if (!result.resources.empty()) act(policy, client, options, output, result);
+  if (!result.resources.empty()) {
+    act_and_verify(policy, client, options, output, result, [&](const std::string& action) {
+      return options.dryrun
+                 ? recording_client(client, policy, options, output, action, result.dry_calls)
+                 : client;
+    });
+  }
   auto finished = std::chrono::system_clock::now();
   result.seconds = std::chrono::duration<double>(finished - started).count();
 

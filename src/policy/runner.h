@@ -10,6 +10,7 @@
 #include "aws/client.h"
 #include "policy/describe.h"
 #include "policy/event.h"
+#include "policy/journal.h"
 #include "policy/policy.h"
 #include "policy/vars.h"
 
@@ -18,6 +19,8 @@ namespace custos::policy {
 struct RunObserver {
   std::function<void(const Policy&, const std::vector<Json>& matched)> on_matched;
   std::function<void(const ActionRecord&)> on_record;
+  // After acting: whether each change was seen to hold when read back.
+  std::function<void(const ActionRecord&, bool holds, const std::string& detail)> on_verified;
   // In a dry run, each call an action would have made: {action, service, operation, params}.
   std::function<void(const Json& call)> on_dry_call;
 };
@@ -30,6 +33,9 @@ struct RunOptions {
   const Json* event = nullptr;  // the triggering event, for event-mode policies
   // Shared by the policies of a run so STS is asked once; null: the run asks when needed.
   const AccountId* account = nullptr;
+  // Records each action before and after it happens; actions it has seen succeed are not
+  // repeated. Null: nothing journaled.
+  Journal* journal = nullptr;
   RunObserver observer;
 };
 

@@ -57,6 +57,9 @@ class Stop : public policy::Action {
     record.summary = "stopping (was " + record.before["State"].value("Name", "?") + ", now " +
                      record.after["State"].value("Name", "?") + ")";
     record.undo = Json::array({undo_call("ec2", "StartInstances", {{"InstanceIds", {id}}})});
+    record.check = policy::check_call(
+        "ec2", "DescribeInstances", {{"InstanceIds", {id}}},
+        "contains(['stopping', 'stopped'], Reservations[0].Instances[0].State.Name)");
     return record;
   }
 };
@@ -79,6 +82,10 @@ class Snapshot : public policy::PerResourceAction {
  private:
   ActionRecord apply(const Json& instance, ActionContext& context) const override {
     std::string id = context.id_of(instance);
+    if (Json taken = taken_for_incident(id, context); !taken.empty())
+      return ActionRecord::unchanged(
+          "snapshot", id,
+          "already snapshotted for incident " + context.incident_id + ": " + taken.dump());
     Json params = {
         {"InstanceSpecification", {{"InstanceId", id}, {"ExcludeBootVolume", exclude_boot_}}},
         {"Description",
@@ -101,9 +108,26 @@ class Snapshot : public policy::PerResourceAction {
     return record;
   }
 
+  // The snapshots of this instance that this incident already took (a resumed or repeated
+  // response must not take a second set).
+  static Json taken_for_incident(const std::string& id, const ActionContext& context) {
+    Json ids = Json::array();
+    if (context.incident_id.empty()) return ids;
+    Json found = context.client.call(
+        "ec2", "DescribeSnapshots",
+        {{"OwnerIds", {"self"}},
+         {"Filters",
+          Json::array({{{"Name", "tag:custos:incident"}, {"Values", {context.incident_id}}},
+                       {{"Name", "tag:custos:instance-id"}, {"Values", {id}}}})}});
+    for (const Json& snapshot : found.value("Snapshots", Json::array()))
+      ids.push_back(snapshot.value("SnapshotId", ""));
+    return ids;
+  }
+
   Json tags_for(const Json& instance, const std::string& id, const ActionContext& context) const {
     std::map<std::string, std::string> tags = {{"custos:instance-id", id},
                                                {"custos:policy", context.policy_name}};
+    if (!context.incident_id.empty()) tags["custos:incident"] = context.incident_id;
     if (user_tags_.empty()) tags["custodian_snapshot"] = "";
     bool all = std::find(copy_tags_.begin(), copy_tags_.end(), "*") != copy_tags_.end();
     for (const Json& tag : instance.value("Tags", Json::array())) {
@@ -184,6 +208,11 @@ class SetInstanceProfile : public policy::PerResourceAction {
     record.after = result.value("IamInstanceProfileAssociation", Json::object());
     record.summary = "set instance profile " + name_;
     record.undo = restore(id, record.after.value("AssociationId", ""), current);
+    record.check =
+        attached_check(id,
+                       "IamInstanceProfileAssociations[0].IamInstanceProfile.Arn != null && "
+                       "ends_with(IamInstanceProfileAssociations[0].IamInstanceProfile.Arn, '/" +
+                           name_ + "')");
     return record;
   }
 
@@ -200,7 +229,18 @@ class SetInstanceProfile : public policy::PerResourceAction {
     record.summary = "removed instance profile " + current.value("Arn", "?") + " (association " +
                      association + ")";
     record.undo = restore(id, "", current);
+    record.check = attached_check(id, "length(IamInstanceProfileAssociations) == `0`");
     return record;
+  }
+
+  // What is attached (or being attached) to the instance, and what must hold of it.
+  static Json attached_check(const std::string& id, std::string expect) {
+    return policy::check_call(
+        "ec2", "DescribeIamInstanceProfileAssociations",
+        {{"Filters",
+          Json::array({{{"Name", "instance-id"}, {"Values", {id}}},
+                       {{"Name", "state"}, {"Values", {"associating", "associated"}}}})}},
+        std::move(expect));
   }
 
   // Puts the previous profile back: by association when one replaced it, else a new one.

@@ -73,7 +73,7 @@ TEST_F(ContainmentTest, DryRunMatchesButChangesNothing) {
   write("ev.json", instance_finding(id, 8).dump());
   auto result = custos(
       {"run", "--dryrun", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
-  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_EQ(Json::parse(read_file(path("out/ec2-compromised-contain/resources.json"))).size(), 1u);
   EXPECT_EQ(instance_state(id), "running");
   EXPECT_EQ(associations(id).size(), 1u);

@@ -46,12 +46,19 @@ Json IntegrationTest::aws_cli(const std::vector<std::string>& args) const {
 
 ProcessResult IntegrationTest::custos(const std::vector<std::string>& args,
                                       std::map<std::string, std::string> env) const {
+  return start_custos(args, std::move(env))->wait();
+}
+
+std::unique_ptr<StartedProcess> IntegrationTest::start_custos(
+    const std::vector<std::string>& args, std::map<std::string, std::string> env) const {
   std::vector<std::string> argv = {custos_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
   auto all = emulator_env();
   all["AWS_ENDPOINT_URL"] = emulator().url();
+  // Each test journals its incidents apart: a finding handled in one test is new to the next.
+  all["XDG_STATE_HOME"] = (dir_ / "state").string();
   for (auto& [name, value] : env) all[name] = value;
-  return run_process(argv, all);
+  return std::make_unique<StartedProcess>(argv, all);
 }
 
 aws::Client IntegrationTest::client() const {

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ class IntegrationTest : public ::testing::Test {
   // The custos binary with the emulator as its endpoint (AWS_ENDPOINT_URL) and test keys.
   ProcessResult custos(const std::vector<std::string>& args,
                        std::map<std::string, std::string> env = {}) const;
+  // The same, in the background.
+  std::unique_ptr<StartedProcess> start_custos(const std::vector<std::string>& args,
+                                               std::map<std::string, std::string> env = {}) const;
   // An in-process client for the emulator.
   aws::Client client() const;
   // A fresh folder for this test's files.

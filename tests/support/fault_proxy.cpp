@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -38,6 +39,10 @@ struct FaultProxy::Impl {
   int faults_left = 0;
   Reply fault;
   std::vector<Arrival> arrivals;
+  std::string hold_marker;
+  int held = 0;
+  bool released = false;
+  std::condition_variable changed;
 
   void start();
   void handle(const httplib::Request& req, httplib::Response& res);
@@ -70,14 +75,21 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
   std::optional<Reply> faulty;
   std::size_t index = 0;
   {
-    std::lock_guard lock(mutex);
+    std::unique_lock lock(mutex);
     if (faults_left > 0) {
       --faults_left;
       faulty = fault;
     }
     arrival.faulted = faulty.has_value();
     index = arrivals.size();
+    bool holding = !hold_marker.empty() && req.body.find(hold_marker) != std::string::npos;
     arrivals.push_back(std::move(arrival));
+    if (holding) {
+      ++held;
+      changed.notify_all();
+      changed.wait(lock, [this] { return released; });
+      faulty = Reply{503, "held by the test", "text/plain", {}};
+    }
   }
   if (faulty) {
     write_reply(*faulty, res);
@@ -132,6 +144,7 @@ FaultProxy::FaultProxy(Reply answer) : impl_(std::make_unique<Impl>()) {
 }
 
 FaultProxy::~FaultProxy() {
+  release();
   impl_->server.stop();
   impl_->thread.join();
 }
@@ -142,6 +155,22 @@ void FaultProxy::fail_next(int count, Reply fault) {
   std::lock_guard lock(impl_->mutex);
   impl_->faults_left = count;
   impl_->fault = std::move(fault);
+}
+
+void FaultProxy::hold(std::string marker) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->hold_marker = std::move(marker);
+}
+
+bool FaultProxy::wait_held(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->changed.wait_for(lock, timeout, [this] { return impl_->held > 0; });
+}
+
+void FaultProxy::release() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->released = true;
+  impl_->changed.notify_all();
 }
 
 std::vector<FaultProxy::Arrival> FaultProxy::arrivals() const {

@@ -43,6 +43,12 @@ class FaultProxy {
   const std::string& url() const;  // http://127.0.0.1:PORT
   // The next `count` requests get `fault`.
   void fail_next(int count, Reply fault);
+  // Requests whose body contains `marker` are not answered until release(): a test can stop
+  // a client exactly while that call is in flight. They then get a 503.
+  void hold(std::string marker);
+  // Waits until a held request has arrived; false after `timeout`.
+  bool wait_held(std::chrono::milliseconds timeout);
+  void release();
   std::vector<Arrival> arrivals() const;
 
  private:

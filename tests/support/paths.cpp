@@ -12,4 +12,8 @@ std::string read_file(const std::string& path) {
   out << in.rdbuf();
   return out.str();
 }
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
 }  // namespace custos::test

@@ -12,4 +12,5 @@ inline std::string source_path(const std::string& relative) {
   return std::string(CUSTOS_SOURCE_DIR) + "/" + relative;
 }
 std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
 }  // namespace custos::test

@@ -17,4 +17,20 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& env = {});
 
+// The same, started in the background: wait() for it, or kill it first.
+class StartedProcess {
+ public:
+  StartedProcess(const std::vector<std::string>& argv,
+                 const std::map<std::string, std::string>& env = {});
+  ~StartedProcess();
+  StartedProcess(const StartedProcess&) = delete;
+  StartedProcess& operator=(const StartedProcess&) = delete;
+  void kill(int signal);
+  ProcessResult wait();
+
+ private:
+  int pid_ = -1;
+  std::string out_path_, err_path_;
+};
+
 }  // namespace custos::test

@@ -1,0 +1,34 @@
+// Running policies against AWS with the incident journal: what `custos run` and
+// `custos incident resume` share.
+#pragma once
+
+#include <string>
+
+#include "aws/config.h"
+#include "cli/commands.h"
+#include "core/json.h"
+
+namespace custos::cli {
+
+struct RunRequest {
+  std::string policy_name;  // the file's name, for messages
+  std::string policy_text;
+  Json event = nullptr;  // null: a pull run
+  std::string output_dir;
+  bool dryrun = false;
+  aws::SessionOptions aws;
+  std::string journal_path;  // empty: journal nothing
+  std::string incident;      // continue this incident (resume) rather than open one
+};
+
+// Compiles, checks the event, runs every policy that applies; prints progress. Returns the
+// exit code (0 done, 1 an action or policy failed); throws InputError for bad input.
+int execute(const RunRequest& request);
+
+// --journal PATH.
+void add_journal_option(CLI::App& command, std::string& path);
+
+// The text of `path`; throws InputError naming `what` and the path when it cannot be read.
+std::string read_text_file(const std::string& path, const std::string& what);
+
+}  // namespace custos::cli

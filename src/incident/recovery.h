@@ -1,0 +1,33 @@
+// Undoing an incident's containment from what the journal recorded: each reversible change's
+// undo calls, newest first, journaled (phase recovery) and read back; the irreversible ones are
+// listed as such, never guessed at.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "aws/client.h"
+#include "incident/journal_store.h"
+
+namespace custos::incident {
+
+struct RecoveryOptions {
+  bool dryrun = false;  // print the calls, make none, journal nothing
+  std::string only;     // one action's changes only ("set-instance-profile"); empty: all
+};
+
+struct RecoveryStep {
+  Json entry;          // what was changed: {policy, action, resource, ...}
+  std::string status;  // recovered, failed, irreversible, would-recover, already-recovered
+  std::string detail;  // what was called, or why not
+  bool verified = false;
+};
+
+// Applies the undo calls of `incident`'s changes through `client`; `on_step` sees each as it
+// ends. Returns every step; throws InputError for an unknown incident or action name.
+std::vector<RecoveryStep> recover(SqliteJournal& journal, const std::string& incident,
+                                  const aws::Client& client, const RecoveryOptions& options,
+                                  const std::function<void(const RecoveryStep&)>& on_step = {});
+
+}  // namespace custos::incident

@@ -1,0 +1,43 @@
+#include "policy/dispatch.h"
+
+namespace custos::policy {
+
+std::vector<EventTarget> targets_for(const std::vector<Policy>& policies, const Json* event) {
+  std::vector<EventTarget> targets;
+  for (const auto& p : policies) {
+    if (event) {
+      targets.push_back(event_target(p, *event));
+      continue;
+    }
+    EventTarget pull;
+    pull.applies = !p.mode.is_event();
+    if (!pull.applies) pull.reason = "mode " + p.mode.type + " runs on events (pass --event FILE)";
+    targets.push_back(std::move(pull));
+  }
+  return targets;
+}
+
+int dispatch(const std::vector<Policy>& policies, const std::vector<EventTarget>& targets,
+             const aws::Client& client, const RunOptions& options,
+             const DispatchObserver& observer) {
+  int code = 0;
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    const Policy& p = policies[i];
+    if (!targets[i].applies) {
+      if (observer.on_skipped) observer.on_skipped(p, targets[i].reason);
+      continue;
+    }
+    try {
+      auto result = run_policy(p, client, options, options.event ? &targets[i] : nullptr);
+      if (result.skipped && observer.on_skipped)
+        observer.on_skipped(p, "its conditions do not hold");
+      if (!result.ok()) code = 1;
+    } catch (const std::exception& e) {
+      if (observer.on_failed) observer.on_failed(p, e.what());
+      code = 1;
+    }
+  }
+  return code;
+}
+
+}  // namespace custos::policy
