@@ -8,9 +8,11 @@ packages=(
   g++ cmake ninja-build pkg-config clang-format
   libcurl4-openssl-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev
   libpugixml-dev libcli11-dev libfmt-dev libspdlog-dev libpcre2-dev libsqlite3-dev zlib1g-dev
-  libdeflate-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev robin-map-dev
+  libdeflate-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev robin-map-dev libpng-dev
   python3-botocore awscli python3-pip python3-venv
 )
+# What only the tests need (scripts/test.sh sets it): Chromium renders the HTML reports.
+if declare -p test_packages >/dev/null 2>&1; then packages+=("${test_packages[@]}"); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -31,8 +31,9 @@ void add_event(Facts& facts, const std::string& time, const std::string& label,
 void note_action(Facts& facts, const Record& record, std::map<std::string, std::size_t>& by_entry) {
   const Json& body = record.body;
   Json request_ids = Json::array();
-  for (const Json& call : body.value("calls", Json::array()))
-    if (!text(call["request_id"]).empty()) request_ids.push_back(call["request_id"]);
+  if (body.contains("calls") && body["calls"].is_array())
+    for (const Json& call : body["calls"])
+      if (!text(call["request_id"]).empty()) request_ids.push_back(call["request_id"]);
   std::string key = record.entry.dump();
   by_entry[key] = facts.actions.size();
   facts.actions.push_back(
@@ -46,10 +47,12 @@ void note_action(Facts& facts, const Record& record, std::map<std::string, std::
        {"request_ids", request_ids},
        {"verified", nullptr},
        {"reversible", !body["undo"].is_null()}});
-  for (const Json& snapshot : body.value("after", Json::object()).value("Snapshots", Json::array()))
-    facts.evidence.push_back({{"snapshot", snapshot.value("SnapshotId", "")},
-                              {"of", snapshot.value("VolumeId", "")},
-                              {"resource", record.entry.value("resource", "")}});
+  const Json& after = body.contains("after") ? body["after"] : body;
+  if (after.is_object() && after.contains("Snapshots") && after["Snapshots"].is_array())
+    for (const Json& snapshot : after["Snapshots"])
+      facts.evidence.push_back({{"snapshot", snapshot.value("SnapshotId", "")},
+                                {"of", snapshot.value("VolumeId", "")},
+                                {"resource", record.entry.value("resource", "")}});
   if (record.kind == "completed")
     add_event(facts, record.time,
               record.entry.value("action", "") + " " + record.entry.value("resource", "") + ": " +
@@ -233,8 +236,8 @@ std::string html(const Facts& facts) {
       escape(facts.info.id) +
       "</title>\n<style>body{font-family:sans-serif;margin:2em;color:#111827}"
       "table{border-collapse:collapse}td,th{border:1px solid #d1d5db;padding:4px 8px;"
-      "font-size:13px;text-align:left}th{background:#f3f4f6}.bad{color:#dc2626}"
-      ".ok{color:#16a34a}</style></head><body>\n";
+      "font-size:13px;text-align:left}th{background:#f3f4f6}.bad{color:#b91c1c}"
+      ".ok{color:#15803d}</style></head><body>\n";
   out += "<h1>Incident " + escape(facts.info.id) + "</h1>\n<p>Opened " +
          escape(facts.info.opened_at) + " (" + escape(facts.info.key) + ")</p>\n";
   out += "<h2>Trigger</h2>\n<table>\n";
@@ -254,8 +257,12 @@ std::string html(const Facts& facts) {
     out += "<tr><td>" + escape(text(a["time"])) + "</td><td>" + escape(text(a["policy"])) +
            "</td><td>" + escape(text(a["action"])) + "</td><td>" + escape(text(a["resource"])) +
            "</td><td>" + escape(text(a["phase"])) + "</td><td>" + escape(text(a["outcome"])) +
-           "</td><td class=\"" + (a["verified"] == true ? "ok" : "bad") + "\">" + check +
-           "</td><td>" + escape(ids) + "</td><td>" + escape(text(a["summary"])) + "</td></tr>\n";
+           "</td><td class=\"" +
+           (a["verified"].is_null() ? ""
+            : a["verified"] == true ? "ok"
+                                    : "bad") +
+           "\">" + check + "</td><td>" + escape(ids) + "</td><td>" + escape(text(a["summary"])) +
+           "</td></tr>\n";
   }
   out += "</table>\n<h2>Evidence</h2>\n<ul>\n";
   for (const Json& e : facts.evidence)
