@@ -43,6 +43,9 @@ class FaultProxy {
   const std::string& url() const;  // http://127.0.0.1:PORT
   // The next `count` requests get `fault`.
   void fail_next(int count, Reply fault);
+  // Query-protocol requests for `action` (Action=NAME in the body) get `reply` rather than
+  // being forwarded: an operation the upstream emulator lacks, answered as AWS recorded it.
+  void answer_action(const std::string& action, Reply reply);
   std::vector<Arrival> arrivals() const;
 
  private:
