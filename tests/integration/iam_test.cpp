@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "integration/findings.h"
@@ -20,6 +21,16 @@ const std::string kTrust =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
 const std::string kReadOnly =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]})";
+
+// Two SSH public key bodies, made up for these tests (moto checks their form only).
+const char* const kSshKeyA =
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDDdHbP0JpNtVq3Xc1f4gq0Zr4mB8tJ0C1m0kqD4o3M1vYw3f3Q9l0"
+    "S2hE2Ttb0D0kq5m9tZfYk6Gx8yZr1l4vJ6y8kqv0Jm2mY3b7Q0o0v6xg4JrQb8m3a2cI9yq0o8yP4q9M7o1b2w3e4r5t6"
+    "y7u8i9o0pAqSwDeFrGtHyJuKiLoZxCvBnMq== custos-a";
+const char* const kSshKeyB =
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7pQ2mN4bV6cX8zL0kJ2hG4fD6sA8qW0eR2tY4uI6oP8aS0dF2gH4jK6"
+    "lZ8xC0vB2nM4qW6eR8tY0uI2oP4aS6dF8gH0jK2lZ4xC6vB8nM0qW2eR4tY6uI8oP0aS2dF4gH6jK8lZ0xC2vB4nM6qW8"
+    "eR0tY2uI4oP6aS8dF0gH2jK4lZ6xC8vB0nM2Q== custos-b";
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -344,6 +355,38 @@ TEST_F(IamTest, UserFiltersReadWhatTheUserHas) {
   EXPECT_TRUE(users("not-direct").empty());
   EXPECT_EQ(users("no-mfa"), (std::vector<std::string>{"frank", "grace"}));
   EXPECT_EQ(users("active-key"), frank);
+}
+
+TEST_F(IamTest, SshKeyFilterAndDeleteSshKeysActOnTheMatchedKey) {
+  create_user("olga");
+  Json keys = Json::array();
+  for (const char* body : {kSshKeyA, kSshKeyB})
+    keys.push_back(aws_cli({"iam", "upload-ssh-public-key", "--user-name", "olga",
+                            "--ssh-public-key-body", body})["SSHPublicKey"]["SSHPublicKeyId"]);
+  const std::string policy = R"(policies:
+  - name: ssh
+    resource: iam-user
+    filters:
+      - {type: ssh-key, key: SSHPublicKeyId, value: ")" +
+                             keys[0].get<std::string>() + R"("}
+    actions:
+      - {type: delete-ssh-keys, matched: true, disable: true}
+)";
+  auto statuses = [&] {
+    Json listed = aws_cli({"iam", "list-ssh-public-keys", "--user-name", "olga"});
+    Json out = Json::object();
+    for (const Json& key : listed["SSHPublicKeys"])
+      out[key["SSHPublicKeyId"].get<std::string>()] = key["Status"];
+    return out;
+  };
+  run("ssh", policy, nullptr, true);
+  EXPECT_TRUE(contains(last_.out, "would call iam UpdateSSHPublicKey")) << last_.out;
+  EXPECT_EQ(statuses(), Json({{keys[0], "Active"}, {keys[1], "Active"}}));
+  Json records = run("ssh", policy);
+  EXPECT_EQ(outcomes(records), std::vector<std::string>{"changed"});
+  EXPECT_EQ(statuses(), Json({{keys[0], "Inactive"}, {keys[1], "Active"}}));
+  EXPECT_EQ(records[0]["undo"][0]["params"]["Status"], "Active");
+  EXPECT_EQ(outcomes(run("ssh", policy)), std::vector<std::string>{"unchanged"});
 }
 
 TEST_F(IamTest, SetPolicyAttachesDetachesAndNamesPoliciesOfTheAccount) {
@@ -682,6 +725,23 @@ TEST_F(IamTest, SchemaShowsTheIamFiltersAndPermissions) {
        {"iam:ListUsers", "iam:GetUser", "iam:GetCredentialReport", "iam:GenerateCredentialReport",
         "iam:ListAccessKeys", "iam:PutUserPolicy", "iam:GetUserPolicy", "iam:AddUserToGroup"})
     EXPECT_NE(std::find(actions.begin(), actions.end(), Json(needed)), actions.end()) << needed;
+}
+
+// Cloud Custodian's documented IAM examples that custos supports pass `custos validate` as
+// written (tests/data/policies/c7n/iam/; the unit test checks the refused ones' messages).
+TEST_F(IamTest, CloudCustodianExamplesPassCustosValidate) {
+  std::vector<std::string> args = {"validate"};
+  for (const auto& entry : std::filesystem::directory_iterator(data_path("policies/c7n/iam")))
+    if (read_file(entry.path().string()).starts_with("# expect: valid\n"))
+      args.push_back(entry.path().string());
+  ASSERT_EQ(args.size(), 30u);
+  auto result = custos(args);
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  std::size_t files = 0;
+  for (std::size_t at = result.out.find("valid polic"); at != std::string::npos;
+       at = result.out.find("valid polic", at + 1))
+    ++files;
+  EXPECT_EQ(files, 29u) << result.out;
 }
 
 }  // namespace
