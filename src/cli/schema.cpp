@@ -32,6 +32,8 @@ std::string known_resources(const Registry& registry) { return joined(registry.r
 void print_filter(const std::string& name, const policy::FilterInfo& info) {
   std::cout << "  " << name << (info.description.empty() ? "" : ": " + info.description) << "\n";
   if (!info.options.empty()) std::cout << "    options: " << joined(info.options) << "\n";
+  if (!info.permissions.empty())
+    std::cout << "    permissions: " << joined(info.permissions) << "\n";
 }
 
 void print_action(const std::string& name, const policy::ActionInfo& info) {
@@ -120,6 +122,9 @@ int print_permissions(const std::string& file) {
   std::set<std::string> actions;
   for (const auto& p : policy::compile_policies(source, registry)) {
     actions.insert(describe_permission(*p.resource));
+    // The calls completing each document (iam:GetUser), made whether listing or looking up.
+    for (const auto& detail : p.resource->details)
+      actions.insert(p.resource->service + ":" + detail.operation);
     for (const auto& needed : policy::permissions_of(p.filters)) actions.insert(needed);
     for (const auto& [name, unused] : p.actions) {
       const auto* info = registry.find_action(p.resource->name, name);

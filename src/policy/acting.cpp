@@ -56,10 +56,10 @@ class ActionStep {
   // Journals a record as it arrives (crash safety: completed right after the change).
   void completed(const ActionRecord& record) {
     auto entry = entries_.find(record.resource_id);
-    if (entry == entries_.end() || !options_.journal) return;
-    if (options_.dryrun) {
+    if (entry == entries_.end()) return;
+    if (options_.journal && options_.dryrun) {
       options_.journal->would_do(entry->second, record);
-    } else {
+    } else if (options_.journal) {
       std::lock_guard lock(mutex_);
       options_.journal->complete(entry->second, record,
                                  calls_of(earlier_, since_, record.resource_id));

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -10,8 +11,6 @@ namespace custos::policy {
 namespace {
 
 enum class Combine { kAll, kAny, kNone };
-
-constexpr const char* kMatched = "c7n:MatchedFilters";
 
 // Whether `children` match together as `how` says, asking `matches(child)`: and stops at the
 // first miss; or asks every child when c7n:MatchedFilters is recorded (each adds its keys);
@@ -61,19 +60,22 @@ class BooleanFilter : public Filter {
       : combine_(combine), children_(std::move(children)), id_field_(std::move(id_field)) {
     judges_set_ = std::any_of(children_.begin(), children_.end(),
                               [](const FilterPtr& f) { return f->judges_set(); });
+    annotates_ = std::any_of(children_.begin(), children_.end(),
+                             [](const FilterPtr& f) { return f->annotates(); });
   }
 
   bool judges_set() const override { return judges_set_; }
+  bool annotates() const override { return annotates_ && combine_ != Combine::kNone; }
   std::vector<std::string> permissions() const override { return permissions_of(children_); }
 
   bool match(const Json& resource, const FilterContext& context) const override {
-    if (judges_set_) return !process({resource}, context).empty();
+    if (by_set()) return !process({resource}, context).empty();
     return combine(combine_, children_, context,
                    [&](const FilterPtr& f) { return f->match(resource, context); });
   }
 
   StoredMatcherPtr stored_matcher(const DocStore& store) const override {
-    if (judges_set_) return nullptr;
+    if (by_set()) return nullptr;
     std::vector<StoredMatcherPtr> matchers;
     for (const FilterPtr& child : children_) {
       matchers.push_back(child->stored_matcher(store));
@@ -84,26 +86,14 @@ class BooleanFilter : public Filter {
 
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
-    if (!judges_set_) return Filter::process(std::move(resources), context);
+    if (!by_set()) return Filter::process(std::move(resources), context);
     if (combine_ == Combine::kAll) return all_of(std::move(resources), context);
-    // Children work on copies; what they matched is carried back by id, with the keys they
-    // added to c7n:MatchedFilters (a `not` sweeps them, so it carries back none).
-    std::map<std::string, Json> kept;
-    auto carry = [&](const std::vector<Json>& results) {
-      for (const Json& r : results) {
-        Json& added = kept[id(r)];
-        if (combine_ == Combine::kAny && r.contains(kMatched)) added.push_back(r[kMatched]);
-      }
-    };
-    if (combine_ == Combine::kAny) {
-      for (const FilterPtr& child : children_) carry(child->process(resources, context));
-    } else {
-      carry(all_of(resources, context));
-    }
-    bool keep_listed = combine_ == Combine::kAny;
-    std::erase_if(resources, [&](const Json& r) { return kept.count(id(r)) != keep_listed; });
-    if (keep_listed)
-      for (Json& r : resources) append_new_keys(r, kept[id(r)]);
+    if (combine_ == Combine::kAny) return any_of(std::move(resources), context);
+    // not: the children work on copies, and what they wrote (c7n:MatchedFilters, matched
+    // keys) is swept with them, as Cloud Custodian's AnnotationSweeper does.
+    std::set<std::string> matched;
+    for (const Json& r : all_of(resources, context)) matched.insert(id(r));
+    std::erase_if(resources, [&](const Json& r) { return matched.count(id(r)) > 0; });
     return resources;
   }
 
@@ -116,14 +106,28 @@ class BooleanFilter : public Filter {
     return resources;
   }
 
-  // `annotated` holds each child's copy of the resource's keys: the original's keys followed by
-  // what that child added.
-  static void append_new_keys(Json& resource, const Json& annotated) {
-    if (!annotated.is_array()) return;
-    std::size_t original = resource.contains(kMatched) ? resource[kMatched].size() : 0;
-    for (const Json& keys : annotated)
-      for (std::size_t i = original; i < keys.size(); ++i) resource[kMatched].push_back(keys[i]);
+  // Each child judges the whole set in turn; a resource a child keeps comes back as that child
+  // annotated it (c7n:MatchedFilters, matched keys), and the next child sees it so, as Cloud
+  // Custodian's children annotate the same resource objects.
+  std::vector<Json> any_of(std::vector<Json> resources, const FilterContext& context) const {
+    std::map<std::string, std::size_t> position;
+    for (std::size_t i = 0; i < resources.size(); ++i) position[id(resources[i])] = i;
+    std::vector<char> kept(resources.size(), 0);
+    for (const FilterPtr& child : children_) {
+      for (Json& r : child->process(resources, context)) {
+        std::size_t at = position.at(id(r));
+        resources[at] = std::move(r);
+        kept[at] = 1;
+      }
+    }
+    std::vector<Json> out;
+    for (std::size_t i = 0; i < resources.size(); ++i)
+      if (kept[i]) out.push_back(std::move(resources[i]));
+    return out;
   }
+
+  // Resources go through process() (the whole set at a time) rather than match().
+  bool by_set() const { return judges_set_ || annotates_; }
 
   std::string id(const Json& resource) const {
     auto found = resource.find(id_field_);
@@ -134,6 +138,7 @@ class BooleanFilter : public Filter {
   std::vector<FilterPtr> children_;
   std::string id_field_;
   bool judges_set_ = false;
+  bool annotates_ = false;
 };
 
 FilterFactory boolean_factory(std::string name, Combine combine) {
@@ -147,9 +152,11 @@ FilterFactory boolean_factory(std::string name, Combine combine) {
     Spec list = spec.child(key);
     if (!list.value().is_array() || list.value().empty())
       list.fail("'" + name + "' needs a non-empty list of filters");
+    BuildContext inner = context;
+    inner.block = name;
     std::vector<FilterPtr> children;
     for (std::size_t i = 0; i < list.value().size(); ++i)
-      children.push_back(context.registry.build_filter(list.element(i), context));
+      children.push_back(context.registry.build_filter(list.element(i), inner));
     return std::make_unique<BooleanFilter>(combine, std::move(children), context.resource.id_field);
   };
 }

@@ -153,7 +153,10 @@ class Completer {
   std::vector<Compiled> calls_;
 };
 
-std::vector<std::string> plain_ids(const std::vector<std::string>& ids) {
+// The ids as the type's documents hold them: a type identified by its ARN (IAM policies,
+// whose names are not unique across paths) keeps them whole.
+std::vector<std::string> plain_ids(const ResourceType& type, const std::vector<std::string>& ids) {
+  if (!type.arn_field.empty() && type.id_field == type.arn_field) return ids;
   std::vector<std::string> plain;
   for (const auto& id : ids) plain.push_back(id_from_arn(id));
   return plain;
@@ -244,7 +247,7 @@ std::vector<DocStore::Value> describe_resources(const ResourceType& type, const 
     enumerate(type, client, Json::object(), keep);
     return resources;
   }
-  std::vector<std::string> wanted = plain_ids(*ids);
+  std::vector<std::string> wanted = plain_ids(type, *ids);
   if (wanted.empty()) return resources;
   switch (type.lookup) {
     case ResourceType::Lookup::kIdsParam:

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "core/error.h"
+
 namespace custos::policy {
 
 std::vector<Json> Filter::process(std::vector<Json> resources, const FilterContext& context) const {
@@ -42,6 +44,14 @@ std::vector<std::string> permissions_of(const std::vector<FilterPtr>& filters) {
     all.insert(needed.begin(), needed.end());
   }
   return {all.begin(), all.end()};
+}
+
+const aws::Client& require_client(const FilterContext& context, const std::string& needs) {
+  if (!context.client)
+    throw Error("filter needs '" + needs +
+                "' from AWS, and this run makes no AWS calls (run the policy with custos run, "
+                "or evaluate resources.json written by one)");
+  return *context.client;
 }
 
 StoredMatcherPtr Filter::stored_matcher(const DocStore& store) const {

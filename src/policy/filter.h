@@ -48,6 +48,9 @@ class Filter {
   // True for filters whose verdict on a resource depends on the others (reduce,
   // resource_count): boolean blocks around them must pass them the whole set.
   virtual bool judges_set() const { return false; }
+  // True for filters that write annotations on the resources they keep in process()
+  // (c7n:matched-keys, c7n:AccessKeys): boolean blocks must then call process, not match.
+  virtual bool annotates() const { return false; }
   // A matcher for the documents of `store` (made once they are added) with match()'s verdicts
   // and c7n:MatchedFilters keys; nullptr when this filter judges the set or writes other
   // annotations in process() (Policy::filter_stored goes on with Json). The default builds
@@ -62,5 +65,9 @@ using FilterPtr = std::unique_ptr<const Filter>;
 
 // The IAM actions `filters` call AWS with, together (each once, sorted).
 std::vector<std::string> permissions_of(const std::vector<FilterPtr>& filters);
+
+// The context's client, for a filter that must ask AWS for `needs` ("c7n:AccessKeys"); throws
+// custos::Error saying so when the run makes no AWS calls (custos eval).
+const aws::Client& require_client(const FilterContext& context, const std::string& needs);
 
 }  // namespace custos::policy

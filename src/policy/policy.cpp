@@ -234,7 +234,7 @@ Policy compile_policy(const Spec& spec, const Registry& registry) {
   }
   check_descriptive(spec);
   policy.mode = compile_mode(spec, *policy.resource);
-  BuildContext context{registry, *policy.resource, policy.mode.is_event()};
+  BuildContext context{registry, *policy.resource, policy.mode.is_event(), "and", &spec.value()};
   policy.conditions = Conditions::compile(spec, context);
   policy.limit = compile_limit(spec);
   if (spec.has("filters")) {

@@ -23,6 +23,10 @@ struct BuildContext {
   const Registry& registry;
   const ResourceType& resource;
   bool event_mode = false;  // the policy runs on events (filters like `event` need one)
+  // The boolean block the filter being built sits in ("and" at the top, "or", "not"): Cloud
+  // Custodian merges matched items (c7n:matched-keys) by it.
+  std::string block = "and";
+  const Json* policy = nullptr;  // the policy as written (actions that check its filters)
 };
 
 using FilterFactory = std::function<FilterPtr(const Spec&, const BuildContext&)>;
@@ -32,7 +36,8 @@ using ActionFactory = std::function<ActionPtr(const Spec&, const BuildContext&)>
 struct FilterInfo {
   FilterFactory factory;
   std::string description;
-  std::vector<std::string> options;  // the keys it takes besides `type`
+  std::vector<std::string> options;      // the keys it takes besides `type`
+  std::vector<std::string> permissions;  // IAM actions it calls (for `custos schema`)
 };
 
 struct ActionInfo {
@@ -108,7 +113,8 @@ ActionInfo action_info(std::vector<std::string> options, std::vector<std::string
 
 // The same for filters: FilterType is built from (Spec, BuildContext) or (Spec).
 template <typename FilterType>
-FilterInfo filter_info(std::vector<std::string> options, std::string description) {
+FilterInfo filter_info(std::vector<std::string> options, std::string description,
+                       std::vector<std::string> permissions = {}) {
   FilterInfo info;
   info.factory = [options](const Spec& spec, const BuildContext& context) -> FilterPtr {
     if (spec.value().is_object())
@@ -120,6 +126,7 @@ FilterInfo filter_info(std::vector<std::string> options, std::string description
   };
   info.description = std::move(description);
   info.options = std::move(options);
+  info.permissions = std::move(permissions);
   return info;
 }
 

@@ -5,8 +5,8 @@
 namespace custos::policy {
 
 RelatedValueFilter::RelatedValueFilter(const Spec& spec, RelatedData related,
-                                       const ValueMatcher::Options& options)
-    : related_(std::move(related)), matcher_(spec, options) {
+                                       const ValueMatcher::Options& options, std::string block)
+    : related_(std::move(related)), matcher_(spec, options), block_(std::move(block)) {
   std::string op = spec.optional_string("match-operator", "or");
   if (op != "and" && op != "or")
     spec.child("match-operator").fail("'match-operator' must be 'and' or 'or', not '" + op + "'");
@@ -33,13 +33,9 @@ std::vector<std::string> RelatedValueFilter::permissions() const {
 }
 
 bool RelatedValueFilter::judge(Json& resource, const FilterContext& context, bool annotate) const {
-  if (!resource.contains(related_.annotation_key)) {
-    if (!context.client)
-      throw Error("filter needs '" + related_.annotation_key +
-                  "' from AWS, and this run makes no AWS calls (run the policy with custos run, "
-                  "or evaluate resources.json written by one)");
-    resource[related_.annotation_key] = related_.fetch(resource, *context.client);
-  }
+  if (!resource.contains(related_.annotation_key))
+    resource[related_.annotation_key] =
+        related_.fetch(resource, require_client(context, related_.annotation_key));
   const Json& data = resource[related_.annotation_key];
   if (!data.is_array()) return matcher_.matches(data, context);
   const Json* items = &data;
@@ -52,32 +48,53 @@ bool RelatedValueFilter::judge(Json& resource, const FilterContext& context, boo
     if (!related_.match_type.empty()) noted["c7n:match-type"] = related_.match_type;
     matched.push_back(std::move(noted));
   }
-  if (annotate && !related_.matched_key.empty() && !matched.empty()) {
-    // Cloud Custodian's merge_annotation: items matched by earlier filters are kept once.
-    Json& record = resource[related_.matched_key];
-    if (!record.is_array()) record = Json::array();
-    for (auto& item : matched)
-      if (std::find(record.begin(), record.end(), item) == record.end()) record.push_back(item);
-  }
-  return !matched.empty();
+  bool any = !matched.empty();
+  if (annotate && !related_.matched_key.empty())
+    merge_matched(resource, related_.matched_key, std::move(matched), block_);
+  return any;
 }
 
-ValueMatcher::Options related_options(std::string default_key) {
-  return {.extra_keys = {"match-operator"}, .default_key = std::move(default_key)};
+void merge_matched(Json& resource, const std::string& key, Json matched, const std::string& block) {
+  auto earlier = resource.find(key);
+  if (earlier == resource.end() || !earlier->is_array()) {
+    resource[key] = std::move(matched);
+    return;
+  }
+  auto in = [](const Json& list, const Json& item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+  };
+  Json merged = Json::array();
+  if (block == "or") {
+    // union_list: this filter's items, then the earlier ones it did not match.
+    merged = std::move(matched);
+    for (const Json& item : *earlier)
+      if (!in(merged, item)) merged.push_back(item);
+  } else {
+    for (Json& item : matched)  // intersect_list
+      if (in(*earlier, item)) merged.push_back(std::move(item));
+  }
+  *earlier = std::move(merged);
+}
+
+ValueMatcher::Options related_options(std::string default_key, bool match_operator) {
+  ValueMatcher::Options options{.extra_keys = {}, .default_key = std::move(default_key)};
+  if (match_operator) options.extra_keys.push_back("match-operator");
+  return options;
 }
 
 FilterInfo related_filter_info(RelatedData related, std::string description,
                                std::string default_key) {
   FilterInfo info;
-  ValueMatcher::Options options = related_options(std::move(default_key));
-  info.factory = [related, options](const Spec& spec, const BuildContext&) -> FilterPtr {
+  ValueMatcher::Options options = related_options(std::move(default_key), related.match_operator);
+  info.factory = [related, options](const Spec& spec, const BuildContext& context) -> FilterPtr {
     if (!spec.value().is_object())
       spec.fail("write this filter as a mapping: {type: ..., key: ..., value: ...}");
-    return std::make_unique<RelatedValueFilter>(spec, related, options);
+    return std::make_unique<RelatedValueFilter>(spec, related, options, context.block);
   };
   info.description = std::move(description);
-  info.options = {"key",         "value",         "op", "value_type", "value_from",
-                  "value_regex", "match-operator"};
+  info.options = {"key", "value", "op", "value_type", "value_from", "value_regex"};
+  info.options.insert(info.options.end(), options.extra_keys.begin(), options.extra_keys.end());
+  info.permissions = related.permissions;
   return info;
 }
 

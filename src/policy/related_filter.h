@@ -23,19 +23,24 @@ struct RelatedData {
   // cannot be asked. Not called when the resource already carries the annotation.
   std::function<Json(const Json& resource, const aws::Client& client)> fetch;
   std::vector<std::string> permissions{};
+  // Takes match-operator (Cloud Custodian's access-key does; most such filters do not).
+  bool match_operator = false;
 };
 
 class RelatedValueFilter : public Filter {
  public:
   // `spec` is a value filter (with `options`); `match-operator: and` among options narrows a
-  // list to the items an earlier filter matched, as Cloud Custodian's access-key does.
-  RelatedValueFilter(const Spec& spec, RelatedData related, const ValueMatcher::Options& options);
+  // list to the items an earlier filter matched, as Cloud Custodian's access-key does. `block`
+  // is the boolean block the filter sits in (BuildContext::block).
+  RelatedValueFilter(const Spec& spec, RelatedData related, const ValueMatcher::Options& options,
+                     std::string block = "and");
 
   bool match(const Json& resource, const FilterContext& context) const override;
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override;
   // The annotations are written on the Json by process().
   StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+  bool annotates() const override { return true; }
   std::vector<std::string> permissions() const override;
 
  private:
@@ -45,10 +50,17 @@ class RelatedValueFilter : public Filter {
   RelatedData related_;
   ValueMatcher matcher_;
   bool and_operator_ = false;
+  std::string block_;
 };
 
-// The standard option list of a related filter: a value filter's, plus match-operator.
-ValueMatcher::Options related_options(std::string default_key = {});
+// Cloud Custodian's merge_annotation: `matched` (the items one filter matched) joins what earlier
+// filters recorded under `key`: the items both matched inside and/not blocks (and at the top),
+// either matched inside an or block.
+void merge_matched(Json& resource, const std::string& key, Json matched, const std::string& block);
+
+// The standard option list of a related filter: a value filter's, plus match-operator when it
+// takes one.
+ValueMatcher::Options related_options(std::string default_key = {}, bool match_operator = false);
 
 // The registry entry of a related filter on one resource type.
 FilterInfo related_filter_info(RelatedData related, std::string description,

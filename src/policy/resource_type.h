@@ -17,8 +17,8 @@ struct DetailCall {
   std::string operation;  // "GetBucketPolicy"
   // Each parameter and the JMESPath into the document that gives its value: {"Bucket", "Name"}.
   std::vector<std::pair<std::string, std::string>> params;
-  std::string select;     // JMESPath into the answer ("Policy"); empty: the whole answer
-  std::string key;        // the document key the answer is stored under; empty: merged into it
+  std::string select{};   // JMESPath into the answer ("Policy"); empty: the whole answer
+  std::string key{};      // the document key the answer is stored under; empty: merged into it
   Json absent = nullptr;  // stored under `key` when AWS answers that the thing does not exist
   // Error codes that mean "does not exist"; empty: any code starting with NoSuch or containing
   // NotFound, as Cloud Custodian's S3 assembly treats them.

@@ -1,5 +1,7 @@
 #include "policy/spec.h"
 
+#include <algorithm>
+
 namespace custos::policy {
 
 std::string json_type_name(const Json& value) {
@@ -73,6 +75,28 @@ bool Spec::optional_bool(std::string_view key, bool fallback) const {
   if (!v.is_boolean())
     child(key).fail("'" + std::string(key) + "' must be true or false, not " + json_type_name(v));
   return v.get<bool>();
+}
+
+std::string Spec::required_string(std::string_view key) const {
+  if (!has(key)) fail("'" + std::string(key) + "' is required");
+  std::string value = optional_string(key);
+  if (value.empty()) child(key).fail("'" + std::string(key) + "' must not be empty");
+  return value;
+}
+
+std::string Spec::one_of(std::string_view key, const std::vector<std::string>& allowed,
+                         std::optional<std::string> fallback) const {
+  std::string choices;
+  for (const auto& choice : allowed) choices += (choices.empty() ? "" : ", ") + choice;
+  if (!has(key)) {
+    if (fallback) return *fallback;
+    fail("'" + std::string(key) + "' is required (one of: " + choices + ")");
+  }
+  std::string value = optional_string(key);
+  if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
+    child(key).fail("'" + std::string(key) + "' must be one of " + choices + ", not '" + value +
+                    "'");
+  return value;
 }
 
 }  // namespace custos::policy

@@ -4,6 +4,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,11 @@ class Spec {
   // Typed accessors for an optional key; fail when it exists with another type.
   std::string optional_string(std::string_view key, std::string fallback = {}) const;
   bool optional_bool(std::string_view key, bool fallback) const;
+  // A string that must be given (and not be empty).
+  std::string required_string(std::string_view key) const;
+  // One of `allowed`; when absent, `fallback`, or a failure when there is none.
+  std::string one_of(std::string_view key, const std::vector<std::string>& allowed,
+                     std::optional<std::string> fallback = std::nullopt) const;
 
  private:
   Spec(const Spec& parent, const Json& value);

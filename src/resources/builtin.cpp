@@ -2,6 +2,7 @@
 
 #include "policy/core_filters.h"
 #include "resources/ec2.h"
+#include "resources/iam.h"
 
 namespace custos::resources {
 
@@ -10,6 +11,9 @@ const policy::Registry& builtin_registry() {
     policy::Registry r;
     policy::register_core_filters(r);
     register_ec2(r);
+    register_iam_user(r);
+    register_iam_role(r);
+    register_iam_policy(r);
     return r;
   }();
   return registry;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -27,6 +28,14 @@ void write_reply(const FaultProxy::Reply& reply, httplib::Response& res) {
   res.set_content(reply.body, reply.content_type);
 }
 
+// The Action parameter of a query-protocol body ("Action=ListUsers&Version=...").
+std::string action_of(const std::string& body) {
+  std::size_t at = body.starts_with("Action=") ? 0 : body.find("&Action=");
+  if (at == std::string::npos) return {};
+  at = body.find('=', at) + 1;
+  return body.substr(at, body.find('&', at) - at);
+}
+
 }  // namespace
 
 struct FaultProxy::Impl {
@@ -38,6 +47,7 @@ struct FaultProxy::Impl {
   mutable std::mutex mutex;
   int faults_left = 0;
   Reply fault;
+  std::map<std::string, Reply> actions;  // by Action name
   std::vector<Arrival> arrivals;
   std::string hold_marker;
   int held = 0;
@@ -79,6 +89,8 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
     if (faults_left > 0) {
       --faults_left;
       faulty = fault;
+    } else if (auto canned = actions.find(action_of(req.body)); canned != actions.end()) {
+      faulty = canned->second;
     }
     arrival.faulted = faulty.has_value();
     index = arrivals.size();
@@ -171,6 +183,11 @@ void FaultProxy::release() {
   std::lock_guard lock(impl_->mutex);
   impl_->released = true;
   impl_->changed.notify_all();
+}
+
+void FaultProxy::answer_action(const std::string& action, Reply reply) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->actions[action] = std::move(reply);
 }
 
 std::vector<FaultProxy::Arrival> FaultProxy::arrivals() const {

@@ -49,6 +49,9 @@ class FaultProxy {
   // Waits until a held request has arrived; false after `timeout`.
   bool wait_held(std::chrono::milliseconds timeout);
   void release();
+  // Query-protocol requests for `action` (Action=NAME in the body) get `reply` rather than
+  // being forwarded: an operation the upstream emulator lacks, answered as AWS recorded it.
+  void answer_action(const std::string& action, Reply reply);
   std::vector<Arrival> arrivals() const;
 
  private:

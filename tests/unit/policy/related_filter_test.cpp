@@ -38,7 +38,8 @@ const Registry& registry() {
                                             ++fetches;
                                             return kKeys.at(user.at("UserName").get<std::string>());
                                           },
-                                      .permissions = {"iam:ListAccessKeys"}},
+                                      .permissions = {"iam:ListAccessKeys"},
+                                      .match_operator = true},
                                      "keys"));
     return r;
   }();
@@ -92,6 +93,30 @@ TEST(RelatedValueFilter, FetchesOnceForSeveralFiltersAndAndNarrows) {
           "      - {type: access-key, match-operator: and, key: Status, value: Active}\n",
           kUsers);
   EXPECT_TRUE(none.empty());
+}
+
+// Cloud Custodian's merge_annotation: filters side by side (an implicit and) keep the keys both
+// matched; inside an or block, the keys either matched (its test_credential_access_key_reverse_
+// filter_delete, with the credential filter's twin).
+TEST(RelatedValueFilter, MatchedKeysIntersectAtTheTopAndUniteInsideOr) {
+  const std::string active = "{type: access-key, key: Status, value: Active}";
+  const std::string recent = "{type: access-key, key: AccessKeyId, value: AKIA2}";
+  auto both = run("      - " + active + "\n      - " + recent + "\n", kUsers);
+  ASSERT_EQ(both.size(), 1u);  // alice has a key of each kind, but none that is both
+  EXPECT_TRUE(both[0]["c7n:matched-keys"].empty());
+
+  auto either = run("      - or:\n        - " + active + "\n        - " + recent + "\n", kUsers);
+  ASSERT_EQ(either.size(), 1u);
+  ASSERT_EQ(either[0]["c7n:matched-keys"].size(), 2u);  // annotations survive the or block
+  EXPECT_EQ(either[0]["c7n:matched-keys"][0]["AccessKeyId"], "AKIA2");
+  EXPECT_EQ(either[0]["c7n:matched-keys"][1]["AccessKeyId"], "AKIA1");
+  EXPECT_EQ(either[0]["c7n:AccessKeys"].size(), 2u);
+
+  // not sweeps what its filters wrote.
+  auto neither =
+      run("      - not:\n        - {type: access-key, key: Status, value: Gone}\n", kUsers);
+  ASSERT_EQ(neither.size(), 2u);
+  EXPECT_FALSE(neither[0].contains("c7n:matched-keys"));
 }
 
 TEST(RelatedValueFilter, UsesDataAlreadyOnTheResourceAndRefusesToGuessWithoutAws) {

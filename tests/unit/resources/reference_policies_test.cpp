@@ -37,7 +37,7 @@ TEST(BuiltinRegistry, KnowsEc2ByNameAndAlias) {
   ASSERT_NE(ec2, nullptr);
   EXPECT_EQ(registry.find_resource("ec2"), ec2);
   EXPECT_EQ(ec2->id_field, "InstanceId");
-  EXPECT_EQ(registry.resource_names(), std::vector<std::string>{"aws.ec2"});
+  EXPECT_EQ(registry.resource_names().front(), "aws.ec2");
 }
 
 TEST(ReferencePolicies, CompromisedContainCompiles) {
