@@ -17,8 +17,8 @@ struct DetailCall {
   std::string operation;  // "GetBucketPolicy"
   // Each parameter and the JMESPath into the document that gives its value: {"Bucket", "Name"}.
   std::vector<std::pair<std::string, std::string>> params;
-  std::string select;     // JMESPath into the answer ("Policy"); empty: the whole answer
-  std::string key;        // the document key the answer is stored under; empty: merged into it
+  std::string select{};   // JMESPath into the answer ("Policy"); empty: the whole answer
+  std::string key{};      // the document key the answer is stored under; empty: merged into it
   Json absent = nullptr;  // stored under `key` when AWS answers that the thing does not exist
   // Error codes that mean "does not exist"; empty: any code starting with NoSuch or containing
   // NotFound, as Cloud Custodian's S3 assembly treats them.
@@ -40,6 +40,10 @@ struct ResourceType {
   // Calls made for each listed resource to complete its document (Cloud Custodian's
   // detail_spec and augment), in order, several resources at a time.
   std::vector<DetailCall> details{};
+  // The IAM actions that listing and completing documents need, where they are not named
+  // service:Operation (s3:ListAllMyBuckets for ListBuckets); empty: service:Operation of the
+  // listing call and of each detail call. `custos schema --permissions` reports them.
+  std::vector<std::string> permissions{};
 
   // Fetching given ids (the resources an event names).
   enum class Lookup {
