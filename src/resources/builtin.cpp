@@ -2,6 +2,9 @@
 
 #include "policy/core_filters.h"
 #include "resources/ec2.h"
+#include "resources/kms_alias.h"
+#include "resources/kms_key.h"
+#include "resources/s3.h"
 
 namespace custos::resources {
 
@@ -10,6 +13,9 @@ const policy::Registry& builtin_registry() {
     policy::Registry r;
     policy::register_core_filters(r);
     register_ec2(r);
+    register_s3(r);
+    register_kms_key(r);
+    register_kms_alias(r);
     return r;
   }();
   return registry;
