@@ -4,6 +4,7 @@
 
 #include "aws/client.h"
 #include "policy/describe.h"
+#include "policy/related_filter.h"
 #include "resources/s3_support.h"
 #include "resources/statements.h"
 #include "resources/tag_actions.h"
@@ -42,8 +43,7 @@ class AnnotatingFilter : public policy::Filter {
 // bucket as c7n:PublicAccessBlock.
 class CheckPublicBlock : public AnnotatingFilter {
  public:
-  CheckPublicBlock(const Spec& spec, const policy::BuildContext& context)
-      : type_(context.resource) {
+  explicit CheckPublicBlock(const Spec& spec) {
     for (const char* key : kPublicBlockKeys)
       if (spec.has(key)) wanted_[key] = spec.optional_bool(key, false);
   }
@@ -73,10 +73,9 @@ class CheckPublicBlock : public AnnotatingFilter {
       throw Error(
           "check-public-block needs the bucket's public access block from S3, and this "
           "run makes no AWS calls (evaluate a resources.json written by custos run)");
-    aws::Client client = context.client->in_region(
-        policy::region_of(type_, bucket, context.client->session().region()));
     try {
-      return bucket_public_block(client, bucket.value("Name", "")).value_or(public_block_off());
+      return bucket_public_block(bucket_client(*context.client, bucket), bucket.value("Name", ""))
+          .value_or(public_block_off());
     } catch (const aws::AwsError& e) {
       if (e.code() != "AccessDenied") throw;
       Json& denied = bucket["c7n:DeniedMethods"];
@@ -86,7 +85,6 @@ class CheckPublicBlock : public AnnotatingFilter {
     }
   }
 
-  const policy::ResourceType& type_;
   Json wanted_ = Json::object();
 };
 
@@ -95,9 +93,8 @@ class CheckPublicBlock : public AnnotatingFilter {
 // c7n:MatchedStatements, for remove-statements' `matched`.
 class HasStatement : public AnnotatingFilter {
  public:
-  HasStatement(const Spec& spec, const policy::BuildContext& context)
-      : type_(context.resource),
-        requirement_(string_list_option(spec, "statement_ids"),
+  explicit HasStatement(const Spec& spec)
+      : requirement_(string_list_option(spec, "statement_ids"),
                      statements_option(spec, "statements", false, true)) {
     check_formats(spec, "statements");
   }
@@ -108,10 +105,14 @@ class HasStatement : public AnnotatingFilter {
     if (!policy.is_string()) return false;
     Json document = parse_policy_text(policy.get<std::string>(),
                                       "the bucket policy of " + bucket.value("Name", "?"));
-    std::string region = context.client ? context.client->session().region() : "";
-    auto found = requirement_.satisfied_by(
-        document.value("Statement", Json::array()),
-        bucket_variables(bucket, policy::region_of(type_, bucket, region), region, nullptr));
+    std::string region, bucket_region;
+    if (context.client) {
+      region = context.client->session().region();
+      bucket_region = bucket_client(*context.client, bucket).session().region();
+    }
+    auto found =
+        requirement_.satisfied_by(document.value("Statement", Json::array()),
+                                  bucket_variables(bucket, bucket_region, region, nullptr));
     if (!found) return false;
     Json& matched = bucket[kMatchedStatements];
     if (!matched.is_array()) matched = Json::array();
@@ -121,7 +122,6 @@ class HasStatement : public AnnotatingFilter {
     return true;
   }
 
-  const policy::ResourceType& type_;
   StatementRequirement requirement_;
 };
 
@@ -146,6 +146,34 @@ class MissingStatement : public policy::Filter {
 
  private:
   std::vector<std::string> ids_;
+};
+
+// no-encryption-statement (Cloud Custodian's EncryptionEnabledFilter): buckets without a
+// policy, or whose policy lacks the statement denying unencrypted PutObject. As there, each
+// statement is compared with that statement given the Sid and Resource seen last.
+class NoEncryptionStatement : public policy::Filter {
+ public:
+  explicit NoEncryptionStatement(const Spec&) {}
+  bool match(const Json& bucket, const FilterContext&) const override {
+    const Json policy = bucket.value("Policy", Json());
+    if (!policy.is_string()) return true;
+    Json wanted = {
+        {"Effect", "Deny"},
+        {"Principal", "*"},
+        {"Action", "s3:PutObject"},
+        {"Condition",
+         {{"StringNotEquals", {{"s3:x-amz-server-side-encryption", {"AES256", "aws:kms"}}}}}}};
+    Json statements = parse_policy_text(policy.get<std::string>(),
+                                        "the bucket policy of " + bucket.value("Name", "?"))
+                          .value("Statement", Json::array());
+    for (const Json& statement : statements) {
+      if (!statement.is_object()) continue;
+      for (const char* key : {"Sid", "Resource"})
+        if (statement.contains(key)) wanted[key] = statement[key];
+      if (statement == wanted) return false;
+    }
+    return true;
+  }
 };
 
 // global-grants (Cloud Custodian's GlobalGrantsFilter): ACL grants to everyone or to every AWS
@@ -179,6 +207,58 @@ class GlobalGrants : public AnnotatingFilter {
   bool allow_website_;
   std::vector<std::string> permissions_;
 };
+
+// The data of a value filter over one S3 call per bucket (Cloud Custodian's lock-configuration
+// and ownership): `select` of the answer, null where S3 answers `absent_code`.
+policy::RelatedData bucket_data(std::string annotation, std::string operation, std::string select,
+                                std::string absent_code, std::string permission) {
+  return {.annotation_key = std::move(annotation),
+          .fetch =
+              [operation, select, absent_code](const Json& bucket, const aws::Client& client) {
+                try {
+                  return bucket_client(client, bucket)
+                      .call("s3", operation, {{"Bucket", bucket.value("Name", "")}})
+                      .value(select, Json());
+                } catch (const aws::AwsError& e) {
+                  if (e.code() != absent_code) throw;
+                  return Json();
+                }
+              },
+          .permissions = {std::move(permission)}};
+}
+
+// ownership (Cloud Custodian's BucketOwnershipControls): a value filter on the bucket's
+// ObjectOwnership, whose key is fixed and whose values are S3's settings or the value filter's
+// absent/present/empty/not-null.
+policy::FilterInfo ownership_filter() {
+  policy::FilterInfo info = policy::related_filter_info(
+      bucket_data("c7n:ownership", "GetBucketOwnershipControls", "OwnershipControls",
+                  "OwnershipControlsNotFoundError", "s3:GetBucketOwnershipControls"),
+      "Buckets by their object ownership (BucketOwnerEnforced: ACLs disabled)",
+      "Rules[].ObjectOwnership | [0]");
+  info.factory = [make = info.factory](const Spec& spec, const policy::BuildContext& context) {
+    if (spec.has("key"))
+      spec.child("key").at_key().fail("ownership compares ObjectOwnership: it takes no 'key'");
+    static const std::vector<std::string> kValues = {"BucketOwnerEnforced",
+                                                     "BucketOwnerPreferred",
+                                                     "ObjectWriter",
+                                                     "absent",
+                                                     "present",
+                                                     "not-null",
+                                                     "empty"};
+    Json values = spec.has("value") ? spec.value()["value"] : Json::array();
+    for (const Json& value : values.is_array() ? values : Json::array({values}))
+      if (!value.is_string() ||
+          std::find(kValues.begin(), kValues.end(), value.get<std::string>()) == kValues.end())
+        spec.child("value").fail(
+            "ownership values are BucketOwnerEnforced, BucketOwnerPreferred, "
+            "ObjectWriter, absent, present, not-null or empty, not " +
+            value.dump());
+    return make(spec, context);
+  };
+  std::erase(info.options, "key");
+  return info;
+}
 
 DetailCall bucket_call(std::string operation, std::string key, Json absent,
                        std::string select = {}) {
@@ -236,7 +316,7 @@ void register_s3(policy::Registry& registry) {
       .lookup = policy::ResourceType::Lookup::kEnumerate,
       .id_field = "Name",
       .date_field = "CreationDate",
-      .region_field = "Location.LocationConstraint",
+      .region_field = kBucketRegionField,
       .arn_format = "arn:{partition}:s3:::{id}",
       .tagging = {.api = policy::ResourceType::Tagging::Api::kS3},
       .guard_duty = {{.resource_type = "S3Bucket",
@@ -257,6 +337,17 @@ void register_s3(policy::Registry& registry) {
     registry.add_filter("aws.s3", name,
                         policy::filter_info<MissingStatement>(
                             {"statement_ids"}, "Buckets whose policy lacks one of these Sids"));
+  registry.add_filter("aws.s3", "no-encryption-statement",
+                      policy::filter_info<NoEncryptionStatement>(
+                          {}, "Buckets whose policy does not deny unencrypted uploads"));
+  registry.add_filter("aws.s3", "ownership", ownership_filter());
+  registry.add_filter(
+      "aws.s3", "lock-configuration",
+      policy::related_filter_info(
+          bucket_data("c7n:ObjectLockConfiguration", "GetObjectLockConfiguration",
+                      "ObjectLockConfiguration", "ObjectLockConfigurationNotFoundError",
+                      "s3:GetBucketObjectLockConfiguration"),
+          "Buckets by their object lock configuration (null: none)"));
   registry.add_filter(
       "aws.s3", "global-grants",
       policy::filter_info<GlobalGrants>(

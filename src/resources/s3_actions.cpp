@@ -267,6 +267,41 @@ class DeleteGlobalGrants : public policy::PerResourceAction {
   std::vector<std::string> permissions_;
 };
 
+// toggle-versioning (Cloud Custodian's ToggleVersioning): versioning on (enabled: true, the
+// default) or suspended. A bucket never returns to unversioned, so undoing a first enabling
+// suspends it.
+class ToggleVersioning : public policy::PerResourceAction {
+ public:
+  explicit ToggleVersioning(const Spec& spec)
+      : PerResourceAction("toggle-versioning"), enable_(spec.optional_bool("enabled", true)) {}
+
+ private:
+  ActionRecord apply(const Json& bucket, ActionContext& context) const override {
+    aws::Client client = context.client_for(bucket);
+    std::string bucket_name = context.id_of(bucket);
+    std::string status =
+        client.call("s3", "GetBucketVersioning", {{"Bucket", bucket_name}}).value("Status", "");
+    if ((status == "Enabled") == enable_)
+      return ActionRecord::unchanged(name(), bucket_name,
+                                     status.empty() ? "never versioned" : "versioning " + status);
+    std::string target = enable_ ? "Enabled" : "Suspended";
+    auto put = [&](const std::string& to) {
+      return Json{{"Bucket", bucket_name}, {"VersioningConfiguration", {{"Status", to}}}};
+    };
+    client.call("s3", "PutBucketVersioning", put(target));
+    ActionRecord record{name(), bucket_name};
+    record.before = {{"Status", status.empty() ? Json() : Json(status)}};
+    record.after = {{"Status", target}};
+    record.summary = "versioning " + (status.empty() ? "never set" : status) + " -> " + target;
+    record.undo =
+        Json::array({undo_call("s3", "PutBucketVersioning", put(enable_ ? "Suspended" : "Enabled"),
+                               client.session().region())});
+    return record;
+  }
+
+  bool enable_;
+};
+
 // delete-objects (custos's): deletes every object under `prefix`, what an intruder uploaded or
 // what must not stay exposed. On a versioned bucket S3 keeps the versions behind delete
 // markers, and removing the markers undoes it; otherwise the objects are gone for good.
@@ -371,6 +406,10 @@ void register_s3_actions(policy::Registry& registry) {
           {"grantees", "permissions"}, {"s3:GetBucketAcl", "s3:PutBucketAcl"},
           "Remove ACL grants to everyone and every AWS account (grantees: group URIs; "
           "permissions: only these)"));
+  registry.add_action("aws.s3", "toggle-versioning",
+                      policy::action_info<ToggleVersioning>(
+                          {"enabled"}, {"s3:GetBucketVersioning", "s3:PutBucketVersioning"},
+                          "Turn versioning on (enabled: true, the default) or suspend it"));
   registry.add_action(
       "aws.s3", "delete-objects",
       policy::action_info<DeleteObjects>(

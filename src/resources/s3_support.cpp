@@ -2,7 +2,18 @@
 
 #include <algorithm>
 
+#include "policy/describe.h"
+
 namespace custos::resources {
+
+aws::Client bucket_client(const aws::Client& client, const Json& bucket) {
+  static const policy::ResourceType kBuckets = [] {
+    policy::ResourceType type;
+    type.region_field = kBucketRegionField;
+    return type;
+  }();
+  return client.in_region(policy::region_of(kBuckets, bucket, client.session().region()));
+}
 
 Json public_block_off() {
   Json config = Json::object();

@@ -15,6 +15,11 @@
 
 namespace custos::resources {
 
+// Where a bucket document says its region (Location, as GetBucketLocation answers).
+inline constexpr const char* kBucketRegionField = "Location.LocationConstraint";
+// `client` acting in the bucket's region (the run's, while the bucket's is unknown).
+aws::Client bucket_client(const aws::Client& client, const Json& bucket);
+
 inline constexpr const char* kPublicBlockKeys[] = {"BlockPublicAcls", "IgnorePublicAcls",
                                                    "BlockPublicPolicy", "RestrictPublicBuckets"};
 inline constexpr const char* kPublicBlockAnnotation = "c7n:PublicAccessBlock";

@@ -349,6 +349,53 @@ TEST_F(S3BucketTest, DeleteObjectsOnAVersionedBucketIsUndoneByItsRecord) {
   EXPECT_EQ(keys_of("custos-versioned"), Json::array({"keep/c", "upload/a", "upload/b"}));
 }
 
+TEST_F(S3BucketTest, ToggleVersioningOnThenSuspended) {
+  make_bucket("custos-versions");
+  auto status = [&] {
+    return aws_cli({"s3api", "get-bucket-versioning", "--bucket", "custos-versions"})
+        .value("Status", Json());
+  };
+  Json on =
+      prove_action(named_policy("versioning-on", "custos-versions", "      - toggle-versioning\n"),
+                   "versioning-on", status, "s3 PutBucketVersioning");
+  EXPECT_EQ(status(), "Enabled");
+  EXPECT_EQ(on[0]["undo"][0]["params"]["VersioningConfiguration"]["Status"], "Suspended");
+  prove_action(named_policy("versioning-off", "custos-versions",
+                            "      - {type: toggle-versioning, enabled: false}\n"),
+               "versioning-off", status, "s3 PutBucketVersioning");
+  EXPECT_EQ(status(), "Suspended");
+}
+
+// Cloud Custodian's documented examples, unchanged, against buckets that do and do not fit.
+TEST_F(S3BucketTest, CloudCustodiansOwnershipLockAndVersioningExamples) {
+  make_bucket("custos-enforced");
+  aws_cli({"s3api", "put-bucket-ownership-controls", "--bucket", "custos-enforced",
+           "--ownership-controls", "Rules=[{ObjectOwnership=BucketOwnerEnforced}]"});
+  aws_cli(
+      {"s3api", "create-bucket", "--bucket", "custos-locked", "--object-lock-enabled-for-bucket"});
+  aws_cli(
+      {"s3api", "put-object-lock-configuration", "--bucket", "custos-locked",
+       "--object-lock-configuration",
+       R"({"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}}})"});
+  auto matched = [&](const std::string& example) {
+    write("p.yml", read_file(data_path("policies/c7n/s3/" + example + ".yml")));
+    auto result = custos({"run", "-s", path("out"), path("p.yml")});
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    std::vector<std::string> names;
+    for (const Json& bucket : Json::parse(read_file(path("out/" + example + "/resources.json"))))
+      names.push_back(bucket["Name"]);
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(matched("s3-bucket-acls-disabled"), Names{"custos-enforced"});
+  EXPECT_EQ(matched("s3-bucket-no-ownership-controls"), Names{"custos-locked"});
+  EXPECT_EQ(matched("lock-configuration-compliance"), Names{"custos-locked"});
+  EXPECT_EQ(matched("s3-enable-versioning"), Names{"custos-enforced"});
+  EXPECT_EQ(aws_cli({"s3api", "get-bucket-versioning", "--bucket", "custos-enforced"})["Status"],
+            "Enabled");
+}
+
 TEST_F(S3BucketTest, TagRemoveTagAndMarkForOpOnABucket) {
   make_bucket("custos-tags");
   aws_cli({"s3api", "put-bucket-tagging", "--bucket", "custos-tags", "--tagging",

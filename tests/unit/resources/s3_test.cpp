@@ -248,6 +248,60 @@ TEST(MissingStatement, NoPolicyOrAMissingSid) {
   }
 }
 
+TEST(NoEncryptionStatement, BucketsWhosePolicyDoesNotDenyUnencryptedUploads) {
+  Json deny = {
+      {"Sid", "RequireEncryption"},
+      {"Effect", "Deny"},
+      {"Principal", "*"},
+      {"Action", "s3:PutObject"},
+      {"Resource", "arn:aws:s3:::enc/*"},
+      {"Condition",
+       {{"StringNotEquals", {{"s3:x-amz-server-side-encryption", {"AES256", "aws:kms"}}}}}}};
+  Json allow = deny;
+  allow["Effect"] = "Allow";  // Cloud Custodian's test policy: the wrong effect
+  Json document = {{"Version", "2012-10-17"}, {"Statement", {deny}}};
+  Json other = {{"Version", "2012-10-17"}, {"Statement", {allow}}};
+  EXPECT_EQ(names_kept("      - no-encryption-statement\n",
+                       {bucket("enc", document.dump()), bucket("allow", other.dump()),
+                        bucket("none", nullptr)}),
+            (Names{"allow", "none"}));
+}
+
+TEST(Ownership, TheObjectOwnershipSettingOrNone) {
+  auto owned = [](const std::string& name, const Json& controls) {
+    return Json{{"Name", name}, {"c7n:ownership", controls}};
+  };
+  std::vector<Json> buckets = {
+      owned("enforced", {{"Rules", {{{"ObjectOwnership", "BucketOwnerEnforced"}}}}}),
+      owned("writer", {{"Rules", {{{"ObjectOwnership", "ObjectWriter"}}}}}),
+      owned("none", nullptr)};
+  EXPECT_EQ(names_kept("      - {type: ownership, value: BucketOwnerEnforced}\n", buckets),
+            Names{"enforced"});
+  EXPECT_EQ(names_kept("      - {type: ownership, op: in, value: [BucketOwnerEnforced, "
+                       "ObjectWriter]}\n",
+                       buckets),
+            (Names{"enforced", "writer"}));
+  EXPECT_EQ(names_kept("      - {type: ownership, value: empty}\n", buckets), Names{"none"});
+  EXPECT_THROW(compile("      - {type: ownership, value: Owner}\n"), policy::PolicyError);
+  EXPECT_THROW(compile("      - {type: ownership, key: Rules, value: empty}\n"),
+               policy::PolicyError);
+}
+
+TEST(LockConfiguration, AValueFilterOnTheObjectLockConfiguration) {
+  Json lock = Json::parse(
+      R"({"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE"}}})");
+  std::vector<Json> buckets = {{{"Name", "locked"}, {"c7n:ObjectLockConfiguration", lock}},
+                               {{"Name", "open"}, {"c7n:ObjectLockConfiguration", nullptr}}};
+  EXPECT_EQ(names_kept("      - {type: lock-configuration, key: Rule.DefaultRetention.Mode, "
+                       "value: COMPLIANCE}\n",
+                       buckets),
+            Names{"locked"});
+  EXPECT_EQ(
+      names_kept("      - {type: lock-configuration, key: ObjectLockEnabled, value: absent}\n",
+                 buckets),
+      Names{"open"});
+}
+
 Json with_block(const std::string& name, const Json& block) {
   return {{"Name", name}, {"PublicAccessBlock", block}};
 }
