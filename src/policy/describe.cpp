@@ -265,12 +265,14 @@ std::vector<DocStore::Value> describe_resources(const ResourceType& type, const 
       break;
     }
     case ResourceType::Lookup::kEnumerate: {
-      // Ids as given too: a type whose ids are ARNs (a KMS alias's AliasArn) is named by them.
+      // Ids as given too: a type whose ids are ARNs (a KMS alias's AliasArn) is named by
+      // them; and an event may name a resource by its name (a KMS alias's AliasName).
       std::set<std::string> named(wanted.begin(), wanted.end());
       named.insert(ids->begin(), ids->end());
       enumerate(type, client, Json::object(), [&](std::vector<Json>& items) {
         std::erase_if(items, [&](const Json& item) {
-          return !named.count(item.value(type.id_field, std::string()));
+          return !named.count(item.value(type.id_field, std::string())) &&
+                 !named.count(item.value(type.display_name_field(), std::string()));
         });
         keep(items);
       });

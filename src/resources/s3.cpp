@@ -105,14 +105,10 @@ class HasStatement : public AnnotatingFilter {
     if (!policy.is_string()) return false;
     Json document = parse_policy_text(policy.get<std::string>(),
                                       "the bucket policy of " + bucket.value("Name", "?"));
-    std::string region, bucket_region;
-    if (context.client) {
-      region = context.client->session().region();
-      bucket_region = bucket_client(*context.client, bucket).session().region();
-    }
-    auto found =
-        requirement_.satisfied_by(document.value("Statement", Json::array()),
-                                  bucket_variables(bucket, bucket_region, region, nullptr));
+    std::string region = context.client ? context.client->session().region() : "";
+    auto found = requirement_.satisfied_by(
+        document.value("Statement", Json::array()),
+        bucket_variables(bucket, bucket_region(bucket, region), region, nullptr));
     if (!found) return false;
     Json& matched = bucket[kMatchedStatements];
     if (!matched.is_array()) matched = Json::array();

@@ -6,13 +6,17 @@
 
 namespace custos::resources {
 
-aws::Client bucket_client(const aws::Client& client, const Json& bucket) {
+std::string bucket_region(const Json& bucket, const std::string& fallback) {
   static const policy::ResourceType kBuckets = [] {
     policy::ResourceType type;
     type.region_field = kBucketRegionField;
     return type;
   }();
-  return client.in_region(policy::region_of(kBuckets, bucket, client.session().region()));
+  return policy::region_of(kBuckets, bucket, fallback);
+}
+
+aws::Client bucket_client(const aws::Client& client, const Json& bucket) {
+  return client.in_region(bucket_region(bucket, client.session().region()));
 }
 
 Json public_block_off() {

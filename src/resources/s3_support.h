@@ -17,7 +17,9 @@ namespace custos::resources {
 
 // Where a bucket document says its region (Location, as GetBucketLocation answers).
 inline constexpr const char* kBucketRegionField = "Location.LocationConstraint";
-// `client` acting in the bucket's region (the run's, while the bucket's is unknown).
+// The bucket's region from its Location (`fallback` while that is unknown), and `client`
+// acting there.
+std::string bucket_region(const Json& bucket, const std::string& fallback);
 aws::Client bucket_client(const aws::Client& client, const Json& bucket);
 
 inline constexpr const char* kPublicBlockKeys[] = {"BlockPublicAcls", "IgnorePublicAcls",

@@ -101,6 +101,33 @@ TEST_F(KmsKeyTest, CloudTrailPutKeyPolicyDisablesTheKey) {
   EXPECT_EQ(records[0]["undo"][0]["operation"], "EnableKey");
 }
 
+// An alias event names the alias by name (or ARN): custos finds it among the listed aliases.
+TEST_F(KmsKeyTest, AnAliasEventFindsTheAliasByNameOrArn) {
+  std::string key = make_key();
+  aws_cli({"kms", "create-alias", "--alias-name", "alias/exfil", "--target-key-id", key});
+  aws_cli({"kms", "create-alias", "--alias-name", "alias/other", "--target-key-id", key});
+  write("policy.yml", R"(policies:
+  - name: alias-created
+    resource: kms
+    mode:
+      type: cloudtrail
+      events:
+        - {source: kms.amazonaws.com, event: CreateAlias, ids: requestParameters.aliasName}
+)");
+  for (const std::string named :
+       {"alias/exfil", "arn:aws:kms:us-east-1:123456789012:alias/exfil"}) {
+    write("event.json", cloudtrail_call("kms.amazonaws.com", "CreateAlias",
+                                        {{"aliasName", named}, {"targetKeyId", key}})
+                            .dump());
+    auto result =
+        custos({"run", "-s", path("out"), "--event", path("event.json"), path("policy.yml")});
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    Json found = Json::parse(read_file(path("out/alias-created/resources.json")));
+    ASSERT_EQ(found.size(), 1u) << named;
+    EXPECT_EQ(found[0]["AliasName"], "alias/exfil");
+  }
+}
+
 TEST_F(KmsKeyTest, PullModeDisablesTheKeysTaggedCompromised) {
   std::string flagged = make_key("TagKey=compromised,TagValue=yes");
   std::string other = make_key();

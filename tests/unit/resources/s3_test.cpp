@@ -163,6 +163,21 @@ TEST(HasStatement, RecordsTheMatchedStatementsForRemoveStatements) {
   EXPECT_EQ(resources::matched_statements(result[0]), matched);
 }
 
+TEST(HasStatement, FillsInTheBucketsNameAndRegion) {
+  Json policy = {
+      {"Statement", {{{"Effect", "Deny"}, {"Resource", "arn:aws:s3:::logs-eu-west-1"}}}}};
+  Json abroad = {{"Name", "logs"},
+                 {"Location", {{"LocationConstraint", "eu-west-1"}}},
+                 {"Policy", policy.dump()}};
+  Json home = abroad;
+  home["Location"]["LocationConstraint"] = nullptr;
+  EXPECT_EQ(names_kept("      - type: has-statement\n        statements:\n"
+                       "          - {Effect: Deny, Resource: "
+                       "'arn:aws:s3:::{bucket_name}-{bucket_region}'}\n",
+                       {abroad, home}),
+            Names{"logs"});
+}
+
 // Cloud Custodian's tests/test_policy.py PolicyStatementTest: condition keys ignore case.
 TEST(HasStatement, ConditionKeysIgnoreCase) {
   Json resource_statements = {{{"Effect", "Allow"},
