@@ -2,6 +2,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "policy/describe.h"
 #include "policy/policy.h"
 #include "resources/builtin.h"
 
@@ -22,11 +23,6 @@ std::string joined(const std::vector<std::string>& items, const std::string& non
   return out.empty() ? none : out;
 }
 
-// The IAM action that lists a resource type, e.g. ec2:DescribeInstances.
-std::string describe_permission(const ResourceType& type) {
-  return type.service + ":" + type.enumerate_operation;
-}
-
 std::string known_resources(const Registry& registry) { return joined(registry.resource_names()); }
 
 void print_filter(const std::string& name, const policy::FilterInfo& info) {
@@ -44,8 +40,8 @@ void print_action(const std::string& name, const policy::ActionInfo& info) {
 
 void print_resource(const Registry& registry, const ResourceType& type) {
   std::cout << type.name << " (alias: " << joined(type.aliases) << ")\n"
-            << "  listed by " << type.service << " " << type.enumerate_operation << " (permission "
-            << describe_permission(type) << "), id " << type.id_field << "\n"
+            << "  listed by " << type.service << " " << type.enumerate_operation << " (permissions "
+            << joined(policy::describe_permissions(type)) << "), id " << type.id_field << "\n"
             << "  filters: ";
   std::vector<std::string> names;
   for (const auto& [name, unused] : registry.filters(type.name)) names.push_back(name);
@@ -121,10 +117,7 @@ int print_permissions(const std::string& file) {
   auto source = policy::SourceDocument::load_file(file);
   std::set<std::string> actions;
   for (const auto& p : policy::compile_policies(source, registry)) {
-    actions.insert(describe_permission(*p.resource));
-    // The calls completing each document (iam:GetUser), made whether listing or looking up.
-    for (const auto& detail : p.resource->details)
-      actions.insert(p.resource->service + ":" + detail.operation);
+    for (const auto& needed : policy::describe_permissions(*p.resource)) actions.insert(needed);
     for (const auto& needed : policy::permissions_of(p.filters)) actions.insert(needed);
     for (const auto& [name, unused] : p.actions) {
       const auto* info = registry.find_action(p.resource->name, name);

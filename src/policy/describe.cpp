@@ -205,6 +205,13 @@ std::string id_from_arn(const std::string& id_or_arn) {
   return slash == std::string::npos ? resource : resource.substr(slash + 1);
 }
 
+std::vector<std::string> describe_permissions(const ResourceType& type) {
+  if (!type.permissions.empty()) return type.permissions;
+  std::vector<std::string> names = {type.service + ":" + type.enumerate_operation};
+  for (const auto& call : type.details) names.push_back(type.service + ":" + call.operation);
+  return names;
+}
+
 std::string region_of(const ResourceType& type, const Json& resource, const std::string& fallback) {
   if (type.region_field.empty()) return fallback;
   Json found = jmespath::Expression::compile(type.region_field).search(resource);
@@ -261,10 +268,14 @@ std::vector<DocStore::Value> describe_resources(const ResourceType& type, const 
       break;
     }
     case ResourceType::Lookup::kEnumerate: {
+      // Ids as given too: a type whose ids are ARNs (a KMS alias's AliasArn) is named by
+      // them; and an event may name a resource by its name (a KMS alias's AliasName).
       std::set<std::string> named(wanted.begin(), wanted.end());
+      named.insert(ids->begin(), ids->end());
       enumerate(type, client, Json::object(), [&](std::vector<Json>& items) {
         std::erase_if(items, [&](const Json& item) {
-          return !named.count(item.value(type.id_field, std::string()));
+          return !named.count(item.value(type.id_field, std::string())) &&
+                 !named.count(item.value(type.display_name_field(), std::string()));
         });
         keep(items);
       });

@@ -14,13 +14,18 @@
 namespace custos::policy {
 
 // Every resource of `type` (all pages), or only those with `ids` when given (an id may also be
-// written as the resource's ARN). Ids that name no resource are left out. Documents without
-// detail calls are stored page by page, so a large account is never held as Json.
+// written as the resource's ARN, which is reduced to its last part unless the type's ids are
+// ARNs themselves; a type looked up by listing is also named by its name_field). Ids that name no
+// resource are left out. Documents without detail calls are stored page by page, so a large account
+// is never held as Json.
 std::vector<DocStore::Value> describe_resources(const ResourceType& type, const aws::Client& client,
                                                 const std::vector<std::string>* ids,
                                                 DocStore& store);
 std::vector<Json> describe_resources(const ResourceType& type, const aws::Client& client,
                                      const std::vector<std::string>* ids);
+
+// The IAM actions describe_resources needs for `type` (ResourceType::permissions).
+std::vector<std::string> describe_permissions(const ResourceType& type);
 
 // The region a resource lives in: its region_field (S3's LocationConstraint, where null means
 // us-east-1 and EU eu-west-1), else `fallback` (the run's region).

@@ -40,6 +40,10 @@ struct ResourceType {
   // Calls made for each listed resource to complete its document (Cloud Custodian's
   // detail_spec and augment), in order, several resources at a time.
   std::vector<DetailCall> details{};
+  // The IAM actions that listing and completing documents need, where they are not named
+  // service:Operation (s3:ListAllMyBuckets for ListBuckets); empty: service:Operation of the
+  // listing call and of each detail call. `custos schema --permissions` reports them.
+  std::vector<std::string> permissions{};
 
   // Fetching given ids (the resources an event names).
   enum class Lookup {

@@ -3,6 +3,9 @@
 #include "policy/core_filters.h"
 #include "resources/ec2.h"
 #include "resources/iam.h"
+#include "resources/kms_alias.h"
+#include "resources/kms_key.h"
+#include "resources/s3.h"
 
 namespace custos::resources {
 
@@ -14,6 +17,9 @@ const policy::Registry& builtin_registry() {
     register_iam_user(r);
     register_iam_role(r);
     register_iam_policy(r);
+    register_s3(r);
+    register_kms_key(r);
+    register_kms_alias(r);
     return r;
   }();
   return registry;

@@ -1,5 +1,6 @@
 #include "resources/tag_actions.h"
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -51,12 +52,6 @@ std::vector<ActionRecord> report(const std::string& action, const Tagger& tagger
   return records;
 }
 
-Resources pointers(const std::vector<Json>& resources) {
-  Resources out;
-  for (const Json& resource : resources) out.push_back(&resource);
-  return out;
-}
-
 std::vector<std::string> keys_of(const TagMap& tags) {
   std::vector<std::string> keys;
   for (const auto& [key, unused] : tags) keys.push_back(key);
@@ -69,17 +64,45 @@ std::string list_tags(const TagMap& tags) {
   return text;
 }
 
+// The resources `needs` holds for (their tags would change); the others are recorded in
+// `records` as unchanged, with `why`, and nothing is called for them.
+Resources needing(const std::string& action, const Tagger& tagger,
+                  const std::vector<Json>& resources,
+                  const std::function<bool(const TagMap&)>& needs, const std::string& why,
+                  ActionContext& context, std::vector<ActionRecord>& records) {
+  Resources pending;
+  for (const Json& resource : resources) {
+    if (needs(tags_of(resource)))
+      pending.push_back(&resource);
+    else
+      context.emit(records, ActionRecord::unchanged(action, tagger.id(resource), why));
+  }
+  return pending;
+}
+
 // Sets tags and records the values they replaced: what tag and mark-for-op share.
 std::vector<ActionRecord> set_tags(const std::string& action, const Tagger& tagger,
                                    const std::vector<Json>& resources, const TagMap& tags,
                                    const std::string& summary, ActionContext& context) {
-  Resources all = pointers(resources);
-  Failures failures = tagger.set(context, all, tags);
-  return report(action, tagger, all, failures, context, [&](const Json& resource, ActionRecord& r) {
-    r.before = {{"Tags", tag_values(tags_of(resource), keys_of(tags))}};
-    r.after = {{"Tags", tags}};
-    r.summary = summary;
-  });
+  std::vector<ActionRecord> records;
+  Resources pending = needing(
+      action, tagger, resources,
+      [&](const TagMap& have) {
+        return std::any_of(tags.begin(), tags.end(), [&](const auto& tag) {
+          auto found = have.find(tag.first);
+          return found == have.end() || found->second != tag.second;
+        });
+      },
+      "already tagged " + list_tags(tags), context, records);
+  Failures failures = pending.empty() ? Failures{} : tagger.set(context, pending, tags);
+  for (auto& record :
+       report(action, tagger, pending, failures, context, [&](const Json&resource, ActionRecord&r) {
+         r.before = {{"Tags", tag_values(tags_of(resource), keys_of(tags))}};
+         r.after = {{"Tags", tags}};
+         r.summary = summary;
+       }))
+    records.push_back(std::move(record));
+  return records;
 }
 
 // {now}: Cloud Custodian's FormatDate.utcnow(): str() of the UTC time, or strftime of a spec
@@ -202,22 +225,31 @@ class RemoveTag : public policy::Action {
                                     ActionContext& context) const override {
     std::map<std::string, std::optional<std::string>> keys;
     for (const auto& key : keys_) keys[key] = std::nullopt;
-    Resources all = pointers(resources);
-    Failures failures = all.empty() ? Failures{} : tagger_.remove(context, all, keys);
-    return report(
-        "remove-tag", tagger_, all, failures, context,
-        [&](const Json& resource, ActionRecord& record) {
-          Json before = tag_values(tags_of(resource), keys_);
-          record.before = {{"Tags", before}};
-          record.after = {{"Tags", Json::object()}};
-          std::string had;
-          for (const auto& key : keys_) {
-            record.after["Tags"][key] = nullptr;
-            if (!before[key].is_null())
-              had += (had.empty() ? "" : ", ") + key + "=" + before[key].get<std::string>();
-          }
-          record.summary = had.empty() ? "had none of the tags to remove" : "removed tags " + had;
-        });
+    std::vector<ActionRecord> records;
+    Resources pending = needing(
+        "remove-tag", tagger_, resources,
+        [&](const TagMap& have) {
+          return std::any_of(keys_.begin(), keys_.end(),
+                             [&](const std::string& key) { return have.count(key) > 0; });
+        },
+        "has none of the tags to remove", context, records);
+    Failures failures = pending.empty() ? Failures{} : tagger_.remove(context, pending, keys);
+    for (auto& record : report("remove-tag", tagger_, pending, failures, context,
+                               [&](const Json&resource, ActionRecord&record) {
+                                 Json before = tag_values(tags_of(resource), keys_);
+                                 record.before = {{"Tags", before}};
+                                 record.after = {{"Tags", Json::object()}};
+                                 std::string had;
+                                 for (const auto& key : keys_) {
+                                   record.after["Tags"][key] = nullptr;
+                                   if (!before[key].is_null())
+                                     had += (had.empty() ? "" : ", ") + key + "=" +
+                                            before[key].get<std::string>();
+                                 }
+                                 record.summary = "removed tags " + had;
+                               }))
+      records.push_back(std::move(record));
+    return records;
   }
 
  private:

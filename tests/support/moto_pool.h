@@ -21,6 +21,7 @@ class MotoSlot {
   MotoSlot& operator=(const MotoSlot&) = delete;
 
   const std::string& url() const { return url_; }  // http://127.0.0.1:PORT
+  int port() const { return std::stoi(url_.substr(url_.rfind(':') + 1)); }
   // Forgets every resource, as a fresh account.
   void reset() const;
 

@@ -133,11 +133,13 @@ TEST_F(TagActionsTest, RemoveTagDefaultsToTheMarkTag) {
     auto records = run("aws.ec2", std::string("      - ") + name + "\n", fleet);
     ASSERT_EQ(calls_.size(), 1u) << name;
     EXPECT_EQ(calls_[0].operation, "DeleteTags");
-    EXPECT_EQ(calls_[0].params["Resources"], Json({"i-1", "i-2"}));
+    // i-2 has nothing to remove: it is left alone, recorded as unchanged.
+    EXPECT_EQ(calls_[0].params["Resources"], Json({"i-1"}));
     EXPECT_EQ(calls_[0].params["Tags"], Json::parse(R"([{"Key": "maid_status"}])"));
-    EXPECT_EQ(records.at(0).before["Tags"]["maid_status"], "x: stop@2026/01/01");
-    EXPECT_EQ(records[0].after["Tags"]["maid_status"], nullptr);
-    EXPECT_EQ(records[1].summary, "had none of the tags to remove");
+    EXPECT_EQ(records.at(0).outcome, policy::ActionRecord::Outcome::kUnchanged);
+    EXPECT_EQ(records[0].summary, "has none of the tags to remove");
+    EXPECT_EQ(records.at(1).before["Tags"]["maid_status"], "x: stop@2026/01/01");
+    EXPECT_EQ(records[1].after["Tags"]["maid_status"], nullptr);
   }
 }
 
@@ -214,6 +216,7 @@ TEST_F(TagActionsTest, TheTaggingApiTagsByArnInBatchesOf20) {
   EXPECT_TRUE(records[4].ok());
 
   calls_.clear();
+  queues[0]["Tags"] = Json::parse(R"([{"Key": "env", "Value": "prod"}])");
   run("test.queue", "      - {type: remove-tag, tags: [env, team]}\n", {queues[0]},
       tagging_api_registry());
   ASSERT_EQ(calls_.size(), 1u);
@@ -223,6 +226,13 @@ TEST_F(TagActionsTest, TheTaggingApiTagsByArnInBatchesOf20) {
 
 TEST_F(TagActionsTest, NothingToDoMakesNoCall) {
   EXPECT_TRUE(run("aws.ec2", "      - {type: tag, key: a, value: b}\n", {}).empty());
+  // Already tagged so: recorded as unchanged, nothing called.
+  auto records =
+      run("aws.ec2", "      - {type: tag, key: a, value: b}\n", {instance("i-1", {{"a", "b"}})});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].outcome, policy::ActionRecord::Outcome::kUnchanged);
+  EXPECT_EQ(records[0].summary, "already tagged a=b");
+  EXPECT_TRUE(calls_.empty());
   EXPECT_TRUE(calls_.empty());
 }
 

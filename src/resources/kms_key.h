@@ -1,0 +1,9 @@
+// aws.kms-key: KMS keys as Cloud Custodian describes them (KeyMetadata, Tags, AliasNames), with
+// the actions that take a compromised key out of use: disable, schedule-deletion, set-rotation.
+#pragma once
+
+#include "policy/registry.h"
+
+namespace custos::resources {
+void register_kms_key(policy::Registry& registry);
+}

@@ -1,0 +1,35 @@
+// What every action's integration test proves, in one place: a dry run prints the calls and
+// changes nothing, a run changes what the AWS CLI reads back, and a second run records
+// "unchanged" and changes nothing more.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "integration/fixture.h"
+
+namespace custos::test {
+
+class ActionTest : public IntegrationTest {
+ protected:
+  // `custos run -s out POLICY` on `yaml` (with `extra` arguments); the test fails unless it
+  // exits 0.
+  ProcessResult run_policy(const std::string& yaml, const std::vector<std::string>& extra = {},
+                           const std::map<std::string, std::string>& env = {}) const;
+  // The policy's actions.json of the last run.
+  Json actions_of(const std::string& policy) const;
+  // The AWS CLI against the emulator, without failing the test when it fails.
+  ProcessResult aws_try(const std::vector<std::string>& args,
+                        const std::map<std::string, std::string>& env = {}) const;
+
+  // The three runs of `yaml`, whose policy `policy` has one action: `state` is read with the
+  // AWS CLI before and after each; the dry run must print `would call SERVICE OPERATION`.
+  // Returns the records of the real run.
+  Json prove_action(const std::string& yaml, const std::string& policy,
+                    const std::function<Json()>& state, const std::string& dry_call,
+                    const std::map<std::string, std::string>& env = {}) const;
+};
+
+}  // namespace custos::test
