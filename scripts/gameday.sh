@@ -3,5 +3,6 @@
 # instance is contained on a local AWS emulator. Extra arguments go to `custos gameday`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+build_targets=(custos)  # not the tests and benchmarks: a first game day is quicker
 source scripts/setup.sh
 exec "${CUSTOS_BUILD_DIR:-build}/custos" gameday "$@"

@@ -45,4 +45,7 @@ extra=()
 # ccache, when installed, makes rebuilds in other checkouts (git worktrees) nearly free.
 command -v ccache >/dev/null 2>&1 && extra+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "${CUSTOS_BUILD_DIR:-build}" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "${extra[@]}" >/dev/null
-cmake --build "${CUSTOS_BUILD_DIR:-build}" -j"$(nproc)"
+# build_targets (set by the caller) builds only those: the game day needs just the custos binary.
+targets=()
+if declare -p build_targets >/dev/null 2>&1; then targets=(--target "${build_targets[@]}"); fi
+cmake --build "${CUSTOS_BUILD_DIR:-build}" -j"$(nproc)" "${targets[@]}"

@@ -58,11 +58,13 @@ struct Attempt {
   bool ok() const { return response && response->status >= 200 && response->status < 300; }
 };
 
-Attempt send_attempt(const ServiceModel& model, const Operation& op, const HttpRequest& request) {
+Attempt send_attempt(const ServiceModel& model, const Operation& op, const HttpRequest& request,
+                     const Session& session) {
   Attempt attempt;
   const auto started = std::chrono::steady_clock::now();
   try {
-    attempt.response = send(request);
+    const Timeouts& timeouts = session.timeouts();
+    attempt.response = send(request, {timeouts.connect, timeouts.read, session.ca_bundle()});
     attempt.outcome.http_status = attempt.response->status;
   } catch (const NoResponseError& e) {
     attempt.failure = e;
@@ -88,6 +90,33 @@ Attempt send_attempt(const ServiceModel& model, const Operation& op, const HttpR
   throw AwsError(std::string(service), std::string(operation), attempt.error.code,
                  attempt.error.message, attempt.response->status, attempt.error.request_id,
                  attempts);
+}
+
+// A header as the debug log may show it: credentials and signatures never.
+std::string shown_header(const std::string& name, const std::string& value) {
+  static constexpr std::string_view kSecret[] = {"authorization", "x-amz-security-token",
+                                                 "x-amz-content-sha256"};
+  std::string lower = name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  bool secret = std::find(std::begin(kSecret), std::end(kSecret), lower) != std::end(kSecret);
+  return name + ": " + (secret ? "<redacted>" : value);
+}
+
+// -v: what went over the wire, without bodies (a request or an answer may carry secrets, such as
+// CreateAccessKey's) and with credentials redacted.
+void log_exchange(const HttpRequest& request, const Attempt& attempt) {
+  if (!spdlog::should_log(spdlog::level::debug)) return;
+  std::string headers;
+  for (const auto& [name, value] : request.headers) headers += "; " + shown_header(name, value);
+  std::string url = request.url.substr(0, request.url.find('?'));
+  spdlog::debug("http {} {} ({} bytes){}", request.method, url, request.body.size(), headers);
+  if (!attempt.response) return;
+  headers.clear();
+  for (const auto& [name, value] : attempt.response->headers)
+    headers += "; " + shown_header(name, value);
+  spdlog::debug("http {} ({} bytes){}", attempt.response->status, attempt.response->body.size(),
+                headers);
 }
 
 RetryPolicy policy_for(const Session& session) {
@@ -144,7 +173,8 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
     if (signs_)
       sign_request(request, signing_params(*model, endpoint, session_->credentials(),
                                            Clock::now() + offset));
-    Attempt attempt = send_attempt(*model, op, request);
+    Attempt attempt = send_attempt(*model, op, request, *session_);
+    log_exchange(request, attempt);
     spdlog::debug("aws {} {} attempt={} status={} code={} request_id={} latency={:.1f}ms", service,
                   operation, number, attempt.outcome.http_status,
                   attempt.failure ? "no response" : attempt.error.code, attempt.error.request_id,

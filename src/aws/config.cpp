@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <mutex>
 
 #include "aws/credentials.h"
@@ -46,9 +48,17 @@ bool valid_region(std::string_view region) {
          region.front() != '-' && region.back() != '-';
 }
 
+// Where plain HTTP stays on this machine.
+bool loopback_host(std::string_view host) {
+  std::string name = ascii_lower(host);
+  return name == "localhost" || name.ends_with(".localhost") || name.starts_with("127.") ||
+         name == "[::1]";
+}
+
 // An endpoint URL from the user, checked and without trailing slashes; `origin` names where it
-// was set for the message.
-std::string checked_url(const std::string& url, const std::string& origin) {
+// was set for the message. Plain http:// is refused off this machine unless allowed: signed
+// requests, and the secrets some answers carry, would cross the network unencrypted.
+std::string checked_url(const std::string& url, const std::string& origin, bool allow_insecure) {
   const auto scheme_end = url.find("://");
   const auto scheme = ascii_lower(url.substr(0, scheme_end));
   const auto authority_at = scheme_end == std::string::npos ? url.size() : scheme_end + 3;
@@ -64,6 +74,10 @@ std::string checked_url(const std::string& url, const std::string& origin) {
       url.find_first_of(" \t\r\n") != std::string::npos) {
     throw InputError(origin + " is not a valid endpoint URL: '" + url +
                      "'; expected http://host[:port] or https://host[:port]");
+  }
+  if (scheme == "http" && !allow_insecure && !loopback_host(host)) {
+    throw InputError(origin + " is a plain http:// endpoint off this machine (" + url +
+                     "): use https://, a loopback address, or pass --allow-insecure-endpoint");
   }
   return url.substr(0, url.find_last_not_of('/') + 1);
 }
@@ -98,6 +112,8 @@ struct Session::State {
   std::shared_ptr<const SharedFiles> files;
   Profile sections;  // this profile's sections of the shared files
   Setting region;    // empty value when none is configured
+  Timeouts timeouts;
+  std::string ca_bundle;
 
   // Shared by the sessions with_region() derives, so that one account's keys are fetched
   // and refreshed once however many regions a run reaches.
@@ -126,6 +142,8 @@ struct Session::State {
   void choose_profile();
   void load_files();
   void choose_region();
+  void choose_timeouts();
+  void choose_ca_bundle();
   std::optional<std::string> checked_region() const;
   const std::string& required_region() const;
   std::optional<Credentials> current_if(std::chrono::minutes window) const;
@@ -270,14 +288,66 @@ const std::string& Session::State::required_region() const {
   return region.value;
 }
 
+namespace {
+
+// A timeout in seconds from a flag or the profile; InputError naming where it was set.
+std::chrono::milliseconds timeout_setting(const std::optional<double>& flag, const char* flag_name,
+                                          const std::string* configured, const std::string& origin,
+                                          std::chrono::milliseconds fallback) {
+  double seconds = 0;
+  std::string where;
+  if (flag) {
+    seconds = *flag;
+    where = flag_name;
+  } else if (configured) {
+    where = origin;
+    char* end = nullptr;
+    seconds = std::strtod(configured->c_str(), &end);
+    if (end == configured->c_str() || *end != '\0') seconds = -1;
+  } else {
+    return fallback;
+  }
+  // The AWS CLI reads 0 as "wait forever", which would let a hung endpoint stall a response.
+  if (!(seconds > 0) || seconds > 86400)
+    throw InputError(where + " must be a number of seconds above 0 (and at most a day)");
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+}  // namespace
+
+void Session::State::choose_timeouts() {
+  const std::string in = " of profile '" + profile.value + "'";
+  timeouts.connect =
+      timeout_setting(options.connect_timeout, "--cli-connect-timeout",
+                      setting("cli_connect_timeout"), "cli_connect_timeout" + in, timeouts.connect);
+  timeouts.read =
+      timeout_setting(options.read_timeout, "--cli-read-timeout", setting("cli_read_timeout"),
+                      "cli_read_timeout" + in, timeouts.read);
+}
+
+void Session::State::choose_ca_bundle() {
+  auto chosen = env_or_profile("AWS_CA_BUNDLE", "ca_bundle");
+  if (!chosen || chosen->value.empty()) return;
+  if (!std::filesystem::is_regular_file(chosen->value))
+    throw InputError(chosen->origin + " names " + chosen->value +
+                     ", which is not a file of CA certificates");
+  ca_bundle = chosen->value;
+}
+
 Session::Session(SessionOptions options) {
   auto state = std::make_shared<State>();
   state->options = std::move(options);
   state->choose_profile();
   state->load_files();
   state->choose_region();
+  state->choose_timeouts();
+  state->choose_ca_bundle();
   state_ = std::move(state);
 }
+
+const Timeouts& Session::timeouts() const { return state_->timeouts; }
+
+const std::string& Session::ca_bundle() const { return state_->ca_bundle; }
 
 std::shared_ptr<const Session> Session::with_region(const std::string& region) const {
   if (!valid_region(region))
@@ -289,6 +359,8 @@ std::shared_ptr<const Session> Session::with_region(const std::string& region) c
   state->files = state_->files;
   state->sections = state_->sections;
   state->region = {region, "the resource's region"};
+  state->timeouts = state_->timeouts;
+  state->ca_bundle = state_->ca_bundle;
   state->cache = state_->cache;
   auto session = std::shared_ptr<Session>(new Session(nullptr));
   session->state_ = std::move(state);
@@ -318,8 +390,9 @@ bool Session::State::switched_on(const char* variable, const std::string& key) c
 
 Endpoint Session::endpoint(std::string_view service_id, std::string_view endpoint_prefix) const {
   if (auto configured = state_->configured_url(service_id)) {
-    return {checked_url(configured->value, configured->origin),
-            state_->checked_region().value_or("us-east-1")};
+    return {
+        checked_url(configured->value, configured->origin, state_->options.allow_insecure_endpoint),
+        state_->checked_region().value_or("us-east-1")};
   }
   const EndpointVariant variant{
       .fips = state_->switched_on("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),

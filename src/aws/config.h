@@ -27,6 +27,17 @@ struct SessionOptions {
   std::string endpoint_url;
   // Given explicitly (e.g. a local emulator's dummy keys): used before any other source.
   std::optional<Credentials> credentials;
+  // --cli-connect-timeout / --cli-read-timeout, in seconds, as the AWS CLI spells them.
+  std::optional<double> connect_timeout{};
+  std::optional<double> read_timeout{};
+  // --allow-insecure-endpoint: accept a plain http:// endpoint that is not on this machine.
+  bool allow_insecure_endpoint = false;
+};
+
+// How long a call waits: to connect, and for the next byte of the answer.
+struct Timeouts {
+  std::chrono::milliseconds connect{10'000};
+  std::chrono::milliseconds read{60'000};
 };
 
 struct Endpoint {
@@ -61,6 +72,14 @@ class Session {
   // Attempts per call, the first included: AWS_MAX_ATTEMPTS, else the profile's max_attempts,
   // else 3. Throws custos::InputError when the value is not a whole number of at least 1.
   int max_attempts() const;
+  // The flags, else the profile's cli_connect_timeout / cli_read_timeout (seconds), else 10 s
+  // and 60 s. Read once, when the session is made: throws custos::InputError then when a value
+  // is not a positive number.
+  const Timeouts& timeouts() const;
+  // The certificate authorities TLS trusts: AWS_CA_BUNDLE, else the profile's ca_bundle, else
+  // empty (the system's). Verification is never turned off. Checked when the session is made:
+  // throws custos::InputError naming the setting when the file does not exist.
+  const std::string& ca_bundle() const;
 
  private:
   explicit Session(std::nullptr_t) {}  // state_ set by with_region

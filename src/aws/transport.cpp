@@ -82,8 +82,17 @@ HttpResponse send(const HttpRequest& request, const TransportOptions& options) {
   if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
+  // libcurl counts the low-speed window in whole seconds: at least one.
+  auto quiet = std::chrono::ceil<std::chrono::seconds>(options.read_timeout).count();
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<long long>(quiet, 1)));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>((options.connect_timeout + 5 * options.read_timeout).count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  // TLS peers are always verified (libcurl's default, stated so no change can drop it).
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options.ca_bundle.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_bundle.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append_header);
@@ -91,9 +100,12 @@ HttpResponse send(const HttpRequest& request, const TransportOptions& options) {
 
   CURLcode rc = curl_easy_perform(curl);
   if (rc != CURLE_OK) {
-    throw NoResponseError("no response from " + host_of(request.url) + ": " +
-                              curl_easy_strerror(rc) + " (check the endpoint URL and your network)",
-                          rc == CURLE_OPERATION_TIMEDOUT);
+    bool timeout = rc == CURLE_OPERATION_TIMEDOUT;
+    throw NoResponseError(
+        "no response from " + host_of(request.url) + ": " + curl_easy_strerror(rc) +
+            (timeout ? " (cli_connect_timeout / cli_read_timeout set how long custos waits)"
+                     : " (check the endpoint URL and your network)"),
+        timeout);
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

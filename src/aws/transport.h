@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 
 #include "aws/http.h"
 #include "core/error.h"
@@ -10,7 +11,10 @@ namespace custos::aws {
 
 struct TransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds request_timeout{60'000};
+  // No byte for this long ends the request: an endpoint that accepts and never answers cannot
+  // stall a response. The whole request may take at most five times as long.
+  std::chrono::milliseconds read_timeout{60'000};
+  std::string ca_bundle{};  // PEM file of trusted CAs; empty: the system's
 };
 
 // No response arrived (connection refused, DNS, timeout): the client may retry.

@@ -2,6 +2,7 @@
 // `custos incident resume` share.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "aws/config.h"
@@ -17,8 +18,9 @@ struct RunRequest {
   std::string output_dir;
   bool dryrun = false;
   aws::SessionOptions aws;
-  std::string journal_path;  // empty: journal nothing
-  std::string incident;      // continue this incident (resume) rather than open one
+  std::string journal_path;                  // empty: journal nothing
+  std::string incident;                      // continue this incident (resume) rather than open one
+  std::optional<std::size_t> max_actions{};  // --max-actions: changes the run may attempt
 };
 
 // Compiles, checks the event, runs every policy that applies; prints progress. Returns the

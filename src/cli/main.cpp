@@ -16,6 +16,15 @@ void add_aws_options(CLI::App& command, aws::SessionOptions& options) {
   command.add_option("--endpoint-url,--endpoint", options.endpoint_url,
                      "send every AWS call here (LocalStack, a moto server); "
                      "AWS_ENDPOINT_URL[_<SERVICE>] do the same from the environment");
+  command.add_option("--cli-connect-timeout", options.connect_timeout,
+                     "seconds to wait for a connection (default: the profile's "
+                     "cli_connect_timeout, else 10)");
+  command.add_option("--cli-read-timeout", options.read_timeout,
+                     "seconds to wait for the next byte of an answer (default: the profile's "
+                     "cli_read_timeout, else 60); a call may take at most 5 times as long");
+  command.add_flag("--allow-insecure-endpoint", options.allow_insecure_endpoint,
+                   "accept a plain http:// endpoint that is not on this machine (signed requests "
+                   "then travel unencrypted)");
 }
 
 std::string read_text_file(const std::string& path, const std::string& what) {

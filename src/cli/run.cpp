@@ -103,6 +103,8 @@ int execute(const RunRequest& request) {
   options.event = event;
   options.account = &account;
   options.journal = journal.get();
+  policy::ActionBudget budget(request.max_actions);
+  options.budget = &budget;
   options.observer = printing_observer(request.dryrun);
   policy::DispatchObserver observer{.on_skipped =
                                         [](const policy::Policy& p, const std::string& reason) {
@@ -149,6 +151,11 @@ void add_run(CLI::App& app, Command& selected) {
                     "filter and write outputs, and print the calls the actions would make "
                     "(also in OUTDIR/<policy>/dryrun-calls.json) without making them");
   add_journal_option(*command, request->journal_path);
+  command
+      ->add_option("--max-actions", request->max_actions,
+                   "the most changes (an action on a resource) this run may attempt; past it, "
+                   "actions are refused and recorded as failed")
+      ->check(CLI::PositiveNumber);
   command->add_flag("--no-journal", *no_journal,
                     "record nothing: actions done before for the same finding may be repeated");
   add_aws_options(*command, request->aws);

@@ -74,13 +74,19 @@ class ActionStep {
     since_.push_back(call);
   }
 
+  // Every claimed resource fails with `why`, before the action is called.
+  void refuse(const std::string& why, const ActionContext& context,
+              std::vector<ActionRecord>& out) {
+    fail_unrecorded(why, context, out, true);  // a refusal is a failure even in a dry run
+  }
+
   // Resources the action made no record for (it threw, or forgot one) are failed, not lost.
   void fail_unrecorded(const std::string& why, const ActionContext& context,
-                       std::vector<ActionRecord>& out) {
+                       std::vector<ActionRecord>& out, bool refused = false) {
     auto left = entries_;
     for (const auto& [resource, entry] : left) {
       ActionRecord record{entry.action, resource};
-      if (options_.dryrun) {
+      if (options_.dryrun && !refused) {
         // A dry run's pretend answers are empty: the calls shown are what it would do.
         record.summary = "would act (the calls are shown above)";
       } else {
@@ -139,6 +145,18 @@ void verify(const Policy& policy, const aws::Client& client, const RunOptions& o
   }
 }
 
+// Why the next action must not run: the kill switch is engaged, or the run's budget of
+// changes would be exceeded; empty when it may.
+std::string brake(const Policy& policy, std::size_t changes, const aws::Client& client,
+                  const RunOptions& options) {
+  if (!policy.mode.kill_switch.empty() && KillSwitch(policy.mode.kill_switch).engaged(client))
+    return "stopped by the kill switch " + policy.mode.kill_switch;
+  if (options.budget && !options.budget->take(changes))
+    return "refused: this run may attempt at most " + std::to_string(*options.budget->max()) +
+           " changes (--max-actions)";
+  return {};
+}
+
 }  // namespace
 
 void act_and_verify(const Policy& policy, const aws::Client& client, const RunOptions& options,
@@ -166,6 +184,11 @@ void act_and_verify(const Policy& policy, const aws::Client& client, const RunOp
         .account = options.account ? options.account : &own_account};
     std::vector<Json> todo = step.claim(result.resources, context, records);
     if (todo.empty()) continue;
+    if (std::string why = brake(policy, todo.size(), client, options); !why.empty()) {
+      output.log("ERROR", "policy:" + policy.name + " action:" + name + " " + why);
+      step.refuse(why, context, records);
+      continue;
+    }
     if (options.journal) context.incident_id = options.journal->incident_id();  // opened now
     try {
       for (auto& record : action->process(todo, context)) records.push_back(std::move(record));

@@ -1,5 +1,7 @@
 #include "policy/dispatch.h"
 
+#include "policy/vars.h"
+
 namespace custos::policy {
 
 std::vector<EventTarget> targets_for(const std::vector<Policy>& policies, const Json* event) {
@@ -17,6 +19,22 @@ std::vector<EventTarget> targets_for(const std::vector<Policy>& policies, const 
   return targets;
 }
 
+namespace {
+
+// custos acts only in the account an event is about: a finding forwarded from a member account
+// must not be "contained" in whatever account the credentials happen to reach.
+void refuse_foreign_account(const Json& event, const RunOptions& options) {
+  std::string named = event_account(event);
+  if (named.empty() || !options.account) return;
+  const std::string& ours = options.account->get();
+  if (named != ours)
+    throw Error("the event is about account " + named + " but these credentials act in account " +
+                ours + ": custos acts only in the event's account (use credentials for " + named +
+                ", or mode.member-role to reach member accounts)");
+}
+
+}  // namespace
+
 int dispatch(const std::vector<Policy>& policies, const std::vector<EventTarget>& targets,
              const aws::Client& client, const RunOptions& options,
              const DispatchObserver& observer) {
@@ -28,6 +46,7 @@ int dispatch(const std::vector<Policy>& policies, const std::vector<EventTarget>
       continue;
     }
     try {
+      if (options.event && !p.actions.empty()) refuse_foreign_account(*options.event, options);
       auto result = run_policy(p, client, options, options.event ? &targets[i] : nullptr);
       if (result.skipped && observer.on_skipped)
         observer.on_skipped(p, "its conditions do not hold");

@@ -50,6 +50,7 @@ const std::vector<std::string> kLambdaOptions = {"execution-options",
 
 std::vector<std::string> mode_options(const std::string& type) {
   std::vector<std::string> options = kLambdaOptions;
+  options.push_back("kill-switch");  // custos's own
   if (type == "guard-duty") options.push_back("include-samples");
   if (type == "cloudtrail") options.insert(options.end(), {"events", "delay"});
   return options;
@@ -119,6 +120,12 @@ Mode compile_mode(const Spec& policy, const ResourceType& resource) {
   if (mode.type == "pull") return mode;
   // Deployment settings (role, memory, tags, ...) only matter where the policy is deployed.
   spec.allow_keys(mode_options(mode.type), "mode " + mode.type);
+  if (spec.has("kill-switch")) {
+    mode.kill_switch = spec.optional_string("kill-switch");
+    if (mode.kill_switch.empty() || mode.kill_switch == "ssm:")
+      spec.child("kill-switch")
+          .fail("'kill-switch' names a file or an SSM parameter (ssm:/NAME) that stops actions");
+  }
   if (mode.type == "guard-duty") {
     if (resource.guard_duty.empty()) {
       spec.child("type").fail("mode guard-duty does not apply to " + resource.name +

@@ -30,6 +30,7 @@ struct Mode {
   Json data = Json::object();
   std::vector<TrailEvent> trail_events;  // cloudtrail: the events of `events:`
   bool include_samples = false;          // guard-duty: act on GuardDuty's sample findings too
+  std::string kill_switch;               // custos's `kill-switch:` (see policy/safety.h)
   bool is_event() const { return type != "pull"; }
 };
 

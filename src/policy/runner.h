@@ -12,6 +12,7 @@
 #include "policy/event.h"
 #include "policy/journal.h"
 #include "policy/policy.h"
+#include "policy/safety.h"
 #include "policy/vars.h"
 
 namespace custos::policy {
@@ -36,6 +37,8 @@ struct RunOptions {
   // Records each action before and after it happens; actions it has seen succeed are not
   // repeated. Null: nothing journaled.
   Journal* journal = nullptr;
+  // The changes the whole run may attempt (--max-actions); null: no cap.
+  ActionBudget* budget = nullptr;
   RunObserver observer;
 };
 

@@ -9,9 +9,12 @@ Json event_file(const std::string& name) {
   return Json::parse(read_file(data_path("events/" + name)));
 }
 
-// GuardDuty marks its samples; a real finding says false.
+// GuardDuty marks its samples; a real finding says false. It is about the emulator's account
+// (custos acts only in the account an event names).
 Json as_real(Json event) {
   event["detail"]["service"]["additionalInfo"]["sample"] = false;
+  event["account"] = "123456789012";
+  event["detail"]["accountId"] = "123456789012";
   return event;
 }
 

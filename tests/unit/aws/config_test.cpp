@@ -193,19 +193,19 @@ TEST_F(SessionTest, InvalidRegionIsRejected) {
 
 TEST_F(SessionTest, EndpointPrecedenceFollowsTheServiceSpecificEndpointsFeature) {
   config(
-      "[default]\nregion = eu-west-1\nservices = local\nendpoint_url = http://profile:1\n"
-      "[services local]\nec2 =\n  endpoint_url = http://services:2\n");
-  setenv("AWS_ENDPOINT_URL", "http://global:3", 1);
-  setenv("AWS_ENDPOINT_URL_EC2", "http://ec2-variable:4/", 1);
+      "[default]\nregion = eu-west-1\nservices = local\nendpoint_url = https://profile:1\n"
+      "[services local]\nec2 =\n  endpoint_url = https://services:2\n");
+  setenv("AWS_ENDPOINT_URL", "https://global:3", 1);
+  setenv("AWS_ENDPOINT_URL_EC2", "https://ec2-variable:4/", 1);
 
-  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "http://ec2-variable:4");
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://ec2-variable:4");
   EXPECT_EQ(Session(endpoint_option("https://flag:5//")).endpoint("EC2", "ec2").url,
             "https://flag:5");
   unsetenv("AWS_ENDPOINT_URL_EC2");
-  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "http://services:2");
-  EXPECT_EQ(Session().endpoint("IAM", "iam").url, "http://global:3");
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://services:2");
+  EXPECT_EQ(Session().endpoint("IAM", "iam").url, "https://global:3");
   unsetenv("AWS_ENDPOINT_URL");
-  EXPECT_EQ(Session().endpoint("IAM", "iam").url, "http://profile:1");
+  EXPECT_EQ(Session().endpoint("IAM", "iam").url, "https://profile:1");
   auto endpoint = Session().endpoint("EC2", "ec2");
   EXPECT_EQ(endpoint.signing_region, "eu-west-1");
 }
@@ -233,28 +233,46 @@ TEST_F(SessionTest, FipsAndDualStackEndpointsComeFromEnvironmentThenProfile) {
 
 TEST_F(SessionTest, ServiceIdsBecomeVariableNamesAndServiceKeys) {
   config(
-      "[default]\nservices = s\n[services s]\nroute_53 =\n  endpoint_url = http://r53:1\n"
-      "api_gateway =\n  endpoint_url = http://apigw:2\n");
-  EXPECT_EQ(Session().endpoint("Route 53", "route53").url, "http://r53:1");
-  EXPECT_EQ(Session().endpoint("API Gateway", "apigateway").url, "http://apigw:2");
-  setenv("AWS_ENDPOINT_URL_ROUTE_53", "http://r53-variable:3", 1);
-  setenv("AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS", "http://csc:4", 1);
-  EXPECT_EQ(Session().endpoint("Route 53", "route53").url, "http://r53-variable:3");
-  EXPECT_EQ(Session().endpoint("CodeStar connections", "codestar-connections").url, "http://csc:4");
+      "[default]\nservices = s\n[services s]\nroute_53 =\n  endpoint_url = https://r53:1\n"
+      "api_gateway =\n  endpoint_url = https://apigw:2\n");
+  EXPECT_EQ(Session().endpoint("Route 53", "route53").url, "https://r53:1");
+  EXPECT_EQ(Session().endpoint("API Gateway", "apigateway").url, "https://apigw:2");
+  setenv("AWS_ENDPOINT_URL_ROUTE_53", "https://r53-variable:3", 1);
+  setenv("AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS", "https://csc:4", 1);
+  EXPECT_EQ(Session().endpoint("Route 53", "route53").url, "https://r53-variable:3");
+  EXPECT_EQ(Session().endpoint("CodeStar connections", "codestar-connections").url,
+            "https://csc:4");
 }
 
 TEST_F(SessionTest, IgnoreConfiguredEndpointUrlsKeepsOnlyTheFlag) {
-  config("[default]\nendpoint_url = http://profile:1\n");
-  setenv("AWS_ENDPOINT_URL_EC2", "http://ec2:2", 1);
+  config("[default]\nendpoint_url = https://profile:1\n");
+  setenv("AWS_ENDPOINT_URL_EC2", "https://ec2:2", 1);
   setenv("AWS_REGION", "us-east-1", 1);
   setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "True", 1);
   EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://ec2.us-east-1.amazonaws.com");
-  EXPECT_EQ(Session(endpoint_option("http://flag:3")).endpoint("EC2", "ec2").url, "http://flag:3");
+  EXPECT_EQ(Session(endpoint_option("https://flag:3")).endpoint("EC2", "ec2").url,
+            "https://flag:3");
   setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false", 1);
-  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "http://ec2:2");
+  EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://ec2:2");
   unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-  config("[default]\nendpoint_url = http://profile:1\nignore_configured_endpoint_urls = true\n");
+  config("[default]\nendpoint_url = https://profile:1\nignore_configured_endpoint_urls = true\n");
   EXPECT_EQ(Session().endpoint("EC2", "ec2").url, "https://ec2.us-east-1.amazonaws.com");
+}
+
+TEST_F(SessionTest, PlainHttpEndpointsStayOnThisMachineUnlessAllowed) {
+  setenv("AWS_REGION", "us-east-1", 1);
+  for (const char* local : {"http://127.0.0.1:5000", "http://localhost:4566",
+                            "http://123456789012.localhost:5000", "http://[::1]:9"})
+    EXPECT_EQ(Session(endpoint_option(local)).endpoint("EC2", "ec2").url, local);
+  EXPECT_THAT(error_of<InputError>([] {
+                Session(endpoint_option("http://moto.internal:5000")).endpoint("EC2", "ec2");
+              }),
+              HasSubstr("--endpoint-url is a plain http:// endpoint off this machine "
+                        "(http://moto.internal:5000): use https://, a loopback address, or pass "
+                        "--allow-insecure-endpoint"));
+  SessionOptions allowed = endpoint_option("http://moto.internal:5000");
+  allowed.allow_insecure_endpoint = true;
+  EXPECT_EQ(Session(allowed).endpoint("EC2", "ec2").url, "http://moto.internal:5000");
 }
 
 TEST_F(SessionTest, OverriddenEndpointsSignWithTheSessionRegionOrUsEast1) {
