@@ -11,8 +11,8 @@ packages=(
   libdeflate-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev robin-map-dev libpng-dev
   python3-botocore awscli python3-pip python3-venv
 )
-# What only the tests need (scripts/test.sh sets it): Chromium renders the HTML reports.
-if declare -p test_packages >/dev/null 2>&1; then packages+=("${test_packages[@]}"); fi
+# What only some callers need (set by them): the tests' Chromium, the fuzzer's clang.
+if declare -p extra_packages >/dev/null 2>&1; then packages+=("${extra_packages[@]}"); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -42,6 +42,8 @@ fi
 build_type=${CUSTOS_BUILD_TYPE:-RelWithDebInfo}
 extra=()
 [ "${CUSTOS_SANITIZE:-0}" = 1 ] && extra+=(-DCUSTOS_SANITIZE=ON)
+# cmake_options (set by the caller): scripts/fuzz.sh builds the fuzzer.
+if declare -p cmake_options >/dev/null 2>&1; then extra+=("${cmake_options[@]}"); fi
 # ccache, when installed, makes rebuilds in other checkouts (git worktrees) nearly free.
 command -v ccache >/dev/null 2>&1 && extra+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "${CUSTOS_BUILD_DIR:-build}" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "${extra[@]}" >/dev/null

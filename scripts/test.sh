@@ -4,7 +4,7 @@
 # e.g. -R NAME for the test cases whose name matches.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-test_packages=(chromium)  # headless, for the tests that look at the HTML reports
+extra_packages=(chromium)  # headless, for the tests that look at the HTML reports
 source scripts/setup.sh
 
 echo "== formatting (clang-format, .clang-format)"

@@ -24,12 +24,12 @@ constexpr std::string_view kContainerHosts[] = {"169.254.170.2", "169.254.170.23
                                                 "localhost"};
 // As botocore's ContainerMetadataFetcher.
 constexpr int kContainerAttempts = 3;
-constexpr TransportOptions kContainerTimeouts{2000ms, 2000ms};
+const TransportOptions kContainerTimeouts{2000ms, 2000ms};
 constexpr auto kContainerRetryPause = 1s;
 
 constexpr std::string_view kImdsV4 = "http://169.254.169.254";
 constexpr std::string_view kImdsV6 = "http://[fd00:ec2::254]";
-constexpr TransportOptions kImdsTimeouts{1000ms, 1000ms};
+const TransportOptions kImdsTimeouts{1000ms, 1000ms};
 constexpr std::string_view kImdsRolesPath = "/latest/meta-data/iam/security-credentials/";
 // botocore's ec2_credential_refresh_window.
 constexpr auto kImdsRefreshWindow = 15min;

@@ -284,7 +284,7 @@ class RenameTag : public policy::Action {
     for (const auto& [value, group] : by_value) {
       Failures failures = rename(context, group, value);
       for (auto& record : report("rename-tag", tagger_, group, failures, context,
-                                 [&](const Json&resource, ActionRecord&r) {
+                                 [&, &value = value](const Json&resource, ActionRecord&r) {
                                    TagMap tags = tags_of(resource);
                                    r.before = {{"Tags", tag_values(tags, {old_key_, new_key_})}};
                                    r.after = {{"Tags", {{old_key_, nullptr}, {new_key_, value}}}};

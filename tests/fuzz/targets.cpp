@@ -1,0 +1,180 @@
+#include "targets.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "aws/ini.h"
+#include "aws/protocol.h"
+#include "aws/sigv4.h"
+#include "core/error.h"
+#include "jmespath/jmespath.h"
+#include "policy/event.h"
+#include "policy/policy.h"
+#include "policy/safety.h"
+#include "policy/source.h"
+#include "resources/builtin.h"
+
+namespace custos::fuzz {
+namespace {
+
+// Bad input must end in custos's own error (a message for the user); anything else escapes.
+template <typename Fn>
+void expect_clear_errors(Fn&& fn) {
+  try {
+    fn();
+  } catch (const custos::Error&) {
+  }
+}
+
+void policy_file(std::string_view input) {
+  expect_clear_errors([&] {
+    auto source = policy::SourceDocument::parse(std::string(input), "fuzz.yml");
+    policy::compile_policies(source, resources::builtin_registry());
+  });
+}
+
+// "EXPRESSION\nJSON": the expression is compiled, then searched over the document.
+void jmespath_expression(std::string_view input) {
+  std::string_view expression = input.substr(0, input.find('\n'));
+  std::string_view document =
+      expression.size() < input.size() ? input.substr(expression.size() + 1) : "{}";
+  expect_clear_errors([&] {
+    auto compiled = jmespath::Expression::compile(expression);
+    Json doc = Json::parse(document, nullptr, false);
+    if (!doc.is_discarded()) compiled.search(doc);
+  });
+}
+
+const std::vector<policy::Policy>& event_policies() {
+  static const auto policies = [] {
+    auto source = policy::SourceDocument::parse(R"(policies:
+  - name: ec2-finding
+    resource: aws.ec2
+    mode: {type: guard-duty}
+  - name: key-finding
+    resource: aws.iam-user
+    mode: {type: guard-duty}
+  - name: bucket-finding
+    resource: aws.s3
+    mode: {type: guard-duty}
+  - name: trail-stopped
+    resource: aws.ec2
+    mode:
+      type: cloudtrail
+      events:
+        - RunInstances
+        - {source: cloudtrail.amazonaws.com, event: StopLogging, ids: requestParameters.name}
+)",
+                                                "fuzz-policies.yml");
+    return policy::compile_policies(source, resources::builtin_registry());
+  }();
+  return policies;
+}
+
+void eventbridge_event(std::string_view input) {
+  expect_clear_errors([&] {
+    Json event = policy::parse_event(std::string(input), "fuzz.json");
+    policy::event_account(event);
+    for (const auto& p : event_policies()) policy::event_target(p, event);
+  });
+}
+
+// One response body read as every protocol's answer and error would read it.
+void response_body(std::string_view input) {
+  static const std::vector<std::pair<const char*, const char*>> operations = {
+      {"ec2", "DescribeInstances"},
+      {"iam", "GetAccountAuthorizationDetails"},
+      {"kms", "DescribeKey"},
+      {"lambda", "GetFunction"},
+      {"s3", "ListObjectsV2"},
+      {"s3", "GetBucketPolicy"},
+      {"route53", "ListResourceRecordSets"}};
+  for (const auto& [service, operation_name] : operations) {
+    auto model = aws::ServiceModel::load(service);
+    const aws::Operation& operation = model->operation(operation_name);
+    aws::HttpResponse response{200, {{"content-type", "text/xml"}}, std::string(input)};
+    expect_clear_errors([&] { aws::parse_response(*model, operation, response); });
+    response.status = 400;
+    expect_clear_errors([&] { aws::parse_error(*model, response); });
+    aws::request_id_of(response);
+  }
+}
+
+// An HTTP request as the AWS SigV4 test suite writes them: "METHOD TARGET HTTP/1.1", headers
+// "Name:value", a blank line, the body.
+aws::HttpRequest read_request(std::string_view text) {
+  aws::HttpRequest request;
+  auto next_line = [&] {
+    std::size_t end = std::min(text.find('\n'), text.size());
+    std::string line(text.substr(0, end));
+    text.remove_prefix(std::min(end + 1, text.size()));
+    return line;
+  };
+  std::string start = next_line();
+  std::size_t space = start.find(' ');
+  request.method = start.substr(0, space);
+  std::string target = space == std::string::npos ? "/" : start.substr(space + 1);
+  target = target.substr(0, target.rfind(" HTTP/"));
+  request.url = "https://example.amazonaws.com" + target;
+  for (std::string line = next_line(); !line.empty(); line = next_line()) {
+    std::size_t colon = line.find(':');
+    if (colon == std::string::npos) break;
+    request.headers.emplace_back(line.substr(0, colon), line.substr(colon + 1));
+  }
+  request.body = std::string(text);
+  return request;
+}
+
+void sigv4_request(std::string_view input) {
+  aws::HttpRequest request = read_request(input);
+  aws::SigningParams params{
+      .access_key_id = "AKIDEXAMPLE",
+      .secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+      .session_token = "token",
+      .region = "us-east-1",
+      .service = "service",
+      .time = std::chrono::system_clock::time_point(std::chrono::seconds(1440938160)),
+      .normalize_path = input.size() % 2 == 0,
+      .payload_hash_header = input.size() % 3 == 0,
+      .unsigned_payload = input.size() % 5 == 0};
+  expect_clear_errors([&] {
+    aws::HttpRequest signed_request = request;
+    aws::sign_request(signed_request, params);
+    // Signing is a function of the request: the same request signs the same way.
+    aws::HttpRequest again = request;
+    aws::sign_request(again, params);
+    if (again.headers != signed_request.headers)
+      throw std::logic_error("SigV4 signed one request two ways");
+    aws::presign_url(request, params, std::chrono::seconds(900));
+  });
+}
+
+void ini_file(std::string_view input) {
+  expect_clear_errors([&] {
+    for (const auto& section : aws::parse_ini(input, "fuzz-config"))
+      aws::is_titled(section, "profile", "default");
+  });
+}
+
+}  // namespace
+
+const std::vector<Target>& targets() {
+  static const std::vector<Target> all = {
+      {"policy", policy_file, {"policies", "fuzz/policy"}},
+      {"jmespath", jmespath_expression, {"fuzz/jmespath"}},
+      {"event", eventbridge_event, {"events", "fuzz/event"}},
+      {"response", response_body, {"responses", "fuzz/response"}},
+      {"sigv4", sigv4_request, {"sigv4/aws4_testsuite", "fuzz/sigv4"}},
+      {"ini", ini_file, {"fuzz/ini"}},
+  };
+  return all;
+}
+
+const Target& target(std::string_view name) {
+  for (const auto& t : targets())
+    if (name == t.name) return t;
+  throw std::invalid_argument("no fuzz target named " + std::string(name));
+}
+
+}  // namespace custos::fuzz
