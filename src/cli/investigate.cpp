@@ -3,9 +3,13 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "aws/client.h"
 #include "cli/commands.h"
+#include "incident/journal_store.h"
+#include "investigate/flow.h"
+#include "investigate/incident_seed.h"
 #include "investigate/inputs.h"
 #include "investigate/trail.h"
 
@@ -23,6 +27,10 @@ struct InvestigateArgs {
   bool summary = false;
   unsigned threads = 0;
   bool no_progress = false;
+  std::string incident, journal;
+  bool flow_logs = false;
+  std::vector<int> ports;
+  std::string action, flow_format;
   aws::SessionOptions aws;
 };
 
@@ -69,24 +77,67 @@ void report_skip(const inv::Skipped& skipped) {
   std::cerr << "warning: " << skipped.text() << " (skipped)\n";
 }
 
+void report_stats(const inv::ScanStats& stats, std::uint64_t matched) {
+  std::fflush(stdout);
+  std::cerr << matched << " matching records in " << stats.files << " files (" << stats.bytes / 1e6
+            << " MB, " << stats.seconds << " s)";
+  if (!stats.skipped.empty())
+    std::cerr << "; " << stats.skipped.size() << " input(s) skipped: see the warnings above";
+  std::cerr << "\n";
+}
+
+std::unique_ptr<incident::SqliteJournal> incident_journal(const InvestigateArgs& args) {
+  if (args.incident.empty()) return nullptr;
+  return std::make_unique<incident::SqliteJournal>(
+      args.journal.empty() ? incident::SqliteJournal::default_path() : args.journal, false);
+}
+
 int investigate_trail(InvestigateArgs& args) {
   inv::TrailScan scan = trail_scan(args);
+  auto journal = incident_journal(args);
+  if (journal) {
+    inv::apply_seed(inv::seed_from_incident(*journal, args.incident), scan.query);
+    scan.summarise = true;  // the incident's report shows the summary
+  }
   inv::InputSet inputs = input_set(args, scan.query, inv::LogKind::kCloudTrail);
   inv::TrailAnswer answer = inv::scan_trail(scan, inputs, write_out, report_skip);
+  if (journal) {
+    journal->use(args.incident);
+    journal->append("investigated", nullptr,
+                    inv::investigation_record(args.sources, scan.query, answer));
+    std::cerr << "added to the report of " << args.incident << " (custos incident report "
+              << args.incident << ")\n";
+  }
   if (args.summary) {
     if (scan.format == inv::OutputFormat::kJson)
       write_out(answer.summary.to_json().dump(2) + "\n");
     else
       write_out(answer.summary.to_text());
   }
-  std::fflush(stdout);
-  const auto& stats = answer.stats;
-  std::cerr << answer.matched << " matching records in " << stats.files << " files ("
-            << stats.bytes / 1e6 << " MB, " << stats.seconds << " s)";
-  if (!stats.skipped.empty())
-    std::cerr << "; " << stats.skipped.size() << " input(s) skipped: see the warnings above";
-  std::cerr << "\n";
-  return stats.skipped.empty() ? 0 : 1;
+  report_stats(answer.stats, answer.matched);
+  return answer.stats.skipped.empty() ? 0 : 1;
+}
+
+int investigate_flows(InvestigateArgs& args) {
+  if (!args.incident.empty()) throw InputError("--incident reads CloudTrail: drop --flow-logs");
+  inv::TrailScan trail = trail_scan(args);  // the flags both share, checked once
+  inv::FlowScan scan;
+  scan.query.since = trail.query.since;
+  scan.query.until = trail.query.until;
+  scan.query.ips = args.query.ips;
+  scan.query.ports = args.ports;
+  if (!args.action.empty() && args.action != "ACCEPT" && args.action != "REJECT")
+    throw InputError("--action " + args.action + ": write ACCEPT or REJECT");
+  scan.query.action = args.action;
+  if (!args.flow_format.empty()) scan.query.format = inv::flow_format(args.flow_format);
+  scan.summarise = args.summary;
+  scan.write_records = !args.summary;
+  scan.settings = trail.settings;
+  inv::InputSet inputs = input_set(args, trail.query, inv::LogKind::kFlowLogs);
+  inv::FlowAnswer answer = inv::scan_flows(scan, inputs, write_out, report_skip);
+  if (args.summary) write_out(answer.summary.dump(2) + "\n");
+  report_stats(answer.stats, answer.matched);
+  return answer.stats.skipped.empty() ? 0 : 1;
 }
 
 }  // namespace
@@ -130,6 +181,19 @@ void add_investigate(CLI::App& app, Command& selected) {
   command->add_flag("--summary", args->summary,
                     "counts by principal, event, source address, region, user agent and error; "
                     "first use of each access key; bursts of AccessDenied; new regions");
+  command->add_flag("--flow-logs", args->flow_logs,
+                    "the sources are VPC flow logs (default v2 format, or a header line)");
+  command->add_option("--port", args->ports, "flow logs: source or destination port");
+  command->add_option("--action", args->action, "flow logs: ACCEPT or REJECT");
+  command->add_option("--flow-format", args->flow_format,
+                      "flow logs: the fields of files without a header line, as AWS names "
+                      "them ('version srcaddr dstaddr ...')");
+  command->add_option("--incident", args->incident,
+                      "seed the query from this incident (its finding's access key, user, "
+                      "instance and a day either side of its activity; flags given win) and add "
+                      "the answer to its report");
+  command->add_option("--journal", args->journal,
+                      "the incident journal (default: ~/.local/state/custos/journal.db)");
   command->add_option("--threads", args->threads, "worker threads (default: every core)");
   command->add_flag("--no-progress", args->no_progress, "no progress bar on stderr");
   command->add_option("--profile", args->aws.profile, "AWS profile for s3:// sources");
@@ -142,9 +206,14 @@ void add_investigate(CLI::App& app, Command& selected) {
       "  custos investigate s3://trail-bucket/AWSLogs/ --since 2h --summary\n"
       "  custos investigate logs/ --event 'iam:*AccessKey*' --errors --format csv\n"
       "  custos investigate logs/ --where '{key: userIdentity.type, value: Root}'\n"
+      "  custos investigate --flow-logs s3://flow-bucket/AWSLogs/ --action REJECT --summary\n"
       "Exit codes: 0 done, 1 some input was skipped (each one is named on stderr with its byte\n"
       "offset), 2 bad input (flags, --where).");
-  command->callback([&selected, args] { selected = [args] { return investigate_trail(*args); }; });
+  command->callback([&selected, args] {
+    selected = [args] {
+      return args->flow_logs ? investigate_flows(*args) : investigate_trail(*args);
+    };
+  });
 }
 
 }  // namespace custos::cli

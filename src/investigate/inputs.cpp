@@ -30,13 +30,6 @@ bool listed(const std::vector<std::string>& wanted, std::string_view value) {
   return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
 }
 
-std::int64_t civil_day(int year, int month, int day) {
-  auto t = parse_event_time(std::string(std::to_string(year) + "-" + (month < 10 ? "0" : "") +
-                                        std::to_string(month) + "-" + (day < 10 ? "0" : "") +
-                                        std::to_string(day) + "T00:00:00Z"));
-  return t ? day_of(*t) : 0;
-}
-
 // Whether the days [first, last] meet the days files of the window are delivered on.
 bool days_meet(const LayoutFilter& f, std::int64_t first, std::int64_t last) {
   if (f.since && last < day_of(*f.since)) return false;
@@ -108,13 +101,15 @@ bool LayoutFilter::admits(std::string_view path) const {
   if (year < 0) return true;
   int month = i + 1 < parts.size() ? digits_value(parts[i + 1]) : -1;
   int day = i + 2 < parts.size() ? digits_value(parts[i + 2]) : -1;
-  if (month < 1) return days_meet(*this, civil_day(year, 1, 1), civil_day(year, 12, 31));
+  if (month < 1)
+    return days_meet(*this, days_from_civil(year, 1, 1), days_from_civil(year, 12, 31));
   if (day < 1) {
-    std::int64_t first = civil_day(year, month, 1);
-    std::int64_t next = month == 12 ? civil_day(year + 1, 1, 1) : civil_day(year, month + 1, 1);
+    std::int64_t first = days_from_civil(year, month, 1);
+    std::int64_t next =
+        month == 12 ? days_from_civil(year + 1, 1, 1) : days_from_civil(year, month + 1, 1);
     return days_meet(*this, first, next - 1);
   }
-  std::int64_t d = civil_day(year, month, day);
+  std::int64_t d = days_from_civil(year, month, day);
   return days_meet(*this, d, d);
 }
 

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "investigate/scan_impl.h"
@@ -7,8 +8,14 @@
 namespace custos::investigate {
 
 std::string Skipped::text() const {
-  return fmt::format("{}: byte {}{}: {}", input, offset,
+  std::string where = line ? fmt::format("{}:{}", input, line) : input;
+  return fmt::format("{}: byte {}{}: {}", where, offset,
                      decompressed ? " of the decompressed text" : "", message);
+}
+
+std::uint64_t line_at(std::string_view text, std::uint64_t offset) {
+  text = text.substr(0, std::min<std::uint64_t>(offset, text.size()));
+  return 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
 unsigned worker_count(unsigned requested) {

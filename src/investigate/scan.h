@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "investigate/inputs.h"
@@ -19,8 +20,9 @@ struct Skipped {
   std::string input;
   std::uint64_t offset = 0;
   bool decompressed = false;  // the offset is in the gunzipped text
+  std::uint64_t line = 0;     // of the offset in the text, from 1; 0 when it is not in the text
   std::string message;
-  // "FILE: byte N: MESSAGE"
+  // "FILE:LINE: byte N: MESSAGE" ("FILE: byte N: MESSAGE" for an offset in gzip data)
   std::string text() const;
 };
 
@@ -51,5 +53,7 @@ ScanStats scan_files(const InputSet& set, const std::vector<Input>& inputs,
                      const ScanSettings& settings, const FileTask<Result>& task);
 
 unsigned worker_count(unsigned requested);
+// The line (from 1) of byte `offset` of `text`.
+std::uint64_t line_at(std::string_view text, std::uint64_t offset);
 
 }  // namespace custos::investigate

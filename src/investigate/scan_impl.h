@@ -56,8 +56,12 @@ ScanStats scan_files(const InputSet& set, const std::vector<Input>& inputs,
           if (gzipped) gunzip(w.bytes.view(), w.text);
           task.process(gzipped ? w.text : w.bytes, id, done.result);
         } catch (const InputProblem& problem) {
+          // decompressed(): the offset is in the text that was parsed (the file, or its gunzip).
+          std::uint64_t line = problem.decompressed()
+                                   ? line_at((gzipped ? w.text : w.bytes).view(), problem.offset())
+                                   : 0;
           done.skipped = Skipped{inputs[i].name, problem.offset(),
-                                 problem.decompressed() && gzipped, problem.what()};
+                                 problem.decompressed() && gzipped, line, problem.what()};
         }
         w.bytes.trim(kKeep);
         w.text.trim(kKeep);

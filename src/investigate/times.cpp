@@ -1,8 +1,9 @@
 #include "investigate/times.h"
 
+#include <fmt/format.h>
 #include <chrono>
-#include <cstdio>
 
+#include "aws/protocol_codec.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "policy/value_type.h"
@@ -11,16 +12,6 @@ namespace custos::investigate {
 namespace {
 
 constexpr Millis kDay = 86'400'000;
-
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 // The value of `count` digits at `p`, or -1 when one is not a digit.
 int digits(const char* p, int count) {
@@ -64,6 +55,11 @@ std::optional<Millis> relative_span(const std::string& text) {
 
 }  // namespace
 
+std::int64_t days_from_civil(int year, int month, int day) {
+  using namespace std::chrono;
+  return sys_days{std::chrono::year{year} / month / day}.time_since_epoch().count();
+}
+
 Millis now_millis() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -105,26 +101,12 @@ std::optional<Millis> parse_event_time(std::string_view t) {
 std::int64_t day_of(Millis time) { return (time >= 0 ? time : time - kDay + 1) / kDay; }
 
 std::string iso_time(Millis time) {
-  std::int64_t z = day_of(time) + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  Millis in_day = time - day_of(time) * kDay;
-  char buffer[40];
-  int n = std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                        static_cast<long long>(y), m, d, static_cast<long long>(in_day / 3'600'000),
-                        static_cast<long long>(in_day / 60'000 % 60),
-                        static_cast<long long>(in_day / 1000 % 60));
-  if (in_day % 1000)
-    n += std::snprintf(buffer + n, sizeof buffer - n, ".%03lld",
-                       static_cast<long long>(in_day % 1000));
-  std::snprintf(buffer + n, sizeof buffer - n, "Z");
-  return buffer;
+  Millis seconds = (time >= 0 ? time : time - 999) / 1000;
+  Millis millis = time - seconds * 1000;
+  std::string text = aws::codec::format_timestamp({seconds, 0}, "iso8601");
+  if (millis == 0) return text;
+  text.pop_back();  // 'Z'
+  return fmt::format("{}.{:03}Z", text, millis);
 }
 
 }  // namespace custos::investigate

@@ -25,6 +25,9 @@ std::optional<Millis> parse_event_time(std::string_view text);
 // "2024-05-01T10:00:00Z" (milliseconds only when there are some).
 std::string iso_time(Millis time);
 
+// Days since the epoch of the date year-month-day.
+std::int64_t days_from_civil(int year, int month, int day);
+
 // The UTC day (days since the epoch) of `time`.
 std::int64_t day_of(Millis time);
 

@@ -17,6 +17,22 @@
 
 namespace custos::investigate::test {
 
+// Who a record names, as TrailRecord::principal() and --principal read it.
+inline constexpr const char* kJqDefs = R"jq(
+def principal: (.userIdentity // {}) | [.arn, .invokedBy, .principalId, .accountId, .type]
+  | map(select(. != null and . != "")) | .[0] // "-";
+def principal_names: .userIdentity as $u | [$u.arn, $u.userName, $u.accessKeyId,
+  $u.principalId, $u.sessionContext.sessionIssuer.userName, $u.sessionContext.sessionIssuer.arn,
+  (($u.arn // "") | if test(":assumed-role/") then split("/")[2:] | join("/") else null end)];
+def names_resource($ids): [(.requestParameters, .responseElements, .resources,
+  .additionalEventData, .serviceEventDetails) | .. | strings] as $s
+  | [$s[] as $x | $ids[] as $id
+     | $x == $id or ($x | endswith("/" + $id)) or ($x | endswith(":" + $id))] | any;
+def reads: if .readOnly != null then .readOnly elif .eventName == null then null
+  else .eventName | test("^(Describe|List|Get|Head|Lookup|Search)") end;
+def event_label: ((.eventSource // "") | split(".")[0] // "") + ":" + (.eventName // "");
+)jq";
+
 // jq 1.6 holds numbers as doubles: both answers are compared with theirs made doubles too.
 inline Json as_doubles(const Json& value) {
   if (value.is_number()) return value.get<double>();

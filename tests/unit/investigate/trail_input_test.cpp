@@ -102,6 +102,26 @@ TEST_F(TrailInput, MalformedJsonIsReportedWithItsOffsetAndTheScanGoesOn) {
   EXPECT_EQ(result.records.size(), Json::parse(good)["Records"].size());
 }
 
+TEST_F(TrailInput, AMalformedJsonLineIsReportedWithItsLineNumber) {
+  Json file = Json::parse(example(kSmall));
+  std::string lines;
+  for (const Json& record : file["Records"]) lines += record.dump() + "\n";
+  std::string bad = lines + "{\"eventName\": \"x\", \"eventTime\": }\n" + lines;
+  for (const char* name : {"lines.jsonl", "lines.jsonl.gz"}) {
+    if (std::string(name).ends_with(".gz"))
+      test::write_gzip(path(name), bad);
+    else
+      write(name, bad);
+    Result result = scan();
+    ASSERT_EQ(result.skipped.size(), 1u) << name;
+    EXPECT_EQ(result.skipped[0].line, file["Records"].size() + 1) << name;
+    std::string expected_start =
+        path(name) + ":" + std::to_string(file["Records"].size() + 1) + ": byte ";
+    EXPECT_TRUE(result.skipped[0].text().starts_with(expected_start)) << result.skipped[0].text();
+    fs::remove(path(name));
+  }
+}
+
 TEST_F(TrailInput, TruncatedGzipIsReportedWithItsOffset) {
   write("a.json", example(kSmall));
   std::string big =
@@ -114,6 +134,7 @@ TEST_F(TrailInput, TruncatedGzipIsReportedWithItsOffset) {
   EXPECT_EQ(result.skipped[0].input, path("b.json.gz"));
   EXPECT_NE(result.skipped[0].message.find("truncated gzip member"), std::string::npos);
   EXPECT_EQ(result.skipped[0].offset, compressed.size() / 2);  // where the data ran out
+  EXPECT_EQ(result.skipped[0].line, 0u);                       // an offset in gzip data has no line
   EXPECT_EQ(result.records.size(), Json::parse(example(kSmall))["Records"].size());
 }
 

@@ -15,21 +15,7 @@ namespace fs = std::filesystem;
 using test::jq_lines;
 using test::jq_text;
 
-// Who a record names, as TrailRecord::principal() and --principal read it.
-constexpr const char* kJqDefs = R"jq(
-def principal: (.userIdentity // {}) | [.arn, .invokedBy, .principalId, .accountId, .type]
-  | map(select(. != null and . != "")) | .[0] // "-";
-def principal_names: .userIdentity as $u | [$u.arn, $u.userName, $u.accessKeyId,
-  $u.principalId, $u.sessionContext.sessionIssuer.userName, $u.sessionContext.sessionIssuer.arn,
-  (($u.arn // "") | if test(":assumed-role/") then split("/")[2:] | join("/") else null end)];
-def names_resource($ids): [(.requestParameters, .responseElements, .resources,
-  .additionalEventData, .serviceEventDetails) | .. | strings] as $s
-  | [$s[] as $x | $ids[] as $id
-     | $x == $id or ($x | endswith("/" + $id)) or ($x | endswith(":" + $id))] | any;
-def reads: if .readOnly != null then .readOnly elif .eventName == null then null
-  else .eventName | test("^(Describe|List|Get|Head|Lookup|Search)") end;
-def event_label: ((.eventSource // "") | split(".")[0] // "") + ":" + (.eventName // "");
-)jq";
+using test::kJqDefs;
 
 class TrailJq : public ::testing::Test {
  protected:
