@@ -6,6 +6,7 @@
 // runs), then times each tool's answer to the same questions and prints the medians, the peak
 // memory of custos, the answers' record counts (which must agree) and the machine.
 // DuckDB runs when CUSTOS_BENCH_DUCKDB names a folder where `npm i @duckdb/node-api` was run.
+#include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <libdeflate.h>
 #include <sys/resource.h>
@@ -66,9 +67,10 @@ std::vector<std::string> real_records() {
   for (const auto& entry : fs::directory_iterator(dir))
     if (entry.path().extension() == ".json") files.push_back(entry.path());
   std::sort(files.begin(), files.end());
-  for (const auto& file : files)
-    for (const auto& record : custos::Json::parse(read_all(file))["Records"])
-      records.push_back(record.dump());
+  for (const auto& file : files) {
+    custos::Json log = custos::Json::parse(read_all(file));
+    for (const auto& record : log["Records"]) records.push_back(record.dump());
+  }
   return records;
 }
 
@@ -165,7 +167,9 @@ Run run(const std::vector<std::string>& argv, const fs::path& out_file) {
   pid_t pid = fork();
   if (pid == 0) {
     FILE* out = std::fopen(out_file.c_str(), "w");
+    FILE* err = std::fopen((out_file.string() + ".err").c_str(), "w");
     dup2(fileno(out), STDOUT_FILENO);
+    dup2(fileno(err), STDERR_FILENO);
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
@@ -231,8 +235,8 @@ double memory_gb_per_s() {
   double best = 1e9;
   for (int i = 0; i < 5; ++i) {
     auto start = std::chrono::steady_clock::now();
-    volatile const void* found = std::memchr(block.data(), 'y', block.size());
-    (void)found;
+    const void* found = std::memchr(block.data(), 'y', block.size());
+    benchmark::DoNotOptimize(found);
     best = std::min(
         best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
@@ -260,8 +264,8 @@ std::vector<Tool> tools_for(const fs::path& dir, bool gzipped, int runs) {
   auto files = std::make_shared<std::vector<std::string>>(files_under(dir));
   auto custos_argv = [=](std::vector<std::string> query) {
     return [=] {
-      std::vector<std::string> argv = {custos,  "investigate",   dir.string(), "--threads",
-                                       threads, "--no-progress", "--format",   "jsonl"};
+      std::vector<std::string> argv = {custos,      "investigate", dir.string(),
+                                       "--threads", threads,       "--no-progress"};
       argv.insert(argv.end(), query.begin(), query.end());
       return argv;
     };
@@ -279,9 +283,10 @@ std::vector<Tool> tools_for(const fs::path& dir, bool gzipped, int runs) {
     };
   };
   std::vector<Tool> tools = {
-      {fmt::format("custos --event {}", kEvent), custos_argv({"--event", kEvent}), lines, runs},
-      {fmt::format("custos --principal {}", kTargetKey), custos_argv({"--principal", kTargetKey}),
-       lines, runs},
+      {fmt::format("custos --event {}", kEvent),
+       custos_argv({"--event", kEvent, "--format", "jsonl"}), lines, runs},
+      {fmt::format("custos --principal {}", kTargetKey),
+       custos_argv({"--principal", kTargetKey, "--format", "jsonl"}), lines, runs},
       {"custos --summary (every record)", custos_argv({"--summary", "--format", "json"}),
        [](const std::string& out) -> std::uint64_t { return custos::Json::parse(out)["records"]; },
        runs},
