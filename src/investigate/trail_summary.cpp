@@ -10,6 +10,14 @@ namespace {
 
 std::string when(Millis time) { return iso_time(time); }
 
+// map[key], making the key a string only when it is new.
+template <typename Map>
+typename Map::mapped_type& entry(Map& map, std::string_view key) {
+  auto found = map.find(key);
+  if (found != map.end()) return found->second;
+  return map.emplace(std::string(key), typename Map::mapped_type{}).first->second;
+}
+
 }  // namespace
 
 bool is_denial(std::string_view code) {
@@ -36,21 +44,25 @@ void TrailSummary::Seen::merge(const Seen& later) {
 void TrailSummary::add(const TrailRecord& r) {
   ++records_;
   all_.add(r.time);
-  principals_[std::string(r.principal())].add(r.time);
-  events_[event_label(r)].add(r.time);
-  if (!r.source_ip.empty()) ips_[std::string(r.source_ip)].add(r.time);
-  if (!r.aws_region.empty()) regions_[std::string(r.aws_region)].add(r.time);
-  if (!r.user_agent.empty()) agents_[std::string(r.user_agent)].add(r.time);
-  if (!r.error_code.empty()) errors_[std::string(r.error_code)].add(r.time);
+  entry(principals_, r.principal()).add(r.time);
+  entry(events_, event_label(r)).add(r.time);
+  if (!r.source_ip.empty()) entry(ips_, r.source_ip).add(r.time);
+  if (!r.aws_region.empty()) entry(regions_, r.aws_region).add(r.time);
+  if (!r.user_agent.empty()) entry(agents_, r.user_agent).add(r.time);
+  if (!r.error_code.empty()) entry(errors_, r.error_code).add(r.time);
   if (!r.time) return;
-  auto first_use = [&](std::unordered_map<std::string, FirstUse>& map, std::string_view key) {
-    auto [it, added] = map.try_emplace(std::string(key));
-    if (added || *r.time < it->second.time)
-      it->second = {*r.time, std::string(r.principal()), event_label(r), std::string(r.source_ip),
-                    std::string(r.aws_region)};
+  auto first_use = [&](Map<FirstUse>& map, std::string_view key) {
+    auto found = map.find(key);
+    if (found != map.end() && found->second.time <= *r.time) return;
+    FirstUse use{*r.time, std::string(r.principal()), event_label(r), std::string(r.source_ip),
+                 std::string(r.aws_region)};
+    if (found == map.end())
+      map.emplace(std::string(key), std::move(use));
+    else
+      found->second = std::move(use);
   };
   if (!r.access_key_id.empty()) {
-    keys_[std::string(r.access_key_id)].add(r.time);
+    entry(keys_, r.access_key_id).add(r.time);
     first_use(key_first_, r.access_key_id);
   }
   if (!r.aws_region.empty()) first_use(region_first_, r.aws_region);
@@ -70,8 +82,7 @@ void TrailSummary::merge(TrailSummary&& later) {
   merge_counts(agents_, later.agents_);
   merge_counts(errors_, later.errors_);
   merge_counts(keys_, later.keys_);
-  auto merge_first = [](std::unordered_map<std::string, FirstUse>& into,
-                        std::unordered_map<std::string, FirstUse>& from) {
+  auto merge_first = [](Map<FirstUse>& into, Map<FirstUse>& from) {
     for (auto& [key, use] : from) {
       auto [it, added] = into.try_emplace(key, use);
       if (!added && use.time < it->second.time) it->second = std::move(use);
