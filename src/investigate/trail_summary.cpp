@@ -97,10 +97,12 @@ void TrailSummary::merge(TrailSummary&& later) {
 Json TrailSummary::ranked(const Counts& counts, const char* name) {
   std::vector<const Counts::value_type*> order;
   for (const auto& entry : counts) order.push_back(&entry);
-  std::sort(order.begin(), order.end(), [](auto* a, auto* b) {
+  auto shown = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), kListed));
+  std::partial_sort(order.begin(), shown, order.end(), [](auto* a, auto* b) {
     return a->second.count != b->second.count ? a->second.count > b->second.count
                                               : a->first < b->first;
   });
+  order.erase(shown, order.end());
   Json list = Json::array();
   for (const auto* entry : order) {
     Json item = {{name, entry->first}, {"count", entry->second.count}};
@@ -186,6 +188,15 @@ Json TrailSummary::to_json() const {
   summary["access_keys"] = access_keys();
   summary["access_denied_bursts"] = bursts();
   summary["new_regions"] = new_regions();
+  Json cut = Json::object();
+  for (const auto& [list, counts] : {std::pair{"principals", &principals_},
+                                     {"events", &events_},
+                                     {"source_ips", &ips_},
+                                     {"regions", &regions_},
+                                     {"user_agents", &agents_},
+                                     {"errors", &errors_}})
+    if (counts->size() > kListed) cut[list] = counts->size();
+  if (!cut.empty()) summary["truncated"] = cut;  // how many each cut list holds in all
   return summary;
 }
 
@@ -197,11 +208,14 @@ std::string TrailSummary::to_text(std::size_t top) const {
   auto section = [&](const char* title, const char* list, const char* name) {
     const Json& items = s[list];
     if (items.empty()) return;
-    out += fmt::format("\n{} ({})\n", title, items.size());
+    std::size_t total =
+        s.contains("truncated") ? s["truncated"].value(list, items.size()) : items.size();
+    out += fmt::format("\n{} ({})\n", title, total);
     std::size_t shown = 0;
     for (const Json& item : items) {
       if (shown++ == top) {
-        out += fmt::format("  ... {} more (--format json lists them all)\n", items.size() - top);
+        out +=
+            fmt::format("  ... {} more (--format json lists the first {})\n", total - top, kListed);
         break;
       }
       out += fmt::format("  {:>8}  {}  {} .. {}\n", item["count"].get<std::uint64_t>(),

@@ -20,6 +20,9 @@ class TrailSummary {
   static constexpr Millis kBurstGap = 5 * 60'000;
   // A region is new when first seen this long after the first record.
   static constexpr Millis kNewRegionAfter = 3'600'000;
+  // Ranked lists keep their first this many entries (the rest are counted in "truncated"):
+  // distinct source addresses grow with the input, and a responder reads the top of each list.
+  static constexpr std::size_t kListed = 1000;
 
   void add(const TrailRecord& record);
   // Takes in the summary of the records that come after this one's (the next file's).
