@@ -164,9 +164,13 @@ struct Run {
   std::string out;
 };
 
-// `argv` with stdout to a file (read back), timed, with its CPU time and peak resident memory
-// (posix_spawn: a forked copy of this process would count its own memory as the child's).
-Run run(const std::vector<std::string>& argv, const fs::path& out_file) {
+// `command` with stdout to a file (read back), timed, with its CPU time and peak resident memory.
+// The memory is what /usr/bin/time reports: the kernel hands a process's peak on to the program
+// it execs, so this (large) process's own would show in any child it started directly.
+Run run(const std::vector<std::string>& command, const fs::path& out_file) {
+  std::string peak_file = out_file.string() + ".peak";
+  std::vector<std::string> argv = {"/usr/bin/time", "-f", "%M", "-o", peak_file};
+  argv.insert(argv.end(), command.begin(), command.end());
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(),
@@ -186,10 +190,10 @@ Run run(const std::vector<std::string>& argv, const fs::path& out_file) {
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  r.peak_mb = usage.ru_maxrss / 1024.0;
+  r.peak_mb = std::atof(read_all(peak_file).c_str()) / 1024.0;
   r.out = read_all(out_file);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    fmt::print(stderr, "warning: {} exited with {}\n", argv[0], status);
+    fmt::print(stderr, "warning: {} exited with {}\n", command[0], status);
   return r;
 }
 
@@ -230,8 +234,8 @@ void measure(const std::string& title, std::uint64_t bytes, const std::vector<To
       answer = tool.answer(r.out);
     }
     double m = median(seconds);
-    fmt::print("  {:<44} {:>9.3f} {:>9.2f} {:>10.0f} {:>9}\n", tool.name, m, bytes / 1e9 / m, peak,
-               answer);
+    fmt::print("  {:<44} {:>9.3f} {:>9.2f} {:>9.2f} {:>10.0f} {:>9}\n", tool.name, m,
+               bytes / 1e9 / m, median(cpu), peak, answer);
   }
 }
 
