@@ -27,3 +27,5 @@ for suite in validate_bench model_bench sigv4_bench jmespath_bench client_bench 
   echo "== $suite"
   "$b/bench/$suite" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null
 done
+echo "== custos investigate against jq and DuckDB (1 GB of CloudTrail files; DuckDB when CUSTOS_BENCH_DUCKDB names a folder where npm i @duckdb/node-api ran)"
+"$b/bench/investigate_bench" "${CUSTOS_BENCH_INVESTIGATE_GB:-1}" "$tmp/investigate" 5

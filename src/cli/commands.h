@@ -26,6 +26,7 @@ void add_jmespath(CLI::App& app, Command& selected);
 void add_eval(CLI::App& app, Command& selected);
 void add_report(CLI::App& app, Command& selected);
 void add_incident(CLI::App& app, Command& selected);
+void add_investigate(CLI::App& app, Command& selected);
 
 // --region, --profile and --endpoint-url, as the AWS CLI spells them.
 void add_aws_options(CLI::App& command, aws::SessionOptions& options);

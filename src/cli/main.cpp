@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   cli::add_eval(app, selected);
   cli::add_report(app, selected);
   cli::add_incident(app, selected);
+  cli::add_investigate(app, selected);
   cli::add_version(app, selected);
   app.footer(
       "Examples:\n"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
       "  custos gameday\n"
       "  custos eval policy.yml --resources out/my-policy/resources.json\n"
       "  custos incident list\n"
+      "  custos investigate ./AWSLogs --principal AKIAIOSFODNN7EXAMPLE --since 3d\n"
       "Exit codes: 0 done, 1 failed while running, 2 bad input (policy, event, flag).");
   try {
     app.parse(argc, argv);

@@ -20,7 +20,8 @@ struct Facts {
   Json timeline = Json::array();  // {time, label, phase}
   Json evidence = Json::array();  // snapshot ids and what they are of
   Json recovery = Json::array();
-  Json follow_up = Json::array();  // strings
+  Json follow_up = Json::array();       // strings
+  Json investigations = Json::array();  // custos investigate --incident answers
 };
 
 void add_event(Facts& facts, const std::string& time, const std::string& label,
@@ -60,6 +61,23 @@ void note_action(Facts& facts, const Record& record, std::map<std::string, std::
               record.entry.value("phase", ""));
 }
 
+// A CloudTrail investigation's answer: when the matching activity began is the first thing a
+// responder asks, so it joins the timeline.
+void note_investigation(Facts& facts, const Record& record) {
+  const Json& body = record.body;
+  const Json& summary = body.value("summary", Json::object());
+  facts.investigations.push_back({{"time", record.time},
+                                  {"sources", body.value("sources", Json::array())},
+                                  {"query", body.value("query", Json::object())},
+                                  {"matched", body.value("matched", 0)},
+                                  {"summary", summary}});
+  add_event(facts, text(summary.value("first_seen", Json())),
+            "earliest CloudTrail record of the investigation", "identification");
+  add_event(facts, record.time,
+            fmt::format("investigated: {} matching CloudTrail records", body.value("matched", 0)),
+            "identification");
+}
+
 Facts gather(const SqliteJournal& journal, const std::string& id) {
   Facts facts;
   facts.info = journal.incident(id);
@@ -74,6 +92,7 @@ Facts gather(const SqliteJournal& journal, const std::string& id) {
       add_event(facts, record.time, "finding delivered again", "identification");
     if (record.kind == "completed" || record.kind == "would-do")
       note_action(facts, record, by_entry);
+    if (record.kind == "investigated") note_investigation(facts, record);
     if (record.kind == "verified") {
       auto found = by_entry.find(record.entry.dump());
       if (found != by_entry.end())
@@ -119,6 +138,7 @@ Json as_json(const Facts& facts) {
           {"timeline", facts.timeline},
           {"recovery", facts.recovery},
           {"follow_up", facts.follow_up},
+          {"investigations", facts.investigations},
           {"integrity",
            {{"intact", facts.integrity.intact},
             {"problems", facts.integrity.problems},
@@ -134,6 +154,23 @@ const char* kTriggerFields[][2] = {
 
 std::string verified_text(const Json& verified) {
   return verified.is_null() ? "not checked" : verified == true ? "verified" : "NOT verified";
+}
+
+// Who, from where and when, as each investigation of the incident found it.
+std::string investigations_markdown(const Facts& facts) {
+  if (facts.investigations.empty()) return "";
+  std::string out = "\n## Investigation\n\n";
+  for (const Json& inv : facts.investigations) {
+    const Json& s = inv["summary"];
+    out += fmt::format("- {}: {} matching CloudTrail records, {} .. {}, query `{}`\n",
+                       text(inv["time"]), text(inv["matched"]), text(s.value("first_seen", Json())),
+                       text(s.value("last_seen", Json())), inv["query"].dump());
+    for (const auto& [list, name] :
+         {std::pair{"principals", "principal"}, {"source_ips", "source_ip"}, {"events", "event"}})
+      for (const Json& item : s.value(list, Json::array()))
+        out += fmt::format("  - {} {} ({} records)\n", name, text(item[name]), text(item["count"]));
+  }
+  return out;
 }
 
 std::string markdown(const Facts& facts) {
@@ -152,6 +189,7 @@ std::string markdown(const Facts& facts) {
                        text(a["policy"]), text(a["action"]), text(a["resource"]), text(a["phase"]),
                        text(a["outcome"]), verified_text(a["verified"]), ids, text(a["summary"]));
   }
+  out += investigations_markdown(facts);
   out += "\n## Evidence\n\n";
   if (facts.evidence.empty()) out += "none kept\n";
   for (const Json& e : facts.evidence)

@@ -1,6 +1,7 @@
 #include "policy/source.h"
 #include "core/file.h"
 
+#include <simdjson.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -357,7 +358,27 @@ struct YamlConverter {
   }
 };
 
+namespace {
+
+// The line holding the first byte that is not UTF-8 (a policy's strings end up in JSON outputs,
+// which must be UTF-8); nullopt when the text is UTF-8 throughout.
+std::optional<int> first_line_not_utf8(std::string_view text) {
+  if (simdjson::validate_utf8(text.data(), text.size())) return std::nullopt;
+  int line = 1;
+  for (std::size_t start = 0;; ++line) {
+    std::size_t end = std::min(text.find('\n', start), text.size());
+    if (!simdjson::validate_utf8(text.data() + start, end - start) || end == text.size())
+      return line;
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
 SourceDocument SourceDocument::parse(const std::string& text, const std::string& file_name) {
+  if (auto line = first_line_not_utf8(text))
+    throw PolicyError(Location{file_name, *line, 1},
+                      "not UTF-8 text: save the policy file as UTF-8");
   YamlTree tree;
   try {
     std::stringstream stream(text);

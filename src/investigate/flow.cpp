@@ -1,0 +1,297 @@
+#include "investigate/flow.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <unordered_map>
+
+#include "core/error.h"
+#include "investigate/scan_impl.h"
+#include "policy/value_type.h"
+
+namespace custos::investigate {
+namespace {
+
+namespace vt = policy::value_type;
+
+constexpr const char* kDefaultFormat =
+    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
+    "start end action log-status";
+
+std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> fields;
+  std::size_t at = 0;
+  while (at < line.size()) {
+    while (at < line.size() && (line[at] == ' ' || line[at] == '\t' || line[at] == '\r')) ++at;
+    std::size_t end = at;
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t' && line[end] != '\r') ++end;
+    if (end > at) fields.push_back(line.substr(at, end - at));
+    at = end;
+  }
+  return fields;
+}
+
+std::optional<std::int64_t> number(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// A header line names fields (lower-case words and hyphens); every record holds a number, an
+// id or an upper-case action among its values.
+bool is_header(const std::vector<std::string_view>& fields) {
+  return std::all_of(fields.begin(), fields.end(), [](std::string_view f) {
+    return f.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string_view::npos &&
+           f.find_first_not_of('-') != std::string_view::npos;
+  });
+}
+
+// Where the fields a query reads stand in a format.
+struct Layout {
+  std::vector<std::string> names;
+  int srcaddr = -1, dstaddr = -1, srcport = -1, dstport = -1, action = -1, start = -1, end = -1,
+      bytes = -1;
+
+  explicit Layout(std::vector<std::string> fields) : names(std::move(fields)) {
+    for (int i = 0; i < static_cast<int>(names.size()); ++i) {
+      const std::string& n = names[static_cast<std::size_t>(i)];
+      int* slot = n == "srcaddr"   ? &srcaddr
+                  : n == "dstaddr" ? &dstaddr
+                  : n == "srcport" ? &srcport
+                  : n == "dstport" ? &dstport
+                  : n == "action"  ? &action
+                  : n == "start"   ? &start
+                  : n == "end"     ? &end
+                  : n == "bytes"   ? &bytes
+                                   : nullptr;
+      if (slot) *slot = i;
+    }
+  }
+};
+
+struct Address {
+  std::string text;
+  std::optional<vt::Ip> ip;
+};
+
+bool is_private(const vt::Ip& ip) {
+  static const vt::Ip networks[] = {
+      *vt::parse_ip("10.0.0.0/8"),     *vt::parse_ip("172.16.0.0/12"),
+      *vt::parse_ip("192.168.0.0/16"), *vt::parse_ip("169.254.0.0/16"),
+      *vt::parse_ip("fc00::/7"),       *vt::parse_ip("fe80::/10"),
+      *vt::parse_ip("100.64.0.0/10")};
+  return std::any_of(std::begin(networks), std::end(networks),
+                     [&](const vt::Ip& n) { return vt::ip_in(ip, n).value_or(false); });
+}
+
+// Counts a summary keeps per key.
+struct Tally {
+  std::uint64_t flows = 0, bytes = 0;
+};
+using Tallies = std::unordered_map<std::string, Tally>;
+
+struct FlowSummary {
+  std::uint64_t records = 0;
+  std::optional<std::int64_t> first, last;
+  Tallies talkers, ports, rejected, remote;
+
+  void merge(FlowSummary&& later) {
+    records += later.records;
+    if (later.first && (!first || *later.first < *first)) first = later.first;
+    if (later.last && (!last || *later.last > *last)) last = later.last;
+    merge_tallies(talkers, later.talkers);
+    merge_tallies(ports, later.ports);
+    merge_tallies(rejected, later.rejected);
+    merge_tallies(remote, later.remote);
+  }
+
+  static void merge_tallies(Tallies& into, const Tallies& from) {
+    for (const auto& [key, tally] : from) {
+      Tally& sum = into[key];
+      sum.flows += tally.flows;
+      sum.bytes += tally.bytes;
+    }
+  }
+
+  static Json ranked(const Tallies& tallies, const char* name, bool by_bytes) {
+    std::vector<const Tallies::value_type*> order;
+    for (const auto& entry : tallies) order.push_back(&entry);
+    std::sort(order.begin(), order.end(), [&](auto* a, auto* b) {
+      auto ka = by_bytes ? a->second.bytes : a->second.flows;
+      auto kb = by_bytes ? b->second.bytes : b->second.flows;
+      return ka != kb ? ka > kb : a->first < b->first;
+    });
+    Json list = Json::array();
+    for (const auto* entry : order)
+      list.push_back(
+          {{name, entry->first}, {"flows", entry->second.flows}, {"bytes", entry->second.bytes}});
+    return list;
+  }
+
+  Json to_json() const {
+    return {{"records", records},
+            {"first_start", first ? Json(iso_time(*first * 1000)) : Json()},
+            {"last_end", last ? Json(iso_time(*last * 1000)) : Json()},
+            {"top_talkers", ranked(talkers, "srcaddr", true)},
+            {"ports", ranked(ports, "dstport", false)},
+            {"rejected", ranked(rejected, "srcaddr", false)},
+            {"remote_bytes", ranked(remote, "address", true)}};
+  }
+};
+
+struct FileAnswer {
+  std::string output;
+  std::uint64_t matched = 0;
+  FlowSummary summary;
+};
+
+class FlowMatcher {
+ public:
+  explicit FlowMatcher(const FlowQuery& q) : query_(q) {
+    for (const std::string& text : q.ips) addresses_.push_back({text, vt::parse_ip(text)});
+  }
+
+  bool matches(const Layout& layout, const std::vector<std::string_view>& f) const {
+    auto field = [&](int i) { return i < 0 ? std::string_view() : f[static_cast<std::size_t>(i)]; };
+    if (!query_.action.empty() && field(layout.action) != query_.action) return false;
+    if (query_.since || query_.until) {
+      auto start = number(field(layout.start)), end = number(field(layout.end));
+      if (!start || !end) return false;
+      if (query_.since && *end * 1000 < *query_.since) return false;
+      if (query_.until && *start * 1000 >= *query_.until) return false;
+    }
+    if (!query_.ports.empty()) {
+      auto src = number(field(layout.srcport)), dst = number(field(layout.dstport));
+      if (std::none_of(query_.ports.begin(), query_.ports.end(),
+                       [&](int p) { return (src && *src == p) || (dst && *dst == p); }))
+        return false;
+    }
+    if (!addresses_.empty() && !address_matches(field(layout.srcaddr)) &&
+        !address_matches(field(layout.dstaddr)))
+      return false;
+    return true;
+  }
+
+ private:
+  bool address_matches(std::string_view text) const {
+    if (text.empty() || text == "-") return false;
+    std::optional<vt::Ip> ip;
+    bool parsed = false;
+    for (const Address& a : addresses_) {
+      if (a.text == text) return true;
+      if (!a.ip || !a.ip->is_network()) continue;
+      if (!parsed) ip = vt::parse_ip(text), parsed = true;
+      if (ip && vt::ip_in(*ip, *a.ip).value_or(false)) return true;
+    }
+    return false;
+  }
+
+  FlowQuery query_;
+  std::vector<Address> addresses_;
+};
+
+void append_json(const Layout& layout, const std::vector<std::string_view>& f, std::string& out) {
+  Json record = Json::object();
+  for (std::size_t i = 0; i < f.size(); ++i) record[layout.names[i]] = std::string(f[i]);
+  out += record.dump();
+  out += '\n';
+}
+
+void tally(const Layout& layout, const std::vector<std::string_view>& f, FlowSummary& s) {
+  auto field = [&](int i) { return i < 0 ? std::string_view() : f[static_cast<std::size_t>(i)]; };
+  ++s.records;
+  auto start = number(field(layout.start)), end = number(field(layout.end));
+  if (start && (!s.first || *start < *s.first)) s.first = start;
+  if (end && (!s.last || *end > *s.last)) s.last = end;
+  std::string_view src = field(layout.srcaddr), dst = field(layout.dstaddr);
+  if (src.empty() || src == "-") return;  // NODATA, SKIPDATA
+  std::uint64_t bytes = static_cast<std::uint64_t>(number(field(layout.bytes)).value_or(0));
+  Tally& talker = s.talkers[std::string(src)];
+  ++talker.flows;
+  talker.bytes += bytes;
+  std::string_view port = field(layout.dstport);
+  if (!port.empty() && port != "-") {
+    Tally& p = s.ports[std::string(port)];
+    ++p.flows;
+    p.bytes += bytes;
+  }
+  if (field(layout.action) == "REJECT") {
+    Tally& r = s.rejected[std::string(src)];
+    ++r.flows;
+    r.bytes += bytes;
+  }
+  auto from = vt::parse_ip(src), to = vt::parse_ip(dst);
+  if (!from || !to) return;
+  bool src_private = is_private(*from), dst_private = is_private(*to);
+  if (src_private == dst_private) return;  // both inside (or both outside): no remote side
+  Tally& remote = s.remote[std::string(src_private ? dst : src)];
+  ++remote.flows;
+  remote.bytes += bytes;
+}
+
+}  // namespace
+
+std::vector<std::string> flow_format(const std::string& text) {
+  std::vector<std::string> fields;
+  for (std::string_view f : split(text)) {
+    if (f.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string_view::npos)
+      throw InputError("--flow-format: '" + std::string(f) +
+                       "' is not a flow-log field name (write them as AWS does: version "
+                       "srcaddr dstaddr ...)");
+    fields.emplace_back(f);
+  }
+  return fields;
+}
+
+FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
+                      const std::function<void(std::string_view)>& write,
+                      const std::function<void(const Skipped&)>& on_skip) {
+  FlowMatcher matcher(scan.query);
+  const std::vector<std::string> given =
+      scan.query.format.empty() ? flow_format(kDefaultFormat) : scan.query.format;
+  FlowAnswer answer;
+  FlowSummary summary;
+  FileTask<FileAnswer> task;
+  task.process = [&](const Buffer& buffer, unsigned, FileAnswer& file) {
+    std::string_view text = buffer.view();
+    std::optional<Layout> layout;
+    for (std::size_t at = 0; at < text.size();) {
+      std::size_t end = std::min(text.find('\n', at), text.size());
+      std::vector<std::string_view> fields = split(text.substr(at, end - at));
+      std::size_t line_start = at;
+      at = end + 1;
+      if (fields.empty()) continue;
+      if (!layout) {
+        if (is_header(fields)) {
+          layout.emplace(std::vector<std::string>(fields.begin(), fields.end()));
+          continue;
+        }
+        layout.emplace(given);
+      }
+      if (fields.size() != layout->names.size())
+        throw InputProblem(line_start,
+                           fmt::format("a flow-log record of {} fields where the format has {} "
+                                       "(a custom format without a header: give --flow-format)",
+                                       fields.size(), layout->names.size()),
+                           true);
+      if (!matcher.matches(*layout, fields)) continue;
+      ++file.matched;
+      if (scan.write_records) append_json(*layout, fields, file.output);
+      if (scan.summarise) tally(*layout, fields, file.summary);
+    }
+  };
+  task.deliver = [&](FileAnswer&& file) {
+    if (scan.write_records && !file.output.empty()) write(file.output);
+    answer.matched += file.matched;
+    if (scan.summarise) summary.merge(std::move(file.summary));
+  };
+  task.on_skip = on_skip;
+  answer.stats = scan_files(inputs, inputs.list(), scan.settings, task);
+  if (scan.summarise) answer.summary = summary.to_json();
+  return answer;
+}
+
+}  // namespace custos::investigate

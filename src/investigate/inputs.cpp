@@ -1,0 +1,241 @@
+#include "investigate/inputs.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <mutex>
+
+#include "aws/client.h"
+#include "aws/protocol_codec.h"
+#include "core/error.h"
+
+namespace custos::investigate {
+namespace {
+
+namespace fs = std::filesystem;
+
+int digits_value(std::string_view text) {
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    value = value * 10 + (c - '0');
+  }
+  return text.empty() ? -1 : value;
+}
+
+bool listed(const std::vector<std::string>& wanted, std::string_view value) {
+  return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
+}
+
+// Whether the days [first, last] meet the days files of the window are delivered on.
+bool days_meet(const LayoutFilter& f, std::int64_t first, std::int64_t last) {
+  if (f.since && last < day_of(*f.since)) return false;
+  if (f.until && first > day_of(*f.until) + 1) return false;
+  return true;
+}
+
+bool service_folder(LogKind kind, std::string_view name) {
+  return kind == LogKind::kFlowLogs ? name == "vpcflowlogs"
+                                    : name == "CloudTrail" || name == "CloudTrail-Insight";
+}
+
+// The names a folder walk reads (a file named on the command line is always read).
+bool log_file_name(LogKind kind, std::string_view name) {
+  if (name.ends_with(".gz")) name.remove_suffix(3);
+  if (kind == LogKind::kFlowLogs) return name.ends_with(".log") || name.ends_with(".txt");
+  if (name.find("CloudTrail-Digest") != std::string_view::npos) return false;
+  return name.ends_with(".json") || name.ends_with(".jsonl") || name.ends_with(".ndjson");
+}
+
+void read_local(const std::string& path, Buffer& bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputProblem(0, "cannot open: " + std::string(std::strerror(errno)));
+  struct stat info {};
+  ::fstat(fd, &info);
+  std::size_t size = static_cast<std::size_t>(info.st_size), done = 0;
+  char* data = bytes.reserve(size);
+  while (done < size) {
+    ssize_t n = ::read(fd, data + done, size - done);
+    if (n <= 0) {
+      ::close(fd);
+      throw InputProblem(done, n < 0 ? "cannot read: " + std::string(std::strerror(errno))
+                                     : "the file shrank while it was read");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  bytes.resize(size);
+}
+
+}  // namespace
+
+std::optional<S3Location> parse_s3_url(std::string_view url) {
+  if (!url.starts_with("s3://")) return std::nullopt;
+  url.remove_prefix(5);
+  std::size_t slash = url.find('/');
+  S3Location location{std::string(url.substr(0, slash)), ""};
+  if (slash != std::string_view::npos) location.prefix = std::string(url.substr(slash + 1));
+  if (location.bucket.empty()) return std::nullopt;
+  return location;
+}
+
+bool LayoutFilter::admits(std::string_view path) const {
+  std::size_t at = path.rfind("AWSLogs/");
+  if (at == std::string_view::npos) return true;
+  std::vector<std::string_view> parts;  // the folders below AWSLogs/ (not a file's name)
+  std::string_view rest = path.substr(at + 8);
+  for (std::size_t slash; (slash = rest.find('/')) != std::string_view::npos;) {
+    parts.push_back(rest.substr(0, slash));
+    rest.remove_prefix(slash + 1);
+  }
+  std::size_t i = 0;
+  if (i < parts.size() && parts[i].starts_with("o-")) ++i;  // an organization trail
+  if (i < parts.size() && !listed(accounts, parts[i])) return false;
+  if (++i < parts.size() && !service_folder(kind, parts[i])) return false;
+  if (++i < parts.size() && !listed(regions, parts[i])) return false;
+  if (++i >= parts.size()) return true;
+  int year = digits_value(parts[i]);
+  if (year < 0) return true;
+  int month = i + 1 < parts.size() ? digits_value(parts[i + 1]) : -1;
+  int day = i + 2 < parts.size() ? digits_value(parts[i + 2]) : -1;
+  if (month < 1)
+    return days_meet(*this, days_from_civil(year, 1, 1), days_from_civil(year, 12, 31));
+  if (day < 1) {
+    std::int64_t first = days_from_civil(year, month, 1);
+    std::int64_t next =
+        month == 12 ? days_from_civil(year + 1, 1, 1) : days_from_civil(year, month + 1, 1);
+    return days_meet(*this, first, next - 1);
+  }
+  std::int64_t d = days_from_civil(year, month, day);
+  return days_meet(*this, d, d);
+}
+
+struct InputSet::Impl {
+  std::vector<std::string> sources;
+  LayoutFilter filter;
+  std::function<aws::Client()> make_client;
+  mutable std::once_flag client_once;
+  mutable std::unique_ptr<aws::Client> client;
+
+  const aws::Client& s3() const {
+    std::call_once(client_once, [&] { client = std::make_unique<aws::Client>(make_client()); });
+    return *client;
+  }
+
+  void list_local(const std::string& source, std::vector<Input>& out) const {
+    std::error_code error;
+    auto status = fs::status(source, error);
+    if (error || !fs::exists(status))
+      throw InputError("no such file or folder: " + source + " (check the path)");
+    if (!fs::is_directory(status)) {
+      out.push_back({source, static_cast<std::uint64_t>(fs::file_size(source, error))});
+      return;
+    }
+    std::vector<Input> found;
+    for (auto it = fs::recursive_directory_iterator(
+             source, fs::directory_options::follow_directory_symlink, error);
+         !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+      std::string path = it->path().string();
+      if (it->is_directory()) {
+        if (!filter.admits(path + "/")) it.disable_recursion_pending();
+      } else if (it->is_regular_file() &&
+                 log_file_name(filter.kind, it->path().filename().string()) &&
+                 filter.admits(path)) {
+        found.push_back({path, static_cast<std::uint64_t>(it->file_size())});
+      }
+    }
+    if (error) throw Error("cannot list " + source + ": " + error.message());
+    std::sort(found.begin(), found.end(),
+              [](const Input& a, const Input& b) { return a.name < b.name; });
+    out.insert(out.end(), found.begin(), found.end());
+  }
+
+  void list_s3(const S3Location& location, std::vector<Input>& out) const;
+
+  void read_s3(const Input& input, Buffer& bytes) const;
+};
+
+void InputSet::Impl::list_s3(const S3Location& location, std::vector<Input>& out) const {
+  std::vector<Input> found;
+  const std::string url = "s3://" + location.bucket + "/";
+  // A folder at a time where the layout can rule folders out, else one flat listing.
+  std::vector<std::pair<std::string, bool>> pending = {{location.prefix, filter.narrows()}};
+  while (!pending.empty()) {
+    auto [prefix, by_folder] = pending.back();
+    pending.pop_back();
+    Json params = {{"Bucket", location.bucket}, {"Prefix", prefix}};
+    if (by_folder) params["Delimiter"] = "/";
+    std::vector<std::string> folders;
+    s3().paginate("s3", "ListObjectsV2", params, [&](const Json& page) {
+      for (const Json& object : page.value("Contents", Json::array())) {
+        std::string key = object.value("Key", "");
+        std::string name = key.substr(key.rfind('/') + 1);
+        bool named = key == location.prefix;  // a single object named on the command line
+        if (named || (log_file_name(filter.kind, name) && filter.admits(key)))
+          found.push_back({url + key, object.value("Size", std::uint64_t{0})});
+      }
+      for (const Json& folder : page.value("CommonPrefixes", Json::array())) {
+        std::string path = folder.value("Prefix", "");
+        if (filter.admits(path)) folders.push_back(path);
+      }
+      return true;
+    });
+    for (auto it = folders.rbegin(); it != folders.rend(); ++it) pending.emplace_back(*it, true);
+  }
+  std::sort(found.begin(), found.end(),
+            [](const Input& a, const Input& b) { return a.name < b.name; });
+  out.insert(out.end(), found.begin(), found.end());
+}
+
+void InputSet::Impl::read_s3(const Input& input, Buffer& bytes) const {
+  auto location = parse_s3_url(input.name);
+  Json object;
+  try {
+    object =
+        s3().call("s3", "GetObject", {{"Bucket", location->bucket}, {"Key", location->prefix}});
+  } catch (const Error& e) {
+    throw InputProblem(0, std::string("cannot read: ") + e.what());
+  }
+  std::string body = aws::codec::base64_decode(object.value("Body", ""));
+  char* data = bytes.reserve(body.size());
+  std::memcpy(data, body.data(), body.size());
+  bytes.resize(body.size());
+}
+
+InputSet::InputSet(std::vector<std::string> sources, LayoutFilter filter,
+                   std::function<aws::Client()> client)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->sources = std::move(sources);
+  impl_->filter = std::move(filter);
+  impl_->make_client = std::move(client);
+}
+
+InputSet::~InputSet() = default;
+
+std::vector<Input> InputSet::list() const {
+  std::vector<Input> inputs;
+  for (const std::string& source : impl_->sources) {
+    if (auto location = parse_s3_url(source)) {
+      try {
+        impl_->list_s3(*location, inputs);
+      } catch (const aws::AwsError& e) {
+        throw Error("cannot list " + source + ": " + e.what());
+      }
+    } else {
+      impl_->list_local(source, inputs);
+    }
+  }
+  return inputs;
+}
+
+void InputSet::read(const Input& input, Buffer& bytes) const {
+  if (input.name.starts_with("s3://"))
+    impl_->read_s3(input, bytes);
+  else
+    read_local(input.name, bytes);
+}
+
+}  // namespace custos::investigate

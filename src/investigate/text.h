@@ -1,0 +1,59 @@
+// A file's bytes held for parsing: reused from file to file by one worker, with the padding
+// simdjson reads past the end, and the problem that made a file (or the rest of it) unreadable.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace custos::investigate {
+
+class Buffer {
+ public:
+  static constexpr std::size_t kPadding = 64;
+
+  // Room for `size` bytes (and the padding); what was held is kept only when `keep`.
+  char* reserve(std::size_t size, bool keep = false);
+  void resize(std::size_t size) { size_ = size; }  // size <= what reserve() made room for
+  char* data() { return data_.get(); }
+  const char* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  // Bytes readable from data(): size() and at least kPadding more.
+  std::size_t capacity() const { return capacity_ + kPadding; }
+  std::string_view view() const { return {data_.get(), size_}; }
+  // Gives back the memory of an unusually large file once it is done.
+  void trim(std::size_t keep_at_most);
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+// Input that cannot be read as it should: where (a byte offset in the file as stored, or in
+// its decompressed text when `decompressed`) and what. The scan reports it and goes on.
+class InputProblem : public Error {
+ public:
+  InputProblem(std::uint64_t offset, const std::string& message, bool decompressed = false)
+      : Error(message), offset_(offset), decompressed_(decompressed) {}
+  std::uint64_t offset() const { return offset_; }
+  bool decompressed() const { return decompressed_; }
+
+ private:
+  std::uint64_t offset_;
+  bool decompressed_;
+};
+
+// True when `bytes` starts as gzip does.
+bool is_gzip(std::string_view bytes);
+
+// Every member of the gzip data `compressed` into `out` (libdeflate, the whole member at once).
+// Throws InputProblem at the member that is truncated or corrupt, with the offset where its
+// data stopped making sense.
+void gunzip(std::string_view compressed, Buffer& out);
+
+}  // namespace custos::investigate

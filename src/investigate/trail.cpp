@@ -1,0 +1,66 @@
+#include "investigate/trail.h"
+
+#include <optional>
+
+#include "investigate/scan_impl.h"
+#include "investigate/trail_reader.h"
+
+namespace custos::investigate {
+namespace {
+
+struct FileAnswer {
+  std::string output;
+  std::uint64_t matched = 0;
+  TrailSummary summary;
+};
+
+}  // namespace
+
+TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
+                       const std::function<void(std::string_view)>& write,
+                       const std::function<void(const Skipped&)>& on_skip) {
+  TrailMatcher matcher(scan.query);
+  TrailWriter writer(scan.format, scan.width);
+  std::vector<Input> listed = inputs.list();
+  std::vector<std::unique_ptr<TrailReader>> readers;
+  for (unsigned i = 0; i < worker_count(scan.settings.threads); ++i)
+    readers.push_back(std::make_unique<TrailReader>());
+  TrailAnswer answer;
+  if (scan.write_records) write(writer.header());
+  const std::function<bool(std::string_view)> wanted = [&](std::string_view raw) {
+    return matcher.may_match(raw);
+  };
+  FileTask<FileAnswer> task;
+  task.process = [&](const Buffer& text, unsigned worker, FileAnswer& file) {
+    if (!matcher.may_match(text.view())) return;
+    std::function<void(const TrailRecord&)> on_record = [&](const TrailRecord& record) {
+      std::optional<Json> document;
+      auto parsed = [&]() -> const Json& {
+        if (!document) document = Json::parse(record.raw);
+        return *document;
+      };
+      if (!matcher.matches(record, parsed)) return;
+      ++file.matched;
+      if (scan.summarise) file.summary.add(record);
+      // Whether anything came before is known only in order: the first record says so later.
+      if (scan.write_records) writer.append(record, file.matched == 1, file.output);
+    };
+    readers[worker]->read(text, wanted, on_record);
+  };
+  task.deliver = [&](FileAnswer&& file) {
+    if (file.matched == 0) return;
+    if (scan.write_records) {
+      // The file's first record was written as if first of all; only JSON cares.
+      if (answer.matched > 0 && scan.format == OutputFormat::kJson) write(",");
+      write(file.output);
+    }
+    answer.matched += file.matched;
+    if (scan.summarise) answer.summary.merge(std::move(file.summary));
+  };
+  task.on_skip = on_skip;
+  answer.stats = scan_files(inputs, listed, scan.settings, task);
+  if (scan.write_records) write(writer.footer(answer.matched > 0));
+  return answer;
+}
+
+}  // namespace custos::investigate

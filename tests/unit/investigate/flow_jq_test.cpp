@@ -1,0 +1,183 @@
+// VPC flow logs answer as jq answers over the same files (AWS's documented records, the
+// centralized-logging solution's real traffic, OpenTelemetry's S3-delivery sample), one of them
+// gzipped; a custom format is read by its --flow-format, and a short record is reported by line.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "investigate/flow.h"
+#include "investigate/inputs.h"
+#include "unit/investigate/jq.h"
+
+namespace custos::investigate {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A file's records as objects of their fields (the header line's, else version 2's).
+constexpr const char* kJqRecords = R"jq(
+def v2: ["version","account-id","interface-id","srcaddr","dstaddr","srcport","dstport",
+  "protocol","packets","bytes","start","end","action","log-status"];
+def port($p): (.srcport == ($p | tostring)) or (.dstport == ($p | tostring));
+split("\n") | map([splits("[ \t\r]+")] | map(select(. != ""))) | map(select(length > 0))
+| (if (.[0] | all(test("^[a-z-]+$"))) then {h: .[0], rows: .[1:]} else {h: v2, rows: .} end)
+| .h as $h | .rows[] | [$h, .] | transpose | map({(.[0]): .[1]}) | add
+)jq";
+
+class FlowJq : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = test::scratch_folder(std::string("flow-jq-") +
+                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    for (const char* name : {"default-format-v2_examples.log", "aws-solutions_vpcflow.log",
+                             "valid_vpc_flow_log_multi.log"})
+      sources_.push_back(custos::test::data_path(std::string("flowlogs/") + name));
+    // Read in name order: a-, b-, c- keep the order jq is given.
+    fs::copy_file(sources_[0], dir_ / "a.log");
+    test::write_gzip((dir_ / "b.log.gz").string(), custos::test::read_file(sources_[1]));
+    fs::copy_file(sources_[2], dir_ / "c.log");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  FlowAnswer scan(const FlowQuery& query, std::string& out, bool summarise = false,
+                  std::vector<Skipped>* skipped = nullptr) const {
+    FlowScan scan;
+    scan.query = query;
+    scan.summarise = summarise;
+    scan.write_records = !summarise;
+    InputSet inputs({dir_.string()}, LayoutFilter{LogKind::kFlowLogs, {}, {}, {}, {}}, nullptr);
+    return scan_flows(
+        scan, inputs, [&](std::string_view text) { out.append(text); },
+        [&](const Skipped& s) {
+          if (skipped)
+            skipped->push_back(s);
+          else
+            ADD_FAILURE() << s.text();
+        });
+  }
+
+  static Json theirs(const std::string& select, const std::vector<std::string>& files) {
+    Json all = Json::array();
+    for (const std::string& file : files)
+      for (const Json& record : test::json_lines(test::jq_text(
+               std::string(kJqRecords) + " | select(" + select + ")", {file}, {"-R", "-s", "-c"})))
+        all.push_back(record);
+    return all;
+  }
+
+  void expect_jq(const FlowQuery& query, const std::string& select) const {
+    std::string out;
+    scan(query, out);
+    Json mine = test::json_lines(out);
+    EXPECT_EQ(mine, theirs(select, sources_)) << select;
+    EXPECT_GT(mine.size(), 0u) << select;
+  }
+
+  fs::path dir_;
+  std::vector<std::string> sources_;
+};
+
+TEST_F(FlowJq, EveryRecordOfHeaderAndHeaderlessFiles) {
+  expect_jq({}, "true");
+  std::string out;
+  EXPECT_EQ(scan({}, out).matched, 7u + 17u + 2u);
+}
+
+TEST_F(FlowJq, AddressPortActionAndTime) {
+  FlowQuery ip;
+  ip.ips = {"172.31.16.139", "162.142.125.0/24"};
+  expect_jq(ip, R"(.srcaddr == "172.31.16.139" or .dstaddr == "172.31.16.139" or
+                   (.srcaddr | startswith("162.142.125.")) or (.dstaddr | startswith("162.142.125.")))");
+  FlowQuery port;
+  port.ports = {22, 636};
+  expect_jq(port, "port(22) or port(636)");
+  FlowQuery rejected;
+  rejected.action = "REJECT";
+  expect_jq(rejected, R"(.action == "REJECT")");
+  FlowQuery window;
+  window.since = 1651646500'000;
+  window.until = 1651646600'000;
+  expect_jq(window, R"(.start != "-" and (.end | tonumber) >= 1651646500 and
+                       (.start | tonumber) < 1651646600)");
+}
+
+TEST_F(FlowJq, SummaryIsJqsGrouping) {
+  std::string out;
+  FlowAnswer answer = scan({}, out, true);
+  EXPECT_EQ(out, "");
+  Json mine = answer.summary;
+  std::string all = "[" + std::string(kJqRecords) + "]";
+  auto group = [&](const std::string& records, const std::string& key, const std::string& name,
+                   const std::string& order) {
+    std::string program = "def rank: group_by(" + key + ") | map({" + name + ": (.[0] | " + key +
+                          "), flows: length, bytes: (map(.bytes | tonumber? // 0) | add)}) | "
+                          "sort_by(" +
+                          order + ");\n";
+    std::string records_file = (dir_ / "records.json").string();
+    custos::test::write_file(records_file, theirs("true", sources_).dump());
+    auto result =
+        custos::test::run_process({"jq", "-c", program + records + " | rank", records_file});
+    return Json::parse(result.out);
+  };
+  EXPECT_EQ(test::as_doubles(mine["top_talkers"]),
+            test::as_doubles(group(R"(map(select(.srcaddr != "-")))", ".srcaddr", "srcaddr",
+                                   "[-.bytes, .srcaddr]")));
+  EXPECT_EQ(test::as_doubles(mine["ports"]),
+            test::as_doubles(group(R"(map(select(.srcaddr != "-" and .dstport != "-")))",
+                                   ".dstport", "dstport", "[-.flows, .dstport]")));
+  EXPECT_EQ(test::as_doubles(mine["rejected"]),
+            test::as_doubles(group(R"(map(select(.srcaddr != "-" and .action == "REJECT")))",
+                                   ".srcaddr", "srcaddr", "[-.flows, .srcaddr]")));
+  EXPECT_EQ(
+      test::as_doubles(mine["remote_bytes"]),
+      test::as_doubles(group(
+          R"jq(def private: test("^(10\\.|172\\.(1[6-9]|2[0-9]|3[01])\\.|192\\.168\\.|169\\.254\\.|100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.|f[cd]|fe[89ab])");
+                   map(select(.srcaddr != "-" and ((.srcaddr | private) != (.dstaddr | private)))
+                       | .remote = (if (.srcaddr | private) then .dstaddr else .srcaddr end)))jq",
+          ".remote", "address", "[-.bytes, .address]")));
+  EXPECT_EQ(mine["records"], 26);
+  EXPECT_FALSE(mine["remote_bytes"].empty());
+  EXPECT_FALSE(mine["rejected"].empty());
+}
+
+TEST_F(FlowJq, ACustomFormatWithoutHeaderIsReadByItsFormat) {
+  fs::remove_all(dir_);
+  fs::create_directories(dir_);
+  std::string file = custos::test::data_path("flowlogs/custom-v3_tcp-flag-sequence_examples.log");
+  fs::copy_file(file, dir_ / "custom.log");
+  const std::string format =
+      "version vpc-id subnet-id instance-id interface-id account-id type srcaddr dstaddr srcport "
+      "dstport pkt-srcaddr pkt-dstaddr protocol bytes packets start end action tcp-flags "
+      "log-status";
+  FlowQuery q;
+  q.format = flow_format(format);
+  q.ports = {43418};
+  std::string out;
+  scan(q, out);
+  std::string program = R"(split("\n") | map([splits("[ \t\r]+")] | map(select(. != "")))
+    | map(select(length > 0))[] | [(")" +
+                        format + R"(" | split(" ")), .] | transpose
+    | map({(.[0]): .[1]}) | add | select(.srcport == "43418" or .dstport == "43418"))";
+  Json expected = test::json_lines(test::jq_text(program, {file}, {"-R", "-s", "-c"}));
+  EXPECT_EQ(test::json_lines(out), expected);
+  EXPECT_EQ(expected.size(), 4u);
+  EXPECT_THROW(flow_format("version SrcAddr"), InputError);
+}
+
+TEST_F(FlowJq, ARecordWithTooFewFieldsIsReportedByLine) {
+  fs::copy_file(custos::test::data_path("flowlogs/vpc_flow_log_too_few_fields.log"),
+                dir_ / "d.log");
+  std::string out;
+  std::vector<Skipped> skipped;
+  FlowAnswer answer = scan({}, out, false, &skipped);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_EQ(skipped[0].input, (dir_ / "d.log").string());
+  EXPECT_EQ(skipped[0].line, 2u);
+  EXPECT_NE(skipped[0].text().find("d.log:2: byte "), std::string::npos) << skipped[0].text();
+  EXPECT_NE(skipped[0].message.find("13 fields where the format has 14"), std::string::npos)
+      << skipped[0].message;
+  EXPECT_EQ(answer.matched, 26u);  // the other files are still read
+}
+
+}  // namespace
+}  // namespace custos::investigate
