@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -51,6 +52,16 @@ size_t append_header(char* data, size_t size, size_t count, void* target) {
   return size * count;
 }
 
+// AWS_CA_BUNDLE, as the AWS CLI reads it: the certificates to trust instead of those libcurl
+// was built to read (a Lambda's bootstrap points it at Amazon Linux's bundle). Read once.
+const char* ca_bundle() {
+  static const std::string path = [] {
+    const char* value = std::getenv("AWS_CA_BUNDLE");
+    return std::string(value ? value : "");
+  }();
+  return path.empty() ? nullptr : path.c_str();
+}
+
 std::string host_of(const std::string& url) {
   auto start = url.find("://");
   start = start == std::string::npos ? 0 : start + 3;
@@ -84,6 +95,7 @@ HttpResponse send(const HttpRequest& request, const TransportOptions& options) {
                    static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (const char* bundle = ca_bundle()) curl_easy_setopt(curl, CURLOPT_CAINFO, bundle);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append_header);
