@@ -27,3 +27,7 @@ for suite in validate_bench model_bench sigv4_bench jmespath_bench client_bench 
   echo "== $suite"
   "$b/bench/$suite" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null
 done
+echo "== Lambda cold start (the package's bootstrap, exec to first /next)"
+"$b/custos" package tests/data/policies/ec2-compromised-contain.yml -o "$tmp/function.zip" >/dev/null
+mkdir -p "$tmp/task" && unzip -q "$tmp/function.zip" -d "$tmp/task"
+"$b/bench/lambda_cold_start" "$tmp/task" 20
