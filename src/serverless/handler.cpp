@@ -56,6 +56,9 @@ std::string member_role(const policy::Policy& p, const Json* event) {
 }  // namespace
 
 JournalOpener journal_opener(const std::string& where) {
+  if (where.starts_with("s3://"))
+    throw InputError("journal " + where +
+                     ": the S3 journal backend is not implemented yet; use a file path");
   return [where] { return std::make_unique<incident::SqliteJournal>(where, true); };
 }
 
