@@ -156,7 +156,8 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
   const Operation& op = model->operation(operation);
   const auto& meta = model->metadata();
   const Endpoint endpoint = session_->endpoint(meta.service_id, meta.endpoint_prefix);
-  const HttpRequest unsigned_request = serialize_request(*model, op, params, endpoint.url);
+  HttpRequest unsigned_request = serialize_request(*model, op, params, endpoint.url);
+  if (trace_) unsigned_request.headers.emplace_back("X-Amzn-Trace-Id", *trace_);
   if (dry_run_ && !is_read_only(operation)) return (*dry_run_)(service, operation, params);
 
   int acquired = 0;  // retry quota taken by the last retry, given back on success
@@ -228,6 +229,12 @@ Client Client::in_region(const std::string& region) const {
   if (region == session_->region()) return *this;
   Client copy = *this;
   copy.session_ = session_->with_region(region);
+  return copy;
+}
+
+Client Client::traced(std::string trace_id) const {
+  Client copy = *this;
+  copy.trace_ = std::make_shared<const std::string>(std::move(trace_id));
   return copy;
 }
 

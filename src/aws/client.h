@@ -82,6 +82,10 @@ class Client {
   // A copy acting in `region` (Session::with_region): same credentials, retry quota and dry
   // run, so nothing a dry run reaches in any region can change anything.
   Client in_region(const std::string& region) const;
+  // A copy that sends X-Amzn-Trace-Id: `trace_id` with every request (as the SDKs do inside a
+  // traced Lambda invocation), so that X-Ray links the calls to the invocation; copies made
+  // from it send it too.
+  Client traced(std::string trace_id) const;
   // A copy that sends requests unsigned, as botocore's UNSIGNED signature version does: for
   // calls whose proof is in their parameters (AssumeRoleWithWebIdentity's token), made before
   // any credentials exist.
@@ -100,6 +104,7 @@ class Client {
   std::shared_ptr<Shared> shared_;
   std::shared_ptr<const MutationSink> dry_run_;   // set on dry-run copies
   std::shared_ptr<const CallObserver> observer_;  // set on observed copies
+  std::shared_ptr<const std::string> trace_;      // set on traced copies
   bool signs_ = true;
 };
 

@@ -217,7 +217,9 @@ Credentials Session::State::credentials() const {
 
 Credentials Session::State::fetch() const {
   Credentials next;
-  if (cache->refresh) {
+  if (options.credential_source) {
+    next = options.credential_source();
+  } else if (cache->refresh) {
     next = cache->refresh();
   } else {
     auto resolved = resolve_credentials({files, profile.value, !explicit_profile(), options});

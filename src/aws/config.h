@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct SessionOptions {
   std::string endpoint_url;
   // Given explicitly (e.g. a local emulator's dummy keys): used before any other source.
   std::optional<Credentials> credentials;
+  // Asked for credentials when first needed and again near their expiry, before any other
+  // source: a role assumed in another account (a GuardDuty member, an org run's account).
+  std::function<Credentials()> credential_source;
   // --cli-connect-timeout / --cli-read-timeout, in seconds, as the AWS CLI spells them.
   std::optional<double> connect_timeout{};
   std::optional<double> read_timeout{};

@@ -167,6 +167,20 @@ std::string EndpointResolver::partition_of(std::string_view region) const {
   return "aws";
 }
 
+std::vector<std::string> EndpointResolver::service_regions(std::string_view service,
+                                                           std::string_view region) const {
+  std::vector<std::string> regions;
+  for (const auto& partition : partitions_) {
+    if (!partition.matches(region)) continue;
+    const Json& known = partition.data.value("regions", Json::object());
+    for (const auto& [name, unused] : service_data(partition.data, service)["endpoints"].items())
+      if (known.contains(name)) regions.push_back(name);
+    break;
+  }
+  std::sort(regions.begin(), regions.end());
+  return regions;
+}
+
 std::optional<Endpoint> EndpointResolver::resolve_global(std::string_view service,
                                                          const EndpointVariant& variant) const {
   if (partitions_.empty()) return std::nullopt;

@@ -38,6 +38,9 @@ class EndpointResolver {
   // The partition ("aws", "aws-cn", "aws-us-gov", ...) a region belongs to, for ARNs; "aws"
   // for a region no partition claims.
   std::string partition_of(std::string_view region) const;
+  // The regions of `region`'s partition where `service` (an endpointPrefix) has an endpoint,
+  // sorted: what "every region" means.
+  std::vector<std::string> service_regions(std::string_view service, std::string_view region) const;
   // Without a region only global services resolve (to their aws partition endpoint).
   std::optional<Endpoint> resolve_global(std::string_view service,
                                          const EndpointVariant& variant = {}) const;

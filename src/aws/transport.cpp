@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -82,12 +83,16 @@ HttpResponse send(const HttpRequest& request, const TransportOptions& options) {
   if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options.connect_timeout.count()));
-  // libcurl counts the low-speed window in whole seconds: at least one.
-  auto quiet = std::chrono::ceil<std::chrono::seconds>(options.read_timeout).count();
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<long long>(quiet, 1)));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>((options.connect_timeout + 5 * options.read_timeout).count()));
+  if (options.read_timeout.count() > 0) {
+    // libcurl counts the low-speed window in whole seconds: at least one.
+    auto quiet = std::chrono::ceil<std::chrono::seconds>(options.read_timeout).count();
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(std::max<long long>(quiet, 1)));
+    curl_easy_setopt(
+        curl, CURLOPT_TIMEOUT_MS,
+        static_cast<long>((options.connect_timeout + 5 * options.read_timeout).count()));
+  }
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   // TLS peers are always verified (libcurl's default, stated so no change can drop it).
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);

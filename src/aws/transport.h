@@ -12,7 +12,8 @@ namespace custos::aws {
 struct TransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   // No byte for this long ends the request: an endpoint that accepts and never answers cannot
-  // stall a response. The whole request may take at most five times as long.
+  // stall a response. The whole request may take at most five times as long. Zero: wait for
+  // ever (only for the Lambda Runtime API's /next, which answers when an event comes).
   std::chrono::milliseconds read_timeout{60'000};
   std::string ca_bundle{};  // PEM file of trusted CAs; empty: the system's
 };

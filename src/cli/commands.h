@@ -27,9 +27,15 @@ void add_eval(CLI::App& app, Command& selected);
 void add_report(CLI::App& app, Command& selected);
 void add_incident(CLI::App& app, Command& selected);
 void add_investigate(CLI::App& app, Command& selected);
+void add_lambda(CLI::App& app, Command& selected);
+void add_package(CLI::App& app, Command& selected);
+void add_watch(CLI::App& app, Command& selected);
+void add_deploy(CLI::App& app, Command& selected);
+void add_org(CLI::App& app, Command& selected);
 
-// --region, --profile and --endpoint-url, as the AWS CLI spells them.
-void add_aws_options(CLI::App& command, aws::SessionOptions& options);
+// --region, --profile and --endpoint-url, as the AWS CLI spells them; without --region for
+// commands whose --region means several.
+void add_aws_options(CLI::App& command, aws::SessionOptions& options, bool region = true);
 
 // Reads a JSON document from `path` ("-": standard input). Throws InputError naming
 // FILE:LINE:COL when it is not JSON, or the file when it cannot be read.

@@ -8,6 +8,7 @@
 #include "aws/config.h"
 #include "cli/commands.h"
 #include "core/json.h"
+#include "serverless/handler.h"
 
 namespace custos::cli {
 
@@ -29,6 +30,16 @@ int execute(const RunRequest& request);
 
 // --journal PATH.
 void add_journal_option(CLI::App& command, std::string& path);
+
+// The journal a command records in: none with --no-journal, else --journal's PATH, else the
+// default one.
+std::string journal_path(const std::string& given, bool none);
+
+// What a handler of the policy file `name` (holding `text`) runs with; journals nowhere when
+// `journal` is empty.
+serverless::HandlerOptions handler_options(const std::string& name, const std::string& text,
+                                           const aws::SessionOptions& aws, bool dryrun,
+                                           const std::string& journal);
 
 // The text of `path`; throws InputError naming `what` and the path when it cannot be read.
 std::string read_text_file(const std::string& path, const std::string& what);

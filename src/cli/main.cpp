@@ -1,6 +1,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -10,8 +12,9 @@
 
 namespace custos::cli {
 
-void add_aws_options(CLI::App& command, aws::SessionOptions& options) {
-  command.add_option("--region", options.region, "AWS region (default: AWS_REGION, profile)");
+void add_aws_options(CLI::App& command, aws::SessionOptions& options, bool region) {
+  if (region)
+    command.add_option("--region", options.region, "AWS region (default: AWS_REGION, profile)");
   command.add_option("--profile", options.profile, "profile from ~/.aws/config|credentials");
   command.add_option("--endpoint-url,--endpoint", options.endpoint_url,
                      "send every AWS call here (LocalStack, a moto server); "
@@ -57,6 +60,11 @@ int main(int argc, char** argv) {
   cli::add_report(app, selected);
   cli::add_incident(app, selected);
   cli::add_investigate(app, selected);
+  cli::add_package(app, selected);
+  cli::add_lambda(app, selected);
+  cli::add_watch(app, selected);
+  cli::add_deploy(app, selected);
+  cli::add_org(app, selected);
   cli::add_version(app, selected);
   app.footer(
       "Examples:\n"
@@ -67,8 +75,12 @@ int main(int argc, char** argv) {
       "  custos incident list\n"
       "  custos investigate ./AWSLogs --principal AKIAIOSFODNN7EXAMPLE --since 3d\n"
       "Exit codes: 0 done, 1 failed while running, 2 bad input (policy, event, flag).");
+  // Started as a Lambda function's bootstrap, custos is its runtime.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::filesystem::path(argv[0]).filename() == "bootstrap") args.insert(args.begin(), "lambda");
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;

@@ -1,11 +1,9 @@
 #include <iostream>
 
-#include "aws/client.h"
 #include "cli/commands.h"
 #include "cli/execute.h"
 #include "incident/journal_store.h"
-#include "policy/dispatch.h"
-#include "resources/builtin.h"
+#include "serverless/handler.h"
 
 namespace custos::cli {
 namespace {
@@ -18,36 +16,6 @@ void print_record(const policy::ActionRecord& record, bool dryrun) {
 void print_dry_call(const Json& call) {
   std::cout << "  would call " << call["service"].get<std::string>() << " "
             << call["operation"].get<std::string>() << " " << call["params"].dump() << "\n";
-}
-
-// Every policy with its variables expanded ({account_id}, {region}, {now}, the file's vars),
-// as Cloud Custodian does at load: errors show before anything runs.
-std::vector<policy::Policy> expand_all(std::vector<policy::Policy> policies,
-                                       const aws::Client& client,
-                                       const policy::AccountId& account) {
-  for (auto& p : policies) {
-    auto vars = policy::policy_variables(p.vars, p.data, client.session().region(), account,
-                                         p.mode.is_event());
-    if (auto expanded = policy::expand_variables(p, vars, resources::builtin_registry()))
-      p = std::move(*expanded);
-  }
-  return policies;
-}
-
-// An event names its region; with none configured, act where the event happened (as a
-// Lambda deployed in that region would). Fails now, not half-way, when there is no region.
-std::shared_ptr<const aws::Session> make_session(aws::SessionOptions options, const Json& event) {
-  auto session = std::make_shared<const aws::Session>(options);
-  try {
-    session->region();
-    return session;
-  } catch (const InputError&) {
-    if (!event.is_object() || !event.contains("region") || !event["region"].is_string()) throw;
-  }
-  options.region = event["region"].get<std::string>();
-  std::cerr << "note: no AWS region configured; using the event's region " << options.region
-            << "\n";
-  return std::make_shared<const aws::Session>(options);
 }
 
 policy::RunObserver printing_observer(bool dryrun) {
@@ -66,60 +34,47 @@ policy::RunObserver printing_observer(bool dryrun) {
   return observer;
 }
 
-// What a run keeps to be resumed: the policies as written and how it ran.
-Json run_settings(const RunRequest& request) {
-  return {{"policy_file", request.policy_name},
-          {"policy_text", request.policy_text},
-          {"output_dir", request.output_dir},
-          {"region", request.aws.region}};
-}
-
 }  // namespace
 
 int execute(const RunRequest& request) {
-  // Everything that can be wrong with the input is checked before the first AWS call.
-  auto source = policy::SourceDocument::parse(request.policy_text, request.policy_name);
-  auto policies = policy::compile_policies(source, resources::builtin_registry());
-  const Json* event = request.event.is_null() ? nullptr : &request.event;
-  std::vector<policy::EventTarget> targets = policy::targets_for(policies, event);
+  auto options = handler_options(request.policy_name, request.policy_text, request.aws,
+                                 request.dryrun, request.journal_path);
+  options.max_actions = request.max_actions;
+  serverless::Handler handler(std::move(options));
+  serverless::Delivery delivery;
+  delivery.event = request.event.is_null() ? nullptr : &request.event;
+  delivery.output_dir = request.output_dir;
+  delivery.incident = request.incident;
+  delivery.observer = printing_observer(request.dryrun);
+  delivery.on_policy.on_skipped = [](const policy::Policy& p, const std::string& reason) {
+    std::cout << p.name << ": skipped: " << reason << "\n";
+  };
+  delivery.on_policy.on_failed = [](const policy::Policy& p, const std::string& error) {
+    std::cerr << "error: policy '" << p.name << "': " << error << "\n";
+  };
+  delivery.on_note = [](const std::string& note) { std::cerr << "note: " << note << "\n"; };
+  auto outcome = handler.handle(delivery);
+  if (!outcome.incident.empty())
+    std::cout << "incident " << outcome.incident << " (journal " << request.journal_path
+              << "): custos incident report " << outcome.incident << "\n";
+  return outcome.code;
+}
 
-  std::unique_ptr<incident::SqliteJournal> journal;
-  if (!request.journal_path.empty()) {
-    journal = std::make_unique<incident::SqliteJournal>(request.journal_path, true);
-    if (!request.incident.empty())
-      journal->use(request.incident);
-    else
-      journal->open_when_used(event ? incident::trigger_of_event(*event)
-                                    : incident::trigger_of_run(request.policy_name),
-                              run_settings(request));
-  }
-  aws::Client client(make_session(request.aws, request.event));
-  policy::AccountId account([&client] { return policy::sts_account_id(client); });
-  policies = expand_all(std::move(policies), client, account);
+std::string journal_path(const std::string& given, bool none) {
+  if (none) return {};
+  return given.empty() ? incident::SqliteJournal::default_path() : given;
+}
 
-  policy::RunOptions options;
-  options.output_dir = request.output_dir;
-  options.dryrun = request.dryrun;
-  options.event = event;
-  options.account = &account;
-  options.journal = journal.get();
-  policy::ActionBudget budget(request.max_actions);
-  options.budget = &budget;
-  options.observer = printing_observer(request.dryrun);
-  policy::DispatchObserver observer{.on_skipped =
-                                        [](const policy::Policy& p, const std::string& reason) {
-                                          std::cout << p.name << ": skipped: " << reason << "\n";
-                                        },
-                                    .on_failed =
-                                        [](const policy::Policy& p, const std::string& error) {
-                                          std::cerr << "error: policy '" << p.name << "': " << error
-                                                    << "\n";
-                                        }};
-  int code = policy::dispatch(policies, targets, client, options, observer);
-  if (journal && !journal->incident_id().empty())
-    std::cout << "incident " << journal->incident_id() << " (journal " << journal->path()
-              << "): custos incident report " << journal->incident_id() << "\n";
-  return code;
+serverless::HandlerOptions handler_options(const std::string& name, const std::string& text,
+                                           const aws::SessionOptions& aws, bool dryrun,
+                                           const std::string& journal) {
+  serverless::HandlerOptions options;
+  options.policy_name = name;
+  options.policy_text = text;
+  options.aws = aws;
+  options.dryrun = dryrun;
+  if (!journal.empty()) options.journal = serverless::journal_opener(journal);
+  return options;
 }
 
 void add_journal_option(CLI::App& command, std::string& path) {
@@ -169,10 +124,7 @@ void add_run(CLI::App& app, Command& selected) {
       request->policy_name = files->first;
       request->policy_text = read_text_file(files->first, "policy file");
       if (!files->second.empty()) request->event = policy::load_event_file(files->second);
-      if (*no_journal)
-        request->journal_path.clear();
-      else if (request->journal_path.empty())
-        request->journal_path = incident::SqliteJournal::default_path();
+      request->journal_path = journal_path(request->journal_path, *no_journal);
       return execute(*request);
     };
   });

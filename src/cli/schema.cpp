@@ -117,12 +117,8 @@ int print_permissions(const std::string& file) {
   auto source = policy::SourceDocument::load_file(file);
   std::set<std::string> actions;
   for (const auto& p : policy::compile_policies(source, registry)) {
-    for (const auto& needed : policy::describe_permissions(*p.resource)) actions.insert(needed);
-    for (const auto& needed : policy::permissions_of(p.filters)) actions.insert(needed);
-    for (const auto& [name, unused] : p.actions) {
-      const auto* info = registry.find_action(p.resource->name, name);
-      if (info) actions.insert(info->permissions.begin(), info->permissions.end());
-    }
+    auto needed = policy::permissions_of(p, registry);
+    actions.insert(needed.begin(), needed.end());
   }
   Json document = {
       {"Version", "2012-10-17"},

@@ -389,6 +389,13 @@ void SqliteJournal::would_do(const policy::JournalEntry& entry,
   transaction.commit();
 }
 
+void SqliteJournal::left(const policy::JournalEntry& entry, const std::string& why) {
+  ensure_open();
+  Db::Transaction transaction(*db_);
+  db_->append(incident_, "left", entry_key(entry), entry_json(entry), {{"why", why}});
+  transaction.commit();
+}
+
 void SqliteJournal::verified(const policy::JournalEntry& entry, bool holds,
                              const std::string& detail) {
   ensure_open();

@@ -39,7 +39,26 @@ struct Verification {
   std::vector<std::string> problems;  // one line each: which record, what is wrong
 };
 
-class SqliteJournal : public policy::Journal {
+// An incident journal wherever it is kept (a SQLite file; JSON lines under an S3 prefix): what
+// runs journal through, and what `custos incident` reads.
+class IncidentJournal : public policy::Journal {
+ public:
+  // Opens the incident of `trigger` when the first action is journaled, or joins the one it
+  // already has: runs that act on nothing open no incident. `run` is kept to resume it (the
+  // policy file's text and name, the settings it ran with).
+  virtual void open_when_used(Trigger trigger, Json run) = 0;
+  // Journals for an incident already there; throws InputError when there is none.
+  virtual void use(const std::string& incident_id) = 0;
+  virtual std::vector<IncidentInfo> incidents() const = 0;
+  // Throws InputError naming the journal when there is no such incident.
+  virtual IncidentInfo incident(const std::string& id) const = 0;
+  virtual std::vector<Record> records(const std::string& id) const = 0;
+  virtual Verification verify(const std::string& id) const = 0;
+  // Where it is, for messages: the file's path, or s3://bucket/prefix.
+  virtual const std::string& location() const = 0;
+};
+
+class SqliteJournal : public IncidentJournal {
  public:
   // $XDG_STATE_HOME/custos/journal.db, else ~/.local/state/custos/journal.db.
   static std::string default_path();
@@ -56,11 +75,8 @@ class SqliteJournal : public policy::Journal {
   // and journals for it from then on. `run` is kept to resume it: the policy file's text and
   // name, and the settings it ran with.
   std::string open(const Trigger& trigger, const Json& run);
-  // The same, deferred until the first action is journaled: runs that act on nothing open no
-  // incident.
-  void open_when_used(Trigger trigger, Json run);
-  // Journals for an incident already in the journal; throws InputError when there is none.
-  void use(const std::string& incident_id);
+  void open_when_used(Trigger trigger, Json run) override;
+  void use(const std::string& incident_id) override;
   // Appends an incident-wide or entry record (recovery writes through this).
   void append(const std::string& kind, const Json& entry, const Json& body);
 
@@ -68,14 +84,15 @@ class SqliteJournal : public policy::Journal {
   void complete(const policy::JournalEntry& entry, const policy::ActionRecord& record,
                 const std::vector<aws::Client::MutatingCall>& calls) override;
   void would_do(const policy::JournalEntry& entry, const policy::ActionRecord& record) override;
+  void left(const policy::JournalEntry& entry, const std::string& why) override;
   void verified(const policy::JournalEntry& entry, bool holds, const std::string& detail) override;
   const std::string& incident_id() const override { return incident_; }
 
-  std::vector<IncidentInfo> incidents() const;
-  // Throws InputError naming the journal when there is no such incident.
-  IncidentInfo incident(const std::string& id) const;
-  std::vector<Record> records(const std::string& id) const;
-  Verification verify(const std::string& id) const;
+  std::vector<IncidentInfo> incidents() const override;
+  IncidentInfo incident(const std::string& id) const override;
+  std::vector<Record> records(const std::string& id) const override;
+  Verification verify(const std::string& id) const override;
+  const std::string& location() const override { return path_; }
   const std::string& path() const { return path_; }
 
  private:

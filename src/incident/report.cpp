@@ -85,7 +85,14 @@ Facts gather(const SqliteJournal& journal, const std::string& id) {
   const Json& summary = facts.info.summary;
   add_event(facts, text(summary["first_seen"]), "activity first seen", "identification");
   std::map<std::string, std::size_t> by_entry;
+  std::map<std::string, std::string> left;  // entries not started in time and not done since
   for (const Record& record : journal.records(id)) {
+    if (record.kind == "left")
+      left[record.entry.dump()] =
+          record.entry.value("action", "").empty()
+              ? "policy " + record.entry.value("policy", "")
+              : record.entry.value("action", "") + " " + record.entry.value("resource", "");
+    if (record.kind == "completed") left.erase(record.entry.dump());
     if (record.kind == "opened")
       add_event(facts, record.time, "detected: incident opened", "identification");
     if (record.kind == "delivered")
@@ -121,6 +128,11 @@ Facts gather(const SqliteJournal& journal, const std::string& id) {
     if (action["outcome"] == "changed" && action["reversible"] == false)
       facts.follow_up.push_back(what + " cannot be undone by custos");
   }
+  for (const auto& [entry, what] : left)
+    facts.follow_up.push_back(what +
+                              " was not started before the deadline (deliver the finding "
+                              "again, or custos incident resume " +
+                              id + ")");
   if (facts.recovery.empty() && !facts.actions.empty())
     facts.follow_up.push_back("when the investigation is done: custos incident recover " + id);
   if (!facts.integrity.intact)

@@ -157,6 +157,24 @@ std::string brake(const Policy& policy, std::size_t changes, const aws::Client& 
   return {};
 }
 
+// Out of time: every resource of every action from `first` on is left for a later delivery.
+void leave(const Policy& policy, std::size_t first, const std::vector<Json>& resources,
+           const ActionContext& context, const RunOptions& options,
+           std::vector<ActionRecord>& out) {
+  for (std::size_t i = first; i < policy.actions.size(); ++i) {
+    const std::string& name = policy.actions[i].first;
+    for (const Json& resource : resources) {
+      ActionRecord record{name, context.id_of(resource)};
+      record.outcome = ActionRecord::Outcome::kFailed;
+      record.error = record.summary = kNotStarted;
+      if (options.journal && !options.dryrun)
+        options.journal->left(
+            {policy.name, i, name, record.resource_id, phase_of(name, policy.data)}, kNotStarted);
+      context.emit(out, std::move(record));
+    }
+  }
+}
+
 }  // namespace
 
 void act_and_verify(const Policy& policy, const aws::Client& client, const RunOptions& options,
@@ -182,6 +200,10 @@ void act_and_verify(const Policy& policy, const aws::Client& client, const RunOp
             },
         .resource_type = policy.resource,
         .account = options.account ? options.account : &own_account};
+    if (options.out_of_time()) {
+      leave(policy, i, result.resources, context, options, records);
+      break;
+    }
     std::vector<Json> todo = step.claim(result.resources, context, records);
     if (todo.empty()) continue;
     if (std::string why = brake(policy, todo.size(), client, options); !why.empty()) {

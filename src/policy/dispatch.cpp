@@ -36,8 +36,7 @@ void refuse_foreign_account(const Json& event, const RunOptions& options) {
 }  // namespace
 
 int dispatch(const std::vector<Policy>& policies, const std::vector<EventTarget>& targets,
-             const aws::Client& client, const RunOptions& options,
-             const DispatchObserver& observer) {
+             const Place& place, const RunOptions& options, const DispatchObserver& observer) {
   int code = 0;
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const Policy& p = policies[i];
@@ -45,11 +44,24 @@ int dispatch(const std::vector<Policy>& policies, const std::vector<EventTarget>
       if (observer.on_skipped) observer.on_skipped(p, targets[i].reason);
       continue;
     }
+    if (options.out_of_time()) {
+      if (options.journal && !options.dryrun)
+        options.journal->left({.policy = p.name, .action = "", .resource = "", .phase = ""},
+                              kNotStarted);
+      if (observer.on_failed) observer.on_failed(p, kNotStarted);
+      code = 1;
+      continue;
+    }
     try {
-      if (options.event && !p.actions.empty()) refuse_foreign_account(*options.event, options);
-      auto result = run_policy(p, client, options, options.event ? &targets[i] : nullptr);
+      Placement placed = place(p);
+      RunOptions run = options;
+      run.account = placed.account;
+      if (options.event && !p.actions.empty()) refuse_foreign_account(*options.event, run);
+      auto result = run_policy(placed.expanded ? *placed.expanded : p, placed.client, run,
+                               options.event ? &targets[i] : nullptr);
       if (result.skipped && observer.on_skipped)
         observer.on_skipped(p, "its conditions do not hold");
+      if (observer.on_result) observer.on_result(p, result);
       if (!result.ok()) code = 1;
     } catch (const std::exception& e) {
       if (observer.on_failed) observer.on_failed(p, e.what());

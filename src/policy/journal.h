@@ -37,6 +37,9 @@ class Journal {
                         const std::vector<aws::Client::MutatingCall>& calls) = 0;
   // A dry run records what it would have done, which does not count as done.
   virtual void would_do(const JournalEntry& entry, const ActionRecord& record) = 0;
+  // It was not started (too little time was left): a later delivery does it. An entry without
+  // action and resource stands for the whole policy.
+  virtual void left(const JournalEntry& entry, const std::string& why) = 0;
   // Whether the change was seen to hold when the resource was read again afterwards.
   virtual void verified(const JournalEntry& entry, bool holds, const std::string& detail) = 0;
   virtual const std::string& incident_id() const = 0;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "jmespath/jmespath.h"
+#include "policy/describe.h"
 #include "policy/regex.h"
 #include "policy/trail_events.h"
 
@@ -400,6 +401,17 @@ std::vector<Policy> compile_policies(const SourceDocument& source, const Registr
     policies.push_back(std::move(policy));
   }
   return policies;
+}
+
+std::set<std::string> permissions_of(const Policy& policy, const Registry& registry) {
+  std::set<std::string> actions;
+  for (const auto& needed : describe_permissions(*policy.resource)) actions.insert(needed);
+  for (const auto& needed : permissions_of(policy.filters)) actions.insert(needed);
+  for (const auto& [name, unused] : policy.actions) {
+    const auto* info = registry.find_action(policy.resource->name, name);
+    if (info) actions.insert(info->permissions.begin(), info->permissions.end());
+  }
+  return actions;
 }
 
 std::optional<Policy> expand_variables(const Policy& policy, const Variables& vars,

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,6 +82,10 @@ struct Policy {
 // Compiles every policy in `source` (a document with a `policies:` list). Throws PolicyError
 // at the first problem, naming file:line:col and the policy.
 std::vector<Policy> compile_policies(const SourceDocument& source, const Registry& registry);
+
+// The IAM actions (ec2:StopInstances) running the policy calls: listing its resources, its
+// filters and its actions.
+std::set<std::string> permissions_of(const Policy& policy, const Registry& registry);
 
 // Cloud Custodian's expand_variables: the policy with every string formatted with `vars`
 // (mode.member-role excepted), compiled again; nullopt when no string changed.

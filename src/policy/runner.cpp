@@ -85,6 +85,12 @@ std::vector<DocStore::Value> annotated(DocStore& store, const std::vector<DocSto
 
 }  // namespace
 
+const char* const kNotStarted = "not started: too little time was left before the deadline";
+
+bool RunOptions::out_of_time() const {
+  return act_until && std::chrono::system_clock::now() >= *act_until;
+}
+
 bool RunResult::ok() const {
   for (const auto& record : records)
     if (!record.ok()) return false;

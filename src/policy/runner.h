@@ -3,7 +3,9 @@
 // run, record the calls acting would make).
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,8 +41,17 @@ struct RunOptions {
   Journal* journal = nullptr;
   // The changes the whole run may attempt (--max-actions); null: no cap.
   ActionBudget* budget = nullptr;
+  // No action starts after this (a Lambda invocation's deadline less a margin): each one left
+  // is recorded as failed, "not started", and journaled as left, for a later delivery to do.
+  std::optional<std::chrono::system_clock::time_point> act_until;
   RunObserver observer;
+
+  // Whether act_until has passed.
+  bool out_of_time() const;
 };
+
+// Why an action or policy was not started when out of time.
+extern const char* const kNotStarted;
 
 struct RunResult {
   std::string policy;

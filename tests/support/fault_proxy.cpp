@@ -47,7 +47,8 @@ struct FaultProxy::Impl {
   mutable std::mutex mutex;
   int faults_left = 0;
   Reply fault;
-  std::map<std::string, Reply> actions;  // by Action name
+  std::map<std::string, Reply> actions;                   // by Action name
+  std::vector<std::pair<std::string, Reply>> containing;  // by a marker in the body
   std::vector<Arrival> arrivals;
   std::string hold_marker;
   int held = 0;
@@ -92,6 +93,8 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
     } else if (auto canned = actions.find(action_of(req.body)); canned != actions.end()) {
       faulty = canned->second;
     }
+    for (const auto& [marker, reply] : containing)
+      if (!faulty && req.body.find(marker) != std::string::npos) faulty = reply;
     arrival.faulted = faulty.has_value();
     index = arrivals.size();
     bool holding = !hold_marker.empty() && req.body.find(hold_marker) != std::string::npos;
@@ -188,6 +191,11 @@ void FaultProxy::release() {
 void FaultProxy::answer_action(const std::string& action, Reply reply) {
   std::lock_guard lock(impl_->mutex);
   impl_->actions[action] = std::move(reply);
+}
+
+void FaultProxy::answer_containing(const std::string& marker, Reply reply) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->containing.emplace_back(marker, std::move(reply));
 }
 
 std::vector<FaultProxy::Arrival> FaultProxy::arrivals() const {

@@ -52,6 +52,9 @@ class FaultProxy {
   // Query-protocol requests for `action` (Action=NAME in the body) get `reply` rather than
   // being forwarded: an operation the upstream emulator lacks, answered as AWS recorded it.
   void answer_action(const std::string& action, Reply reply);
+  // Requests whose body contains `marker` get `reply` rather than being forwarded: one role's
+  // AssumeRole refused while every other call reaches the emulator.
+  void answer_containing(const std::string& marker, Reply reply);
   std::vector<Arrival> arrivals() const;
 
  private:

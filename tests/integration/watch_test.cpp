@@ -1,0 +1,131 @@
+// custos watch over moto: a GuardDuty finding put on the EventBridge bus, routed by a rule to an
+// SQS queue, taken by `custos watch`, which contains the instance and deletes the message; a
+// bad message is left for the dead-letter queue; SIGTERM finishes what is in hand.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <functional>
+#include <thread>
+
+#include "integration/findings.h"
+#include "integration/fixture.h"
+#include "support/fault_proxy.h"
+#include "support/paths.h"
+
+namespace custos::test {
+namespace {
+
+const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
+
+bool eventually(const std::function<bool()>& holds,
+                std::chrono::seconds limit = std::chrono::seconds(60)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (holds()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return holds();
+}
+
+class WatchTest : public IntegrationTest {
+ protected:
+  std::string queue(const std::string& name, const Json& attributes = Json::object()) const {
+    std::vector<std::string> args = {"sqs", "create-queue", "--queue-name", name};
+    if (!attributes.empty()) args.insert(args.end(), {"--attributes", attributes.dump()});
+    return aws_cli(args)["QueueUrl"].get<std::string>();
+  }
+  Json attributes(const std::string& url) const {
+    return aws_cli({"sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names",
+                    "All"})["Attributes"];
+  }
+  int waiting(const std::string& url) const {
+    Json a = attributes(url);
+    return std::stoi(a["ApproximateNumberOfMessages"].get<std::string>()) +
+           std::stoi(a["ApproximateNumberOfMessagesNotVisible"].get<std::string>());
+  }
+  // An EventBridge rule sending GuardDuty findings to the queue, as a team sets it up.
+  void route_findings_to(const std::string& url) const {
+    aws_cli({"events", "put-rule", "--name", "guardduty-to-custos", "--event-pattern",
+             R"({"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]})"});
+    aws_cli({"events", "put-targets", "--rule", "guardduty-to-custos", "--targets",
+             Json::array({{{"Id", "custos"}, {"Arn", attributes(url)["QueueArn"]}}}).dump()});
+  }
+  // The finding as GuardDuty puts it on the default bus.
+  void put_finding(const Json& finding) const {
+    Json entry = {{"Source", finding["source"]},
+                  {"DetailType", finding["detail-type"]},
+                  {"Detail", finding["detail"].dump()}};
+    Json answer = aws_cli({"events", "put-events", "--entries", Json::array({entry}).dump()});
+    ASSERT_EQ(answer["FailedEntryCount"], 0) << answer.dump();
+  }
+};
+
+TEST_F(WatchTest, FindingOnTheBusReachesWatchThroughSqsAndIsContained) {
+  std::string id = run_instance_with_profile("web-role");
+  write("policy.yml", kContainPolicy);
+  std::string url = queue("findings");
+  route_findings_to(url);
+  put_finding(instance_finding(id, 8));
+  ASSERT_EQ(waiting(url), 1);
+
+  auto watch = start_custos(
+      {"watch", "--queue", url, "--workers", "2", "--wait-seconds", "1", path("policy.yml")});
+  EXPECT_TRUE(eventually([&] { return instance_state(id) == "stopped"; }));
+  EXPECT_TRUE(eventually([&] { return waiting(url) == 0; }));
+  Json associations = aws_cli({"ec2", "describe-iam-instance-profile-associations", "--filters",
+                               "Name=instance-id,Values=" + id, "Name=state,Values=associated"});
+  EXPECT_EQ(associations["IamInstanceProfileAssociations"].size(), 0u);
+  watch->kill(SIGTERM);
+  auto result = watch->wait();
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find(", deleted"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("stopped: 0 waiting messages handed back"), std::string::npos)
+      << result.out;
+}
+
+TEST_F(WatchTest, BadMessageIsLoggedAndLeftForTheDeadLetterQueue) {
+  write("policy.yml", kContainPolicy);
+  std::string dead = queue("findings-dlq");
+  std::string url = queue(
+      "findings", {{"VisibilityTimeout", "1"},
+                   {"RedrivePolicy", Json({{"deadLetterTargetArn", attributes(dead)["QueueArn"]},
+                                           {"maxReceiveCount", "2"}})
+                                         .dump()}});
+  aws_cli({"sqs", "send-message", "--queue-url", url, "--message-body", "{\"not\": \"an event\"}"});
+  auto watch = start_custos({"watch", "--queue", url, "--wait-seconds", "1", path("policy.yml")});
+  EXPECT_TRUE(eventually([&] { return waiting(dead) == 1; }));
+  watch->kill(SIGTERM);
+  auto result = watch->wait();
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("bad, left for the queue's dead-letter policy"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(waiting(url), 0);
+}
+
+TEST_F(WatchTest, StopFinishesTheEventInHandAndTakesNoNewOne) {
+  std::string id = run_instance_with_profile("web-role");
+  write("policy.yml", kContainPolicy);
+  std::string url = queue("findings");
+  route_findings_to(url);
+  put_finding(instance_finding(id, 8));
+  FaultProxy proxy(emulator().url());
+  proxy.hold("Action=StopInstances");
+  auto watch = start_custos(
+      {"watch", "--queue", url, "--wait-seconds", "1", "--no-journal", path("policy.yml")},
+      {{"AWS_ENDPOINT_URL", proxy.url()}, {"AWS_MAX_ATTEMPTS", "1"}});
+  ASSERT_TRUE(proxy.wait_held(std::chrono::seconds(60)));
+  watch->kill(SIGTERM);
+  std::string other = run_instance_with_profile("db-role");
+  put_finding(instance_finding(other, 8));
+  proxy.release();  // StopInstances now fails: the event ends, not deleted
+  auto result = watch->wait();
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("not deleted, the queue delivers it again"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.out.find(other), std::string::npos) << result.out;
+  EXPECT_EQ(instance_state(other), "running");
+  EXPECT_EQ(waiting(url), 2);
+}
+
+}  // namespace
+}  // namespace custos::test
