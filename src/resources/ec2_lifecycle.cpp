@@ -39,6 +39,17 @@ bool one_of(const std::string& value, std::initializer_list<const char*> values)
   return std::any_of(values.begin(), values.end(), [&](const char* v) { return value == v; });
 }
 
+// The record of a state change: the instance's state before, the one EC2 answered with after
+// (`changes`: TerminatingInstances, StartingInstances).
+ActionRecord state_change(const std::string& action, const std::string& id, const Json& instance,
+                          const Json& changes) {
+  ActionRecord record{action, id};
+  record.before = {{"State", instance.value("State", Json::object())}};
+  record.after = {{"State", changes.empty() ? Json::object()
+                                            : changes[0].value("CurrentState", Json::object())}};
+  return record;
+}
+
 // terminate (Cloud Custodian's Terminate): eradication, so custos asks for force: true, which
 // also means Cloud Custodian's force: termination and stop protection are turned off when AWS
 // refuses because of them.
@@ -67,11 +78,8 @@ class Terminate : public policy::PerResourceAction {
       if (instance.value("InstanceLifecycle", "") != "spot") unprotect(client, id);
       result = client.call("ec2", "TerminateInstances", {{"InstanceIds", {id}}});
     }
-    Json change = result.value("TerminatingInstances", Json::array());
-    ActionRecord record{name(), id};
-    record.before = {{"State", instance.value("State", Json::object())}};
-    record.after = {{"State", change.empty() ? Json::object()
-                                             : change[0].value("CurrentState", Json::object())}};
+    ActionRecord record =
+        state_change(name(), id, instance, result.value("TerminatingInstances", Json::array()));
     record.summary =
         "terminating (was " + state + "; irreversible: the instance cannot be brought back)";
     record.undo = nullptr;
@@ -107,12 +115,9 @@ class Start : public policy::PerResourceAction {
                                      "left as it is: " + (state.empty() ? "gone" : state));
     if (instance.value("BlockDeviceMappings", Json::array()).empty())
       return ActionRecord::unchanged(name(), id, "left as it is: no volumes to start from");
-    Json change = client.call("ec2", "StartInstances", {{"InstanceIds", {id}}})
-                      .value("StartingInstances", Json::array());
-    ActionRecord record{name(), id};
-    record.before = {{"State", instance.value("State", Json::object())}};
-    record.after = {{"State", change.empty() ? Json::object()
-                                             : change[0].value("CurrentState", Json::object())}};
+    Json result = client.call("ec2", "StartInstances", {{"InstanceIds", {id}}});
+    ActionRecord record =
+        state_change(name(), id, instance, result.value("StartingInstances", Json::array()));
     record.summary = "starting (was stopped)";
     record.undo = Json::array(
         {undo_call("ec2", "StopInstances", {{"InstanceIds", {id}}}, client.session().region())});

@@ -119,8 +119,11 @@ class RelatedResourceFilter : public policy::Filter {
     if (wanted.empty()) return related;
     const aws::Client& client = policy::require_client(context, related_.annotation);
     std::vector<std::string> ids(wanted.begin(), wanted.end());
-    for (Json& document : policy::describe_resources(*related_.type, client, &ids))
-      related[document.value(related_.type->id_field, "")] = std::move(document);
+    for (Json& document : policy::describe_resources(*related_.type, client, &ids)) {
+      // Json's operator= takes its argument by value, moved from before the key is read.
+      std::string id = document.value(related_.type->id_field, "");
+      related[id] = std::move(document);
+    }
     return related;
   }
 

@@ -68,7 +68,7 @@ std::string absent_expression(const std::string& list_key, const Json& rules) {
     expect += std::string(expect.empty() ? "" : " && ") + "length(SecurityGroups[0]." + list_key +
               "[?IpProtocol==" + literal(id["IpProtocol"]) +
               " && FromPort==" + literal(id["FromPort"]) + " && ToPort==" + literal(id["ToPort"]) +
-              "]." + list + "[?" + key + "==" + literal(id["id"]) + "][]) == `0`";
+              "]." + list + "[] | [?" + key + "==" + literal(id["id"]) + "]) == `0`";
   }
   return expect;
 }
