@@ -30,7 +30,9 @@ class Ec2LifecycleTest : public ActionTest {
   }
   Json prove(const std::string& name, const std::string& action, const std::function<Json()>& state,
              const std::string& call) const {
-    return prove_action(policy(name, action), name, state, call, {}, {"--no-journal"});
+    Json records = prove_action(policy(name, action), name, state, call, {}, {"--no-journal"});
+    for (const Json& record : records) EXPECT_TRUE(record["check"].is_object()) << record.dump();
+    return records;
   }
 
   std::string id_;
