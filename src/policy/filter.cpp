@@ -46,6 +46,28 @@ std::vector<std::string> permissions_of(const std::vector<FilterPtr>& filters) {
   return {all.begin(), all.end()};
 }
 
+namespace {
+void collect_types(const Json& filters, std::set<std::string>& types) {
+  if (!filters.is_array()) return;
+  for (const Json& filter : filters) {
+    if (filter.is_string()) types.insert(filter.get<std::string>());
+    if (!filter.is_object()) continue;
+    if (filter.contains("type") && filter["type"].is_string())
+      types.insert(filter["type"].get<std::string>());
+    for (const char* block : {"and", "or", "not"}) {
+      if (filter.contains(block)) collect_types(filter[block], types);
+      if (filter.value("type", "") == block) collect_types(filter.value("filters", Json()), types);
+    }
+  }
+}
+}  // namespace
+
+std::set<std::string> filter_types(const Json& filters) {
+  std::set<std::string> types;
+  collect_types(filters, types);
+  return types;
+}
+
 const aws::Client& require_client(const FilterContext& context, const std::string& needs) {
   if (!context.client)
     throw Error("filter needs '" + needs +

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <memory>
-
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,6 +65,10 @@ using FilterPtr = std::unique_ptr<const Filter>;
 
 // The IAM actions `filters` call AWS with, together (each once, sorted).
 std::vector<std::string> permissions_of(const std::vector<FilterPtr>& filters);
+
+// The filter types a policy's filters use (the list under its `filters`), through and/or/not
+// blocks, as Cloud Custodian's iter_filters walks them: actions that need a filter check for it.
+std::set<std::string> filter_types(const Json& filters);
 
 // The context's client, for a filter that must ask AWS for `needs` ("c7n:AccessKeys"); throws
 // custos::Error saying so when the run makes no AWS calls (custos eval).

@@ -12,9 +12,13 @@ std::string phase_of(const std::string& action, const Json& policy_data) {
       return (*metadata)["phase"].get<std::string>();
   }
   static const std::set<std::string, std::less<>> kInvestigation = {"snapshot"};
-  static const std::set<std::string, std::less<>> kEradication = {
-      "delete",           "terminate", "delete-objects", "remove-keys", "delete-inline-policies",
-      "schedule-deletion"};
+  static const std::set<std::string, std::less<>> kEradication = {"delete",
+                                                                  "terminate",
+                                                                  "delete-objects",
+                                                                  "remove-keys",
+                                                                  "delete-inline-policies",
+                                                                  "schedule-deletion",
+                                                                  "release"};
   static const std::set<std::string, std::less<>> kFollowUp = {
       "notify", "webhook", "tag", "mark", "mark-for-op", "invoke-lambda"};
   if (kInvestigation.count(action)) return "investigation";

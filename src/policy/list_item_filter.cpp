@@ -1,43 +1,93 @@
 // Cloud Custodian's list-item filter (c7n/filters/core.py ListItemFilter): filters applied to
 // each item of a list inside the resource (a security group's rules, a task's containers).
+#include "policy/list_item_filter.h"
+
 #include <limits>
+#include <memory>
 
 #include "policy/core_filters.h"
-#include "policy/registry.h"
 #include "policy/spec_numbers.h"
 #include "policy/value_filter.h"
 #include "policy/value_type_python.h"
 
 namespace custos::policy {
+
+ListItems ListItems::from_spec(const Spec& spec, const BuildContext& context) {
+  ListItems items;
+  if (spec.has("attrs")) {
+    Spec attrs = spec.child("attrs");
+    if (!attrs.value().is_array())
+      attrs.fail("'attrs' must be a list of filters, not " + json_type_name(attrs.value()));
+    for (std::size_t i = 0; i < attrs.value().size(); ++i)
+      items.attrs.push_back(context.registry.build_filter(attrs.element(i), context));
+  }
+  if (spec.has("count")) {
+    number_option(spec, "count", 0, -std::numeric_limits<double>::infinity());
+    Spec op_spec = spec.has("count_op") ? spec.child("count_op") : spec;
+    auto test = std::make_shared<ValueCondition>(spec.child("count"), op_spec,
+                                                 spec.optional_string("count_op", "eq"));
+    items.count = [test](std::size_t n) {
+      const Json count = n;
+      return test->test(&count);
+    };
+  } else if (spec.has("count_op")) {
+    spec.child("count_op").at_key().fail("'count_op' needs a 'count' to compare with");
+  }
+  return items;
+}
+
+bool ListItems::keeps(Json list, const std::string& what, const FilterContext& context,
+                      std::vector<std::size_t>* matched) const {
+  if (!python::truthy(&list)) return count && count(0);
+  if (!list.is_array())
+    throw Error("list-item filter: '" + what + "' is " + json_type_name(list) +
+                ", not a list; point 'key' at a list");
+  std::vector<std::size_t> passed = matching_items(std::move(list), what, context);
+  if (count) return count(passed.size());
+  bool any = !passed.empty();
+  if (matched) *matched = std::move(passed);
+  return any;
+}
+
+// The items every filter in attrs keeps, each filter judging the items as a set (so a
+// reduce works in attrs). The filters see items, not the resource: nothing is annotated.
+std::vector<std::size_t> ListItems::matching_items(Json list, const std::string& what,
+                                                   const FilterContext& context) const {
+  std::vector<Json> items;
+  items.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_object())
+      throw Error("list-item filter: item " + std::to_string(i) + " of '" + what + "' is " +
+                  json_type_name(list[i]) + "; attrs can only test mappings");
+    items.push_back(std::move(list[i]));
+    items.back()["c7n:_id"] = i;
+  }
+  FilterContext inner = context;
+  inner.annotate = false;
+  inner.matched_keys = nullptr;
+  for (const FilterPtr& filter : attrs) {
+    if (items.empty()) break;
+    items = filter->process(std::move(items), inner);
+  }
+  std::vector<std::size_t> passed;
+  for (const Json& item : items) passed.push_back(item["c7n:_id"].get<std::size_t>());
+  return passed;
+}
+
 namespace {
 
 class ListItemFilter : public Filter {
  public:
   ListItemFilter(const Spec& spec, const BuildContext& context)
       : key_text_(spec.child("key").value().get<std::string>()),
-        key_(compile_key(spec.child("key"))) {
-    if (spec.has("attrs")) {
-      Spec attrs = spec.child("attrs");
-      if (!attrs.value().is_array())
-        attrs.fail("'attrs' must be a list of filters, not " + json_type_name(attrs.value()));
-      for (std::size_t i = 0; i < attrs.value().size(); ++i)
-        attrs_.push_back(context.registry.build_filter(attrs.element(i), context));
-    }
-    if (spec.has("count")) {
-      number_option(spec, "count", 0, -std::numeric_limits<double>::infinity());
-      Spec op_spec = spec.has("count_op") ? spec.child("count_op") : spec;
-      count_ = std::make_unique<ValueCondition>(spec.child("count"), op_spec,
-                                                spec.optional_string("count_op", "eq"));
-    } else if (spec.has("count_op")) {
-      spec.child("count_op").at_key().fail("'count_op' needs a 'count' to compare with");
-    }
-  }
+        key_(compile_key(spec.child("key"))),
+        items_(ListItems::from_spec(spec, context)) {}
 
   bool match(const Json& resource, const FilterContext& context) const override {
-    return keeps(resource, context, nullptr);
+    return items_.keeps(key_.search(resource), key_text_, context, nullptr);
   }
 
-  std::vector<std::string> permissions() const override { return permissions_of(attrs_); }
+  std::vector<std::string> permissions() const override { return items_.permissions(); }
 
   // c7n:ListItemMatches is written on the Json by process().
   StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
@@ -48,7 +98,9 @@ class ListItemFilter : public Filter {
     std::vector<std::size_t> matched;
     for (Json& resource : resources) {
       matched.clear();
-      if (!keeps(resource, context, context.annotate ? &matched : nullptr)) continue;
+      if (!items_.keeps(key_.search(resource), key_text_, context,
+                        context.annotate ? &matched : nullptr))
+        continue;
       if (!matched.empty()) {
         Json& notes = resource["c7n:ListItemMatches"];
         for (std::size_t i : matched) notes.push_back(key_text_ + "[" + std::to_string(i) + "]");
@@ -67,54 +119,9 @@ class ListItemFilter : public Filter {
     }
   }
 
-  // Whether the resource passes; `matched` (when given, without count) receives the indices
-  // of the items that passed, as Cloud Custodian annotates them.
-  bool keeps(const Json& resource, const FilterContext& context,
-             std::vector<std::size_t>* matched) const {
-    Json list = key_.search(resource);
-    if (!python::truthy(&list)) return count_ && count_->test(&kZero);
-    if (!list.is_array())
-      throw Error("list-item filter: '" + key_text_ + "' is " + json_type_name(list) +
-                  ", not a list; point 'key' at a list");
-    std::vector<std::size_t> passed = matching_items(std::move(list), context);
-    if (count_) {
-      Json count = passed.size();
-      return count_->test(&count);
-    }
-    bool any = !passed.empty();
-    if (matched) *matched = std::move(passed);
-    return any;
-  }
-
-  // The items every filter in attrs keeps, each filter judging the items as a set (so a
-  // reduce works in attrs). The filters see items, not the resource: nothing is annotated.
-  std::vector<std::size_t> matching_items(Json list, const FilterContext& context) const {
-    std::vector<Json> items;
-    items.reserve(list.size());
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      if (!list[i].is_object())
-        throw Error("list-item filter: item " + std::to_string(i) + " of '" + key_text_ + "' is " +
-                    json_type_name(list[i]) + "; attrs can only test mappings");
-      items.push_back(std::move(list[i]));
-      items.back()["c7n:_id"] = i;
-    }
-    FilterContext inner = context;
-    inner.annotate = false;
-    inner.matched_keys = nullptr;
-    for (const FilterPtr& filter : attrs_) {
-      if (items.empty()) break;
-      items = filter->process(std::move(items), inner);
-    }
-    std::vector<std::size_t> passed;
-    for (const Json& item : items) passed.push_back(item["c7n:_id"].get<std::size_t>());
-    return passed;
-  }
-
-  static inline const Json kZero = 0;
   std::string key_text_;
   jmespath::Expression key_;
-  std::vector<FilterPtr> attrs_;
-  std::unique_ptr<ValueCondition> count_;
+  ListItems items_;
 };
 
 }  // namespace

@@ -39,7 +39,8 @@ Json record_json(const ActionRecord& record, bool dryrun) {
           {"ok", record.ok()},         {"outcome", outcome_name(record.outcome)},
           {"summary", record.summary}, {"before", record.before},
           {"after", record.after},     {"undo", record.undo},
-          {"error", record.error},     {"dryrun", dryrun}};
+          {"check", record.check},     {"error", record.error},
+          {"dryrun", dryrun}};
 }
 
 // Cloud Custodian's is_runnable: STS is asked for the account id only if a condition reads it.

@@ -719,7 +719,8 @@ ValueMatcher::ValueMatcher(const Spec& spec, const Options& options) {
   const Json& data = spec.value();
   if (!data.is_object())
     spec.fail("write a value filter as {type: value, key: ..., value: ...} or {KEY: VALUE}");
-  if (!data.contains("type") && data.size() == 1) {  // {KEY: VALUE} shorthand
+  // {KEY: VALUE} shorthand; with a default key, a single key is an option ({value: x}).
+  if (!data.contains("type") && data.size() == 1 && options.default_key.empty()) {
     Spec key_spec = spec.child(data.begin().key()).at_key();
     impl->key = std::make_unique<ValueKey>(data.begin().key(), key_spec);
     impl->operand = prepare(data.begin().value(), impl->comparison);

@@ -1,10 +1,12 @@
 #include "resources/builtin.h"
 
 #include "policy/core_filters.h"
+#include "resources/ebs.h"
 #include "resources/ec2.h"
 #include "resources/iam.h"
 #include "resources/kms_alias.h"
 #include "resources/kms_key.h"
+#include "resources/network.h"
 #include "resources/s3.h"
 
 namespace custos::resources {
@@ -20,6 +22,12 @@ const policy::Registry& builtin_registry() {
     register_s3(r);
     register_kms_key(r);
     register_kms_alias(r);
+    register_security_group(r);
+    register_vpc(r);
+    register_eni(r);
+    register_network_addr(r);
+    register_ebs(r);
+    register_ebs_snapshot(r);
     return r;
   }();
   return registry;

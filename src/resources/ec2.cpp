@@ -4,6 +4,10 @@
 #include <map>
 
 #include "aws/client.h"
+#include "resources/ec2_lifecycle.h"
+#include "resources/modify_groups.h"
+#include "resources/network_filters.h"
+#include "resources/snapshot_tags.h"
 #include "resources/tag_actions.h"
 
 namespace custos::resources {
@@ -72,17 +76,12 @@ class Snapshot : public policy::PerResourceAction {
   explicit Snapshot(const Spec& spec)
       : PerResourceAction("snapshot"),
         exclude_boot_(spec.optional_bool("exclude-boot", false)),
-        copy_volume_tags_(spec.optional_bool("copy-volume-tags", true)),
-        copy_tags_(string_list(spec, "copy-tags")),
-        user_tags_(tag_values(spec)) {
-    if (spec.has("copy-tags") && spec.has("copy-volume-tags"))
-      spec.child("copy-tags").at_key().fail("give copy-tags or copy-volume-tags, not both");
-  }
+        tags_(spec) {}
 
  private:
   ActionRecord apply(const Json& instance, ActionContext& context) const override {
     std::string id = context.id_of(instance);
-    if (Json taken = taken_for_incident(id, context); !taken.empty())
+    if (Json taken = taken_for_incident(context, "custos:instance-id", id); !taken.empty())
       return ActionRecord::unchanged(
           "snapshot", id,
           "already snapshotted for incident " + context.incident_id + ": " + taken.dump());
@@ -92,7 +91,7 @@ class Snapshot : public policy::PerResourceAction {
          "custos forensic snapshot of " + id + " (policy " + context.policy_name + ")"},
         {"TagSpecifications",
          Json::array({{{"ResourceType", "snapshot"}, {"Tags", tags_for(instance, id, context)}}})}};
-    if (copy_tags_.empty() && copy_volume_tags_) params["CopyTagsFromSource"] = "volume";
+    if (tags_.copy_volume_tags()) params["CopyTagsFromSource"] = "volume";
     Json result = context.client.call("ec2", "CreateSnapshots", params);
     ActionRecord record{"snapshot", id};
     record.after = {{"Snapshots", Json::array()}};
@@ -108,70 +107,12 @@ class Snapshot : public policy::PerResourceAction {
     return record;
   }
 
-  // The snapshots of this instance that this incident already took (a resumed or repeated
-  // response must not take a second set).
-  static Json taken_for_incident(const std::string& id, const ActionContext& context) {
-    Json ids = Json::array();
-    if (context.incident_id.empty()) return ids;
-    Json found = context.client.call(
-        "ec2", "DescribeSnapshots",
-        {{"OwnerIds", {"self"}},
-         {"Filters",
-          Json::array({{{"Name", "tag:custos:incident"}, {"Values", {context.incident_id}}},
-                       {{"Name", "tag:custos:instance-id"}, {"Values", {id}}}})}});
-    for (const Json& snapshot : found.value("Snapshots", Json::array()))
-      ids.push_back(snapshot.value("SnapshotId", ""));
-    return ids;
-  }
-
   Json tags_for(const Json& instance, const std::string& id, const ActionContext& context) const {
-    std::map<std::string, std::string> tags = {{"custos:instance-id", id},
-                                               {"custos:policy", context.policy_name}};
-    if (!context.incident_id.empty()) tags["custos:incident"] = context.incident_id;
-    if (user_tags_.empty()) tags["custodian_snapshot"] = "";
-    bool all = std::find(copy_tags_.begin(), copy_tags_.end(), "*") != copy_tags_.end();
-    for (const Json& tag : instance.value("Tags", Json::array())) {
-      std::string key = tag.value("Key", "");
-      bool listed = std::find(copy_tags_.begin(), copy_tags_.end(), key) != copy_tags_.end();
-      if (listed || (all && !key.starts_with("aws:"))) tags[key] = tag.value("Value", "");
-    }
-    for (const auto& [key, value] : user_tags_) tags[key] = value;
-    Json list = Json::array();
-    for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
-    return list;
-  }
-
-  static std::vector<std::string> string_list(const Spec& spec, const char* key) {
-    if (!spec.has(key)) return {};
-    const Json& value = spec.value()[key];
-    if (!value.is_array() ||
-        !std::all_of(value.begin(), value.end(), [](const Json& item) { return item.is_string(); }))
-      spec.child(key).fail(std::string("'") + key + "' must be a list of tag keys");
-    return value.get<std::vector<std::string>>();
-  }
-
-  // `tags: {KEY: VALUE}`; values are written as text, as Cloud Custodian's str() does.
-  static std::map<std::string, std::string> tag_values(const Spec& spec) {
-    std::map<std::string, std::string> tags;
-    if (!spec.has("tags")) return tags;
-    const Json& value = spec.value()["tags"];
-    if (!value.is_object())
-      spec.child("tags").fail("'tags' must be a mapping of tag keys to values");
-    for (const auto& [key, item] : value.items()) {
-      if (item.is_string())
-        tags[key] = item.get<std::string>();
-      else if (item.is_boolean())
-        tags[key] = item.get<bool>() ? "True" : "False";
-      else
-        tags[key] = item.dump();
-    }
-    return tags;
+    return tags_.tags_for(instance, own_tags(context, "custos:instance-id", id), false);
   }
 
   bool exclude_boot_;
-  bool copy_volume_tags_;
-  std::vector<std::string> copy_tags_;
-  std::map<std::string, std::string> user_tags_;
+  SnapshotTags tags_;
 };
 
 // set-instance-profile: with `name`, attach or replace the instance's profile; without,
@@ -298,6 +239,13 @@ void register_ec2(policy::Registry& registry) {
                            "ec2:DisassociateIamInstanceProfile", "ec2:AssociateIamInstanceProfile",
                            "ec2:ReplaceIamInstanceProfileAssociation", "iam:PassRole"},
                           "Attach, replace or (without name) remove the instance profile"));
+  registry.add_action("aws.ec2", "modify-security-groups",
+                      modify_security_groups_info(InterfacesOf::kInstance));
+  register_ec2_lifecycle_actions(registry);
+  register_related_network_filters(registry, "aws.ec2",
+                                   {.security_groups = "NetworkInterfaces[].Groups[].GroupId",
+                                    .subnets = "NetworkInterfaces[].SubnetId",
+                                    .vpc = "VpcId"});
   register_tag_actions(registry, "aws.ec2");
 }
 

@@ -1,4 +1,5 @@
-// aws.ec2: EC2 instances, with the containment actions stop, snapshot, set-instance-profile.
+// aws.ec2: EC2 instances, with the containment actions stop, snapshot, set-instance-profile,
+// modify-security-groups (network isolation) and the lifecycle actions of ec2_lifecycle.h.
 #pragma once
 
 #include "policy/registry.h"

@@ -201,22 +201,6 @@ policy::FilterInfo user_list_filter(const std::string& annotation, const std::st
       std::move(description));
 }
 
-// The filter types a policy's filters use, through and/or/not blocks (Cloud Custodian's
-// iter_filters).
-void filter_types(const Json& filters, std::set<std::string>& types) {
-  if (!filters.is_array()) return;
-  for (const Json& filter : filters) {
-    if (filter.is_string()) types.insert(filter.get<std::string>());
-    if (!filter.is_object()) continue;
-    if (filter.contains("type") && filter["type"].is_string())
-      types.insert(filter["type"].get<std::string>());
-    for (const char* block : {"and", "or", "not"}) {
-      if (filter.contains(block)) filter_types(filter[block], types);
-      if (filter.value("type", "") == block) filter_types(filter.value("filters", Json()), types);
-    }
-  }
-}
-
 // remove-keys: disable (disable: true) or delete the user's access keys: all of them, those
 // older than `age` days, or (matched: true) those a filter or the GuardDuty finding named in
 // c7n:matched-keys. Keys already inactive are left as they are.
@@ -232,7 +216,7 @@ class RemoveKeys : public policy::PerResourceAction {
           "remove-keys cannot mix matched and age (as Cloud Custodian): filter the keys by age "
           "with an access-key or credential filter instead");
     std::set<std::string> types;
-    if (context.policy) filter_types(context.policy->value("filters", Json()), types);
+    if (context.policy) types = policy::filter_types(context.policy->value("filters", Json()));
     if (types.count("credential") && types.count("access-key"))
       spec.fail(
           "remove-keys cannot act on a policy that mixes credential and access-key filters (as "

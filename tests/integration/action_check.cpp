@@ -1,8 +1,30 @@
 #include "integration/action_check.h"
 
+#include <cctype>
+
+#include "jmespath/jmespath.h"
 #include "support/paths.h"
 
 namespace custos::test {
+namespace {
+
+// botocore's xform_name: DescribeSecurityGroups -> describe-security-groups, DescribeDBInstances
+// -> describe-db-instances (the AWS CLI's command names).
+std::string cli_command(const std::string& operation) {
+  std::string command;
+  for (std::size_t i = 0; i < operation.size(); ++i) {
+    const auto at = [&](std::size_t j) { return static_cast<unsigned char>(operation[j]); };
+    bool upper = std::isupper(at(i));
+    bool after_lower = i > 0 && std::islower(at(i - 1));
+    bool ends_acronym =
+        i > 0 && std::isupper(at(i - 1)) && i + 1 < operation.size() && std::islower(at(i + 1));
+    if (upper && (after_lower || ends_acronym)) command += '-';
+    command += static_cast<char>(std::tolower(at(i)));
+  }
+  return command;
+}
+
+}  // namespace
 
 ProcessResult ActionTest::run_policy(const std::string& yaml, const std::vector<std::string>& extra,
                                      const std::map<std::string, std::string>& env) const {
@@ -31,25 +53,61 @@ ProcessResult ActionTest::aws_try(const std::vector<std::string>& args,
 
 Json ActionTest::prove_action(const std::string& yaml, const std::string& policy,
                               const std::function<Json()>& state, const std::string& dry_call,
-                              const std::map<std::string, std::string>& env) const {
+                              const std::map<std::string, std::string>& env,
+                              const std::vector<std::string>& extra) const {
   const Json before = state();
-  ProcessResult dry = run_policy(yaml, {"--dryrun"}, env);
+  std::vector<std::string> dry_args = extra;
+  dry_args.push_back("--dryrun");
+  ProcessResult dry = run_policy(yaml, dry_args, env);
   EXPECT_NE(dry.out.find("would call " + dry_call), std::string::npos) << dry.out;
   EXPECT_EQ(state(), before) << "the dry run changed something";
 
-  run_policy(yaml, {}, env);
+  run_policy(yaml, extra, env);
   Json records = actions_of(policy);
   EXPECT_FALSE(records.empty());
-  for (const Json& record : records) EXPECT_EQ(record["outcome"], "changed") << record.dump();
+  for (const Json& record : records) {
+    EXPECT_EQ(record["outcome"], "changed") << record.dump();
+    EXPECT_TRUE(record["undo"].is_null() || !record["undo"].empty()) << record.dump();
+    // Not every action of the S3 and KMS types records a check yet; those that do must hold.
+    if (record["check"].is_object()) {
+      EXPECT_TRUE(check_holds(record["check"])) << record.dump();
+    }
+  }
   const Json after = state();
   EXPECT_NE(after, before) << "the run changed nothing";
 
-  ProcessResult again = run_policy(yaml, {}, env);
+  ProcessResult again = run_policy(yaml, extra, env);
   Json second = actions_of(policy);
   EXPECT_EQ(second.size(), records.size());
   for (const Json& record : second) EXPECT_EQ(record["outcome"], "unchanged") << record.dump();
   EXPECT_EQ(state(), after) << "the second run changed something";
   return records;
+}
+
+Json ActionTest::aws_call(const Json& call) const {
+  std::vector<std::string> args = {call.value("service", ""),
+                                   cli_command(call.value("operation", "")), "--cli-input-json",
+                                   call.value("params", Json::object()).dump()};
+  if (!call.value("region", "").empty()) {
+    args.push_back("--region");
+    args.push_back(call["region"]);
+  }
+  return aws_cli(args);
+}
+
+bool ActionTest::check_holds(const Json& check) const {
+  return jmespath::Expression::compile(check.value("expect", "")).search(aws_call(check)) == true;
+}
+
+void ActionTest::expect_undo_restores(const Json& records, const std::function<Json()>& state,
+                                      const Json& before) const {
+  for (const Json& record : records) {
+    ASSERT_TRUE(record["undo"].is_array()) << "irreversible: " << record.dump();
+    for (const Json& step : record["undo"]) aws_call(step);
+  }
+  EXPECT_EQ(state(), before) << "the undo did not restore the state before";
+  for (const Json& record : records)
+    EXPECT_FALSE(check_holds(record["check"])) << "still holds after the undo: " << record.dump();
 }
 
 }  // namespace custos::test

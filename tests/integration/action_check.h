@@ -1,6 +1,7 @@
 // What every action's integration test proves, in one place: a dry run prints the calls and
 // changes nothing, a run changes what the AWS CLI reads back, and a second run records
-// "unchanged" and changes nothing more.
+// "unchanged" and changes nothing more; each change's check holds (read with the AWS CLI) and
+// its undo, when played, restores what was there.
 #pragma once
 
 #include <functional>
@@ -26,10 +27,21 @@ class ActionTest : public IntegrationTest {
 
   // The three runs of `yaml`, whose policy `policy` has one action: `state` is read with the
   // AWS CLI before and after each; the dry run must print `would call SERVICE OPERATION`.
-  // Returns the records of the real run.
+  // Every run gets `extra` (an --event, --no-journal). Returns the records of the real run.
   Json prove_action(const std::string& yaml, const std::string& policy,
                     const std::function<Json()>& state, const std::string& dry_call,
-                    const std::map<std::string, std::string>& env = {}) const;
+                    const std::map<std::string, std::string>& env = {},
+                    const std::vector<std::string>& extra = {}) const;
+
+  // Runs a record's call ({service, operation, params, region}: an undo step or a check) with
+  // the AWS CLI, as an independent client; the test fails unless it succeeds.
+  Json aws_call(const Json& call) const;
+  // Whether a record's check ({..., expect}) holds now, asked through the AWS CLI.
+  bool check_holds(const Json& check) const;
+  // Plays every record's undo with the AWS CLI: `state` must be `before` again and no check
+  // may hold any more.
+  void expect_undo_restores(const Json& records, const std::function<Json()>& state,
+                            const Json& before) const;
 };
 
 }  // namespace custos::test

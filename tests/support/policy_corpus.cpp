@@ -4,6 +4,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "policy/policy.h"
+#include "resources/builtin.h"
 #include "support/paths.h"
 
 namespace custos::test {
@@ -21,6 +23,20 @@ std::string expectation(const std::string& path) {
   const std::string marker = "# expect: ";
   if (text.rfind(marker, 0) != 0) return "";
   return text.substr(marker.size(), text.find('\n') - marker.size());
+}
+
+void expect_announced_outcome(const std::string& path) {
+  std::string expect = expectation(path);
+  ASSERT_FALSE(expect.empty()) << path << ": first line must be '# expect: valid|L:C: message'";
+  try {
+    auto source = policy::SourceDocument::load_file(path);
+    policy::compile_policies(source, resources::builtin_registry());
+    EXPECT_EQ(expect, "valid") << path << " compiled";
+  } catch (const policy::PolicyError& e) {
+    std::string message = e.what();
+    EXPECT_NE(expect, "valid") << message;
+    EXPECT_EQ(message.rfind(path + ":" + expect, 0), 0u) << message;
+  }
 }
 
 std::string policy_test_name(const ::testing::TestParamInfo<std::string>& info) {

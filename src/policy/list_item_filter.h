@@ -1,0 +1,35 @@
+// The heart of Cloud Custodian's list-item filter, for filters that judge a list they fetch
+// themselves (a VPC's flow logs): which items the attrs filters keep, and the count test.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "policy/filter.h"
+#include "policy/registry.h"
+
+namespace custos::policy {
+
+struct ListItems {
+  std::vector<FilterPtr> attrs;  // every item they keep matched; none: every item
+  // Whether the number of matched items makes the resource match; empty: any item does.
+  std::function<bool(std::size_t)> count;
+
+  // `attrs`, `count` and `count_op` of a list-item-shaped spec.
+  static ListItems from_spec(const Spec& spec, const BuildContext& context);
+
+  // Whether a resource whose list is `list` (null or empty: no items) matches; `matched` (when
+  // given, without count) receives the indices of the items that did. `what` names the list
+  // in errors.
+  bool keeps(Json list, const std::string& what, const FilterContext& context,
+             std::vector<std::size_t>* matched) const;
+  std::vector<std::string> permissions() const { return permissions_of(attrs); }
+
+ private:
+  std::vector<std::size_t> matching_items(Json list, const std::string& what,
+                                          const FilterContext& context) const;
+};
+
+}  // namespace custos::policy

@@ -1,0 +1,10 @@
+// The EBS resource types: aws.ebs (volumes: snapshot them as evidence) and aws.ebs-snapshot
+// (stop sharing them, delete them), with Cloud Custodian's options.
+#pragma once
+
+#include "policy/registry.h"
+
+namespace custos::resources {
+void register_ebs(policy::Registry& registry);
+void register_ebs_snapshot(policy::Registry& registry);
+}  // namespace custos::resources

@@ -1,0 +1,342 @@
+#include "resources/network_filters.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "aws/client.h"
+#include "jmespath/jmespath.h"
+#include "policy/describe.h"
+#include "policy/list_item_filter.h"
+#include "policy/related_filter.h"
+#include "policy/value_filter.h"
+#include "policy/value_type_python.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::BuildContext;
+using policy::FilterContext;
+using policy::ResourceType;
+using policy::Spec;
+
+// Subnets are only ever related resources here (custos has no aws.subnet policies yet).
+const ResourceType& subnet_type() {
+  static const ResourceType type{
+      .name = "aws.subnet",
+      .aliases = {},
+      .service = "ec2",
+      .enumerate_operation = "DescribeSubnets",
+      .result_path = "Subnets[]",
+      .ids_param = "SubnetIds",
+      .not_found_codes = {"InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"},
+      .id_field = "SubnetId",
+  };
+  return type;
+}
+
+struct Related {
+  const ResourceType* type;
+  std::string ids;         // JMESPath into the resource: the related ids
+  std::string annotation;  // c7n:matched-security-groups
+};
+
+std::vector<std::string> ids_at(const jmespath::Expression& path, const Json& resource) {
+  Json found = path.search(resource);
+  std::vector<std::string> ids;
+  if (found.is_string()) ids.push_back(found.get<std::string>());
+  if (found.is_array())
+    for (const Json& id : found)
+      if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end())
+        ids.push_back(id.get<std::string>());
+  return ids;
+}
+
+// Cloud Custodian's RelatedResourceFilter: a value filter over each related resource; the
+// resource matches when one does (operator: or, the default) or all do (and). The related ids
+// that matched are kept on it (c7n:matched-security-groups for modify-security-groups' remove:
+// matched). A related resource that no longer exists matches only `value: absent`.
+class RelatedResourceFilter : public policy::Filter {
+ public:
+  RelatedResourceFilter(const Spec& spec, Related related)
+      : related_(std::move(related)),
+        path_(jmespath::Expression::compile(related_.ids)),
+        matcher_(supported(spec), {{"match-resource", "operator", "igw", "nat"}, ""}),
+        all_(spec.one_of("operator", {"and", "or"}, "or") == "and"),
+        absent_(spec.value().value("value", Json()) == "absent") {}
+
+  bool match(const Json& resource, const FilterContext& context) const override {
+    return !process({resource}, context).empty();
+  }
+
+  std::vector<Json> process(std::vector<Json> resources,
+                            const FilterContext& context) const override {
+    std::map<std::string, Json> related = fetch(resources, context);
+    std::vector<Json> kept;
+    for (Json& resource : resources) {
+      std::vector<std::string> ids = ids_at(path_, resource);
+      std::vector<std::string> found;
+      for (const auto& id : ids) {
+        auto at = related.find(id);
+        bool matched = at == related.end() ? absent_ : matcher_.matches(at->second, context);
+        if (matched) found.push_back(id);
+      }
+      if (found.empty() || (all_ && found.size() != ids.size())) continue;
+      Json& noted = resource[related_.annotation];
+      std::set<std::string> all(found.begin(), found.end());
+      if (noted.is_array())
+        for (const Json& id : noted) all.insert(id.get<std::string>());
+      noted = Json(std::vector<std::string>(all.begin(), all.end()));
+      kept.push_back(std::move(resource));
+    }
+    return kept;
+  }
+
+  bool annotates() const override { return true; }
+  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+  std::vector<std::string> permissions() const override {
+    return policy::describe_permissions(*related_.type);
+  }
+
+ private:
+  // The options checked before the value filter, which would ask for the 'key' they replace.
+  static const Spec& supported(const Spec& spec) {
+    for (const char* unsupported : {"match-resource", "igw", "nat"})
+      if (spec.has(unsupported))
+        spec.child(unsupported)
+            .at_key()
+            .fail(std::string("custos does not support '") + unsupported +
+                  "' on this filter yet: compare the related resource with a value");
+    return spec;
+  }
+
+  std::map<std::string, Json> fetch(const std::vector<Json>& resources,
+                                    const FilterContext& context) const {
+    std::set<std::string> wanted;
+    for (const Json& resource : resources)
+      for (auto& id : ids_at(path_, resource)) wanted.insert(std::move(id));
+    std::map<std::string, Json> related;
+    if (wanted.empty()) return related;
+    const aws::Client& client = policy::require_client(context, related_.annotation);
+    std::vector<std::string> ids(wanted.begin(), wanted.end());
+    for (Json& document : policy::describe_resources(*related_.type, client, &ids)) {
+      // Json's operator= takes its argument by value, moved from before the key is read.
+      std::string id = document.value(related_.type->id_field, "");
+      related[id] = std::move(document);
+    }
+    return related;
+  }
+
+  Related related_;
+  jmespath::Expression path_;
+  policy::ValueMatcher matcher_;
+  bool all_;
+  bool absent_;
+};
+
+void add_related(policy::Registry& registry, const std::string& resource, const std::string& name,
+                 const std::string& related_type, std::string ids, std::string annotation,
+                 std::string permission) {
+  policy::FilterInfo info;
+  info.factory = [related_type, ids, annotation](const Spec& spec,
+                                                 const BuildContext& context) -> policy::FilterPtr {
+    if (!spec.value().is_object())
+      spec.fail("write this filter as a mapping: {type: ..., key: ..., value: ...}");
+    const ResourceType* type = related_type == "aws.subnet"
+                                   ? &subnet_type()
+                                   : context.registry.find_resource(related_type);
+    if (!type) throw Error("internal: " + related_type + " is not registered");
+    return std::make_unique<RelatedResourceFilter>(spec, Related{type, ids, annotation});
+  };
+  info.description = "A value filter over the resource's " + name +
+                     "s (operator: or, any of them; and, all); the matched ids kept as " +
+                     annotation;
+  info.options = {"key", "value", "op", "value_type", "value_from", "value_regex", "operator"};
+  info.permissions = {std::move(permission)};
+  registry.add_filter(resource, name, std::move(info));
+}
+
+// A flow log's attribute equal to a value: the legacy options of flow-logs (status: active is
+// FlowLogStatus == ACTIVE).
+class FieldIs : public policy::Filter {
+ public:
+  FieldIs(std::string key, Json value) : key_(std::move(key)), value_(std::move(value)) {}
+  bool match(const Json& item, const FilterContext&) const override {
+    auto at = item.find(key_);
+    return at != item.end() && policy::python::equal(*at, value_);
+  }
+
+ private:
+  std::string key_;
+  Json value_;
+};
+
+struct LegacyOption {
+  const char* option;
+  const char* key;
+  std::vector<std::pair<std::string, std::string>> values;  // as written -> as AWS says; empty: any
+};
+
+const std::vector<LegacyOption>& legacy_options() {
+  static const std::vector<LegacyOption> options = {
+      {"status", "FlowLogStatus", {{"active", "ACTIVE"}}},
+      {"deliver-status", "DeliverLogsStatus", {{"success", "SUCCESS"}, {"failure", "FAILED"}}},
+      {"destination", "LogDestination", {}},
+      {"destination-type",
+       "LogDestinationType",
+       {{"s3", "s3"}, {"cloud-watch-logs", "cloud-watch-logs"}}},
+      {"traffic-type", "TrafficType", {{"accept", "ACCEPT"}, {"reject", "REJECT"}, {"all", "ALL"}}},
+      {"log-format", "LogFormat", {}},
+      {"log-group", "LogGroupName", {}},
+  };
+  return options;
+}
+
+// Cloud Custodian's FlowLogv2Filter: list-item over the resource's flow logs (kept on it as
+// c7n:flow-logs), with `attrs`/`count`/`count_op`, or the legacy options it converts: the
+// flow logs with every given attribute, at least one of them (enabled: true) or none (the
+// default); set-op: and asks that all of the resource's flow logs have them.
+class FlowLogsFilter : public policy::Filter {
+ public:
+  FlowLogsFilter(const Spec& spec, const BuildContext& context, std::string id_field)
+      : id_field_(std::move(id_field)) {
+    // As Cloud Custodian converts it: without attrs, the legacy options decide.
+    if (spec.has("attrs")) {
+      if (spec.has("enabled") || spec.has("op") || spec.has("set-op") ||
+          std::any_of(legacy_options().begin(), legacy_options().end(),
+                      [&](const LegacyOption& option) { return spec.has(option.option); }))
+        spec.fail("flow-logs cannot combine the legacy keys (enabled, status, ...) with attrs");
+      items_ = policy::ListItems::from_spec(spec, context);
+      counted_ = spec.has("count");
+      return;
+    }
+    for (const char* list_key : {"count", "count_op"})
+      if (spec.has(list_key))
+        spec.child(list_key).at_key().fail(std::string("'") + list_key +
+                                           "' goes with attrs (Cloud Custodian ignores it "
+                                           "without them)");
+    enabled_ = spec.optional_bool("enabled", false);
+    all_logs_ = spec.one_of("set-op", {"or", "and"}, "or") == "and";
+    if (spec.has("op") && spec.one_of("op", {"equal", "not-equal"}) == "not-equal")
+      spec.child("op").fail(
+          "op: not-equal is not supported: Cloud Custodian compares each attribute with a "
+          "mapping there and never matches; write attrs with {type: value, op: not-equal}");
+    for (const auto& option : legacy_options()) {
+      if (!spec.has(option.option)) continue;
+      std::vector<std::string> allowed;
+      for (const auto& [written, unused] : option.values) allowed.push_back(written);
+      std::string value = allowed.empty() ? spec.required_string(option.option)
+                                          : spec.one_of(option.option, allowed);
+      for (const auto& [written, aws] : option.values)
+        if (written == value) value = aws;
+      items_.attrs.push_back(std::make_unique<FieldIs>(option.key, value));
+    }
+    legacy_ = true;
+  }
+
+  bool match(const Json& resource, const FilterContext& context) const override {
+    return !process({resource}, context).empty();
+  }
+
+  std::vector<Json> process(std::vector<Json> resources,
+                            const FilterContext& context) const override {
+    std::map<std::string, Json> logs = fetch(resources, context);
+    std::vector<Json> kept;
+    std::vector<std::size_t> matched;
+    for (Json& resource : resources) {
+      auto found = logs.find(resource.value(id_field_, ""));
+      Json flow_logs = found == logs.end() ? Json::array() : found->second;
+      resource["c7n:flow-logs"] = flow_logs;
+      matched.clear();
+      if (!keeps(flow_logs, context, matched)) continue;
+      if (!counted_ && !legacy_)
+        for (std::size_t i : matched) resource["c7n:ListItemMatches"].push_back(flow_logs[i]);
+      kept.push_back(std::move(resource));
+    }
+    return kept;
+  }
+
+  bool annotates() const override { return true; }
+  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+  std::vector<std::string> permissions() const override {
+    std::vector<std::string> all = items_.permissions();
+    all.push_back("ec2:DescribeFlowLogs");
+    return all;
+  }
+
+ private:
+  bool keeps(const Json& flow_logs, const FilterContext& context,
+             std::vector<std::size_t>& matched) const {
+    if (!legacy_) return items_.keeps(flow_logs, "c7n:flow-logs", context, &matched);
+    items_.keeps(flow_logs, "c7n:flow-logs", context, &matched);
+    std::size_t wanted = all_logs_ ? flow_logs.size() : (enabled_ ? 1 : 0);
+    return enabled_ ? matched.size() >= wanted : matched.size() == wanted;
+  }
+
+  // The flow logs of every resource, by resource id, in one listing (200 ids a call).
+  std::map<std::string, Json> fetch(const std::vector<Json>& resources,
+                                    const FilterContext& context) const {
+    std::map<std::string, Json> logs;
+    std::vector<std::string> ids;
+    for (const Json& resource : resources) ids.push_back(resource.value(id_field_, ""));
+    if (ids.empty()) return logs;
+    const aws::Client& client = policy::require_client(context, "c7n:flow-logs");
+    for (std::size_t start = 0; start < ids.size(); start += 200) {
+      Json some(std::vector<std::string>(ids.begin() + start,
+                                         ids.begin() + std::min(ids.size(), start + 200)));
+      client.paginate("ec2", "DescribeFlowLogs",
+                      {{"Filter", Json::array({{{"Name", "resource-id"}, {"Values", some}}})}},
+                      [&](const Json& page) {
+                        for (const Json& log : page.value("FlowLogs", Json::array()))
+                          logs[log.value("ResourceId", "")].push_back(log);
+                        return true;
+                      });
+    }
+    return logs;
+  }
+
+  std::string id_field_;
+  policy::ListItems items_;
+  bool counted_ = false;
+  bool legacy_ = false;
+  bool enabled_ = false;
+  bool all_logs_ = false;
+};
+
+}  // namespace
+
+void register_related_network_filters(policy::Registry& registry, const std::string& resource,
+                                      const NetworkPaths& paths) {
+  add_related(registry, resource, "security-group", "aws.security-group", paths.security_groups,
+              "c7n:matched-security-groups", "ec2:DescribeSecurityGroups");
+  add_related(registry, resource, "subnet", "aws.subnet", paths.subnets, "c7n:matched-subnets",
+              "ec2:DescribeSubnets");
+  add_related(registry, resource, "vpc", "aws.vpc", paths.vpc, "c7n:matched-vpcs",
+              "ec2:DescribeVpcs");
+}
+
+void register_flow_logs_filter(policy::Registry& registry, const std::string& resource) {
+  const ResourceType* type = registry.find_resource(resource);
+  if (!type) throw Error("internal: " + resource + " is not registered");
+  policy::FilterInfo info;
+  info.factory = [id_field = type->id_field](const Spec& spec,
+                                             const BuildContext& context) -> policy::FilterPtr {
+    if (spec.value().is_object()) {
+      std::vector<std::string> options = {"attrs", "count", "count_op", "enabled", "op", "set-op"};
+      for (const auto& option : legacy_options()) options.push_back(option.option);
+      spec.allow_keys(options, "filter 'flow-logs'");
+    }
+    return std::make_unique<FlowLogsFilter>(spec, context, id_field);
+  };
+  info.description =
+      "Resources by their flow logs (kept as c7n:flow-logs): attrs/count/count_op as list-item, "
+      "or enabled, status, deliver-status, destination, destination-type, traffic-type, "
+      "log-format, log-group, set-op";
+  info.options = {"attrs",      "count",          "count_op",    "enabled",          "set-op",
+                  "status",     "deliver-status", "destination", "destination-type", "traffic-type",
+                  "log-format", "log-group"};
+  info.permissions = {"ec2:DescribeFlowLogs"};
+  registry.add_filter(resource, "flow-logs", std::move(info));
+}
+
+}  // namespace custos::resources

@@ -1,0 +1,27 @@
+// Filters of network-attached resources (EC2 instances, network interfaces, VPCs): Cloud
+// Custodian's security-group, subnet and vpc filters (a value filter over the related resources)
+// and flow-logs (its FlowLogv2Filter: list-item over the resource's flow logs).
+#pragma once
+
+#include <string>
+
+#include "policy/registry.h"
+
+namespace custos::resources {
+
+// Where a resource names its related resources (JMESPath): "NetworkInterfaces[].Groups[].GroupId".
+struct NetworkPaths {
+  std::string security_groups;
+  std::string subnets;
+  std::string vpc;
+};
+
+// security-group, subnet and vpc on `resource`; aws.security-group and aws.vpc must be
+// registered before a policy is compiled.
+void register_related_network_filters(policy::Registry& registry, const std::string& resource,
+                                      const NetworkPaths& paths);
+
+// flow-logs on `resource`, whose id is the flow logs' ResourceId.
+void register_flow_logs_filter(policy::Registry& registry, const std::string& resource);
+
+}  // namespace custos::resources

@@ -1,0 +1,238 @@
+// aws.security-group: VPC security groups, with Cloud Custodian's ingress and egress filters
+// (resources/sg_permissions.cpp) and the actions that close what an intruder opened.
+#include <algorithm>
+
+#include "aws/client.h"
+#include "resources/network.h"
+#include "resources/sg_permissions.h"
+#include "resources/tag_actions.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::ActionContext;
+using policy::ActionRecord;
+using policy::Spec;
+using policy::undo_call;
+
+// The group as EC2 has it now, or null when it no longer exists.
+Json group_now(const aws::Client& client, const std::string& id) {
+  Json found = client
+                   .call("ec2", "DescribeSecurityGroups",
+                         {{"Filters", Json::array({{{"Name", "group-id"}, {"Values", {id}}}})}})
+                   .value("SecurityGroups", Json::array());
+  return found.empty() ? Json() : found[0];
+}
+
+Json no_group_left_check(const std::string& id) {
+  return policy::check_call("ec2", "DescribeSecurityGroups",
+                            {{"Filters", Json::array({{{"Name", "group-id"}, {"Values", {id}}}})}},
+                            "length(SecurityGroups) == `0`");
+}
+
+// Which range of an expanded rule it is, and the key naming that range.
+std::pair<std::string, std::string> range_of(const Json& rule) {
+  for (const auto& [list, key] :
+       {std::pair{"IpRanges", "CidrIp"}, std::pair{"Ipv6Ranges", "CidrIpv6"},
+        std::pair{"PrefixListIds", "PrefixListId"}, std::pair{"UserIdGroupPairs", "GroupId"}})
+    if (rule.contains(list) && rule[list].is_array() && !rule[list].empty()) return {list, key};
+  return {"", ""};
+}
+
+// What makes an expanded rule the rule it is (a description does not).
+Json identity(const Json& rule) {
+  auto [list, key] = range_of(rule);
+  Json range = list.empty() ? Json() : rule[list][0];
+  return {{"IpProtocol", rule.value("IpProtocol", Json())},
+          {"FromPort", rule.value("FromPort", Json())},
+          {"ToPort", rule.value("ToPort", Json())},
+          {"range", list},
+          {"id", range.is_object() ? range.value(key, Json()) : range}};
+}
+
+// A rule as AWS takes it in Authorize/Revoke calls: the empty range lists left out.
+Json as_parameter(Json rule) {
+  for (const char* list : {"IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"})
+    if (rule.contains(list) && rule[list].empty()) rule.erase(list);
+  return rule;
+}
+
+std::string literal(const Json& value) { return "`" + value.dump() + "`"; }
+
+// True while none of `rules` is in the group's list `list_key`.
+std::string absent_expression(const std::string& list_key, const Json& rules) {
+  std::string expect;
+  for (const Json& rule : rules) {
+    Json id = identity(rule);
+    auto [list, key] = range_of(rule);
+    expect += std::string(expect.empty() ? "" : " && ") + "length(SecurityGroups[0]." + list_key +
+              "[?IpProtocol==" + literal(id["IpProtocol"]) +
+              " && FromPort==" + literal(id["FromPort"]) + " && ToPort==" + literal(id["ToPort"]) +
+              "]." + list + "[] | [?" + key + "==" + literal(id["id"]) + "]) == `0`";
+  }
+  return expect;
+}
+
+// remove-permissions (Cloud Custodian's RemovePermissions): revokes the inbound and outbound
+// rules an ingress/egress filter matched (matched, the default), all of them, or the rules
+// given; only those the group still has.
+class RemovePermissions : public policy::PerResourceAction {
+ public:
+  explicit RemovePermissions(const Spec& spec) : PerResourceAction("remove-permissions") {
+    for (const auto& [option, list_key] :
+         {std::pair{"ingress", "IpPermissions"}, std::pair{"egress", "IpPermissionsEgress"}}) {
+      Which which{list_key, "matched", Json()};
+      if (spec.has(option)) {
+        Spec given = spec.child(option);
+        if (given.value().is_array()) {
+          for (std::size_t i = 0; i < given.value().size(); ++i)
+            if (!given.value()[i].is_object())
+              given.element(i).fail("each rule must be a mapping (IpProtocol, FromPort, ...)");
+          which.selection = "rules";
+          which.rules = given.value();
+        } else {
+          which.selection = spec.one_of(option, {"matched", "all"});
+        }
+      }
+      directions_.push_back(which);
+    }
+  }
+
+ private:
+  struct Which {
+    std::string list_key;   // IpPermissions, IpPermissionsEgress
+    std::string selection;  // matched, all, rules
+    Json rules;             // the rules given
+  };
+
+  ActionRecord apply(const Json& resource, ActionContext& context) const override {
+    const aws::Client& client = context.client;
+    std::string id = context.id_of(resource);
+    Json group = group_now(client, id);
+    if (group.is_null()) return ActionRecord::unchanged(name(), id, "the group no longer exists");
+    ActionRecord record{name(), id};
+    record.before = Json::object();
+    record.after = {{"Revoked", Json::object()}};
+    record.undo = Json::array();
+    std::string expect;
+    std::string summary;
+    for (const Which& which : directions_) {
+      Json revoked = present(which, resource, group);
+      if (revoked.empty()) continue;
+      bool ingress = which.list_key == "IpPermissions";
+      Json rules = Json::array();
+      for (const Json& rule : revoked) rules.push_back(as_parameter(rule));
+      client.call("ec2", ingress ? "RevokeSecurityGroupIngress" : "RevokeSecurityGroupEgress",
+                  {{"GroupId", id}, {"IpPermissions", rules}});
+      record.before[which.list_key] = group.value(which.list_key, Json::array());
+      record.after["Revoked"][which.list_key] = rules;
+      record.undo.push_back(undo_call(
+          "ec2", ingress ? "AuthorizeSecurityGroupIngress" : "AuthorizeSecurityGroupEgress",
+          {{"GroupId", id}, {"IpPermissions", rules}}, client.session().region()));
+      expect += (expect.empty() ? "" : " && ") + absent_expression(which.list_key, revoked);
+      summary += (summary.empty() ? "" : "; ") + std::string("revoked ") +
+                 std::to_string(revoked.size()) + (ingress ? " inbound" : " outbound") +
+                 " rule(s): " + describe(revoked);
+    }
+    if (record.undo.empty())
+      return ActionRecord::unchanged(name(), id, "none of the rules to remove is in the group");
+    record.summary = summary;
+    record.check =
+        policy::check_call("ec2", "DescribeSecurityGroups", {{"GroupIds", {id}}}, expect);
+    return record;
+  }
+
+  // The group's expanded rules that the selection names, as the group has them now.
+  static Json present(const Which& which, const Json& resource, const Json& group) {
+    Json now = expand_permissions(group.value(which.list_key, Json::array()));
+    if (which.selection == "all") return now;
+    Json wanted = which.selection == "rules"
+                      ? expand_permissions(which.rules)
+                      : resource.value("Matched" + which.list_key, Json::array());
+    Json ids = Json::array();
+    for (const Json& rule : wanted) ids.push_back(identity(rule));
+    Json found = Json::array();
+    for (const Json& rule : now)
+      if (std::find(ids.begin(), ids.end(), identity(rule)) != ids.end()) found.push_back(rule);
+    return found;
+  }
+
+  static std::string describe(const Json& rules) {
+    std::string text;
+    for (const Json& rule : rules) {
+      Json id = identity(rule);
+      std::string ports = id["FromPort"].is_null() ? "all ports"
+                          : id["FromPort"] == id["ToPort"]
+                              ? "port " + id["FromPort"].dump()
+                              : "ports " + id["FromPort"].dump() + "-" + id["ToPort"].dump();
+      std::string protocol =
+          id["IpProtocol"].is_string() ? id["IpProtocol"].get<std::string>() : "?";
+      text += (text.empty() ? "" : ", ") +
+              (protocol == "-1" ? "all traffic" : protocol + " " + ports) + " " +
+              (id["id"].is_string() ? id["id"].get<std::string>() : id["id"].dump());
+    }
+    return text;
+  }
+
+  std::vector<Which> directions_;
+};
+
+// delete (Cloud Custodian's): DeleteSecurityGroup. A deleted group cannot be brought back (a new
+// one would have another id), so the record keeps the whole group for whoever rebuilds it.
+class Delete : public policy::PerResourceAction {
+ public:
+  Delete() : PerResourceAction("delete") {}
+
+ private:
+  ActionRecord apply(const Json& resource, ActionContext& context) const override {
+    std::string id = context.id_of(resource);
+    Json group = group_now(context.client, id);
+    if (group.is_null()) return ActionRecord::unchanged(name(), id, "already deleted");
+    context.client.call("ec2", "DeleteSecurityGroup", {{"GroupId", id}});
+    ActionRecord record{name(), id};
+    record.before = group;
+    record.after = {{"Deleted", true}};
+    record.summary = "deleted " + group.value("GroupName", id) +
+                     " (irreversible: its rules are kept in this record)";
+    record.undo = nullptr;
+    record.check = no_group_left_check(id);
+    return record;
+  }
+};
+
+}  // namespace
+
+void register_security_group(policy::Registry& registry) {
+  registry.add_resource({
+      .name = "aws.security-group",
+      .aliases = {"security-group"},
+      .service = "ec2",
+      .enumerate_operation = "DescribeSecurityGroups",
+      .result_path = "SecurityGroups[]",
+      .lookup = policy::ResourceType::Lookup::kIdsParam,
+      .ids_param = "GroupIds",
+      .not_found_codes = {"InvalidGroup.NotFound", "InvalidGroupId.Malformed"},
+      .id_field = "GroupId",
+      .name_field = "GroupName",
+      .arn_format = "arn:{partition}:ec2:{region}:{account_id}:security-group/{id}",
+      .report_fields = {"GroupId", "GroupName", "VpcId", "Description"},
+  });
+  registry.add_filter("aws.security-group", "ingress", permission_filter_info("IpPermissions"));
+  registry.add_filter("aws.security-group", "egress",
+                      permission_filter_info("IpPermissionsEgress"));
+  registry.add_action(
+      "aws.security-group", "remove-permissions",
+      policy::action_info<RemovePermissions>(
+          {"ingress", "egress"},
+          {"ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupIngress",
+           "ec2:RevokeSecurityGroupEgress"},
+          "Revoke inbound (ingress) and outbound (egress) rules: matched (by the ingress/egress "
+          "filters; the default), all, or a list of rules"));
+  registry.add_action(
+      "aws.security-group", "delete",
+      policy::action_info<Delete>({}, {"ec2:DescribeSecurityGroups", "ec2:DeleteSecurityGroup"},
+                                  "Delete the security group (irreversible)"));
+  register_tag_actions(registry, "aws.security-group");
+}
+
+}  // namespace custos::resources

@@ -1,0 +1,129 @@
+// aws.ec2's lifecycle actions over real HTTP against moto (terminate, start,
+// set-termination-protection, preserve-volumes, set-metadata-access): each proven by a dry run,
+// a run and a second run that finds it done, the end state read back with the AWS CLI.
+#include <gtest/gtest.h>
+
+#include "integration/action_check.h"
+
+namespace custos::test {
+namespace {
+
+class Ec2LifecycleTest : public ActionTest {
+ protected:
+  void SetUp() override {
+    ActionTest::SetUp();
+    id_ = aws_cli({"ec2", "run-instances", "--image-id", "ami-12c6146b", "--instance-type",
+                   "t3.micro"})["Instances"][0]["InstanceId"];
+  }
+  Json instance() const {
+    return aws_cli(
+        {"ec2", "describe-instances", "--instance-ids", id_})["Reservations"][0]["Instances"][0];
+  }
+  Json protection() const {
+    return aws_cli({"ec2", "describe-instance-attribute", "--instance-id", id_, "--attribute",
+                    "disableApiTermination"})["DisableApiTermination"]["Value"];
+  }
+  std::string policy(const std::string& name, const std::string& action) const {
+    return "policies:\n  - name: " + name +
+           "\n    resource: ec2\n    filters:\n      - InstanceId: " + id_ +
+           "\n    actions:\n      - " + action + "\n";
+  }
+  Json prove(const std::string& name, const std::string& action, const std::function<Json()>& state,
+             const std::string& call) const {
+    Json records = prove_action(policy(name, action), name, state, call, {}, {"--no-journal"});
+    for (const Json& record : records) EXPECT_TRUE(record["check"].is_object()) << record.dump();
+    return records;
+  }
+
+  std::string id_;
+};
+
+TEST_F(Ec2LifecycleTest, TerminateWithForceIsIrreversible) {
+  Json records = prove(
+      "eradicate", "{type: terminate, force: true}", [&] { return instance()["State"]["Name"]; },
+      "ec2 TerminateInstances");
+  EXPECT_EQ(instance()["State"]["Name"], "terminated");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_TRUE(records[0]["undo"].is_null());
+  EXPECT_NE(records[0]["summary"].get<std::string>().find("irreversible"), std::string::npos);
+}
+
+// force: true also turns termination protection off when it is in the way (Cloud Custodian's
+// force).
+TEST_F(Ec2LifecycleTest, TerminateWithForceGetsPastTerminationProtection) {
+  aws_cli({"ec2", "modify-instance-attribute", "--instance-id", id_, "--disable-api-termination"});
+  run_policy(policy("eradicate", "{type: terminate, force: true}"), {"--no-journal"});
+  Json records = actions_of("eradicate");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "changed") << records[0].dump();
+  EXPECT_EQ(instance()["State"]["Name"], "terminated");
+  EXPECT_EQ(protection(), false);
+}
+
+TEST_F(Ec2LifecycleTest, StartAStoppedInstance) {
+  aws_cli({"ec2", "stop-instances", "--instance-ids", id_});
+  Json records = prove(
+      "start-again", "start", [&] { return instance()["State"]["Name"]; }, "ec2 StartInstances");
+  EXPECT_EQ(instance()["State"]["Name"], "running");
+  EXPECT_EQ(records[0]["undo"][0]["operation"], "StopInstances");
+  expect_undo_restores(
+      records, [&] { return instance()["State"]["Name"]; }, "stopped");
+}
+
+TEST_F(Ec2LifecycleTest, SetTerminationProtection) {
+  Json records = prove(
+      "protect", "set-termination-protection", [&] { return protection(); },
+      "ec2 ModifyInstanceAttribute");
+  EXPECT_EQ(protection(), true);
+  EXPECT_EQ(records[0]["undo"][0]["params"]["DisableApiTermination"]["Value"], false);
+  Json unprotected = prove(
+      "unprotect", "{type: set-termination-protection, state: false}", [&] { return protection(); },
+      "ec2 ModifyInstanceAttribute");
+  EXPECT_EQ(protection(), false);
+  expect_undo_restores(
+      unprotected, [&] { return protection(); }, true);
+}
+
+TEST_F(Ec2LifecycleTest, PreserveVolumesKeepsThemOnTermination) {
+  auto delete_on_termination = [&] {
+    Json flags = Json::array();
+    const Json now = instance();  // a range-for over a temporary's member would dangle
+    for (const Json& mapping : now["BlockDeviceMappings"])
+      flags.push_back(mapping["Ebs"]["DeleteOnTermination"]);
+    return flags;
+  };
+  ASSERT_EQ(delete_on_termination(), Json::array({true}));
+  Json records =
+      prove("keep-disks", "preserve-volumes", delete_on_termination, "ec2 ModifyInstanceAttribute");
+  EXPECT_EQ(delete_on_termination(), Json::array({false}));
+  EXPECT_EQ(records[0]["undo"][0]["params"]["BlockDeviceMappings"][0]["Ebs"]["DeleteOnTermination"],
+            true);
+  expect_undo_restores(records, delete_on_termination, Json::array({true}));
+  run_policy(policy("keep-disks", "preserve-volumes"), {"--no-journal"});
+  // Terminated now, the volume stays for the investigators.
+  std::string volume = instance()["BlockDeviceMappings"][0]["Ebs"]["VolumeId"];
+  aws_cli({"ec2", "terminate-instances", "--instance-ids", id_});
+  EXPECT_EQ(aws_cli({"ec2", "describe-volumes", "--filters",
+                     "Name=volume-id,Values=" + volume})["Volumes"]
+                .size(),
+            1u);
+}
+
+TEST_F(Ec2LifecycleTest, SetMetadataAccessRequiresTokens) {
+  auto options = [&] { return instance()["MetadataOptions"]["HttpTokens"]; };
+  ASSERT_EQ(options(), "optional");
+  Json records = prove("imdsv2", "{type: set-metadata-access, tokens: required, hop-limit: 1}",
+                       options, "ec2 ModifyInstanceMetadataOptions");
+  EXPECT_EQ(options(), "required");
+  EXPECT_EQ(records[0]["before"]["HttpTokens"], "optional");
+  EXPECT_EQ(records[0]["undo"][0]["params"]["HttpTokens"], "optional");
+  expect_undo_restores(records, options, "optional");
+  prove(
+      "no-imds", "{type: set-metadata-access, endpoint: disabled}",
+      [&] { return instance()["MetadataOptions"]["HttpEndpoint"]; },
+      "ec2 ModifyInstanceMetadataOptions");
+  EXPECT_EQ(instance()["MetadataOptions"]["HttpEndpoint"], "disabled");
+}
+
+}  // namespace
+}  // namespace custos::test

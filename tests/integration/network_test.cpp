@@ -1,0 +1,419 @@
+// Network containment over real HTTP against moto: an instance isolated in two steps (through
+// a group allowing all traffic, then the empty forensic group) on a GuardDuty finding, network
+// interfaces, security group rules, Elastic IPs and VPC flow logs. The AWS CLI reads every end
+// state back; each action is proven by a dry run, a run and a second run that changes nothing.
+#include <gtest/gtest.h>
+
+#include "incident/journal_store.h"
+#include "integration/action_check.h"
+#include "integration/findings.h"
+#include "support/paths.h"
+
+namespace custos::test {
+namespace {
+
+class NetworkTest : public ActionTest {
+ protected:
+  std::string default_vpc() const {
+    return aws_cli(
+        {"ec2", "describe-vpcs", "--filters", "Name=is-default,Values=true"})["Vpcs"][0]["VpcId"];
+  }
+  std::string create_group(const std::string& name, const std::string& vpc) const {
+    return aws_cli({"ec2", "create-security-group", "--group-name", name, "--description", name,
+                    "--vpc-id", vpc})["GroupId"];
+  }
+  // A group allowing all traffic in and out: the first step of a two-step isolation.
+  std::string allow_all_group(const std::string& vpc) const {
+    std::string id = create_group("untrack-all", vpc);
+    aws_cli({"ec2", "authorize-security-group-ingress", "--group-id", id, "--ip-permissions",
+             R"([{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])"});
+    return id;
+  }
+  // A group with no rule at all: nothing in, nothing out.
+  std::string forensic_group(const std::string& vpc) const {
+    std::string id = create_group("forensic-isolation", vpc);
+    aws_cli({"ec2", "revoke-security-group-egress", "--group-id", id, "--ip-permissions",
+             R"([{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])"});
+    return id;
+  }
+  std::string instance() const {
+    return aws_cli({"ec2", "run-instances", "--image-id", "ami-12c6146b", "--instance-type",
+                    "t3.micro"})["Instances"][0]["InstanceId"];
+  }
+  std::string interface_of(const std::string& instance_id) const {
+    return aws_cli({"ec2", "describe-network-interfaces", "--filters",
+                    "Name=attachment.instance-id,Values=" +
+                        instance_id})["NetworkInterfaces"][0]["NetworkInterfaceId"];
+  }
+  Json groups_of(const std::string& eni) const {
+    Json groups = aws_cli({"ec2", "describe-network-interfaces", "--network-interface-ids",
+                           eni})["NetworkInterfaces"][0]["Groups"];
+    Json ids = Json::array();
+    for (const Json& group : groups) ids.push_back(group["GroupId"]);
+    return ids;
+  }
+  Json ingress_of(const std::string& group) const {
+    return aws_cli({"ec2", "describe-security-groups", "--group-ids",
+                    group})["SecurityGroups"][0]["IpPermissions"];
+  }
+  Json address(const std::string& allocation) const {
+    Json found = aws_cli({"ec2", "describe-addresses", "--filters",
+                          "Name=allocation-id,Values=" + allocation})["Addresses"];
+    return found.empty() ? Json() : found[0];
+  }
+  // The groups each ModifyNetworkInterfaceAttribute call of the incident set, in order.
+  Json group_calls(const std::string& journal) const {
+    incident::SqliteJournal opened(journal, false);
+    Json sets = Json::array();
+    for (const auto& record : opened.records(opened.incidents().at(0).id))
+      if (record.kind == "completed")
+        for (const Json& call : record.body["calls"])
+          if (call["operation"] == "ModifyNetworkInterfaceAttribute")
+            sets.push_back(call["params"]["Groups"]);
+    return sets;
+  }
+};
+
+const char* const kIsolate = R"(policies:
+  - name: isolate-compromised
+    resource: aws.ec2
+    mode:
+      type: guard-duty
+    actions:
+      - type: modify-security-groups
+        remove: all
+        isolation-group: forensic-isolation
+        isolation: two-step
+        untracking-group: UNTRACK
+)";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// AWS's guidance on connection tracking: a group allowing all traffic makes the tracked
+// connections untracked, then the empty group ends them. The journal's calls show both steps,
+// in order; the AWS CLI reads the interface's final group; recovery puts the old group back.
+TEST_F(NetworkTest, TwoStepIsolationGoesThroughTheAllowAllGroupToTheForensicGroup) {
+  std::string vpc = default_vpc();
+  std::string untrack = allow_all_group(vpc);
+  std::string forensic = forensic_group(vpc);
+  std::string id = instance();
+  std::string eni = interface_of(id);
+  Json original = groups_of(eni);
+  ASSERT_EQ(original.size(), 1u);
+  write("policy.yml", replaced(kIsolate, "UNTRACK", untrack));
+  write("finding.json", instance_finding(id).dump());
+  std::vector<std::string> run = {"run",
+                                  "-s",
+                                  path("out"),
+                                  "--journal",
+                                  path("journal.db"),
+                                  "--event",
+                                  path("finding.json"),
+                                  path("policy.yml")};
+
+  std::vector<std::string> dry = run;
+  dry.insert(dry.begin() + 1, "--dryrun");
+  auto dried = custos(dry);
+  ASSERT_EQ(dried.exit_code, 0) << dried.out << dried.err;
+  auto first = dried.out.find("would call ec2 ModifyNetworkInterfaceAttribute");
+  ASSERT_NE(first, std::string::npos) << dried.out;
+  EXPECT_LT(dried.out.find(untrack, first), dried.out.find(forensic, first)) << dried.out;
+  EXPECT_EQ(groups_of(eni), original) << "the dry run changed the interface";
+
+  auto result = custos(run);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(groups_of(eni), Json::array({forensic}));
+  EXPECT_EQ(group_calls(path("journal.db")),
+            Json::parse("[[\"" + untrack + "\"], [\"" + forensic + "\"]]"));
+  Json records = actions_of("isolate-compromised");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "changed");
+  EXPECT_EQ(records[0]["after"]["UntrackedThrough"], untrack);
+  EXPECT_EQ(records[0]["before"]["Interfaces"][0]["Groups"], original);
+  EXPECT_EQ(records[0]["summary"],
+            eni + ": " + original[0].get<std::string>() + " -> " + untrack + " -> " + forensic);
+
+  auto again = custos({"run", "--no-journal", "-s", path("out"), "--event", path("finding.json"),
+                       path("policy.yml")});
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(actions_of("isolate-compromised")[0]["outcome"], "unchanged");
+  EXPECT_EQ(groups_of(eni), Json::array({forensic}));
+
+  std::string incident = incident::SqliteJournal(path("journal.db"), false).incidents().at(0).id;
+  auto recovered = custos({"incident", "recover", incident, "--journal", path("journal.db")});
+  ASSERT_EQ(recovered.exit_code, 0) << recovered.out << recovered.err;
+  EXPECT_EQ(groups_of(eni), original);
+}
+
+// The first step is only safe when its group really allows everything: otherwise it is refused
+// and the interface left as it was.
+TEST_F(NetworkTest, TwoStepIsolationRefusesAnUntrackingGroupThatDoesNotAllowEverything) {
+  std::string vpc = default_vpc();
+  std::string narrow = create_group("untrack-some", vpc);
+  forensic_group(vpc);
+  std::string id = instance();
+  std::string eni = interface_of(id);
+  Json original = groups_of(eni);
+  write("policy.yml", replaced(kIsolate, "UNTRACK", narrow));
+  write("finding.json", instance_finding(id).dump());
+  auto result = custos({"run", "--no-journal", "-s", path("out"), "--event", path("finding.json"),
+                        path("policy.yml")});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  Json records = actions_of("isolate-compromised");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "failed");
+  EXPECT_NE(records[0]["error"].get<std::string>().find("must allow all traffic"),
+            std::string::npos);
+  EXPECT_EQ(groups_of(eni), original);
+}
+
+// An interface whose group a security-group filter picked out loses that group and, left with
+// none, gets the isolation group (Cloud Custodian's remove: matched and isolation-group).
+TEST_F(NetworkTest, InterfaceLosesTheMatchedGroup) {
+  std::string vpc = default_vpc();
+  std::string web = create_group("web", vpc);
+  std::string forensic = forensic_group(vpc);
+  std::string eni = aws_cli({"ec2", "create-network-interface", "--subnet-id",
+                             aws_cli({"ec2", "describe-subnets", "--filters",
+                                      "Name=vpc-id,Values=" + vpc})["Subnets"][0]["SubnetId"],
+                             "--groups", web})["NetworkInterface"]["NetworkInterfaceId"];
+  std::string yaml = R"(policies:
+  - name: eni-web
+    resource: eni
+    filters:
+      - {type: security-group, key: GroupName, value: web}
+    actions:
+      - {type: modify-security-groups, remove: matched, isolation-group: )" +
+                     forensic + "}\n";
+  // The second run matches nothing (the web group is gone): prove the action on the id instead.
+  run_policy(yaml, {"--no-journal", "--dryrun"});
+  EXPECT_EQ(groups_of(eni), Json::array({web}));
+  run_policy(yaml, {"--no-journal"});
+  EXPECT_EQ(groups_of(eni), Json::array({forensic}));
+  Json records = actions_of("eni-web");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["check"]["operation"], "DescribeNetworkInterfaces");
+  Json resources = Json::parse(read_file(path("out/eni-web/resources.json")));
+  EXPECT_EQ(resources[0]["c7n:matched-security-groups"], Json::array({web}));
+  run_policy(yaml, {"--no-journal"});
+  EXPECT_TRUE(actions_of("eni-web").empty());
+
+  std::string by_id =
+      "policies:\n  - name: eni-add\n    resource: eni\n    filters:\n"
+      "      - NetworkInterfaceId: " +
+      eni + "\n    actions:\n      - {type: modify-security-groups, add: web}\n";
+  Json added = prove_action(by_id, "eni-add", [&] { return groups_of(eni); },
+                            "ec2 ModifyNetworkInterfaceAttribute", {}, {"--no-journal"});
+  EXPECT_EQ(groups_of(eni), Json::array({forensic, web}));
+  expect_undo_restores(
+      added, [&] { return groups_of(eni); }, Json::array({forensic}));
+}
+
+// SSH open to the world: the matched rule goes, the private one stays; all rules with `all`.
+TEST_F(NetworkTest, RemovePermissionsRevokesTheMatchedRulesOnly) {
+  std::string group = create_group("web", default_vpc());
+  aws_cli({"ec2", "authorize-security-group-ingress", "--group-id", group, "--ip-permissions",
+           R"([{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}, {"CidrIp": "10.0.0.0/8"}]},
+               {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])"});
+  std::string yaml = R"(policies:
+  - name: ssh-from-anywhere
+    resource: security-group
+    filters:
+      - {type: ingress, Ports: [22], Cidr: {value: 0.0.0.0/0}}
+    actions:
+      - {type: remove-permissions, ingress: matched}
+)";
+  run_policy(yaml, {"--no-journal", "--dryrun"});
+  EXPECT_EQ(ingress_of(group).size(), 2u);
+  // "PORT CIDR" of every inbound range, sorted (AWS may group re-authorized rules otherwise).
+  auto open_to = [&] {
+    Json ranges = Json::array();
+    for (const Json& rule : ingress_of(group))
+      for (const Json& range : rule["IpRanges"])
+        ranges.push_back(std::to_string(rule["FromPort"].get<int>()) + " " +
+                         range["CidrIp"].get<std::string>());
+    std::sort(ranges.begin(), ranges.end());
+    return ranges;
+  };
+  run_policy(yaml, {"--no-journal"});
+  const Json kept = open_to();
+  EXPECT_EQ(kept, Json::parse(R"(["22 10.0.0.0/8", "443 0.0.0.0/0"])"));
+  Json record = actions_of("ssh-from-anywhere")[0];
+  EXPECT_EQ(record["undo"][0]["operation"], "AuthorizeSecurityGroupIngress");
+  EXPECT_EQ(record["check"]["operation"], "DescribeSecurityGroups");
+  run_policy(yaml, {"--no-journal"});
+  EXPECT_TRUE(actions_of("ssh-from-anywhere").empty());
+
+  std::string all =
+      "policies:\n  - name: close-all\n    resource: security-group\n    filters:\n"
+      "      - GroupId: " +
+      group + "\n    actions:\n      - {type: remove-permissions, ingress: all}\n";
+  Json closed = prove_action(all, "close-all", [&] { return ingress_of(group); },
+                             "ec2 RevokeSecurityGroupIngress", {}, {"--no-journal"});
+  EXPECT_EQ(ingress_of(group), Json::array());
+  expect_undo_restores(closed, open_to, kept);
+}
+
+// SGReferences: rules letting in a group tagged Access=Public (a value filter on that group).
+TEST_F(NetworkTest, IngressFromAGroupTaggedPublic) {
+  std::string vpc = default_vpc();
+  std::string open = create_group("public-lb", vpc);
+  aws_cli({"ec2", "create-tags", "--resources", open, "--tags", "Key=Access,Value=Public"});
+  std::string app = create_group("app", vpc);
+  aws_cli({"ec2", "authorize-security-group-ingress", "--group-id", app, "--ip-permissions",
+           R"([{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+                "UserIdGroupPairs": [{"GroupId": ")" +
+               open + R"("}]}])"});
+  write("policy.yml", R"(policies:
+  - name: from-public
+    resource: security-group
+    filters:
+      - type: ingress
+        SGReferences: {key: "tag:Access", value: Public, op: equal}
+)");
+  auto result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  Json found = Json::parse(read_file(path("out/from-public/resources.json")));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["GroupId"], app);
+  EXPECT_EQ(found[0]["MatchedIpPermissions"][0]["UserIdGroupPairs"][0]["GroupId"], open);
+}
+
+TEST_F(NetworkTest, DeleteSecurityGroupIsIrreversibleAndDoneOnce) {
+  std::string group = create_group("intruder-made", default_vpc());
+  std::string yaml =
+      "policies:\n  - name: drop-group\n    resource: security-group\n"
+      "    filters:\n      - GroupId: " +
+      group + "\n    actions:\n      - delete\n      - delete\n";
+  run_policy(yaml, {"--no-journal", "--dryrun"});
+  EXPECT_EQ(aws_cli({"ec2", "describe-security-groups", "--filters",
+                     "Name=group-id,Values=" + group})["SecurityGroups"]
+                .size(),
+            1u);
+  run_policy(yaml, {"--no-journal"});
+  EXPECT_EQ(aws_cli({"ec2", "describe-security-groups", "--filters",
+                     "Name=group-id,Values=" + group})["SecurityGroups"]
+                .size(),
+            0u);
+  Json records = actions_of("drop-group");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["outcome"], "changed");
+  EXPECT_TRUE(records[0]["undo"].is_null());
+  EXPECT_NE(records[0]["summary"].get<std::string>().find("irreversible"), std::string::npos);
+  EXPECT_EQ(records[0]["before"]["GroupName"], "intruder-made");
+  EXPECT_EQ(records[1]["outcome"], "unchanged");  // the second delete finds it gone
+}
+
+// An instance's related filters: its VPC (the default one) and its security groups.
+TEST_F(NetworkTest, InstancesByTheirVpcAndGroups) {
+  std::string id = instance();
+  write("policy.yml", R"(policies:
+  - name: in-default-vpc
+    resource: ec2
+    filters:
+      - {type: vpc, key: IsDefault, value: true}
+      - {type: security-group, key: GroupName, value: default}
+      - {type: subnet, key: DefaultForAz, value: true}
+)");
+  auto result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  Json found = Json::parse(read_file(path("out/in-default-vpc/resources.json")));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["InstanceId"], id);
+  EXPECT_EQ(found[0]["c7n:matched-vpcs"], Json::array({default_vpc()}));
+  EXPECT_EQ(found[0]["c7n:matched-security-groups"].size(), 1u);
+}
+
+TEST_F(NetworkTest, DisassociateTakesTheElasticIpOffAndUndoPutsItBack) {
+  std::string id = instance();
+  std::string allocation = aws_cli({"ec2", "allocate-address", "--domain", "vpc"})["AllocationId"];
+  aws_cli({"ec2", "associate-address", "--allocation-id", allocation, "--instance-id", id});
+  std::string yaml =
+      "policies:\n  - name: eip-off\n    resource: network-addr\n    filters:\n"
+      "      - AllocationId: " +
+      allocation + "\n    actions:\n      - disassociate\n";
+  Json records = prove_action(yaml, "eip-off",
+                              [&] { return Json(address(allocation).value("AssociationId", "")); },
+                              "ec2 DisassociateAddress", {}, {"--no-journal"});
+  EXPECT_EQ(address(allocation).value("AssociationId", ""), "");
+  ASSERT_EQ(records.size(), 1u);
+  const Json& undo = records[0]["undo"][0];
+  EXPECT_EQ(undo["operation"], "AssociateAddress");
+  EXPECT_EQ(undo["params"]["NetworkInterfaceId"], interface_of(id));
+  expect_undo_restores(
+      records, [&] { return Json(address(allocation).value("NetworkInterfaceId", "")); },
+      interface_of(id));
+}
+
+TEST_F(NetworkTest, ReleaseNeedsForceForAnAssociatedAddress) {
+  std::string id = instance();
+  std::string allocation = aws_cli({"ec2", "allocate-address", "--domain", "vpc"})["AllocationId"];
+  aws_cli({"ec2", "associate-address", "--allocation-id", allocation, "--instance-id", id});
+  std::string policy =
+      "policies:\n  - name: eip-release\n    resource: elastic-ip\n    filters:\n"
+      "      - AllocationId: " +
+      allocation + "\n    actions:\n";
+  run_policy(policy + "      - release\n", {"--no-journal"});
+  Json records = actions_of("eip-release");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "unchanged");
+  EXPECT_NE(records[0]["summary"].get<std::string>().find("force: true"), std::string::npos);
+  EXPECT_FALSE(address(allocation).is_null());
+
+  std::string forced = policy + "      - {type: release, force: true}\n      - release\n";
+  run_policy(forced, {"--no-journal", "--dryrun"});
+  EXPECT_FALSE(address(allocation).is_null());
+  run_policy(forced, {"--no-journal"});
+  EXPECT_TRUE(address(allocation).is_null());
+  records = actions_of("eip-release");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["outcome"], "changed");
+  EXPECT_TRUE(records[0]["undo"].is_null());
+  EXPECT_EQ(records[1]["outcome"], "unchanged");  // already released
+}
+
+// flow-logs: without options the VPCs that have none; enabled with attributes the others.
+TEST_F(NetworkTest, VpcsByTheirFlowLogs) {
+  std::string logged =
+      aws_cli({"ec2", "create-vpc", "--cidr-block", "10.1.0.0/16"})["Vpc"]["VpcId"];
+  std::string dark = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.2.0.0/16"})["Vpc"]["VpcId"];
+  aws_cli({"logs", "create-log-group", "--log-group-name", "vpc-logs"});
+  aws_cli({"ec2", "create-flow-logs", "--resource-type", "VPC", "--resource-ids", logged,
+           "--traffic-type", "ALL", "--log-group-name", "vpc-logs", "--deliver-logs-permission-arn",
+           "arn:aws:iam::123456789012:role/flow-logs"});
+  write("policy.yml",
+        "policies:\n"
+        "  - name: dark\n    resource: vpc\n    filters:\n      - VpcId: {VPCS}\n"
+        "      - flow-logs\n"
+        "  - name: logged\n    resource: vpc\n    filters:\n      - VpcId: {VPCS}\n"
+        "      - {type: flow-logs, enabled: true, status: active, traffic-type: all,"
+        " log-group: vpc-logs}\n"
+        "  - name: attrs\n    resource: vpc\n    filters:\n      - VpcId: {VPCS}\n"
+        "      - type: flow-logs\n        attrs:\n          - TrafficType: ALL\n");
+  std::string text =
+      replaced(read_file(path("policy.yml")), "VpcId: {VPCS}",
+               "{type: value, key: VpcId, op: in, value: [" + logged + ", " + dark + "]}");
+  write("policy.yml", text);
+  auto result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  auto ids = [&](const std::string& policy) {
+    Json found = Json::parse(read_file(path("out/" + policy + "/resources.json")));
+    Json list = Json::array();
+    for (const Json& vpc : found) list.push_back(vpc["VpcId"]);
+    return list;
+  };
+  EXPECT_EQ(ids("dark"), Json::array({dark}));
+  EXPECT_EQ(ids("logged"), Json::array({logged}));
+  EXPECT_EQ(ids("attrs"), Json::array({logged}));
+  Json attrs = Json::parse(read_file(path("out/attrs/resources.json")));
+  EXPECT_EQ(attrs[0]["c7n:ListItemMatches"][0]["LogGroupName"], "vpc-logs");
+}
+
+}  // namespace
+}  // namespace custos::test
