@@ -163,7 +163,9 @@ void act_and_verify(const Policy& policy, const aws::Client& client, const RunOp
               if (options.observer.on_record) options.observer.on_record(record);
             },
         .resource_type = policy.resource,
-        .account = options.account ? options.account : &own_account};
+        .account = options.account ? options.account : &own_account,
+        .execution_id = result.execution_id,
+        .execution_start = result.started};
     std::vector<Json> todo = step.claim(result.resources, context, records);
     if (todo.empty()) continue;
     if (options.journal) context.incident_id = options.journal->incident_id();  // opened now

@@ -1,10 +1,14 @@
 #include "resources/builtin.h"
 
 #include "policy/core_filters.h"
+#include "resources/account.h"
+#include "resources/cloudtrail.h"
 #include "resources/ec2.h"
 #include "resources/iam.h"
 #include "resources/kms_alias.h"
 #include "resources/kms_key.h"
+#include "resources/notify.h"
+#include "resources/route53.h"
 #include "resources/s3.h"
 
 namespace custos::resources {
@@ -20,6 +24,11 @@ const policy::Registry& builtin_registry() {
     register_s3(r);
     register_kms_key(r);
     register_kms_alias(r);
+    register_route53(r);
+    register_cloudtrail(r);
+    register_account(r);
+    register_org_account(r);
+    register_notifications(r);  // last: every type above gets notify, webhook, invoke-lambda
     return r;
   }();
   return registry;

@@ -8,9 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/policy.h"
-#include "resources/builtin.h"
-#include "support/policy_corpus.h"
+#include "support/announced.h"
 
 namespace custos {
 namespace {
@@ -20,21 +18,7 @@ std::vector<std::string> examples() { return test::policy_files("policies/c7n/ia
 class CloudCustodianIamExample : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CloudCustodianIamExample, ValidatesOrIsRefusedWhereAnnounced) {
-  const std::string& path = GetParam();
-  std::string expect = test::expectation(path);
-  ASSERT_FALSE(expect.empty()) << path << ": first line must be '# expect: valid|L:C: message'";
-  auto source = policy::SourceDocument::load_file(path);
-  if (expect == "valid") {
-    EXPECT_NO_THROW(policy::compile_policies(source, resources::builtin_registry()));
-    return;
-  }
-  try {
-    policy::compile_policies(source, resources::builtin_registry());
-    FAIL() << path << " compiled; expected " << expect;
-  } catch (const policy::PolicyError& e) {
-    std::string message = e.what();
-    EXPECT_EQ(message.rfind(path + ":" + expect, 0), 0u) << message;
-  }
+  test::expect_as_announced(GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, CloudCustodianIamExample, ::testing::ValuesIn(examples()),
