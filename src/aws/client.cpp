@@ -213,6 +213,19 @@ void Client::tell(std::string_view service, std::string_view operation, const Js
                 std::move(request_id), std::move(error_code)});
 }
 
+Json Client::external(std::string_view service, std::string_view operation, const Json& params,
+                      const std::function<Json()>& send) const {
+  if (dry_run_) return (*dry_run_)(service, operation, params);
+  try {
+    Json answer = send();
+    if (observer_) tell(service, operation, params, "", "");
+    return answer;
+  } catch (const Error& e) {
+    if (observer_) tell(service, operation, params, "", "failed");
+    throw;
+  }
+}
+
 Client Client::observed(CallObserver observer) const {
   Client copy = *this;
   copy.observer_ = std::make_shared<const CallObserver>(std::move(observer));

@@ -79,6 +79,12 @@ class Client {
   // (copies made from it, in_region ones included, tell it too).
   Client observed(CallObserver observer) const;
 
+  // A request custos makes outside AWS's APIs (a webhook's POST), as {service, operation,
+  // params}: `send` makes it and returns the answer, except on a dry-run copy, which hands it to
+  // the sink instead; observers hear of it as of a mutating call.
+  Json external(std::string_view service, std::string_view operation, const Json& params,
+                const std::function<Json()>& send) const;
+
   // A copy acting in `region` (Session::with_region): same credentials, retry quota and dry
   // run, so nothing a dry run reaches in any region can change anything.
   Client in_region(const std::string& region) const;

@@ -179,6 +179,20 @@ Value fn_join(Args& a) {
   return of(std::move(out));
 }
 
+// Cloud Custodian's split(sep, string): Python's string.split(sep).
+Value fn_split(Args& a) {
+  std::string_view sep = str(a[0]), text = str(a[1]);
+  if (sep.empty()) throw Error("invalid-value", "split: empty separator");
+  Json out = Json::array();
+  for (std::size_t at = 0;;) {
+    std::size_t next = text.find(sep, at);
+    out.push_back(std::string(text.substr(at, next - at)));
+    if (next == std::string_view::npos) break;
+    at = next + sep.size();
+  }
+  return of(std::move(out));
+}
+
 Value fn_keys(Args& a) {
   Json out = Json::array();
   for (const auto& [key, value] : a[0].value.get().items()) out.push_back(key);
@@ -354,6 +368,7 @@ const std::vector<Function>& functions() {
       {"reverse", {kArray | kString}, false, fn_reverse},
       {"sort", {kArrayNumber | kArrayString}, false, fn_sort},
       {"sort_by", {kArray, kExpRef}, false, fn_sort_by},
+      {"split", {kString, kString}, false, fn_split},
       {"starts_with", {kString, kString}, false, fn_starts_with},
       {"sum", {kArrayNumber}, false, fn_sum},
       {"to_array", {kAny}, false, fn_to_array},

@@ -199,7 +199,9 @@ void act_and_verify(const Policy& policy, const aws::Client& client, const RunOp
               if (options.observer.on_record) options.observer.on_record(record);
             },
         .resource_type = policy.resource,
-        .account = options.account ? options.account : &own_account};
+        .account = options.account ? options.account : &own_account,
+        .execution_id = result.execution_id,
+        .execution_start = result.started};
     if (options.out_of_time()) {
       leave(policy, i, result.resources, context, options, records);
       break;

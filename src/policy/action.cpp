@@ -39,6 +39,15 @@ Json check_call(std::string_view service, std::string_view operation, Json param
   return check;
 }
 
+std::string jmespath_literal(const Json& value) {
+  std::string literal = "`";
+  for (char c : value.dump()) {
+    if (c == '`') literal += '\\';
+    literal += c;
+  }
+  return literal + "`";
+}
+
 void ActionContext::emit(std::vector<ActionRecord>& records, ActionRecord record) const {
   if (on_record) on_record(record);
   records.push_back(std::move(record));

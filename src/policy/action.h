@@ -52,6 +52,8 @@ Json undo_call(std::string_view service, std::string_view operation, Json params
 // An ActionRecord::check.
 Json check_call(std::string_view service, std::string_view operation, Json params,
                 std::string expect, const std::string& region = {});
+// `value` as a JMESPath literal (`"192.0.2.1"`), for a check's expect.
+std::string jmespath_literal(const Json& value);
 
 struct ActionContext {
   const aws::Client& client;  // in the run's region; in a dry run, one that changes nothing
@@ -62,6 +64,9 @@ struct ActionContext {
   const ResourceType* resource_type = nullptr;
   const AccountId* account = nullptr;  // the account acted in, asked of STS when first needed
   std::string incident_id{};           // the incident acted for, when journaled
+  // The run (metadata.json's execution): what notifications say they came from.
+  std::string execution_id{};
+  double execution_start = 0;  // seconds since the epoch
 
   // Tells on_record about `record` and keeps it in `records`.
   void emit(std::vector<ActionRecord>& records, ActionRecord record) const;

@@ -73,20 +73,30 @@ void parallel_for(std::size_t count, const std::function<void(std::size_t)>& wor
 // The detail calls of a type, compiled once per describe.
 class Completer {
  public:
-  Completer(const ResourceType& type, const aws::Client& client) : type_(type), client_(client) {
+  // `from_ids`: the documents are built from ids (Lookup::kFromId), so lookup_only calls are
+  // made too.
+  Completer(const ResourceType& type, const aws::Client& client, bool from_ids)
+      : type_(type), client_(client) {
     for (const auto& call : type.details) {
+      if (call.lookup_only && !from_ids) continue;
       Compiled compiled{&call, {}, std::nullopt};
       for (const auto& [param, path] : call.params)
         compiled.params.emplace_back(param, jmespath::Expression::compile(path));
       if (!call.select.empty()) compiled.select = jmespath::Expression::compile(call.select);
       calls_.push_back(std::move(compiled));
     }
+    for (const auto& [key, path] : type.computed)
+      computed_.emplace_back(key, jmespath::Expression::compile(path));
   }
 
-  bool empty() const { return calls_.empty(); }
+  bool empty() const { return calls_.empty() && computed_.empty(); }
 
   // Completes every document in place; those a required call finds absent are removed.
   void complete(std::vector<Json>& documents) const {
+    if (calls_.empty()) {
+      for (Json& document : documents) compute(document);
+      return;
+    }
     std::vector<char> keep(documents.size(), 1);
     parallel_for(documents.size(), [&](std::size_t i) { keep[i] = complete_one(documents[i]); });
     std::size_t kept = 0;
@@ -104,7 +114,8 @@ class Completer {
 
   // False when a required call says the resource does not exist.
   bool complete_one(Json& document) const {
-    aws::Client client = client_;
+    // In the resource's own region, once the document says it (a trail's HomeRegion).
+    aws::Client client = client_.in_region(region_of(type_, document, region()));
     for (const auto& compiled : calls_) {
       const DetailCall& call = *compiled.call;
       Json params = Json::object();
@@ -115,7 +126,8 @@ class Completer {
       }
       Json answer;
       try {
-        answer = client.call(type_.service, call.operation, params);
+        answer = client.call(call.service.empty() ? type_.service : call.service, call.operation,
+                             params);
       } catch (const aws::AwsError& e) {
         if (is_access_denied(e.code())) {
           // As Cloud Custodian: what the caller may not read is listed, not fatal.
@@ -132,7 +144,12 @@ class Completer {
       store(compiled, std::move(answer), document);
       if (call.sets_region) client = client_.in_region(region_of(type_, document, region()));
     }
+    compute(document);
     return true;
+  }
+
+  void compute(Json& document) const {
+    for (const auto& [key, path] : computed_) document[key] = path.search(document);
   }
 
   void store(const Compiled& compiled, Json answer, Json& document) const {
@@ -151,6 +168,7 @@ class Completer {
   const ResourceType& type_;
   const aws::Client& client_;
   std::vector<Compiled> calls_;
+  std::vector<std::pair<std::string, jmespath::Expression>> computed_;
 };
 
 // The ids as the type's documents hold them: a type identified by its ARN (IAM policies,
@@ -158,13 +176,15 @@ class Completer {
 std::vector<std::string> plain_ids(const ResourceType& type, const std::vector<std::string>& ids) {
   if (!type.arn_field.empty() && type.id_field == type.arn_field) return ids;
   std::vector<std::string> plain;
-  for (const auto& id : ids) plain.push_back(id_from_arn(id));
+  for (const auto& id : ids)
+    plain.push_back(type.named_by_account ? account_of_arn(id) : id_from_arn(id));
   return plain;
 }
 
-// The listing call, page by page, with `params` added; each page's resources to `on_items`.
-void enumerate(const ResourceType& type, const aws::Client& client, Json params,
-               const std::function<void(std::vector<Json>&)>& on_items) {
+// The listing call of `type`, page by page, with `params` added; each page's resources to
+// `on_items`.
+void enumerate_pages(const ResourceType& type, const aws::Client& client, Json params,
+                     const std::function<void(std::vector<Json>&)>& on_items) {
   auto select = jmespath::Expression::compile(type.result_path);
   for (auto& [key, value] : type.enumerate_params.items()) params[key] = value;
   client.paginate(type.service, type.enumerate_operation, params, [&](const Json& page) {
@@ -175,6 +195,25 @@ void enumerate(const ResourceType& type, const aws::Client& client, Json params,
     on_items(items);
     return true;
   });
+}
+
+// Every resource of `type`: a child type's per parent, each annotated with its parent's id.
+void enumerate(const ResourceType& type, const aws::Client& client, const Json& params,
+               const std::function<void(std::vector<Json>&)>& on_items) {
+  if (!type.parent) return enumerate_pages(type, client, params, on_items);
+  const ResourceType& parent = *type.parent->type;
+  std::vector<std::string> parent_ids;
+  enumerate(parent, client, Json::object(), [&](std::vector<Json>& parents) {
+    for (const Json& item : parents) parent_ids.push_back(item.value(parent.id_field, ""));
+  });
+  for (const auto& parent_id : parent_ids) {
+    Json child_params = params;
+    child_params[type.parent->param] = parent_id;
+    enumerate_pages(type, client, child_params, [&](std::vector<Json>& items) {
+      for (Json& item : items) item["c7n:parent-id"] = parent_id;
+      on_items(items);
+    });
+  }
 }
 
 // EC2-style: the listing call given the ids. One unknown id fails the whole call, so then
@@ -196,19 +235,33 @@ void lookup_by_ids_param(const ResourceType& type, const aws::Client& client,
 std::string id_from_arn(const std::string& id_or_arn) {
   if (!id_or_arn.starts_with("arn:")) return id_or_arn;
   // arn:partition:service:region:account:resource, where resource may be type/path/name.
-  std::size_t at = 0;
-  for (int colon = 0; colon < 5 && at != std::string::npos; ++colon)
-    at = id_or_arn.find(':', at == 0 ? 0 : at + 1);
-  if (at == std::string::npos) return id_or_arn;
-  std::string resource = id_or_arn.substr(at + 1);
+  std::string resource = arn_part(id_or_arn, 5);
+  if (resource.empty()) return id_or_arn;
   std::size_t slash = resource.rfind('/');
   return slash == std::string::npos ? resource : resource.substr(slash + 1);
 }
 
+std::string arn_part(const std::string& arn, int index) {
+  std::size_t at = 0;
+  for (int i = 0; i < index && at != std::string::npos; ++i) {
+    at = arn.find(':', at);
+    if (at != std::string::npos) ++at;
+  }
+  if (at == std::string::npos) return "";
+  return index == 5 ? arn.substr(at) : arn.substr(at, arn.find(':', at) - at);
+}
+
+std::string account_of_arn(const std::string& id_or_arn) {
+  return id_or_arn.starts_with("arn:") ? arn_part(id_or_arn, 4) : id_or_arn;
+}
+
 std::vector<std::string> describe_permissions(const ResourceType& type) {
   if (!type.permissions.empty()) return type.permissions;
-  std::vector<std::string> names = {type.service + ":" + type.enumerate_operation};
-  for (const auto& call : type.details) names.push_back(type.service + ":" + call.operation);
+  std::vector<std::string> names =
+      type.parent ? describe_permissions(*type.parent->type) : std::vector<std::string>{};
+  names.push_back(type.service + ":" + type.enumerate_operation);
+  for (const auto& call : type.details)
+    names.push_back((call.service.empty() ? type.service : call.service) + ":" + call.operation);
   return names;
 }
 
@@ -244,7 +297,7 @@ std::string arn_of(const ResourceType& type, const Json& resource, const ArnScop
 std::vector<DocStore::Value> describe_resources(const ResourceType& type, const aws::Client& client,
                                                 const std::vector<std::string>* ids,
                                                 DocStore& store) {
-  Completer completer(type, client);
+  Completer completer(type, client, ids && type.lookup == ResourceType::Lookup::kFromId);
   std::vector<DocStore::Value> resources;
   auto keep = [&](std::vector<Json>& items) {
     if (!completer.empty()) completer.complete(items);

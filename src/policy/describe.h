@@ -41,5 +41,10 @@ std::string arn_of(const ResourceType& type, const Json& resource, const ArnScop
 
 // The id a policy's event or user named, from an id or an ARN ("arn:aws:iam::1:user/a/b" -> b).
 std::string id_from_arn(const std::string& id_or_arn);
+// The `index`th ':'-separated part of an ARN (3: region, 4: account, 5: the rest); "" when it
+// has fewer.
+std::string arn_part(const std::string& arn, int index);
+// The account an ARN names ("arn:aws:iam::123456789012:root" -> 123456789012); an id as it is.
+std::string account_of_arn(const std::string& id_or_arn);
 
 }  // namespace custos::policy

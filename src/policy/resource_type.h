@@ -3,6 +3,8 @@
 // GuardDuty findings name it. policy/describe.h turns this into AWS calls.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,8 +17,9 @@ namespace custos::policy {
 // document, and the part of the answer kept.
 struct DetailCall {
   std::string operation;  // "GetBucketPolicy"
+  std::string service{};  // the botocore service, when not the type's own (sts for aws.account)
   // Each parameter and the JMESPath into the document that gives its value: {"Bucket", "Name"}.
-  std::vector<std::pair<std::string, std::string>> params;
+  std::vector<std::pair<std::string, std::string>> params{};
   std::string select{};   // JMESPath into the answer ("Policy"); empty: the whole answer
   std::string key{};      // the document key the answer is stored under; empty: merged into it
   Json absent = nullptr;  // stored under `key` when AWS answers that the thing does not exist
@@ -26,6 +29,9 @@ struct DetailCall {
   bool omit_empty = false;   // store nothing when the answer is an empty list
   bool required = false;     // "absent" means the resource itself is gone: leave it out
   bool sets_region = false;  // the answer names the resource's region (S3's Location)
+  // Made only for documents built from an id (Lookup::kFromId): the listing already gives what
+  // it adds (DescribeAccount for an organization's accounts).
+  bool lookup_only = false;
 };
 
 struct ResourceType {
@@ -40,6 +46,20 @@ struct ResourceType {
   // Calls made for each listed resource to complete its document (Cloud Custodian's
   // detail_spec and augment), in order, several resources at a time.
   std::vector<DetailCall> details{};
+  // Fields computed on each listed document, in order: {key, JMESPath over the document}. An id
+  // where AWS gives no unique one (a record set's zone, name, type and set identifier).
+  std::vector<std::pair<std::string, std::string>> computed{};
+
+  // A child type, listed per parent as Cloud Custodian's ChildResourceManager does (Route 53
+  // record sets per hosted zone): the parent type's resources are listed (without their detail
+  // calls), then the listing call is made for each with `param` set to the parent's id, and
+  // each child is annotated with that id under "c7n:parent-id".
+  struct Parent {
+    std::shared_ptr<const ResourceType> type;
+    std::string param;  // "HostedZoneId"
+  };
+  std::optional<Parent> parent{};
+
   // The IAM actions that listing and completing documents need, where they are not named
   // service:Operation (s3:ListAllMyBuckets for ListBuckets); empty: service:Operation of the
   // listing call and of each detail call. `custos schema --permissions` reports them.
@@ -55,6 +75,9 @@ struct ResourceType {
   std::string ids_param{};  // "InstanceIds"
   // Error codes of the lookup that mean "no such resource": zero resources, not an error.
   std::vector<std::string> not_found_codes{};
+  // An ARN names the resource by its account (aws.account: a root sign-in names
+  // arn:aws:iam::123456789012:root), not by its last part.
+  bool named_by_account = false;
 
   std::string id_field;        // "InstanceId"
   std::string name_field{};    // "UserName"; empty: id_field
@@ -76,12 +99,20 @@ struct ResourceType {
       kS3,              // S3's whole tag set: read, change, write back (or delete when empty)
     };
     Api api = Api::kEc2;
-    // kPerResource: the calls ({id_param: ID, Tags: [...]}, {id_param: ID, TagKeys: [...]}).
-    std::string tag_operation{};         // "TagUser"
-    std::string untag_operation{};       // "UntagUser"
-    std::string id_param{};              // the parameter naming the resource: "UserName"
-    std::string key_member = "Key";      // KMS: TagKey
-    std::string value_member = "Value";  // KMS: TagValue
+    // kPerResource: the calls ({id_param: ID, Tags: [...]}, {id_param: ID, TagKeys: [...]}),
+    // with `params` added to both.
+    std::string tag_operation{};    // "TagUser"
+    std::string untag_operation{};  // "UntagUser"
+    std::string id_param{};         // the parameter naming the resource: "UserName"
+    // The document field id_param takes; empty: id_field (Route 53: the zone id without
+    // /hostedzone/, c7n:ConfigHostedZoneId).
+    std::string id_member{};
+    std::string key_member = "Key";       // KMS: TagKey
+    std::string value_member = "Value";   // KMS: TagValue
+    std::string tags_member = "Tags";     // CloudTrail: TagsList; Route 53: AddTags
+    std::string keys_member = "TagKeys";  // Route 53: RemoveTagKeys; CloudTrail: TagsList
+    bool keys_as_tags = false;            // the keys to remove as [{Key: K}] (CloudTrail)
+    Json params = Json::object();         // Route 53: {"ResourceType": "hostedzone"}
   };
   Tagging tagging{};
 

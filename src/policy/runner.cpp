@@ -103,6 +103,8 @@ RunResult run_policy(const Policy& policy, const aws::Client& client, const RunO
   auto started = std::chrono::system_clock::now();
   RunResult result;
   result.policy = policy.name;
+  result.execution_id = random_uuid();
+  result.started = epoch_seconds(started);
   if (!conditions_hold(policy, client, options)) {
     result.skipped = true;
     return result;
@@ -151,8 +153,8 @@ RunResult run_policy(const Policy& policy, const aws::Client& client, const RunO
       {{"policy", policy.data},
        {"version", std::string(custos::version())},
        {"execution",
-        {{"id", random_uuid()},
-         {"start", epoch_seconds(started)},
+        {{"id", result.execution_id},
+         {"start", result.started},
          {"end_time", epoch_seconds(finished)},
          {"duration", result.seconds}}},
        {"config",

@@ -59,6 +59,8 @@ struct RunResult {
   std::vector<Json> resources;  // the matched resources
   std::vector<ActionRecord> records;
   std::vector<Json> dry_calls;  // in a dry run, the calls acting would have made
+  std::string execution_id;     // metadata.json's execution.id
+  double started = 0;           // seconds since the epoch
   double seconds = 0;
   bool ok() const;  // every action record succeeded
 };

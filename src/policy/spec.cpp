@@ -77,6 +77,15 @@ bool Spec::optional_bool(std::string_view key, bool fallback) const {
   return v.get<bool>();
 }
 
+std::vector<std::string> Spec::string_list(std::string_view key) const {
+  if (!has(key)) return {};
+  const Json& value = value_->at(key);
+  if (!value.is_array() ||
+      !std::all_of(value.begin(), value.end(), [](const Json& item) { return item.is_string(); }))
+    child(key).fail("'" + std::string(key) + "' must be a list of strings, not " + value.dump());
+  return value.get<std::vector<std::string>>();
+}
+
 std::string Spec::required_string(std::string_view key) const {
   if (!has(key)) fail("'" + std::string(key) + "' is required");
   std::string value = optional_string(key);

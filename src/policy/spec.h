@@ -36,6 +36,8 @@ class Spec {
   // Typed accessors for an optional key; fail when it exists with another type.
   std::string optional_string(std::string_view key, std::string fallback = {}) const;
   bool optional_bool(std::string_view key, bool fallback) const;
+  // A list of strings (absent: empty).
+  std::vector<std::string> string_list(std::string_view key) const;
   // A string that must be given (and not be empty).
   std::string required_string(std::string_view key) const;
   // One of `allowed`; when absent, `fallback`, or a failure when there is none.

@@ -1,12 +1,16 @@
 #include "resources/builtin.h"
 
 #include "policy/core_filters.h"
+#include "resources/account.h"
+#include "resources/cloudtrail.h"
 #include "resources/ebs.h"
 #include "resources/ec2.h"
 #include "resources/iam.h"
 #include "resources/kms_alias.h"
 #include "resources/kms_key.h"
 #include "resources/network.h"
+#include "resources/notify.h"
+#include "resources/route53.h"
 #include "resources/s3.h"
 
 namespace custos::resources {
@@ -28,6 +32,11 @@ const policy::Registry& builtin_registry() {
     register_network_addr(r);
     register_ebs(r);
     register_ebs_snapshot(r);
+    register_route53(r);
+    register_cloudtrail(r);
+    register_account(r);
+    register_org_account(r);
+    register_notifications(r);  // last: every type above gets notify, webhook, invoke-lambda
     return r;
   }();
   return registry;

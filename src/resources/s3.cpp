@@ -94,7 +94,7 @@ class CheckPublicBlock : public AnnotatingFilter {
 class HasStatement : public AnnotatingFilter {
  public:
   explicit HasStatement(const Spec& spec)
-      : requirement_(string_list_option(spec, "statement_ids"),
+      : requirement_(spec.string_list("statement_ids"),
                      statements_option(spec, "statements", false, true)) {
     check_formats(spec, "statements");
   }
@@ -125,7 +125,7 @@ class HasStatement : public AnnotatingFilter {
 // lacks one of the listed Sids.
 class MissingStatement : public policy::Filter {
  public:
-  explicit MissingStatement(const Spec& spec) : ids_(string_list_option(spec, "statement_ids")) {}
+  explicit MissingStatement(const Spec& spec) : ids_(spec.string_list("statement_ids")) {}
 
   bool match(const Json& bucket, const FilterContext&) const override {
     const Json policy = bucket.value("Policy", Json());

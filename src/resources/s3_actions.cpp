@@ -232,7 +232,7 @@ class DeleteGlobalGrants : public policy::PerResourceAction {
  public:
   explicit DeleteGlobalGrants(const Spec& spec)
       : PerResourceAction("delete-global-grants"),
-        grantees_(spec.has("grantees") ? string_list_option(spec, "grantees") : kGlobalGroups),
+        grantees_(spec.has("grantees") ? spec.string_list("grantees") : kGlobalGroups),
         permissions_(permission_list_option(spec, "permissions")) {}
 
  private:

@@ -77,20 +77,10 @@ void check_formats(const policy::Spec& spec, const char* key) {
   }
 }
 
-std::vector<std::string> string_list_option(const policy::Spec& spec, const char* key) {
-  if (!spec.has(key)) return {};
-  const Json& value = spec.value()[key];
-  if (!value.is_array() ||
-      !std::all_of(value.begin(), value.end(), [](const Json& item) { return item.is_string(); }))
-    spec.child(key).fail(std::string("'") + key + "' must be a list of strings, not " +
-                         value.dump());
-  return value.get<std::vector<std::string>>();
-}
-
 std::vector<std::string> permission_list_option(const policy::Spec& spec, const char* key) {
   static const std::vector<std::string> kPermissions = {"READ", "WRITE", "WRITE_ACP", "READ_ACP",
                                                         "FULL_CONTROL"};
-  std::vector<std::string> permissions = string_list_option(spec, key);
+  std::vector<std::string> permissions = spec.string_list(key);
   for (std::size_t i = 0; i < permissions.size(); ++i)
     if (std::find(kPermissions.begin(), kPermissions.end(), permissions[i]) == kPermissions.end())
       spec.child(key).element(i).fail("'" + permissions[i] +

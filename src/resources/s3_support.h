@@ -54,8 +54,7 @@ policy::Variables bucket_variables(const Json& bucket, const std::string& bucket
 // Fails at compile time on a malformed {field} in the strings of option `key`.
 void check_formats(const policy::Spec& spec, const char* key);
 
-// Options: a list of strings (absent: empty), and a list of ACL permissions.
-std::vector<std::string> string_list_option(const policy::Spec& spec, const char* key);
+// A list of ACL permissions (absent: empty).
 std::vector<std::string> permission_list_option(const policy::Spec& spec, const char* key);
 
 void register_s3_actions(policy::Registry& registry);

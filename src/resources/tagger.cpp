@@ -28,14 +28,15 @@ Failures Tagger::set(const policy::ActionContext& context, const Resources& reso
         return client.call("resourcegroupstaggingapi", "TagResources",
                            {{"ResourceARNList", names}, {"Tags", tags}});
       });
-    case Api::kPerResource:
+    case Api::kPerResource: {
+      Json list = Json::array();
+      for (const auto& [key, value] : tags)
+        list.push_back({{tagging.key_member, key}, {tagging.value_member, value}});
       return each(context, resources, [&](const Json& resource) {
-        Json list = Json::array();
-        for (const auto& [key, value] : tags)
-          list.push_back({{tagging.key_member, key}, {tagging.value_member, value}});
-        client.call(type_.service, tagging.tag_operation,
-                    {{tagging.id_param, id(resource)}, {"Tags", list}});
+        context.client_for(resource).call(type_.service, tagging.tag_operation,
+                                          own_params(resource, list, true));
       });
+    }
     case Api::kS3:
       return each(context, resources, [&](const Json& bucket) {
         replace_set(context, bucket, [&](TagMap& current) {
@@ -67,8 +68,8 @@ Failures Tagger::remove(const policy::ActionContext& context, const Resources& r
       });
     case Api::kPerResource:
       return each(context, resources, [&](const Json& resource) {
-        client.call(type_.service, tagging.untag_operation,
-                    {{tagging.id_param, id(resource)}, {"TagKeys", names}});
+        context.client_for(resource).call(type_.service, tagging.untag_operation,
+                                          own_params(resource, names, false));
       });
     case Api::kS3:
       return each(context, resources, [&](const Json& bucket) {
@@ -140,14 +141,16 @@ Json Tagger::restore(const policy::ActionContext& context, const Json& resource,
                                   {{"ResourceARNList", {arn}}, {"TagKeys", drop}}));
       break;
     }
-    case Api::kPerResource:
+    case Api::kPerResource: {
+      std::string region = context.client_for(resource).session().region();
       if (!put.empty())
         calls.push_back(undo_call(type_.service, tagging.tag_operation,
-                                  {{tagging.id_param, name}, {"Tags", put}}));
+                                  own_params(resource, put, true), region));
       if (!drop.empty())
         calls.push_back(undo_call(type_.service, tagging.untag_operation,
-                                  {{tagging.id_param, name}, {"TagKeys", drop}}));
+                                  own_params(resource, drop, false), region));
       break;
+    }
     case Api::kS3: {
       // The bucket's whole set as it was listed.
       Json set = resource.value("Tags", Json::array());
@@ -160,6 +163,23 @@ Json Tagger::restore(const policy::ActionContext& context, const Json& resource,
     }
   }
   return calls;
+}
+
+Json Tagger::own_params(const Json& resource, const Json& items, bool tags) const {
+  const auto& tagging = type_.tagging;
+  Json params = tagging.params;
+  params[tagging.id_param] =
+      tagging.id_member.empty() ? id(resource) : resource.value(tagging.id_member, "");
+  if (tags) {
+    params[tagging.tags_member] = items;
+  } else if (tagging.keys_as_tags) {
+    Json keys = Json::array();
+    for (const Json& key : items) keys.push_back({{tagging.key_member, key}});
+    params[tagging.keys_member] = keys;
+  } else {
+    params[tagging.keys_member] = items;
+  }
+  return params;
 }
 
 Failures Tagger::in_batches(const policy::ActionContext& context, const Resources& resources,

@@ -42,6 +42,9 @@ class Tagger {
   // the tagging API also reports resources it could not change one by one.
   Failures in_batches(const policy::ActionContext& context, const Resources& resources,
                       std::size_t size, const std::function<Json(const Json& names)>& call) const;
+  // kPerResource: the parameters of the tag call (`items`: the tag list) or of the untag call
+  // (`items`: the keys).
+  Json own_params(const Json& resource, const Json& items, bool tags) const;
   // One call per resource; a refusal fails that resource only.
   Failures each(const policy::ActionContext& context, const Resources& resources,
                 const std::function<void(const Json& resource)>& call) const;

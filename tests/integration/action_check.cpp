@@ -37,6 +37,15 @@ ProcessResult ActionTest::run_policy(const std::string& yaml, const std::vector<
   return result;
 }
 
+ProcessResult ActionTest::run_event(const std::vector<std::string>& extra) const {
+  std::vector<std::string> args = {"run", "-s", path("out"), "--event", path("event.json")};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back(path("policy.yml"));
+  ProcessResult result = custos(args);
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  return result;
+}
+
 Json ActionTest::actions_of(const std::string& policy) const {
   return Json::parse(read_file(path("out/" + policy + "/actions.json")));
 }
@@ -49,6 +58,14 @@ ProcessResult ActionTest::aws_try(const std::vector<std::string>& args,
   auto all = emulator_env();
   for (const auto& [name, value] : env) all[name] = value;
   return run_process(argv, all);
+}
+
+std::string ActionTest::incident_of(const ProcessResult& run) {
+  const std::string marker = "incident ";
+  std::size_t at = run.out.find(marker + "INC-");
+  if (at == std::string::npos) return "";
+  at += marker.size();
+  return run.out.substr(at, run.out.find(' ', at) - at);
 }
 
 Json ActionTest::prove_action(const std::string& yaml, const std::string& policy,

@@ -19,11 +19,17 @@ class ActionTest : public IntegrationTest {
   // exits 0.
   ProcessResult run_policy(const std::string& yaml, const std::vector<std::string>& extra = {},
                            const std::map<std::string, std::string>& env = {}) const;
+  // `custos run -s out --event event.json EXTRA policy.yml` (both files in path()); the test
+  // fails unless it exits 0.
+  ProcessResult run_event(const std::vector<std::string>& extra = {}) const;
   // The policy's actions.json of the last run.
   Json actions_of(const std::string& policy) const;
   // The AWS CLI against the emulator, without failing the test when it fails.
   ProcessResult aws_try(const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& env = {}) const;
+
+  // The incident a journaled run reported ("incident INC-... (journal ..."); empty when none.
+  static std::string incident_of(const ProcessResult& run);
 
   // The three runs of `yaml`, whose policy `policy` has one action: `state` is read with the
   // AWS CLI before and after each; the dry run must print `would call SERVICE OPERATION`.

@@ -67,7 +67,10 @@ Json bucket_finding(const std::string& bucket) {
 Json cloudtrail_call(const std::string& event_source, const std::string& event_name,
                      const Json& request_parameters) {
   Json event = event_file("reflexivesecurity_StopLoggingEvent.json");
+  // Made in the account custos runs in (moto's): custos acts on no other account's events.
   event["account"] = "123456789012";
+  event["detail"]["userIdentity"]["accountId"] = "123456789012";
+  event["detail"]["userIdentity"]["arn"] = "arn:aws:iam::123456789012:user/example.user";
   event["source"] = "aws." + event_source.substr(0, event_source.find('.'));
   event["detail"]["eventSource"] = event_source;
   event["detail"]["eventName"] = event_name;

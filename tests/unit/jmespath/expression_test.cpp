@@ -134,6 +134,18 @@ TEST(Search, KeepsIntegersIntegral) {
   EXPECT_EQ(Expression::compile("length('\u2713\u00e9a')").search(nullptr), 3);
 }
 
+// Cloud Custodian's custom function: Python's str.split(sep).
+TEST(Search, SplitAsCloudCustodianHasIt) {
+  auto split = [](const std::string& text) {
+    return Expression::compile("split('/', @)").search(Json(text));
+  };
+  EXPECT_EQ(split("/hostedzone/Z1"), Json::array({"", "hostedzone", "Z1"}));
+  EXPECT_EQ(split("plain"), Json::array({"plain"}));
+  EXPECT_EQ(split("a//"), Json::array({"a", "", ""}));
+  EXPECT_EQ(Expression::compile("split('::', 'a::b')[-1]").search(nullptr), "b");
+  EXPECT_THROW(Expression::compile("split('', 'ab')").search(nullptr), Error);
+}
+
 TEST(Errors, SyntaxNamesTheColumn) {
   const Error e = compile_error("foo[");
   EXPECT_EQ(e.kind(), "syntax");

@@ -9,9 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "policy/policy.h"
-#include "resources/builtin.h"
 #include "support/paths.h"
+#include "support/policy_corpus.h"
 
 namespace custos {
 namespace {
@@ -25,32 +24,9 @@ std::vector<std::string> examples() {
   return files;
 }
 
-// "valid", or "LINE:COL: MESSAGE-PREFIX", from the first line's "# expect: ".
-std::string expectation(const std::string& path) {
-  std::string text = test::read_file(path);
-  const std::string marker = "# expect: ";
-  if (text.rfind(marker, 0) != 0) return "";
-  return text.substr(marker.size(), text.find('\n') - marker.size());
-}
-
 class C7nExample : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(C7nExample, ValidatesOrIsRefusedWhereItSays) {
-  const std::string& path = GetParam();
-  std::string expect = expectation(path);
-  ASSERT_FALSE(expect.empty()) << path
-                               << ": first line must be '# expect: valid' or 'L:C: message'";
-  try {
-    auto source = policy::SourceDocument::load_file(path);
-    auto policies = policy::compile_policies(source, resources::builtin_registry());
-    EXPECT_EQ(expect, "valid") << path << " compiled";
-    EXPECT_EQ(policies.size(), 1u);
-  } catch (const policy::PolicyError& e) {
-    std::string message = e.what();
-    EXPECT_NE(expect, "valid") << message;
-    EXPECT_EQ(message.rfind(path + ":" + expect, 0), 0u) << message;
-  }
-}
+TEST_P(C7nExample, ValidatesOrIsRefusedWhereItSays) { test::expect_announced_outcome(GetParam()); }
 
 std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
   std::filesystem::path file(info.param);

@@ -224,6 +224,36 @@ TEST_F(TagActionsTest, TheTaggingApiTagsByArnInBatchesOf20) {
   EXPECT_EQ(calls_[0].params["TagKeys"], Json({"env", "team"}));
 }
 
+// Route 53 tags a zone, named by its bare id, with one call for both ways (AddTags /
+// RemoveTagKeys, with ResourceType);
+// CloudTrail removes tags named as [{Key}], in the trail's home region.
+TEST_F(TagActionsTest, ServicesOwnTaggingCallsTakeTheirOwnShapes) {
+  Json zone = {{"Id", "/hostedzone/Z1"},
+               {"c7n:ConfigHostedZoneId", "Z1"},
+               {"Tags", Json::parse(R"([{"Key": "env", "Value": "a"}])")}};
+  auto records = run("aws.hostedzone", "      - {type: tag, key: env, value: b}\n", {zone});
+  ASSERT_EQ(calls_.size(), 1u);
+  EXPECT_EQ(calls_[0].operation, "ChangeTagsForResource");
+  EXPECT_EQ(calls_[0].params, Json::parse(R"({"ResourceType": "hostedzone",
+      "ResourceId": "Z1", "AddTags": [{"Key": "env", "Value": "b"}]})"));
+  EXPECT_EQ(records[0].undo[0]["params"]["AddTags"],
+            Json::parse(R"([{"Key": "env", "Value": "a"}])"));
+
+  calls_.clear();
+  Json trail = {{"TrailARN", "arn:aws:cloudtrail:us-west-2:123456789012:trail/t"},
+                {"HomeRegion", "us-west-2"},
+                {"Tags", Json::parse(R"([{"Key": "env", "Value": "a"}])")}};
+  records = run("aws.cloudtrail", "      - {type: remove-tag, tags: [env]}\n", {trail});
+  ASSERT_EQ(calls_.size(), 1u);
+  EXPECT_EQ(calls_[0].operation, "RemoveTags");
+  EXPECT_EQ(calls_[0].params, Json::parse(R"({"ResourceId":
+      "arn:aws:cloudtrail:us-west-2:123456789012:trail/t", "TagsList": [{"Key": "env"}]})"));
+  const Json& undo = records[0].undo[0];
+  EXPECT_EQ(undo["operation"], "AddTags");
+  EXPECT_EQ(undo["region"], "us-west-2");
+  EXPECT_EQ(undo["params"]["TagsList"], Json::parse(R"([{"Key": "env", "Value": "a"}])"));
+}
+
 TEST_F(TagActionsTest, NothingToDoMakesNoCall) {
   EXPECT_TRUE(run("aws.ec2", "      - {type: tag, key: a, value: b}\n", {}).empty());
   // Already tagged so: recorded as unchanged, nothing called.

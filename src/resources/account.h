@@ -1,0 +1,11 @@
+// aws.account (the account itself, one document as Cloud Custodian builds it) and
+// aws.org-account (an organization's accounts, with the actions that quarantine one: move it to
+// a quarantine OU, attach a deny-all service control policy).
+#pragma once
+
+#include "policy/registry.h"
+
+namespace custos::resources {
+void register_account(policy::Registry& registry);
+void register_org_account(policy::Registry& registry);
+}  // namespace custos::resources

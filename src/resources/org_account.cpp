@@ -1,0 +1,284 @@
+// aws.org-account (Cloud Custodian's org-account: ListAccounts, with each account's Tags), read
+// from the organization's management account or a delegated administrator, and the actions
+// that quarantine a compromised member account: move-account (custos's) into a quarantine OU
+// and set-policy (Cloud Custodian's, plus detaching) of a deny-all service control policy.
+#include <functional>
+
+#include "resources/account.h"
+#include "resources/tag_actions.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::ActionContext;
+using policy::ActionRecord;
+using policy::jmespath_literal;
+using policy::Spec;
+using policy::undo_call;
+
+Json organizations(const aws::Client& client, const std::string& operation, const Json& params) {
+  return client.call("organizations", operation, params);
+}
+
+// The first item of every page of `operation` for which `wanted` holds, or null.
+Json find_listed(const aws::Client& client, const std::string& operation, const Json& params,
+                 const std::string& list, const std::function<bool(const Json&)>& wanted) {
+  Json found;
+  client.paginate("organizations", operation, params, [&](const Json& page) {
+    for (const Json& item : page.value(list, Json::array()))
+      if (wanted(item)) {
+        found = item;
+        return false;
+      }
+    return true;
+  });
+  return found;
+}
+
+std::string parent_of(const aws::Client& client, const std::string& account) {
+  Json parents =
+      organizations(client, "ListParents", {{"ChildId", account}}).value("Parents", Json());
+  if (!parents.is_array() || parents.empty())
+    throw Error("Organizations names no parent for account " + account);
+  return parents[0].value("Id", "");
+}
+
+// move-account (custos's): moves the account into the OU `ou-id`, or the OU named `ou-name`
+// (default Quarantine) under `parent-id` (default the organization's root), created there when
+// missing unless create: false. Moving it back to its previous parent undoes it (a created OU
+// stays).
+class MoveAccount : public policy::PerResourceAction {
+ public:
+  explicit MoveAccount(const Spec& spec)
+      : PerResourceAction("move-account"),
+        ou_id_(spec.optional_string("ou-id")),
+        ou_name_(spec.optional_string("ou-name", "Quarantine")),
+        parent_id_(spec.optional_string("parent-id")),
+        create_(spec.optional_bool("create", true)) {
+    if (!ou_id_.empty()) {
+      for (const char* key : {"ou-name", "parent-id", "create"})
+        if (spec.has(key))
+          spec.child(key).at_key().fail(std::string("'") + key +
+                                        "' does not go with ou-id (it finds or creates the OU by "
+                                        "name): give ou-id or ou-name");
+      if (!ou_id_.starts_with("ou-"))
+        spec.child("ou-id").fail("'ou-id' must be an organizational unit id (ou-...), not '" +
+                                 ou_id_ + "'");
+    }
+    if (ou_name_.empty()) spec.child("ou-name").fail("'ou-name' must not be empty");
+    if (!parent_id_.empty() && !parent_id_.starts_with("r-") && !parent_id_.starts_with("ou-"))
+      spec.child("parent-id")
+          .fail("'parent-id' must be a root (r-...) or an organizational unit (ou-...), not '" +
+                parent_id_ + "'");
+  }
+
+ private:
+  ActionRecord apply(const Json& account, ActionContext& context) const override {
+    const aws::Client& client = context.client;
+    const std::string id = context.id_of(account);
+    auto [target, created] = target_ou(client);
+    std::string current = parent_of(client, id);
+    if (current == target) return ActionRecord::unchanged(name(), id, "already in " + target);
+    organizations(
+        client, "MoveAccount",
+        {{"AccountId", id}, {"SourceParentId", current}, {"DestinationParentId", target}});
+    ActionRecord record{name(), id};
+    record.before = {{"ParentId", current}};
+    record.after = {{"ParentId", target}};
+    record.summary =
+        "moved from " + current + " to " + target +
+        (ou_id_.empty() ? " (" + ou_name_ + (created ? ", created now" : "") + ")" : "");
+    record.undo = Json::array({undo_call(
+        "organizations", "MoveAccount",
+        {{"AccountId", id}, {"SourceParentId", target}, {"DestinationParentId", current}})});
+    record.check = policy::check_call("organizations", "ListParents", {{"ChildId", id}},
+                                      "Parents[0].Id == " + jmespath_literal(target));
+    return record;
+  }
+
+  // The quarantine OU's id, and whether it was created now.
+  std::pair<std::string, bool> target_ou(const aws::Client& client) const {
+    if (!ou_id_.empty()) return {ou_id_, false};
+    std::string parent = parent_id_;
+    if (parent.empty()) {
+      Json roots = organizations(client, "ListRoots", Json::object()).value("Roots", Json());
+      if (!roots.is_array() || roots.empty()) throw Error("the organization has no root");
+      parent = roots[0].value("Id", "");
+    }
+    Json found = find_listed(client, "ListOrganizationalUnitsForParent", {{"ParentId", parent}},
+                             "OrganizationalUnits",
+                             [&](const Json& ou) { return ou.value("Name", "") == ou_name_; });
+    if (!found.is_null()) return {found.value("Id", ""), false};
+    if (!create_)
+      throw Error("there is no OU named " + ou_name_ + " under " + parent +
+                  " (create: false): create it or name it by ou-id");
+    Json made = organizations(client, "CreateOrganizationalUnit",
+                              {{"ParentId", parent}, {"Name", ou_name_}});
+    // A dry run's pretend answer has no id.
+    return {
+        made.value(Json::json_pointer("/OrganizationalUnit/Id"), "(the new OU " + ou_name_ + ")"),
+        true};
+  }
+
+  std::string ou_id_, ou_name_, parent_id_;
+  bool create_;
+};
+
+const std::vector<std::string> kPolicyTypes = {"SERVICE_CONTROL_POLICY", "TAG_POLICY",
+                                               "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY"};
+
+// A service control policy that denies everything: what quarantine attaches when the policy
+// named does not exist and no contents are given.
+Json deny_all() {
+  return {{"Version", "2012-10-17"},
+          {"Statement", Json::array({{{"Sid", "CustosQuarantineDenyAll"},
+                                      {"Effect", "Deny"},
+                                      {"Action", "*"},
+                                      {"Resource", "*"}}})}};
+}
+
+// set-policy (Cloud Custodian's SetPolicy): attaches the organization policy `name` of
+// `policy-type` to the account, creating it from `contents` (with `description` and `tags`)
+// when missing; a service control policy without contents is created denying everything.
+// custos's state: detached takes it off instead. The opposite call undoes either.
+class SetPolicy : public policy::PerResourceAction {
+ public:
+  explicit SetPolicy(const Spec& spec)
+      : PerResourceAction("set-policy"),
+        name_(spec.required_string("name")),
+        type_(spec.one_of("policy-type", kPolicyTypes)),
+        description_(spec.optional_string("description", name_ + " (custos managed)")),
+        attach_(spec.one_of("state", {"attached", "detached"}, "attached") == "attached") {
+    if (spec.has("contents")) {
+      if (!spec.value()["contents"].is_object())
+        spec.child("contents").fail("'contents' must be a policy document (a mapping)");
+      contents_ = spec.value()["contents"];
+    } else if (type_ == "SERVICE_CONTROL_POLICY") {
+      contents_ = deny_all();
+    }
+    if (spec.has("tags")) {
+      Spec tags = spec.child("tags");
+      if (!tags.value().is_object()) tags.fail("'tags' must be a mapping of keys to values");
+      for (const auto& [key, value] : tags.value().items()) {
+        if (!value.is_string()) tags.child(key).fail("tag '" + key + "' must be a string");
+        tags_.push_back({{"Key", key}, {"Value", value}});
+      }
+    }
+    tags_.push_back({{"Key", "managed-by"}, {"Value", "custos"}});
+  }
+
+ private:
+  ActionRecord apply(const Json& account, ActionContext& context) const override {
+    const aws::Client& client = context.client;
+    const std::string id = context.id_of(account);
+    Json policy = find_listed(client, "ListPolicies", {{"Filter", type_}}, "Policies",
+                              [&](const Json& p) { return p.value("Name", "") == name_; });
+    std::string policy_id = policy.is_null() ? "" : policy.value("Id", "");
+    bool attached = !policy_id.empty() && is_attached(client, id, policy_id);
+    if (attached == attach_ || (!attach_ && policy_id.empty()))
+      return ActionRecord::unchanged(
+          name(), id, "policy " + name_ + (attach_ ? " already attached" : " not attached"));
+    bool created = policy_id.empty();
+    if (created) policy_id = create(client);
+    const Json params = {{"PolicyId", policy_id}, {"TargetId", id}};
+    organizations(client, attach_ ? "AttachPolicy" : "DetachPolicy", params);
+    ActionRecord record{name(), id};
+    record.before = {{"PolicyId", policy_id}, {"Attached", attached}};
+    record.after = {{"PolicyId", policy_id}, {"Attached", attach_}};
+    record.summary = std::string(attach_ ? "attached " : "detached ") + type_ + " " + name_ + " (" +
+                     policy_id + (created ? ", created now" : "") + ")";
+    record.undo = Json::array(
+        {undo_call("organizations", attach_ ? "DetachPolicy" : "AttachPolicy", params)});
+    std::string listed = "contains(Policies[].Id, " + jmespath_literal(policy_id) + ")";
+    record.check =
+        policy::check_call("organizations", "ListPoliciesForTarget",
+                           {{"TargetId", id}, {"Filter", type_}}, attach_ ? listed : "!" + listed);
+    return record;
+  }
+
+  bool is_attached(const aws::Client& client, const std::string& target,
+                   const std::string& policy_id) const {
+    return !find_listed(client, "ListPoliciesForTarget", {{"TargetId", target}, {"Filter", type_}},
+                        "Policies", [&](const Json& p) { return p.value("Id", "") == policy_id; })
+                .is_null();
+  }
+
+  std::string create(const aws::Client& client) const {
+    if (contents_.is_null())
+      throw Error("there is no " + type_ + " named " + name_ +
+                  " and the action has no contents to create it from");
+    Json made = organizations(client, "CreatePolicy",
+                              {{"Name", name_},
+                               {"Description", description_},
+                               {"Type", type_},
+                               {"Content", contents_.dump()},
+                               {"Tags", tags_}});
+    // A dry run's pretend answer has no id.
+    return made.value(Json::json_pointer("/Policy/PolicySummary/Id"),
+                      "(the new policy " + name_ + ")");
+  }
+
+  std::string name_, type_, description_;
+  bool attach_;
+  Json contents_;
+  Json tags_ = Json::array();
+};
+
+}  // namespace
+
+void register_org_account(policy::Registry& registry) {
+  using Tagging = policy::ResourceType::Tagging;
+  registry.add_resource({
+      .name = "aws.org-account",
+      .aliases = {"org-account"},
+      .service = "organizations",
+      .enumerate_operation = "ListAccounts",
+      .result_path = "Accounts[]",
+      .details = {{.operation = "DescribeAccount",
+                   .params = {{"AccountId", "Id"}},
+                   .select = "Account",
+                   .absent_codes = {"AccountNotFoundException"},
+                   .required = true,
+                   .lookup_only = true},
+                  {.operation = "ListTagsForResource",
+                   .params = {{"ResourceId", "Id"}},
+                   .select = "Tags",
+                   .key = "Tags",
+                   .absent = Json::array()}},
+      .lookup = policy::ResourceType::Lookup::kFromId,
+      .not_found_codes = {"AccountNotFoundException"},
+      .id_field = "Id",
+      .name_field = "Name",
+      .date_field = "JoinedTimestamp",
+      .global = true,
+      .arn_field = "Arn",
+      .tagging = {.api = Tagging::Api::kPerResource,
+                  .tag_operation = "TagResource",
+                  .untag_operation = "UntagResource",
+                  .id_param = "ResourceId"},
+      .report_fields = {"Id", "Name", "Email", "Status"},
+  });
+  const std::string account = "aws.org-account";
+  registry.add_action(
+      account, "move-account",
+      policy::action_info<MoveAccount>(
+          {"ou-id", "ou-name", "parent-id", "create"},
+          {"organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent",
+           "organizations:CreateOrganizationalUnit", "organizations:ListParents",
+           "organizations:MoveAccount"},
+          "Move the account into a quarantine OU (ou-id, or ou-name, default Quarantine, created "
+          "under parent-id or the root when missing); its previous parent is kept for undo"));
+  registry.add_action(
+      account, "set-policy",
+      policy::action_info<SetPolicy>(
+          {"name", "policy-type", "description", "contents", "tags", "state"},
+          {"organizations:ListPolicies", "organizations:CreatePolicy", "organizations:TagResource",
+           "organizations:ListPoliciesForTarget", "organizations:AttachPolicy",
+           "organizations:DetachPolicy"},
+          "Attach the organization policy `name` (created from contents when missing; a service "
+          "control policy without contents denies everything), or with state: detached take it "
+          "off"));
+  register_tag_actions(registry, account);
+}
+
+}  // namespace custos::resources

@@ -1,0 +1,9 @@
+// aws.hostedzone and aws.rrset: Route 53's hosted zones and, as their children, each zone's
+// record sets, with the actions that take a hijacked name out of use (sinkhole, delete).
+#pragma once
+
+#include "policy/registry.h"
+
+namespace custos::resources {
+void register_route53(policy::Registry& registry);
+}
