@@ -41,6 +41,10 @@ void add_aws_options(CLI::App& command, aws::SessionOptions& options, bool regio
 // FILE:LINE:COL when it is not JSON, or the file when it cannot be read.
 Json load_json(const std::string& path);
 
+// The policy files `paths` name: files as given, folders as the .yml/.yaml files below them
+// (sorted). Throws InputError for a path that does not exist or a folder without policies.
+std::vector<std::string> policy_files(const std::vector<std::string>& paths);
+
 // The compiled policies of `file`, or only those `names` names (in that order). Throws
 // InputError for an invalid file or a name it does not have.
 std::vector<policy::Policy> load_policies(const std::string& file,

@@ -30,6 +30,28 @@ void add_aws_options(CLI::App& command, aws::SessionOptions& options, bool regio
                    "then travel unencrypted)");
 }
 
+std::vector<std::string> policy_files(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    if (!fs::is_directory(path)) {
+      if (!fs::exists(path)) throw InputError(path + ": no such policy file or folder");
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (const auto& entry : fs::recursive_directory_iterator(path)) {
+      auto extension = entry.path().extension();
+      if (entry.is_regular_file() && (extension == ".yml" || extension == ".yaml"))
+        found.push_back(entry.path().string());
+    }
+    if (found.empty()) throw InputError(path + ": no policy files (*.yml, *.yaml) in this folder");
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
 std::string read_text_file(const std::string& path, const std::string& what) {
   auto text = read_file(path);
   if (!text) throw InputError("cannot read the " + what + " " + path + " (check the path)");

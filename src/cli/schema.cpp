@@ -14,7 +14,7 @@ using policy::ResourceType;
 
 struct SchemaArgs {
   std::string path;
-  std::string permissions_file;
+  std::vector<std::string> permissions_files;
 };
 
 std::string joined(const std::vector<std::string>& items, const std::string& none = "(none)") {
@@ -112,13 +112,15 @@ int print_schema(const std::string& path) {
 }
 
 // Least privilege: what listing each policy's resources, its filters and its actions call.
-int print_permissions(const std::string& file) {
+int print_permissions(const std::vector<std::string>& paths) {
   const Registry& registry = resources::builtin_registry();
-  auto source = policy::SourceDocument::load_file(file);
   std::set<std::string> actions;
-  for (const auto& p : policy::compile_policies(source, registry)) {
-    auto needed = policy::permissions_of(p, registry);
-    actions.insert(needed.begin(), needed.end());
+  for (const auto& file : policy_files(paths)) {
+    auto source = policy::SourceDocument::load_file(file);
+    for (const auto& p : policy::compile_policies(source, registry)) {
+      auto needed = policy::permissions_of(p, registry);
+      actions.insert(needed.begin(), needed.end());
+    }
   }
   Json document = {
       {"Version", "2012-10-17"},
@@ -140,11 +142,10 @@ void add_schema(CLI::App& app, Command& selected) {
   command->add_option("PATH", args->path,
                       "RESOURCE[.filters|.actions[.NAME]], e.g. aws.ec2.actions.stop; nothing: "
                       "every resource type");
-  command
-      ->add_option("--permissions", args->permissions_file,
-                   "print the least-privilege IAM policy document that running the policies of "
-                   "this file needs (listing their resources, and their actions)")
-      ->check(CLI::ExistingFile);
+  command->add_option("--permissions", args->permissions_files,
+                      "print the least-privilege IAM policy document that running the policies of "
+                      "these files (or folders of them) needs: listing their resources, filters "
+                      "and actions");
   command->footer(
       "Examples:\n"
       "  custos schema                       # resource types, with their filters and actions\n"
@@ -152,12 +153,13 @@ void add_schema(CLI::App& app, Command& selected) {
       "permissions\n"
       "  custos schema ec2.actions.snapshot  # one action\n"
       "  custos schema --permissions policy.yml > iam-policy.json\n"
+      "  custos schema --permissions policies/incident-response/\n"
       "Exit codes: 0 done, 2 unknown name or invalid policy file.");
   command->callback([&selected, args] {
     selected = [args] {
-      if (!args->permissions_file.empty()) {
+      if (!args->permissions_files.empty()) {
         if (!args->path.empty()) throw InputError("give either PATH or --permissions, not both");
-        return print_permissions(args->permissions_file);
+        return print_permissions(args->permissions_files);
       }
       return print_schema(args->path);
     };
