@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 extra_packages=(chromium)  # headless, for the tests that look at the HTML reports
+cmake_options=(-DCUSTOS_BUILD_BENCH=OFF)  # scripts/bench.sh builds the benchmarks
 source scripts/setup.sh
 
 echo "== formatting (clang-format, .clang-format)"
