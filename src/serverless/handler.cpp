@@ -106,10 +106,9 @@ std::vector<std::string> Handler::resources_named(const Json& event) const {
   return ids;
 }
 
-const std::string& Handler::own_account() const {
-  auto session = state_->own_session();
+const std::string& Handler::own_account(const aws::Client& client) const {
   std::lock_guard lock(state_->mutex);
-  if (!state_->account) state_->account = policy::sts_account_id(aws::Client(session));
+  if (!state_->account) state_->account = policy::sts_account_id(client);
   return *state_->account;
 }
 
@@ -152,16 +151,16 @@ Outcome Handler::handle(const Delivery& delivery) const {
 
   // The accounts this delivery acts in; they outlive the dispatch that points at them.
   std::deque<policy::AccountId> accounts;
-  std::function<std::string()> fetch = [this] { return own_account(); };
-  if (!delivery.account_id.empty())
-    fetch = [id = delivery.account_id] { return id; };
-  else if (delivery.session)
-    fetch = [session] { return policy::sts_account_id(aws::Client(session)); };
-  const policy::AccountId& own = accounts.emplace_back(fetch);
   auto client_of = [&](std::shared_ptr<const aws::Session> s) {
     aws::Client client(std::move(s));
     return delivery.trace_id.empty() ? client : client.traced(delivery.trace_id);
   };
+  std::function<std::string()> fetch = [&] { return own_account(client_of(session)); };
+  if (!delivery.account_id.empty())
+    fetch = [id = delivery.account_id] { return id; };
+  else if (delivery.session)
+    fetch = [&] { return policy::sts_account_id(client_of(session)); };
+  const policy::AccountId& own = accounts.emplace_back(fetch);
   policy::Place place = [&](const policy::Policy& p) {
     policy::Placement placed{client_of(session), std::nullopt, &own};
     if (std::string role = member_role(p, event); !role.empty()) {

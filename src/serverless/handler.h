@@ -69,8 +69,9 @@ class Handler {
   // The ids of the resources the event names to the policies that react to it. Throws
   // InputError as handle() would, before any AWS call.
   std::vector<std::string> resources_named(const Json& event) const;
-  // The account the handler's own session acts in (STS, asked once).
-  const std::string& own_account() const;
+  // The account the handler's own session acts in (STS, asked once; through `client`, the
+  // handler's own session as a delivery calls it, e.g. with its trace header).
+  const std::string& own_account(const aws::Client& client) const;
 
  private:
   struct State;
