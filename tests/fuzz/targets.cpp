@@ -1,6 +1,7 @@
 #include "targets.h"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -80,23 +81,39 @@ void eventbridge_event(std::string_view input) {
   });
 }
 
+struct ModelOperation {
+  std::shared_ptr<const aws::ServiceModel> model;
+  const aws::Operation* operation;
+};
+
+// One operation of each protocol (S3's two answer shapes), resolved once: the models are
+// looked up before fuzzing, not per input.
+const std::vector<ModelOperation>& response_operations() {
+  static const auto resolved = [] {
+    std::vector<ModelOperation> all;
+    for (const auto& [service, operation] :
+         std::vector<std::pair<const char*, const char*>>{{"ec2", "DescribeInstances"},
+                                                          {"iam", "GetAccountAuthorizationDetails"},
+                                                          {"kms", "DescribeKey"},
+                                                          {"lambda", "GetFunction"},
+                                                          {"s3", "ListObjectsV2"},
+                                                          {"s3", "GetBucketPolicy"},
+                                                          {"route53", "ListResourceRecordSets"}}) {
+      auto model = aws::ServiceModel::load(service);
+      all.push_back({model, &model->operation(operation)});
+    }
+    return all;
+  }();
+  return resolved;
+}
+
 // One response body read as every protocol's answer and error would read it.
 void response_body(std::string_view input) {
-  static const std::vector<std::pair<const char*, const char*>> operations = {
-      {"ec2", "DescribeInstances"},
-      {"iam", "GetAccountAuthorizationDetails"},
-      {"kms", "DescribeKey"},
-      {"lambda", "GetFunction"},
-      {"s3", "ListObjectsV2"},
-      {"s3", "GetBucketPolicy"},
-      {"route53", "ListResourceRecordSets"}};
-  for (const auto& [service, operation_name] : operations) {
-    auto model = aws::ServiceModel::load(service);
-    const aws::Operation& operation = model->operation(operation_name);
+  for (const ModelOperation& each : response_operations()) {
     aws::HttpResponse response{200, {{"content-type", "text/xml"}}, std::string(input)};
-    expect_clear_errors([&] { aws::parse_response(*model, operation, response); });
+    expect_clear_errors([&] { aws::parse_response(*each.model, *each.operation, response); });
     response.status = 400;
-    expect_clear_errors([&] { aws::parse_error(*model, response); });
+    expect_clear_errors([&] { aws::parse_error(*each.model, response); });
     aws::request_id_of(response);
   }
 }
