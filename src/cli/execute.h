@@ -22,6 +22,7 @@ struct RunRequest {
   std::string journal_path;                  // empty: journal nothing
   std::string incident;                      // continue this incident (resume) rather than open one
   std::optional<std::size_t> max_actions{};  // --max-actions: changes the run may attempt
+  Json vars = Json::object();                // --var NAME=VALUE, over the file's `vars:`
 };
 
 // Compiles, checks the event, runs every policy that applies; prints progress. Returns the
