@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "gameday/account_seeds.h"
 #include "gameday/gameday.h"
 
 namespace custos::cli {
@@ -33,6 +34,10 @@ void add_gameday(CLI::App& app, Command& selected) {
   command->add_flag("--recover", options->recover,
                     "after containment, rehearse recovery: undo it from the incident journal "
                     "and check each change is undone");
+  auto seed = std::make_shared<std::string>();
+  command->add_option("--seed-only", *seed,
+                      "unprepared-account|prepared-account: seed an account for `custos audit` "
+                      "(on moto, left running) and print how to audit it");
   command->footer(
       "With no --endpoint and no --profile, custos starts a local AWS emulator (moto's server) on\n"
       "127.0.0.1, runs the scenario there and stops it: nothing leaves this machine.\n"
@@ -46,12 +51,13 @@ void add_gameday(CLI::App& app, Command& selected) {
       "  custos gameday --scenario dns-hijack --recover\n"
       "  custos gameday --all                        # every scenario, then a table\n"
       "Exit code 0 when every check passed (contained), 1 when one failed, 2 when refused.");
-  command->callback([&selected, options, list] {
-    selected = [options, list] {
+  command->callback([&selected, options, list, seed] {
+    selected = [options, list, seed] {
       if (*list) {
         std::cout << gameday::scenario_list();
         return 0;
       }
+      if (!seed->empty()) return gameday::run_account_seed(*seed, options->aws, std::cout);
       return gameday::run_gameday(*options, std::cout);
     };
   });

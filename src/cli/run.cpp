@@ -35,18 +35,6 @@ policy::RunObserver printing_observer(bool dryrun) {
   return observer;
 }
 
-// --var NAME=VALUE, as many times as needed.
-Json parse_vars(const std::vector<std::string>& assignments) {
-  Json vars = Json::object();
-  for (const std::string& assignment : assignments) {
-    std::size_t equals = assignment.find('=');
-    if (equals == 0 || equals == std::string::npos)
-      throw InputError("--var " + assignment + ": expected NAME=VALUE");
-    vars[assignment.substr(0, equals)] = assignment.substr(equals + 1);
-  }
-  return vars;
-}
-
 }  // namespace
 
 int execute(const RunRequest& request) {
@@ -72,6 +60,17 @@ int execute(const RunRequest& request) {
     std::cout << "incident " << outcome.incident << " (journal " << request.journal_path
               << "): custos incident report " << outcome.incident << "\n";
   return outcome.code;
+}
+
+Json parse_vars(const std::vector<std::string>& assignments) {
+  Json vars = Json::object();
+  for (const std::string& assignment : assignments) {
+    std::size_t equals = assignment.find('=');
+    if (equals == 0 || equals == std::string::npos)
+      throw InputError("--var " + assignment + ": expected NAME=VALUE");
+    vars[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+  }
+  return vars;
 }
 
 std::string journal_path(const std::string& given, bool none) {

@@ -1,5 +1,7 @@
 #include "incident/report.h"
 
+#include "core/html.h"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -232,29 +234,6 @@ std::string markdown(const Facts& facts) {
   return out;
 }
 
-std::string escape(const std::string& raw) {
-  std::string out;
-  for (char c : raw) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 const char* phase_colour(const std::string& phase) {
   static const std::map<std::string, const char*> colours = {
       {"identification", "#6b7280"}, {"containment", "#dc2626"}, {"investigation", "#2563eb"},
@@ -280,8 +259,8 @@ std::string timeline_svg(const Json& timeline) {
         "<circle cx=\"230\" cy=\"{}\" r=\"8\" fill=\"{}\"/>\n"
         "<text x=\"250\" y=\"{}\" font-size=\"13\" font-family=\"sans-serif\" "
         "fill=\"#111827\">{} <tspan fill=\"{}\">[{}]</tspan></text>\n",
-        y + 4, escape(text(event, "time")), y, phase_colour(phase), y + 4,
-        escape(text(event, "label")), phase_colour(phase), escape(phase));
+        y + 4, html_escape(text(event, "time")), y, phase_colour(phase), y + 4,
+        html_escape(text(event, "label")), phase_colour(phase), html_escape(phase));
     y += row;
   }
   return svg + "</svg>\n";
@@ -290,18 +269,18 @@ std::string timeline_svg(const Json& timeline) {
 std::string html(const Facts& facts) {
   std::string out =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Incident " +
-      escape(facts.info.id) +
+      html_escape(facts.info.id) +
       "</title>\n<style>body{font-family:sans-serif;margin:2em;color:#111827}"
       "table{border-collapse:collapse}td,th{border:1px solid #d1d5db;padding:4px 8px;"
       "font-size:13px;text-align:left}th{background:#f3f4f6}.bad{color:#b91c1c}"
       ".ok{color:#15803d}</style></head><body>\n";
-  out += "<h1>Incident " + escape(facts.info.id) + "</h1>\n<p>Opened " +
-         escape(facts.info.opened_at) + " (" + escape(facts.info.key) + ")</p>\n";
+  out += "<h1>Incident " + html_escape(facts.info.id) + "</h1>\n<p>Opened " +
+         html_escape(facts.info.opened_at) + " (" + html_escape(facts.info.key) + ")</p>\n";
   out += "<h2>Trigger</h2>\n<table>\n";
   for (const auto& [key, label] : kTriggerFields)
     if (!text(facts.info.summary, key).empty())
-      out += "<tr><th>" + std::string(label) + "</th><td>" + escape(text(facts.info.summary, key)) +
-             "</td></tr>\n";
+      out += "<tr><th>" + std::string(label) + "</th><td>" +
+             html_escape(text(facts.info.summary, key)) + "</td></tr>\n";
   out += "</table>\n<h2>Timeline</h2>\n" + timeline_svg(facts.timeline);
   out +=
       "<h2>What was done</h2>\n<table><tr><th>time</th><th>policy</th><th>action</th>"
@@ -311,31 +290,33 @@ std::string html(const Facts& facts) {
     std::string ids;
     for (const Json& id : a["request_ids"]) ids += (ids.empty() ? "" : ", ") + text(id);
     std::string check = verified_text(a.value("verified", Json()));
-    out += "<tr><td>" + escape(text(a, "time")) + "</td><td>" + escape(text(a, "policy")) +
-           "</td><td>" + escape(text(a, "action")) + "</td><td>" + escape(text(a, "resource")) +
-           "</td><td>" + escape(text(a, "phase")) + "</td><td>" + escape(text(a, "outcome")) +
+    out += "<tr><td>" + html_escape(text(a, "time")) + "</td><td>" +
+           html_escape(text(a, "policy")) + "</td><td>" + html_escape(text(a, "action")) +
+           "</td><td>" + html_escape(text(a, "resource")) + "</td><td>" +
+           html_escape(text(a, "phase")) + "</td><td>" + html_escape(text(a, "outcome")) +
            "</td><td class=\"" +
            (a["verified"].is_null() ? ""
             : a["verified"] == true ? "ok"
                                     : "bad") +
-           "\">" + check + "</td><td>" + escape(ids) + "</td><td>" + escape(text(a, "summary")) +
-           "</td></tr>\n";
+           "\">" + check + "</td><td>" + html_escape(ids) + "</td><td>" +
+           html_escape(text(a, "summary")) + "</td></tr>\n";
   }
   out += "</table>\n<h2>Evidence</h2>\n<ul>\n";
   for (const Json& e : facts.evidence)
-    out += "<li>snapshot " + escape(text(e, "snapshot")) + " of " + escape(text(e, "of")) + " (" +
-           escape(text(e, "resource")) + ")</li>\n";
+    out += "<li>snapshot " + html_escape(text(e, "snapshot")) + " of " +
+           html_escape(text(e, "of")) + " (" + html_escape(text(e, "resource")) + ")</li>\n";
   out += "</ul>\n<h2>Recovery</h2>\n<ul>\n";
   for (const Json& r : facts.recovery)
-    out += "<li>" + escape(text(r, "time")) + " " + escape(text(r, "action")) + " " +
-           escape(text(r, "resource")) + ": " + escape(text(r, "status")) + "</li>\n";
+    out += "<li>" + html_escape(text(r, "time")) + " " + html_escape(text(r, "action")) + " " +
+           html_escape(text(r, "resource")) + ": " + html_escape(text(r, "status")) + "</li>\n";
   out += "</ul>\n<h2>Follow-up</h2>\n<ul>\n";
-  for (const Json& f : facts.follow_up) out += "<li>" + escape(text(f)) + "</li>\n";
+  for (const Json& f : facts.follow_up) out += "<li>" + html_escape(text(f)) + "</li>\n";
   out += "</ul>\n<h2>Integrity</h2>\n<p class=\"" +
          std::string(facts.integrity.intact ? "ok" : "bad") + "\">" +
          std::to_string(facts.info.records) + " journal records, " +
          (facts.integrity.intact ? "hash chain intact" : "hash chain broken") +
-         "; last record's hash <code>" + escape(facts.info.head) + "</code></p>\n</body></html>\n";
+         "; last record's hash <code>" + html_escape(facts.info.head) +
+         "</code></p>\n</body></html>\n";
   return out;
 }
 
