@@ -5,9 +5,11 @@
 #include <map>
 #include <set>
 
-#include "core/file.h"
 #include "gameday/emulator.h"
+#include "incident/journal_store.h"
 #include "integration/fixture.h"
+#include "integration/permissions.h"
+#include "support/paths.h"
 #include "support/process.h"
 
 namespace custos::test {
@@ -27,6 +29,14 @@ class OwnEmulator {
     ProcessResult result = run_process(argv, emulator_env());
     EXPECT_EQ(result.exit_code, 0) << args[0] << " " << args[1] << ": " << result.err;
     return result.out.empty() ? Json::object() : Json::parse(result.out);
+  }
+  std::vector<std::string> instances_named(const std::string& name) const {
+    std::vector<std::string> ids;
+    const Json found =
+        aws_cli({"ec2", "describe-instances", "--filters", "Name=tag:Name,Values=" + name});
+    for (const Json& reservation : found["Reservations"])
+      for (const Json& instance : reservation["Instances"]) ids.push_back(instance["InstanceId"]);
+    return ids;
   }
   // The names (by `key`) in `list` that start with custos-gameday.
   static std::vector<std::string> seeded(const Json& list, const std::string& key) {
@@ -56,7 +66,7 @@ TEST_F(GamedayTest, EveryScenarioIsContainedThenRecoveredOnItsOwnEmulator) {
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("9 of 9 contained"), std::string::npos) << result.out;
   for (const char* name : {"ec2-isolate", "dns-hijack", "account-quarantine"}) {
-    std::string log = read_file(path("out/" + std::string(name) + "/gameday.log")).value_or("");
+    std::string log = read_file(path("out/" + std::string(name) + "/gameday.log"));
     EXPECT_NE(log.find("recover\n"), std::string::npos) << log;
     EXPECT_EQ(log.find("FAIL"), std::string::npos) << log;
     EXPECT_TRUE(
@@ -137,6 +147,18 @@ TEST_F(GamedayTest, EveryScenariosEndStateIsWhatTheAwsCliSees) {
                 true);
     }
 
+  for (const std::string& instance : moto.instances_named("gameday-c2")) {
+    EXPECT_EQ(moto.aws_cli({"ec2", "describe-instances", "--instance-ids",
+                            instance})["Reservations"][0]["Instances"][0]["State"]["Name"],
+              "stopped");
+    const Json enis = moto.aws_cli({"ec2", "describe-network-interfaces", "--filters",
+                                    "Name=attachment.instance-id,Values=" + instance});
+    ASSERT_EQ(enis["NetworkInterfaces"].size(), 1u);
+    const Json& groups = enis["NetworkInterfaces"][0]["Groups"];
+    ASSERT_EQ(groups.size(), 1u) << groups;
+    EXPECT_EQ(groups[0]["GroupName"], "forensic-isolation");
+  }
+
   std::string root = moto.aws_cli({"organizations", "list-roots"})["Roots"][0]["Id"];
   Json units =
       moto.aws_cli({"organizations", "list-organizational-units-for-parent", "--parent-id", root});
@@ -146,6 +168,26 @@ TEST_F(GamedayTest, EveryScenariosEndStateIsWhatTheAwsCliSees) {
                           units["OrganizationalUnits"][0]["Id"]})["Accounts"]
                 .size(),
             1u);
+
+  // The pack's least-privilege document allows every change the responses made (as journaled).
+  ProcessResult schema =
+      custos({"schema", "--permissions", source_path("policies/incident-response")});
+  ASSERT_EQ(schema.exit_code, 0) << schema.err;
+  std::set<std::string> allowed = allowed_actions(schema.out);
+  std::size_t checked = 0;
+  for (const auto& scenario : std::filesystem::directory_iterator(path("out"))) {
+    if (scenario.path().filename() == "ec2-compromised") continue;  // the seed's own policy
+    incident::SqliteJournal journal((scenario.path() / "journal.db").string(), false);
+    for (const incident::IncidentInfo& info : journal.incidents())
+      for (const incident::Record& record : journal.records(info.id))
+        for (const Json& call : record.body.value("calls", Json::array())) {
+          std::string action = iam_action(call["service"], call["operation"]);
+          EXPECT_TRUE(allowed.count(action)) << action << " (" << scenario.path().filename()
+                                             << ") is not in the pack's permissions";
+          ++checked;
+        }
+  }
+  EXPECT_GT(checked, 20u);
 }
 
 TEST_F(GamedayTest, ContainsOnItsOwnLocalEmulator) {

@@ -3,12 +3,12 @@
 // the event it reacts to leaves the end state its comment promises (read back with the AWS CLI).
 #include <gtest/gtest.h>
 
-#include <map>
 #include <regex>
 #include <set>
 
 #include "integration/findings.h"
 #include "integration/fixture.h"
+#include "integration/permissions.h"
 #include "support/paths.h"
 
 namespace custos::test {
@@ -32,25 +32,13 @@ class PolicyPackTest : public IntegrationTest {
     calls_ += dry.out;
     return dry.out;
   }
-  // The IAM action that allows an S3 call, where its name is not the operation's (AWS's Service
-  // Authorization Reference for Amazon S3).
-  static std::string iam_action(const std::string& service, const std::string& operation) {
-    static const std::map<std::string, std::string> s3 = {
-        {"PutPublicAccessBlock", "PutBucketPublicAccessBlock"},
-        {"DeletePublicAccessBlock", "PutBucketPublicAccessBlock"},
-        {"GetPublicAccessBlock", "GetBucketPublicAccessBlock"},
-        {"DeleteBucketTagging", "PutBucketTagging"}};
-    auto renamed = s3.find(operation);
-    return service + ":" + (service == "s3" && renamed != s3.end() ? renamed->second : operation);
-  }
   // Every "would call SERVICE Operation" the dry runs printed is allowed by the pack's
   // permissions.
   void expect_permissions_cover_calls() const {
     ProcessResult schema =
         custos({"schema", "--permissions", source_path("policies/incident-response")});
     ASSERT_EQ(schema.exit_code, 0) << schema.err;
-    Json actions = Json::parse(schema.out)["Statement"][0]["Action"];
-    std::set<std::string> allowed(actions.begin(), actions.end());
+    std::set<std::string> allowed = allowed_actions(schema.out);
     std::regex call(R"(would call (\w+) (\w+))");
     std::size_t checked = 0;
     for (std::sregex_iterator it(calls_.begin(), calls_.end(), call), end; it != end; ++it) {
