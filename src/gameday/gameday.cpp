@@ -105,6 +105,11 @@ std::string respond(const Scenario& scenario, const Seeded& seeded, const Json& 
     out << "  " << (r.ok() ? "" : "FAILED ") << r.action << " " << r.resource_id << ": "
         << r.summary << "\n";
   };
+  delivery.observer.on_verified = [&](const policy::ActionRecord& r, bool holds,
+                                      const std::string& detail) {
+    if (!holds)
+      out << "  NOT VERIFIED " << r.action << " " << r.resource_id << ": " << detail << "\n";
+  };
   delivery.on_policy.on_failed = [&](const policy::Policy& p, const std::string& error) {
     out << "  FAILED policy " << p.name << ": " << error << "\n";
   };

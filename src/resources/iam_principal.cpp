@@ -90,6 +90,12 @@ class SetPolicy : public policy::PerResourceAction {
   }
 
  private:
+  // A check over the policies attached to `id` (ListAttachedUserPolicies or its Role/Group twin).
+  Json attached_check(const std::string& id, std::string expect) const {
+    return policy::check_call("iam", "ListAttached" + principal_.kind() + "Policies",
+                              principal_.params(id), std::move(expect));
+  }
+
   ActionRecord apply(const Json& resource, ActionContext& context) const override {
     std::string id = context.id_of(resource);
     std::string arn =
@@ -109,6 +115,8 @@ class SetPolicy : public policy::PerResourceAction {
       record.after = {{"Attached", arn}};
       record.summary = "attached policy " + arn;
       record.undo = Json::array({undo_call("iam", principal_.operation("Detach"), params)});
+      record.check = attached_check(
+          id, "contains(AttachedPolicies[].PolicyArn, " + policy::jmespath_literal(arn) + ")");
       return record;
     }
     Json targets = Json::array();
@@ -122,6 +130,8 @@ class SetPolicy : public policy::PerResourceAction {
     Json arns = Json::array();
     for (const Json& policy : targets) arns.push_back(policy.value("PolicyArn", ""));
     record.after = {{"Detached", arns}};
+    record.check = attached_check(id, "length(AttachedPolicies[?contains(" +
+                                          policy::jmespath_literal(arns) + ", PolicyArn)]) == `0`");
     record.summary = "detached " + joined(arns);
     return record;
   }
@@ -223,6 +233,11 @@ class RevokeSessions : public policy::PerResourceAction {
       record.summary =
           "denies every session issued before " + cutoff + " (inline policy " + kRevokePolicy + ")";
       record.undo = Json::array({undo_call("iam", principal_.operation("Delete"), params)});
+      // Only when there was none before: an undo that puts an earlier revocation back leaves a
+      // policy of that name in place.
+      record.check = policy::check_call(
+          "iam", "List" + principal_.kind() + "Policies", principal_.params(name),
+          "contains(PolicyNames, " + policy::jmespath_literal(kRevokePolicy) + ")");
     } else {
       record.summary =
           previous_cutoff

@@ -269,6 +269,15 @@ class RemoveKeys : public policy::PerResourceAction {
     for (const auto& part : left) summary += (summary.empty() ? "" : "; ") + part;
     if (done.empty()) return ActionRecord::unchanged("remove-keys", name, summary);
     record.summary = summary;
+    std::string expect;
+    for (const Json& key : record.after["AccessKeys"]) {
+      std::string id = policy::jmespath_literal(key["AccessKeyId"]);
+      expect +=
+          (expect.empty() ? "" : " && ") +
+          (deleted ? "length(AccessKeyMetadata[?AccessKeyId==" + id + "]) == `0`"
+                   : "AccessKeyMetadata[?AccessKeyId==" + id + "].Status | [0] == `\"Inactive\"`");
+    }
+    record.check = policy::check_call("iam", "ListAccessKeys", {{"UserName", name}}, expect);
     if (deleted) {
       record.undo = nullptr;
       record.summary += " (cannot be undone: a deleted key's secret is gone for good)";

@@ -267,10 +267,10 @@ class DeleteGlobalGrants : public policy::PerResourceAction {
     for (const Json& grant : removed) {
       std::string uri = grant["Grantee"].value("URI", "");
       what.push_back(grant.value("Permission", "?") + " to " + uri.substr(uri.rfind('/') + 1));
-      none_left += (none_left.empty() ? "" : " && ") + std::string("!Grants[?Grantee.URI==") +
+      none_left += (none_left.empty() ? "" : " && ") + std::string("length(Grants[?Grantee.URI==") +
                    policy::jmespath_literal(uri) +
                    " && Permission==" + policy::jmespath_literal(grant.value("Permission", "")) +
-                   "]";
+                   "]) == `0`";
     }
     record.check = policy::check_call("s3", "GetBucketAcl", {{"Bucket", bucket_name}}, none_left,
                                       client.session().region());

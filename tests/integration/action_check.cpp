@@ -102,7 +102,9 @@ Json ActionTest::prove_action(const std::string& yaml, const std::string& policy
 }
 
 Json ActionTest::aws_call(const Json& call) const {
-  std::vector<std::string> args = {call.value("service", ""),
+  // The CLI's command for the S3 API is s3api (its `s3` is the high-level file commands).
+  std::string service = call.value("service", "");
+  std::vector<std::string> args = {service == "s3" ? "s3api" : service,
                                    cli_command(call.value("operation", "")), "--cli-input-json",
                                    call.value("params", Json::object()).dump()};
   if (!call.value("region", "").empty()) {
