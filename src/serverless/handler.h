@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "aws/config.h"
-#include "incident/journal_store.h"
+#include "incident/incident_journal.h"
 #include "policy/dispatch.h"
 
 namespace custos::serverless {
@@ -19,8 +19,10 @@ namespace custos::serverless {
 // A journal for one delivery: deliveries handled at once each journal their own incident.
 using JournalOpener = std::function<std::unique_ptr<incident::IncidentJournal>()>;
 
-// The journal named by `where`: a SQLite file's path (created when missing).
-JournalOpener journal_opener(const std::string& where);
+// The journal named by `where`: s3://BUCKET[/PREFIX] (reached with `aws`; checked now, so
+// that a bucket that is not there fails before anything runs) or a SQLite file's path
+// (created when missing).
+JournalOpener journal_opener(const std::string& where, const aws::SessionOptions& aws);
 
 struct HandlerOptions {
   std::string policy_name;  // the file's name, for messages and the journal

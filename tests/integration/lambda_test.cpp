@@ -31,11 +31,12 @@ class LambdaTest : public IntegrationTest {
     return path("task");
   }
 
-  // bootstrap with a clean environment (env -i) holding only what Lambda sets, and where to
-  // find AWS (moto, or `endpoint`).
+  // bootstrap with a clean environment (env -i) holding only what Lambda sets, where to find
+  // AWS (moto, or `endpoint`) and where to journal (a file of this test, or `journal`).
   std::unique_ptr<StartedProcess> start_bootstrap(const std::string& task, const std::string& api,
                                                   const std::string& handler,
-                                                  std::string endpoint = {}) const {
+                                                  std::string endpoint = {},
+                                                  std::string journal = {}) const {
     std::vector<std::string> argv = {
         "/usr/bin/env",
         "-i",
@@ -47,7 +48,7 @@ class LambdaTest : public IntegrationTest {
         "AWS_SECRET_ACCESS_KEY=testing",
         "AWS_SESSION_TOKEN=testing",
         "AWS_ENDPOINT_URL=" + (endpoint.empty() ? emulator().url() : endpoint),
-        "CUSTOS_JOURNAL=" + path("journal.db"),
+        "CUSTOS_JOURNAL=" + (journal.empty() ? path("journal.db") : journal),
         task + "/bootstrap"};
     return std::make_unique<StartedProcess>(argv);
   }
@@ -147,6 +148,61 @@ TEST_F(LambdaTest, TraceHeaderIsPassedOnToEveryAwsCall) {
     EXPECT_EQ(arrival.headers.count("X-Amzn-Trace-Id") ? arrival.headers.at("X-Amzn-Trace-Id") : "",
               trace)
         << arrival.target;
+}
+
+// Issue 12: instances share no disk, so the journal is in S3; both get the finding at once and
+// one acts, and a cold-started third, getting it again, repeats nothing.
+TEST_F(LambdaTest, TwoInstancesSharingAnS3JournalHandleOneFindingOnce) {
+  std::string id = run_instance_with_profile("web-role");
+  aws_cli({"s3api", "create-bucket", "--bucket", "custos-journal"});
+  const std::string journal = "s3://custos-journal/lambda";
+  const std::string finding = instance_finding(id, 8).dump();
+  std::string task = unpacked();
+  RuntimeApiServer first_api, second_api;
+  auto first = start_bootstrap(task, first_api.address(), "ec2-compromised-contain", {}, journal);
+  auto second = start_bootstrap(task, second_api.address(), "ec2-compromised-contain", {}, journal);
+  std::string first_request = first_api.invoke(finding);
+  std::string second_request = second_api.invoke(finding);
+  for (auto answer : {first_api.answer(first_request), second_api.answer(second_request)}) {
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_FALSE(answer->error) << answer->body;
+  }
+  first_api.stop();
+  second_api.stop();
+  first->wait();
+  second->wait();
+  EXPECT_EQ(instance_state(id), "stopped");
+  std::size_t volumes = aws_cli({"ec2", "describe-volumes", "--filters",
+                                 "Name=attachment.instance-id,Values=" + id})["Volumes"]
+                            .size();
+  auto snapshots = [&] {
+    return aws_cli({"ec2", "describe-snapshots", "--owner-ids", "self", "--filters",
+                    "Name=tag:custos:instance-id,Values=" + id})["Snapshots"]
+        .size();
+  };
+  EXPECT_EQ(snapshots(), volumes);
+
+  RuntimeApiServer cold_api;
+  auto cold = start_bootstrap(task, cold_api.address(), "ec2-compromised-contain", {}, journal);
+  auto again = cold_api.answer(cold_api.invoke(finding));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_NE(again->body.find("done earlier in incident"), std::string::npos) << again->body;
+  cold_api.stop();
+  cold->wait();
+  EXPECT_EQ(snapshots(), volumes);
+
+  auto listed = custos({"incident", "list", "--format", "json", "--journal", journal});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  ASSERT_EQ(Json::parse(listed.out).size(), 1u) << listed.out;
+  std::string incident = Json::parse(listed.out)[0]["id"];
+  auto report = custos({"incident", "report", incident, "--format", "json", "--journal", journal});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  Json facts = Json::parse(report.out);
+  std::map<std::string, int> changed;
+  for (const Json& action : facts["actions"])
+    changed[action["action"]] += action["outcome"] == "changed";
+  EXPECT_EQ(changed, (std::map<std::string, int>{
+                         {"set-instance-profile", 1}, {"stop", 1}, {"snapshot", 1}}));
 }
 
 TEST_F(LambdaTest, UnknownHandlerIsReportedAsAnInitError) {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "incident/journal_store.h"
 #include "support/paths.h"
 #include "support/process.h"
 
