@@ -3,11 +3,14 @@
 // of both journal backends share.
 #pragma once
 
+#include <signal.h>
+
 #include <string>
 #include <vector>
 
 #include "integration/findings.h"
 #include "integration/fixture.h"
+#include "support/fault_proxy.h"
 #include "support/paths.h"
 
 namespace custos::test {
@@ -141,6 +144,36 @@ class IncidentFixture : public IntegrationTest {
     EXPECT_EQ(completed(facts, "snapshot"), 1u);
     EXPECT_EQ(completed(facts, "stop"), 1u);
     EXPECT_EQ(completed(facts, "set-instance-profile"), 1u);
+  }
+
+  // A process killed between two actions (a proxy holds StopInstances: set-instance-profile
+  // is done, stop has started); `incident resume` finishes, nothing lost or done twice.
+  void kill_between_two_actions_then_resume() const {
+    FaultProxy proxy(emulator().url());
+    proxy.hold("Action=StopInstances");
+    auto killed = start_custos(run_args(), {{"AWS_ENDPOINT_URL", proxy.url()}});
+    ASSERT_TRUE(proxy.wait_held(std::chrono::seconds(60)));
+    killed->kill(SIGKILL);
+    auto ended = killed->wait();
+    EXPECT_EQ(ended.exit_code, -1);  // killed, not exited
+    proxy.release();
+    EXPECT_EQ(associations(), 0u);
+    EXPECT_EQ(instance_state(instance_), "running");
+    EXPECT_EQ(snapshots(), 0u);
+
+    std::string id = only_incident();
+    auto resumed =
+        custos({"incident", "resume", id, "--journal", journal(), "-s", path("resumed")});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+    EXPECT_NE(resumed.out.find("done earlier in incident " + id), std::string::npos)
+        << resumed.out;  // set-instance-profile is not repeated
+    EXPECT_EQ(instance_state(instance_), "stopped");
+    EXPECT_EQ(snapshots(), volumes());
+    Json facts = report(id);
+    EXPECT_EQ(completed(facts, "set-instance-profile"), 1u);
+    EXPECT_EQ(completed(facts, "stop"), 1u);
+    EXPECT_EQ(completed(facts, "snapshot"), 1u);
+    EXPECT_EQ(facts["integrity"]["intact"], true);
   }
 
   std::string instance_;

@@ -3,13 +3,7 @@
 // process killed between two actions resumed with nothing lost or done twice.
 #include <gtest/gtest.h>
 
-#include <signal.h>
-
-#include <thread>
-
 #include "integration/incident_fixture.h"
-#include "support/fault_proxy.h"
-#include "support/paths.h"
 
 namespace custos::test {
 namespace {
@@ -28,31 +22,7 @@ TEST_F(IncidentTest, TwoProcessesDeliveringOneFindingActOnce) {
 }
 
 TEST_F(IncidentTest, AProcessKilledBetweenTwoActionsIsResumedWithNothingLostOrRepeated) {
-  // The proxy holds StopInstances: set-instance-profile is done, stop has started.
-  FaultProxy proxy(emulator().url());
-  proxy.hold("Action=StopInstances");
-  auto killed = start_custos(run_args(), {{"AWS_ENDPOINT_URL", proxy.url()}});
-  ASSERT_TRUE(proxy.wait_held(std::chrono::seconds(60)));
-  killed->kill(SIGKILL);
-  auto ended = killed->wait();
-  EXPECT_EQ(ended.exit_code, -1);  // killed, not exited
-  proxy.release();
-  EXPECT_EQ(associations(), 0u);
-  EXPECT_EQ(instance_state(instance_), "running");
-  EXPECT_EQ(snapshots(), 0u);
-
-  std::string id = only_incident();
-  auto resumed = custos({"incident", "resume", id, "--journal", journal(), "-s", path("resumed")});
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
-  EXPECT_NE(resumed.out.find("done earlier in incident " + id), std::string::npos)
-      << resumed.out;  // set-instance-profile is not repeated
-  EXPECT_EQ(instance_state(instance_), "stopped");
-  EXPECT_EQ(snapshots(), volumes());
-  Json facts = report(id);
-  EXPECT_EQ(completed(facts, "set-instance-profile"), 1u);
-  EXPECT_EQ(completed(facts, "stop"), 1u);
-  EXPECT_EQ(completed(facts, "snapshot"), 1u);
-  EXPECT_EQ(facts["integrity"]["intact"], true);
+  kill_between_two_actions_then_resume();
 }
 
 TEST_F(IncidentTest, BadInputIsOneLineAndExitTwo) {

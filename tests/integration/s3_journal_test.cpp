@@ -1,7 +1,8 @@
 // The incident journal in S3 (moto over HTTP): a finding delivered three times, or by two
 // processes at once, is acted on once; its records are objects the AWS CLI lists; an edited or
-// deleted object fails verification naming the record; recovery reads the journal from S3; a
-// bucket that is not there, a prefix of other objects or a newer journal is refused in one line.
+// deleted object fails verification naming the record; recovery and resume read the journal from
+// S3; a bucket that is not there, a prefix of other objects or a newer journal is refused in one
+// line.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -114,6 +115,10 @@ TEST_F(S3JournalTest, RecoverRestoresWhatContainmentChanged) {
   std::size_t recovered = 0;
   for (const auto& key : records()) recovered += object(key)["kind"] == "recovered";
   EXPECT_EQ(recovered, 2u);  // set-instance-profile and stop, as objects
+}
+
+TEST_F(S3JournalTest, AProcessKilledBetweenTwoActionsIsResumedWithNothingLostOrRepeated) {
+  kill_between_two_actions_then_resume();
 }
 
 TEST_F(S3JournalTest, VerifyNamesAnEditedRecord) {
