@@ -263,8 +263,11 @@ S3Journal::S3Journal(std::shared_ptr<const Place> place) : place_(std::move(plac
 
 S3Journal::~S3Journal() = default;
 
-std::unique_ptr<S3Journal> S3Journal::another() const {
-  return std::unique_ptr<S3Journal>(new S3Journal(place_));
+std::unique_ptr<S3Journal> S3Journal::another(const std::string& trace_id) const {
+  if (trace_id.empty()) return std::unique_ptr<S3Journal>(new S3Journal(place_));
+  auto traced =
+      std::make_shared<const Place>(Place{place_->layout, place_->client.traced(trace_id)});
+  return std::unique_ptr<S3Journal>(new S3Journal(std::move(traced)));
 }
 
 const std::string& S3Journal::location() const { return place_->layout.url(); }

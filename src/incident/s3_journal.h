@@ -54,8 +54,8 @@ class S3Journal : public ChainedJournal {
   S3Journal(const std::string& url, const aws::SessionOptions& aws, bool create);
   ~S3Journal() override;
   // Another journal on the same place, not checked again: each delivery journals its own
-  // incident through its own.
-  std::unique_ptr<S3Journal> another() const;
+  // incident through its own, sending its X-Ray `trace_id` (empty: none) with every call.
+  std::unique_ptr<S3Journal> another(const std::string& trace_id = {}) const;
 
   std::string open(const Trigger& trigger, const Json& run) override;
   void append(const std::string& kind, const Json& entry, const Json& body) override;

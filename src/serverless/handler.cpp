@@ -63,9 +63,13 @@ JournalOpener journal_opener(const std::string& where, const aws::SessionOptions
   if (where.starts_with("s3://")) {
     std::shared_ptr<const incident::S3Journal> checked =
         std::make_unique<incident::S3Journal>(where, aws, true);
-    return [checked]() -> std::unique_ptr<incident::IncidentJournal> { return checked->another(); };
+    return [checked](const std::string& trace_id) -> std::unique_ptr<incident::IncidentJournal> {
+      return checked->another(trace_id);
+    };
   }
-  return [where] { return std::make_unique<incident::SqliteJournal>(where, true); };
+  return [where](const std::string&) {
+    return std::make_unique<incident::SqliteJournal>(where, true);
+  };
 }
 
 std::string event_region(const Json& event) {
@@ -144,7 +148,7 @@ Outcome Handler::handle(const Delivery& delivery) const {
 
   std::unique_ptr<incident::IncidentJournal> journal;
   if (state.options.journal) {
-    journal = state.options.journal();
+    journal = state.options.journal(delivery.trace_id);
     if (!delivery.incident.empty())
       journal->use(delivery.incident);
     else

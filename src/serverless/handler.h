@@ -16,8 +16,10 @@
 
 namespace custos::serverless {
 
-// A journal for one delivery: deliveries handled at once each journal their own incident.
-using JournalOpener = std::function<std::unique_ptr<incident::IncidentJournal>()>;
+// A journal for one delivery: deliveries handled at once each journal their own incident. It
+// sends the delivery's X-Ray trace id (empty: none) with any AWS call it makes.
+using JournalOpener =
+    std::function<std::unique_ptr<incident::IncidentJournal>(const std::string& trace_id)>;
 
 // The journal named by `where`: s3://BUCKET[/PREFIX] (reached with `aws`; checked now, so
 // that a bucket that is not there fails before anything runs) or a SQLite file's path

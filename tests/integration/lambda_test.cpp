@@ -16,6 +16,8 @@ namespace custos::test {
 namespace {
 
 const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
+const std::string kTrace =
+    "Root=1-65f0c2a1-0123456789abcdef01234567;Parent=1a2b3c4d5e6f7a8b;Sampled=1";
 
 class LambdaTest : public IntegrationTest {
  protected:
@@ -51,6 +53,32 @@ class LambdaTest : public IntegrationTest {
         "CUSTOS_JOURNAL=" + (journal.empty() ? path("journal.db") : journal),
         task + "/bootstrap"};
     return std::make_unique<StartedProcess>(argv);
+  }
+
+  // The AWS calls (through a proxy) of one invocation traced kTrace, delivering a finding about
+  // a new instance, journaled in `journal` (empty: a file). Calls made when the function starts
+  // (checking an S3 journal) belong to no invocation and are left out.
+  std::vector<FaultProxy::Arrival> traced_invocation(const std::string& journal = {}) const {
+    std::string id = run_instance_with_profile("web-role");
+    std::string task = unpacked();
+    FaultProxy proxy(emulator().url());
+    RuntimeApiServer api;
+    auto bootstrap =
+        start_bootstrap(task, api.address(), "ec2-compromised-contain", proxy.url(), journal);
+    EXPECT_TRUE(api.first_next(std::chrono::seconds(30)).has_value());
+    std::size_t at_start = proxy.arrivals().size();
+    auto answer =
+        api.answer(api.invoke(instance_finding(id, 8).dump(), std::chrono::minutes(5), kTrace));
+    EXPECT_TRUE(answer.has_value() && !answer->error) << (answer ? answer->body : "no answer");
+    api.stop();
+    bootstrap->wait();
+    auto arrivals = proxy.arrivals();
+    return {arrivals.begin() + static_cast<std::ptrdiff_t>(at_start), arrivals.end()};
+  }
+
+  static std::string trace_of(const FaultProxy::Arrival& arrival) {
+    auto found = arrival.headers.find("X-Amzn-Trace-Id");
+    return found == arrival.headers.end() ? "" : found->second;
   }
 
   Json associations(const std::string& id) const {
@@ -129,25 +157,21 @@ TEST_F(LambdaTest, TooLittleTimeLeftStartsNoActionAndJournalsWhatWasLeft) {
 }
 
 TEST_F(LambdaTest, TraceHeaderIsPassedOnToEveryAwsCall) {
-  std::string id = run_instance_with_profile("web-role");
-  std::string task = unpacked();
-  FaultProxy proxy(emulator().url());
-  RuntimeApiServer api;
-  auto bootstrap = start_bootstrap(task, api.address(), "ec2-compromised-contain", proxy.url());
-  const std::string trace =
-      "Root=1-65f0c2a1-0123456789abcdef01234567;Parent=1a2b3c4d5e6f7a8b;Sampled=1";
-  auto answer =
-      api.answer(api.invoke(instance_finding(id, 8).dump(), std::chrono::minutes(5), trace));
-  ASSERT_TRUE(answer.has_value());
-  EXPECT_FALSE(answer->error) << answer->body;
-  api.stop();
-  bootstrap->wait();
-  auto arrivals = proxy.arrivals();
+  auto arrivals = traced_invocation();
   ASSERT_FALSE(arrivals.empty());
-  for (const auto& arrival : arrivals)
-    EXPECT_EQ(arrival.headers.count("X-Amzn-Trace-Id") ? arrival.headers.at("X-Amzn-Trace-Id") : "",
-              trace)
-        << arrival.target;
+  for (const auto& arrival : arrivals) EXPECT_EQ(trace_of(arrival), kTrace) << arrival.target;
+}
+
+// The S3 journal's calls during an invocation belong to it as much as the actions' do.
+TEST_F(LambdaTest, TraceHeaderIsPassedOnToTheS3JournalsCalls) {
+  aws_cli({"s3api", "create-bucket", "--bucket", "custos-journal"});
+  std::size_t records = 0;
+  for (const auto& arrival : traced_invocation("s3://custos-journal/lambda")) {
+    EXPECT_EQ(trace_of(arrival), kTrace) << arrival.method << " " << arrival.target;
+    records += arrival.method == "PUT" &&
+               arrival.target.find("/custos-journal/lambda/incidents/") != std::string::npos;
+  }
+  EXPECT_GT(records, 0u);
 }
 
 // Issue 12: instances share no disk, so the journal is in S3; both get the finding at once and
