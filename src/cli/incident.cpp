@@ -81,8 +81,8 @@ int show(const IncidentArgs& args) {
 int verify(const IncidentArgs& args) {
   auto journal = open_journal(args);
   auto result = journal->verify(args.id);
-  auto info = journal->incident(args.id);
   if (result.intact) {
+    auto info = journal->incident(args.id);
     std::cout << args.id << ": " << info.records << " records, hash chain intact; head "
               << info.head << "\n";
     return 0;

@@ -348,19 +348,31 @@ policy::Journal::Claim S3Journal::claim_entry(const Json& entry) {
   throw Error("journal " + location() + ": could not claim an action in incident " + incident_);
 }
 
+// From the listing and the first and last records: an incident's other records are not read.
+std::optional<IncidentInfo> S3Journal::info(const std::string& id) const {
+  const S3Layout& layout = place_->layout;
+  if (!is_incident_id(id)) return std::nullopt;
+  std::vector<std::string> keys = place_->list(layout.records(id));
+  if (keys.empty()) return std::nullopt;
+  auto read = [&](const std::string& key) {
+    return record_of(parse_record(place_->get(key).value_or(""), layout.url_of(key)));
+  };
+  Record first = read(keys.front());
+  bool opened = first.kind == "opened";
+  return IncidentInfo{id,
+                      opened ? first.body.value("key", "") : "",
+                      first.time,
+                      opened ? first.body.value("summary", Json::object()) : Json::object(),
+                      static_cast<std::int64_t>(keys.size()),
+                      keys.size() == 1 ? first.hash : read(keys.back()).hash};
+}
+
 IncidentInfo S3Journal::incident(const std::string& id) const {
-  if (!is_incident_id(id) || refresh(id).empty())
+  std::optional<IncidentInfo> found = info(id);
+  if (!found)
     throw InputError("no incident " + id + " in the journal " + location() +
                      " (custos incident list shows those there are)");
-  const std::vector<Link>& links = read_[id];
-  Record first = record_of(links.front());
-  bool opened = first.kind == "opened";
-  return {id,
-          opened ? first.body.value("key", "") : "",
-          first.time,
-          opened ? first.body.value("summary", Json::object()) : Json::object(),
-          static_cast<std::int64_t>(links.size()),
-          links.back().hash};
+  return *found;
 }
 
 std::vector<IncidentInfo> S3Journal::incidents() const {
@@ -369,7 +381,7 @@ std::vector<IncidentInfo> S3Journal::incidents() const {
   for (const std::string& folder : place_->list(layout.incidents(), {}, true)) {
     std::string id = folder.substr(layout.incidents().size());
     if (!id.empty() && id.back() == '/') id.pop_back();
-    if (is_incident_id(id) && !refresh(id).empty()) all.push_back(incident(id));
+    if (auto found = info(id)) all.push_back(*found);
   }
   std::sort(all.begin(), all.end(),
             [](const auto& a, const auto& b) { return a.opened_at > b.opened_at; });
@@ -377,9 +389,10 @@ std::vector<IncidentInfo> S3Journal::incidents() const {
 }
 
 std::vector<Record> S3Journal::records(const std::string& id) const {
-  incident(id);  // throws when unknown
   std::vector<Record> all;
-  for (const Link& link : read_[id]) all.push_back(record_of(link));
+  for (const Link& link : is_incident_id(id) ? refresh(id) : std::vector<Link>{})
+    all.push_back(record_of(link));
+  if (all.empty()) incident(id);  // throws: there is no such incident
   return all;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,8 @@ class S3Journal : public ChainedJournal {
   // The records read so far, per incident: records never change, so only newer ones are read.
   mutable std::map<std::string, std::vector<Link>> read_;
 
+  // An incident's facts; nullopt when it has no records.
+  std::optional<IncidentInfo> info(const std::string& id) const;
   // Reads the incident's records written since the last read.
   const std::vector<Link>& refresh(const std::string& incident) const;
   // Creates the record after those read so far; false when another writer created it first.

@@ -136,6 +136,14 @@ TEST_F(S3JournalTest, VerifyNamesAnEditedRecord) {
   EXPECT_NE(tampered.out.find("record 3 (" + record["kind"].get<std::string>() + ") was edited"),
             std::string::npos)
       << tampered.out;
+
+  // An object that is no longer a record at all is named too.
+  put(records().at(0), "{\"edited\": true}");
+  tampered = verify();
+  EXPECT_EQ(tampered.exit_code, 1) << tampered.out << tampered.err;
+  EXPECT_NE(tampered.out.find(records().at(0) + " is not a custos journal record"),
+            std::string::npos)
+      << tampered.out;
 }
 
 TEST_F(S3JournalTest, VerifyNamesADeletedRecord) {
