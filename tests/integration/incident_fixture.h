@@ -60,17 +60,8 @@ class IncidentFixture : public IntegrationTest {
         .size();
   }
 
-  std::size_t volumes() const {
-    return aws_cli({"ec2", "describe-volumes", "--filters",
-                    "Name=attachment.instance-id,Values=" + instance_})["Volumes"]
-        .size();
-  }
-
-  std::size_t snapshots() const {
-    return aws_cli({"ec2", "describe-snapshots", "--owner-ids", "self", "--filters",
-                    "Name=tag:custos:instance-id,Values=" + instance_})["Snapshots"]
-        .size();
-  }
+  std::size_t volumes() const { return volumes_of(instance_); }
+  std::size_t snapshots() const { return snapshots_of(instance_); }
 
   std::size_t completed(const Json& report, const std::string& action) const {
     std::size_t count = 0;

@@ -196,15 +196,7 @@ TEST_F(LambdaTest, TwoInstancesSharingAnS3JournalHandleOneFindingOnce) {
   first->wait();
   second->wait();
   EXPECT_EQ(instance_state(id), "stopped");
-  std::size_t volumes = aws_cli({"ec2", "describe-volumes", "--filters",
-                                 "Name=attachment.instance-id,Values=" + id})["Volumes"]
-                            .size();
-  auto snapshots = [&] {
-    return aws_cli({"ec2", "describe-snapshots", "--owner-ids", "self", "--filters",
-                    "Name=tag:custos:instance-id,Values=" + id})["Snapshots"]
-        .size();
-  };
-  EXPECT_EQ(snapshots(), volumes);
+  EXPECT_EQ(snapshots_of(id), volumes_of(id));
 
   RuntimeApiServer cold_api;
   auto cold = start_bootstrap(task, cold_api.address(), "ec2-compromised-contain", {}, journal);
@@ -213,7 +205,7 @@ TEST_F(LambdaTest, TwoInstancesSharingAnS3JournalHandleOneFindingOnce) {
   EXPECT_NE(again->body.find("done earlier in incident"), std::string::npos) << again->body;
   cold_api.stop();
   cold->wait();
-  EXPECT_EQ(snapshots(), volumes);
+  EXPECT_EQ(snapshots_of(id), volumes_of(id));
 
   auto listed = custos({"incident", "list", "--format", "json", "--journal", journal});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
