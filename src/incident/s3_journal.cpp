@@ -35,7 +35,7 @@ void check_version(const Json& object, const std::string& where) {
   const Json& version = object.value("version", Json());
   if (!version.is_number_integer())
     throw InputError(where + " is not a custos journal record (it has no version)");
-  if (version.get<int>() > kJournalVersion)
+  if (version.get<std::int64_t>() > kJournalVersion)
     throw NewerVersion(where + " was written by a newer custos (journal version " + version.dump() +
                        "; this custos reads up to version " + std::to_string(kJournalVersion) +
                        "): upgrade custos to read it");
@@ -46,6 +46,12 @@ std::string text_of(const Json& object, const char* field, const std::string& wh
   if (found == object.end() || !found->is_string())
     throw InputError(where + " is not a custos journal record (no text '" + field + "')");
   return found->get<std::string>();
+}
+
+// The text at `field`, or "" when it is missing or not text.
+std::string text_or_empty(const Json& object, const char* field) {
+  auto found = object.find(field);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
 }
 
 bool is_incident_id(const std::string& id) {
@@ -114,7 +120,7 @@ std::string record_text(const std::string& incident, const Link& link) {
 
 Link parse_record(const std::string& text, const std::string& where) {
   Json object = Json::parse(text, nullptr, false);
-  if (!object.is_object() || object.value("format", "") != kRecordFormat)
+  if (!object.is_object() || text_or_empty(object, "format") != kRecordFormat)
     throw InputError(where + " is not a custos journal record");
   check_version(object, where);
   const Json& n = object.value("n", Json());
@@ -179,7 +185,7 @@ struct S3Journal::Place {
     return contents[0].value("Key", "");
   }
 
-  // The keys under `prefix` after `after`, in order; with `delimiter`, the folders instead.
+  // The keys under `prefix` after `after`, in order; with `folders`, the folders instead.
   std::vector<std::string> list(const std::string& prefix, const std::string& after = {},
                                 bool folders = false) const {
     Json params = {{"Bucket", layout.bucket()}, {"Prefix", prefix}};
@@ -229,10 +235,11 @@ aws::Client client_in_bucket_region(const S3Layout& layout, const aws::SessionOp
 void check_marker(const std::string& text, const S3Layout& layout) {
   std::string where = layout.url_of(layout.marker());
   Json marker = Json::parse(text, nullptr, false);
-  if (!marker.is_object() || marker.value("format", "") != kJournalFormat)
-    throw InputError(layout.url() + " is not a custos journal (" + where + " is not custos's)");
+  if (!marker.is_object()) marker = Json::object();
   const Json& version = marker.value("version", Json());
-  if (!version.is_number_integer() || version.get<int>() > kJournalVersion)
+  if (text_or_empty(marker, "format") != kJournalFormat || !version.is_number_integer())
+    throw InputError(layout.url() + " is not a custos journal (" + where + " is not custos's)");
+  if (version.get<std::int64_t>() > kJournalVersion)
     throw InputError(layout.url() + " was written by a newer custos (journal version " +
                      version.dump() + "; this custos reads up to version " +
                      std::to_string(kJournalVersion) + "): upgrade custos to read it");
@@ -417,7 +424,7 @@ Verification S3Journal::verify(const std::string& id) const {
   std::optional<Anchor> anchor;
   Json head = Json::parse(place_->get(layout.head(id)).value_or(""), nullptr, false);
   if (head.is_object() && head.value("n", Json()).is_number_integer())
-    anchor = Anchor{head["n"].get<std::int64_t>(), head.value("hash", ""), false};
+    anchor = Anchor{head["n"].get<std::int64_t>(), text_or_empty(head, "hash"), false};
   else
     unreadable.problems.push_back(layout.url_of(layout.head(id)) +
                                   " is missing or unreadable: records at the end may have been "

@@ -93,6 +93,9 @@ TEST(S3Record, ObjectsThatAreNotRecordsAreRefusedNamingThem) {
   };
   EXPECT_EQ(refused("hello"), where + " is not a custos journal record");
   EXPECT_EQ(refused("{}"), where + " is not a custos journal record");
+  Json format_number = good;
+  format_number["format"] = 5;
+  EXPECT_EQ(refused(format_number.dump()), where + " is not a custos journal record");
   Json no_version = good;
   no_version.erase("version");
   EXPECT_EQ(refused(no_version.dump()),
