@@ -4,7 +4,7 @@
 # e.g. -R NAME for the test cases whose name matches.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-extra_packages=(chromium)  # headless, for the tests that look at the HTML reports
+extra_packages=(chromium python3-jsonschema)  # headless Chromium: the HTML reports; jsonschema: SARIF
 cmake_options=(-DCUSTOS_BUILD_BENCH=OFF)  # scripts/bench.sh builds the benchmarks
 source scripts/setup.sh
 

@@ -32,6 +32,7 @@ void add_package(CLI::App& app, Command& selected);
 void add_watch(CLI::App& app, Command& selected);
 void add_deploy(CLI::App& app, Command& selected);
 void add_org(CLI::App& app, Command& selected);
+void add_audit(CLI::App& app, Command& selected);
 
 // --region, --profile and --endpoint-url, as the AWS CLI spells them; without --region for
 // commands whose --region means several.

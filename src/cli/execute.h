@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "aws/config.h"
 #include "cli/commands.h"
@@ -22,11 +23,16 @@ struct RunRequest {
   std::string journal_path;                  // empty: journal nothing
   std::string incident;                      // continue this incident (resume) rather than open one
   std::optional<std::size_t> max_actions{};  // --max-actions: changes the run may attempt
+  Json vars = Json::object();                // --var NAME=VALUE, over the file's `vars:`
 };
 
 // Compiles, checks the event, runs every policy that applies; prints progress. Returns the
 // exit code (0 done, 1 an action or policy failed); throws InputError for bad input.
 int execute(const RunRequest& request);
+
+// The variables set by --var NAME=VALUE (given as many times as needed); throws InputError for
+// an assignment without a name or '='.
+Json parse_vars(const std::vector<std::string>& assignments);
 
 // --journal PATH.
 void add_journal_option(CLI::App& command, std::string& path);

@@ -116,9 +116,7 @@ int recover(const IncidentArgs& args) {
       *journal, args.id, client, {args.dryrun, args.only}, [&](const incident::RecoveryStep& s) {
         std::cout << "  " << s.status << " " << s.entry.value("action", "") << " "
                   << s.entry.value("resource", "") << ": " << s.detail
-                  << (s.status == "recovered" ? (s.verified ? " (verified)" : " (NOT verified)")
-                                              : "")
-                  << "\n";
+                  << incident::verification_note(s) << "\n";
         if (s.status == "failed") ++failed;
       });
   if (steps.empty()) std::cout << args.id << ": nothing to recover\n";

@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
   cli::add_watch(app, selected);
   cli::add_deploy(app, selected);
   cli::add_org(app, selected);
+  cli::add_audit(app, selected);
   cli::add_version(app, selected);
   app.footer(
       "Examples:\n"
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
       "  custos gameday\n"
       "  custos eval policy.yml --resources out/my-policy/resources.json\n"
       "  custos incident list\n"
+      "  custos audit --region all --format html -o readiness.html\n"
       "  custos investigate ./AWSLogs --principal AKIAIOSFODNN7EXAMPLE --since 3d\n"
       "Exit codes: 0 done, 1 failed while running, 2 bad input (policy, event, flag).");
   // Started as a Lambda function's bootstrap, custos is its runtime.

@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/execute.h"
+#include "core/error.h"
 #include "incident/journal_store.h"
 #include "serverless/handler.h"
 
@@ -40,6 +41,7 @@ int execute(const RunRequest& request) {
   auto options = handler_options(request.policy_name, request.policy_text, request.aws,
                                  request.dryrun, request.journal_path);
   options.max_actions = request.max_actions;
+  options.vars = request.vars;
   serverless::Handler handler(std::move(options));
   serverless::Delivery delivery;
   delivery.event = request.event.is_null() ? nullptr : &request.event;
@@ -58,6 +60,17 @@ int execute(const RunRequest& request) {
     std::cout << "incident " << outcome.incident << " (journal " << request.journal_path
               << "): custos incident report " << outcome.incident << "\n";
   return outcome.code;
+}
+
+Json parse_vars(const std::vector<std::string>& assignments) {
+  Json vars = Json::object();
+  for (const std::string& assignment : assignments) {
+    std::size_t equals = assignment.find('=');
+    if (equals == 0 || equals == std::string::npos)
+      throw InputError("--var " + assignment + ": expected NAME=VALUE");
+    vars[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+  }
+  return vars;
 }
 
 std::string journal_path(const std::string& given, bool none) {
@@ -88,6 +101,7 @@ void add_run(CLI::App& app, Command& selected) {
   auto request = std::make_shared<RunRequest>();
   auto files = std::make_shared<std::pair<std::string, std::string>>();  // policy, event
   auto no_journal = std::make_shared<bool>(false);
+  auto vars = std::make_shared<std::vector<std::string>>();
   auto* command = app.add_subcommand(
       "run", "Run policies now: pull-mode ones against the account, event-mode ones on --event");
   command
@@ -106,6 +120,9 @@ void add_run(CLI::App& app, Command& selected) {
   command->add_flag("--dryrun,--dry-run", request->dryrun,
                     "filter and write outputs, and print the calls the actions would make "
                     "(also in OUTDIR/<policy>/dryrun-calls.json) without making them");
+  command->add_option("--var", *vars,
+                      "NAME=VALUE: set a variable of the policy file's `vars:` for this run "
+                      "(repeat for more), e.g. --var compromised_account=111122223333");
   add_journal_option(*command, request->journal_path);
   command
       ->add_option("--max-actions", request->max_actions,
@@ -120,8 +137,9 @@ void add_run(CLI::App& app, Command& selected) {
       "repeats nothing that succeeded, and the incident can be reported and recovered.\n"
       "Example: a GuardDuty finding on an instance, against a local emulator:\n"
       "  AWS_ENDPOINT_URL=http://127.0.0.1:5000 custos run -s out --event finding.json policy.yml");
-  command->callback([&selected, request, files, no_journal] {
-    selected = [request, files, no_journal] {
+  command->callback([&selected, request, files, no_journal, vars] {
+    selected = [request, files, no_journal, vars] {
+      request->vars = parse_vars(*vars);
       request->policy_name = files->first;
       request->policy_text = read_text_file(files->first, "policy file");
       if (!files->second.empty()) request->event = policy::load_event_file(files->second);

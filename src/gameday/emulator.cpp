@@ -32,8 +32,12 @@ std::string server_command() {
 
 // In the forked child: becomes the server, holding none of the parent's files (a test's lock,
 // ctest's output pipes), so nothing waits on it once the parent is gone.
-[[noreturn]] void exec_server(const std::string& command, int port, const std::string& log_path) {
-  ::setsid();  // its own session and group: stopping the group stops its workers too
+[[noreturn]] void exec_server(const std::string& command, int port, const std::string& log_path,
+                              bool aws_managed_policies) {
+  ::setsid();
+  if (aws_managed_policies)
+    ::setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true",
+             1);  // its own session and group: stopping the group stops its workers too
   int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   int in = ::open("/dev/null", O_RDONLY);
   ::dup2(in, STDIN_FILENO);
@@ -84,12 +88,12 @@ int free_loopback_port() {
   return port;
 }
 
-pid_t start_moto_server(int port, const std::string& log_path) {
+pid_t start_moto_server(int port, const std::string& log_path, bool aws_managed_policies) {
   const std::string command = server_command();
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
   const pid_t pid = ::fork();
   if (pid < 0) throw Error("cannot start " + command + ": fork failed");
-  if (pid == 0) exec_server(command, port, log_path);
+  if (pid == 0) exec_server(command, port, log_path, aws_managed_policies);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!moto_answers(url)) {
     int status = 0;
@@ -134,13 +138,13 @@ void stop_moto_server(pid_t pid) {
   wait_exit(pid, std::chrono::seconds(5));
 }
 
-LocalEmulator::LocalEmulator() {
+LocalEmulator::LocalEmulator(bool aws_managed_policies) {
   port_ = free_loopback_port();
   url_ = "http://127.0.0.1:" + std::to_string(port_);
   log_path_ =
       (std::filesystem::temp_directory_path() / ("custos-moto-" + std::to_string(port_) + ".log"))
           .string();
-  pid_ = start_moto_server(port_, log_path_);
+  pid_ = start_moto_server(port_, log_path_, aws_managed_policies);
 }
 
 LocalEmulator::~LocalEmulator() {

@@ -16,7 +16,9 @@ int free_loopback_port();
 // Starts `moto_server` (or CUSTOS_MOTO_SERVER, a command path) on 127.0.0.1:port in a session of
 // its own, writing its output to log_path, and waits until it answers. It runs until stopped,
 // even after this process ends. Throws custos::Error with the server's log when it does not start.
-pid_t start_moto_server(int port, const std::string& log_path);
+// With `aws_managed_policies`, its accounts hold AWS's managed IAM policies as real ones do
+// (moto loads them on an account's first IAM call: about a second and a half).
+pid_t start_moto_server(int port, const std::string& log_path, bool aws_managed_policies = false);
 // Whether a moto server answers at url (http://127.0.0.1:PORT).
 bool moto_answers(const std::string& url);
 // Forgets every resource (POST /moto-api/reset), as a fresh account.
@@ -27,7 +29,7 @@ void stop_moto_server(pid_t pid);
 class LocalEmulator {
  public:
   // Starts the server (start_moto_server) and waits until it answers.
-  LocalEmulator();
+  explicit LocalEmulator(bool aws_managed_policies = false);
   ~LocalEmulator();
   LocalEmulator(const LocalEmulator&) = delete;
   LocalEmulator& operator=(const LocalEmulator&) = delete;

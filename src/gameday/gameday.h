@@ -11,17 +11,19 @@ namespace custos::gameday {
 
 struct GamedayOptions {
   std::string scenario = "ec2-compromised";
+  bool all = false;  // every scenario in turn, then a table of the outcomes
   // Empty endpoint and profile: start a local emulator (moto) and stop it afterwards.
   aws::SessionOptions aws;
   // Anything but the local emulator must be named by account id to be touched at all.
   std::string sandbox_account;
-  std::string output_dir = "gameday-out";
+  std::string output_dir = "gameday-out";  // with `all`, one folder per scenario in it
   bool keep = false;     // leave seeded resources in place (real accounts) for inspection
   bool recover = false;  // after containment, undo it from the journal and check it is undone
 };
 
-// Runs the scenario, printing each step to `out`. Returns 0 when containment held, 1 when a
-// check failed. Throws custos::InputError when refused (unknown scenario, account not named).
+// Runs the scenario (or all of them), printing each step to `out`. Returns 0 when containment
+// held, 1 when a check failed. Throws custos::InputError when refused (unknown scenario, account
+// not named).
 int run_gameday(const GamedayOptions& options, std::ostream& out);
 
 // Names and one-line descriptions of the scenarios, for --help and `--list`.

@@ -77,6 +77,7 @@ RecoveryStep undo_one(IncidentJournal& journal, const Record& change, const aws:
     }
     step.status = "recovered";
     step.detail = calls;
+    step.checkable = change.body["check"].is_object();
     step.verified = undone(change.body["check"], client);
   } catch (const Error& e) {
     step.status = "failed";
@@ -91,6 +92,12 @@ RecoveryStep undo_one(IncidentJournal& journal, const Record& change, const aws:
 }
 
 }  // namespace
+
+std::string verification_note(const RecoveryStep& step) {
+  if (step.status != "recovered") return "";
+  if (!step.checkable) return " (no check recorded)";
+  return step.verified ? " (verified)" : " (NOT verified)";
+}
 
 std::vector<RecoveryStep> recover(IncidentJournal& journal, const std::string& incident,
                                   const aws::Client& client, const RecoveryOptions& options,

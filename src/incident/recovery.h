@@ -18,11 +18,15 @@ struct RecoveryOptions {
 };
 
 struct RecoveryStep {
-  Json entry;          // what was changed: {policy, action, resource, ...}
-  std::string status;  // recovered, failed, irreversible, would-recover, already-recovered
-  std::string detail;  // what was called, or why not
-  bool verified = false;
+  Json entry;              // what was changed: {policy, action, resource, ...}
+  std::string status;      // recovered, failed, irreversible, would-recover, already-recovered
+  std::string detail;      // what was called, or why not
+  bool checkable = false;  // the change recorded a check (an action without one cannot be)
+  bool verified = false;   // recovered, and the check now shows the change undone
 };
+
+// " (verified)", " (NOT verified)" or " (no check recorded)" for a recovered step; else "".
+std::string verification_note(const RecoveryStep& step);
 
 // Applies the undo calls of `incident`'s changes through `client`; `on_step` sees each as it
 // ends. Returns every step; throws InputError for an unknown incident or action name.

@@ -1,5 +1,7 @@
 #include "incident/report.h"
 
+#include "core/html.h"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -10,6 +12,12 @@ namespace {
 std::string text(const Json& value) {
   if (value.is_null()) return "";
   return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// text() of a member that may be missing (a const Json's operator[] on a missing key is
+// undefined behaviour: a CloudTrail trigger has no severity, a call may have no request id).
+std::string text(const Json& object, const std::string& key) {
+  return object.is_object() ? text(object.value(key, Json())) : "";
 }
 
 // The report as data: every format is drawn from this.
@@ -34,7 +42,7 @@ void note_action(Facts& facts, const Record& record, std::map<std::string, std::
   Json request_ids = Json::array();
   if (body.contains("calls") && body["calls"].is_array())
     for (const Json& call : body["calls"])
-      if (!text(call["request_id"]).empty()) request_ids.push_back(call["request_id"]);
+      if (!text(call, "request_id").empty()) request_ids.push_back(call.at("request_id"));
   std::string key = record.entry.dump();
   by_entry[key] = facts.actions.size();
   facts.actions.push_back(
@@ -47,7 +55,7 @@ void note_action(Facts& facts, const Record& record, std::map<std::string, std::
        {"summary", body.value("summary", "")},
        {"request_ids", request_ids},
        {"verified", nullptr},
-       {"reversible", !body["undo"].is_null()}});
+       {"reversible", !body.value("undo", Json()).is_null()}});
   const Json& after = body.contains("after") ? body["after"] : body;
   if (after.is_object() && after.contains("Snapshots") && after["Snapshots"].is_array())
     for (const Json& snapshot : after["Snapshots"])
@@ -83,7 +91,7 @@ Facts gather(const IncidentJournal& journal, const std::string& id) {
   facts.info = journal.incident(id);
   facts.integrity = journal.verify(id);
   const Json& summary = facts.info.summary;
-  add_event(facts, text(summary["first_seen"]), "activity first seen", "identification");
+  add_event(facts, text(summary, "first_seen"), "activity first seen", "identification");
   std::map<std::string, std::size_t> by_entry;
   std::map<std::string, std::string> left;  // entries not started in time and not done since
   for (const Record& record : journal.records(id)) {
@@ -122,7 +130,7 @@ Facts gather(const IncidentJournal& journal, const std::string& id) {
     std::string what =
         action["action"].get<std::string>() + " " + action["resource"].get<std::string>();
     if (action["outcome"] == "failed")
-      facts.follow_up.push_back(what + " failed: " + text(action["summary"]));
+      facts.follow_up.push_back(what + " failed: " + text(action, "summary"));
     else if (action["outcome"] == "changed" && action["verified"] == false)
       facts.follow_up.push_back(what + " was not seen to hold when read back");
     if (action["outcome"] == "changed" && action["reversible"] == false)
@@ -173,14 +181,14 @@ std::string investigations_markdown(const Facts& facts) {
   if (facts.investigations.empty()) return "";
   std::string out = "\n## Investigation\n\n";
   for (const Json& inv : facts.investigations) {
-    const Json& s = inv["summary"];
+    const Json s = inv.value("summary", Json::object());
     out += fmt::format("- {}: {} matching CloudTrail records, {} .. {}, query `{}`\n",
-                       text(inv["time"]), text(inv["matched"]), text(s.value("first_seen", Json())),
-                       text(s.value("last_seen", Json())), inv["query"].dump());
+                       text(inv, "time"), text(inv, "matched"), text(s.value("first_seen", Json())),
+                       text(s.value("last_seen", Json())), inv.value("query", Json()).dump());
     for (const auto& [list, name] :
          {std::pair{"principals", "principal"}, {"source_ips", "source_ip"}, {"events", "event"}})
       for (const Json& item : s.value(list, Json::array()))
-        out += fmt::format("  - {} {} ({} records)\n", name, text(item[name]), text(item["count"]));
+        out += fmt::format("  - {} {} ({} records)\n", name, text(item, name), text(item, "count"));
   }
   return out;
 }
@@ -189,32 +197,33 @@ std::string markdown(const Facts& facts) {
   std::string out = "# Incident " + facts.info.id + "\n\n";
   out += "Opened " + facts.info.opened_at + " (" + facts.info.key + ")\n\n## Trigger\n\n";
   for (const auto& [key, label] : kTriggerFields)
-    if (!text(facts.info.summary[key]).empty())
-      out += "- **" + std::string(label) + "**: " + text(facts.info.summary[key]) + "\n";
+    if (!text(facts.info.summary, key).empty())
+      out += "- **" + std::string(label) + "**: " + text(facts.info.summary, key) + "\n";
   out +=
       "\n## What was done\n\n| time | policy | action | resource | phase | outcome | verified | "
       "request ids | summary |\n|---|---|---|---|---|---|---|---|---|\n";
   for (const Json& a : facts.actions) {
     std::string ids;
     for (const Json& id : a["request_ids"]) ids += (ids.empty() ? "" : ", ") + text(id);
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", text(a["time"]),
-                       text(a["policy"]), text(a["action"]), text(a["resource"]), text(a["phase"]),
-                       text(a["outcome"]), verified_text(a["verified"]), ids, text(a["summary"]));
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", text(a, "time"),
+                       text(a, "policy"), text(a, "action"), text(a, "resource"), text(a, "phase"),
+                       text(a, "outcome"), verified_text(a.value("verified", Json())), ids,
+                       text(a, "summary"));
   }
   out += investigations_markdown(facts);
   out += "\n## Evidence\n\n";
   if (facts.evidence.empty()) out += "none kept\n";
   for (const Json& e : facts.evidence)
-    out += "- snapshot " + text(e["snapshot"]) + " of " + text(e["of"]) + " (" +
-           text(e["resource"]) + ")\n";
+    out += "- snapshot " + text(e, "snapshot") + " of " + text(e, "of") + " (" +
+           text(e, "resource") + ")\n";
   out += "\n## Timeline\n\n";
   for (const Json& t : facts.timeline)
-    out += "- " + text(t["time"]) + " — " + text(t["label"]) + " (" + text(t["phase"]) + ")\n";
+    out += "- " + text(t, "time") + " — " + text(t, "label") + " (" + text(t, "phase") + ")\n";
   out += "\n## Recovery\n\n";
   if (facts.recovery.empty()) out += "not recovered\n";
   for (const Json& r : facts.recovery)
-    out += "- " + text(r["time"]) + " " + text(r["action"]) + " " + text(r["resource"]) + ": " +
-           text(r["status"]) + (r["verified"] == true ? ", verified" : "") + "\n";
+    out += "- " + text(r, "time") + " " + text(r, "action") + " " + text(r, "resource") + ": " +
+           text(r, "status") + (r.value("verified", false) == true ? ", verified" : "") + "\n";
   out += "\n## Follow-up\n\n";
   if (facts.follow_up.empty()) out += "nothing open\n";
   for (const Json& f : facts.follow_up) out += "- [ ] " + text(f) + "\n";
@@ -222,29 +231,6 @@ std::string markdown(const Facts& facts) {
          (facts.integrity.intact ? "hash chain intact" : "**hash chain broken**") +
          "; last record's hash `" + facts.info.head + "`\n";
   for (const auto& problem : facts.integrity.problems) out += "- " + problem + "\n";
-  return out;
-}
-
-std::string escape(const std::string& raw) {
-  std::string out;
-  for (char c : raw) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
   return out;
 }
 
@@ -266,15 +252,15 @@ std::string timeline_svg(const Json& timeline) {
       height, height, top, height - top);
   int y = top + row / 2;
   for (const Json& event : timeline) {
-    std::string phase = text(event["phase"]);
+    std::string phase = text(event, "phase");
     svg += fmt::format(
         "<text x=\"215\" y=\"{}\" text-anchor=\"end\" font-size=\"12\" "
         "font-family=\"monospace\" fill=\"#111827\">{}</text>\n"
         "<circle cx=\"230\" cy=\"{}\" r=\"8\" fill=\"{}\"/>\n"
         "<text x=\"250\" y=\"{}\" font-size=\"13\" font-family=\"sans-serif\" "
         "fill=\"#111827\">{} <tspan fill=\"{}\">[{}]</tspan></text>\n",
-        y + 4, escape(text(event["time"])), y, phase_colour(phase), y + 4,
-        escape(text(event["label"])), phase_colour(phase), escape(phase));
+        y + 4, html_escape(text(event, "time")), y, phase_colour(phase), y + 4,
+        html_escape(text(event, "label")), phase_colour(phase), html_escape(phase));
     y += row;
   }
   return svg + "</svg>\n";
@@ -283,18 +269,18 @@ std::string timeline_svg(const Json& timeline) {
 std::string html(const Facts& facts) {
   std::string out =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Incident " +
-      escape(facts.info.id) +
+      html_escape(facts.info.id) +
       "</title>\n<style>body{font-family:sans-serif;margin:2em;color:#111827}"
       "table{border-collapse:collapse}td,th{border:1px solid #d1d5db;padding:4px 8px;"
       "font-size:13px;text-align:left}th{background:#f3f4f6}.bad{color:#b91c1c}"
       ".ok{color:#15803d}</style></head><body>\n";
-  out += "<h1>Incident " + escape(facts.info.id) + "</h1>\n<p>Opened " +
-         escape(facts.info.opened_at) + " (" + escape(facts.info.key) + ")</p>\n";
+  out += "<h1>Incident " + html_escape(facts.info.id) + "</h1>\n<p>Opened " +
+         html_escape(facts.info.opened_at) + " (" + html_escape(facts.info.key) + ")</p>\n";
   out += "<h2>Trigger</h2>\n<table>\n";
   for (const auto& [key, label] : kTriggerFields)
-    if (!text(facts.info.summary[key]).empty())
-      out += "<tr><th>" + std::string(label) + "</th><td>" + escape(text(facts.info.summary[key])) +
-             "</td></tr>\n";
+    if (!text(facts.info.summary, key).empty())
+      out += "<tr><th>" + std::string(label) + "</th><td>" +
+             html_escape(text(facts.info.summary, key)) + "</td></tr>\n";
   out += "</table>\n<h2>Timeline</h2>\n" + timeline_svg(facts.timeline);
   out +=
       "<h2>What was done</h2>\n<table><tr><th>time</th><th>policy</th><th>action</th>"
@@ -303,32 +289,34 @@ std::string html(const Facts& facts) {
   for (const Json& a : facts.actions) {
     std::string ids;
     for (const Json& id : a["request_ids"]) ids += (ids.empty() ? "" : ", ") + text(id);
-    std::string check = verified_text(a["verified"]);
-    out += "<tr><td>" + escape(text(a["time"])) + "</td><td>" + escape(text(a["policy"])) +
-           "</td><td>" + escape(text(a["action"])) + "</td><td>" + escape(text(a["resource"])) +
-           "</td><td>" + escape(text(a["phase"])) + "</td><td>" + escape(text(a["outcome"])) +
+    std::string check = verified_text(a.value("verified", Json()));
+    out += "<tr><td>" + html_escape(text(a, "time")) + "</td><td>" +
+           html_escape(text(a, "policy")) + "</td><td>" + html_escape(text(a, "action")) +
+           "</td><td>" + html_escape(text(a, "resource")) + "</td><td>" +
+           html_escape(text(a, "phase")) + "</td><td>" + html_escape(text(a, "outcome")) +
            "</td><td class=\"" +
            (a["verified"].is_null() ? ""
             : a["verified"] == true ? "ok"
                                     : "bad") +
-           "\">" + check + "</td><td>" + escape(ids) + "</td><td>" + escape(text(a["summary"])) +
-           "</td></tr>\n";
+           "\">" + check + "</td><td>" + html_escape(ids) + "</td><td>" +
+           html_escape(text(a, "summary")) + "</td></tr>\n";
   }
   out += "</table>\n<h2>Evidence</h2>\n<ul>\n";
   for (const Json& e : facts.evidence)
-    out += "<li>snapshot " + escape(text(e["snapshot"])) + " of " + escape(text(e["of"])) + " (" +
-           escape(text(e["resource"])) + ")</li>\n";
+    out += "<li>snapshot " + html_escape(text(e, "snapshot")) + " of " +
+           html_escape(text(e, "of")) + " (" + html_escape(text(e, "resource")) + ")</li>\n";
   out += "</ul>\n<h2>Recovery</h2>\n<ul>\n";
   for (const Json& r : facts.recovery)
-    out += "<li>" + escape(text(r["time"])) + " " + escape(text(r["action"])) + " " +
-           escape(text(r["resource"])) + ": " + escape(text(r["status"])) + "</li>\n";
+    out += "<li>" + html_escape(text(r, "time")) + " " + html_escape(text(r, "action")) + " " +
+           html_escape(text(r, "resource")) + ": " + html_escape(text(r, "status")) + "</li>\n";
   out += "</ul>\n<h2>Follow-up</h2>\n<ul>\n";
-  for (const Json& f : facts.follow_up) out += "<li>" + escape(text(f)) + "</li>\n";
+  for (const Json& f : facts.follow_up) out += "<li>" + html_escape(text(f)) + "</li>\n";
   out += "</ul>\n<h2>Integrity</h2>\n<p class=\"" +
          std::string(facts.integrity.intact ? "ok" : "bad") + "\">" +
          std::to_string(facts.info.records) + " journal records, " +
          (facts.integrity.intact ? "hash chain intact" : "hash chain broken") +
-         "; last record's hash <code>" + escape(facts.info.head) + "</code></p>\n</body></html>\n";
+         "; last record's hash <code>" + html_escape(facts.info.head) +
+         "</code></p>\n</body></html>\n";
   return out;
 }
 

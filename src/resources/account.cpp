@@ -23,6 +23,7 @@ void register_account(policy::Registry& registry) {
       .arn_format = "arn:::{id}",  // Cloud Custodian's get_arns
       .report_fields = {"account_id", "account_name"},
   });
+  register_account_filters(registry);
 }
 
 }  // namespace custos::resources

@@ -7,5 +7,7 @@
 
 namespace custos::resources {
 void register_account(policy::Registry& registry);
+// check-cloudtrail, guard-duty, iam-summary, default-ebs-encryption, s3-public-block, missing.
+void register_account_filters(policy::Registry& registry);
 void register_org_account(policy::Registry& registry);
 }  // namespace custos::resources

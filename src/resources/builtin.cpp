@@ -5,6 +5,7 @@
 #include "resources/cloudtrail.h"
 #include "resources/ebs.h"
 #include "resources/ec2.h"
+#include "resources/event_rule.h"
 #include "resources/iam.h"
 #include "resources/kms_alias.h"
 #include "resources/kms_key.h"
@@ -35,6 +36,7 @@ const policy::Registry& builtin_registry() {
     register_route53(r);
     register_cloudtrail(r);
     register_account(r);
+    register_event_rule(r);
     register_org_account(r);
     register_notifications(r);  // last: every type above gets notify, webhook, invoke-lambda
     return r;

@@ -27,15 +27,6 @@ aws::Client home_client(const aws::Client& client, const Json& trail) {
   return client.in_region(trail.value("HomeRegion", client.session().region()));
 }
 
-Json trail_status(const Json& trail, const aws::Client& client) {
-  return home_client(client, trail).call("cloudtrail", "GetTrailStatus", {{"Name", arn_of(trail)}});
-}
-
-Json event_selectors(const Json& trail, const aws::Client& client) {
-  return home_client(client, trail)
-      .call("cloudtrail", "GetEventSelectors", {{"TrailName", arn_of(trail)}});
-}
-
 // The account a trail's ARN names.
 std::string owner_of(const Json& trail) { return policy::account_of_arn(arn_of(trail)); }
 
@@ -235,6 +226,15 @@ class UpdateTrail : public TrailAction {
 };
 
 }  // namespace
+
+Json trail_status(const Json& trail, const aws::Client& client) {
+  return home_client(client, trail).call("cloudtrail", "GetTrailStatus", {{"Name", arn_of(trail)}});
+}
+
+Json event_selectors(const Json& trail, const aws::Client& client) {
+  return home_client(client, trail)
+      .call("cloudtrail", "GetEventSelectors", {{"TrailName", arn_of(trail)}});
+}
 
 void register_cloudtrail(policy::Registry& registry) {
   using Tagging = policy::ResourceType::Tagging;

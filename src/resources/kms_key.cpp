@@ -48,6 +48,10 @@ class KeyStateAction : public policy::PerResourceAction {
     if (record.after.value("DeletionDate", Json()).is_string())
       record.summary += " (deleted on " + record.after["DeletionDate"].get<std::string>() + ")";
     record.undo = undo(key_id, record.before, context.client.session().region());
+    record.check = policy::check_call(
+        "kms", "DescribeKey", {{"KeyId", key_id}},
+        "KeyMetadata.KeyState == " + policy::jmespath_literal(record.after["KeyState"]),
+        context.client.session().region());
     return record;
   }
 };

@@ -218,6 +218,11 @@ class SetPublicBlock : public policy::PerResourceAction {
     record.undo =
         Json::array({before ? undo_call(service, "PutPublicAccessBlock", restore, region)
                             : undo_call(service, "DeletePublicAccessBlock", params, region)});
+    // Without a block before, the undo deletes it and the read would fail rather than say so.
+    if (before)
+      record.check = policy::check_call(
+          service, "GetPublicAccessBlock", params,
+          "PublicAccessBlockConfiguration == " + policy::jmespath_literal(target), region);
     return record;
   }
 
@@ -258,10 +263,17 @@ class DeleteGlobalGrants : public policy::PerResourceAction {
     record.before = {{"Grants", acl.value("Grants", Json::array())}};
     record.after = {{"Grants", kept}};
     std::vector<std::string> what;
+    std::string none_left;
     for (const Json& grant : removed) {
       std::string uri = grant["Grantee"].value("URI", "");
       what.push_back(grant.value("Permission", "?") + " to " + uri.substr(uri.rfind('/') + 1));
+      none_left += (none_left.empty() ? "" : " && ") + std::string("!Grants[?Grantee.URI==") +
+                   policy::jmespath_literal(uri) +
+                   " && Permission==" + policy::jmespath_literal(grant.value("Permission", "")) +
+                   "]";
     }
+    record.check = policy::check_call("s3", "GetBucketAcl", {{"Bucket", bucket_name}}, none_left,
+                                      client.session().region());
     record.summary = "removed grants " + joined(what);
     record.undo = Json::array({undo_call(
         "s3", "PutBucketAcl",

@@ -46,6 +46,7 @@ std::vector<ActionRecord> report(const std::string& action, const Tagger& tagger
     } else {
       done(*resource, record);
       record.undo = tagger.restore(context, *resource, record.before["Tags"]);
+      record.check = tagger.check(context, *resource, record.after["Tags"]);
     }
     context.emit(records, std::move(record));
   }

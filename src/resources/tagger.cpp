@@ -165,6 +165,24 @@ Json Tagger::restore(const policy::ActionContext& context, const Json& resource,
   return calls;
 }
 
+Json Tagger::check(const policy::ActionContext& context, const Json& resource,
+                   const Json& after) const {
+  if (type_.tagging.api != Api::kEc2 || !after.is_object() || after.empty()) return nullptr;
+  using policy::jmespath_literal;
+  std::string expect;
+  Json keys = Json::array();
+  for (const auto& [key, value] : after.items()) {
+    Json values = value.is_null() ? Json::array() : Json::array({value});
+    expect += (expect.empty() ? "" : " && ") + std::string("Tags[?Key==") + jmespath_literal(key) +
+              "].Value == " + jmespath_literal(values);
+    keys.push_back(key);
+  }
+  Json filters = Json::array(
+      {{{"Name", "resource-id"}, {"Values", {id(resource)}}}, {{"Name", "key"}, {"Values", keys}}});
+  return policy::check_call("ec2", "DescribeTags", {{"Filters", filters}}, expect,
+                            context.client_for(resource).session().region());
+}
+
 Json Tagger::own_params(const Json& resource, const Json& items, bool tags) const {
   const auto& tagging = type_.tagging;
   Json params = tagging.params;

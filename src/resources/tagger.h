@@ -31,6 +31,9 @@ class Tagger {
   Failures remove(const policy::ActionContext& context, const Resources& resources,
                   const std::map<std::string, std::optional<std::string>>& keys) const;
   std::vector<std::string> permissions(bool tags, bool untags) const;
+  // A policy::check_call true while the resource's tags are `after` (key -> value, or null for
+  // a tag that must be absent); null where the tagging API has no cheap read (all but EC2's).
+  Json check(const policy::ActionContext& context, const Json& resource, const Json& after) const;
   // The calls (policy::undo_call) that put back `previous`: each key changed, with its old
   // value, or null where the resource had no such tag.
   Json restore(const policy::ActionContext& context, const Json& resource,

@@ -99,6 +99,7 @@ Handler::Handler(HandlerOptions options) : state_(std::make_unique<State>()) {
   state_->policies =
       selected(policy::compile_policies(*state_->source, resources::builtin_registry()),
                options.only, options.policy_name);
+  for (policy::Policy& p : state_->policies) p.vars.update(options.vars);
   state_->options = std::move(options);
 }
 

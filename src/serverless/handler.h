@@ -30,6 +30,7 @@ struct HandlerOptions {
   std::string policy_name;  // the file's name, for messages and the journal
   std::string policy_text;
   std::vector<std::string> only;  // run just these policies (empty: all of the file)
+  Json vars = Json::object();     // set over the file's `vars:` (custos run --var NAME=VALUE)
   aws::SessionOptions aws;
   JournalOpener journal;  // empty: journal nothing
   bool dryrun = false;

@@ -8,6 +8,7 @@
 
 #include "integration/findings.h"
 #include "integration/fixture.h"
+#include "integration/permissions.h"
 #include "support/paths.h"
 
 namespace custos::test {
@@ -31,19 +32,17 @@ class PolicyPackTest : public IntegrationTest {
     calls_ += dry.out;
     return dry.out;
   }
-  // Every "would call SERVICE Operation" the dry runs printed has SERVICE:Operation in the
-  // pack's permissions (S3's IAM names differ from its API's, so S3 is left out here).
+  // Every "would call SERVICE Operation" the dry runs printed is allowed by the pack's
+  // permissions.
   void expect_permissions_cover_calls() const {
     ProcessResult schema =
         custos({"schema", "--permissions", source_path("policies/incident-response")});
     ASSERT_EQ(schema.exit_code, 0) << schema.err;
-    Json actions = Json::parse(schema.out)["Statement"][0]["Action"];
-    std::set<std::string> allowed(actions.begin(), actions.end());
+    std::set<std::string> allowed = allowed_actions(schema.out);
     std::regex call(R"(would call (\w+) (\w+))");
     std::size_t checked = 0;
     for (std::sregex_iterator it(calls_.begin(), calls_.end(), call), end; it != end; ++it) {
-      if ((*it)[1] == "s3") continue;
-      std::string action = (*it)[1].str() + ":" + (*it)[2].str();
+      std::string action = iam_action((*it)[1].str(), (*it)[2].str());
       EXPECT_TRUE(allowed.count(action)) << action << " is not in the pack's permissions";
       ++checked;
     }
@@ -86,6 +85,26 @@ TEST_F(PolicyPackTest, S3ExposureBlocksPublicAccessOnTheNamedBucket) {
                                                            {"RestrictPublicBuckets", true}}));
   Json tags = aws_cli({"s3api", "get-bucket-tagging", "--bucket", "exposed"})["TagSet"];
   EXPECT_EQ(tags, Json::parse(R"([{"Key": "custos-incident", "Value": "s3-exposed"}])"));
+  expect_permissions_cover_calls();
+}
+
+TEST_F(PolicyPackTest, RootSignInTellsTheTeam) {
+  std::string queue = make_queue("custos-alerts");
+  Json event = Json::parse(
+      read_file(data_path("events/aws-docs-cwe-guide_root-console-sign-in_aws.signin.json")));
+  respond("root-sign-in.yml", event);
+  Json messages = aws_cli({"sqs", "receive-message", "--queue-url", queue})["Messages"];
+  EXPECT_EQ(messages.size(), 1u);
+  // An IAM user's sign-in is not the root's: nothing more is sent.
+  event["detail"]["userIdentity"]["type"] = "IAMUser";
+  event["id"] = "a-second-sign-in";
+  event["detail"]["eventID"] = "a-second-sign-in";
+  respond("root-sign-in.yml", event);
+  Json attributes = aws_cli({"sqs", "get-queue-attributes", "--queue-url", queue,
+                             "--attribute-names", "All"})["Attributes"];
+  EXPECT_EQ(attributes["ApproximateNumberOfMessagesNotVisible"], "1");
+  EXPECT_EQ(attributes["ApproximateNumberOfMessages"], "0");
+  expect_permissions_cover_calls();
 }
 
 TEST_F(PolicyPackTest, KmsKeyWhosePolicyChangedIsDisabled) {

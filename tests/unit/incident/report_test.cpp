@@ -4,7 +4,6 @@
 #include "incident/report.h"
 
 #include <gtest/gtest.h>
-#include <png.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,7 +12,7 @@
 
 #include "incident/journal_store.h"
 #include "support/paths.h"
-#include "support/process.h"
+#include "support/screenshot.h"
 
 namespace custos::incident {
 namespace {
@@ -104,32 +103,6 @@ TEST_F(ReportTest, JsonCarriesTheSameFacts) {
   EXPECT_THROW(render_report(*journal_, "INC-20000101-00000000", ReportFormat::kJson), InputError);
 }
 
-// The RGB pixels of a PNG file.
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgba;
-};
-
-Image read_png(const std::string& path) {
-  Image image;
-  png_image png{};
-  png.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&png, path.c_str())) return image;
-  png.format = PNG_FORMAT_RGBA;
-  image.width = static_cast<int>(png.width);
-  image.height = static_cast<int>(png.height);
-  image.rgba.resize(PNG_IMAGE_SIZE(png));
-  if (!png_image_finish_read(&png, nullptr, image.rgba.data(), 0, nullptr)) image.rgba.clear();
-  return image;
-}
-
-int pixels_of_colour(const Image& image, unsigned r, unsigned g, unsigned b) {
-  int count = 0;
-  for (std::size_t i = 0; i + 3 < image.rgba.size(); i += 4)
-    if (image.rgba[i] == r && image.rgba[i + 1] == g && image.rgba[i + 2] == b) ++count;
-  return count;
-}
-
 TEST_F(ReportTest, HtmlIsSelfContainedAndItsTimelineIsDrawn) {
   std::string html = render_report(*journal_, id_, ReportFormat::kHtml);
   EXPECT_EQ(html.find("<script"), std::string::npos);
@@ -141,19 +114,14 @@ TEST_F(ReportTest, HtmlIsSelfContainedAndItsTimelineIsDrawn) {
 
   ASSERT_TRUE(std::filesystem::exists("/usr/bin/chromium"))
       << "Debian's chromium is needed (scripts/test.sh installs it)";
-  auto result = custos::test::run_process(
-      {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-       "--no-first-run", "--disable-background-networking", "--disable-component-update",
-       "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + (dir_ / "profile").string(),
-       "--window-size=1000,900", "--screenshot=" + shot, "file://" + page});
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  Image image = read_png(shot);
-  ASSERT_EQ(image.width, 1000) << result.err;
+  auto taken = custos::test::screenshot(page, shot, (dir_ / "profile").string());
+  ASSERT_EQ(taken.image.width, 1000) << taken.error;
+  const auto& image = taken.image;
   // The timeline's dots, coloured by phase: containment (#dc2626), investigation (#2563eb),
   // recovery (#16a34a). Nothing else on the page has these colours.
-  EXPECT_GT(pixels_of_colour(image, 0xdc, 0x26, 0x26), 50);
-  EXPECT_GT(pixels_of_colour(image, 0x25, 0x63, 0xeb), 50);
-  EXPECT_GT(pixels_of_colour(image, 0x16, 0xa3, 0x4a), 50);
+  EXPECT_GT(custos::test::pixels_of_colour(image, 0xdc, 0x26, 0x26), 50);
+  EXPECT_GT(custos::test::pixels_of_colour(image, 0x25, 0x63, 0xeb), 50);
+  EXPECT_GT(custos::test::pixels_of_colour(image, 0x16, 0xa3, 0x4a), 50);
 }
 
 }  // namespace

@@ -1,0 +1,240 @@
+// aws.account's filters of preparation (Cloud Custodian's account.py): is CloudTrail logging
+// (check-cloudtrail), is GuardDuty on (guard-duty), the IAM account summary (iam-summary: root
+// keys, root MFA), EBS encryption by default and the account's S3 public access block. Each
+// judges the account in the run's region, as Cloud Custodian does.
+#include <algorithm>
+
+#include "aws/client.h"
+#include "policy/missing_filter.h"
+#include "policy/related_filter.h"
+#include "resources/account.h"
+#include "resources/cloudtrail.h"
+#include "resources/s3_support.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::FilterContext;
+using policy::Spec;
+
+// check-cloudtrail (CloudTrailEnabled): the account when none of its trails visible in this
+// region has every property asked for.
+class CheckCloudTrail : public policy::Filter {
+ public:
+  explicit CheckCloudTrail(const Spec& spec)
+      : multi_region_(spec.optional_bool("multi-region", false)),
+        global_events_(spec.optional_bool("global-events", false)),
+        current_region_(spec.optional_bool("current-region", false)),
+        running_(spec.optional_bool("running", true)),
+        notifies_(spec.optional_bool("notifies", false)),
+        file_digest_(spec.optional_bool("file-digest", false)),
+        kms_(spec.optional_bool("kms", false)),
+        kms_key_(spec.optional_string("kms-key")),
+        management_events_(spec.optional_bool("include-management-events", false)) {}
+
+  bool match(const Json&, const FilterContext& context) const override {
+    const aws::Client& client = policy::require_client(context, "check-cloudtrail");
+    Json trails = client.call("cloudtrail", "DescribeTrails", Json::object())
+                      .value("trailList", Json::array());
+    return std::none_of(trails.begin(), trails.end(),
+                        [&](const Json& trail) { return qualifies(trail, client); });
+  }
+
+  std::vector<std::string> permissions() const override {
+    return {"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors",
+            "cloudtrail:GetTrailStatus"};
+  }
+
+ private:
+  bool qualifies(const Json& trail, const aws::Client& client) const {
+    auto flag = [&](const char* key) { return trail.value(key, false); };
+    std::string key_id = trail.value("KmsKeyId", "");
+    if ((global_events_ && !flag("IncludeGlobalServiceEvents")) ||
+        (current_region_ && trail.value("HomeRegion", "") != client.session().region() &&
+         !flag("IsMultiRegionTrail")) ||
+        (kms_ && key_id.empty()) || (!kms_key_.empty() && key_id != kms_key_) ||
+        (file_digest_ && !flag("LogFileValidationEnabled")) ||
+        (multi_region_ && !flag("IsMultiRegionTrail")) ||
+        (notifies_ && trail.value("SnsTopicARN", "").empty()))
+      return false;
+    if (running_) {
+      Json status = trail_status(trail, client);
+      if (!status.value("IsLogging", false) || !status.value("LatestDeliveryError", "").empty())
+        return false;
+    }
+    return !management_events_ || logs_management_events(event_selectors(trail, client));
+  }
+
+  // Every management event, read and write, by basic or advanced selectors.
+  static bool logs_management_events(const Json& selectors) {
+    for (const Json& s : selectors.value("EventSelectors", Json::array()))
+      if (s.value("IncludeManagementEvents", false) && s.value("ReadWriteType", "") == "All")
+        return true;
+    for (const Json& s : selectors.value("AdvancedEventSelectors", Json::array())) {
+      bool management = false, read_only = false;
+      for (const Json& field : s.value("FieldSelectors", Json::array())) {
+        std::string name = field.value("Field", "");
+        Json equals = field.value("Equals", Json::array());
+        if (name == "eventCategory" &&
+            std::find(equals.begin(), equals.end(), Json("Management")) != equals.end())
+          management = true;
+        else if (name == "readOnly")
+          read_only = true;
+      }
+      if (management && !read_only) return true;
+    }
+    return false;
+  }
+
+  bool multi_region_, global_events_, current_region_, running_, notifies_, file_digest_, kms_;
+  std::string kms_key_;
+  bool management_events_;
+};
+
+// One Detector*/Administrator* key of guard-duty: {KEY: VALUE} or {KEY: {value filter}}.
+class AttributeMatcher {
+ public:
+  explicit AttributeMatcher(const Spec& spec, const std::string& key) {
+    Spec value = spec.child(key);
+    if (value.value().is_object()) {
+      filter_.emplace(value, policy::ValueMatcher::Options{.extra_keys = {}, .default_key = key});
+    } else {
+      key_.emplace(key, value.at_key());
+      condition_.emplace(value, value, "eq");
+    }
+  }
+  bool matches(const Json& target) const {
+    if (filter_) return filter_->matches(target);
+    Json scratch;
+    return condition_->test(key_->lookup(target, scratch));
+  }
+
+ private:
+  std::optional<policy::ValueMatcher> filter_;
+  std::optional<policy::ValueKey> key_;
+  std::optional<policy::ValueCondition> condition_;
+};
+
+// guard-duty (GuardDutyEnabled, a multi-attribute filter): the account's detector in this
+// region and its administrator, {Detector: GetDetector, Administrator: ...} (empty when there is
+// no detector), matched by every (match-operator: or, any) Detector*/Administrator* key.
+class GuardDuty : public policy::Filter {
+ public:
+  explicit GuardDuty(const Spec& spec) {
+    for (const auto& [key, unused] : spec.value().items()) {
+      if (key == "type" || key == "match-operator") continue;
+      if (key.rfind("Detector", 0) != 0 && key.rfind("Administrator", 0) != 0)
+        spec.child(key).at_key().fail(
+            "guard-duty compares keys that start with Detector or "
+            "Administrator (Detector.Status: ENABLED), not '" +
+            key + "'");
+      attributes_.emplace_back(spec, key);
+    }
+    any_ = spec.one_of("match-operator", {"and", "or"}, "and") == "or";
+  }
+
+  bool match(const Json&, const FilterContext& context) const override {
+    Json target = detector(policy::require_client(context, "guard-duty"));
+    auto holds = [&](const AttributeMatcher& a) { return a.matches(target); };
+    return any_ ? std::any_of(attributes_.begin(), attributes_.end(), holds)
+                : std::all_of(attributes_.begin(), attributes_.end(), holds);
+  }
+
+  std::vector<std::string> permissions() const override {
+    return {"guardduty:GetAdministratorAccount", "guardduty:GetDetector",
+            "guardduty:ListDetectors"};
+  }
+
+ private:
+  static Json detector(const aws::Client& client) {
+    Json ids = client.call("guardduty", "ListDetectors", Json::object())
+                   .value("DetectorIds", Json::array());
+    if (ids.empty()) return Json::object();
+    // A region has one detector; Cloud Custodian takes the last listed.
+    Json id = ids.back();
+    Json detector = client.call("guardduty", "GetDetector", {{"DetectorId", id}});
+    Json admin = client.call("guardduty", "GetAdministratorAccount", {{"DetectorId", id}})
+                     .value("Administrator", Json());
+    return {{"Detector", detector}, {"Administrator", admin}};
+  }
+
+  std::vector<AttributeMatcher> attributes_;
+  bool any_ = false;
+};
+
+// default-ebs-encryption (EbsEncryption): the account when EBS encryption by default is `state`
+// (default false) in this region.
+class DefaultEbsEncryption : public policy::Filter {
+ public:
+  explicit DefaultEbsEncryption(const Spec& spec) : state_(spec.optional_bool("state", false)) {}
+
+  bool match(const Json&, const FilterContext& context) const override {
+    const aws::Client& client = policy::require_client(context, "default-ebs-encryption");
+    return client.call("ec2", "GetEbsEncryptionByDefault", Json::object())
+               .value("EbsEncryptionByDefault", false) == state_;
+  }
+  std::vector<std::string> permissions() const override {
+    return {"ec2:GetEbsEncryptionByDefault"};
+  }
+
+ private:
+  bool state_;
+};
+
+Json account_summary(const Json&, const aws::Client& client) {
+  return client.call("iam", "GetAccountSummary", Json::object()).value("SummaryMap", Json());
+}
+
+// The account's block, {} without one (Cloud Custodian's S3PublicBlock.augment).
+Json account_public_block(const Json& account, const aws::Client& client) {
+  auto block = public_block(client, "s3control", {{"AccountId", account.value("account_id", "")}});
+  return block ? *block : Json::object();
+}
+
+}  // namespace
+
+void register_account_filters(policy::Registry& registry) {
+  const std::string account = "aws.account";
+  registry.add_filter(account, "check-cloudtrail",
+                      policy::filter_info<CheckCloudTrail>(
+                          {"multi-region", "global-events", "current-region", "running", "notifies",
+                           "file-digest", "kms", "kms-key", "include-management-events"},
+                          "The account when no trail seen in the region has every property asked "
+                          "for (running: logging without delivery errors, the default)",
+                          {"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors",
+                           "cloudtrail:GetTrailStatus"}));
+  policy::FilterInfo guard_duty = policy::filter_info<GuardDuty>(
+      {},
+      "The account by its GuardDuty detector in the region: Detector.Status: ENABLED, "
+      "Administrator.AccountId, ...; no detector: every key absent",
+      {"guardduty:GetAdministratorAccount", "guardduty:GetDetector", "guardduty:ListDetectors"});
+  guard_duty.factory = [](const Spec& spec, const policy::BuildContext&) -> policy::FilterPtr {
+    if (!spec.value().is_object()) spec.fail("guard-duty needs keys to compare (Detector.Status)");
+    return std::make_unique<GuardDuty>(spec);
+  };
+  guard_duty.options = {"match-operator", "Detector*", "Administrator*"};
+  registry.add_filter(account, "guard-duty", std::move(guard_duty));
+  registry.add_filter(account, "iam-summary",
+                      policy::related_filter_info(
+                          {.annotation_key = "c7n:iam_summary",
+                           .fetch = account_summary,
+                           .permissions = {"iam:GetAccountSummary"}},
+                          "The account by GetAccountSummary's SummaryMap (key: AccountMFAEnabled, "
+                          "AccountAccessKeysPresent, ...)"));
+  registry.add_filter(account, "default-ebs-encryption",
+                      policy::filter_info<DefaultEbsEncryption>(
+                          {"state"},
+                          "The account when EBS encryption by default is `state` (default false) "
+                          "in the region",
+                          {"ec2:GetEbsEncryptionByDefault"}));
+  registry.add_filter(
+      account, "s3-public-block",
+      policy::related_filter_info({.annotation_key = "c7n:s3-public-block",
+                                   .fetch = account_public_block,
+                                   .permissions = {"s3:GetAccountPublicAccessBlock"}},
+                                  "The account by its S3 public access block ({} without one; key: "
+                                  "BlockPublicAcls, ...)"));
+  registry.add_filter(account, "missing", policy::missing_filter_info());
+}
+
+}  // namespace custos::resources

@@ -1,0 +1,70 @@
+// aws.event-rule: EventBridge rules of the default event bus (where GuardDuty and CloudTrail
+// deliver), with Cloud Custodian's event-rule-target filter: is a finding routed anywhere?
+#include "resources/event_rule.h"
+#include "policy/value_filter.h"
+#include "resources/tag_actions.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::FilterContext;
+using policy::Spec;
+
+// event-rule-target (EventRuleTargetFilter): a value filter over the rule's list of targets as
+// a whole (key "@": the list; "[].Arn": their ARNs), kept on the rule as c7n:EventRuleTargets.
+class EventRuleTarget : public policy::Filter {
+ public:
+  explicit EventRuleTarget(const Spec& spec) : matcher_(spec) {}
+
+  bool match(const Json& rule, const FilterContext& context) const override {
+    return matcher_.matches(targets(rule, context), context);
+  }
+  std::vector<Json> process(std::vector<Json> rules, const FilterContext& context) const override {
+    std::vector<Json> kept;
+    for (Json& rule : rules) {
+      rule["c7n:EventRuleTargets"] = targets(rule, context);
+      if (matcher_.matches(rule["c7n:EventRuleTargets"], context)) kept.push_back(std::move(rule));
+    }
+    return kept;
+  }
+  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+  bool annotates() const override { return true; }
+  std::vector<std::string> permissions() const override { return {"events:ListTargetsByRule"}; }
+
+ private:
+  static Json targets(const Json& rule, const FilterContext& context) {
+    if (rule.contains("c7n:EventRuleTargets")) return rule["c7n:EventRuleTargets"];
+    return policy::require_client(context, "event-rule-target")
+        .call_all("events", "ListTargetsByRule",
+                  {{"Rule", rule.value("Name", "")},
+                   {"EventBusName", rule.value("EventBusName", "default")}})
+        .value("Targets", Json::array());
+  }
+
+  policy::ValueMatcher matcher_;
+};
+
+}  // namespace
+
+void register_event_rule(policy::Registry& registry) {
+  registry.add_resource({
+      .name = "aws.event-rule",
+      .aliases = {"event-rule"},
+      .service = "events",
+      .enumerate_operation = "ListRules",
+      .result_path = "Rules[]",
+      .lookup = policy::ResourceType::Lookup::kEnumerate,
+      .id_field = "Name",
+      .name_field = "Name",
+      .arn_field = "Arn",
+      .report_fields = {"Name", "State", "EventPattern", "ScheduleExpression"},
+  });
+  registry.add_filter("aws.event-rule", "event-rule-target",
+                      policy::filter_info<EventRuleTarget>(
+                          {"key", "value", "op", "value_type", "value_from", "value_regex"},
+                          "Rules by their targets as one list (key \"@\": the list; "
+                          "\"[].Arn\": their ARNs), e.g. key: length(@), op: gt, value: 0",
+                          {"events:ListTargetsByRule"}));
+}
+
+}  // namespace custos::resources
