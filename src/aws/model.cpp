@@ -209,6 +209,31 @@ class ModelBuilder {
 
   std::shared_ptr<const ServiceModel> model() && { return std::move(model_); }
 
+  // Members AWS added after the botocore a distribution ships (Debian 12's 1.29 predates S3's
+  // conditional writes of 2024, on which the S3 incident journal's claims rest), added as newer
+  // botocore models them, and only where the model lacks them.
+  static void add_newer_members(ServiceModel& model) {
+    struct Member {
+      std::string_view service, shape, member, target, header;
+    };
+    static constexpr Member kNewer[] = {
+        {"s3", "PutObjectRequest", "IfNoneMatch", "IfNoneMatch", "If-None-Match"},
+    };
+    for (const Member& newer : kNewer) {
+      if (model.service_name_ != newer.service) continue;
+      auto shape = model.shapes_.find(newer.shape);
+      auto target = model.shapes_.find(newer.target);
+      if (shape == model.shapes_.end() || target == model.shapes_.end() ||
+          shape->second->find_member(newer.member))
+        continue;
+      ShapeRef ref;
+      ref.shape = target->second.get();
+      ref.location = "header";
+      ref.location_name = newer.header;
+      shape->second->members.emplace_back(std::string(newer.member), std::move(ref));
+    }
+  }
+
  private:
   void read_metadata(dom::object m) {
     ServiceMetadata& md = model_->metadata_;
@@ -378,6 +403,7 @@ std::shared_ptr<const ServiceModel> ServiceModel::load(std::string_view service)
   if (auto it = cache.find(service); it != cache.end()) return it->second;
   const auto file = newest_model_file(service);
   auto model = std::const_pointer_cast<ServiceModel>(parse(service, read_text(file)));
+  ModelBuilder::add_newer_members(*model);
   model->data_folder_ = file.parent_path().string();
   cache.emplace(std::string(service), model);
   return model;

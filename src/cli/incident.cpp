@@ -11,6 +11,7 @@
 namespace custos::cli {
 namespace {
 
+using incident::IncidentJournal;
 using incident::SqliteJournal;
 
 struct IncidentArgs {
@@ -29,13 +30,17 @@ std::string text(const Json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-SqliteJournal open_journal(const IncidentArgs& args) {
-  return SqliteJournal(args.journal.empty() ? SqliteJournal::default_path() : args.journal, false);
+std::string journal_place(const IncidentArgs& args) {
+  return args.journal.empty() ? SqliteJournal::default_path() : args.journal;
+}
+
+std::unique_ptr<IncidentJournal> open_journal(const IncidentArgs& args) {
+  return incident::open_journal(journal_place(args), args.aws, false);
 }
 
 int list(const IncidentArgs& args) {
-  SqliteJournal journal = open_journal(args);
-  auto incidents = journal.incidents();
+  auto journal = open_journal(args);
+  auto incidents = journal->incidents();
   if (args.format == "json") {
     Json all = Json::array();
     for (const auto& i : incidents)
@@ -47,7 +52,7 @@ int list(const IncidentArgs& args) {
     std::cout << all.dump(2) << "\n";
     return 0;
   }
-  if (incidents.empty()) std::cout << "no incidents in " << journal.path() << "\n";
+  if (incidents.empty()) std::cout << "no incidents in " << journal->location() << "\n";
   for (const auto& i : incidents)
     std::cout << i.id << "  " << i.opened_at << "  " << text(i.summary["type"]) << "  "
               << text(i.summary["resource"]) << "  (" << i.records << " records)\n";
@@ -55,10 +60,10 @@ int list(const IncidentArgs& args) {
 }
 
 int show(const IncidentArgs& args) {
-  SqliteJournal journal = open_journal(args);
-  auto info = journal.incident(args.id);
+  auto journal = open_journal(args);
+  auto info = journal->incident(args.id);
   std::cout << info.id << " opened " << info.opened_at << " (" << info.key << ")\n";
-  for (const auto& record : journal.records(args.id)) {
+  for (const auto& record : journal->records(args.id)) {
     std::cout << "  " << record.n << " " << record.time << " " << record.kind;
     if (record.entry.is_object())
       std::cout << " " << record.entry.value("policy", "") << "/"
@@ -74,10 +79,10 @@ int show(const IncidentArgs& args) {
 }
 
 int verify(const IncidentArgs& args) {
-  SqliteJournal journal = open_journal(args);
-  auto result = journal.verify(args.id);
-  auto info = journal.incident(args.id);
+  auto journal = open_journal(args);
+  auto result = journal->verify(args.id);
   if (result.intact) {
+    auto info = journal->incident(args.id);
     std::cout << args.id << ": " << info.records << " records, hash chain intact; head "
               << info.head << "\n";
     return 0;
@@ -88,9 +93,9 @@ int verify(const IncidentArgs& args) {
 }
 
 int report(const IncidentArgs& args) {
-  SqliteJournal journal = open_journal(args);
+  auto journal = open_journal(args);
   auto format = incident::report_format(args.format.empty() ? "md" : args.format);
-  std::string rendered = incident::render_report(journal, args.id, format);
+  std::string rendered = incident::render_report(*journal, args.id, format);
   if (args.output.empty()) {
     std::cout << rendered;
     return 0;
@@ -103,12 +108,12 @@ int report(const IncidentArgs& args) {
 }
 
 int recover(const IncidentArgs& args) {
-  SqliteJournal journal = open_journal(args);
-  journal.incident(args.id);  // an unknown id fails before any AWS setup
+  auto journal = open_journal(args);
+  journal->incident(args.id);  // an unknown id fails before any AWS setup
   aws::Client client(std::make_shared<const aws::Session>(args.aws));
   int failed = 0;
   auto steps = incident::recover(
-      journal, args.id, client, {args.dryrun, args.only}, [&](const incident::RecoveryStep& s) {
+      *journal, args.id, client, {args.dryrun, args.only}, [&](const incident::RecoveryStep& s) {
         std::cout << "  " << s.status << " " << s.entry.value("action", "") << " "
                   << s.entry.value("resource", "") << ": " << s.detail
                   << incident::verification_note(s) << "\n";
@@ -121,13 +126,10 @@ int recover(const IncidentArgs& args) {
 // Runs the incident's policies again on its event: entries that succeeded are skipped, those a
 // dead process left started are done.
 int resume(const IncidentArgs& args) {
-  std::string path = args.journal.empty() ? SqliteJournal::default_path() : args.journal;
+  std::string path = journal_place(args);
   Json opened;
-  {
-    SqliteJournal journal(path, false);
-    for (const auto& record : journal.records(journal.incident(args.id).id))
-      if (record.kind == "opened") opened = record.body;
-  }
+  for (const auto& record : open_journal(args)->records(args.id))
+    if (record.kind == "opened") opened = record.body;
   const Json& run = opened.value("run", Json::object());
   RunRequest request;
   request.policy_name = run.value("policy_file", "policy.yml");
@@ -143,10 +145,16 @@ int resume(const IncidentArgs& args) {
   return execute(request);
 }
 
+// The journal, and AWS's settings for one in S3.
+CLI::App* with_journal(CLI::App* command, IncidentArgs& args) {
+  add_journal_option(*command, args.journal);
+  add_aws_options(*command, args.aws);
+  return command;
+}
+
 CLI::App* with_id(CLI::App* command, IncidentArgs& args) {
   command->add_option("ID", args.id, "the incident id (INC-YYYYMMDD-xxxxxxxx)")->required();
-  add_journal_option(*command, args.journal);
-  return command;
+  return with_journal(command, args);
 }
 
 }  // namespace
@@ -161,6 +169,7 @@ void add_incident(CLI::App& app, Command& selected) {
       "finding (GuardDuty's id) or call (CloudTrail's eventID) that triggered it.\n"
       "Examples:\n"
       "  custos incident list\n"
+      "  custos incident verify INC-20261205-3fa4c2d1 --journal s3://my-bucket/custos\n"
       "  custos incident report INC-20261205-3fa4c2d1 --format html -o report.html\n"
       "  custos incident recover INC-20261205-3fa4c2d1 --dryrun\n"
       "Exit codes: 0 done, 1 tampered journal or a failed recovery step, 2 unknown incident or "
@@ -170,7 +179,7 @@ void add_incident(CLI::App& app, Command& selected) {
   };
   auto* list_command = command->add_subcommand("list", "Every incident, newest first");
   list_command->add_option("--format", args->format, "table (default) or json");
-  add_journal_option(*list_command, args->journal);
+  with_journal(list_command, *args);
   list_command->callback(set(list));
   with_id(command->add_subcommand("show", "Every record of one incident, in order"), *args)
       ->callback(set(show));
@@ -195,7 +204,6 @@ void add_incident(CLI::App& app, Command& selected) {
               *args);
   recover_command->add_flag("--dryrun,--dry-run", args->dryrun, "print the calls, make none");
   recover_command->add_option("--only", args->only, "undo only this action's changes");
-  add_aws_options(*recover_command, args->aws);
   recover_command->callback(set(recover));
   auto* resume_command =
       with_id(command->add_subcommand("resume",
@@ -203,7 +211,6 @@ void add_incident(CLI::App& app, Command& selected) {
                                       "repeating nothing that succeeded"),
               *args);
   resume_command->add_option("-s,--output-dir", args->output_dir, "where to write outputs");
-  add_aws_options(*resume_command, args->aws);
   resume_command->callback(set(resume));
 }
 

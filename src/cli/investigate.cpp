@@ -86,10 +86,11 @@ void report_stats(const inv::ScanStats& stats, std::uint64_t matched) {
   std::cerr << "\n";
 }
 
-std::unique_ptr<incident::SqliteJournal> incident_journal(const InvestigateArgs& args) {
+std::unique_ptr<incident::IncidentJournal> incident_journal(const InvestigateArgs& args) {
   if (args.incident.empty()) return nullptr;
-  return std::make_unique<incident::SqliteJournal>(
-      args.journal.empty() ? incident::SqliteJournal::default_path() : args.journal, false);
+  return incident::open_journal(
+      args.journal.empty() ? incident::SqliteJournal::default_path() : args.journal, args.aws,
+      false);
 }
 
 int investigate_trail(InvestigateArgs& args) {
@@ -193,7 +194,8 @@ void add_investigate(CLI::App& app, Command& selected) {
                       "instance and a day either side of its activity; flags given win) and add "
                       "the answer to its report");
   command->add_option("--journal", args->journal,
-                      "the incident journal (default: ~/.local/state/custos/journal.db)");
+                      "the incident journal: a SQLite file (default: "
+                      "~/.local/state/custos/journal.db) or s3://BUCKET/PREFIX");
   command->add_option("--threads", args->threads, "worker threads (default: every core)");
   command->add_flag("--no-progress", args->no_progress, "no progress bar on stderr");
   command->add_option("--profile", args->aws.profile, "AWS profile for s3:// sources");

@@ -28,7 +28,8 @@ serverless::HandlerOptions handler_options(const LambdaArgs& args) {
   options.policy_name = serverless::find_policy_file(args.policies, name);
   options.policy_text = read_text_file(options.policy_name, "policy file");
   options.only = {name};
-  options.journal = serverless::journal_opener(env_or("CUSTOS_JOURNAL", "/tmp/custos/journal.db"));
+  options.journal =
+      serverless::journal_opener(env_or("CUSTOS_JOURNAL", "/tmp/custos/journal.db"), options.aws);
   return options;
 }
 
@@ -61,10 +62,13 @@ void add_lambda(CLI::App& app, Command& selected) {
   command->add_option("--policies", args->policies,
                       "the package's policies folder (with index.json)");
   command->footer(
-      "Reads AWS_LAMBDA_RUNTIME_API, _HANDLER (the policy to run), CUSTOS_JOURNAL (s3://BUCKET/\n"
-      "PREFIX or a path; default /tmp/custos/journal.db) and CUSTOS_DEADLINE_MARGIN_MS (no\n"
-      "action starts with less time left; default 5000). Started as `bootstrap`, custos runs\n"
-      "this command.");
+      "Reads AWS_LAMBDA_RUNTIME_API, _HANDLER (the policy to run), CUSTOS_JOURNAL and\n"
+      "CUSTOS_DEADLINE_MARGIN_MS (no action starts with less time left; default 5000).\n"
+      "CUSTOS_JOURNAL=s3://BUCKET/PREFIX (what deploy sets from execution-options.journal) is\n"
+      "shared by every instance of the function: a finding delivered to two instances, or again\n"
+      "after a cold start, repeats nothing that succeeded. A path (default\n"
+      "/tmp/custos/journal.db) lasts only as long as one instance. Started as `bootstrap`,\n"
+      "custos runs this command.");
   command->callback([&selected, args] { selected = [args] { return serve(*args); }; });
 }
 

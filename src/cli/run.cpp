@@ -86,14 +86,15 @@ serverless::HandlerOptions handler_options(const std::string& name, const std::s
   options.policy_text = text;
   options.aws = aws;
   options.dryrun = dryrun;
-  if (!journal.empty()) options.journal = serverless::journal_opener(journal);
+  if (!journal.empty()) options.journal = serverless::journal_opener(journal, aws);
   return options;
 }
 
 void add_journal_option(CLI::App& command, std::string& path) {
   command.add_option("--journal", path,
-                     "the incident journal (SQLite) to record every action in; default "
-                     "$XDG_STATE_HOME/custos/journal.db or ~/.local/state/custos/journal.db");
+                     "the incident journal: a SQLite file (default "
+                     "$XDG_STATE_HOME/custos/journal.db or ~/.local/state/custos/journal.db) or "
+                     "s3://BUCKET/PREFIX, shared by every process and Lambda instance");
 }
 
 void add_run(CLI::App& app, Command& selected) {

@@ -93,7 +93,7 @@ std::string respond(const Scenario& scenario, const Seeded& seeded, const Json& 
   options.vars = seeded.vars;
   std::string journal_path = dir + "/journal.db";
   std::filesystem::remove(journal_path);
-  options.journal = serverless::journal_opener(journal_path);
+  options.journal = serverless::journal_opener(journal_path, session);
   serverless::Handler handler(std::move(options));
   serverless::Delivery delivery;
   delivery.event = finding.is_null() ? nullptr : &finding;

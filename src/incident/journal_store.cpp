@@ -1,26 +1,15 @@
 #include "incident/journal_store.h"
 
-#include <signal.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 
-#include "core/digest.h"
 #include "core/error.h"
 
 namespace custos::incident {
 namespace {
-
-constexpr int kVersion = 1;  // the newest journal layout this custos reads and writes
-constexpr const char* kFormat = "custos-journal";
-// A claim held by a process on another host (the S3 backend, a fleet of watchers) is taken
-// over once it is this old: no action takes that long.
-constexpr auto kForeignLease = std::chrono::minutes(15);
 
 const char* kSchema = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -32,90 +21,7 @@ CREATE TABLE records(seq INTEGER PRIMARY KEY AUTOINCREMENT, incident TEXT NOT NU
 CREATE INDEX records_by_entry ON records(incident, entry_key, n);
 )sql";
 
-std::string host_name() {
-  char name[256] = {};
-  gethostname(name, sizeof name - 1);
-  return name;
-}
-
-// The kernel's start time of a process (field 22 of /proc/PID/stat): with the pid, it tells a
-// live holder from a new process that got the same pid.
-std::string start_ticks(long pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), {});
-  auto close = text.rfind(')');
-  if (close == std::string::npos) return {};
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i) {
-  }
-  return field;
-}
-
-Json me() {
-  long pid = ::getpid();
-  return {{"pid", pid}, {"host", host_name()}, {"start", start_ticks(pid)}};
-}
-
-bool same_process(const Json& a, const Json& b) {
-  return a.value("pid", 0L) == b.value("pid", 0L) && a.value("host", "") == b.value("host", "") &&
-         a.value("start", "") == b.value("start", "");
-}
-
-// Whether the process that recorded `started` may still be acting on it.
-bool holder_alive(const Json& holder, const std::string& started_at) {
-  if (holder.value("host", "") != host_name()) {
-    std::tm tm{};
-    strptime(started_at.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
-    return std::chrono::system_clock::now() - at < kForeignLease;
-  }
-  long pid = holder.value("pid", 0L);
-  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0 &&
-         start_ticks(pid) == holder.value("start", "");
-}
-
-std::string entry_key(const policy::JournalEntry& entry) {
-  return entry.policy + "\x1f" + std::to_string(entry.action_index) + "\x1f" + entry.resource;
-}
-
-Json entry_json(const policy::JournalEntry& entry) {
-  return {{"policy", entry.policy},
-          {"action_index", entry.action_index},
-          {"action", entry.action},
-          {"resource", entry.resource},
-          {"phase", entry.phase}};
-}
-
-std::string chained_hash(const std::string& prev, const std::string& incident, std::int64_t n,
-                         const std::string& time, const std::string& kind, const std::string& entry,
-                         const std::string& body) {
-  const char sep = '\x1f';
-  return sha256_hex(prev + sep + incident + sep + std::to_string(n) + sep + time + sep + kind +
-                    sep + entry + sep + body);
-}
-
-const char* outcome_name(policy::ActionRecord::Outcome outcome) {
-  switch (outcome) {
-    case policy::ActionRecord::Outcome::kChanged:
-      return "changed";
-    case policy::ActionRecord::Outcome::kUnchanged:
-      return "unchanged";
-    case policy::ActionRecord::Outcome::kFailed:
-      return "failed";
-  }
-  return "?";
-}
-
 }  // namespace
-
-Json record_json(const policy::ActionRecord& record) {
-  return {{"action", record.action},   {"resource", record.resource_id},
-          {"ok", record.ok()},         {"outcome", outcome_name(record.outcome)},
-          {"summary", record.summary}, {"before", record.before},
-          {"after", record.after},     {"undo", record.undo},
-          {"check", record.check},     {"error", record.error}};
-}
 
 // A SQLite connection with the few statements the journal needs.
 struct SqliteJournal::Db {
@@ -191,32 +97,27 @@ struct SqliteJournal::Db {
   };
 
   // Appends a record to the incident's chain (inside the caller's transaction).
-  void append(const std::string& incident, const std::string& kind, const std::string& key,
-              const Json& entry, const Json& body) {
+  void append(const std::string& incident, const std::string& kind, const Json& entry,
+              const Json& body) {
     Statement head(*this, "SELECT records, head FROM incidents WHERE id = ?");
     head.bind(incident);
     if (!head.step()) throw Error("journal " + path + ": no incident " + incident);
-    std::int64_t n = head.number(0) + 1;
-    std::string prev = head.text(1);
-    std::string time = now_iso();
-    std::string entry_text = entry.is_null() ? "" : entry.dump();
-    std::string body_text = body.dump();
-    std::string hash = chained_hash(prev, incident, n, time, kind, entry_text, body_text);
+    Link link = next_link(incident, head.number(0) + 1, head.text(1), kind, entry, body);
     Statement insert(*this,
                      "INSERT INTO records(incident, n, time, kind, entry, entry_key, body, prev, "
                      "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(incident)
-        .bind(n)
-        .bind(time)
+        .bind(link.n)
+        .bind(link.time)
         .bind(kind)
-        .bind(entry_text)
-        .bind(key)
-        .bind(body_text)
-        .bind(prev)
-        .bind(hash);
+        .bind(link.entry)
+        .bind(entry_key(entry))
+        .bind(link.body)
+        .bind(link.prev)
+        .bind(link.hash);
     insert.step();
     Statement update(*this, "UPDATE incidents SET records = ?, head = ? WHERE id = ?");
-    update.bind(n).bind(hash).bind(incident);
+    update.bind(link.n).bind(link.hash).bind(incident);
     update.step();
   }
 };
@@ -256,10 +157,10 @@ SqliteJournal::SqliteJournal(const std::string& path, bool create)
   } catch (const Error&) {
     throw InputError(path + " is not a custos journal (a SQLite database without custos's tables)");
   }
-  if (format != kFormat) throw InputError(path + " is not a custos journal");
-  if (std::atoi(version.c_str()) > kVersion)
+  if (format != kJournalFormat) throw InputError(path + " is not a custos journal");
+  if (std::atoi(version.c_str()) > kJournalVersion)
     throw InputError(path + " was written by a newer custos (journal version " + version +
-                     "; this custos reads up to version " + std::to_string(kVersion) +
+                     "; this custos reads up to version " + std::to_string(kJournalVersion) +
                      "): upgrade custos to read it");
 }
 
@@ -273,7 +174,7 @@ void SqliteJournal::initialize() {
     if (tables.number(0) != 0) return;
     db_->exec(kSchema);
     Db::Statement meta(*db_, "INSERT INTO meta(key, value) VALUES ('format', ?), ('version', ?)");
-    meta.bind(std::string(kFormat)).bind(std::to_string(kVersion));
+    meta.bind(std::string(kJournalFormat)).bind(std::to_string(kJournalVersion));
     meta.step();
     transaction.commit();
   }
@@ -288,10 +189,9 @@ std::string SqliteJournal::open(const Trigger& trigger, const Json& run) {
   Db::Transaction transaction(*db_);
   Db::Statement found(*db_, "SELECT id FROM incidents WHERE key = ?");
   found.bind(trigger.key);
-  Json delivery = {{"updated_at", trigger.updated_at}, {"summary", trigger.summary}};
   if (found.step()) {
     incident_ = found.text(0);
-    db_->append(incident_, "delivered", "", nullptr, delivery);
+    db_->append(incident_, "delivered", nullptr, delivered_body(trigger));
   } else {
     std::string opened = now_iso();
     incident_ = incident::incident_id(trigger.key, opened);
@@ -302,107 +202,34 @@ std::string SqliteJournal::open(const Trigger& trigger, const Json& run) {
         .bind(trigger.key)
         .bind(opened)
         .bind(trigger.summary.dump())
-        .bind(sha256_hex("custos-journal:" + incident_));
+        .bind(genesis_hash(incident_));
     insert.step();
-    db_->append(incident_, "opened", "", nullptr,
-                {{"key", trigger.key},
-                 {"updated_at", trigger.updated_at},
-                 {"summary", trigger.summary},
-                 {"event", trigger.event},
-                 {"run", run}});
+    db_->append(incident_, "opened", nullptr, opened_body(trigger, run));
   }
   transaction.commit();
   return incident_;
 }
 
-void SqliteJournal::open_when_used(Trigger trigger, Json run) {
-  pending_.emplace(std::move(trigger), std::move(run));
-}
-
-void SqliteJournal::ensure_open() {
-  if (!pending_) return;
-  auto [trigger, run] = std::move(*pending_);
-  pending_.reset();
-  open(trigger, run);
-}
-
-void SqliteJournal::use(const std::string& id) {
-  incident(id);  // throws when unknown
-  incident_ = id;
-}
-
 void SqliteJournal::append(const std::string& kind, const Json& entry, const Json& body) {
   Db::Transaction transaction(*db_);
-  std::string key;
-  if (entry.is_object())
-    key = entry.value("policy", "") + "\x1f" + std::to_string(entry.value("action_index", 0)) +
-          "\x1f" + entry.value("resource", "");
-  db_->append(incident_, kind, key, entry, body);
+  db_->append(incident_, kind, entry, body);
   transaction.commit();
 }
 
-policy::Journal::Claim SqliteJournal::claim(const policy::JournalEntry& entry) {
-  ensure_open();
+policy::Journal::Claim SqliteJournal::claim_entry(const Json& entry) {
   Db::Transaction transaction(*db_);
   Db::Statement last(*db_,
                      "SELECT kind, body, time FROM records WHERE incident = ? AND entry_key = ? "
                      "AND kind IN ('started', 'completed') ORDER BY n DESC LIMIT 1");
   last.bind(incident_).bind(entry_key(entry));
-  Json body = {{"by", me()}};
-  if (last.step()) {
-    Json previous = Json::parse(last.text(1));
-    if (last.text(0) == "completed" && previous.value("ok", false)) return Claim::kDone;
-    if (last.text(0) == "started") {
-      const Json& holder = previous["by"];
-      if (!same_process(holder, body["by"]) && holder_alive(holder, last.text(2)))
-        return Claim::kClaimed;
-      body["taking_over_from"] = holder;  // its process died mid-way
-    }
-  }
-  db_->append(incident_, "started", entry_key(entry), entry_json(entry), body);
+  std::optional<Record> found;
+  if (last.step())
+    found = Record{0, last.text(2), last.text(0), entry, Json::parse(last.text(1)), ""};
+  ClaimDecision decision = decide_claim(found ? &*found : nullptr);
+  if (decision.claim != Claim::kAct) return decision.claim;
+  db_->append(incident_, "started", entry, decision.started);
   transaction.commit();
   return Claim::kAct;
-}
-
-void SqliteJournal::complete(const policy::JournalEntry& entry, const policy::ActionRecord& record,
-                             const std::vector<aws::Client::MutatingCall>& calls) {
-  Json body = record_json(record);
-  body["calls"] = Json::array();
-  for (const auto& call : calls)
-    body["calls"].push_back({{"service", call.service},
-                             {"operation", call.operation},
-                             {"region", call.region},
-                             {"params", call.params},
-                             {"request_id", call.request_id},
-                             {"error", call.error_code}});
-  ensure_open();
-  Db::Transaction transaction(*db_);
-  db_->append(incident_, "completed", entry_key(entry), entry_json(entry), body);
-  transaction.commit();
-}
-
-void SqliteJournal::would_do(const policy::JournalEntry& entry,
-                             const policy::ActionRecord& record) {
-  ensure_open();
-  Db::Transaction transaction(*db_);
-  db_->append(incident_, "would-do", entry_key(entry), entry_json(entry), record_json(record));
-  transaction.commit();
-}
-
-void SqliteJournal::left(const policy::JournalEntry& entry, const std::string& why) {
-  ensure_open();
-  Db::Transaction transaction(*db_);
-  db_->append(incident_, "left", entry_key(entry), entry_json(entry), {{"why", why}});
-  transaction.commit();
-}
-
-void SqliteJournal::verified(const policy::JournalEntry& entry, bool holds,
-                             const std::string& detail) {
-  ensure_open();
-  Db::Transaction transaction(*db_);
-  db_->append(incident_, "verified", entry_key(entry), entry_json(entry),
-              {{"holds", holds}, {"detail", detail}});
-  transaction.commit();
 }
 
 std::vector<IncidentInfo> SqliteJournal::incidents() const {
@@ -428,53 +255,27 @@ IncidentInfo SqliteJournal::incident(const std::string& id) const {
           query.number(4), query.text(5)};
 }
 
-std::vector<Record> SqliteJournal::records(const std::string& id) const {
+std::vector<Link> SqliteJournal::links(const std::string& id) const {
   Db::Statement query(*db_,
-                      "SELECT n, time, kind, entry, body, hash FROM records WHERE incident = ? "
-                      "ORDER BY seq");
+                      "SELECT n, time, kind, entry, body, prev, hash FROM records "
+                      "WHERE incident = ? ORDER BY seq");
   query.bind(id);
+  std::vector<Link> links;
+  while (query.step())
+    links.push_back({query.number(0), query.text(1), query.text(2), query.text(3), query.text(4),
+                     query.text(5), query.text(6)});
+  return links;
+}
+
+std::vector<Record> SqliteJournal::records(const std::string& id) const {
   std::vector<Record> all;
-  while (query.step()) {
-    std::string entry = query.text(3);
-    all.push_back({query.number(0), query.text(1), query.text(2),
-                   entry.empty() ? Json() : Json::parse(entry), Json::parse(query.text(4)),
-                   query.text(5)});
-  }
+  for (const Link& link : links(id)) all.push_back(record_of(link));
   return all;
 }
 
 Verification SqliteJournal::verify(const std::string& id) const {
   IncidentInfo info = incident(id);
-  Verification result;
-  auto problem = [&](const std::string& text) {
-    result.intact = false;
-    result.problems.push_back(text);
-  };
-  Db::Statement query(*db_,
-                      "SELECT n, time, kind, entry, body, prev, hash FROM records "
-                      "WHERE incident = ? ORDER BY seq");
-  query.bind(id);
-  std::string prev = sha256_hex("custos-journal:" + id);
-  std::int64_t expected = 1;
-  while (query.step()) {
-    std::int64_t n = query.number(0);
-    std::string where = "record " + std::to_string(n);
-    if (n != expected)
-      problem(where + " stands where record " + std::to_string(expected) +
-              " should (a record was deleted or the log reordered)");
-    if (query.text(5) != prev) problem(where + " does not follow the record before it");
-    std::string hash = chained_hash(query.text(5), id, n, query.text(1), query.text(2),
-                                    query.text(3), query.text(4));
-    if (hash != query.text(6)) problem(where + " (" + query.text(2) + ") was edited");
-    prev = query.text(6);
-    expected = n + 1;
-  }
-  if (expected - 1 != info.records)
-    problem("the incident had " + std::to_string(info.records) + " records; " +
-            std::to_string(expected - 1) + " remain (records were deleted)");
-  else if (prev != info.head)
-    problem("the last record is not the one the incident ends with (records were deleted)");
-  return result;
+  return verify_chain(id, links(id), Anchor{info.records, info.head, true});
 }
 
 }  // namespace custos::incident

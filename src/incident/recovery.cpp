@@ -43,7 +43,7 @@ bool undone(const Json& check, const aws::Client& client) {
   return jmespath::Expression::compile(check.value("expect", "")).search(answer) != true;
 }
 
-RecoveryStep undo_one(SqliteJournal& journal, const Record& change, const aws::Client& client,
+RecoveryStep undo_one(IncidentJournal& journal, const Record& change, const aws::Client& client,
                       const RecoveryOptions& options) {
   RecoveryStep step{change.entry, "", "", false};
   const Json& undo = change.body["undo"];
@@ -99,7 +99,7 @@ std::string verification_note(const RecoveryStep& step) {
   return step.verified ? " (verified)" : " (NOT verified)";
 }
 
-std::vector<RecoveryStep> recover(SqliteJournal& journal, const std::string& incident,
+std::vector<RecoveryStep> recover(IncidentJournal& journal, const std::string& incident,
                                   const aws::Client& client, const RecoveryOptions& options,
                                   const std::function<void(const RecoveryStep&)>& on_step) {
   journal.use(incident);

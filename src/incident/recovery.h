@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "aws/client.h"
-#include "incident/journal_store.h"
+#include "incident/incident_journal.h"
 
 namespace custos::incident {
 
@@ -30,7 +30,7 @@ std::string verification_note(const RecoveryStep& step);
 
 // Applies the undo calls of `incident`'s changes through `client`; `on_step` sees each as it
 // ends. Returns every step; throws InputError for an unknown incident or action name.
-std::vector<RecoveryStep> recover(SqliteJournal& journal, const std::string& incident,
+std::vector<RecoveryStep> recover(IncidentJournal& journal, const std::string& incident,
                                   const aws::Client& client, const RecoveryOptions& options,
                                   const std::function<void(const RecoveryStep&)>& on_step = {});
 

@@ -86,7 +86,7 @@ void note_investigation(Facts& facts, const Record& record) {
             "identification");
 }
 
-Facts gather(const SqliteJournal& journal, const std::string& id) {
+Facts gather(const IncidentJournal& journal, const std::string& id) {
   Facts facts;
   facts.info = journal.incident(id);
   facts.integrity = journal.verify(id);
@@ -329,7 +329,7 @@ ReportFormat report_format(const std::string& name) {
   throw InputError("unknown report format '" + name + "' (md, html or json)");
 }
 
-std::string render_report(const SqliteJournal& journal, const std::string& incident,
+std::string render_report(const IncidentJournal& journal, const std::string& incident,
                           ReportFormat format) {
   Facts facts = gather(journal, incident);
   switch (format) {

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "incident/journal_store.h"
+#include "incident/incident_journal.h"
 
 namespace custos::incident {
 
@@ -16,7 +16,7 @@ enum class ReportFormat { kMarkdown, kHtml, kJson };
 ReportFormat report_format(const std::string& name);
 
 // The report of `incident`; throws InputError when the journal has no such incident.
-std::string render_report(const SqliteJournal& journal, const std::string& incident,
+std::string render_report(const IncidentJournal& journal, const std::string& incident,
                           ReportFormat format);
 
 }  // namespace custos::incident

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "incident/journal_store.h"
+#include "incident/incident_journal.h"
 
 namespace custos::investigate {
 namespace {
@@ -50,7 +50,7 @@ Json query_json(const TrailQuery& q) {
 
 }  // namespace
 
-IncidentSeed seed_from_incident(const incident::SqliteJournal& journal, const std::string& id) {
+IncidentSeed seed_from_incident(const incident::IncidentJournal& journal, const std::string& id) {
   incident::IncidentInfo info = journal.incident(id);
   Json event;
   for (const incident::Record& record : journal.records(id))

@@ -11,7 +11,7 @@
 #include "investigate/trail.h"
 
 namespace custos::incident {
-class SqliteJournal;
+class IncidentJournal;
 }
 
 namespace custos::investigate {
@@ -26,7 +26,7 @@ struct IncidentSeed {
 constexpr Millis kSeedMargin = 24 * 3'600'000LL;
 
 // Throws InputError when the journal has no such incident.
-IncidentSeed seed_from_incident(const incident::SqliteJournal& journal, const std::string& id);
+IncidentSeed seed_from_incident(const incident::IncidentJournal& journal, const std::string& id);
 
 // Fills in what the user did not give: principals (when no --principal), since, until.
 void apply_seed(const IncidentSeed& seed, TrailQuery& query);

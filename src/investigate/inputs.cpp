@@ -72,16 +72,6 @@ void read_local(const std::string& path, Buffer& bytes) {
 
 }  // namespace
 
-std::optional<S3Location> parse_s3_url(std::string_view url) {
-  if (!url.starts_with("s3://")) return std::nullopt;
-  url.remove_prefix(5);
-  std::size_t slash = url.find('/');
-  S3Location location{std::string(url.substr(0, slash)), ""};
-  if (slash != std::string_view::npos) location.prefix = std::string(url.substr(slash + 1));
-  if (location.bucket.empty()) return std::nullopt;
-  return location;
-}
-
 bool LayoutFilter::admits(std::string_view path) const {
   std::size_t at = path.rfind("AWSLogs/");
   if (at == std::string_view::npos) return true;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aws/s3_url.h"
 #include "investigate/text.h"
 #include "investigate/times.h"
 
@@ -58,10 +59,7 @@ class InputSet {
   std::unique_ptr<Impl> impl_;
 };
 
-// Splits "s3://bucket/prefix" (nullopt for anything else).
-struct S3Location {
-  std::string bucket, prefix;
-};
-std::optional<S3Location> parse_s3_url(std::string_view url);
+using aws::parse_s3_url;
+using aws::S3Location;
 
 }  // namespace custos::investigate

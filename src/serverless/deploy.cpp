@@ -8,6 +8,7 @@
 
 #include "aws/endpoints.h"
 #include "aws/protocol_codec.h"
+#include "aws/s3_url.h"
 #include "core/digest.h"
 #include "core/version.h"
 #include "policy/vars.h"
@@ -94,6 +95,13 @@ void check_options(const policy::Policy& p) {
     if (!kExecutionOptions.count(key))
       throw InputError("policy '" + p.name + "': mode.execution-options." + key +
                        " is not supported by custos (supported: journal: s3://BUCKET/PREFIX)");
+  // A function's /tmp dies with its instance: only S3 is shared by all of them.
+  if (execution.contains("journal") &&
+      !(execution["journal"].is_string() &&
+        aws::parse_s3_url(execution["journal"].get<std::string>())))
+    throw InputError("policy '" + p.name +
+                     "': mode.execution-options.journal must be s3://BUCKET[/PREFIX], not " +
+                     execution["journal"].dump());
 }
 
 FunctionSpec function_spec(const policy::Policy& p, const DeployOptions& options,

@@ -7,6 +7,8 @@
 #include <mutex>
 
 #include "aws/client.h"
+#include "incident/journal_store.h"
+#include "incident/s3_journal.h"
 #include "incident/trigger.h"
 #include "resources/builtin.h"
 #include "serverless/assumed.h"
@@ -57,11 +59,17 @@ std::string member_role(const policy::Policy& p, const Json* event) {
 
 }  // namespace
 
-JournalOpener journal_opener(const std::string& where) {
-  if (where.starts_with("s3://"))
-    throw InputError("journal " + where +
-                     ": the S3 journal backend is not implemented yet; use a file path");
-  return [where] { return std::make_unique<incident::SqliteJournal>(where, true); };
+JournalOpener journal_opener(const std::string& where, const aws::SessionOptions& aws) {
+  if (where.starts_with("s3://")) {
+    std::shared_ptr<const incident::S3Journal> checked =
+        std::make_unique<incident::S3Journal>(where, aws, true);
+    return [checked](const std::string& trace_id) -> std::unique_ptr<incident::IncidentJournal> {
+      return checked->another(trace_id);
+    };
+  }
+  return [where](const std::string&) {
+    return std::make_unique<incident::SqliteJournal>(where, true);
+  };
 }
 
 std::string event_region(const Json& event) {
@@ -141,7 +149,7 @@ Outcome Handler::handle(const Delivery& delivery) const {
 
   std::unique_ptr<incident::IncidentJournal> journal;
   if (state.options.journal) {
-    journal = state.options.journal();
+    journal = state.options.journal(delivery.trace_id);
     if (!delivery.incident.empty())
       journal->use(delivery.incident);
     else

@@ -11,16 +11,20 @@
 #include <vector>
 
 #include "aws/config.h"
-#include "incident/journal_store.h"
+#include "incident/incident_journal.h"
 #include "policy/dispatch.h"
 
 namespace custos::serverless {
 
-// A journal for one delivery: deliveries handled at once each journal their own incident.
-using JournalOpener = std::function<std::unique_ptr<incident::IncidentJournal>()>;
+// A journal for one delivery: deliveries handled at once each journal their own incident. It
+// sends the delivery's X-Ray trace id (empty: none) with any AWS call it makes.
+using JournalOpener =
+    std::function<std::unique_ptr<incident::IncidentJournal>(const std::string& trace_id)>;
 
-// The journal named by `where`: a SQLite file's path (created when missing).
-JournalOpener journal_opener(const std::string& where);
+// The journal named by `where`: s3://BUCKET[/PREFIX] (reached with `aws`; checked now, so
+// that a bucket that is not there fails before anything runs) or a SQLite file's path
+// (created when missing).
+JournalOpener journal_opener(const std::string& where, const aws::SessionOptions& aws);
 
 struct HandlerOptions {
   std::string policy_name;  // the file's name, for messages and the journal

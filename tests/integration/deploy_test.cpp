@@ -142,6 +142,14 @@ TEST_F(DeployTest, WhatDeployCannotDoIsRefusedBeforeAnyChange) {
   auto execution = deploy();
   EXPECT_EQ(execution.exit_code, 2);
   EXPECT_NE(execution.err.find("execution-options.output_dir is not supported"), std::string::npos);
+  write("policy.yml", policy_with("      role: custos-lambda\n"
+                                  "      execution-options: {journal: /tmp/journal.db}\n"));
+  auto journal = deploy();
+  EXPECT_EQ(journal.exit_code, 2);
+  EXPECT_NE(journal.err.find("mode.execution-options.journal must be s3://BUCKET[/PREFIX], not "
+                             "\"/tmp/journal.db\""),
+            std::string::npos)
+      << journal.err;
   EXPECT_EQ(aws_cli({"lambda", "list-functions"})["Functions"].size(), 0u);
 }
 

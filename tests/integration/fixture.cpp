@@ -95,4 +95,16 @@ std::string IntegrationTest::instance_state(const std::string& instance_id) cons
   return described["Reservations"][0]["Instances"][0]["State"]["Name"].get<std::string>();
 }
 
+std::size_t IntegrationTest::volumes_of(const std::string& instance_id) const {
+  return aws_cli({"ec2", "describe-volumes", "--filters",
+                  "Name=attachment.instance-id,Values=" + instance_id})["Volumes"]
+      .size();
+}
+
+std::size_t IntegrationTest::snapshots_of(const std::string& instance_id) const {
+  return aws_cli({"ec2", "describe-snapshots", "--owner-ids", "self", "--filters",
+                  "Name=tag:custos:instance-id,Values=" + instance_id})["Snapshots"]
+      .size();
+}
+
 }  // namespace custos::test

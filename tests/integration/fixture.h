@@ -43,6 +43,10 @@ class IntegrationTest : public ::testing::Test {
   // Creates a role + instance profile and runs one instance with it, tagged custodian.
   std::string run_instance_with_profile(const std::string& profile_name) const;
   std::string instance_state(const std::string& instance_id) const;
+  // The volumes attached to the instance, and the snapshots custos took of them
+  // (tag custos:instance-id).
+  std::size_t volumes_of(const std::string& instance_id) const;
+  std::size_t snapshots_of(const std::string& instance_id) const;
 
  private:
   std::filesystem::path dir_;

@@ -3,188 +3,35 @@
 // process killed between two actions resumed with nothing lost or done twice.
 #include <gtest/gtest.h>
 
-#include <signal.h>
-
-#include <thread>
-
-#include "integration/findings.h"
-#include "integration/fixture.h"
-#include "support/fault_proxy.h"
-#include "support/paths.h"
+#include "integration/incident_fixture.h"
 
 namespace custos::test {
 namespace {
 
-const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
-
-class IncidentTest : public IntegrationTest {
+class IncidentTest : public IncidentFixture {
  protected:
-  void SetUp() override {
-    IntegrationTest::SetUp();
-    write("policy.yml", kContainPolicy);
-    instance_ = run_instance_with_profile("web-role");
-    write("finding.json", instance_finding(instance_).dump());
-  }
-
-  std::vector<std::string> run_args() const {
-    return {"run",
-            "-s",
-            path("out"),
-            "--journal",
-            path("journal.db"),
-            "--event",
-            path("finding.json"),
-            path("policy.yml")};
-  }
-
-  Json incidents() const {
-    auto listed = custos({"incident", "list", "--format", "json", "--journal", path("journal.db")});
-    EXPECT_EQ(listed.exit_code, 0) << listed.err;
-    return Json::parse(listed.out);
-  }
-
-  std::string only_incident() const {
-    Json all = incidents();
-    EXPECT_EQ(all.size(), 1u) << all.dump();
-    return all.empty() ? "" : all[0]["id"].get<std::string>();
-  }
-
-  Json report(const std::string& id) const {
-    auto result =
-        custos({"incident", "report", id, "--format", "json", "--journal", path("journal.db")});
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return Json::parse(result.out);
-  }
-
-  std::size_t associations() const {
-    return aws_cli({"ec2", "describe-iam-instance-profile-associations", "--filters",
-                    "Name=instance-id,Values=" + instance_,
-                    "Name=state,Values=associated"})["IamInstanceProfileAssociations"]
-        .size();
-  }
-
-  std::size_t volumes() const {
-    return aws_cli({"ec2", "describe-volumes", "--filters",
-                    "Name=attachment.instance-id,Values=" + instance_})["Volumes"]
-        .size();
-  }
-
-  std::size_t snapshots() const {
-    return aws_cli({"ec2", "describe-snapshots", "--owner-ids", "self", "--filters",
-                    "Name=tag:custos:instance-id,Values=" + instance_})["Snapshots"]
-        .size();
-  }
-
-  std::size_t completed(const Json& report, const std::string& action) const {
-    std::size_t count = 0;
-    for (const Json& a : report["actions"])
-      if (a["action"] == action && a["outcome"] == "changed") ++count;
-    return count;
-  }
-
-  std::string instance_;
+  std::string journal() const override { return path("journal.db"); }
 };
 
-TEST_F(IncidentTest, RecoverRestoresWhatContainmentChanged) {
-  auto contained = custos(run_args());
-  ASSERT_EQ(contained.exit_code, 0) << contained.out << contained.err;
-  ASSERT_EQ(instance_state(instance_), "stopped");
-  ASSERT_EQ(associations(), 0u);
-  std::string id = only_incident();
-  EXPECT_NE(contained.out.find("incident " + id), std::string::npos) << contained.out;
+TEST_F(IncidentTest, RecoverRestoresWhatContainmentChanged) { contain_then_recover(); }
 
-  auto recovered = custos({"incident", "recover", id, "--journal", path("journal.db")});
-  ASSERT_EQ(recovered.exit_code, 0) << recovered.out << recovered.err;
-  EXPECT_NE(recovered.out.find("recovered stop"), std::string::npos) << recovered.out;
-  EXPECT_NE(recovered.out.find("kept snapshot"), std::string::npos) << recovered.out;
-  std::string state = instance_state(instance_);
-  EXPECT_TRUE(state == "running" || state == "pending") << state;
-  EXPECT_EQ(associations(), 1u);  // the role is back
-
-  Json facts = report(id);
-  ASSERT_EQ(facts["recovery"].size(), 2u) << facts.dump(2);
-  for (const Json& step : facts["recovery"]) {
-    EXPECT_EQ(step["status"], "recovered");
-    EXPECT_EQ(step["verified"], true);
-  }
-  for (const Json& action : facts["actions"])
-    if (action["action"] != "snapshot") {
-      EXPECT_EQ(action["verified"], true) << action.dump();
-    }
-  EXPECT_EQ(facts["integrity"]["intact"], true);
-  // A second recovery finds nothing left to undo.
-  auto again = custos({"incident", "recover", id, "--journal", path("journal.db")});
-  EXPECT_EQ(again.exit_code, 0);
-  EXPECT_EQ(again.out.find("recovered stop"), std::string::npos) << again.out;
-}
-
-TEST_F(IncidentTest, TheSameFindingThreeTimesIsHandledOnce) {
-  for (int delivery = 0; delivery < 3; ++delivery) {
-    auto result = custos(run_args());
-    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-    if (delivery > 0) {
-      EXPECT_NE(result.out.find("done earlier in incident"), std::string::npos) << result.out;
-    }
-  }
-  EXPECT_EQ(snapshots(), volumes());  // one set
-  std::string id = only_incident();
-  Json facts = report(id);
-  EXPECT_EQ(completed(facts, "snapshot"), 1u);
-  EXPECT_EQ(completed(facts, "stop"), 1u);
-}
+TEST_F(IncidentTest, TheSameFindingThreeTimesIsHandledOnce) { deliver_three_times(); }
 
 TEST_F(IncidentTest, TwoProcessesDeliveringOneFindingActOnce) {
-  auto first = start_custos(run_args());
-  auto second = start_custos(run_args());
-  auto a = first->wait();
-  auto b = second->wait();
-  EXPECT_EQ(a.exit_code, 0) << a.out << a.err;
-  EXPECT_EQ(b.exit_code, 0) << b.out << b.err;
-  EXPECT_EQ(snapshots(), volumes());
-  Json facts = report(only_incident());
-  EXPECT_EQ(completed(facts, "snapshot"), 1u);
-  EXPECT_EQ(completed(facts, "stop"), 1u);
-  EXPECT_EQ(completed(facts, "set-instance-profile"), 1u);
+  deliver_in_two_processes_at_once();
 }
 
 TEST_F(IncidentTest, AProcessKilledBetweenTwoActionsIsResumedWithNothingLostOrRepeated) {
-  // The proxy holds StopInstances: set-instance-profile is done, stop has started.
-  FaultProxy proxy(emulator().url());
-  proxy.hold("Action=StopInstances");
-  auto killed = start_custos(run_args(), {{"AWS_ENDPOINT_URL", proxy.url()}});
-  ASSERT_TRUE(proxy.wait_held(std::chrono::seconds(60)));
-  killed->kill(SIGKILL);
-  auto ended = killed->wait();
-  EXPECT_EQ(ended.exit_code, -1);  // killed, not exited
-  proxy.release();
-  EXPECT_EQ(associations(), 0u);
-  EXPECT_EQ(instance_state(instance_), "running");
-  EXPECT_EQ(snapshots(), 0u);
-
-  std::string id = only_incident();
-  auto resumed =
-      custos({"incident", "resume", id, "--journal", path("journal.db"), "-s", path("resumed")});
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
-  EXPECT_NE(resumed.out.find("done earlier in incident " + id), std::string::npos)
-      << resumed.out;  // set-instance-profile is not repeated
-  EXPECT_EQ(instance_state(instance_), "stopped");
-  EXPECT_EQ(snapshots(), volumes());
-  Json facts = report(id);
-  EXPECT_EQ(completed(facts, "set-instance-profile"), 1u);
-  EXPECT_EQ(completed(facts, "stop"), 1u);
-  EXPECT_EQ(completed(facts, "snapshot"), 1u);
-  EXPECT_EQ(facts["integrity"]["intact"], true);
+  kill_between_two_actions_then_resume();
 }
 
 TEST_F(IncidentTest, BadInputIsOneLineAndExitTwo) {
-  auto unknown =
-      custos({"incident", "show", "INC-20000101-00000000", "--journal", path("journal.db")});
+  auto unknown = custos({"incident", "show", "INC-20000101-00000000", "--journal", journal()});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("no incident journal at"), std::string::npos) << unknown.err;
 
   ASSERT_EQ(custos(run_args()).exit_code, 0);
-  unknown =
-      custos({"incident", "report", "INC-20000101-00000000", "--journal", path("journal.db")});
+  unknown = custos({"incident", "report", "INC-20000101-00000000", "--journal", journal()});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("no incident INC-20000101-00000000"), std::string::npos)
       << unknown.err;

@@ -16,6 +16,8 @@ namespace custos::test {
 namespace {
 
 const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
+const std::string kTrace =
+    "Root=1-65f0c2a1-0123456789abcdef01234567;Parent=1a2b3c4d5e6f7a8b;Sampled=1";
 
 class LambdaTest : public IntegrationTest {
  protected:
@@ -31,11 +33,12 @@ class LambdaTest : public IntegrationTest {
     return path("task");
   }
 
-  // bootstrap with a clean environment (env -i) holding only what Lambda sets, and where to
-  // find AWS (moto, or `endpoint`).
+  // bootstrap with a clean environment (env -i) holding only what Lambda sets, where to find
+  // AWS (moto, or `endpoint`) and where to journal (a file of this test, or `journal`).
   std::unique_ptr<StartedProcess> start_bootstrap(const std::string& task, const std::string& api,
                                                   const std::string& handler,
-                                                  std::string endpoint = {}) const {
+                                                  std::string endpoint = {},
+                                                  std::string journal = {}) const {
     std::vector<std::string> argv = {
         "/usr/bin/env",
         "-i",
@@ -47,9 +50,35 @@ class LambdaTest : public IntegrationTest {
         "AWS_SECRET_ACCESS_KEY=testing",
         "AWS_SESSION_TOKEN=testing",
         "AWS_ENDPOINT_URL=" + (endpoint.empty() ? emulator().url() : endpoint),
-        "CUSTOS_JOURNAL=" + path("journal.db"),
+        "CUSTOS_JOURNAL=" + (journal.empty() ? path("journal.db") : journal),
         task + "/bootstrap"};
     return std::make_unique<StartedProcess>(argv);
+  }
+
+  // The AWS calls (through a proxy) of one invocation traced kTrace, delivering a finding about
+  // a new instance, journaled in `journal` (empty: a file). Calls made when the function starts
+  // (checking an S3 journal) belong to no invocation and are left out.
+  std::vector<FaultProxy::Arrival> traced_invocation(const std::string& journal = {}) const {
+    std::string id = run_instance_with_profile("web-role");
+    std::string task = unpacked();
+    FaultProxy proxy(emulator().url());
+    RuntimeApiServer api;
+    auto bootstrap =
+        start_bootstrap(task, api.address(), "ec2-compromised-contain", proxy.url(), journal);
+    EXPECT_TRUE(api.first_next(std::chrono::seconds(30)).has_value());
+    std::size_t at_start = proxy.arrivals().size();
+    auto answer =
+        api.answer(api.invoke(instance_finding(id, 8).dump(), std::chrono::minutes(5), kTrace));
+    EXPECT_TRUE(answer.has_value() && !answer->error) << (answer ? answer->body : "no answer");
+    api.stop();
+    bootstrap->wait();
+    auto arrivals = proxy.arrivals();
+    return {arrivals.begin() + static_cast<std::ptrdiff_t>(at_start), arrivals.end()};
+  }
+
+  static std::string trace_of(const FaultProxy::Arrival& arrival) {
+    auto found = arrival.headers.find("X-Amzn-Trace-Id");
+    return found == arrival.headers.end() ? "" : found->second;
   }
 
   Json associations(const std::string& id) const {
@@ -128,25 +157,68 @@ TEST_F(LambdaTest, TooLittleTimeLeftStartsNoActionAndJournalsWhatWasLeft) {
 }
 
 TEST_F(LambdaTest, TraceHeaderIsPassedOnToEveryAwsCall) {
-  std::string id = run_instance_with_profile("web-role");
-  std::string task = unpacked();
-  FaultProxy proxy(emulator().url());
-  RuntimeApiServer api;
-  auto bootstrap = start_bootstrap(task, api.address(), "ec2-compromised-contain", proxy.url());
-  const std::string trace =
-      "Root=1-65f0c2a1-0123456789abcdef01234567;Parent=1a2b3c4d5e6f7a8b;Sampled=1";
-  auto answer =
-      api.answer(api.invoke(instance_finding(id, 8).dump(), std::chrono::minutes(5), trace));
-  ASSERT_TRUE(answer.has_value());
-  EXPECT_FALSE(answer->error) << answer->body;
-  api.stop();
-  bootstrap->wait();
-  auto arrivals = proxy.arrivals();
+  auto arrivals = traced_invocation();
   ASSERT_FALSE(arrivals.empty());
-  for (const auto& arrival : arrivals)
-    EXPECT_EQ(arrival.headers.count("X-Amzn-Trace-Id") ? arrival.headers.at("X-Amzn-Trace-Id") : "",
-              trace)
-        << arrival.target;
+  for (const auto& arrival : arrivals) EXPECT_EQ(trace_of(arrival), kTrace) << arrival.target;
+}
+
+// The S3 journal's calls during an invocation belong to it as much as the actions' do.
+TEST_F(LambdaTest, TraceHeaderIsPassedOnToTheS3JournalsCalls) {
+  aws_cli({"s3api", "create-bucket", "--bucket", "custos-journal"});
+  std::size_t records = 0;
+  for (const auto& arrival : traced_invocation("s3://custos-journal/lambda")) {
+    EXPECT_EQ(trace_of(arrival), kTrace) << arrival.method << " " << arrival.target;
+    records += arrival.method == "PUT" &&
+               arrival.target.find("/custos-journal/lambda/incidents/") != std::string::npos;
+  }
+  EXPECT_GT(records, 0u);
+}
+
+// Issue 12: instances share no disk, so the journal is in S3; both get the finding at once and
+// one acts, and a cold-started third, getting it again, repeats nothing.
+TEST_F(LambdaTest, TwoInstancesSharingAnS3JournalHandleOneFindingOnce) {
+  std::string id = run_instance_with_profile("web-role");
+  aws_cli({"s3api", "create-bucket", "--bucket", "custos-journal"});
+  const std::string journal = "s3://custos-journal/lambda";
+  const std::string finding = instance_finding(id, 8).dump();
+  std::string task = unpacked();
+  RuntimeApiServer first_api, second_api;
+  auto first = start_bootstrap(task, first_api.address(), "ec2-compromised-contain", {}, journal);
+  auto second = start_bootstrap(task, second_api.address(), "ec2-compromised-contain", {}, journal);
+  std::string first_request = first_api.invoke(finding);
+  std::string second_request = second_api.invoke(finding);
+  for (auto answer : {first_api.answer(first_request), second_api.answer(second_request)}) {
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_FALSE(answer->error) << answer->body;
+  }
+  first_api.stop();
+  second_api.stop();
+  first->wait();
+  second->wait();
+  EXPECT_EQ(instance_state(id), "stopped");
+  EXPECT_EQ(snapshots_of(id), volumes_of(id));
+
+  RuntimeApiServer cold_api;
+  auto cold = start_bootstrap(task, cold_api.address(), "ec2-compromised-contain", {}, journal);
+  auto again = cold_api.answer(cold_api.invoke(finding));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_NE(again->body.find("done earlier in incident"), std::string::npos) << again->body;
+  cold_api.stop();
+  cold->wait();
+  EXPECT_EQ(snapshots_of(id), volumes_of(id));
+
+  auto listed = custos({"incident", "list", "--format", "json", "--journal", journal});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  ASSERT_EQ(Json::parse(listed.out).size(), 1u) << listed.out;
+  std::string incident = Json::parse(listed.out)[0]["id"];
+  auto report = custos({"incident", "report", incident, "--format", "json", "--journal", journal});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  Json facts = Json::parse(report.out);
+  std::map<std::string, int> changed;
+  for (const Json& action : facts["actions"])
+    changed[action["action"]] += action["outcome"] == "changed";
+  EXPECT_EQ(changed, (std::map<std::string, int>{
+                         {"set-instance-profile", 1}, {"stop", 1}, {"snapshot", 1}}));
 }
 
 TEST_F(LambdaTest, UnknownHandlerIsReportedAsAnInitError) {

@@ -1,6 +1,7 @@
 // custos watch over moto: a GuardDuty finding put on the EventBridge bus, routed by a rule to an
 // SQS queue, taken by `custos watch`, which contains the instance and deletes the message; a
-// bad message is left for the dead-letter queue; SIGTERM finishes what is in hand.
+// bad message is left for the dead-letter queue; SIGTERM finishes what is in hand; two watchers
+// sharing an S3 journal act on a finding once.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -43,12 +44,16 @@ class WatchTest : public IntegrationTest {
     return std::stoi(a["ApproximateNumberOfMessages"].get<std::string>()) +
            std::stoi(a["ApproximateNumberOfMessagesNotVisible"].get<std::string>());
   }
-  // An EventBridge rule sending GuardDuty findings to the queue, as a team sets it up.
-  void route_findings_to(const std::string& url) const {
+  // An EventBridge rule sending GuardDuty findings to the queues, as a team sets it up.
+  void route_findings_to(const std::vector<std::string>& urls) const {
     aws_cli({"events", "put-rule", "--name", "guardduty-to-custos", "--event-pattern",
              R"({"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]})"});
-    aws_cli({"events", "put-targets", "--rule", "guardduty-to-custos", "--targets",
-             Json::array({{{"Id", "custos"}, {"Arn", attributes(url)["QueueArn"]}}}).dump()});
+    Json targets = Json::array();
+    for (const auto& url : urls)
+      targets.push_back({{"Id", "custos-" + std::to_string(targets.size())},
+                         {"Arn", attributes(url)["QueueArn"]}});
+    aws_cli(
+        {"events", "put-targets", "--rule", "guardduty-to-custos", "--targets", targets.dump()});
   }
   // The finding as GuardDuty puts it on the default bus.
   void put_finding(const Json& finding) const {
@@ -64,7 +69,7 @@ TEST_F(WatchTest, FindingOnTheBusReachesWatchThroughSqsAndIsContained) {
   std::string id = run_instance_with_profile("web-role");
   write("policy.yml", kContainPolicy);
   std::string url = queue("findings");
-  route_findings_to(url);
+  route_findings_to({url});
   put_finding(instance_finding(id, 8));
   ASSERT_EQ(waiting(url), 1);
 
@@ -81,6 +86,35 @@ TEST_F(WatchTest, FindingOnTheBusReachesWatchThroughSqsAndIsContained) {
   EXPECT_NE(result.out.find(", deleted"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("stopped: 0 waiting messages handed back"), std::string::npos)
       << result.out;
+}
+
+// Two watchers on two hosts, each with its own queue, get every finding: sharing the journal in
+// S3, they act on it once.
+TEST_F(WatchTest, TwoWatchersSharingAnS3JournalContainOnce) {
+  std::string id = run_instance_with_profile("web-role");
+  write("policy.yml", kContainPolicy);
+  aws_cli({"s3api", "create-bucket", "--bucket", "custos-journal"});
+  std::vector<std::string> urls = {queue("findings-a"), queue("findings-b")};
+  route_findings_to(urls);
+  put_finding(instance_finding(id, 8));
+  std::vector<std::unique_ptr<StartedProcess>> watchers;
+  for (const auto& url : urls)
+    watchers.push_back(start_custos({"watch", "--queue", url, "--wait-seconds", "1", "--journal",
+                                     "s3://custos-journal/watch", path("policy.yml")}));
+  EXPECT_TRUE(eventually([&] { return waiting(urls[0]) + waiting(urls[1]) == 0; }));
+  for (auto& watcher : watchers) {
+    watcher->kill(SIGTERM);
+    auto result = watcher->wait();
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  }
+  EXPECT_EQ(instance_state(id), "stopped");
+  std::size_t volumes = aws_cli({"ec2", "describe-volumes", "--filters",
+                                 "Name=attachment.instance-id,Values=" + id})["Volumes"]
+                            .size();
+  EXPECT_EQ(aws_cli({"ec2", "describe-snapshots", "--owner-ids", "self", "--filters",
+                     "Name=tag:custos:instance-id,Values=" + id})["Snapshots"]
+                .size(),
+            volumes);
 }
 
 TEST_F(WatchTest, BadMessageIsLoggedAndLeftForTheDeadLetterQueue) {
@@ -106,7 +140,7 @@ TEST_F(WatchTest, StopFinishesTheEventInHandAndTakesNoNewOne) {
   std::string id = run_instance_with_profile("web-role");
   write("policy.yml", kContainPolicy);
   std::string url = queue("findings");
-  route_findings_to(url);
+  route_findings_to({url});
   put_finding(instance_finding(id, 8));
   FaultProxy proxy(emulator().url());
   proxy.hold("Action=StopInstances");

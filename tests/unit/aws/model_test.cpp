@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "core/error.h"
@@ -41,6 +42,20 @@ TEST(ServiceModel, ResolvesShapesAndReferenceTraits) {
   ASSERT_NE(reservations, nullptr);
   EXPECT_EQ(reservations->location_name, "reservationSet");
   EXPECT_EQ(model->find_shape("Instance")->find_member("LaunchTime")->shape->type, "timestamp");
+}
+
+// S3's conditional writes (2024) postdate Debian's botocore 1.29; the S3 incident journal's
+// claims need If-None-Match on PutObject.
+TEST(ServiceModel, PutObjectTakesIfNoneMatchAsNewerBotocoreModelsIt) {
+  const Shape& input = *ServiceModel::load("s3")->operation("PutObject").input.shape;
+  const ShapeRef* condition = input.find_member("IfNoneMatch");
+  ASSERT_NE(condition, nullptr);
+  EXPECT_EQ(condition->location, "header");
+  EXPECT_EQ(condition->location_name, "If-None-Match");
+  EXPECT_EQ(condition->shape->type, "string");
+  EXPECT_EQ(std::count_if(input.members.begin(), input.members.end(),
+                          [](const auto& m) { return m.first == "IfNoneMatch"; }),
+            1);
 }
 
 TEST(ServiceModel, ReadsQueryResultWrappersAndJsonMetadata) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "incident/journal_store.h"
 #include "support/paths.h"
 #include "support/screenshot.h"
 
