@@ -46,14 +46,17 @@ class TestKey {
     return std::string(data, static_cast<std::size_t>(size));
   }
 
-  // CloudTrail's digestPublicKeyFingerprint: MD5 of the DER PKCS#1 RSAPublicKey.
-  std::string fingerprint() const {
+  // The DER PKCS#1 RSAPublicKey, as ListPublicKeys gives it.
+  std::string pkcs1_der() const {
     unsigned char* der = nullptr;
     int size = i2d_PublicKey(key_.get(), &der);
     std::string bytes(reinterpret_cast<char*>(der), static_cast<std::size_t>(size));
     OPENSSL_free(der);
-    return md5_hex(bytes);
+    return bytes;
   }
+
+  // CloudTrail's digestPublicKeyFingerprint: MD5 of the DER PKCS#1 RSAPublicKey.
+  std::string fingerprint() const { return md5_hex(pkcs1_der()); }
 
   // Hex SHA256withRSA (PKCS#1 v1.5) signature of `data`.
   std::string sign(const std::string& data) const {

@@ -6,6 +6,7 @@
 // tests/integration/digest_test.cpp.
 #include <gtest/gtest.h>
 
+#include "aws/protocol_codec.h"
 #include "core/error.h"
 #include "investigate/digest_keys.h"
 #include "support/paths.h"
@@ -192,6 +193,37 @@ TEST(DigestSignature, VerifiesWhatCloudTrailSigns) {
   // The first digest signs "null" for the previous signature, as the AWS CLI does.
   std::string first = test::gunzip_file(trail.path(trail.digests[0]));
   EXPECT_TRUE(digest_signing_string(Json::parse(first), "h").ends_with("\nh\nnull"));
+  fs::remove_all(dir);
+}
+
+// The independent check of the generated signatures: the AWS CLI's own validator
+// (awscli.customizations.cloudtrail.validation.Sha256RSADigestValidator, Debian's AWS CLI v2)
+// accepts every digest, and refuses one changed after signing, as custos does.
+TEST(DigestSignature, TheAwsClisValidatorAgrees) {
+  fs::path dir = test::scratch_folder("digest-awscli");
+  test::TestKey key;
+  test::GeneratedTrail trail = test::make_trail(dir / "trail", "trail-bucket", key);
+  Json signatures = trail.signatures;
+  custos::test::write_file((dir / "signatures.json").string(), signatures.dump());
+  test::rewrite_gzip(trail.path(trail.digests[1]), [](std::string text) { return text + " "; });
+  const char* script = R"py(
+import base64, gzip, json, sys
+from awscli.customizations.cloudtrail.validation import Sha256RSADigestValidator, DigestError
+root, bucket, key = sys.argv[1], sys.argv[2], sys.argv[3]
+for name, signature in sorted(json.load(open(root + "/signatures.json")).items()):
+    inflated = gzip.open(root + "/trail/" + name).read()
+    data = json.loads(inflated)
+    data["_signature"] = signature
+    try:
+        Sha256RSADigestValidator().validate(bucket, name, key, data, inflated)
+        print("valid")
+    except DigestError:
+        print("INVALID")
+)py";
+  auto result = run_process({"/usr/bin/python3", "-c", script, dir.string(), "trail-bucket",
+                             aws::codec::base64_encode(key.pkcs1_der())});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "valid\nINVALID\nvalid\n");
   fs::remove_all(dir);
 }
 
