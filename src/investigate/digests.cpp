@@ -425,11 +425,17 @@ std::string DigestVerification::summary() const {
 
 std::string DigestVerification::to_table() const {
   std::string out = fmt::format("{:<22} {:<6} {}\n", "STATUS", "KIND", "FILE");
+  bool local = false;
   for (const FileCheck& f : files) {
-    out +=
-        fmt::format("{:<22} {:<6} {}", status_name(f.status), f.digest ? "digest" : "log", f.file);
-    out += f.detail.empty() ? "\n" : "\n" + std::string(30, ' ') + f.detail + "\n";
+    out += fmt::format("{:<22} {:<6} {}\n", status_name(f.status), f.digest ? "digest" : "log",
+                       f.file);
+    // The reason a local copy's signatures are not checked is said once, below.
+    if (f.status == FileStatus::kSignatureNotChecked && f.detail == kLocalSignature)
+      local = true;
+    else if (!f.detail.empty())
+      out += std::string(30, ' ') + f.detail + "\n";
   }
+  if (local) out += "signature not checked: " + std::string(kLocalSignature) + "\n";
   return out + summary() + "\n";
 }
 
