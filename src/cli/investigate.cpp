@@ -8,6 +8,7 @@
 #include "aws/client.h"
 #include "cli/commands.h"
 #include "incident/journal_store.h"
+#include "investigate/digests.h"
 #include "investigate/flow.h"
 #include "investigate/incident_seed.h"
 #include "investigate/inputs.h"
@@ -29,6 +30,8 @@ struct InvestigateArgs {
   bool no_progress = false;
   std::string incident, journal;
   bool flow_logs = false;
+  bool verify_digests = false;
+  std::vector<std::string> public_keys;
   std::vector<int> ports;
   std::string action, flow_format;
   aws::SessionOptions aws;
@@ -141,6 +144,35 @@ int investigate_flows(InvestigateArgs& args) {
   return answer.stats.skipped.empty() ? 0 : 1;
 }
 
+// The flags that narrow a query: --verify-digests checks whole trees and refuses them.
+constexpr const char* kQueryFlags[] = {
+    "--since",     "--until",  "--principal", "--resource",    "--ip",       "--event", "--service",
+    "--account",   "--region", "--errors",    "--read-only",   "--mutating", "--where", "--summary",
+    "--flow-logs", "--port",   "--action",    "--flow-format", "--incident"};
+
+int investigate_digests(const InvestigateArgs& args) {
+  if (!args.format.empty() && args.format != "table" && args.format != "json")
+    throw InputError("--format " + args.format + ": --verify-digests writes table or json");
+  inv::PublicKeys keys;
+  for (const std::string& file : args.public_keys) keys.add_file(file);
+  inv::DigestSettings settings;
+  settings.scan.threads = args.threads;
+  settings.scan.progress = !args.no_progress && ::isatty(STDERR_FILENO);
+  aws::SessionOptions options = args.aws;
+  auto client = [options] { return aws::Client(std::make_shared<const aws::Session>(options)); };
+  settings.fetch_keys = [client](const std::string& region, const std::string& start,
+                                 const std::string& end, inv::PublicKeys& found) {
+    found.add_from_cloudtrail(client(), region, start, end);
+  };
+  inv::InputSet inputs(args.sources, {inv::LogKind::kCloudTrailDigests, {}, {}, {}, {}}, client);
+  inv::DigestVerification answer = inv::verify_digests(inputs, std::move(keys), settings);
+  if (args.format == "json")
+    write_out(answer.to_json().dump(2) + "\n");
+  else
+    write_out(answer.to_table());
+  return answer.holds() ? 0 : 1;
+}
+
 }  // namespace
 
 void add_investigate(CLI::App& app, Command& selected) {
@@ -196,6 +228,15 @@ void add_investigate(CLI::App& app, Command& selected) {
   command->add_option("--journal", args->journal,
                       "the incident journal: a SQLite file (default: "
                       "~/.local/state/custos/journal.db) or s3://BUCKET/PREFIX");
+  command->add_flag("--verify-digests", args->verify_digests,
+                    "validate the trail instead of querying it: each log file against its "
+                    "hourly digest's SHA-256, the chain of digests, and (from s3://) each "
+                    "digest's signature; exit 1 when a file is altered, missing, unsigned or "
+                    "outside every digest, or a link is broken");
+  command->add_option("--public-keys", args->public_keys,
+                      "with --verify-digests: CloudTrail's public keys, a PEM file of one or more "
+                      "keys or the JSON of 'aws cloudtrail list-public-keys' (default for s3:// "
+                      "sources: CloudTrail's ListPublicKeys in each digest's region)");
   command->add_option("--threads", args->threads, "worker threads (default: every core)");
   command->add_flag("--no-progress", args->no_progress, "no progress bar on stderr");
   command->add_option("--profile", args->aws.profile, "AWS profile for s3:// sources");
@@ -210,9 +251,34 @@ void add_investigate(CLI::App& app, Command& selected) {
       "  custos investigate logs/ --where '{key: userIdentity.type, value: Root}'\n"
       "  custos investigate --flow-logs s3://flow-bucket/AWSLogs/ --action REJECT --summary\n"
       "Exit codes: 0 done, 1 some input was skipped (each one is named on stderr with its byte\n"
-      "offset), 2 bad input (flags, --where).");
-  command->callback([&selected, args] {
-    selected = [args] {
+      "offset), 2 bad input (flags, --where).\n"
+      "\n"
+      "Digest validation (--verify-digests SOURCE...): SOURCE holds AWSLogs/ as CloudTrail wrote\n"
+      "it (a folder, or s3://bucket/[prefix/]AWSLogs/...), with both CloudTrail/ and\n"
+      "CloudTrail-Digest/ below each account. Checked: each log file's SHA-256 (of its gunzipped\n"
+      "text) against the hourly digest that lists it; each digest's link to the previous one\n"
+      "(previousDigestHashValue, previousDigestSignature); each digest's SHA256withRSA signature,\n"
+      "which CloudTrail keeps in the S3 object's metadata (x-amz-meta-signature), so only from\n"
+      "s3:// (a local copy reports 'signature not checked'). Keys: --public-keys FILE, else\n"
+      "CloudTrail's ListPublicKeys in each digest's region. Statuses: ok, altered, missing, not "
+      "in\n"
+      "any digest, not yet digested (newer than the newest digest), chain broken, signature\n"
+      "invalid, unsigned, no public key. Exit 0 when the trail holds, 1 when not, 2 bad input.\n"
+      "  custos investigate --verify-digests s3://trail-bucket/AWSLogs/123456789012/\n"
+      "  custos investigate --verify-digests ./case-42/AWSLogs --format json\n"
+      "  aws cloudtrail list-public-keys --region us-east-1 > keys.json\n"
+      "  custos investigate --verify-digests s3://trail-bucket/AWSLogs/ --public-keys keys.json");
+  command->callback([&selected, args, command] {
+    selected = [args, command] {
+      if (args->verify_digests)
+        for (const char* flag : kQueryFlags)
+          if (command->count(flag))
+            throw InputError(std::string(flag) +
+                             " does not apply to --verify-digests, which checks every file under "
+                             "SOURCE: narrow SOURCE instead (s3://bucket/AWSLogs/ACCOUNT/)");
+      if (!args->verify_digests && !args->public_keys.empty())
+        throw InputError("--public-keys goes with --verify-digests");
+      if (args->verify_digests) return investigate_digests(*args);
       return args->flow_logs ? investigate_flows(*args) : investigate_trail(*args);
     };
   });

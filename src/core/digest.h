@@ -1,4 +1,5 @@
-// SHA-256 of bytes, as lower-case hex: the incident journal's hash chain, CloudTrail digests.
+// Hashes of bytes, as lower-case hex: SHA-256 for the incident journal's hash chain and
+// CloudTrail digests, MD5 for CloudTrail's public key fingerprints.
 #pragma once
 
 #include <string>
@@ -7,5 +8,6 @@
 namespace custos {
 
 std::string sha256_hex(std::string_view bytes);
+std::string md5_hex(std::string_view bytes);
 
 }  // namespace custos

@@ -38,14 +38,22 @@ bool days_meet(const LayoutFilter& f, std::int64_t first, std::int64_t last) {
 }
 
 bool service_folder(LogKind kind, std::string_view name) {
-  return kind == LogKind::kFlowLogs ? name == "vpcflowlogs"
-                                    : name == "CloudTrail" || name == "CloudTrail-Insight";
+  switch (kind) {
+    case LogKind::kFlowLogs:
+      return name == "vpcflowlogs";
+    case LogKind::kCloudTrailDigests:  // Insights files are not in digests
+      return name == "CloudTrail" || name == "CloudTrail-Digest";
+    case LogKind::kCloudTrail:
+      break;
+  }
+  return name == "CloudTrail" || name == "CloudTrail-Insight";
 }
 
 // The names a folder walk reads (a file named on the command line is always read).
 bool log_file_name(LogKind kind, std::string_view name) {
   if (name.ends_with(".gz")) name.remove_suffix(3);
   if (kind == LogKind::kFlowLogs) return name.ends_with(".log") || name.ends_with(".txt");
+  if (kind == LogKind::kCloudTrailDigests) return name.ends_with(".json");
   if (name.find("CloudTrail-Digest") != std::string_view::npos) return false;
   return name.ends_with(".json") || name.ends_with(".jsonl") || name.ends_with(".ndjson");
 }
@@ -145,7 +153,7 @@ struct InputSet::Impl {
 
   void list_s3(const S3Location& location, std::vector<Input>& out) const;
 
-  void read_s3(const Input& input, Buffer& bytes) const;
+  void read_s3(const Input& input, Buffer& bytes, Json* metadata) const;
 };
 
 void InputSet::Impl::list_s3(const S3Location& location, std::vector<Input>& out) const {
@@ -180,7 +188,7 @@ void InputSet::Impl::list_s3(const S3Location& location, std::vector<Input>& out
   out.insert(out.end(), found.begin(), found.end());
 }
 
-void InputSet::Impl::read_s3(const Input& input, Buffer& bytes) const {
+void InputSet::Impl::read_s3(const Input& input, Buffer& bytes, Json* metadata) const {
   auto location = parse_s3_url(input.name);
   Json object;
   try {
@@ -189,6 +197,7 @@ void InputSet::Impl::read_s3(const Input& input, Buffer& bytes) const {
   } catch (const Error& e) {
     throw InputProblem(0, std::string("cannot read: ") + e.what());
   }
+  if (metadata) *metadata = object.value("Metadata", Json::object());
   std::string body = aws::codec::base64_decode(object.value("Body", ""));
   char* data = bytes.reserve(body.size());
   std::memcpy(data, body.data(), body.size());
@@ -221,11 +230,14 @@ std::vector<Input> InputSet::list() const {
   return inputs;
 }
 
-void InputSet::read(const Input& input, Buffer& bytes) const {
+const std::vector<std::string>& InputSet::sources() const { return impl_->sources; }
+
+void InputSet::read(const Input& input, Buffer& bytes, Json* metadata) const {
   if (input.name.starts_with("s3://"))
-    impl_->read_s3(input, bytes);
+    impl_->read_s3(input, bytes, metadata);
   else
     read_local(input.name, bytes);
+  if (metadata && !input.name.starts_with("s3://")) *metadata = nullptr;
 }
 
 }  // namespace custos::investigate

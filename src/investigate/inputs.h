@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "aws/s3_url.h"
+#include "core/json.h"
 #include "investigate/text.h"
 #include "investigate/times.h"
 
@@ -21,7 +22,8 @@ class Client;
 
 namespace custos::investigate {
 
-enum class LogKind { kCloudTrail, kFlowLogs };
+// kCloudTrailDigests: CloudTrail's log files and the digest files that vouch for them.
+enum class LogKind { kCloudTrail, kFlowLogs, kCloudTrailDigests };
 
 struct Input {
   std::string name;  // a path, or s3://bucket/key
@@ -51,8 +53,10 @@ class InputSet {
   // Every input, each source's in name order. Throws InputError for a path that does not
   // exist, custos::Error when a bucket cannot be listed.
   std::vector<Input> list() const;
+  const std::vector<std::string>& sources() const;
   // The input's bytes as stored (thread-safe). Throws InputProblem when it cannot be read.
-  void read(const Input& input, Buffer& bytes) const;
+  // `metadata`, when given, receives an S3 object's user metadata (null for a local file).
+  void read(const Input& input, Buffer& bytes, Json* metadata = nullptr) const;
 
  private:
   struct Impl;
