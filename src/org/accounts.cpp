@@ -21,14 +21,22 @@ std::vector<std::string> strings(const policy::Spec& spec, std::string_view key)
   return items;
 }
 
-Account account_of(const policy::Spec& spec) {
+// `vars:` of the file or of an account: a mapping of names to values.
+Json vars_of(const policy::Spec& spec) {
+  if (!spec.has("vars")) return Json::object();
+  policy::Spec vars = spec.child("vars");
+  if (!vars.value().is_object()) vars.fail("'vars' must be a mapping of names to values");
+  return vars.value();
+}
+
+// `defaults`: the file's own vars, which an account's vars of the same name override (c7n-org).
+Account account_of(const policy::Spec& spec, const Json& defaults) {
   if (!spec.value().is_object()) spec.fail("an account must be a mapping with an account_id");
   spec.allow_keys({"account_id", "name", "email", "role", "external_id", "regions", "tags", "vars"},
                   "an account");
-  if (spec.has("vars"))
-    spec.child("vars").at_key().fail(
-        "per-account vars are not supported by custos yet (put them in the policy file's vars)");
   Account account;
+  account.vars = defaults;
+  account.vars.update(vars_of(spec));
   if (!spec.has("account_id")) spec.fail("an account needs an account_id");
   const Json& id = spec.value()["account_id"];
   if (id.is_number_unsigned()) {
@@ -63,9 +71,10 @@ std::vector<Account> load_accounts(const std::string& path) {
         "an accounts file needs 'accounts:', a list of {account_id, name, role, regions, "
         "tags} (c7n-org's format)");
   policy::Spec list = root.child("accounts");
+  const Json defaults = vars_of(root);
   std::vector<Account> accounts;
   for (std::size_t i = 0; i < list.value().size(); ++i) {
-    accounts.push_back(account_of(list.element(i)));
+    accounts.push_back(account_of(list.element(i), defaults));
     for (std::size_t j = 0; j + 1 < accounts.size(); ++j)
       if (accounts[j].name == accounts.back().name)
         list.element(i).fail("a second account named '" + accounts.back().name +
@@ -110,6 +119,11 @@ std::string accounts_yaml(const std::vector<Account>& accounts) {
     if (!a.tags.empty()) {
       out += "  tags:\n";
       for (const auto& tag : a.tags) out += "  - " + quoted(tag) + "\n";
+    }
+    if (!a.vars.empty()) {
+      out += "  vars:\n";
+      for (const auto& [name, value] : a.vars.items())
+        out += "    " + name + ": " + value.dump() + "\n";
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // The accounts of an organization in c7n-org's accounts file format (accounts: [{account_id,
-// name, role, external_id, regions, tags}]), read from a file or listed from Organizations.
+// name, role, external_id, regions, tags, vars}], and the file's own vars as every account's
+// defaults), read from a file or listed from Organizations.
 #pragma once
 
 #include <string>
@@ -17,10 +18,10 @@ struct Account {
   std::string external_id;
   std::vector<std::string> regions;
   std::vector<std::string> tags;  // "key:value" or "key"
+  Json vars = Json::object();     // over the policy file's vars in this account (c7n-org's vars)
 };
 
-// Throws InputError with FILE:LINE:COL for what c7n-org would refuse, and for keys custos does
-// not act on (vars).
+// Throws InputError with FILE:LINE:COL for what c7n-org would refuse.
 std::vector<Account> load_accounts(const std::string& path);
 
 // The organization's active accounts, with `role` ("{account_id}" filled in, or a role name

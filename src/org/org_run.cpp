@@ -139,6 +139,7 @@ std::vector<RunSummary> org_run(const serverless::Handler& handler,
         serverless::Delivery delivery;
         delivery.session = session->with_region(task.region);
         delivery.account_id = task.account->id;
+        delivery.vars = task.account->vars;
         delivery.output_dir = options.output_dir + "/" + task.account->name + "/" + task.region;
         tally.observe(delivery);
         handler.handle(delivery);

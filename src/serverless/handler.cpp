@@ -57,6 +57,12 @@ std::string member_role(const policy::Policy& p, const Json* event) {
       .get<std::string>();
 }
 
+// A policy's vars with the delivery's own set over them (an org run's account vars).
+Json with_delivery_vars(Json vars, const Json& delivery_vars) {
+  vars.update(delivery_vars);
+  return vars;
+}
+
 }  // namespace
 
 JournalOpener journal_opener(const std::string& where, const aws::SessionOptions& aws) {
@@ -178,8 +184,8 @@ Outcome Handler::handle(const Delivery& delivery) const {
           client_of(state.members.session(session, state.options.aws, role)->with_region(region));
       placed.account = &accounts.emplace_back([member] { return member; });
     }
-    auto vars =
-        policy::policy_variables(p.vars, p.data, region, *placed.account, p.mode.is_event());
+    auto vars = policy::policy_variables(with_delivery_vars(p.vars, delivery.vars), p.data, region,
+                                         *placed.account, p.mode.is_event());
     placed.expanded = policy::expand_variables(p, vars, resources::builtin_registry());
     return placed;
   };

@@ -42,7 +42,8 @@ struct Delivery {
   std::string output_dir;
   // No action starts after this (policy::RunOptions::act_until).
   std::optional<std::chrono::system_clock::time_point> act_until;
-  std::string incident;  // continue this incident (resume) rather than open one
+  std::string incident;        // continue this incident (resume) rather than open one
+  Json vars = Json::object();  // over the policies' vars for this delivery (an account's own)
   // Act as and where this says (an org run's account and region) rather than as the handler's
   // own session in the event's region.
   std::shared_ptr<const aws::Session> session;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "integration/findings.h"
 #include "integration/fixture.h"
@@ -173,6 +174,44 @@ TEST_F(OrgTest, OrgRunCoversFiftyAccountsInTwoRegions) {
       << result.out;
   EXPECT_NE(result.out.find("broken"), std::string::npos);
   EXPECT_NE(result.err.find("[101/101]"), std::string::npos) << result.err;  // not a terminal
+}
+
+TEST_F(OrgTest, EachAccountsVarsReachItsPolicies) {
+  write("accounts.yml",
+        "vars: {stage: none}\naccounts:\n"
+        "  - {account_id: '" +
+            account_id(1) +
+            "', name: prod, role: "
+            "'arn:aws:iam::" +
+            account_id(1) +
+            ":role/custos', vars: {stage: prod}}\n"
+            "  - {account_id: '" +
+            account_id(2) +
+            "', name: dev, role: "
+            "'arn:aws:iam::" +
+            account_id(2) + ":role/custos', vars: {stage: dev}}\n");
+  write("policy.yml", R"(vars: {stage: everything}
+policies:
+  - name: this-stage
+    resource: aws.ec2
+    filters: [{tag:stage: "{stage}"}]
+    actions: [stop]
+)");
+  std::map<std::string, std::map<std::string, std::string>> instances;  // account -> stage -> id
+  for (const std::string& account : {account_id(1), account_id(2)})
+    for (const char* stage : {"prod", "dev"})
+      instances[account][stage] =
+          cli_in(account, {"ec2", "run-instances", "--image-id", "ami-12c6146b", "--instance-type",
+                           "t3.micro", "--tag-specifications",
+                           "ResourceType=instance,Tags=[{Key=stage,Value=" + std::string(stage) +
+                               "}]"})["Instances"][0]["InstanceId"];
+  auto result = custos({"org", "run", "-c", path("accounts.yml"), "-s", path("out"), "--region",
+                        "us-east-1", "--no-journal", path("policy.yml")});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(state_in(account_id(1), instances[account_id(1)]["prod"]), "stopped");
+  EXPECT_EQ(state_in(account_id(1), instances[account_id(1)]["dev"]), "running");
+  EXPECT_EQ(state_in(account_id(2), instances[account_id(2)]["dev"]), "stopped");
+  EXPECT_EQ(state_in(account_id(2), instances[account_id(2)]["prod"]), "running");
 }
 
 TEST_F(OrgTest, ListAccountsWritesAnAccountsFileOrgRunReads) {

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/json.h"
 
 namespace custos::org {
 namespace {
@@ -44,6 +45,20 @@ TEST(AccountsTest, ReadsC7nOrgsFormat) {
   EXPECT_EQ(selected_accounts(accounts, {"012345678901"}, {}).front().id, "012345678901");
 }
 
+TEST(AccountsTest, AnAccountsVarsOverrideTheFilesOwn) {
+  auto accounts = load_accounts(written(R"(vars: {stage: none, owner: security}
+accounts:
+  - {account_id: "123456789012", name: prod, vars: {stage: prod}}
+  - {account_id: "123456789013", name: lab}
+)"));
+  ASSERT_EQ(accounts.size(), 2u);
+  EXPECT_EQ(accounts[0].vars, Json({{"stage", "prod"}, {"owner", "security"}}));
+  EXPECT_EQ(accounts[1].vars, Json({{"stage", "none"}, {"owner", "security"}}));
+  // What list-accounts writes keeps them.
+  std::string again = written(accounts_yaml(accounts));
+  EXPECT_EQ(load_accounts(again)[0].vars, accounts[0].vars);
+}
+
 TEST(AccountsTest, RefusesWhatItCannotRun) {
   EXPECT_EQ(error_of("accounts: {}\n"),
             "1:1: an accounts file needs 'accounts:', a list of {account_id, name, role, regions, "
@@ -51,9 +66,8 @@ TEST(AccountsTest, RefusesWhatItCannotRun) {
   EXPECT_EQ(error_of("accounts:\n  - name: x\n"), "2:5: an account needs an account_id");
   EXPECT_EQ(error_of("accounts:\n  - account_id: 'abc'\n"),
             "2:17: account_id must be 12 digits, not 'abc'");
-  EXPECT_EQ(error_of("accounts:\n  - {account_id: '123456789012', vars: {a: 1}}\n"),
-            "2:34: per-account vars are not supported by custos yet (put them in the policy "
-            "file's vars)");
+  EXPECT_EQ(error_of("accounts:\n  - {account_id: '123456789012', vars: [a]}\n"),
+            "2:40: 'vars' must be a mapping of names to values");
   EXPECT_EQ(error_of("accounts:\n  - {account_id: '123456789012', name: a}\n"
                      "  - {account_id: '123456789013', name: a}\n"),
             "3:5: a second account named 'a' (names are output folders: they must differ)");
