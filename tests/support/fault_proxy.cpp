@@ -53,6 +53,7 @@ struct FaultProxy::Impl {
   std::string hold_marker;
   int held = 0;
   bool released = false;
+  std::chrono::milliseconds latency{0};
   std::condition_variable changed;
 
   void start();
@@ -85,8 +86,10 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
   arrival.body = req.body;
   std::optional<Reply> faulty;
   std::size_t index = 0;
+  std::chrono::milliseconds delay{0};
   {
     std::unique_lock lock(mutex);
+    delay = latency;
     if (faults_left > 0) {
       --faults_left;
       faulty = fault;
@@ -106,6 +109,7 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
       faulty = Reply{503, "held by the test", "text/plain", {}};
     }
   }
+  std::this_thread::sleep_for(delay);
   if (faulty) {
     write_reply(*faulty, res);
   } else if (upstream) {
@@ -180,6 +184,11 @@ void FaultProxy::hold(std::string marker) {
 bool FaultProxy::wait_held(std::chrono::milliseconds timeout) {
   std::unique_lock lock(impl_->mutex);
   return impl_->changed.wait_for(lock, timeout, [this] { return impl_->held > 0; });
+}
+
+void FaultProxy::add_latency(std::chrono::milliseconds delay) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->latency = delay;
 }
 
 void FaultProxy::release() {
