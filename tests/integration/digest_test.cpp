@@ -5,7 +5,11 @@
 // reported.
 #include <gtest/gtest.h>
 
+#include <ctime>
+
+#include "aws/protocol_codec.h"
 #include "integration/fixture.h"
+#include "support/fault_proxy.h"
 #include "support/process.h"
 #include "unit/investigate/digest_trail.h"
 
@@ -89,9 +93,11 @@ TEST_F(DigestTest, AnEditedDigestFailsItsSignatureAndBreaksTheNextLink) {
   EXPECT_EQ(verify(1)[url(trail_.digests[1])], "missing");
 }
 
-// Without --public-keys custos asks CloudTrail's ListPublicKeys, which moto 5.2.1 does not serve
+// Without --public-keys custos asks CloudTrail's ListPublicKeys. moto 5.2.1 does not serve it
 // (nor, then, can `aws cloudtrail validate-logs` run against it): custos says so and exits 1.
-TEST_F(DigestTest, WithoutKeysCloudTrailIsAskedAndMotoCannotAnswer) {
+// Answered in AWS's shape (tests/data/cloudtrail/aws-cli-examples/list-public-keys.json) with
+// the key the trail was signed with, the keys it lists verify the trail.
+TEST_F(DigestTest, WithoutKeysCloudTrailsListPublicKeysIsAsked) {
   auto result =
       custos({"investigate", "--verify-digests", "s3://trail-logs/AWSLogs/", "--no-progress"});
   ASSERT_EQ(result.exit_code, 1) << result.out << result.err;
@@ -99,7 +105,22 @@ TEST_F(DigestTest, WithoutKeysCloudTrailIsAskedAndMotoCannotAnswer) {
             std::string::npos)
       << result.err;
   EXPECT_NE(result.err.find("--public-keys"), std::string::npos) << result.err;
-  GTEST_SKIP() << "moto 5.2.1 does not implement cloudtrail ListPublicKeys";
+
+  double now = static_cast<double>(std::time(nullptr));
+  Json listed = {
+      {"PublicKeyList", Json::array({{{"ValidityStartTime", now - 30 * 86400},
+                                      {"ValidityEndTime", now + 30 * 86400},
+                                      {"Value", aws::codec::base64_encode(key_.pkcs1_der())},
+                                      {"Fingerprint", key_.fingerprint()}}})}};
+  FaultProxy proxy(emulator().url());
+  proxy.answer_action("ListPublicKeys", {200, listed.dump(), "application/x-amz-json-1.1", {}});
+  result = custos({"investigate", "--verify-digests", "s3://trail-logs/AWSLogs/", "--no-progress"},
+                  {{"AWS_ENDPOINT_URL", proxy.url()}});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  bool asked = false;
+  for (const auto& arrival : proxy.arrivals())
+    asked = asked || arrival.headers.count("X-Amz-Target") > 0;
+  EXPECT_TRUE(asked);
 }
 
 }  // namespace

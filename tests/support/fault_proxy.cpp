@@ -28,12 +28,17 @@ void write_reply(const FaultProxy::Reply& reply, httplib::Response& res) {
   res.set_content(reply.body, reply.content_type);
 }
 
-// The Action parameter of a query-protocol body ("Action=ListUsers&Version=...").
-std::string action_of(const std::string& body) {
+// The operation a request calls: a query-protocol body's Action ("Action=ListUsers&..."), or
+// the JSON protocol's X-Amz-Target ("com.amazonaws...CloudTrail_20131101.ListPublicKeys").
+std::string action_of(const httplib::Request& req) {
+  const std::string& body = req.body;
   std::size_t at = body.starts_with("Action=") ? 0 : body.find("&Action=");
-  if (at == std::string::npos) return {};
-  at = body.find('=', at) + 1;
-  return body.substr(at, body.find('&', at) - at);
+  if (at != std::string::npos) {
+    at = body.find('=', at) + 1;
+    return body.substr(at, body.find('&', at) - at);
+  }
+  std::string target = req.get_header_value("X-Amz-Target");
+  return target.empty() ? "" : target.substr(target.rfind('.') + 1);
 }
 
 }  // namespace
@@ -93,7 +98,7 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
     if (faults_left > 0) {
       --faults_left;
       faulty = fault;
-    } else if (auto canned = actions.find(action_of(req.body)); canned != actions.end()) {
+    } else if (auto canned = actions.find(action_of(req)); canned != actions.end()) {
       faulty = canned->second;
     }
     for (const auto& [marker, reply] : containing)

@@ -49,8 +49,9 @@ class FaultProxy {
   // Waits until a held request has arrived; false after `timeout`.
   bool wait_held(std::chrono::milliseconds timeout);
   void release();
-  // Query-protocol requests for `action` (Action=NAME in the body) get `reply` rather than
-  // being forwarded: an operation the upstream emulator lacks, answered as AWS recorded it.
+  // Requests for `action` (Action=NAME in a query-protocol body, or a JSON-protocol
+  // X-Amz-Target ending in .NAME) get `reply` rather than being forwarded: an operation the
+  // upstream emulator lacks, answered as AWS would.
   void answer_action(const std::string& action, Reply reply);
   // Requests whose body contains `marker` get `reply` rather than being forwarded: one role's
   // AssumeRole refused while every other call reaches the emulator.
