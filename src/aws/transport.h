@@ -1,4 +1,5 @@
 // HTTP transport over libcurl with keep-alive: one reusable connection cache per thread.
+// libcurl is loaded at the first request, so commands that never reach the network start fast.
 #pragma once
 
 #include <chrono>
@@ -31,5 +32,9 @@ class NoResponseError : public Error {
 // Sends one request and returns the response whatever its status; throws NoResponseError when no
 // response arrives, naming the URL's host.
 HttpResponse send(const HttpRequest& request, const TransportOptions& options = {});
+
+// Loads libcurl now rather than at the first request (a Lambda runtime overlaps it with its own
+// start; a package must ship it). Throws Error when it cannot be loaded.
+void load_http_library();
 
 }  // namespace custos::aws

@@ -1,6 +1,8 @@
 #include <cstdlib>
+#include <future>
 #include <iostream>
 
+#include "aws/transport.h"
 #include "cli/commands.h"
 #include "cli/execute.h"
 #include "serverless/package.h"
@@ -41,9 +43,12 @@ int serve(const LambdaArgs& args) {
   runtime.margin =
       std::chrono::milliseconds(std::atoll(env_or("CUSTOS_DEADLINE_MARGIN_MS", "5000").c_str()));
   runtime.log = &std::cout;
+  // The HTTP library loads while the policy compiles: both are most of a cold start.
+  auto http_library = std::async(std::launch::async, aws::load_http_library);
   std::unique_ptr<serverless::Handler> handler;
   try {
     handler = std::make_unique<serverless::Handler>(handler_options(args));
+    http_library.get();
   } catch (const std::exception& e) {
     std::cout << "custos: cannot start: " << e.what() << std::endl;
     serverless::report_init_error(runtime.api, "custos.InitError", e.what());

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "aws/model.h"
+#include "aws/transport.h"
 #include "core/error.h"
 #include "core/file.h"
 #include "resources/builtin.h"
@@ -136,6 +137,7 @@ Package build_package(const PackageOptions& options) {
   add("policies/index.json", policies_index(file_of));
 
   add("bin/custos", loadable_part(checked_read("/proc/self/exe", "the custos executable")), 0755);
+  aws::load_http_library();  // opened at the first request, it must be shipped all the same
   for (const auto& [name, path] : loaded_libraries())
     add("lib/" + name, checked_read(path, "shared library"), 0755);
 
