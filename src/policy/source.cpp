@@ -2,17 +2,17 @@
 #include "core/file.h"
 
 #include <simdjson.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -30,16 +30,33 @@ PolicyError::PolicyError(const Location& where, const std::string& message)
 
 namespace {
 
-// yaml-cpp's parse events kept as a flat tree, as YAML::Load would build its node graph (an
-// alias is one more edge to the anchored node) but without that graph's shared pointers and
-// memory holder, which cost more than the scan itself.
-class YamlTree : public YAML::EventHandler {
+// Where a YAML value starts (0-based, as libyaml counts); `known` is false for an empty document.
+struct Mark {
+  int line = 0, column = 0;
+  bool known = false;
+};
+
+Mark mark_of(const yaml_mark_t& mark) {
+  return {static_cast<int>(mark.line), static_cast<int>(mark.column), true};
+}
+
+// Malformed YAML, or an alias no document can hold.
+struct YamlError {
+  Mark mark;
+  std::string message;
+};
+
+enum class NodeKind { kNull, kScalar, kSequence, kMap };
+
+// libyaml's parse events kept as a flat tree (an alias is one more edge to the anchored node):
+// what a composer would build, without a node graph's allocations.
+class YamlTree {
  public:
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   struct Node {
-    YAML::NodeType::value type = YAML::NodeType::Null;
-    YAML::Mark mark;
-    bool plain = false;  // a scalar without quotes or tag (yaml-cpp's tag "?")
+    NodeKind kind = NodeKind::kNull;
+    Mark mark;
+    bool plain = false;  // a scalar without quotes or tag
     std::string text;    // a scalar's value
     std::size_t first_edge = kNone, last_edge = kNone, size = 0;
   };
@@ -53,51 +70,104 @@ class YamlTree : public YAML::EventHandler {
       visit(edges_[edge].node);
   }
 
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    open(YAML::NodeType::Null, mark, anchor);
-    close();
+  // Reads the first document, as PyYAML's safe_load (Cloud Custodian's loader) does with the same
+  // libyaml parser.
+  void parse(const std::string& text) {
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) throw std::bad_alloc();
+    std::unique_ptr<yaml_parser_t, decltype(&yaml_parser_delete)> owned(&parser,
+                                                                        yaml_parser_delete);
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
+    for (bool more = true; more;) {
+      yaml_event_t event;
+      if (!yaml_parser_parse(&parser, &event)) throw syntax_error(parser, text);
+      std::unique_ptr<yaml_event_t, decltype(&yaml_event_delete)> done(&event, yaml_event_delete);
+      more = on_event(event);
+    }
   }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    const std::size_t anchored = anchors_[anchor];
-    if (std::find(open_.begin(), open_.end(), anchored) != open_.end())
-      throw YAML::ParserException(mark, "an alias inside the value it names makes it endless");
-    open_.push_back(anchored);
-    close();
-  }
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
-    Node& scalar = open(YAML::NodeType::Scalar, mark, anchor);
-    scalar.plain = tag == "?";
-    scalar.text = value;
-    close();
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    open(YAML::NodeType::Sequence, mark, anchor);
-  }
-  void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    open(YAML::NodeType::Map, mark, anchor);
-  }
-  void OnMapEnd() override { close(); }
 
  private:
   struct Edge {
     std::size_t node, next;
   };
 
-  Node& open(YAML::NodeType::value type, const YAML::Mark& mark, YAML::anchor_t anchor) {
+  // Builds the tree from one event; false once the first document has ended.
+  bool on_event(const yaml_event_t& event) {
+    Mark mark = mark_of(event.start_mark);
+    switch (event.type) {
+      case YAML_DOCUMENT_END_EVENT:
+      case YAML_STREAM_END_EVENT:
+        return false;
+      case YAML_ALIAS_EVENT:
+        alias(mark, name(event.data.alias.anchor));
+        return true;
+      case YAML_SCALAR_EVENT: {
+        const auto& scalar = event.data.scalar;
+        Node& node = open(NodeKind::kScalar, mark, scalar.anchor);
+        node.plain = !scalar.tag && scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        node.text.assign(reinterpret_cast<const char*>(scalar.value), scalar.length);
+        close();
+        return true;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+        open(NodeKind::kSequence, mark, event.data.sequence_start.anchor);
+        return true;
+      case YAML_MAPPING_START_EVENT:
+        open(NodeKind::kMap, mark, event.data.mapping_start.anchor);
+        return true;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        close();
+        return true;
+      default:  // stream and document starts
+        return true;
+    }
+  }
+
+  static std::string name(const yaml_char_t* anchor) {
+    return anchor ? reinterpret_cast<const char*>(anchor) : "";
+  }
+
+  void alias(const Mark& mark, const std::string& anchor) {
+    auto anchored = anchors_.find(anchor);
+    if (anchored == anchors_.end()) throw YamlError{mark, "found undefined alias '" + anchor + "'"};
+    if (std::find(open_.begin(), open_.end(), anchored->second) != open_.end())
+      throw YamlError{mark, "an alias inside the value it names makes it endless"};
+    open_.push_back(anchored->second);
+    close();
+  }
+
+  // libyaml's problem, with the construct it was reading ("while parsing a flow sequence").
+  static YamlError syntax_error(const yaml_parser_t& parser, const std::string& text) {
+    std::string problem = parser.problem ? parser.problem : "cannot parse";
+    if (parser.error == YAML_READER_ERROR) {  // a byte offset, not a mark
+      Mark mark{0, 0, true};
+      for (std::size_t i = 0; i < parser.problem_offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          ++mark.line;
+          mark.column = 0;
+        } else {
+          ++mark.column;
+        }
+      }
+      return {mark, problem};
+    }
+    if (parser.context)
+      problem += std::string(" (") + parser.context + " started at " +
+                 std::to_string(parser.context_mark.line + 1) + ":" +
+                 std::to_string(parser.context_mark.column + 1) + ")";
+    if (parser.problem_mark.index < text.size() && text[parser.problem_mark.index] == '\t')
+      problem += ": YAML indents with spaces, not tabs";
+    return {mark_of(parser.problem_mark), problem};
+  }
+
+  Node& open(NodeKind kind, const Mark& mark, const yaml_char_t* anchor) {
     std::size_t id = nodes_.size();
     Node& node = nodes_.emplace_back();
-    node.type = type;
+    node.kind = kind;
     node.mark = mark;
-    if (anchor) {  // yaml-cpp numbers anchors 1, 2, ... in order
-      if (anchors_.size() <= anchor) anchors_.resize(anchor + 1, kNone);
-      anchors_[anchor] = id;
-    }
+    if (anchor) anchors_[name(anchor)] = id;  // a later anchor of the same name wins
     open_.push_back(id);
     return node;
   }
@@ -120,13 +190,13 @@ class YamlTree : public YAML::EventHandler {
 
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
-  std::vector<std::size_t> anchors_;
+  std::map<std::string, std::size_t, std::less<>> anchors_;
   std::vector<std::size_t> open_;
   std::size_t root_ = kNone;
 };
 
-std::pair<int, int> line_column(const YAML::Mark& mark) {
-  if (mark.is_null()) return {1, 1};  // an empty document
+std::pair<int, int> line_column(const Mark& mark) {
+  if (!mark.known) return {1, 1};  // an empty document
   return {mark.line + 1, mark.column + 1};
 }
 
@@ -150,7 +220,7 @@ struct YamlConverter {
   const YamlTree& tree;
   std::size_t converted = 0;
 
-  Location at(const YAML::Mark& mark) const {
+  Location at(const Mark& mark) const {
     auto [line, column] = line_column(mark);
     return Location{doc.file_, line, column};
   }
@@ -158,16 +228,15 @@ struct YamlConverter {
   void convert_document() {
     Json& root = *doc.root_;
     if (tree.root() == YamlTree::kNone) {
-      record(root, nullptr, YAML::Mark::null_mark(), YAML::Mark::null_mark());
+      record(root, nullptr, Mark{}, Mark{});
     } else {
-      const YAML::Mark& mark = tree.node(tree.root()).mark;
+      const Mark& mark = tree.node(tree.root()).mark;
       convert(tree.node(tree.root()), root, nullptr, mark);
     }
     keep_last_positions();
   }
 
-  void record(const Json& value, const Json* parent, const YAML::Mark& mark,
-              const YAML::Mark& key_mark) {
+  void record(const Json& value, const Json* parent, const Mark& mark, const Mark& key_mark) {
     auto [line, column] = line_column(mark);
     auto [key_line, key_column] = line_column(key_mark);
     doc.positions_.push_back({&value, parent, line, column, key_line, key_column});
@@ -175,19 +244,19 @@ struct YamlConverter {
 
   // `out` stays where it is; `key_mark` is where the key naming it was written (for a list
   // item or the root, where the value itself was).
-  void convert(const Node& node, Json& out, const Json* parent, const YAML::Mark& key_mark) {
+  void convert(const Node& node, Json& out, const Json* parent, const Mark& key_mark) {
     // Aliases of aliases multiply (a "billion laughs" file): stop long before memory runs out.
     if (++converted > kMaxValues)
       throw PolicyError(at(node.mark), "the file's aliases expand it to more than " +
                                            std::to_string(kMaxValues) +
                                            " values; write the repeated parts once");
     record(out, parent, node.mark, key_mark);
-    switch (node.type) {
-      case YAML::NodeType::Map:
+    switch (node.kind) {
+      case NodeKind::kMap:
         out = Json::object();
         mapping(node, out);
         return;
-      case YAML::NodeType::Sequence: {
+      case NodeKind::kSequence: {
         out = Json::array();
         auto& items = out.get_ref<Json::array_t&>();
         items.resize(node.size);  // now, so that no item moves once converted
@@ -198,7 +267,7 @@ struct YamlConverter {
         });
         return;
       }
-      case YAML::NodeType::Scalar:
+      case NodeKind::kScalar:
         out = scalar(node);
         return;
       default:
@@ -229,7 +298,7 @@ struct YamlConverter {
     std::set<std::string_view> written;
     for_each_entry(node, [&](const Node& key, const Node& value) {
       if (is_merge_key(key)) return;
-      if (key.type != YAML::NodeType::Scalar)
+      if (key.kind != NodeKind::kScalar)
         throw PolicyError(at(key.mark), "mapping keys must be plain strings");
       if (!written.insert(key.text).second)
         throw PolicyError(at(key.mark), "duplicate key '" + key.text + "'");
@@ -238,19 +307,19 @@ struct YamlConverter {
   }
 
   static bool is_merge_key(const Node& key) {
-    return key.type == YAML::NodeType::Scalar && key.plain && key.text == "<<";
+    return key.kind == NodeKind::kScalar && key.plain && key.text == "<<";
   }
 
   // YAML's merge key, which PyYAML applies (<<: *defaults, or <<: [*a, *b] where the
-  // earlier mappings win); yaml-cpp leaves it as a plain "<<" key.
+  // earlier mappings win); libyaml's events leave it as a plain "<<" key.
   void merge(const Node& source, Json& object) {
-    if (source.type == YAML::NodeType::Sequence) {
+    if (source.kind == NodeKind::kSequence) {
       std::vector<const Node*> sources;
       tree.for_each_child(source, [&](std::size_t child) { sources.push_back(&tree.node(child)); });
       for (auto each = sources.rbegin(); each != sources.rend(); ++each) merge(**each, object);
       return;
     }
-    if (source.type != YAML::NodeType::Map)
+    if (source.kind != NodeKind::kMap)
       throw PolicyError(at(source.mark), "'<<' merges a mapping or a list of mappings");
     mapping(source, object);
   }
@@ -381,12 +450,10 @@ SourceDocument SourceDocument::parse(const std::string& text, const std::string&
                       "not UTF-8 text: save the policy file as UTF-8");
   YamlTree tree;
   try {
-    std::stringstream stream(text);
-    YAML::Parser parser(stream);
-    parser.HandleNextDocument(tree);  // the first document, as YAML::Load reads
-  } catch (const YAML::Exception& e) {
-    throw PolicyError(Location{file_name, e.mark.line + 1, e.mark.column + 1},
-                      "invalid YAML: " + e.msg);
+    tree.parse(text);
+  } catch (const YamlError& e) {
+    auto [line, column] = line_column(e.mark);
+    throw PolicyError(Location{file_name, line, column}, "invalid YAML: " + e.message);
   }
   SourceDocument doc;
   doc.file_ = file_name;

@@ -98,7 +98,7 @@ TEST(SourceErrors, YamlSyntaxErrorsNameTheFileAndPosition) {
       {"a: b\n c: d\n", "bad.yml:2:3: invalid YAML: "},        // mapping inside a scalar
       {"a:\n  - x\n  y: 1\n", "bad.yml:3:3: invalid YAML: "},  // mapping after a sequence
       {"a: *nosuch\n", "bad.yml:1:4: invalid YAML: "},         // unknown alias
-      {"a:\n\t- x\n", "bad.yml:2:2: invalid YAML: "},          // tab indentation
+      {"a:\n\t- x\n", "bad.yml:2:1: invalid YAML: "},          // tab indentation
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);
@@ -106,6 +106,18 @@ TEST(SourceErrors, YamlSyntaxErrorsNameTheFileAndPosition) {
     EXPECT_EQ(message.rfind(c.prefix, 0), 0u) << message;
     EXPECT_GT(message.size(), c.prefix.size()) << "the reason is missing";
   }
+}
+
+// libyaml's messages are PyYAML's (Cloud Custodian's loader), with the construct being read; a
+// tab, the commonest slip, also says what to do.
+TEST(SourceErrors, YamlSyntaxErrorsSayWhatWasExpectedAndWhere) {
+  EXPECT_EQ(parse_error("a: [1, 2\n"),
+            "bad.yml:2:1: invalid YAML: did not find expected ',' or ']' (while parsing a flow "
+            "sequence started at 1:4)");
+  EXPECT_EQ(parse_error("a: *nosuch\n"),
+            "bad.yml:1:4: invalid YAML: found undefined alias 'nosuch'");
+  EXPECT_NE(parse_error("a:\n\t- x\n").find("YAML indents with spaces, not tabs"),
+            std::string::npos);
 }
 
 TEST(SourceErrors, AliasesCannotMakeAFileEndlessOrHuge) {
