@@ -1,4 +1,4 @@
-// A loopback EC2 endpoint answering canned responses for one instance under attack, so a
+// A loopback EC2 (and STS) endpoint answering canned responses for one instance under attack, so a
 // benchmark measures custos's own cost and not an emulator's. Records when the first
 // mutating call (anything but Describe*) arrives.
 #pragma once
@@ -20,7 +20,8 @@ class CannedEc2 {
     server_.set_tcp_nodelay(true);  // else Nagle and delayed ACKs add 40 ms per call
     server_.Post("/", [this](const httplib::Request& request, httplib::Response& response) {
       std::string action = request.get_param_value("Action");
-      if (action.rfind("Describe", 0) != 0 && first_mutation_.load() == Clock::time_point{})
+      bool reads = action.rfind("Describe", 0) == 0 || action.rfind("Get", 0) == 0;
+      if (!reads && first_mutation_.load() == Clock::time_point{})
         first_mutation_ = Clock::now();
       response.set_content(body_for(action), "text/xml");
     });
@@ -38,6 +39,10 @@ class CannedEc2 {
 
  private:
   static std::string body_for(const std::string& action) {
+    if (action == "GetCallerIdentity")  // the account custos checks the event against
+      return R"(<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/bench</Arn><UserId>AIDABENCH</UserId>
+<Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>)";
     const std::string ns = R"( xmlns="http://ec2.amazonaws.com/doc/2016-11-15/")";
     if (action == "DescribeInstances")
       return "<DescribeInstancesResponse" + ns +

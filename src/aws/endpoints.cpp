@@ -2,20 +2,26 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
+
+#include <simdjson.h>
 
 #include "core/error.h"
+#include "core/file.h"
 #include "core/version.h"
 
 namespace custos::aws {
 namespace {
 
-const Json& service_data(const Json& partition, std::string_view service) {
-  static const Json kUnknownService = {{"endpoints", Json::object()}};
-  auto services = partition.find("services");
-  if (services == partition.end()) return kUnknownService;
-  auto it = services->find(service);
-  return it == services->end() ? kUnknownService : *it;
+// A value's text as it is in the file (simdjson 3.0 has raw_json() on objects and arrays only).
+std::string_view raw_json(simdjson::ondemand::value value) {
+  switch (value.type()) {
+    case simdjson::ondemand::json_type::object:
+      return value.get_object().value().raw_json();
+    case simdjson::ondemand::json_type::array:
+      return value.get_array().value().raw_json();
+    default:
+      return value.raw_json_token();
+  }
 }
 
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
@@ -108,31 +114,59 @@ bool EndpointResolver::Partition::matches(std::string_view region) const {
          std::regex_search(region.begin(), region.end(), region_regex);
 }
 
-EndpointResolver::EndpointResolver(Json endpoints) {
-  for (auto& partition : endpoints.at("partitions")) {
-    const std::string pattern = partition.value("regionRegex", "$^");
-    try {
-      std::regex regex(pattern);
-      partitions_.push_back({std::move(partition), std::move(regex)});
-    } catch (const std::regex_error& e) {
-      throw Error("botocore's endpoints.json: bad regionRegex '" + pattern + "' of partition " +
-                  partition.value("partition", "?") + ": " + e.what());
+EndpointResolver::EndpointResolver(std::string_view json_text) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(json_text);
+  simdjson::ondemand::document document = parser.iterate(padded);
+  for (simdjson::ondemand::object partition : document["partitions"].get_array()) {
+    Partition entry;
+    entry.data = Json::object();
+    for (auto field : partition) {
+      std::string_view key = field.unescaped_key();
+      if (key != "services") {
+        entry.data[std::string(key)] = Json::parse(raw_json(field.value()));
+        continue;
+      }
+      for (auto service : field.value().get_object()) {
+        std::string_view name = service.unescaped_key();
+        entry.service_text.emplace(name, raw_json(service.value()));
+      }
     }
+    const std::string pattern = entry.data.value("regionRegex", "$^");
+    try {
+      entry.region_regex = std::regex(pattern);
+    } catch (const std::regex_error& e) {
+      throw Error("bad regionRegex '" + pattern + "' of partition " +
+                  entry.data.value("partition", "?") + ": " + e.what());
+    }
+    partitions_.push_back(std::move(entry));
   }
 }
 
 EndpointResolver EndpointResolver::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  auto text = read_file(path);
+  if (!text) {
     throw Error(
         "cannot read " + path +
         ": install python3-botocore or point CUSTOS_BOTOCORE_DATA at botocore's data folder");
   }
   try {
-    return EndpointResolver(Json::parse(in));
-  } catch (const Json::exception& e) {
+    return EndpointResolver(*text);
+  } catch (const std::exception& e) {
     throw Error("cannot parse " + path + " (" + e.what() + "): reinstall python3-botocore");
   }
+}
+
+const Json& EndpointResolver::service_data(std::size_t partition, std::string_view service) const {
+  static const Json kUnknownService = {{"endpoints", Json::object()}};
+  const auto& known = partitions_[partition].service_text;
+  auto text = known.find(service);
+  if (text == known.end()) return kUnknownService;
+  std::lock_guard lock(*services_mutex_);
+  auto key = std::make_pair(partition, text->first);
+  auto parsed = services_.find(key);
+  if (parsed == services_.end()) parsed = services_.emplace(key, Json::parse(text->second)).first;
+  return parsed->second;
 }
 
 const EndpointResolver& EndpointResolver::standard() {
@@ -147,8 +181,9 @@ const EndpointResolver& EndpointResolver::standard() {
 Endpoint EndpointResolver::resolve(std::string_view service, std::string_view region,
                                    const EndpointVariant& variant) const {
   const std::string name(region);
-  for (const auto& partition : partitions_) {
-    const Json& data = service_data(partition.data, service);
+  for (std::size_t i = 0; i < partitions_.size(); ++i) {
+    const Partition& partition = partitions_[i];
+    const Json& data = service_data(i, service);
     if (data["endpoints"].contains(name))
       return build(partition.data, data, service, name, variant);
     if (!partition.matches(region)) continue;
@@ -170,10 +205,11 @@ std::string EndpointResolver::partition_of(std::string_view region) const {
 std::vector<std::string> EndpointResolver::service_regions(std::string_view service,
                                                            std::string_view region) const {
   std::vector<std::string> regions;
-  for (const auto& partition : partitions_) {
+  for (std::size_t i = 0; i < partitions_.size(); ++i) {
+    const Partition& partition = partitions_[i];
     if (!partition.matches(region)) continue;
     const Json& known = partition.data.value("regions", Json::object());
-    for (const auto& [name, unused] : service_data(partition.data, service)["endpoints"].items())
+    for (const auto& [name, unused] : service_data(i, service)["endpoints"].items())
       if (known.contains(name)) regions.push_back(name);
     break;
   }
@@ -185,7 +221,7 @@ std::optional<Endpoint> EndpointResolver::resolve_global(std::string_view servic
                                                          const EndpointVariant& variant) const {
   if (partitions_.empty()) return std::nullopt;
   const Json& partition = partitions_.front().data;
-  const Json& data = service_data(partition, service);
+  const Json& data = service_data(0, service);
   if (!data.contains("partitionEndpoint")) return std::nullopt;
   return build(partition, data, service, data["partitionEndpoint"].get<std::string>(), variant);
 }

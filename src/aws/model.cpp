@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <type_traits>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -187,56 +188,121 @@ const ShapeRef* Shape::find_member(std::string_view member_name) const {
   return nullptr;
 }
 
-// Builds a ServiceModel in two passes: create and describe every shape, then resolve
-// references (which copy the target shape's traits), so cycles need no special care.
+struct ServiceModel::Source {
+  dom::parser parser;  // owns the document the JSON below points into
+  // Each shape's and operation's JSON by name (simdjson's objects find keys by scanning).
+  std::unordered_map<std::string_view, dom::object> shapes, operations;
+  std::mutex mutex;  // guards what follows
+  struct Built {
+    std::unique_ptr<Shape> shape;
+    ShapeRef traits;  // the shape's own traits, copied into each reference to it
+  };
+  std::map<std::string, Built, std::less<>> built_shapes;
+  std::map<std::string, Operation, std::less<>> built_operations;
+};
+
+ServiceModel::ServiceModel() : source_(std::make_unique<Source>()) {}
+ServiceModel::~ServiceModel() = default;
+
+// Builds operations and the shapes they reach from the model's JSON, with the Source's mutex
+// held. A shape is registered before its members are linked, so cycles need no special care.
 class ModelBuilder {
+  using Source = ServiceModel::Source;
+
  public:
-  ModelBuilder(std::string_view service_name, std::string_view json_text)
-      : model_(std::make_shared<ServiceModel>()) {
-    model_->service_name_ = service_name;
+  explicit ModelBuilder(const ServiceModel& model) : model_(model), source_(*model.source_) {}
+
+  static std::shared_ptr<ServiceModel> parse(std::string_view service_name,
+                                             std::string_view json_text) {
+    std::shared_ptr<ServiceModel> model(new ServiceModel());
+    model->service_name_ = service_name;
+    Source& source = *model->source_;
     dom::element root;
     const simdjson::padded_string padded(json_text);
-    if (const auto error = parser_.parse(padded).get(root); error) {
-      throw Error("botocore model of " + model_->service_name_ + " is not valid JSON (" +
+    if (const auto error = source.parser.parse(padded).get(root); error) {
+      throw Error("botocore model of " + model->service_name_ + " is not valid JSON (" +
                   simdjson::error_message(error) + "): reinstall python3-botocore");
     }
     dom::object doc;
     if (root.get_object().get(doc)) throw Error("botocore model is not a JSON object");
-    if (auto metadata = get_obj(doc, "metadata")) read_metadata(*metadata);
-    if (auto shapes = get_obj(doc, "shapes")) read_shapes(*shapes);
-    if (auto operations = get_obj(doc, "operations")) read_operations(*operations);
+    if (auto metadata = get_obj(doc, "metadata")) read_metadata(*metadata, model->metadata_);
+    index(doc, "shapes", source.shapes, *model);
+    index(doc, "operations", source.operations, *model);
+    return model;
   }
 
-  std::shared_ptr<const ServiceModel> model() && { return std::move(model_); }
+  const Operation* operation(std::string_view name) {
+    if (auto built = source_.built_operations.find(name); built != source_.built_operations.end())
+      return &built->second;
+    auto json = source_.operations.find(name);
+    if (json == source_.operations.end()) return nullptr;
+    Operation op = all_or_nothing([&] { return read_operation(name, json->second); });
+    return &source_.built_operations.emplace(std::string(name), std::move(op)).first->second;
+  }
 
-  // Members AWS added after the botocore a distribution ships (Debian 12's 1.29 predates S3's
-  // conditional writes of 2024, on which the S3 incident journal's claims rest), added as newer
-  // botocore models them, and only where the model lacks them.
-  static void add_newer_members(ServiceModel& model) {
-    struct Member {
-      std::string_view service, shape, member, target, header;
-    };
-    static constexpr Member kNewer[] = {
-        {"s3", "PutObjectRequest", "IfNoneMatch", "IfNoneMatch", "If-None-Match"},
-    };
-    for (const Member& newer : kNewer) {
-      if (model.service_name_ != newer.service) continue;
-      auto shape = model.shapes_.find(newer.shape);
-      auto target = model.shapes_.find(newer.target);
-      if (shape == model.shapes_.end() || target == model.shapes_.end() ||
-          shape->second->find_member(newer.member))
+  // nullptr when the model has no such shape.
+  const Source::Built* find_shape(std::string_view name) {
+    return all_or_nothing([&] { return shape(name); });
+  }
+
+  // The exception shapes whose error.code is `code` (their name may differ).
+  const Shape* error_shape_with_code(std::string_view code) {
+    for (auto [name, json] : source_.shapes) {
+      dom::element exception;
+      dom::object error;
+      if (json["exception"].get(exception) || !as_bool(exception) ||
+          json["error"].get_object().get(error) || get_str(error, "code") != code)
         continue;
-      ShapeRef ref;
-      ref.shape = target->second.get();
-      ref.location = "header";
-      ref.location_name = newer.header;
-      shape->second->members.emplace_back(std::string(newer.member), std::move(ref));
+      return find_shape(name)->shape.get();
     }
+    return nullptr;
   }
 
  private:
-  void read_metadata(dom::object m) {
-    ServiceMetadata& md = model_->metadata_;
+  // A broken model (a reference to a missing shape) leaves nothing half-built behind: the
+  // shapes this call added are removed, so the next call reports the same error.
+  template <typename Build>
+  std::invoke_result_t<Build> all_or_nothing(Build build) {
+    try {
+      return build();
+    } catch (...) {
+      for (const auto& name : added_) source_.built_shapes.erase(name);
+      added_.clear();
+      throw;
+    }
+  }
+
+  const Source::Built* shape(std::string_view name) {
+    if (auto built = source_.built_shapes.find(name); built != source_.built_shapes.end())
+      return &built->second;
+    auto json = source_.shapes.find(name);
+    if (json == source_.shapes.end()) return nullptr;
+    auto& built = source_.built_shapes[std::string(name)];
+    added_.emplace_back(name);
+    built.shape = std::make_unique<Shape>();
+    built.shape->name = name;
+    describe(*built.shape, json->second, built.traits);
+    link(*built.shape, json->second);
+    add_newer_members(*built.shape);
+    return &built;
+  }
+
+  static void index(dom::object doc, std::string_view key,
+                    std::unordered_map<std::string_view, dom::object>& by_name,
+                    const ServiceModel& model) {
+    auto all = get_obj(doc, key);
+    if (!all) return;
+    by_name.reserve(all->size());
+    for (auto [name, value] : *all) {
+      dom::object json;
+      if (value.get_object().get(json))
+        throw Error("botocore model of " + model.service_name_ + ": " + std::string(key) + "." +
+                    std::string(name) + " is not an object");
+      by_name.emplace(name, json);
+    }
+  }
+
+  static void read_metadata(dom::object m, ServiceMetadata& md) {
     md.protocol = pick_protocol(m);
     md.api_version = get_str(m, "apiVersion");
     md.endpoint_prefix = get_str(m, "endpointPrefix");
@@ -251,23 +317,28 @@ class ModelBuilder {
     md.signature_version = get_str(m, "signatureVersion");
   }
 
-  void read_shapes(dom::object shapes) {
-    by_name_.reserve(shapes.size());
-    pending_.reserve(shapes.size());
-    for (auto field : shapes) {
-      auto shape = std::make_unique<Shape>();
-      shape->name = field.key;
-      by_name_.emplace(field.key, pending_.size());
-      dom::object json;
-      if (field.value.get_object().get(json)) {
-        throw Error("botocore model of " + model_->service_name_ + ": shape " + shape->name +
-                    " is not an object");
-      }
-      pending_.push_back({shape.get(), json, {}});
-      model_->shapes_.emplace(std::string(field.key), std::move(shape));
+  // Members AWS added after the botocore a distribution ships (Debian 12's 1.29 predates S3's
+  // conditional writes of 2024, on which the S3 incident journal's claims rest), added as newer
+  // botocore models them, and only where the model lacks them.
+  void add_newer_members(Shape& shape) {
+    struct Member {
+      std::string_view service, shape, member, target, header;
+    };
+    static constexpr Member kNewer[] = {
+        {"s3", "PutObjectRequest", "IfNoneMatch", "IfNoneMatch", "If-None-Match"},
+    };
+    for (const Member& newer : kNewer) {
+      if (model_.service_name_ != newer.service || shape.name != newer.shape ||
+          shape.find_member(newer.member))
+        continue;
+      const Source::Built* target = this->shape(newer.target);
+      if (!target) continue;
+      ShapeRef ref;
+      ref.shape = target->shape.get();
+      ref.location = "header";
+      ref.location_name = newer.header;
+      shape.members.emplace_back(std::string(newer.member), std::move(ref));
     }
-    for (auto& p : pending_) describe(*p.shape, p.json, p.traits);
-    for (auto& p : pending_) link(*p.shape, p.json);
   }
 
   void describe(Shape& s, dom::object o, ShapeRef& traits) {
@@ -334,84 +405,75 @@ class ModelBuilder {
   ShapeRef ref(dom::element json, std::string_view owner, std::string_view role) {
     dom::object o;
     if (json.get_object().get(o)) {
-      throw Error("botocore model of " + model_->service_name_ + ": " + std::string(owner) + "." +
+      throw Error("botocore model of " + model_.service_name_ + ": " + std::string(owner) + "." +
                   std::string(role) + " is not a shape reference");
     }
     const std::string_view target = get_str(o, "shape");
-    auto it = by_name_.find(target);
-    if (it == by_name_.end()) {
-      throw Error("botocore model of " + model_->service_name_ + ": " + std::string(owner) + "." +
+    const Source::Built* target_shape = shape(target);
+    if (!target_shape) {
+      throw Error("botocore model of " + model_.service_name_ + ": " + std::string(owner) + "." +
                   std::string(role) + " refers to missing shape '" + std::string(target) + "'");
     }
-    const Pending& target_shape = pending_[it->second];
-    ShapeRef r = target_shape.traits;
-    r.shape = target_shape.shape;
+    ShapeRef r = target_shape->traits;
+    r.shape = target_shape->shape.get();
     for (auto [key, value] : o) read_trait(key, value, r);
     return r;
   }
 
-  void read_operations(dom::object operations) {
-    for (auto field : operations) {
-      dom::object o = field.value.get_object().value_unsafe();
-      Operation op;
-      op.name = get_str(o, "name");
-      if (op.name.empty()) op.name = field.key;
-      if (auto http = get_obj(o, "http")) {
-        if (has(*http, "method")) op.http_method = get_str(*http, "method");
-        if (has(*http, "requestUri")) op.request_uri = get_str(*http, "requestUri");
-        int64_t code = 0;
-        if (!(*http)["responseCode"].get_int64().get(code)) op.response_code = int(code);
-      }
-      dom::element input, output;
-      if (!o["input"].get(input)) op.input = ref(input, op.name, "input");
-      if (!o["output"].get(output)) {
-        op.output = ref(output, op.name, "output");
-        if (auto out = get_obj(o, "output")) op.result_wrapper = get_str(*out, "resultWrapper");
-      }
-      dom::array errors;
-      if (!o["errors"].get_array().get(errors)) {
-        for (auto e : errors) op.errors.push_back(ref(e, op.name, "errors").shape);
-      }
-      if (auto endpoint = get_obj(o, "endpoint")) {
-        op.host_prefix_set = has(*endpoint, "hostPrefix");
-        op.host_prefix = get_str(*endpoint, "hostPrefix");
-      }
-      model_->operations_.emplace(std::string(field.key), std::move(op));
+  Operation read_operation(std::string_view key, dom::object o) {
+    Operation op;
+    op.name = get_str(o, "name");
+    if (op.name.empty()) op.name = key;
+    if (auto http = get_obj(o, "http")) {
+      if (has(*http, "method")) op.http_method = get_str(*http, "method");
+      if (has(*http, "requestUri")) op.request_uri = get_str(*http, "requestUri");
+      int64_t code = 0;
+      if (!(*http)["responseCode"].get_int64().get(code)) op.response_code = int(code);
     }
+    dom::element input, output;
+    if (!o["input"].get(input)) op.input = ref(input, op.name, "input");
+    if (!o["output"].get(output)) {
+      op.output = ref(output, op.name, "output");
+      if (auto out = get_obj(o, "output")) op.result_wrapper = get_str(*out, "resultWrapper");
+    }
+    dom::array errors;
+    if (!o["errors"].get_array().get(errors)) {
+      for (auto e : errors) op.errors.push_back(ref(e, op.name, "errors").shape);
+    }
+    if (auto endpoint = get_obj(o, "endpoint")) {
+      op.host_prefix_set = has(*endpoint, "hostPrefix");
+      op.host_prefix = get_str(*endpoint, "hostPrefix");
+    }
+    return op;
   }
 
-  dom::parser parser_;
-  std::shared_ptr<ServiceModel> model_;
-  struct Pending {
-    Shape* shape;
-    dom::object json;
-    ShapeRef traits;  // the shape's own traits, copied into each reference to it
-  };
-  std::vector<Pending> pending_;
-  std::unordered_map<std::string_view, std::size_t> by_name_;  // views into the parsed JSON
+  const ServiceModel& model_;
+  Source& source_;
+  std::vector<std::string> added_;  // shapes this call built
 };
 
 std::shared_ptr<const ServiceModel> ServiceModel::parse(std::string_view service_name,
                                                         std::string_view json_text) {
-  return ModelBuilder(service_name, json_text).model();
+  return ModelBuilder::parse(service_name, json_text);
 }
 
 std::shared_ptr<const ServiceModel> ServiceModel::load(std::string_view service) {
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const ServiceModel>, std::less<>> cache;
+  // Never destroyed: models live as long as the process, and freeing them at exit was 8% of a
+  // cold `run --event`.
+  static auto& cache = *new std::map<std::string, std::shared_ptr<const ServiceModel>, std::less<>>;
   const std::lock_guard lock(mutex);
   if (auto it = cache.find(service); it != cache.end()) return it->second;
   const auto file = newest_model_file(service);
-  auto model = std::const_pointer_cast<ServiceModel>(parse(service, read_text(file)));
-  ModelBuilder::add_newer_members(*model);
+  auto model = ModelBuilder::parse(service, read_text(file));
   model->data_folder_ = file.parent_path().string();
   cache.emplace(std::string(service), model);
   return model;
 }
 
 const Operation* ServiceModel::find_operation(std::string_view name) const {
-  auto it = operations_.find(name);
-  return it == operations_.end() ? nullptr : &it->second;
+  const std::lock_guard lock(source_->mutex);
+  return ModelBuilder(*this).operation(name);
 }
 
 const Operation& ServiceModel::operation(std::string_view name) const {
@@ -421,22 +483,21 @@ const Operation& ServiceModel::operation(std::string_view name) const {
 }
 
 const Shape* ServiceModel::find_shape(std::string_view name) const {
-  auto it = shapes_.find(name);
-  return it == shapes_.end() ? nullptr : it->second.get();
+  const std::lock_guard lock(source_->mutex);
+  const Source::Built* built = ModelBuilder(*this).find_shape(name);
+  return built ? built->shape.get() : nullptr;
 }
 
 const Shape* ServiceModel::find_error_shape(std::string_view code) const {
   if (const Shape* shape = find_shape(code); shape && shape->exception) return shape;
-  for (const auto& [name, shape] : shapes_) {
-    if (shape->exception && shape->error_code == code) return shape.get();
-  }
-  return nullptr;
+  const std::lock_guard lock(source_->mutex);
+  return ModelBuilder(*this).error_shape_with_code(code);
 }
 
 std::vector<std::string> ServiceModel::operation_names() const {
   std::vector<std::string> names;
-  names.reserve(operations_.size());
-  for (const auto& [name, op] : operations_) names.push_back(name);
+  for (const auto& [name, unused] : source_->operations) names.emplace_back(name);
+  std::sort(names.begin(), names.end());
   return names;
 }
 

@@ -109,18 +109,21 @@ class ServiceModel {
   // API version folder load() read; empty for a model from parse().
   const std::string& data_folder() const { return data_folder_; }
 
-  // Used by parse(); shapes are resolved eagerly so lookups are lock-free.
-  ServiceModel() = default;
   ServiceModel(const ServiceModel&) = delete;
   ServiceModel& operator=(const ServiceModel&) = delete;
+  ~ServiceModel();
 
  private:
+  // Operations and shapes are built from the parsed JSON when first asked for (a run uses a
+  // handful of EC2's 600 operations); what is built stays where it is, so references last.
+  struct Source;
   friend class ModelBuilder;
+  ServiceModel();
+
   std::string service_name_;
   std::string data_folder_;
   ServiceMetadata metadata_;
-  std::map<std::string, Operation, std::less<>> operations_;
-  std::map<std::string, std::unique_ptr<Shape>, std::less<>> shapes_;
+  std::unique_ptr<Source> source_;
 };
 
 // Folder holding botocore's data: CUSTOS_BOTOCORE_DATA or the build-time default.

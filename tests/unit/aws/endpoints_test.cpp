@@ -135,7 +135,7 @@ const Json kEndpoints = Json::parse(R"({
 })");
 
 TEST(EndpointRulesTest, PerEndpointHostnamesDnsSuffixesAndCredentialScopes) {
-  EndpointResolver resolver(kEndpoints);
+  EndpointResolver resolver(kEndpoints.dump());
   expect_endpoint(resolver.resolve("svc", "aa-east-1"), "https://svc.aa-east-1.one.test",
                   "aa-east-1");
   expect_endpoint(resolver.resolve("svc", "aa-west-1"), "https://custom.aa-west-1.example",
@@ -145,7 +145,7 @@ TEST(EndpointRulesTest, PerEndpointHostnamesDnsSuffixesAndCredentialScopes) {
 }
 
 TEST(EndpointRulesTest, ServiceDefaultsApplyToRegionsMatchedByPattern) {
-  EndpointResolver resolver(kEndpoints);
+  EndpointResolver resolver(kEndpoints.dump());
   expect_endpoint(resolver.resolve("tmpl", "bb-north-2"), "https://tmpl-x.bb-north-2.one.test",
                   "bb-north-2");
   expect_endpoint(resolver.resolve("svc", "special"), "https://svc.special.one.test", "special");
@@ -154,7 +154,7 @@ TEST(EndpointRulesTest, ServiceDefaultsApplyToRegionsMatchedByPattern) {
 }
 
 TEST(EndpointRulesTest, PartitionEndpointOnlyReplacesRegionsOfNonRegionalizedServices) {
-  EndpointResolver resolver(kEndpoints);
+  EndpointResolver resolver(kEndpoints.dump());
   expect_endpoint(resolver.resolve("glob", "bb-east-1"), "https://glob.one.test", "aa-east-1");
   expect_endpoint(resolver.resolve("half", "bb-east-1"), "https://half.bb-east-1.one.test",
                   "bb-east-1");
@@ -163,7 +163,7 @@ TEST(EndpointRulesTest, PartitionEndpointOnlyReplacesRegionsOfNonRegionalizedSer
 }
 
 TEST(EndpointRulesTest, MissingVariantsAreInputErrors) {
-  EndpointResolver resolver(kEndpoints);
+  EndpointResolver resolver(kEndpoints.dump());
   try {
     resolver.resolve("svc", "aa-east-1", {.fips = true});
     FAIL() << "partition one has no FIPS variant";
@@ -174,7 +174,7 @@ TEST(EndpointRulesTest, MissingVariantsAreInputErrors) {
 }
 
 TEST(EndpointRulesTest, PartitionsAreTriedInOrder) {
-  EndpointResolver resolver(kEndpoints);
+  EndpointResolver resolver(kEndpoints.dump());
   // The second partition also lists aa-east-1, but the first one claims it.
   expect_endpoint(resolver.resolve("svc", "aa-east-1"), "https://svc.aa-east-1.one.test",
                   "aa-east-1");

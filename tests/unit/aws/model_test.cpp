@@ -108,9 +108,15 @@ TEST(ServiceModel, ParsesInlineModelsAndRejectsDanglingReferences) {
   const ShapeRef* when = model->operation("Go").input.shape->find_member("When");
   EXPECT_EQ(when->timestamp_format, "unixtimestamp");
   EXPECT_EQ(model->find_shape("T")->timestamp_format, "iso8601");
-  EXPECT_THROW(ServiceModel::parse("demo", R"({"shapes": {"A": {"type": "list",
-                 "member": {"shape": "Missing"}}}})"),
-               Error);
+  // Shapes are built when first used: a dangling reference is reported then, naming it.
+  const auto dangling = ServiceModel::parse("demo", R"({"shapes": {"A": {"type": "list",
+                 "member": {"shape": "Missing"}}}})");
+  try {
+    dangling->find_shape("A");
+    ADD_FAILURE() << "a reference to a missing shape was accepted";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), testing::HasSubstr("A.member refers to missing shape 'Missing'"));
+  }
   EXPECT_THROW(ServiceModel::parse("demo", "{not json"), Error);
 }
 
