@@ -88,12 +88,12 @@ inline std::string header_value(Rng& rng) {
          std::string(rng.pick(kSpace));
 }
 
-// Empty (most requests), small text, binary, and now and then 1 MB.
+// Empty (many requests), small text, binary, and one in twenty 1 MB.
 inline std::string body(Rng& rng) {
-  const size_t kind = rng.below(10);
-  if (kind < 4) return "";
-  if (kind < 7) return text(rng, 12);
-  if (kind < 9) return token(rng, std::string_view("\0\x01\xff\xfe\r\n{}\"\\ab", 12), 64);
+  const size_t kind = rng.below(20);
+  if (kind < 8) return "";
+  if (kind < 14) return text(rng, 12);
+  if (kind < 19) return token(rng, std::string_view("\0\x01\xff\xfe\r\n{}\"\\ab", 12), 64);
   std::string large(1 << 20, 'x');
   for (size_t i = 0; i < large.size(); i += 997) large[i] = static_cast<char>(rng.below(256));
   return large;
