@@ -30,23 +30,6 @@ std::string describe_error(std::string_view service, std::string_view operation,
   return text + ")";
 }
 
-SigningParams signing_params(const ServiceModel& model, const Endpoint& endpoint,
-                             const Credentials& credentials, Clock::time_point time) {
-  const auto& meta = model.metadata();
-  SigningParams params;
-  params.access_key_id = credentials.access_key_id;
-  params.secret_access_key = credentials.secret_access_key;
-  params.session_token = credentials.session_token;
-  params.region = endpoint.signing_region;
-  params.service = meta.signing_name.empty() ? meta.endpoint_prefix : meta.signing_name;
-  params.time = time;
-  // S3 signs the path exactly as sent and declares the payload hash in a header.
-  const bool s3 = meta.signature_version == "s3" || meta.signature_version == "s3v4";
-  params.normalize_path = !s3;
-  params.payload_hash_header = s3;
-  return params;
-}
-
 // One attempt's result: a response, or the transport's reason why none arrived.
 struct Attempt {
   std::optional<HttpResponse> response;
@@ -126,6 +109,23 @@ RetryPolicy policy_for(const Session& session) {
 }
 
 }  // namespace
+
+SigningParams signing_params(const ServiceModel& model, const Endpoint& endpoint,
+                             const Credentials& credentials, Clock::time_point time) {
+  const auto& meta = model.metadata();
+  SigningParams params;
+  params.access_key_id = credentials.access_key_id;
+  params.secret_access_key = credentials.secret_access_key;
+  params.session_token = credentials.session_token;
+  params.region = endpoint.signing_region;
+  params.service = meta.signing_name.empty() ? meta.endpoint_prefix : meta.signing_name;
+  params.time = time;
+  // S3 signs the path exactly as sent and declares the payload hash in a header.
+  const bool s3 = meta.signature_version == "s3" || meta.signature_version == "s3v4";
+  params.normalize_path = !s3;
+  params.payload_hash_header = s3;
+  return params;
+}
 
 struct Client::Shared {
   RetryQuota quota;

@@ -10,6 +10,7 @@
 
 #include "aws/config.h"
 #include "aws/retry.h"
+#include "aws/sigv4.h"
 #include "core/error.h"
 #include "core/json.h"
 
@@ -35,6 +36,14 @@ class AwsError : public Error {
   std::string request_id_;
   int attempts_;
 };
+
+class ServiceModel;
+
+// What Client signs a call to `model`'s service with: the credential scope of the endpoint and
+// the model's signing name, S3's way of signing for S3 (tests compare it with botocore's).
+SigningParams signing_params(const ServiceModel& model, const Endpoint& endpoint,
+                             const Credentials& credentials,
+                             std::chrono::system_clock::time_point time);
 
 class Client {
  public:

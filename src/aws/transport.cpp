@@ -117,6 +117,8 @@ HttpResponse send(const HttpRequest& request, const TransportOptions& options) {
   headers.reset(api.slist_append(headers.release(), "Accept:"));
 
   api.easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  // S3 signs dot segments as they are (its keys may hold them); libcurl would resolve them.
+  api.easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
   api.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   api.easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {

@@ -3,11 +3,13 @@
 Run with Debian's python (/usr/bin/python3, which has python3-botocore). Reads a JSON list of
 requests on stdin, each:
   {"signer": "header" | "query", "s3": bool, "method", "url", "headers": [[name, value], ...],
-   "body": str, "access_key", "secret_key", "token": str | null, "region", "service",
+   "body_base64": str, "access_key", "secret_key", "token": str | null, "region", "service",
    "timestamp": "YYYYMMDDTHHMMSSZ", "expires": int, "unsigned_payload": bool}
 and prints a JSON list: {"headers": [[name, value], ...]} for header signing (all headers after
-signing), {"url": presigned URL} for query signing.
+signing), {"url": presigned URL} for query signing; both with botocore's "canonical_request" and
+"string_to_sign", to show where a mismatch starts.
 """
+import base64
 import datetime
 import json
 import sys
@@ -34,7 +36,8 @@ def sign(case):
         args.append(case["expires"])
     signer = signer_class(*args)
 
-    request = AWSRequest(method=case["method"], url=case["url"], data=case["body"].encode())
+    body = base64.b64decode(case["body_base64"])
+    request = AWSRequest(method=case["method"], url=case["url"], data=body)
     for name, value in case["headers"]:
         request.headers[name] = value
     if case["unsigned_payload"]:
@@ -42,6 +45,7 @@ def sign(case):
         request.context["payload_signing_enabled"] = False
         request.context["client_config"] = Config(s3={"payload_signing_enabled": False})
 
+    steps = capture_steps(signer)
     # botocore takes the signing time from datetime.utcnow(); its own tests patch it the same way.
     now = datetime.datetime.strptime(case["timestamp"], auth.SIGV4_TIMESTAMP)
     with mock.patch.object(auth, "datetime") as fake:
@@ -50,8 +54,26 @@ def sign(case):
         signer.add_auth(request)
 
     if case["signer"] == "query":
-        return {"url": request.url}
-    return {"headers": [[name, value] for name, value in request.headers.items()]}
+        return {"url": request.url, **steps}
+    return {"headers": [[name, value] for name, value in request.headers.items()], **steps}
+
+
+def capture_steps(signer):
+    """Records the canonical request and string to sign as add_auth computes them."""
+    steps = {}
+
+    def recorded(name):
+        method = getattr(signer, name)
+
+        def record(*args):
+            steps[name] = method(*args)
+            return steps[name]
+
+        setattr(signer, name, record)
+
+    recorded("canonical_request")
+    recorded("string_to_sign")
+    return steps
 
 
 def main():

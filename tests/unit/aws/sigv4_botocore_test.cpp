@@ -1,19 +1,24 @@
 // custos's SigV4 signer against botocore's own signers (SigV4Auth, S3SigV4Auth, SigV4QueryAuth,
-// S3SigV4QueryAuth), run by tests/support/botocore_sign.py under Debian's python3-botocore.
+// S3SigV4QueryAuth), run by tests/support/botocore_sign.py under Debian's python3-botocore: a
+// hand-written set of cases, then a generated corpus (sigv4_corpus.h) per protocol and feature,
+// each test's requests signed by botocore in one python run.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <set>
+#include <iterator>
 
+#include "aws/protocol_codec.h"
 #include "aws/sigv4.h"
 #include "core/json.h"
 #include "support/paths.h"
+#include "unit/aws/sigv4_corpus.h"
 
 namespace custos::aws {
 namespace {
@@ -21,7 +26,9 @@ namespace {
 // Debian's interpreter: the python3 first on PATH may not have python3-botocore.
 constexpr char kPython[] = "/usr/bin/python3";
 
-struct Case {
+using corpus::Case;
+
+struct Handwritten {
   std::string name{};
   HttpRequest request{};
   std::string service{};
@@ -41,7 +48,7 @@ HttpRequest make_request(std::string method, std::string url, Headers headers = 
 
 const char kForm[] = "application/x-www-form-urlencoded; charset=utf-8";
 
-std::vector<Case> cases() {
+std::vector<Handwritten> handwritten() {
   return {
       {.name = "ec2-form-post",
        .request =
@@ -156,8 +163,9 @@ std::vector<Case> cases() {
   };
 }
 
-SigningParams params_for(const Case& c) {
-  SigningParams params;
+Case to_case(const Handwritten& c) {
+  Case out{.name = c.name, .request = c.request, .presign = c.presign, .expires = c.expires};
+  SigningParams& params = out.params;
   params.access_key_id = "AKIDEXAMPLE";
   params.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
   params.session_token = c.token;
@@ -169,27 +177,37 @@ SigningParams params_for(const Case& c) {
   params.normalize_path = !c.s3;
   params.payload_hash_header = c.s3 && !c.presign;
   params.unsigned_payload = c.unsigned_payload;
-  return params;
+  return out;
 }
 
+std::string amz_date(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &tm);
+  return text;
+}
+
+// S3's signers are botocore's choice for what custos signs S3's way (the path as sent).
 Json botocore_input(const Case& c) {
-  const SigningParams params = params_for(c);
+  const SigningParams& params = c.params;
   Json headers = Json::array();
   for (const auto& [name, value] : c.request.headers) headers.push_back({name, value});
   return {{"signer", c.presign ? "query" : "header"},
-          {"s3", c.s3},
+          {"s3", !params.normalize_path},
           {"method", c.request.method},
           {"url", c.request.url},
           {"headers", headers},
-          {"body", c.request.body},
+          {"body_base64", codec::base64_encode(c.request.body)},
           {"access_key", params.access_key_id},
           {"secret_key", params.secret_access_key},
-          {"token", c.token.empty() ? Json(nullptr) : Json(c.token)},
-          {"region", c.region},
-          {"service", c.service},
-          {"timestamp", c.timestamp},
+          {"token", params.session_token.empty() ? Json(nullptr) : Json(params.session_token)},
+          {"region", params.region},
+          {"service", params.service},
+          {"timestamp", amz_date(params.time)},
           {"expires", c.expires},
-          {"unsigned_payload", c.unsigned_payload}};
+          {"unsigned_payload", params.unsigned_payload}};
 }
 
 // Runs botocore_sign.py once over every case; returns its JSON answers.
@@ -215,46 +233,172 @@ Json run_botocore(const std::vector<Case>& all) {
   return status == 0 ? Json::parse(output) : Json::array();
 }
 
-std::string lower(std::string text) {
-  std::ranges::transform(text, text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
-// Every header botocore ends with must be in custos's request with the same value; custos may
-// add only Host (botocore leaves that to its HTTP client but signs the same value).
+// Every header botocore ends with, as many times as botocore has it; custos adds Host, which
+// botocore leaves to its HTTP client (the signature shows whether both signed the same one).
 bool same_headers(const Headers& mine, const Json& botocore) {
-  std::set<std::pair<std::string, std::string>> expected, actual;
-  for (const auto& header : botocore) expected.emplace(lower(header[0]), header[1]);
+  HeaderList expected, actual;
+  for (const auto& header : botocore)
+    expected.emplace_back(corpus::lowercase(header[0]), header[1]);
   for (const auto& [name, value] : mine) {
-    if (lower(name) != "host" || expected.contains({"host", value})) {
-      actual.emplace(lower(name), value);
+    const std::string key = corpus::lowercase(name);
+    if (key != "host" || std::ranges::find(expected, std::pair(key, value)) != expected.end()) {
+      actual.emplace_back(key, value);
     }
   }
-  EXPECT_EQ(actual, expected);
+  std::ranges::sort(expected);
+  std::ranges::sort(actual);
   return actual == expected;
 }
 
-TEST(SigV4Botocore, SignsExactlyAsBotocore) {
-  const std::vector<Case> all = cases();
-  const Json answers = run_botocore(all);
-  ASSERT_EQ(answers.size(), all.size());
-  int passed = 0;
-  for (size_t i = 0; i < all.size(); ++i) {
-    const Case& c = all[i];
-    SCOPED_TRACE(c.name);
-    if (c.presign) {
-      const std::string url =
-          presign_url(c.request, params_for(c), std::chrono::seconds(c.expires));
-      EXPECT_EQ(url, answers[i].at("url").get<std::string>());
-      passed += url == answers[i].at("url");
-    } else {
-      HttpRequest request = c.request;
-      sign_request(request, params_for(c));
-      passed += same_headers(request.headers, answers[i].at("headers"));
-    }
+// What custos made of a case: the signed request's headers or the presigned URL, and the steps.
+struct Signed {
+  std::string url;
+  Headers headers;
+  SigningSteps steps;
+};
+
+Signed sign_with_custos(const Case& c) {
+  Signed out;
+  if (c.presign) {
+    out.url = presign_url(c.request, c.params, std::chrono::seconds(c.expires), &out.steps);
+    return out;
   }
-  std::cout << "botocore comparison: " << passed << "/" << all.size() << " requests identical\n";
+  HttpRequest request = c.request;
+  sign_request(request, c.params, &out.steps);
+  out.headers = std::move(request.headers);
+  return out;
 }
+
+bool same_as(const Signed& mine, const Json& botocore) {
+  return botocore.contains("url") ? mine.url == botocore["url"].get<std::string>()
+                                  : same_headers(mine.headers, botocore["headers"]);
+}
+
+// Everything needed to see where two signers part: the request and both sides' steps.
+std::string describe(const Case& c, const Signed& mine, const Json& botocore) {
+  std::string text = fmt::format("{}: {} {}\n", c.name, c.request.method, c.request.url);
+  for (const auto& [name, value] : c.request.headers)
+    text += fmt::format("  {}: [{}]\n", name, value);
+  text += fmt::format("  body: {} bytes; service {} region {} s3 {} unsigned payload {}\n",
+                      c.request.body.size(), c.params.service, c.params.region,
+                      !c.params.normalize_path, c.params.unsigned_payload);
+  text += fmt::format("custos canonical request:\n{}\ncustos string to sign:\n{}\n",
+                      mine.steps.canonical_request, mine.steps.string_to_sign);
+  text +=
+      fmt::format("botocore canonical request:\n{}\nbotocore string to sign:\n{}\n",
+                  botocore.value("canonical_request", ""), botocore.value("string_to_sign", ""));
+  if (c.presign)
+    return text + fmt::format("custos url:   {}\nbotocore url: {}\n", mine.url,
+                              botocore["url"].get<std::string>());
+  text += "custos headers:\n";
+  for (const auto& [name, value] : mine.headers) text += fmt::format("  {}: {}\n", name, value);
+  return text + "botocore headers:\n" + botocore["headers"].dump() + "\n";
+}
+
+// Signs every case with custos, and all of them with botocore in one python run; each case
+// that differs fails the test with its description (the first few: one bug fails many).
+void expect_same_as_botocore(const std::vector<Case>& cases, size_t at_least) {
+  ASSERT_GE(cases.size(), at_least);
+  const Json answers = run_botocore(cases);
+  ASSERT_EQ(answers.size(), cases.size());
+  size_t differ = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Signed mine = sign_with_custos(cases[i]);
+    if (same_as(mine, answers[i])) continue;
+    if (++differ <= 5) ADD_FAILURE() << describe(cases[i], mine, answers[i]);
+  }
+  EXPECT_EQ(differ, 0u) << "requests signed otherwise than by botocore";
+  std::cout << cases.size() - differ << "/" << cases.size()
+            << " requests signed as botocore signs\n";
+}
+
+TEST(SigV4Botocore, SignsExactlyAsBotocore) {
+  std::vector<Case> all;
+  std::ranges::transform(handwritten(), std::back_inserter(all), to_case);
+  expect_same_as_botocore(all, all.size());
+}
+
+// ---- The generated corpus: real operations of every protocol, then raw requests ----------
+
+const std::vector<std::string> kQueryServices = {
+    "iam",         "sts",         "sns", "sqs", "cloudformation",
+    "autoscaling", "elasticache", "rds", "elb", "cloudwatch"};
+const std::vector<std::string> kJsonServices = {
+    "logs", "kms", "ssm", "dynamodb", "secretsmanager", "cloudtrail", "config", "organizations"};
+const std::vector<std::string> kRestJsonServices = {"lambda",      "guardduty", "apigateway", "eks",
+                                                    "securityhub", "efs",       "sesv2"};
+const std::vector<std::string> kRestXmlServices = {"route53", "cloudfront", "s3control"};
+
+TEST(SigV4Corpus, QueryProtocol) {
+  expect_same_as_botocore(corpus::model_cases(150, 1, corpus::any_operation(kQueryServices)), 150);
+}
+
+TEST(SigV4Corpus, Ec2Protocol) {
+  expect_same_as_botocore(corpus::model_cases(150, 2, corpus::any_operation({"ec2"})), 150);
+}
+
+TEST(SigV4Corpus, JsonProtocol) {
+  expect_same_as_botocore(corpus::model_cases(150, 3, corpus::any_operation(kJsonServices)), 150);
+}
+
+TEST(SigV4Corpus, RestJsonProtocol) {
+  expect_same_as_botocore(corpus::model_cases(150, 4, corpus::any_operation(kRestJsonServices)),
+                          150);
+}
+
+TEST(SigV4Corpus, RestXmlProtocol) {
+  expect_same_as_botocore(corpus::model_cases(100, 5, corpus::any_operation(kRestXmlServices)),
+                          100);
+}
+
+TEST(SigV4Corpus, S3VirtualHosted) {
+  expect_same_as_botocore(corpus::model_cases(150, 6, corpus::bucket_operation(true)), 150);
+}
+
+TEST(SigV4Corpus, S3PathStyle) {
+  expect_same_as_botocore(corpus::model_cases(150, 7, corpus::bucket_operation(false)), 150);
+}
+
+// custos's client always signs S3 payloads, but its signer can leave them unsigned.
+TEST(SigV4Corpus, S3UnsignedPayload) {
+  std::vector<Case> cases = corpus::model_cases(50, 8, corpus::bucket_operation(true));
+  std::ranges::copy(corpus::model_cases(50, 9, corpus::bucket_operation(false)),
+                    std::back_inserter(cases));
+  for (Case& c : cases) c.params.unsigned_payload = true;
+  expect_same_as_botocore(cases, 100);
+}
+
+TEST(SigV4Corpus, PresignedS3Urls) {
+  std::vector<Case> cases = corpus::model_cases(200, 10, corpus::bucket_operation(true));
+  std::ranges::copy(corpus::model_cases(200, 11, corpus::bucket_operation(false)),
+                    std::back_inserter(cases));
+  std::ranges::copy(corpus::raw_cases(200, 12, true), std::back_inserter(cases));
+  expect_same_as_botocore(corpus::presigned(cases, 13), 100);
+}
+
+TEST(SigV4Corpus, PresignedUrlsOfOtherProtocols) {
+  std::vector<std::string> services = kQueryServices;
+  for (const auto* group : {&kJsonServices, &kRestJsonServices, &kRestXmlServices})
+    services.insert(services.end(), group->begin(), group->end());
+  services.push_back("ec2");
+  std::vector<Case> cases = corpus::model_cases(400, 14, corpus::any_operation(services));
+  std::ranges::copy(corpus::raw_cases(200, 15, false), std::back_inserter(cases));
+  expect_same_as_botocore(corpus::presigned(cases, 16), 100);
+}
+
+// The raw corpus is where the large bodies are: make sure it has some.
+void expect_raw_corpus_same_as_botocore(std::uint64_t seed, bool s3) {
+  const std::vector<Case> cases = corpus::raw_cases(150, seed, s3);
+  EXPECT_TRUE(
+      std::ranges::any_of(cases, [](const Case& c) { return c.request.body.size() >= 1 << 20; }));
+  expect_same_as_botocore(cases, 150);
+}
+
+TEST(SigV4Corpus, RawRequests) { expect_raw_corpus_same_as_botocore(17, false); }
+
+TEST(SigV4Corpus, RawS3Requests) { expect_raw_corpus_same_as_botocore(18, true); }
 
 }  // namespace
 }  // namespace custos::aws
