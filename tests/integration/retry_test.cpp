@@ -68,5 +68,33 @@ TEST_F(RetryTest, GivesUpAfterMaxAttemptsWithCodeRequestIdAndCount) {
   EXPECT_EQ(proxy.arrivals().size(), 2u);
 }
 
+// A call per protocol: custos must see each protocol's fault as the retryable thing it is.
+void call_every_protocol(const aws::Client& client) {
+  EXPECT_NO_THROW(client.call("iam", "ListUsers"));            // query
+  EXPECT_NO_THROW(client.call("ec2", "DescribeInstances"));    // ec2
+  EXPECT_NO_THROW(client.call("kms", "ListKeys"));             // json
+  EXPECT_NO_THROW(client.call("lambda", "ListFunctions"));     // rest-json
+  EXPECT_NO_THROW(client.call("route53", "ListHostedZones"));  // rest-xml
+  EXPECT_NO_THROW(client.call("s3", "ListBuckets"));           // rest-xml, S3's errors
+}
+
+// Named Soak* as the soak's other cases, whose faults these are.
+class SoakFaultKindTest : public RetryTest, public ::testing::WithParamInterface<std::string> {};
+
+// Every fault on every attempt but the last: each call needs all three attempts, and gets there.
+TEST_P(SoakFaultKindTest, EveryProtocolRetriesThroughIt) {
+  proxy.soak(FaultProxy::SoakSpec::parse(GetParam() + "=1"), 1);
+  aws::RetryPolicy quick;
+  quick.base_delay = std::chrono::milliseconds(5);
+  call_every_protocol(client_via_proxy(quick));
+  const FaultProxy::SoakReport report = proxy.soak_report();
+  EXPECT_EQ(report.calls, 6);
+  EXPECT_EQ(report.requests, GetParam() == "slow" ? 6 : 18);
+  EXPECT_EQ(report.max_attempts, GetParam() == "slow" ? 1 : 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Soak, SoakFaultKindTest,
+                         ::testing::Values("throttle", "error5xx", "reset", "slow"));
+
 }  // namespace
 }  // namespace custos::test
