@@ -49,6 +49,27 @@ TEST_F(RetryTest, SucceedsAfterRetriesWithGrowingDelays) {
   EXPECT_LT(gaps[1], gaps[2]);
 }
 
+// As botocore: one invocation id for all of a call's attempts, "attempt=1" first, then the
+// attempt and the most allowed (after a ttl when the failed answer had a Date).
+TEST_F(RetryTest, AttemptsCarryBotocoresRetryHeaders) {
+  proxy.fail_next(2, throttled());
+  aws::RetryPolicy policy;
+  policy.max_attempts = 4;
+  policy.base_delay = std::chrono::milliseconds(5);
+  client_via_proxy(policy).call("ec2", "DescribeInstances");
+  client_via_proxy(policy).call("ec2", "DescribeInstances");
+  const auto arrivals = proxy.arrivals();
+  ASSERT_EQ(arrivals.size(), 4u);
+  EXPECT_EQ(arrivals[0].headers.at("amz-sdk-request"), "attempt=1");
+  EXPECT_TRUE(arrivals[1].headers.at("amz-sdk-request").ends_with("attempt=2; max=4"));
+  EXPECT_TRUE(arrivals[2].headers.at("amz-sdk-request").ends_with("attempt=3; max=4"));
+  EXPECT_EQ(arrivals[3].headers.at("amz-sdk-request"), "attempt=1");
+  const std::string id = arrivals[0].headers.at("amz-sdk-invocation-id");
+  EXPECT_EQ(id.size(), 36u);
+  EXPECT_EQ(arrivals[2].headers.at("amz-sdk-invocation-id"), id);
+  EXPECT_NE(arrivals[3].headers.at("amz-sdk-invocation-id"), id);
+}
+
 TEST_F(RetryTest, CustosCallRetriesServiceUnavailable) {
   proxy.fail_next(2, unavailable());
   auto result = custos({"call", "sts", "GetCallerIdentity"}, {{"AWS_ENDPOINT_URL", proxy.url()}});
