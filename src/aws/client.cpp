@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <optional>
 
 #include "aws/model.h"
@@ -12,6 +13,7 @@
 #include "aws/protocol.h"
 #include "aws/sigv4.h"
 #include "aws/transport.h"
+#include "core/uuid.h"
 
 namespace custos::aws {
 namespace {
@@ -102,6 +104,28 @@ void log_exchange(const HttpRequest& request, const Attempt& attempt) {
                 headers);
 }
 
+// botocore's amz-sdk-request header, which lets a server or proxy tell the attempts of one call
+// apart: "attempt=1" at first; once an attempt has failed, the attempts allowed and (when the
+// failed answer carried a Date) the server time by which this attempt's answer is due.
+std::string sdk_request_header(int attempt, int max_attempts, const std::string& ttl) {
+  if (attempt == 1) return "attempt=1";
+  return (ttl.empty() ? "" : "ttl=" + ttl + "; ") + "attempt=" + std::to_string(attempt) +
+         "; max=" + std::to_string(max_attempts);
+}
+
+// botocore's ttl: the failed answer's Date plus the read timeout, as %Y%m%dT%H%M%SZ.
+std::string sdk_ttl(const Attempt& failed, std::chrono::milliseconds read_timeout) {
+  if (!failed.response) return "";
+  const auto server_time = parse_http_date(failed.response->header("date"));
+  if (!server_time) return "";
+  const std::time_t due = Clock::to_time_t(*server_time + read_timeout);
+  std::tm utc{};
+  gmtime_r(&due, &utc);
+  char text[17];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+  return text;
+}
+
 RetryPolicy policy_for(const Session& session) {
   RetryPolicy policy;
   policy.max_attempts = session.max_attempts();
@@ -161,6 +185,8 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
   if (dry_run_ && !is_read_only(operation)) return (*dry_run_)(service, operation, params);
 
   int acquired = 0;  // retry quota taken by the last retry, given back on success
+  const std::string invocation_id = random_uuid();
+  std::string ttl;
   auto give_up_observed = [&](Attempt& attempt, int attempts) {
     if (observer_ && !is_read_only(operation))
       tell(service, operation, params, attempt.error.request_id,
@@ -171,6 +197,9 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
     // Signed again each time: the signature is only valid for a few minutes.
     const std::chrono::seconds offset(shared_->clock_offset.load());
     HttpRequest request = unsigned_request;
+    request.headers.emplace_back("amz-sdk-invocation-id", invocation_id);
+    request.headers.emplace_back("amz-sdk-request",
+                                 sdk_request_header(number, policy_.max_attempts, ttl));
     if (signs_)
       sign_request(request, signing_params(*model, endpoint, session_->credentials(),
                                            Clock::now() + offset));
@@ -203,6 +232,7 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
     const Seconds delay = policy_.delay(number);
     spdlog::debug("aws {} {} retrying in {:.3f}s{}", service, operation, delay.count(),
                   skew ? fmt::format(" with the clock corrected by {}s", skew->count()) : "");
+    ttl = sdk_ttl(attempt, session_->timeouts().read);
     policy_.wait(delay);
   }
 }

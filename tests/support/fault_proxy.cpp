@@ -1,15 +1,24 @@
 #include "support/fault_proxy.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <stdexcept>
 #include <thread>
+
+#include "aws/client.h"
+#include "support/soak_faults.h"
 
 namespace custos::test {
 namespace {
@@ -30,15 +39,66 @@ void write_reply(const FaultProxy::Reply& reply, httplib::Response& res) {
 
 // The operation a request calls: a query-protocol body's Action ("Action=ListUsers&..."), or
 // the JSON protocol's X-Amz-Target ("com.amazonaws...CloudTrail_20131101.ListPublicKeys").
-std::string action_of(const httplib::Request& req) {
-  const std::string& body = req.body;
+std::string action_of(const std::string& body, const std::string& amz_target) {
   std::size_t at = body.starts_with("Action=") ? 0 : body.find("&Action=");
   if (at != std::string::npos) {
     at = body.find('=', at) + 1;
     return body.substr(at, body.find('&', at) - at);
   }
-  std::string target = req.get_header_value("X-Amz-Target");
-  return target.empty() ? "" : target.substr(target.rfind('.') + 1);
+  return amz_target.empty() ? "" : amz_target.substr(amz_target.rfind('.') + 1);
+}
+
+std::string header(const std::map<std::string, std::string>& headers, const std::string& name) {
+  auto found = headers.find(name);
+  return found == headers.end() ? "" : found->second;
+}
+
+// The change a request asked upstream for, or "" when it only reads: by operation name where
+// the request names one, else (REST) by method.
+std::string change_of(const FaultProxy::Arrival& arrival) {
+  const std::string action = action_of(arrival.body, header(arrival.headers, "X-Amz-Target"));
+  if (!action.empty()) return aws::Client::is_read_only(action) ? "" : action + " " + arrival.body;
+  if (arrival.method == "GET" || arrival.method == "HEAD") return "";
+  return arrival.method + " " + arrival.target + " " + arrival.body;
+}
+
+// moto's own API (is it up, reset): not AWS, not retried, so neither faulted nor counted.
+constexpr std::string_view kMotoApi = "/moto-api/";
+
+// httplib gives a handler no socket: the one whose ends are this request's is shut, so that the
+// client reads no answer at all (what httplib then writes goes nowhere).
+void drop_connection(const httplib::Request& req) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const int fd = std::atoi(entry.path().filename().c_str());
+    sockaddr_in local{}, peer{};
+    socklen_t size = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &size) != 0 ||
+        local.sin_family != AF_INET || ntohs(local.sin_port) != req.local_port)
+      continue;
+    size = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0 ||
+        ntohs(peer.sin_port) != req.remote_port)
+      continue;
+    const linger reset{1, 0};  // a reset, not an orderly close
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    shutdown(fd, SHUT_RDWR);
+    return;
+  }
+}
+
+// The body in eight pieces 10 ms apart: the client must put together an answer that trickles in.
+void deliver_slowly(httplib::Response& res) {
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  res.body.clear();
+  const std::string type = res.get_header_value("Content-Type");
+  res.headers.erase("Content-Type");
+  const std::size_t piece = std::max<std::size_t>(1, body->size() / 8);
+  res.set_content_provider(
+      body->size(), type,
+      [body, piece](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return sink.write(body->data() + offset, std::min(length, piece));
+      });
 }
 
 }  // namespace
@@ -60,9 +120,12 @@ struct FaultProxy::Impl {
   bool released = false;
   std::chrono::milliseconds latency{0};
   std::condition_variable changed;
+  std::optional<SoakSpec> soak;
+  std::mt19937_64 random;
 
   void start();
   void handle(const httplib::Request& req, httplib::Response& res);
+  std::optional<Reply> soak_fault(const httplib::Request& req, Arrival& arrival);
   void forward(const httplib::Request& req, httplib::Response& res) const;
 };
 
@@ -75,6 +138,9 @@ void FaultProxy::Impl::start() {
   // One request per connection, so that stopping does not wait for idle keep-alive clients.
   server.set_keep_alive_max_count(1);
   server.set_tcp_nodelay(true);
+  // Soak mode's slow answers and latency keep a worker each: more than httplib's 8 must serve
+  // a client's parallel calls.
+  server.new_task_queue = [] { return new httplib::ThreadPool(32); };
   const int port = server.bind_to_any_port("127.0.0.1");
   if (port <= 0) throw std::runtime_error("fault proxy: cannot bind a port on 127.0.0.1");
   url = "http://127.0.0.1:" + std::to_string(port);
@@ -92,18 +158,23 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
   std::optional<Reply> faulty;
   std::size_t index = 0;
   std::chrono::milliseconds delay{0};
+  std::string soaked;
   {
     std::unique_lock lock(mutex);
     delay = latency;
     if (faults_left > 0) {
       --faults_left;
       faulty = fault;
-    } else if (auto canned = actions.find(action_of(req)); canned != actions.end()) {
+    } else if (auto canned =
+                   actions.find(action_of(req.body, req.get_header_value("X-Amz-Target")));
+               canned != actions.end()) {
       faulty = canned->second;
     }
     for (const auto& [marker, reply] : containing)
       if (!faulty && req.body.find(marker) != std::string::npos) faulty = reply;
-    arrival.faulted = faulty.has_value();
+    if (!faulty) faulty = soak_fault(req, arrival);
+    soaked = arrival.soak_fault;
+    arrival.faulted = faulty.has_value() || arrival.soak_fault == "reset";
     index = arrivals.size();
     bool holding = !hold_marker.empty() && req.body.find(hold_marker) != std::string::npos;
     arrivals.push_back(std::move(arrival));
@@ -115,7 +186,9 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
     }
   }
   std::this_thread::sleep_for(delay);
-  if (faulty) {
+  if (soaked == "reset") {
+    drop_connection(req);
+  } else if (faulty) {
     write_reply(*faulty, res);
   } else if (upstream) {
     forward(req, res);
@@ -124,7 +197,7 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
   }
   std::lock_guard lock(mutex);
   Arrival& recorded = arrivals[index];
-  recorded.status = res.status;
+  recorded.status = soaked == "reset" ? 0 : res.status;
   for (const auto& [name, value] : res.headers) {
     std::string lower = name;
     std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -132,6 +205,35 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
     recorded.response_headers.emplace_back(std::move(lower), value);
   }
   recorded.response_body = res.body;
+  // An empty body has nothing to trickle (and httplib would leave the client waiting for it).
+  if (soaked == "slow" && !res.body.empty()) deliver_slowly(res);
+}
+
+std::optional<FaultProxy::Reply> FaultProxy::Impl::soak_fault(const httplib::Request& req,
+                                                              Arrival& arrival) {
+  if (!soak || req.target.starts_with(kMotoApi)) return std::nullopt;
+  // Drawn for every request, the last attempts included, so that a seed gives one sequence.
+  const double draw = std::uniform_real_distribution<double>(0, 1)(random);
+  const int status = random() % 2 == 0 ? 500 : 503;
+  if (soak::is_last_attempt(req.get_header_value("amz-sdk-request"))) return std::nullopt;
+  const soak::Protocol protocol = soak::protocol_of(req.get_header_value("X-Amz-Target"), req.body,
+                                                    req.get_header_value("Authorization"));
+  const std::string request_id = "soak-" + std::to_string(arrivals.size());
+  double bound = soak->throttle;
+  if (draw < bound) {
+    arrival.soak_fault = "throttle";
+    return soak::throttling(protocol, request_id);
+  }
+  if (draw < (bound += soak->error5xx)) {
+    arrival.soak_fault = "error5xx";
+    return soak::server_error(protocol, status, request_id);
+  }
+  if (draw < (bound += soak->reset)) {
+    arrival.soak_fault = "reset";
+  } else if (draw < bound + soak->slow) {
+    arrival.soak_fault = "slow";
+  }
+  return std::nullopt;
 }
 
 void FaultProxy::Impl::forward(const httplib::Request& req, httplib::Response& res) const {
@@ -215,6 +317,37 @@ void FaultProxy::answer_containing(const std::string& marker, Reply reply) {
 std::vector<FaultProxy::Arrival> FaultProxy::arrivals() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->arrivals;
+}
+
+void FaultProxy::soak(const SoakSpec& spec, std::uint64_t seed) {
+  // A reset connection makes httplib write its answer to a shut socket.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::cerr << "fault proxy soak: seed " << seed << "\n";
+  std::lock_guard lock(impl_->mutex);
+  impl_->soak = spec;
+  impl_->random.seed(seed);
+  impl_->latency = spec.latency;
+}
+
+FaultProxy::SoakReport FaultProxy::soak_report() const {
+  SoakReport report;
+  std::map<std::string, int> attempts;  // by invocation id
+  std::map<std::string, int> applied;   // by invocation id and change
+  for (const Arrival& arrival : arrivals()) {
+    if (arrival.target.starts_with(kMotoApi)) continue;
+    ++report.requests;
+    if (!arrival.soak_fault.empty()) ++report.faults[arrival.soak_fault];
+    const std::string invocation = header(arrival.headers, "amz-sdk-invocation-id");
+    if (!invocation.empty())
+      report.max_attempts = std::max(report.max_attempts, ++attempts[invocation]);
+    const std::string change = change_of(arrival);
+    if (arrival.faulted || arrival.status < 200 || arrival.status > 299 || change.empty()) continue;
+    report.applied.push_back(change);
+    if (++applied[invocation + " " + change] == 2) report.applied_twice.push_back(change);
+  }
+  report.calls = static_cast<int>(attempts.size());
+  for (const auto& [invocation, count] : attempts) report.retries += count - 1;
+  return report;
 }
 
 }  // namespace custos::test

@@ -1,9 +1,11 @@
 // An HTTP server on 127.0.0.1 for retry and protocol tests: answers the next N requests with a
 // fault (503, a throttling error, ...) and the others by forwarding to an upstream server (moto)
 // or with a canned reply; records each request (when, headers, body) and the response sent back.
+// In soak mode (soak()) it decides a fault for every request by a seeded random draw.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,7 +26,8 @@ class FaultProxy {
     std::string method;
     std::string target;  // path and query
     std::map<std::string, std::string> headers;
-    bool faulted = false;
+    bool faulted = false;    // answered by the proxy: upstream never saw it
+    std::string soak_fault;  // what soak mode did to it: throttle, error5xx, reset, slow, or ""
     std::string body;
     // What the client got back, exactly as sent (header names lower-case).
     int status = 0;
@@ -59,6 +62,39 @@ class FaultProxy {
   // Every answer waits `delay` first, as a real endpoint's round trip would.
   void add_latency(std::chrono::milliseconds delay);
   std::vector<Arrival> arrivals() const;
+
+  // What soak mode injects: the chance of each fault per request, and the latency of every one.
+  struct SoakSpec {
+    double throttle = 0;  // the protocol's own throttling error
+    double error5xx = 0;  // 500 InternalError or 503 ServiceUnavailable, in the protocol's shape
+    double reset = 0;     // the connection closed unanswered, before upstream sees the request
+    double slow = 0;      // upstream's answer, its body sent in small chunks with pauses
+    std::chrono::milliseconds latency{0};
+    // "throttle=0.3,error5xx=0.05,latency=50ms,reset=0.01,slow=0.02"; throws
+    // std::invalid_argument naming the part it cannot read.
+    static SoakSpec parse(const std::string& text);
+  };
+  // From now on every request is decided by a draw from a generator seeded with `seed` (printed
+  // to stderr, so that a failing run can be repeated). A caller's last attempt (amz-sdk-request
+  // "attempt=N; max=N") is never faulted: the faults are transient, and what is proven is that
+  // retries get through them without repeating what succeeded.
+  void soak(const SoakSpec& spec, std::uint64_t seed);
+
+  // What soak mode saw, from the arrivals.
+  struct SoakReport {
+    int requests = 0;                   // attempts that arrived (moto's own API aside)
+    int calls = 0;                      // distinct amz-sdk-invocation-id values
+    int retries = 0;                    // attempts after a call's first
+    int max_attempts = 0;               // the most attempts one call made
+    std::map<std::string, int> faults;  // by kind
+    // Mutating requests upstream answered 2xx ("Operation body" or "METHOD target body"), in
+    // order: each change that was applied, once per time it was applied.
+    std::vector<std::string> applied;
+    // Changes upstream applied more than once for one call: a retry repeating what had
+    // succeeded (the same change made by two calls may be meant, as two keys for one user).
+    std::vector<std::string> applied_twice;
+  };
+  SoakReport soak_report() const;
 
  private:
   struct Impl;
