@@ -20,7 +20,7 @@ class SqsDeleter {
   using Log = std::function<void(const std::string&)>;
   // A deletion waits at most `gather` for others to share its call.
   SqsDeleter(const aws::Client& client, std::string queue_url, Log log,
-             std::chrono::milliseconds gather = std::chrono::milliseconds(20));
+             std::chrono::milliseconds gather = std::chrono::milliseconds(100));
   ~SqsDeleter();  // deletes what is pending first
   SqsDeleter(const SqsDeleter&) = delete;
   SqsDeleter& operator=(const SqsDeleter&) = delete;
