@@ -63,7 +63,9 @@ void add_watch(CLI::App& app, Command& selected) {
   command->footer(
       "A message is deleted once its event is handled and journaled; one whose actions failed\n"
       "is left, so the queue delivers it again (the journal skips what succeeded) until its\n"
-      "dead-letter policy moves it. SIGTERM: the events in hand are finished, no new ones are\n"
+      "dead-letter policy moves it. A bad message (not an event, naming no resource) is handed\n"
+      "back at once for the dead-letter queue, or logged with its body and deleted when the\n"
+      "queue has none. SIGTERM: the events in hand are finished, no new ones are\n"
       "taken, those waiting are handed back to the queue.\n"
       "Example: custos watch --queue https://sqs.us-east-1.amazonaws.com/123456789012/custos "
       "policy.yml");

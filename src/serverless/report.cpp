@@ -17,12 +17,14 @@ const char* outcome_name(const policy::ActionRecord& record) {
 
 }  // namespace
 
+void write_line(std::ostream* log, const std::string& text) {
+  if (log) *log << (text + "\n") << std::flush;
+}
+
 DeliveryReport::DeliveryReport(std::ostream* log, std::string tag)
     : log_(log), tag_(std::move(tag)) {}
 
-void DeliveryReport::line(const std::string& text) {
-  if (log_) *log_ << tag_ << " " << text << std::endl;
-}
+void DeliveryReport::line(const std::string& text) { write_line(log_, tag_ + " " + text); }
 
 Json& DeliveryReport::policy_entry(const std::string& name) {
   for (Json& entry : policies_)

@@ -12,6 +12,10 @@
 
 namespace custos::serverless {
 
+// Writes `text` and a newline in one write (nothing when `log` is null): the lines of events
+// handled at the same time never run into each other.
+void write_line(std::ostream* log, const std::string& text);
+
 class DeliveryReport {
  public:
   // `log` may be null (no lines); `tag` starts each line (a request or message id).

@@ -6,6 +6,7 @@
 
 #include "aws/transport.h"
 #include "policy/event.h"
+#include "serverless/recent.h"
 #include "serverless/report.h"
 
 namespace custos::serverless {
@@ -71,12 +72,18 @@ struct Answer {
   std::string error_type;  // empty: a success
 };
 
-Answer answer(const Handler& handler, const RuntimeOptions& options, const Invocation& invocation) {
+Answer answer(const Handler& handler, const RuntimeOptions& options, const Invocation& invocation,
+              RecentEvents& recent) {
   Json event;
   try {
     event = policy::parse_event(invocation.body, "the invocation's event");
   } catch (const InputError& e) {
     return {lambda_error("custos.InvalidEvent", e.what()), "custos.InvalidEvent"};
+  }
+  // Answered as a success: EventBridge must not deliver it yet again.
+  if (std::string repeated = recent.repeat_of(event); !repeated.empty()) {
+    write_line(options.log, invocation.id + " duplicate (" + repeated + " was handled), dropped");
+    return {{{"duplicate", repeated}}, ""};
   }
   DeliveryReport report(options.log, invocation.id);
   Delivery delivery;
@@ -90,7 +97,9 @@ Answer answer(const Handler& handler, const RuntimeOptions& options, const Invoc
     Outcome outcome = handler.handle(delivery);
     result.body = report.json();
     result.body["incident"] = outcome.incident;
-    if (outcome.code != 0) {
+    if (outcome.code == 0) {
+      recent.remember(event);
+    } else {
       result.error_type = report.left_any() ? "custos.NotFinished" : "custos.ActionFailed";
       result.body = lambda_error(result.error_type, report.failure());
       result.body["result"] = report.json();
@@ -112,24 +121,24 @@ Json lambda_error(const std::string& type, const std::string& message) {
 }
 
 int serve_invocations(const Handler& handler, const RuntimeOptions& options) {
+  RecentEvents recent;
   try {
     for (;;) {
       Invocation invocation = next_invocation(options.api);
       // As AWS's runtimes do, for code that reads the trace from the environment.
       if (!invocation.trace.empty()) ::setenv("_X_AMZN_TRACE_ID", invocation.trace.c_str(), 1);
-      Answer result = answer(handler, options, invocation);
+      Answer result = answer(handler, options, invocation, recent);
       std::string url = base_url(options.api) + "/invocation/" + invocation.id;
       if (result.error_type.empty()) {
         post(url + "/response", result.body.dump(), "", "/response");
       } else {
-        if (options.log)
-          *options.log << invocation.id << " ERROR " << result.error_type << ": "
-                       << result.body["errorMessage"].get<std::string>() << std::endl;
+        write_line(options.log, invocation.id + " ERROR " + result.error_type + ": " +
+                                    result.body["errorMessage"].get<std::string>());
         post(url + "/error", result.body.dump(), result.error_type, "/error");
       }
     }
   } catch (const RuntimeGone& e) {
-    if (options.log) *options.log << "custos: stopping: " << e.what() << std::endl;
+    write_line(options.log, std::string("custos: stopping: ") + e.what());
     return 1;
   }
 }

@@ -6,11 +6,14 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "policy/event.h"
 #include "serverless/lanes.h"
+#include "serverless/recent.h"
 #include "serverless/report.h"
+#include "serverless/sqs_deleter.h"
 
 namespace custos::serverless {
 namespace {
@@ -31,9 +34,13 @@ class Watcher {
         lanes_(static_cast<std::size_t>(std::max(1, options.workers))) {}
 
   int run() {
-    visibility_ = queue_visibility();
+    read_queue_settings();
+    deleter_.emplace(client_, options_.queue_url, [this](const std::string& line) { log(line); });
     log("watching " + options_.queue_url + " with " + std::to_string(lanes_.count()) +
-        " workers (messages kept invisible " + std::to_string(visibility_) + " s at a time)");
+        " workers (messages kept invisible " + std::to_string(visibility_) + " s at a time; " +
+        (dead_letters_ ? "bad ones handed back for the dead-letter queue"
+                       : "no dead-letter queue: bad ones are logged and deleted") +
+        ")");
     std::vector<std::thread> workers;
     for (std::size_t lane = 0; lane < lanes_.count(); ++lane)
       workers.emplace_back([this, lane] { work(lane); });
@@ -43,6 +50,7 @@ class Watcher {
     release(waiting);
     lanes_.close();
     for (auto& worker : workers) worker.join();
+    deleter_.reset();  // what the workers handled is deleted before stopping
     {
       std::lock_guard lock(mutex_);
       finished_ = true;
@@ -56,15 +64,16 @@ class Watcher {
  private:
   bool stopping() const { return options_.stop && options_.stop->load(); }
 
-  void log(const std::string& line) const {
-    if (options_.log) *options_.log << line << std::endl;
-  }
+  void log(const std::string& line) const { write_line(options_.log, line); }
 
-  int queue_visibility() const {
-    Json answer =
-        client_.call("sqs", "GetQueueAttributes",
-                     {{"QueueUrl", options_.queue_url}, {"AttributeNames", {"VisibilityTimeout"}}});
-    return std::max(2, std::stoi(answer["Attributes"].value("VisibilityTimeout", "30")));
+  void read_queue_settings() {
+    Json attributes = client_
+                          .call("sqs", "GetQueueAttributes",
+                                {{"QueueUrl", options_.queue_url},
+                                 {"AttributeNames", {"VisibilityTimeout", "RedrivePolicy"}}})
+                          .value("Attributes", Json::object());
+    visibility_ = std::max(2, std::stoi(attributes.value("VisibilityTimeout", "30")));
+    dead_letters_ = attributes.contains("RedrivePolicy");
   }
 
   void receive() {
@@ -83,13 +92,15 @@ class Watcher {
         changed_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping(); });
         continue;
       }
-      for (const Json& m : answer.value("Messages", Json::array())) take(m);
+      std::vector<Message> bad;
+      for (const Json& m : answer.value("Messages", Json::array())) take(m, bad);
+      if (!bad.empty()) release(bad);
     }
   }
 
-  // A received message: bad ones are logged and left to the dead-letter policy, good ones
-  // wait in their resource's lane, kept invisible.
-  void take(const Json& m) {
+  // A received message: good ones wait in their resource's lane, kept invisible; bad ones join
+  // `bad` to be handed back, or are deleted.
+  void take(const Json& m, std::vector<Message>& bad) {
     Message message{m.value("MessageId", ""), m.value("ReceiptHandle", ""), nullptr,
                     m.value("Attributes", Json::object()).value("ApproximateReceiveCount", "?")};
     std::string key;
@@ -99,8 +110,7 @@ class Watcher {
       key = ids.empty() ? message.event.value("id", message.id)
                         : *std::min_element(ids.begin(), ids.end());
     } catch (const InputError& e) {
-      log("message " + message.id + " (received " + message.received +
-          " times): bad, left for the queue's dead-letter policy: " + e.what());
+      reject(message, m.value("Body", ""), e.what(), bad);
       return;
     }
     if (stopping()) {
@@ -134,12 +144,18 @@ class Watcher {
     delivery.output_dir = (root / message.id).string();
     report.observe(delivery);
     try {
+      if (std::string repeated = recent_.repeat_of(message.event); !repeated.empty()) {
+        deleter_->remove(message.id, message.receipt,
+                         tag + ": duplicate (" + repeated + " was handled), dropped");
+        return;
+      }
       Outcome outcome = handler_.handle(delivery);
       if (outcome.code == 0) {
-        client_.call("sqs", "DeleteMessage",
-                     {{"QueueUrl", options_.queue_url}, {"ReceiptHandle", message.receipt}});
-        log(tag + ": done" +
-            (outcome.incident.empty() ? "" : " (incident " + outcome.incident + ")") + ", deleted");
+        recent_.remember(message.event);
+        deleter_->remove(
+            message.id, message.receipt,
+            tag + ": done" +
+                (outcome.incident.empty() ? "" : " (incident " + outcome.incident + ")"));
       } else {
         log(tag +
             ": not deleted, the queue delivers it again (the journal skips what succeeded): " +
@@ -154,6 +170,23 @@ class Watcher {
     if (temporary) std::filesystem::remove_all(delivery.output_dir, ignored);
   }
 
+  // A bad message never gets better. With a dead-letter queue it is handed back at once, so
+  // that it gets there after maxReceiveCount receives rather than as many visibility timeouts;
+  // without one it would come back until the queue's retention period ends, so it is deleted
+  // with its body logged.
+  void reject(const Message& message, const std::string& body, const std::string& why,
+              std::vector<Message>& bad) {
+    std::string line = "message " + message.id + " (received " + message.received + " times): bad";
+    if (dead_letters_) {
+      log(line + ", handed back for the queue's dead-letter queue: " + why);
+      bad.push_back(message);
+      return;
+    }
+    deleter_->remove(message.id, message.receipt,
+                     line + " and the queue has no dead-letter queue: " + why +
+                         "; body: " + body.substr(0, 512));
+  }
+
   void hold(const Message& message) {
     std::lock_guard lock(mutex_);
     held_[message.id] = message.receipt;
@@ -165,18 +198,12 @@ class Watcher {
 
   // Messages taken but not started go back to the queue at once, for another watcher.
   void release(const std::vector<Message>& messages) {
+    std::vector<std::pair<std::string, std::string>> receipts;
     for (const auto& message : messages) {
       unhold(message.id);
-      try {
-        client_.call("sqs", "ChangeMessageVisibility",
-                     {{"QueueUrl", options_.queue_url},
-                      {"ReceiptHandle", message.receipt},
-                      {"VisibilityTimeout", 0}});
-      } catch (const Error& e) {
-        log("message " + message.id +
-            ": could not hand it back (it reappears by itself): " + e.what());
-      }
+      receipts.emplace_back(message.id, message.receipt);
     }
+    set_visibility(receipts, 0);
   }
 
   // Every third of the visibility timeout, the messages in hand get a whole one again.
@@ -186,25 +213,29 @@ class Watcher {
     while (!changed_.wait_for(lock, period, [this] { return finished_; })) {
       std::vector<std::pair<std::string, std::string>> held(held_.begin(), held_.end());
       lock.unlock();
-      extend(held);
+      set_visibility(held, visibility_);
       lock.lock();
     }
   }
 
-  void extend(const std::vector<std::pair<std::string, std::string>>& held) {
-    for (std::size_t first = 0; first < held.size(); first += 10) {
+  // (message id, receipt handle) pairs, ten to a call.
+  void set_visibility(const std::vector<std::pair<std::string, std::string>>& messages,
+                      int seconds) const {
+    for (std::size_t first = 0; first < messages.size(); first += 10) {
       Json entries = Json::array();
-      for (std::size_t i = first; i < std::min(held.size(), first + 10); ++i)
+      for (std::size_t i = first; i < std::min(messages.size(), first + 10); ++i)
         entries.push_back({{"Id", "m" + std::to_string(i)},
-                           {"ReceiptHandle", held[i].second},
-                           {"VisibilityTimeout", visibility_}});
+                           {"ReceiptHandle", messages[i].second},
+                           {"VisibilityTimeout", seconds}});
       try {
         Json answer = client_.call("sqs", "ChangeMessageVisibilityBatch",
                                    {{"QueueUrl", options_.queue_url}, {"Entries", entries}});
         for (const Json& failed : answer.value("Failed", Json::array()))
-          log("could not keep a message invisible: " + failed.value("Message", failed.dump()));
+          log("could not change a message's visibility (it reappears by itself): " +
+              failed.value("Message", failed.dump()));
       } catch (const Error& e) {
-        log(std::string("could not keep messages invisible: ") + e.what());
+        log(std::string("could not change messages' visibility (they reappear by themselves): ") +
+            e.what());
       }
     }
   }
@@ -213,8 +244,11 @@ class Watcher {
   const aws::Client& client_;
   const WatchOptions& options_;
   Lanes<Message> lanes_;
+  RecentEvents recent_;
+  std::optional<SqsDeleter> deleter_;  // while running
   int visibility_ = 30;
-  std::mutex mutex_;  // guards held_ and finished_
+  bool dead_letters_ = false;  // the queue has a redrive policy
+  std::mutex mutex_;           // guards held_ and finished_
   std::condition_variable changed_;
   std::map<std::string, std::string> held_;  // message id -> receipt handle
   bool finished_ = false;

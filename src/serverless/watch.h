@@ -1,8 +1,10 @@
 // `custos watch`: events handled on your own hosts from an SQS queue that an EventBridge rule
 // feeds. Long polling; a message is deleted only once its incident is journaled, and kept
 // invisible to other watchers while it waits or is handled; events naming the same resource are
-// handled one after another in order; a bad message is logged and left for the queue's
-// dead-letter policy; a stop request finishes the events in hand and takes no new ones.
+// handled one after another in order; an event already handled (the same event or finding
+// version again) is dropped; a bad message is logged and handed back for the queue's
+// dead-letter queue (deleted when it has none); a stop request finishes the events in hand and
+// takes no new ones.
 #pragma once
 
 #include <atomic>

@@ -113,8 +113,17 @@ TEST_F(LambdaTest, PackagedBootstrapContainsTheInstanceAndKeepsServing) {
   ASSERT_TRUE(not_a_finding.has_value());
   EXPECT_TRUE(not_a_finding->error);
 
-  // The same finding again: the journal says it was handled; nothing is repeated.
-  auto again = api.answer(api.invoke(instance_finding(id, 8).dump()));
+  // The same event again is dropped before any AWS call.
+  auto repeated = api.answer(api.invoke(instance_finding(id, 8).dump()));
+  ASSERT_TRUE(repeated.has_value());
+  EXPECT_FALSE(repeated->error) << repeated->body;
+  EXPECT_NE(repeated->body.find("\"duplicate\""), std::string::npos) << repeated->body;
+
+  // The finding updated by GuardDuty: handled, and the journal says what was done already.
+  Json updated = instance_finding(id, 8);
+  updated["id"] = "another-event-id";
+  updated["detail"]["updatedAt"] = "2026-12-06T10:05:00.000Z";
+  auto again = api.answer(api.invoke(updated.dump()));
   ASSERT_TRUE(again.has_value());
   EXPECT_FALSE(again->error) << again->body;
   EXPECT_NE(again->body.find("done earlier in incident"), std::string::npos) << again->body;

@@ -1,6 +1,7 @@
 // custos watch over moto: a GuardDuty finding put on the EventBridge bus, routed by a rule to an
 // SQS queue, taken by `custos watch`, which contains the instance and deletes the message; a
-// bad message is left for the dead-letter queue; SIGTERM finishes what is in hand; two watchers
+// bad message is handed back for the dead-letter queue, or deleted with its body logged when
+// there is none; SIGTERM finishes what is in hand; two watchers
 // sharing an S3 journal act on a finding once.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -117,7 +118,7 @@ TEST_F(WatchTest, TwoWatchersSharingAnS3JournalContainOnce) {
             volumes);
 }
 
-TEST_F(WatchTest, BadMessageIsLoggedAndLeftForTheDeadLetterQueue) {
+TEST_F(WatchTest, BadMessageIsLoggedAndHandedBackForTheDeadLetterQueue) {
   write("policy.yml", kContainPolicy);
   std::string dead = queue("findings-dlq");
   std::string url = queue(
@@ -131,9 +132,31 @@ TEST_F(WatchTest, BadMessageIsLoggedAndLeftForTheDeadLetterQueue) {
   watch->kill(SIGTERM);
   auto result = watch->wait();
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("bad, left for the queue's dead-letter policy"), std::string::npos)
+  EXPECT_NE(result.out.find("bad, handed back for the queue's dead-letter queue"),
+            std::string::npos)
       << result.out;
   EXPECT_EQ(waiting(url), 0);
+}
+
+// Without a dead-letter queue a bad message would come back for the queue's whole retention
+// period: it is logged with its body and deleted.
+TEST_F(WatchTest, BadMessageWithoutADeadLetterQueueIsLoggedWithItsBodyAndDeleted) {
+  write("policy.yml", kContainPolicy);
+  std::string url = queue("findings");
+  aws_cli({"sqs", "send-message", "--queue-url", url, "--message-body", "not json at all"});
+  auto watch = start_custos({"watch", "--queue", url, "--wait-seconds", "1", path("policy.yml")});
+  EXPECT_TRUE(eventually([&] { return waiting(url) == 0; }));
+  watch->kill(SIGTERM);
+  auto result = watch->wait();
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("no dead-letter queue: bad ones are logged and deleted"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("bad and the queue has no dead-letter queue: message "),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("invalid JSON in event"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("; body: not json at all, deleted\n"), std::string::npos) << result.out;
 }
 
 TEST_F(WatchTest, StopFinishesTheEventInHandAndTakesNoNewOne) {

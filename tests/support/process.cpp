@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,9 +52,11 @@ void StartedProcess::kill(int signal) {
 
 ProcessResult StartedProcess::wait() {
   int status = 0;
-  ::waitpid(pid_, &status, 0);
+  struct rusage usage {};
+  ::wait4(pid_, &status, 0, &usage);
   pid_ = -1;
   ProcessResult result;
+  result.peak_rss_kb = usage.ru_maxrss;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = read_file(out_path_);
   result.err = read_file(err_path_);

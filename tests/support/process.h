@@ -11,6 +11,7 @@ struct ProcessResult {
   int exit_code = -1;
   std::string out;
   std::string err;
+  long peak_rss_kb = 0;  // the process's peak resident memory (getrusage's ru_maxrss)
 };
 
 // Runs argv[0] (looked up on PATH) with `env` added to this process's environment.
