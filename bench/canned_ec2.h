@@ -21,8 +21,7 @@ class CannedEc2 {
     server_.Post("/", [this](const httplib::Request& request, httplib::Response& response) {
       std::string action = request.get_param_value("Action");
       bool reads = action.rfind("Describe", 0) == 0 || action.rfind("Get", 0) == 0;
-      if (!reads && first_mutation_.load() == Clock::time_point{})
-        first_mutation_ = Clock::now();
+      if (!reads && first_mutation_.load() == Clock::time_point{}) first_mutation_ = Clock::now();
       response.set_content(body_for(action), "text/xml");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
