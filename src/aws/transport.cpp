@@ -7,7 +7,6 @@
 #include <cctype>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 
 #include "core/error.h"
 
