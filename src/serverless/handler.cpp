@@ -12,6 +12,7 @@
 #include "incident/trigger.h"
 #include "resources/builtin.h"
 #include "serverless/assumed.h"
+#include "serverless/recent.h"
 
 namespace custos::serverless {
 namespace {
@@ -91,6 +92,7 @@ struct Handler::State {
   std::shared_ptr<const aws::Session> session;
   std::optional<std::string> account;
   AssumedRoles members;
+  RecentEvents recent;  // guards itself
 
   std::shared_ptr<const aws::Session> own_session() {
     std::lock_guard lock(mutex);
@@ -130,6 +132,11 @@ const std::string& Handler::own_account(const aws::Client& client) const {
 Outcome Handler::handle(const Delivery& delivery) const {
   State& state = *state_;
   const Json* event = delivery.event;
+  // A redelivery (EventBridge delivers at least once; GuardDuty resends a finding) is dropped
+  // before any AWS call, whoever delivers it.
+  if (event)
+    if (std::string repeated = state.recent.repeat_of(*event); !repeated.empty())
+      return Outcome{.code = 0, .incident = "", .repeat_of = repeated};
   // Everything that can be wrong with the event is found before the first AWS call.
   std::vector<policy::EventTarget> targets = policy::targets_for(state.policies, event);
 
@@ -202,6 +209,7 @@ Outcome Handler::handle(const Delivery& delivery) const {
   Outcome outcome;
   outcome.code = policy::dispatch(state.policies, targets, place, options, delivery.on_policy);
   if (journal) outcome.incident = journal->incident_id();
+  if (event && outcome.code == 0) state.recent.remember(*event);  // a failed one is tried again
   return outcome;
 }
 

@@ -57,6 +57,9 @@ struct Delivery {
 struct Outcome {
   int code = 0;          // 0 done, 1 an action or policy failed
   std::string incident;  // the incident journaled in; empty when nothing was
+  // What the event repeats of one this handler already handled ("event id X", "finding F
+  // updated at T"): nothing was done for it, before any AWS call.
+  std::string repeat_of;
 };
 
 class Handler {

@@ -6,7 +6,6 @@
 
 #include "aws/transport.h"
 #include "policy/event.h"
-#include "serverless/recent.h"
 #include "serverless/report.h"
 
 namespace custos::serverless {
@@ -72,18 +71,12 @@ struct Answer {
   std::string error_type;  // empty: a success
 };
 
-Answer answer(const Handler& handler, const RuntimeOptions& options, const Invocation& invocation,
-              RecentEvents& recent) {
+Answer answer(const Handler& handler, const RuntimeOptions& options, const Invocation& invocation) {
   Json event;
   try {
     event = policy::parse_event(invocation.body, "the invocation's event");
   } catch (const InputError& e) {
     return {lambda_error("custos.InvalidEvent", e.what()), "custos.InvalidEvent"};
-  }
-  // Answered as a success: EventBridge must not deliver it yet again.
-  if (std::string repeated = recent.repeat_of(event); !repeated.empty()) {
-    write_line(options.log, invocation.id + " duplicate (" + repeated + " was handled), dropped");
-    return {{{"duplicate", repeated}}, ""};
   }
   DeliveryReport report(options.log, invocation.id);
   Delivery delivery;
@@ -95,11 +88,14 @@ Answer answer(const Handler& handler, const RuntimeOptions& options, const Invoc
   Answer result;
   try {
     Outcome outcome = handler.handle(delivery);
+    if (!outcome.repeat_of.empty()) {  // answered as a success: EventBridge must not resend it
+      write_line(options.log,
+                 invocation.id + " duplicate (" + outcome.repeat_of + " was handled), dropped");
+      return {{{"duplicate", outcome.repeat_of}}, ""};
+    }
     result.body = report.json();
     result.body["incident"] = outcome.incident;
-    if (outcome.code == 0) {
-      recent.remember(event);
-    } else {
+    if (outcome.code != 0) {
       result.error_type = report.left_any() ? "custos.NotFinished" : "custos.ActionFailed";
       result.body = lambda_error(result.error_type, report.failure());
       result.body["result"] = report.json();
@@ -121,13 +117,12 @@ Json lambda_error(const std::string& type, const std::string& message) {
 }
 
 int serve_invocations(const Handler& handler, const RuntimeOptions& options) {
-  RecentEvents recent;
   try {
     for (;;) {
       Invocation invocation = next_invocation(options.api);
       // As AWS's runtimes do, for code that reads the trace from the environment.
       if (!invocation.trace.empty()) ::setenv("_X_AMZN_TRACE_ID", invocation.trace.c_str(), 1);
-      Answer result = answer(handler, options, invocation, recent);
+      Answer result = answer(handler, options, invocation);
       std::string url = base_url(options.api) + "/invocation/" + invocation.id;
       if (result.error_type.empty()) {
         post(url + "/response", result.body.dump(), "", "/response");

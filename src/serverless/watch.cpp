@@ -11,7 +11,6 @@
 
 #include "policy/event.h"
 #include "serverless/lanes.h"
-#include "serverless/recent.h"
 #include "serverless/report.h"
 #include "serverless/sqs_deleter.h"
 
@@ -144,14 +143,11 @@ class Watcher {
     delivery.output_dir = (root / message.id).string();
     report.observe(delivery);
     try {
-      if (std::string repeated = recent_.repeat_of(message.event); !repeated.empty()) {
-        deleter_->remove(message.id, message.receipt,
-                         tag + ": duplicate (" + repeated + " was handled), dropped");
-        return;
-      }
       Outcome outcome = handler_.handle(delivery);
-      if (outcome.code == 0) {
-        recent_.remember(message.event);
+      if (!outcome.repeat_of.empty()) {
+        deleter_->remove(message.id, message.receipt,
+                         tag + ": duplicate (" + outcome.repeat_of + " was handled), dropped");
+      } else if (outcome.code == 0) {
         deleter_->remove(
             message.id, message.receipt,
             tag + ": done" +
@@ -244,7 +240,6 @@ class Watcher {
   const aws::Client& client_;
   const WatchOptions& options_;
   Lanes<Message> lanes_;
-  RecentEvents recent_;
   std::optional<SqsDeleter> deleter_;  // while running
   int visibility_ = 30;
   bool dead_letters_ = false;  // the queue has a redrive policy
