@@ -50,8 +50,20 @@ class AuditTest : public IntegrationTest {
 
 std::set<std::string> ids(const Json& list) { return {list.begin(), list.end()}; }
 
+// Has the proxy answer IAM GetAccountSummary with `summary` (a SummaryMap), in IAM's XML.
+void answer_account_summary(FaultProxy& proxy, const Json& summary) {
+  std::string entries;
+  for (const auto& [key, value] : summary.items())
+    entries += "<entry><key>" + key + "</key><value>" + value.dump() + "</value></entry>";
+  FaultProxy::Reply answer;
+  answer.body = "<GetAccountSummaryResponse><GetAccountSummaryResult><SummaryMap>" + entries +
+                "</SummaryMap></GetAccountSummaryResult></GetAccountSummaryResponse>";
+  proxy.answer_action("GetAccountSummary", answer);
+}
+
 // What moto 5.2.1 cannot show (AccountAccessKeysPresent is always 0, access keys are always new):
-// these pass on any moto account; RecordedIdentityAnswers makes them fail.
+// these pass on any moto account; RecordedIdentityAnswers and
+// RootAccessKeysPresentFailsTheRootChecks make them fail.
 const std::set<std::string> kMotoAlwaysPasses = {"root-access-keys", "iam-access-key-old",
                                                  "iam-access-key-unused"};
 
@@ -88,16 +100,11 @@ TEST_F(AuditTest, PreparedAccountPassesEveryCheck) {
 TEST_F(AuditTest, RecordedIdentityAnswers) {
   for (const char* user : {"Hazmat", "kaleb"}) aws_cli({"iam", "create-user", "--user-name", user});
   FaultProxy proxy(emulator().url());
-  Json summary = Json::parse(read_file(data_path(
-      "responses/cloud-custodian-placebo/test_account_root_mfa__iam.GetAccountSummary_1.json")))
-      ["data"]["SummaryMap"];
-  std::string entries;
-  for (const auto& [key, value] : summary.items())
-    entries += "<entry><key>" + key + "</key><value>" + value.dump() + "</value></entry>";
+  answer_account_summary(
+      proxy, Json::parse(read_file(data_path(
+                 "responses/cloud-custodian-placebo/"
+                 "test_account_root_mfa__iam.GetAccountSummary_1.json")))["data"]["SummaryMap"]);
   FaultProxy::Reply answer;
-  answer.body = "<GetAccountSummaryResponse><GetAccountSummaryResult><SummaryMap>" + entries +
-                "</SummaryMap></GetAccountSummaryResult></GetAccountSummaryResponse>";
-  proxy.answer_action("GetAccountSummary", answer);
   Json report =
       Json::parse(read_file(data_path("responses/cloud-custodian-placebo/"
                                       "test_iam_user_unused_keys__iam."
@@ -122,6 +129,24 @@ TEST_F(AuditTest, RecordedIdentityAnswers) {
             (std::set<std::string>{"Hazmat", "kaleb"}));
   EXPECT_EQ(ids(checks["iam-user-console-without-mfa"]["resources"]),
             std::set<std::string>{"kaleb"});
+}
+
+// AWS's own documented GetAccountSummary answer (botocore's IAM examples) is an account whose
+// root user has an access key and no MFA: both root checks fail, naming the account.
+TEST_F(AuditTest, RootAccessKeysPresentFailsTheRootChecks) {
+  FaultProxy proxy(emulator().url());
+  Json example =
+      Json::parse(read_file(data_path("responses/botocore-examples/iam.GetAccountSummary.json")));
+  ASSERT_EQ(example["output"]["SummaryMap"]["AccountAccessKeysPresent"], 1);
+  answer_account_summary(proxy, example["output"]["SummaryMap"]);
+  int code = 0;
+  auto checks = audit(code, {source_path("policies/preparation/identity.yml")},
+                      {{"AWS_ENDPOINT_URL", proxy.url()}});
+  EXPECT_EQ(code, 1);
+  for (const char* name : {"root-access-keys", "root-mfa"}) {
+    EXPECT_EQ(checks[name]["status"], "fail") << name;
+    EXPECT_EQ(checks[name]["resources"], Json::array({"123456789012"})) << name;
+  }
 }
 
 // Audit only reads: every IAM action the pack needs lists, describes or gets, except
