@@ -45,6 +45,17 @@ int terminal_width() {
 
 void write_out(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
+// What --format asks for; a summary is text (kTable here) or json.
+inv::OutputFormat record_format(const InvestigateArgs& args) {
+  if (args.summary) {
+    if (args.format.empty() || args.format == "text") return inv::OutputFormat::kTable;
+    if (args.format == "json") return inv::OutputFormat::kJson;
+    throw InputError("--format " + args.format + ": --summary writes text or json");
+  }
+  bool terminal = ::isatty(STDOUT_FILENO);
+  return inv::output_format(args.format.empty() ? (terminal ? "table" : "jsonl") : args.format);
+}
+
 inv::TrailScan trail_scan(InvestigateArgs& args) {
   inv::Millis now = inv::now_millis();
   inv::TrailScan scan;
@@ -55,9 +66,7 @@ inv::TrailScan trail_scan(InvestigateArgs& args) {
     throw InputError("--read-only and --mutating exclude each other: give one");
   if (args.read_only) scan.query.access = inv::TrailQuery::Access::kReadOnly;
   if (args.mutating) scan.query.access = inv::TrailQuery::Access::kMutating;
-  bool terminal = ::isatty(STDOUT_FILENO);
-  scan.format =
-      inv::output_format(args.format.empty() ? (terminal ? "table" : "jsonl") : args.format);
+  scan.format = record_format(args);
   scan.summarise = args.summary;
   scan.write_records = !args.summary;
   scan.width = terminal_width();
@@ -136,10 +145,13 @@ int investigate_flows(InvestigateArgs& args) {
   if (!args.flow_format.empty()) scan.query.format = inv::flow_format(args.flow_format);
   scan.summarise = args.summary;
   scan.write_records = !args.summary;
+  scan.format = trail.format;
   scan.settings = trail.settings;
   inv::InputSet inputs = input_set(args, trail.query, inv::LogKind::kFlowLogs);
   inv::FlowAnswer answer = inv::scan_flows(scan, inputs, write_out, report_skip);
-  if (args.summary) write_out(answer.summary.dump(2) + "\n");
+  if (args.summary)
+    write_out(scan.format == inv::OutputFormat::kJson ? answer.summary.dump(2) + "\n"
+                                                      : inv::flow_summary_text(answer.summary));
   report_stats(answer.stats, answer.matched);
   return answer.stats.skipped.empty() ? 0 : 1;
 }
@@ -210,7 +222,7 @@ void add_investigate(CLI::App& app, Command& selected) {
                       "value: Root}' (every op and value_type; repeat: all must match)");
   command->add_option("--format", args->format,
                       "table (the default on a terminal), jsonl (the default otherwise), json or "
-                      "csv; with --summary: text or json");
+                      "csv; with --summary: text (the default) or json");
   command->add_flag("--summary", args->summary,
                     "counts by principal, event, source address, region, user agent and error; "
                     "first use of each access key; bursts of AccessDenied; new regions");

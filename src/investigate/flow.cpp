@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "investigate/flow_output.h"
 #include "investigate/scan_impl.h"
 #include "policy/value_type.h"
 
@@ -48,29 +49,6 @@ bool is_header(const std::vector<std::string_view>& fields) {
            f.find_first_not_of('-') != std::string_view::npos;
   });
 }
-
-// Where the fields a query reads stand in a format.
-struct Layout {
-  std::vector<std::string> names;
-  int srcaddr = -1, dstaddr = -1, srcport = -1, dstport = -1, action = -1, start = -1, end = -1,
-      bytes = -1;
-
-  explicit Layout(std::vector<std::string> fields) : names(std::move(fields)) {
-    for (int i = 0; i < static_cast<int>(names.size()); ++i) {
-      const std::string& n = names[static_cast<std::size_t>(i)];
-      int* slot = n == "srcaddr"   ? &srcaddr
-                  : n == "dstaddr" ? &dstaddr
-                  : n == "srcport" ? &srcport
-                  : n == "dstport" ? &dstport
-                  : n == "action"  ? &action
-                  : n == "start"   ? &start
-                  : n == "end"     ? &end
-                  : n == "bytes"   ? &bytes
-                                   : nullptr;
-      if (slot) *slot = i;
-    }
-  }
-};
 
 struct Address {
   std::string text;
@@ -154,8 +132,8 @@ class FlowMatcher {
     for (const std::string& text : q.ips) addresses_.push_back({text, vt::parse_ip(text)});
   }
 
-  bool matches(const Layout& layout, const std::vector<std::string_view>& f) const {
-    auto field = [&](int i) { return i < 0 ? std::string_view() : f[static_cast<std::size_t>(i)]; };
+  bool matches(const FlowFields& layout, const std::vector<std::string_view>& f) const {
+    auto field = [&](int i) { return FlowFields::of(f, i); };
     if (!query_.action.empty() && field(layout.action) != query_.action) return false;
     if (query_.since || query_.until) {
       auto start = number(field(layout.start)), end = number(field(layout.end));
@@ -193,15 +171,8 @@ class FlowMatcher {
   std::vector<Address> addresses_;
 };
 
-void append_json(const Layout& layout, const std::vector<std::string_view>& f, std::string& out) {
-  Json record = Json::object();
-  for (std::size_t i = 0; i < f.size(); ++i) record[layout.names[i]] = std::string(f[i]);
-  out += record.dump();
-  out += '\n';
-}
-
-void tally(const Layout& layout, const std::vector<std::string_view>& f, FlowSummary& s) {
-  auto field = [&](int i) { return i < 0 ? std::string_view() : f[static_cast<std::size_t>(i)]; };
+void tally(const FlowFields& layout, const std::vector<std::string_view>& f, FlowSummary& s) {
+  auto field = [&](int i) { return FlowFields::of(f, i); };
   ++s.records;
   auto start = number(field(layout.start)), end = number(field(layout.end));
   if (start && (!s.first || *start < *s.first)) s.first = start;
@@ -246,18 +217,44 @@ std::vector<std::string> flow_format(const std::string& text) {
   return fields;
 }
 
+std::string flow_summary_text(const Json& summary, std::size_t top) {
+  std::string out = fmt::format("{} records", summary["records"].get<std::uint64_t>());
+  if (summary["first_start"].is_string())
+    out += fmt::format(", {} .. {}", summary["first_start"].get<std::string>(),
+                       summary["last_end"].get<std::string>());
+  out += "\n";
+  auto section = [&](const char* title, const char* list, const char* name) {
+    const Json& items = summary[list];
+    if (items.empty()) return;
+    out += fmt::format("\n{} ({})\n", title, items.size());
+    out += fmt::format("  {:>8}  {:>14}  {}\n", "FLOWS", "BYTES", name);
+    for (std::size_t i = 0; i < items.size() && i < top; ++i)
+      out += fmt::format("  {:>8}  {:>14}  {}\n", items[i]["flows"].get<std::uint64_t>(),
+                         items[i]["bytes"].get<std::uint64_t>(), items[i][name].get<std::string>());
+    if (items.size() > top)
+      out += fmt::format("  ... {} more (--format json lists them all)\n", items.size() - top);
+  };
+  section("Top talkers, by bytes sent", "top_talkers", "srcaddr");
+  section("Destination ports, by flows", "ports", "dstport");
+  section("Rejected flows, by source", "rejected", "srcaddr");
+  section("Remote addresses, by bytes either way", "remote_bytes", "address");
+  return out;
+}
+
 FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
                       const std::function<void(std::string_view)>& write,
                       const std::function<void(const Skipped&)>& on_skip) {
   FlowMatcher matcher(scan.query);
   const std::vector<std::string> given =
       scan.query.format.empty() ? flow_format(kDefaultFormat) : scan.query.format;
+  FlowWriter writer(scan.format);
   FlowAnswer answer;
   FlowSummary summary;
+  if (scan.write_records) write(writer.header());
   FileTask<FileAnswer> task;
   task.process = [&](const Buffer& buffer, unsigned, FileAnswer& file) {
     std::string_view text = buffer.view();
-    std::optional<Layout> layout;
+    std::optional<FlowFields> layout;
     for (std::size_t at = 0; at < text.size();) {
       std::size_t end = std::min(text.find('\n', at), text.size());
       std::vector<std::string_view> fields = split(text.substr(at, end - at));
@@ -279,17 +276,22 @@ FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
                            true);
       if (!matcher.matches(*layout, fields)) continue;
       ++file.matched;
-      if (scan.write_records) append_json(*layout, fields, file.output);
+      // The file's first record is written as if first of all: see deliver.
+      if (scan.write_records) writer.append(*layout, fields, file.matched == 1, file.output);
       if (scan.summarise) tally(*layout, fields, file.summary);
     }
   };
   task.deliver = [&](FileAnswer&& file) {
-    if (scan.write_records && !file.output.empty()) write(file.output);
+    if (scan.write_records && file.matched > 0) {
+      if (answer.matched > 0 && scan.format == OutputFormat::kJson) write(",");
+      write(file.output);
+    }
     answer.matched += file.matched;
     if (scan.summarise) summary.merge(std::move(file.summary));
   };
   task.on_skip = on_skip;
   answer.stats = scan_files(inputs, inputs.list(), scan.settings, task);
+  if (scan.write_records) write(writer.footer(answer.matched > 0));
   if (scan.summarise) answer.summary = summary.to_json();
   return answer;
 }

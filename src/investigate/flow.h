@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "investigate/output.h"
 #include "investigate/scan.h"
 #include "investigate/times.h"
 
@@ -27,7 +28,8 @@ struct FlowQuery {
 
 struct FlowScan {
   FlowQuery query;
-  bool write_records = true;  // JSON lines, one object of the record's fields each
+  bool write_records = true;
+  OutputFormat format = OutputFormat::kJsonl;  // of the records written
   bool summarise = false;
   ScanSettings settings;
 };
@@ -43,6 +45,9 @@ struct FlowAnswer {
 // "version srcaddr ..." split on spaces; throws InputError for a field name AWS does not define
 // among those a query reads.
 std::vector<std::string> flow_format(const std::string& text);
+
+// The summary of scan_flows for a person: the time span, then the first `top` of each ranking.
+std::string flow_summary_text(const Json& summary, std::size_t top = 10);
 
 FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
                       const std::function<void(std::string_view)>& write,

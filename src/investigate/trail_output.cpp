@@ -14,15 +14,6 @@ constexpr const char* kCsvColumns =
     "eventTime,eventSource,eventName,awsRegion,sourceIPAddress,principal,userIdentityType,"
     "accessKeyId,userAgent,errorCode,errorMessage,readOnly,eventID,recipientAccountId\n";
 
-void csv_field(std::string_view text, std::string& out) {
-  out += '"';
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
 // The record on one line: as written when it is already, else minified.
 void compact(std::string_view raw, std::string& out) {
   if (std::memchr(raw.data(), '\n', raw.size()) == nullptr) {
@@ -40,19 +31,6 @@ void compact(std::string_view raw, std::string& out) {
   out.resize(at + length);
 }
 
-// A column of the table: `text` cut or padded to `width` display cells (ASCII assumed; other
-// bytes count as one cell each, which at worst makes a row short).
-void cell(std::string_view text, std::size_t width, std::string& out) {
-  if (text.size() > width) {
-    out.append(text.substr(0, width - 1));
-    out += '~';
-  } else {
-    out.append(text);
-    out.append(width - text.size(), ' ');
-  }
-  out += ' ';
-}
-
 // "arn:aws:iam::123:user/alice" -> "user/alice": the account is the same for most rows.
 std::string_view short_principal(std::string_view principal) {
   if (!principal.starts_with("arn:")) return principal;
@@ -63,14 +41,6 @@ std::string_view short_principal(std::string_view principal) {
 }
 
 }  // namespace
-
-OutputFormat output_format(const std::string& name) {
-  if (name == "table") return OutputFormat::kTable;
-  if (name == "json") return OutputFormat::kJson;
-  if (name == "jsonl") return OutputFormat::kJsonl;
-  if (name == "csv") return OutputFormat::kCsv;
-  throw InputError("--format " + name + ": write table, json, jsonl or csv");
-}
 
 // The table's columns: time, event, principal (what is left, within limits), source, region and
 // the error code.
@@ -93,11 +63,11 @@ std::string TrailWriter::header() const {
       return kCsvColumns;
     case OutputFormat::kTable: {
       std::string out;
-      cell("TIME", kTime, out);
-      cell("EVENT", kEvent, out);
-      cell("PRINCIPAL", principal_width_, out);
-      cell("SOURCE", kSource, out);
-      cell("REGION", kRegion, out);
+      table_cell("TIME", kTime, out);
+      table_cell("EVENT", kEvent, out);
+      table_cell("PRINCIPAL", principal_width_, out);
+      table_cell("SOURCE", kSource, out);
+      table_cell("REGION", kRegion, out);
       out += "ERROR\n";
       return out;
     }
@@ -138,11 +108,11 @@ void TrailWriter::append(const TrailRecord& r, bool first, std::string& out) con
     }
     case OutputFormat::kTable: {
       std::size_t start = out.size();
-      cell(r.event_time, kTime, out);
-      cell(event_label(r), kEvent, out);
-      cell(short_principal(r.principal()), principal_width_, out);
-      cell(r.source_ip, kSource, out);
-      cell(r.aws_region, kRegion, out);
+      table_cell(r.event_time, kTime, out);
+      table_cell(event_label(r), kEvent, out);
+      table_cell(short_principal(r.principal()), principal_width_, out);
+      table_cell(r.source_ip, kSource, out);
+      table_cell(r.aws_region, kRegion, out);
       out.append(r.error_code);
       std::size_t limit = static_cast<std::size_t>(std::max(width_, 80));
       if (out.size() - start > limit) out.resize(start + limit);

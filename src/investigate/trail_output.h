@@ -4,14 +4,10 @@
 
 #include <string>
 
+#include "investigate/output.h"
 #include "investigate/trail_query.h"
 
 namespace custos::investigate {
-
-enum class OutputFormat { kTable, kJson, kJsonl, kCsv };
-
-// Throws InputError for a name other than table, json, jsonl, csv.
-OutputFormat output_format(const std::string& name);
 
 class TrailWriter {
  public:

@@ -63,6 +63,27 @@ TEST_F(InvestigateCli, ABadFlagIsExitTwo) {
   auto since = investigate({dir_.string(), "--since", "yesterday"});
   EXPECT_EQ(since.exit_code, 2);
   EXPECT_NE(since.err.find("--since 'yesterday'"), std::string::npos) << since.err;
+  auto summary = investigate({dir_.string(), "--summary", "--format", "csv"});
+  EXPECT_EQ(summary.exit_code, 2);
+  EXPECT_NE(summary.err.find("--format csv: --summary writes text or json"), std::string::npos)
+      << summary.err;
+}
+
+// --summary is text unless --format json, for CloudTrail and flow logs alike.
+TEST_F(InvestigateCli, SummaryIsTextOrJson) {
+  std::string flows = custos::test::data_path("flowlogs/default-format-v2_examples.log");
+  for (const std::vector<std::string>& source :
+       {std::vector<std::string>{dir_.string()}, std::vector<std::string>{"--flow-logs", flows}}) {
+    std::vector<std::string> args = source;
+    args.insert(args.end(), {"--summary", "--format", "text"});
+    auto text = investigate(args);
+    EXPECT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_NE(text.out.find(" records, "), std::string::npos) << text.out;
+    args.back() = "json";
+    auto json = investigate(args);
+    EXPECT_EQ(json.exit_code, 0) << json.err;
+    EXPECT_GT(Json::parse(json.out)["records"].get<int>(), 0) << json.out;
+  }
 }
 
 // A GuardDuty finding (Cloud Custodian's real sample) about the access key the invictus-ir attack

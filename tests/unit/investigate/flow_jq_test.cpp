@@ -3,7 +3,10 @@
 // gzipped; a custom format is read by its --flow-format, and a short record is reported by line.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <sstream>
 
 #include "investigate/flow.h"
 #include "investigate/inputs.h"
@@ -40,9 +43,11 @@ class FlowJq : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   FlowAnswer scan(const FlowQuery& query, std::string& out, bool summarise = false,
-                  std::vector<Skipped>* skipped = nullptr) const {
+                  std::vector<Skipped>* skipped = nullptr,
+                  OutputFormat format = OutputFormat::kJsonl) const {
     FlowScan scan;
     scan.query = query;
+    scan.format = format;
     scan.summarise = summarise;
     scan.write_records = !summarise;
     InputSet inputs({dir_.string()}, LayoutFilter{LogKind::kFlowLogs, {}, {}, {}, {}}, nullptr);
@@ -138,6 +143,68 @@ TEST_F(FlowJq, SummaryIsJqsGrouping) {
   EXPECT_EQ(mine["records"], 26);
   EXPECT_FALSE(mine["remote_bytes"].empty());
   EXPECT_FALSE(mine["rejected"].empty());
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> all;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  return all;
+}
+
+// Every form holds the same records in the same order: a JSON list of the objects JSON lines
+// has, CSV as jq's @csv of the default format's fields, and one table row each.
+TEST_F(FlowJq, EveryOutputFormHoldsTheSameRecords) {
+  FlowQuery rejected;
+  rejected.action = "REJECT";
+  std::string jsonl, json, csv, table;
+  scan(rejected, jsonl);
+  scan(rejected, json, false, nullptr, OutputFormat::kJson);
+  scan(rejected, csv, false, nullptr, OutputFormat::kCsv);
+  scan(rejected, table, false, nullptr, OutputFormat::kTable);
+  Json records = test::json_lines(jsonl);
+  ASSERT_EQ(records.size(), 3u);  // from two of the three files: the list joins across files
+  EXPECT_EQ(Json::parse(json), records);
+  std::string records_file = (dir_ / "rejected.json").string();
+  custos::test::write_file(records_file, records.dump());
+  auto theirs_csv = custos::test::run_process(
+      {"jq", "-r",
+       R"(.[] | [.version, .["account-id"], .["interface-id"], .srcaddr, .dstaddr, .srcport,
+                 .dstport, .protocol, .packets, .bytes, .start, .end, .action,
+                 .["log-status"]] | @csv)",
+       records_file});
+  EXPECT_EQ(csv,
+            "version,account-id,interface-id,srcaddr,dstaddr,srcport,dstport,protocol,packets,"
+            "bytes,start,end,action,log-status\n" +
+                theirs_csv.out);
+  EXPECT_EQ(lines(csv).size(), 4u);
+  std::vector<std::string> rows = lines(table);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_TRUE(rows[0].starts_with("START ")) << rows[0];
+  EXPECT_TRUE(rows[1].starts_with("2014-12-14T04:06:50Z REJECT   tcp    172.31.9.69:49761  "))
+      << rows[1];
+  EXPECT_NE(rows[1].find(" 172.31.9.12:3389  "), std::string::npos) << rows[1];
+  EXPECT_TRUE(rows[1].ends_with("        20       4249 eni-1235b8ca123456789")) << rows[1];
+  EXPECT_NE(table.find("icmp   172.31.16.139"), std::string::npos) << table;
+}
+
+TEST_F(FlowJq, SummaryTextRanksAsTheJsonDoes) {
+  std::string out;
+  Json summary = scan({}, out, true).summary;
+  std::string text = flow_summary_text(summary, 3);
+  EXPECT_TRUE(text.starts_with("26 records, 2014-12-14T04:06:50Z .. ")) << text;
+  const Json& top = summary["top_talkers"][0];
+  EXPECT_NE(
+      text.find(fmt::format("Top talkers, by bytes sent ({})", summary["top_talkers"].size())),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(fmt::format("{:>8}  {:>14}  {}", top["flows"].get<std::uint64_t>(),
+                            top["bytes"].get<std::uint64_t>(), top["srcaddr"].get<std::string>())),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find(fmt::format("... {} more", summary["ports"].size() - 3)), std::string::npos)
+      << text;
 }
 
 TEST_F(FlowJq, ACustomFormatWithoutHeaderIsReadByItsFormat) {
