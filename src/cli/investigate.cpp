@@ -158,9 +158,9 @@ int investigate_flows(InvestigateArgs& args) {
 
 // The flags that narrow a query: --verify-digests checks whole trees and refuses them.
 constexpr const char* kQueryFlags[] = {
-    "--since",     "--until",  "--principal", "--resource",    "--ip",       "--event", "--service",
-    "--account",   "--region", "--errors",    "--read-only",   "--mutating", "--where", "--summary",
-    "--flow-logs", "--port",   "--action",    "--flow-format", "--incident"};
+    "--principal", "--resource", "--ip",        "--event",       "--service", "--account",
+    "--region",    "--errors",   "--read-only", "--mutating",    "--where",   "--summary",
+    "--flow-logs", "--port",     "--action",    "--flow-format", "--incident"};
 
 int investigate_digests(const InvestigateArgs& args) {
   if (!args.format.empty() && args.format != "table" && args.format != "json")
@@ -168,6 +168,9 @@ int investigate_digests(const InvestigateArgs& args) {
   inv::PublicKeys keys;
   for (const std::string& file : args.public_keys) keys.add_file(file);
   inv::DigestSettings settings;
+  inv::Millis now = inv::now_millis();
+  if (!args.since.empty()) settings.since = inv::parse_when(args.since, "--since", now);
+  if (!args.until.empty()) settings.until = inv::parse_when(args.until, "--until", now);
   settings.scan.threads = args.threads;
   settings.scan.progress = !args.no_progress && ::isatty(STDERR_FILENO);
   aws::SessionOptions options = args.aws;
@@ -176,7 +179,9 @@ int investigate_digests(const InvestigateArgs& args) {
                                  const std::string& end, inv::PublicKeys& found) {
     found.add_from_cloudtrail(client(), region, start, end);
   };
-  inv::InputSet inputs(args.sources, {inv::LogKind::kCloudTrailDigests, {}, {}, {}, {}}, client);
+  inv::InputSet inputs(args.sources,
+                       {inv::LogKind::kCloudTrailDigests, {}, {}, settings.since, settings.until},
+                       client);
   inv::DigestVerification answer = inv::verify_digests(inputs, std::move(keys), settings);
   if (args.format == "json")
     write_out(answer.to_json().dump(2) + "\n");
@@ -272,11 +277,13 @@ void add_investigate(CLI::App& app, Command& selected) {
       "(previousDigestHashValue, previousDigestSignature); each digest's SHA256withRSA signature,\n"
       "which CloudTrail keeps in the S3 object's metadata (x-amz-meta-signature), so only from\n"
       "s3:// (a local copy reports 'signature not checked'). Keys: --public-keys FILE, else\n"
-      "CloudTrail's ListPublicKeys in each digest's region. Statuses: ok, altered, missing, not "
-      "in\n"
+      "CloudTrail's ListPublicKeys in each digest's region. --since/--until check only the\n"
+      "digests whose hours meet the window and their files (the digest before it still anchors\n"
+      "the chain), reading only the days around it. Statuses: ok, altered, missing, not in\n"
       "any digest, not yet digested (newer than the newest digest), chain broken, signature\n"
       "invalid, unsigned, no public key. Exit 0 when the trail holds, 1 when not, 2 bad input.\n"
       "  custos investigate --verify-digests s3://trail-bucket/AWSLogs/123456789012/\n"
+      "  custos investigate --verify-digests s3://trail-bucket/AWSLogs/ --since 2d\n"
       "  custos investigate --verify-digests ./case-42/AWSLogs --format json\n"
       "  aws cloudtrail list-public-keys --region us-east-1 > keys.json\n"
       "  custos investigate --verify-digests s3://trail-bucket/AWSLogs/ --public-keys keys.json");
@@ -287,7 +294,8 @@ void add_investigate(CLI::App& app, Command& selected) {
           if (command->count(flag))
             throw InputError(std::string(flag) +
                              " does not apply to --verify-digests, which checks every file under "
-                             "SOURCE: narrow SOURCE instead (s3://bucket/AWSLogs/ACCOUNT/)");
+                             "SOURCE (in the --since/--until window): narrow SOURCE instead "
+                             "(s3://bucket/AWSLogs/ACCOUNT/)");
       if (!args->verify_digests && !args->public_keys.empty())
         throw InputError("--public-keys goes with --verify-digests");
       if (args->verify_digests) return investigate_digests(*args);

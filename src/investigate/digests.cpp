@@ -163,11 +163,16 @@ class Verifier {
       (layout_key(input.name).find("/CloudTrail-Digest/") != std::string::npos ? digest_inputs
                                                                                : log_inputs)
           .push_back(input);
-    if (digest_inputs.empty()) throw InputError(no_digest_message());
+    if (digest_inputs.empty())
+      throw InputError(windowed() ? no_digest_in_window_message() : no_digest_message());
     digests_ = read_digests(set_, digest_inputs, settings_.scan.threads);
     for (std::size_t i = 0; i < digests_.size(); ++i) by_layout_[digests_[i].layout] = i;
+    if (std::none_of(digests_.begin(), digests_.end(),
+                     [&](const Digest& d) { return in_window(d); }))
+      throw InputError(no_digest_in_window_message());
     fetch_missing_keys();
-    for (const Digest& digest : digests_) check_digest(digest);
+    for (const Digest& digest : digests_)
+      if (in_window(digest)) check_digest(digest);
     check_logs(log_inputs);
     std::sort(result_.files.begin(), result_.files.end(),
               [](const FileCheck& a, const FileCheck& b) { return a.file < b.file; });
@@ -185,12 +190,37 @@ class Verifier {
            "holds AWSLogs/)";
   }
 
+  bool windowed() const { return settings_.since || settings_.until; }
+
+  // Whether the hour `d` covers, [digestStartTime, digestEndTime], meets the window.
+  bool in_window(const Digest& d) const {
+    if (!windowed()) return true;
+    auto start = parse_event_time(text_of(d.doc["digestStartTime"]));
+    auto end = parse_event_time(text_of(d.doc["digestEndTime"]));
+    if (!start || !end) return true;  // an unreadable time is checked, not hidden
+    return (!settings_.since || *end >= *settings_.since) &&
+           (!settings_.until || *start < *settings_.until);
+  }
+
+  bool written_in_window(Millis written) const {
+    return (!settings_.since || written >= *settings_.since) &&
+           (!settings_.until || written < *settings_.until);
+  }
+
+  std::string no_digest_in_window_message() const {
+    return "no CloudTrail digest under the sources covers " +
+           (settings_.since ? iso_time(*settings_.since) : std::string("the first hour")) + " .. " +
+           (settings_.until ? iso_time(*settings_.until) : std::string("now")) +
+           " (digests are hourly, written about an hour after the hour they cover: widen "
+           "--since/--until)";
+  }
+
   // CloudTrail's keys for each region's digests read from S3, when no key was given.
   void fetch_missing_keys() {
     if (keys_.size() || !settings_.fetch_keys) return;
     std::map<std::string, std::pair<std::string, std::string>> spans;  // region: first, last
     for (const Digest& d : digests_) {
-      if (!d.from_s3 || !d.signature) continue;
+      if (!d.from_s3 || !d.signature || !in_window(d)) continue;
       auto [it, added] = spans.try_emplace(d.region, text_of(d.doc["digestStartTime"]),
                                            text_of(d.doc["digestEndTime"]));
       it->second.first = std::min(it->second.first, text_of(d.doc["digestStartTime"]));
@@ -339,6 +369,7 @@ class Verifier {
       if (d.group == group)
         if (auto end = parse_event_time(text_of(d.doc["digestEndTime"])))
           newest = std::max(newest.value_or(*end), *end);
+    if (written && windowed() && !written_in_window(*written)) return;
     if (written && newest && *written >= *newest)
       result_.files.push_back({input.name, false, FileStatus::kNotYetDigested,
                                "written after its region's newest digest ended (" +

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,10 @@ struct DigestVerification {
 
 struct DigestSettings {
   ScanSettings scan;
+  // A window: only the digests whose hours meet [since, until) are checked, with the log files
+  // they list and those written in it that none lists; the digests before it still anchor the
+  // chain. The InputSet's LayoutFilter should carry the same window so other days are not read.
+  std::optional<Millis> since, until;
   // Adds CloudTrail's keys for the digests of `region` signed in [start, end] (ISO 8601), for
   // digests read from S3 when no key was given; empty: only the keys given are used.
   std::function<void(const std::string& region, const std::string& start, const std::string& end,
@@ -58,7 +63,7 @@ struct DigestSettings {
 };
 
 // Validates everything `inputs` lists (LogKind::kCloudTrailDigests). Throws InputError for a
-// digest that is not one (naming the file), or when there is no digest at all.
+// digest that is not one (naming the file), or when there is no digest (in the window) at all.
 DigestVerification verify_digests(const InputSet& inputs, PublicKeys keys,
                                   const DigestSettings& settings);
 

@@ -159,10 +159,40 @@ TEST_F(DigestVerify, BadInputIsOneLineNamingTheFileAndExitTwo) {
             std::string::npos)
       << none.err;
 
-  auto flag = verify({"--since", "2h"});
+  auto flag = verify({"--principal", "alice"});
   EXPECT_EQ(flag.exit_code, 2);
-  EXPECT_NE(flag.err.find("--since does not apply to --verify-digests"), std::string::npos)
+  EXPECT_NE(flag.err.find("--principal does not apply to --verify-digests"), std::string::npos)
       << flag.err;
+}
+
+// --since/--until check the digests whose hours meet the window and their files; the digest
+// before the window still anchors the chain, and what lies outside the window is not reported.
+TEST_F(DigestVerify, AWindowChecksItsHoursAndTheLinkIntoThem) {
+  fs::remove(trail_.path(trail_.logs[0]));  // in the first hour, 11:00-12:00
+  auto later = verify({"--since", "2023-07-10T12:30:00Z", "--format", "json"});
+  EXPECT_EQ(later.exit_code, 0) << later.out << later.err;
+  auto found = statuses(later);
+  EXPECT_EQ(found.size(), 3u + 2u);  // logs 5-7 and the last two digests
+  EXPECT_EQ(found[trail_.path(trail_.logs[5])], "ok");
+  EXPECT_EQ(found.count(trail_.path(trail_.digests[0])), 0u);
+
+  auto first = verify({"--until", "2023-07-10T12:00:00Z", "--format", "json"});
+  EXPECT_EQ(first.exit_code, 1);
+  found = statuses(first);
+  EXPECT_EQ(found[trail_.path(trail_.logs[0])], "missing");
+  EXPECT_EQ(found.count(trail_.path(trail_.logs[5])), 0u);
+  EXPECT_EQ(found.count(trail_.path(trail_.digests[1])), 0u);
+
+  // An edited digest before the window breaks the link into it.
+  test::rewrite_gzip(trail_.path(trail_.digests[0]), [](std::string text) { return text + " "; });
+  found = statuses(verify({"--since", "2023-07-10T12:30:00Z", "--format", "json"}));
+  EXPECT_EQ(found[trail_.path(trail_.digests[1])], "chain broken");
+
+  auto none = verify({"--since", "2023-07-11T00:00:00Z"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no CloudTrail digest under the sources covers 2023-07-11T00:00:00Z"),
+            std::string::npos)
+      << none.err;
 }
 
 // The signature CloudTrail makes (test/digest_trail.h signs as AWS documents it), checked with
