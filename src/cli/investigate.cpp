@@ -179,8 +179,11 @@ int investigate_digests(const InvestigateArgs& args) {
                                  const std::string& end, inv::PublicKeys& found) {
     found.add_from_cloudtrail(client(), region, start, end);
   };
+  // A day more before the window: the digest before it, which anchors the chain, may be there.
+  std::optional<inv::Millis> listed_since;
+  if (settings.since) listed_since = *settings.since - 24 * 3600 * 1000;
   inv::InputSet inputs(args.sources,
-                       {inv::LogKind::kCloudTrailDigests, {}, {}, settings.since, settings.until},
+                       {inv::LogKind::kCloudTrailDigests, {}, {}, listed_since, settings.until},
                        client);
   inv::DigestVerification answer = inv::verify_digests(inputs, std::move(keys), settings);
   if (args.format == "json")
