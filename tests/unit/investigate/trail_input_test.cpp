@@ -167,6 +167,30 @@ TEST_F(TrailInput, FilesThatCannotHoldTheNeedleAreNotParsed) {
   EXPECT_EQ(scan().skipped.size(), 1u);  // but a query without a needle reads it
 }
 
+// An --event's literal is looked for in any case, outside a glob's brackets; a record that
+// escapes its name as \uXXXX cannot be ruled out by text and is parsed.
+TEST_F(TrailInput, EventNeedlesNeverHideAMatch) {
+  write("a.json",
+        "{\"Records\": [{\"eventName\": \"Decrypt\", \"eventTime\": \"2024-01-01T00:00:00Z\"},\n"
+        "{\"eventName\": \"Decr\\u0079pt\", \"eventTime\": \"2024-01-01T00:00:01Z\"},\n"
+        "{\"eventName\": \"GenerateDataKey\", \"eventTime\": \"2024-01-01T00:00:02Z\"}]}");
+  auto names = [&](std::vector<std::string> events) {
+    TrailQuery q;
+    q.events = std::move(events);
+    std::vector<std::string> found;
+    for (const Json& record : scan(q).records) found.push_back(record["eventName"]);
+    return found;
+  };
+  const std::vector<std::string> decrypts = {"Decrypt", "Decrypt"};
+  EXPECT_EQ(names({"DECRYPT"}), decrypts);
+  EXPECT_EQ(names({"kms:decr*"}), std::vector<std::string>{});  // no eventSource: no service
+  EXPECT_EQ(names({"[dD]ecrypt"}), decrypts);
+  EXPECT_EQ(names({"[!x]ecrypt"}), decrypts);
+  EXPECT_EQ(names({"[]x]ecrypt", "Gen*"}), (std::vector<std::string>{"GenerateDataKey"}));
+  EXPECT_EQ(names({"*e[n]erate*", "*RYPT"}),
+            (std::vector<std::string>{"Decrypt", "Decrypt", "GenerateDataKey"}));
+}
+
 TEST(TrailTimes, IsoSpansAndEventTimes) {
   Millis now = *parse_event_time("2024-05-01T12:00:00Z");
   EXPECT_EQ(parse_when("2h", "--since", now), *parse_event_time("2024-05-01T10:00:00Z"));
