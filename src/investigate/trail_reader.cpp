@@ -250,7 +250,9 @@ struct TrailReader::Impl {
       for (auto it = stream.begin(); it != stream.end(); ++it) {
         position = start + it.current_index();
         od::document_reference document = (*it).value();
-        read_document(document, it.source());
+        // Only the document's start is looked at: it.source() would walk the whole document
+        // to find its end, a sixth of a scan's time.
+        read_document(document, text.substr(position));
       }
       if (stream.truncated_bytes() > 0)
         throw InputProblem(text.size() - stream.truncated_bytes(),
