@@ -11,7 +11,6 @@ namespace {
 struct FileAnswer {
   std::string output;
   std::uint64_t matched = 0;
-  TrailSummary summary;
 };
 
 }  // namespace
@@ -25,6 +24,9 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
   std::vector<std::unique_ptr<TrailReader>> readers;
   for (unsigned i = 0; i < worker_count(scan.settings.threads); ++i)
     readers.push_back(std::make_unique<TrailReader>());
+  // A summary per worker, merged at the end: its answer does not depend on order, and a map
+  // per file meant building and merging the same keys file after file.
+  std::vector<TrailSummary> summaries(readers.size());
   TrailAnswer answer;
   if (scan.write_records) write(writer.header());
   const std::function<bool(std::string_view)> wanted = [&](std::string_view raw) {
@@ -41,7 +43,7 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
       };
       if (!matcher.matches(record, parsed)) return;
       ++file.matched;
-      if (scan.summarise) file.summary.add(record);
+      if (scan.summarise) summaries[worker].add(record);
       // Whether anything came before is known only in order: the first record says so later.
       if (scan.write_records) writer.append(record, file.matched == 1, file.output);
     };
@@ -55,10 +57,10 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
       write(file.output);
     }
     answer.matched += file.matched;
-    if (scan.summarise) answer.summary.merge(std::move(file.summary));
   };
   task.on_skip = on_skip;
   answer.stats = scan_files(inputs, listed, scan.settings, task);
+  for (TrailSummary& summary : summaries) answer.summary.merge(std::move(summary));
   if (scan.write_records) write(writer.footer(answer.matched > 0));
   return answer;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace custos::investigate {
 namespace {
@@ -41,11 +42,22 @@ void TrailSummary::Seen::merge(const Seen& later) {
   timed = true;
 }
 
+// Of two uses of a key, the one that counts as first: the earlier, and of simultaneous ones
+// (CloudTrail's times are to the second) the least by content, so that the answer does not
+// depend on the order records were added or summaries merged in.
+bool TrailSummary::FirstUse::before(const FirstUse& other) const {
+  return std::tie(time, principal, event, source_ip, region) <
+         std::tie(other.time, other.principal, other.event, other.source_ip, other.region);
+}
+
 void TrailSummary::add(const TrailRecord& r) {
   ++records_;
   all_.add(r.time);
   entry(principals_, r.principal()).add(r.time);
-  entry(events_, event_label(r)).add(r.time);
+  // The label is built in a buffer kept from record to record: a string each was a tenth of
+  // the summary's time.
+  label_.assign(r.service()).append(":").append(r.event_name);
+  entry(events_, label_).add(r.time);
   if (!r.source_ip.empty()) entry(ips_, r.source_ip).add(r.time);
   if (!r.aws_region.empty()) entry(regions_, r.aws_region).add(r.time);
   if (!r.user_agent.empty()) entry(agents_, r.user_agent).add(r.time);
@@ -53,12 +65,12 @@ void TrailSummary::add(const TrailRecord& r) {
   if (!r.time) return;
   auto first_use = [&](Map<FirstUse>& map, std::string_view key) {
     auto found = map.find(key);
-    if (found != map.end() && found->second.time <= *r.time) return;
-    FirstUse use{*r.time, std::string(r.principal()), event_label(r), std::string(r.source_ip),
+    if (found != map.end() && found->second.time < *r.time) return;
+    FirstUse use{*r.time, std::string(r.principal()), label_, std::string(r.source_ip),
                  std::string(r.aws_region)};
     if (found == map.end())
       map.emplace(std::string(key), std::move(use));
-    else
+    else if (use.before(found->second))
       found->second = std::move(use);
   };
   if (!r.access_key_id.empty()) {
@@ -69,29 +81,29 @@ void TrailSummary::add(const TrailRecord& r) {
   if (is_denial(r.error_code)) denied_.emplace_back(std::string(r.principal()), *r.time);
 }
 
-void TrailSummary::merge(TrailSummary&& later) {
-  records_ += later.records_;
-  all_.merge(later.all_);
+void TrailSummary::merge(TrailSummary&& other) {
+  records_ += other.records_;
+  all_.merge(other.all_);
   auto merge_counts = [](Counts& into, Counts& from) {
     for (auto& [key, seen] : from) into[key].merge(seen);
   };
-  merge_counts(principals_, later.principals_);
-  merge_counts(events_, later.events_);
-  merge_counts(ips_, later.ips_);
-  merge_counts(regions_, later.regions_);
-  merge_counts(agents_, later.agents_);
-  merge_counts(errors_, later.errors_);
-  merge_counts(keys_, later.keys_);
+  merge_counts(principals_, other.principals_);
+  merge_counts(events_, other.events_);
+  merge_counts(ips_, other.ips_);
+  merge_counts(regions_, other.regions_);
+  merge_counts(agents_, other.agents_);
+  merge_counts(errors_, other.errors_);
+  merge_counts(keys_, other.keys_);
   auto merge_first = [](Map<FirstUse>& into, Map<FirstUse>& from) {
     for (auto& [key, use] : from) {
       auto [it, added] = into.try_emplace(key, use);
-      if (!added && use.time < it->second.time) it->second = std::move(use);
+      if (!added && use.before(it->second)) it->second = std::move(use);
     }
   };
-  merge_first(key_first_, later.key_first_);
-  merge_first(region_first_, later.region_first_);
-  denied_.insert(denied_.end(), std::make_move_iterator(later.denied_.begin()),
-                 std::make_move_iterator(later.denied_.end()));
+  merge_first(key_first_, other.key_first_);
+  merge_first(region_first_, other.region_first_);
+  denied_.insert(denied_.end(), std::make_move_iterator(other.denied_.begin()),
+                 std::make_move_iterator(other.denied_.end()));
 }
 
 Json TrailSummary::ranked(const Counts& counts, const char* name) {

@@ -25,8 +25,9 @@ class TrailSummary {
   static constexpr std::size_t kListed = 1000;
 
   void add(const TrailRecord& record);
-  // Takes in the summary of the records that come after this one's (the next file's).
-  void merge(TrailSummary&& later);
+  // Takes in the summary of other records: the answer is the same in whatever order records
+  // are added and summaries merged.
+  void merge(TrailSummary&& other);
 
   std::uint64_t records() const { return records_; }
   Json to_json() const;
@@ -44,6 +45,7 @@ class TrailSummary {
   struct FirstUse {
     Millis time = 0;
     std::string principal, event, source_ip, region;
+    bool before(const FirstUse& other) const;
   };
   // Looked up by string_view: most records repeat a key already counted, and building a string
   // for each lookup was a third of the summary's time.
@@ -62,6 +64,7 @@ class TrailSummary {
   Counts principals_, events_, ips_, regions_, agents_, errors_, keys_;
   Map<FirstUse> key_first_, region_first_;
   std::vector<std::pair<std::string, Millis>> denied_;  // principal, time
+  std::string label_;                                   // the record's "service:Event"
 
   static Json ranked(const Counts& counts, const char* name);
   Json bursts() const;

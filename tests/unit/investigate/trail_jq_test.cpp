@@ -267,6 +267,8 @@ TEST_F(TrailJq, SummaryCountsFirstUsesBurstsAndNewRegionsAsJqComputesThem) {
   EXPECT_EQ(out, "");
   Json mine = answer.summary.to_json();
   Json theirs = Json::parse(jq_text(std::string(kJqDefs) + R"jq(
+    # Of simultaneous records (times are to the second), the first is the least by content.
+    def first_use: [.eventTime, principal, event_label, .sourceIPAddress, .awsRegion];
     def ranked(f; $name): map(select((f // "") != "")) | group_by(f)
       | map({($name): (.[0] | f), count: length, first_seen: (map(.eventTime) | min),
              last_seen: (map(.eventTime) | max)}) | sort_by([-.count, .[$name]]);
@@ -282,7 +284,7 @@ TEST_F(TrailJq, SummaryCountsFirstUsesBurstsAndNewRegionsAsJqComputesThem) {
        errors: ($all | ranked(.errorCode; "error")),
        access_keys: ($all | map(select((.userIdentity.accessKeyId // "") != ""))
          | group_by(.userIdentity.accessKeyId)
-         | map(min_by(.eventTime) as $r | {access_key: $r.userIdentity.accessKeyId,
+         | map(min_by(first_use) as $r | {access_key: $r.userIdentity.accessKeyId,
              first_used: $r.eventTime, principal: ($r | principal), event: ($r | event_label),
              source_ip: $r.sourceIPAddress, region: $r.awsRegion, count: length})
          | sort_by([.first_used, .access_key])),
@@ -297,7 +299,7 @@ TEST_F(TrailJq, SummaryCountsFirstUsesBurstsAndNewRegionsAsJqComputesThem) {
            | map(select(length >= 5)
              | {principal: $p, start: (.[0] | todate), end: (.[-1] | todate), count: length}))
          | add // [] | sort_by([.start, .principal])),
-       new_regions: ($all | group_by(.awsRegion) | map(min_by(.eventTime))
+       new_regions: ($all | group_by(.awsRegion) | map(min_by(first_use))
          | map(select((.eventTime | fromdateiso8601) > $first + 3600)
            | {region: .awsRegion, first_seen: .eventTime, principal: principal, event: event_label})
          | sort_by([.first_seen, .region]))}
