@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 #include <optional>
+#include <utility>
 
 #include "aws/model.h"
 #include "aws/paginator.h"
@@ -33,6 +34,12 @@ std::string describe_error(std::string_view service, std::string_view operation,
 }
 
 // One attempt's result: a response, or the transport's reason why none arrived.
+bool has_blob_payload(const Operation& op) {
+  if (!op.output.shape || op.output.shape->payload.empty()) return false;
+  const ShapeRef* member = op.output.shape->find_member(op.output.shape->payload);
+  return member && member->shape->type == "blob";
+}
+
 struct Attempt {
   std::optional<HttpResponse> response;
   std::optional<NoResponseError> failure;
@@ -176,8 +183,21 @@ Client::Client(std::shared_ptr<const Session> session, RetryPolicy policy)
       shared_(std::make_shared<Shared>()) {}
 
 Json Client::call(std::string_view service, std::string_view operation, const Json& params) const {
+  return call_with(service, operation, params, nullptr);
+}
+
+Json Client::call(std::string_view service, std::string_view operation, const Json& params,
+                  std::string& payload) const {
+  return call_with(service, operation, params, &payload);
+}
+
+Json Client::call_with(std::string_view service, std::string_view operation, const Json& params,
+                       std::string* payload) const {
   auto model = ServiceModel::load(service);
   const Operation& op = model->operation(operation);
+  if (payload && !has_blob_payload(op))
+    throw InputError(std::string(service) + " " + std::string(operation) +
+                     " has no blob payload to hand over: call it without one");
   const auto& meta = model->metadata();
   const Endpoint endpoint = session_->endpoint(meta.service_id, meta.endpoint_prefix);
   HttpRequest unsigned_request = serialize_request(*model, op, params, endpoint.url);
@@ -213,6 +233,8 @@ Json Client::call(std::string_view service, std::string_view operation, const Js
       shared_->quota.release(acquired);
       if (observer_ && !is_read_only(operation))
         tell(service, operation, params, request_id_of(*attempt.response), "");
+      // The payload leaves the response before it is parsed, which then skips it.
+      if (payload) *payload = std::exchange(attempt.response->body, std::string());
       return parse_response(*model, op, *attempt.response, params);
     }
 

@@ -57,6 +57,11 @@ class Client {
   // operation's input shape.
   Json call(std::string_view service, std::string_view operation,
             const Json& params = Json::object()) const;
+  // The same, for an operation whose output payload is a blob (S3 GetObject): its bytes are
+  // moved into `payload` as they came, not base64-encoded into the answer, so a large object is
+  // held once rather than four times. Throws InputError for another kind of operation.
+  Json call(std::string_view service, std::string_view operation, const Json& params,
+            std::string& payload) const;
 
   // Calls `operation` page after page, passing each page's next token into the next request,
   // until the last page or until `on_page` returns false. An operation without a paginator is
@@ -110,6 +115,8 @@ class Client {
   const RetryPolicy& retry_policy() const { return policy_; }
 
  private:
+  Json call_with(std::string_view service, std::string_view operation, const Json& params,
+                 std::string* payload) const;
   void tell(std::string_view service, std::string_view operation, const Json& params,
             std::string request_id, std::string error_code) const;
 

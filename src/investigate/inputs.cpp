@@ -9,7 +9,6 @@
 #include <mutex>
 
 #include "aws/client.h"
-#include "aws/protocol_codec.h"
 #include "core/error.h"
 
 namespace custos::investigate {
@@ -191,14 +190,14 @@ void InputSet::Impl::list_s3(const S3Location& location, std::vector<Input>& out
 void InputSet::Impl::read_s3(const Input& input, Buffer& bytes, Json* metadata) const {
   auto location = parse_s3_url(input.name);
   Json object;
+  std::string body;
   try {
-    object =
-        s3().call("s3", "GetObject", {{"Bucket", location->bucket}, {"Key", location->prefix}});
+    object = s3().call("s3", "GetObject", {{"Bucket", location->bucket}, {"Key", location->prefix}},
+                       body);
   } catch (const Error& e) {
     throw InputProblem(0, std::string("cannot read: ") + e.what());
   }
   if (metadata) *metadata = object.value("Metadata", Json::object());
-  std::string body = aws::codec::base64_decode(object.value("Body", ""));
   char* data = bytes.reserve(body.size());
   std::memcpy(data, body.data(), body.size());
   bytes.resize(body.size());

@@ -73,8 +73,8 @@ TEST_F(InvestigateS3, TheBucketIsReadUnderItsKeyLayoutAsJqReadsTheFiles) {
 
   // Without the window the poison folders are read and reported, and the exit code says so (a
   // query with no literal to look for, so that every file is parsed).
-  auto all = custos({"investigate", "s3://trail-logs/AWSLogs/", "--event", "CreateUser", "--format",
-                     "jsonl", "--no-progress"});
+  auto all = custos({"investigate", "s3://trail-logs/AWSLogs/", "--errors", "--format", "jsonl",
+                     "--no-progress"});
   EXPECT_EQ(all.exit_code, 1);
   EXPECT_NE(all.err.find("s3://trail-logs/AWSLogs/123837392027/CloudTrail/us-east-1/2023/06/30/"
                          "poison.json:1: byte 1: invalid JSON"),

@@ -1,5 +1,6 @@
 // S3 (rest-xml) through custos's client against moto, each result checked against botocore's
 // parse of the same bytes (ServicesTest), and `custos call` against the AWS CLI.
+#include "aws/protocol_codec.h"
 #include "integration/services_support.h"
 
 namespace custos::test {
@@ -82,6 +83,26 @@ TEST_F(S3Test, PublicAccessBlockRoundTrip) {
             Json({{"PublicAccessBlockConfiguration", block}}));
   const Json head = call("s3", "HeadBucket", {{"Bucket", "nowhere"}}, true);
   EXPECT_EQ(head["Error"]["Code"], "404");
+}
+
+// A blob payload handed over raw is the object's bytes exactly, with the answer's other
+// members; the usual call carries the same bytes base64-encoded.
+TEST_F(S3Test, GetObjectHandsItsPayloadOverRaw) {
+  std::string bytes;
+  for (int i = 0; i < 4096 * 256; ++i) bytes += static_cast<char>(i % 251);
+  write("object.bin", bytes);
+  aws_cli({"s3api", "create-bucket", "--bucket", "raw-bucket"});
+  aws_cli({"s3api", "put-object", "--bucket", "raw-bucket", "--key", "object.bin", "--body",
+           path("object.bin")});
+  const Json params = {{"Bucket", "raw-bucket"}, {"Key", "object.bin"}};
+  std::string payload;
+  Json answer = client().call("s3", "GetObject", params, payload);
+  EXPECT_TRUE(payload == bytes) << payload.size() << " bytes, not the " << bytes.size() << " sent";
+  EXPECT_EQ(answer["ContentLength"], bytes.size());
+  EXPECT_FALSE(answer.contains("Body"));
+  EXPECT_TRUE(aws::codec::base64_decode(
+                  client().call("s3", "GetObject", params)["Body"].get<std::string>()) == bytes);
+  EXPECT_THROW(client().call("s3", "ListBuckets", Json::object(), payload), InputError);
 }
 
 TEST_F(S3Test, CustosCallPrintsWhatTheAwsCliPrints) {
