@@ -1,6 +1,10 @@
 #include "targets.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -9,6 +13,9 @@
 #include "aws/protocol.h"
 #include "aws/sigv4.h"
 #include "core/error.h"
+#include "investigate/flow.h"
+#include "investigate/inputs.h"
+#include "investigate/trail.h"
 #include "jmespath/jmespath.h"
 #include "policy/event.h"
 #include "policy/policy.h"
@@ -174,6 +181,63 @@ void ini_file(std::string_view input) {
   });
 }
 
+// The scanners read files: each input is written to a file of this process's own, named on
+// the scan's command line (so read whatever its name), and removed when the process ends.
+std::string file_with(std::string_view input) {
+  struct ScratchFile {
+    std::string path =
+        (std::filesystem::temp_directory_path() / ("custos-fuzz-" + std::to_string(::getpid())))
+            .string();
+    ~ScratchFile() { std::filesystem::remove(path); }
+  };
+  static const ScratchFile file;
+  std::ofstream(file.path, std::ios::binary)
+      .write(input.data(), static_cast<std::streamsize>(input.size()));
+  return file.path;
+}
+
+// The input as a CloudTrail file (plain or gzip) through the whole scan: prefilter, reader,
+// matcher, summary and the table writer. A file that cannot be read is reported, not thrown.
+void cloudtrail_log(std::string_view input) {
+  investigate::InputSet inputs({file_with(input)},
+                               {investigate::LogKind::kCloudTrail, {}, {}, {}, {}}, nullptr);
+  for (bool summarise : {false, true}) {
+    investigate::TrailScan scan;
+    scan.query.principals = {"AKIAIOSFODNN7EXAMPLE", "alice"};
+    scan.query.events = {"Get*", "[!x]ecrypt"};
+    scan.query.ips = {"10.0.0.0/8", "192.0.2.1"};
+    scan.query.errors = summarise;
+    if (summarise) scan.query = {};
+    scan.summarise = summarise;
+    scan.format = investigate::OutputFormat::kTable;
+    scan.settings.threads = 1;
+    expect_clear_errors([&] {
+      auto answer = investigate::scan_trail(
+          scan, inputs, [](std::string_view) {}, [](const investigate::Skipped&) {});
+      answer.summary.to_json();
+      answer.summary.to_text();
+    });
+  }
+}
+
+// The input as a VPC flow log (header or default format, plain or gzip), filtered, written as
+// a table and summarised.
+void flow_log(std::string_view input) {
+  investigate::InputSet inputs({file_with(input)},
+                               {investigate::LogKind::kFlowLogs, {}, {}, {}, {}}, nullptr);
+  investigate::FlowScan scan;
+  scan.query.ips = {"10.0.0.0/8", "2001:db8::1"};
+  scan.query.ports = {22};
+  scan.format = investigate::OutputFormat::kTable;
+  scan.summarise = true;
+  scan.settings.threads = 1;
+  expect_clear_errors([&] {
+    auto answer = investigate::scan_flows(
+        scan, inputs, [](std::string_view) {}, [](const investigate::Skipped&) {});
+    investigate::flow_summary_text(answer.summary);
+  });
+}
+
 }  // namespace
 
 const std::vector<Target>& targets() {
@@ -184,6 +248,8 @@ const std::vector<Target>& targets() {
       {"response", response_body, {"responses", "fuzz/response"}},
       {"sigv4", sigv4_request, {"sigv4/aws4_testsuite", "fuzz/sigv4"}},
       {"ini", ini_file, {"fuzz/ini"}},
+      {"cloudtrail", cloudtrail_log, {"cloudtrail", "fuzz/cloudtrail"}},
+      {"flowlog", flow_log, {"flowlogs", "fuzz/flowlog"}},
   };
   return all;
 }
