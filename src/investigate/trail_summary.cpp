@@ -15,8 +15,8 @@ std::string when(Millis time) { return iso_time(time); }
 template <typename Map>
 typename Map::mapped_type& entry(Map& map, std::string_view key) {
   auto found = map.find(key);
-  if (found != map.end()) return found->second;
-  return map.emplace(std::string(key), typename Map::mapped_type{}).first->second;
+  if (found != map.end()) return found.value();
+  return map.emplace(std::string(key), typename Map::mapped_type{}).first.value();
 }
 
 }  // namespace
@@ -71,7 +71,7 @@ void TrailSummary::add(const TrailRecord& r) {
     if (found == map.end())
       map.emplace(std::string(key), std::move(use));
     else if (use.before(found->second))
-      found->second = std::move(use);
+      found.value() = std::move(use);
   };
   if (!r.access_key_id.empty()) {
     entry(keys_, r.access_key_id).add(r.time);
@@ -97,7 +97,7 @@ void TrailSummary::merge(TrailSummary&& other) {
   auto merge_first = [](Map<FirstUse>& into, Map<FirstUse>& from) {
     for (auto& [key, use] : from) {
       auto [it, added] = into.try_emplace(key, use);
-      if (!added && use.before(it->second)) it->second = std::move(use);
+      if (!added && use.before(it->second)) it.value() = std::move(use);
     }
   };
   merge_first(key_first_, other.key_first_);
@@ -153,7 +153,7 @@ Json TrailSummary::bursts() const {
 Json TrailSummary::new_regions() const {
   Json list = Json::array();
   if (!all_.timed) return list;
-  std::vector<const std::pair<const std::string, FirstUse>*> late;
+  std::vector<const Map<FirstUse>::value_type*> late;
   for (const auto& entry : region_first_)
     if (entry.second.time > all_.first + kNewRegionAfter) late.push_back(&entry);
   std::sort(late.begin(), late.end(), [](auto* a, auto* b) {
@@ -168,7 +168,7 @@ Json TrailSummary::new_regions() const {
 }
 
 Json TrailSummary::access_keys() const {
-  std::vector<const std::pair<const std::string, FirstUse>*> order;
+  std::vector<const Map<FirstUse>::value_type*> order;
   for (const auto& entry : key_first_) order.push_back(&entry);
   std::sort(order.begin(), order.end(), [](auto* a, auto* b) {
     return std::tie(a->second.time, a->first) < std::tie(b->second.time, b->first);

@@ -5,8 +5,9 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include <tsl/robin_map.h>
 
 #include "core/json.h"
 #include "investigate/trail_query.h"
@@ -55,8 +56,10 @@ class TrailSummary {
       return std::hash<std::string_view>{}(key);
     }
   };
+  // Open addressing (robin hood): the summary's lookups were a sixth of its time with
+  // std::unordered_map's node per entry.
   template <typename T>
-  using Map = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
+  using Map = tsl::robin_map<std::string, T, Hash, std::equal_to<>>;
   using Counts = Map<Seen>;
 
   std::uint64_t records_ = 0;
