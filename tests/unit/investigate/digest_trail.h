@@ -103,9 +103,10 @@ struct GeneratedTrail {
 
 // Three hourly digests of trail "custos-trail" in us-east-1 (11:00-12:00, 12:00-13:00 and an
 // empty one, 13:00-14:00, as CloudTrail writes when nothing was delivered) over the first
-// eight files of the attack (11:45 to 12:05 on 2023-07-10).
+// eight files of the attack (11:45 to 12:05 on 2023-07-10). An organization trail's files
+// lie below AWSLogs/ORGANIZATION/ when `organization` (o-...) is given.
 inline GeneratedTrail make_trail(const std::filesystem::path& root, const std::string& bucket,
-                                 const TestKey& signer) {
+                                 const TestKey& signer, const std::string& organization = "") {
   namespace fs = std::filesystem;
   GeneratedTrail trail{root, bucket, {}, {}, {}};
   std::vector<std::string> sources;
@@ -115,10 +116,11 @@ inline GeneratedTrail make_trail(const std::filesystem::path& root, const std::s
   std::sort(sources.begin(), sources.end());
   sources.resize(8);
   const std::string day = "2023/07/10/";
-  const std::string log_folder =
-      std::string("AWSLogs/") + GeneratedTrail::kAccount + "/CloudTrail/us-east-1/" + day;
-  const std::string digest_folder =
-      std::string("AWSLogs/") + GeneratedTrail::kAccount + "/CloudTrail-Digest/us-east-1/" + day;
+  const std::string account_folder = std::string("AWSLogs/") +
+                                     (organization.empty() ? "" : organization + "/") +
+                                     GeneratedTrail::kAccount;
+  const std::string log_folder = account_folder + "/CloudTrail/us-east-1/" + day;
+  const std::string digest_folder = account_folder + "/CloudTrail-Digest/us-east-1/" + day;
   fs::create_directories(root / log_folder);
   fs::create_directories(root / digest_folder);
   struct Hour {

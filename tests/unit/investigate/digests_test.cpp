@@ -69,6 +69,21 @@ TEST_F(DigestVerify, AGeneratedTrailHolds) {
       << table.out;
 }
 
+// An organization trail keeps each member account's files below AWSLogs/o-.../ACCOUNT/.
+TEST_F(DigestVerify, AnOrganizationTrailHoldsAndAnEditIsFound) {
+  fs::remove_all(dir_ / "trail");
+  trail_ = test::make_trail(dir_ / "trail", "trail-bucket", key_, "o-a1b2c3d4e5");
+  ASSERT_NE(trail_.logs[0].find("AWSLogs/o-a1b2c3d4e5/218007301253/CloudTrail/"),
+            std::string::npos);
+  auto holds = verify({"--format", "json"});
+  EXPECT_EQ(holds.exit_code, 0) << holds.out << holds.err;
+  EXPECT_EQ(Json::parse(holds.out)["counts"], Json({{"ok", 8}, {"signature not checked", 3}}));
+  test::rewrite_gzip(trail_.path(trail_.logs[2]), [](std::string text) { return text + " "; });
+  auto edited = verify({"--format", "json"});
+  EXPECT_EQ(edited.exit_code, 1);
+  EXPECT_EQ(statuses(edited)[trail_.path(trail_.logs[2])], "altered");
+}
+
 TEST_F(DigestVerify, AnEditedLogFileIsAltered) {
   std::string edited = trail_.path(trail_.logs[4]);
   test::rewrite_gzip(edited, [](std::string text) {
