@@ -296,7 +296,7 @@ std::string arn_of(const ResourceType& type, const Json& resource, const ArnScop
 
 std::vector<DocStore::Value> describe_resources(const ResourceType& type, const aws::Client& client,
                                                 const std::vector<std::string>* ids,
-                                                DocStore& store) {
+                                                DocStore& store, const Json& query) {
   Completer completer(type, client, ids && type.lookup == ResourceType::Lookup::kFromId);
   std::vector<DocStore::Value> resources;
   auto keep = [&](std::vector<Json>& items) {
@@ -304,7 +304,7 @@ std::vector<DocStore::Value> describe_resources(const ResourceType& type, const 
     for (const Json& item : items) resources.push_back(store.add(item));
   };
   if (!ids) {
-    enumerate(type, client, Json::object(), keep);
+    enumerate(type, client, query, keep);
     return resources;
   }
   std::vector<std::string> wanted = plain_ids(type, *ids);

@@ -17,10 +17,12 @@ namespace custos::policy {
 // written as the resource's ARN, which is reduced to its last part unless the type's ids are
 // ARNs themselves; a type looked up by listing is also named by its name_field). Ids that name no
 // resource are left out. Documents without detail calls are stored page by page, so a large account
-// is never held as Json.
+// is never held as Json. `query` (a policy's) is added to the listing call's parameters when
+// no ids are given.
 std::vector<DocStore::Value> describe_resources(const ResourceType& type, const aws::Client& client,
                                                 const std::vector<std::string>* ids,
-                                                DocStore& store);
+                                                DocStore& store,
+                                                const Json& query = Json::object());
 std::vector<Json> describe_resources(const ResourceType& type, const aws::Client& client,
                                      const std::vector<std::string>* ids);
 

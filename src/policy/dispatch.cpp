@@ -58,7 +58,7 @@ int dispatch(const std::vector<Policy>& policies, const std::vector<EventTarget>
       run.account = placed.account;
       if (options.event && !p.actions.empty()) refuse_foreign_account(*options.event, run);
       auto result = run_policy(placed.expanded ? *placed.expanded : p, placed.client, run,
-                               options.event ? &targets[i] : nullptr);
+                               options.event && p.mode.is_event() ? &targets[i] : nullptr);
       if (result.skipped && observer.on_skipped)
         observer.on_skipped(p, "its conditions do not hold");
       if (observer.on_result) observer.on_result(p, result);

@@ -1,4 +1,7 @@
 #include "policy/event.h"
+
+#include <algorithm>
+
 #include "core/file.h"
 #include "core/json_text.h"
 
@@ -98,6 +101,25 @@ EventTarget cloudtrail_target(const Policy& policy, const Json& event) {
   return skip("the call " + name + " from " + source + " is not one of the mode's events");
 }
 
+// ec2-instance-state: EC2's state-change notification of a state the mode's `events` name.
+EventTarget instance_state_target(const Policy& policy, const Json& event) {
+  if (event.value("source", "") != "aws.ec2" ||
+      event.value("detail-type", "") != "EC2 Instance State-change Notification")
+    return skip("mode ec2-instance-state reacts to EC2 Instance State-change Notifications, not '" +
+                event.value("detail-type", "") + "'");
+  const Json& detail = event["detail"];
+  std::string state = detail.value("state", "");
+  const auto& states = policy.mode.instance_states;
+  if (!states.empty() && std::find(states.begin(), states.end(), state) == states.end())
+    return skip("the instance is " + state + ", not a state the mode's events name");
+  EventTarget target;
+  target.resource_ids = ids_in(detail.value("instance-id", Json()));
+  if (target.resource_ids.empty())
+    throw InputError("event: EC2 state-change notification without detail.instance-id");
+  target.applies = true;
+  return target;
+}
+
 }  // namespace
 
 Json parse_event(const std::string& text, const std::string& name) {
@@ -124,7 +146,15 @@ Json load_event_file(const std::string& path) {
 EventTarget event_target(const Policy& policy, const Json& event) {
   if (policy.mode.type == "guard-duty") return guard_duty_target(policy, event);
   if (policy.mode.type == "cloudtrail") return cloudtrail_target(policy, event);
-  return skip("pull-mode policies do not react to events");
+  if (policy.mode.type == "ec2-instance-state") return instance_state_target(policy, event);
+  if (policy.mode.type == "periodic" && event.value("source", "") == "aws.events" &&
+      event.value("detail-type", "") == "Scheduled Event") {
+    EventTarget target;  // a pull run: every resource (dispatch passes no ids)
+    target.applies = true;
+    return target;
+  }
+  if (policy.mode.type == "pull") return skip("pull-mode policies do not react to events");
+  return skip("mode " + policy.mode.type + " runs as a pull, not on events");
 }
 
 }  // namespace custos::policy

@@ -25,8 +25,9 @@ struct EventTarget {
 };
 
 // guard-duty: the first of the resource type's GuardDuty targets that fits the finding;
-// cloudtrail: the first of the mode's events that is this call. Throws InputError when the
-// event is of the policy's kind but lacks the resource id.
+// cloudtrail: the first of the mode's events that is this call; ec2-instance-state: the
+// instance of a state-change notification; periodic: an EventBridge Scheduled Event (a pull
+// run, no ids). Throws InputError when the event is of the policy's kind but lacks the id.
 EventTarget event_target(const Policy& policy, const Json& event);
 
 }  // namespace custos::policy

@@ -8,6 +8,7 @@
 
 #include "jmespath/jmespath.h"
 #include "policy/describe.h"
+#include "policy/query.h"
 #include "policy/regex.h"
 #include "policy/trail_events.h"
 
@@ -16,18 +17,21 @@ namespace {
 
 // Keys of a Cloud Custodian policy that custos does not act on yet: refusing them beats
 // silently running a policy differently from how it was written.
-const std::set<std::string, std::less<>> kNotYetSupported = {"query", "source"};
+const std::set<std::string, std::less<>> kNotYetSupported = {"source"};
 const std::set<std::string, std::less<>> kKnown = {
     "name",        "resource",      "mode",
     "filters",     "actions",       "conditions",
     "region",      "max-resources", "max-resources-percent",
     "description", "comment",       "comments",
-    "tags",        "metadata"};
-const std::set<std::string, std::less<>> kModes = {"pull", "guard-duty", "cloudtrail"};
-const std::set<std::string, std::less<>> kFutureModes = {
-    "periodic",         "ec2-instance-state", "asg-instance-state", "config-rule",
-    "config-poll-rule", "hub-action",         "hub-finding",        "phd",
-    "schedule"};
+    "tags",        "metadata",      "query"};
+const std::set<std::string, std::less<>> kModes = {
+    "pull",     "guard-duty",  "cloudtrail",      "ec2-instance-state",
+    "periodic", "config-rule", "config-poll-rule"};
+const char* const kSupportedModes =
+    "supported: pull, guard-duty, cloudtrail, ec2-instance-state, periodic, config-rule, "
+    "config-poll-rule";
+const std::set<std::string, std::less<>> kFutureModes = {"asg-instance-state", "hub-action",
+                                                         "hub-finding", "phd", "schedule"};
 // Cloud Custodian's LambdaMode options (deployment settings), then each mode's own.
 const std::vector<std::string> kLambdaOptions = {"execution-options",
                                                  "function-prefix",
@@ -54,6 +58,10 @@ std::vector<std::string> mode_options(const std::string& type) {
   options.push_back("kill-switch");  // custos's own
   if (type == "guard-duty") options.push_back("include-samples");
   if (type == "cloudtrail") options.insert(options.end(), {"events", "delay"});
+  if (type == "ec2-instance-state") options.push_back("events");
+  if (type == "periodic") options.push_back("schedule");
+  if (type == "config-poll-rule")
+    options.insert(options.end(), {"schedule", "ignore-support-check"});
   return options;
 }
 
@@ -103,21 +111,53 @@ TrailEvent compile_trail_event(const Spec& spec) {
   return event;
 }
 
+// The modes Cloud Custodian runs on a schedule or for AWS Config, and ec2-instance-state.
+void compile_scheduled_modes(const Spec& spec, const ResourceType& resource, Mode& mode) {
+  if ((mode.type == "config-rule" || mode.type == "config-poll-rule") && spec.has("pattern"))
+    spec.child("pattern").at_key().fail("AWS Config does not support event pattern filtering");
+  if (mode.type == "periodic" && spec.has("schedule")) {
+    mode.schedule = spec.optional_string("schedule");
+    if (!(mode.schedule.starts_with("rate(") || mode.schedule.starts_with("cron(")) ||
+        !mode.schedule.ends_with(")"))
+      spec.child("schedule")
+          .fail(
+              "'schedule' is an EventBridge schedule expression: rate(1 day) or cron(0 12 * * ? "
+              "*)");
+  }
+  if (mode.type == "config-poll-rule") {
+    if (!spec.has("schedule")) spec.fail("mode config-poll-rule needs a 'schedule'");
+    mode.schedule = spec.one_of(
+        "schedule", {"One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"});
+    spec.optional_bool("ignore-support-check", false);
+  }
+  if (mode.type == "ec2-instance-state") {
+    if (resource.name != "aws.ec2")
+      spec.child("type").fail("mode ec2-instance-state applies to aws.ec2, not " + resource.name);
+    mode.instance_states = spec.string_list("events");
+    static const std::set<std::string, std::less<>> kStates = {
+        "pending", "running", "shutting-down", "stopped", "stopping", "terminated"};
+    for (std::size_t i = 0; i < mode.instance_states.size(); ++i)
+      if (!kStates.count(mode.instance_states[i]))
+        spec.child("events").element(i).fail(
+            "'" + mode.instance_states[i] +
+            "' is not an instance state (pending, running, shutting-down, stopped, stopping, "
+            "terminated)");
+  }
+}
+
 Mode compile_mode(const Spec& policy, const ResourceType& resource) {
   Mode mode;
   if (!policy.has("mode")) return mode;
   Spec spec = policy.child("mode");
   if (!spec.value().is_object() || !spec.has("type") || !spec.value()["type"].is_string())
-    spec.fail("'mode' must be a mapping with a 'type' (pull, guard-duty, cloudtrail)");
+    spec.fail(std::string("'mode' must be a mapping with a 'type' (") + kSupportedModes + ")");
   mode.type = spec.value()["type"].get<std::string>();
   mode.data = spec.value();
   if (kFutureModes.count(mode.type))
-    spec.child("type").fail("mode '" + mode.type +
-                            "' is not supported by custos yet (supported: pull, guard-duty, "
-                            "cloudtrail)");
+    spec.child("type").fail("mode '" + mode.type + "' is not supported by custos yet (" +
+                            kSupportedModes + ")");
   if (!kModes.count(mode.type))
-    spec.child("type").fail("unknown mode '" + mode.type +
-                            "' (supported: pull, guard-duty, cloudtrail)");
+    spec.child("type").fail("unknown mode '" + mode.type + "' (" + kSupportedModes + ")");
   if (mode.type == "pull") return mode;
   // Deployment settings (role, memory, tags, ...) only matter where the policy is deployed.
   spec.allow_keys(mode_options(mode.type), "mode " + mode.type);
@@ -144,6 +184,7 @@ Mode compile_mode(const Spec& policy, const ResourceType& resource) {
     for (std::size_t i = 0; i < events.value().size(); ++i)
       mode.trail_events.push_back(compile_trail_event(events.element(i)));
   }
+  compile_scheduled_modes(spec, resource, mode);
   return mode;
 }
 
@@ -242,6 +283,7 @@ Policy compile_policy(const Spec& spec, const Registry& registry) {
   }
   check_descriptive(spec);
   policy.mode = compile_mode(spec, *policy.resource);
+  if (spec.has("query")) policy.query = compile_query(spec.child("query"), *policy.resource);
   BuildContext context{registry, *policy.resource, policy.mode.is_event(), "and", &spec.value()};
   policy.conditions = Conditions::compile(spec, context);
   policy.limit = compile_limit(spec);

@@ -27,12 +27,18 @@ struct TrailEvent {
 };
 
 struct Mode {
-  std::string type = "pull";  // pull, guard-duty, cloudtrail
+  // pull, guard-duty, cloudtrail, ec2-instance-state (events); periodic, config-rule,
+  // config-poll-rule (run as pull)
+  std::string type = "pull";
   Json data = Json::object();
-  std::vector<TrailEvent> trail_events;  // cloudtrail: the events of `events:`
-  bool include_samples = false;          // guard-duty: act on GuardDuty's sample findings too
-  std::string kill_switch;               // custos's `kill-switch:` (see policy/safety.h)
-  bool is_event() const { return type != "pull"; }
+  std::vector<TrailEvent> trail_events;      // cloudtrail: the events of `events:`
+  std::vector<std::string> instance_states;  // ec2-instance-state: `events:` (empty: any)
+  std::string schedule;                      // periodic, config-poll-rule
+  bool include_samples = false;              // guard-duty: act on GuardDuty's sample findings too
+  std::string kill_switch;                   // custos's `kill-switch:` (see policy/safety.h)
+  bool is_event() const {
+    return type == "guard-duty" || type == "cloudtrail" || type == "ec2-instance-state";
+  }
 };
 
 // The policy would have acted on more resources than its max-resources allows.
@@ -59,8 +65,9 @@ struct Policy {
   std::vector<FilterPtr> filters;  // all must match
   std::vector<std::pair<std::string, ActionPtr>> actions;
   ResourceLimit limit;
-  Json data;                   // the policy as written
-  Json vars = Json::object();  // the file's `vars:`
+  Json query = Json::object();  // `query`: parameters added to the listing call
+  Json data;                    // the policy as written
+  Json vars = Json::object();   // the file's `vars:`
   Location location;
   std::shared_ptr<const SourceDocument> expanded;  // what a variable-expanded copy compiled from
 

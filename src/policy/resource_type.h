@@ -131,6 +131,12 @@ struct ResourceType {
   // JMESPath or tag:NAME); empty: the date and the id.
   std::vector<std::string> report_fields{};
 
+  // CloudWatch (the metrics filter): the dimension naming a resource, valued by the document's
+  // field of that name (Cloud Custodian's `dimension`; empty: none), and the namespace when it
+  // is not the service's usual one (c7n's metrics_namespace).
+  std::string dimension{};
+  std::string metrics_namespace{};
+
   const std::string& display_name_field() const {
     return name_field.empty() ? id_field : name_field;
   }

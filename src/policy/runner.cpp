@@ -112,8 +112,8 @@ RunResult run_policy(const Policy& policy, const aws::Client& client, const RunO
   PolicyOutput output(options.output_dir, policy.name);
 
   DocStore store;
-  std::vector<DocStore::Value> candidates =
-      describe_resources(*policy.resource, client, target ? &target->resource_ids : nullptr, store);
+  std::vector<DocStore::Value> candidates = describe_resources(
+      *policy.resource, client, target ? &target->resource_ids : nullptr, store, policy.query);
   if (target && target->annotation.is_object()) candidates = annotated(store, candidates, *target);
   std::size_t population = candidates.size();
   FilterContext filter_context{.event = options.event, .client = &client, .annotate = true};

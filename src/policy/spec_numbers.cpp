@@ -1,6 +1,7 @@
 #include "policy/spec_numbers.h"
 
 #include <cmath>
+#include <map>
 
 namespace custos::policy {
 namespace {
@@ -34,6 +35,21 @@ long long integer_option(const Spec& spec, std::string_view key, long long fallb
     spec.child(key).fail("'" + std::string(key) + "' must be a whole number, not " +
                          spec.child(key).value().dump());
   return static_cast<long long>(number);
+}
+
+std::function<bool(double, double)> comparison_option(const Spec& spec, std::string_view key,
+                                                      const std::string& fallback) {
+  using Compare = std::function<bool(double, double)>;
+  static const std::map<std::string, Compare> kOperators = {
+      {"eq", std::equal_to<>()},      {"equal", std::equal_to<>()},
+      {"ne", std::not_equal_to<>()},  {"not-equal", std::not_equal_to<>()},
+      {"gt", std::greater<>()},       {"greater-than", std::greater<>()},
+      {"ge", std::greater_equal<>()}, {"gte", std::greater_equal<>()},
+      {"lt", std::less<>()},          {"less-than", std::less<>()},
+      {"le", std::less_equal<>()},    {"lte", std::less_equal<>()}};
+  std::vector<std::string> names;
+  for (const auto& [name, _] : kOperators) names.push_back(name);
+  return kOperators.at(spec.one_of(key, names, fallback));
 }
 
 }  // namespace custos::policy

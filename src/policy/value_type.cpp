@@ -118,6 +118,26 @@ bool real_day(std::string_view text) {
   return month >= 1 && month <= 12 && day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
+// dateutil reads "2009-1-1" and "2009/1/1" as it reads "2009-01-01": the year-first forms
+// with one-digit months or days, or slashes, written as ISO 8601; other text as it is.
+std::string iso_date(std::string_view text) {
+  std::size_t at = 4;
+  if (text.size() < 8 || !std::all_of(text.begin(), text.begin() + 4, is_digit)) return {};
+  char separator = text[at];
+  if (separator != '-' && separator != '/') return {};
+  std::string iso(text.substr(0, 4));
+  for (int part = 0; part < 2; ++part) {
+    if (text[at] != separator) return {};
+    std::size_t digits = 0;
+    while (at + 1 + digits < text.size() && is_digit(text[at + 1 + digits])) ++digits;
+    if (digits < 1 || digits > 2) return {};
+    iso += '-' + std::string(2 - digits, '0') + std::string(text.substr(at + 1, digits));
+    at += 1 + digits;
+  }
+  if (at < text.size() && text[at] != 'T' && text[at] != ' ') return {};
+  return iso + std::string(text.substr(at));
+}
+
 unsigned __int128 mask(const Ip& ip) {
   int total = ip.version == 4 ? 32 : 128;
   unsigned __int128 all = ip.version == 4 ? 0xFFFFFFFFu : ~static_cast<unsigned __int128>(0);
@@ -195,6 +215,8 @@ std::optional<Micros> parse_date(const Json& value) {
   std::string_view text = value.get_ref<const std::string&>();
   if (auto number = float_literal(strip(text)))
     return from_epoch(std::strtod(number->c_str(), nullptr));
+  std::string iso = iso_date(strip(text));
+  if (!iso.empty()) text = iso;
   auto instant = aws::codec::parse_timestamp(text);
   if (!instant || !real_day(strip(text))) return std::nullopt;
   return instant->seconds * 1'000'000 + instant->micros;

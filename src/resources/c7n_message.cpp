@@ -9,6 +9,7 @@
 #include "aws/protocol_codec.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "resources/inflate.h"
 
 namespace custos::resources {
 namespace {
@@ -65,24 +66,9 @@ std::string pack(std::string_view text) {
 }
 
 std::string unpack(std::string_view payload) {
-  std::string compressed = aws::codec::base64_decode(payload);
-  z_stream stream{};
-  if (inflateInit(&stream) != Z_OK) throw Error("cannot read a notification message (zlib)");
-  stream.next_in = reinterpret_cast<Bytef*>(compressed.data());
-  stream.avail_in = static_cast<uInt>(compressed.size());
-  std::string text;
-  char buffer[16384];
-  int status = Z_OK;
-  while (status == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof(buffer);
-    status = inflate(&stream, Z_NO_FLUSH);
-    text.append(buffer, sizeof(buffer) - stream.avail_out);
-  }
-  inflateEnd(&stream);
-  if (status != Z_STREAM_END)
-    throw Error("not a notification message: its zlib data is damaged or cut short");
-  return text;
+  auto text = inflate_all(aws::codec::base64_decode(payload), Wrapping::kZlib);
+  if (!text) throw Error("not a notification message: its zlib data is damaged or cut short");
+  return *text;
 }
 
 MessageBuffer::MessageBuffer(OrderedJson envelope, std::size_t max_size) : max_size_(max_size) {

@@ -72,6 +72,8 @@ void register_ebs(policy::Registry& registry) {
       .date_field = "CreateTime",
       .arn_format = "arn:{partition}:ec2:{region}:{account_id}:volume/{id}",
       .report_fields = {"VolumeId", "Attachments[0].InstanceId", "Size", "VolumeType", "KmsKeyId"},
+      .dimension = "VolumeId",
+      .metrics_namespace = "AWS/EBS",
   });
   registry.add_action(
       "aws.ebs", "snapshot",

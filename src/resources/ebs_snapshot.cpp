@@ -5,6 +5,7 @@
 #include <set>
 
 #include "aws/client.h"
+#include "policy/age_filter.h"
 #include "policy/value_from.h"
 #include "policy/vars.h"
 #include "resources/ebs.h"
@@ -207,6 +208,40 @@ class SetPermissions : public policy::PerResourceAction {
   bool reset_ = false;
 };
 
+// skip-ami-snapshots (Cloud Custodian's SnapshotSkipAmiSnapshots): with `value: true` (the
+// default) leaves out the snapshots the account's images are made from, listed once per run.
+class SkipAmiSnapshots : public policy::Filter {
+ public:
+  explicit SkipAmiSnapshots(const Spec& spec) : skip_(spec.optional_bool("value", true)) {}
+
+  bool match(const Json& snapshot, const policy::FilterContext& context) const override {
+    return !process({snapshot}, context).empty();
+  }
+  std::vector<Json> process(std::vector<Json> snapshots,
+                            const policy::FilterContext& context) const override {
+    if (!skip_ || snapshots.empty()) return snapshots;
+    std::set<std::string> used;
+    Json images = policy::require_client(context, "the account's images")
+                      .call_all("ec2", "DescribeImages", {{"Owners", {"self"}}})
+                      .value("Images", Json::array());
+    for (const Json& image : images)
+      for (const Json& device : image.value("BlockDeviceMappings", Json::array()))
+        if (std::string id = device.value("Ebs", Json::object()).value("SnapshotId", "");
+            !id.empty())
+          used.insert(id);
+    std::erase_if(snapshots, [&](const Json& snapshot) {
+      return used.count(snapshot.value("SnapshotId", ""));
+    });
+    return snapshots;
+  }
+  // One listing for the whole set: the documents come to process(), not one by one.
+  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+  std::vector<std::string> permissions() const override { return {"ec2:DescribeImages"}; }
+
+ private:
+  bool skip_;
+};
+
 // delete (Cloud Custodian's SnapshotDelete): DeleteSnapshot, which destroys evidence for good,
 // so custos asks for force: true. Snapshots an AMI of the account uses are left alone
 // (skip-ami-snapshots, the default), as Cloud Custodian leaves them.
@@ -271,6 +306,18 @@ void register_ebs_snapshot(policy::Registry& registry) {
       .report_fields = {"SnapshotId", "VolumeId", "tag:InstanceId", "VolumeSize", "StartTime",
                         "State"},
   });
+  registry.add_filter("aws.ebs-snapshot", "age",
+                      policy::age_filter_info(
+                          [](const Json& snapshot, const policy::FilterContext&) {
+                            return policy::date_of(snapshot.value("StartTime", Json()));
+                          },
+                          "Snapshots by age (StartTime; op, days)", {"op", "days"}));
+  registry.add_filter("aws.ebs-snapshot", "skip-ami-snapshots",
+                      policy::filter_info<SkipAmiSnapshots>(
+                          {"value"},
+                          "Leaves out snapshots the account's images are made from (value: "
+                          "true, the default)",
+                          {"ec2:DescribeImages"}));
   registry.add_filter("aws.ebs-snapshot", "cross-account",
                       policy::filter_info<CrossAccount>(
                           {"whitelist", "whitelist_from", "everyone_only"},

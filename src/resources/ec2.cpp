@@ -4,6 +4,7 @@
 #include <map>
 
 #include "aws/client.h"
+#include "resources/ec2_filters.h"
 #include "resources/ec2_lifecycle.h"
 #include "resources/modify_groups.h"
 #include "resources/network_filters.h"
@@ -221,6 +222,7 @@ void register_ec2(policy::Registry& registry) {
                       .ids = "detail.resource.instanceDetails.instanceId"}},
       .report_fields = {"CustodianDate", "InstanceId", "tag:Name", "InstanceType", "LaunchTime",
                         "VpcId", "PrivateIpAddress"},
+      .dimension = "InstanceId",
   });
   registry.add_action(
       "aws.ec2", "stop",
@@ -242,6 +244,7 @@ void register_ec2(policy::Registry& registry) {
   registry.add_action("aws.ec2", "modify-security-groups",
                       modify_security_groups_info(InterfacesOf::kInstance));
   register_ec2_lifecycle_actions(registry);
+  register_ec2_filters(registry);
   register_related_network_filters(registry, "aws.ec2",
                                    {.security_groups = "NetworkInterfaces[].Groups[].GroupId",
                                     .subnets = "NetworkInterfaces[].SubnetId",

@@ -29,6 +29,16 @@ std::string state_name(const Json& instance) {
   return instance.is_object() ? instance.value("State", Json::object()).value("Name", "") : "";
 }
 
+// Why start and reboot (c7n's) leave the instance as it is unless it is in `state` and has
+// volumes; empty when they act.
+std::string unless_with_volumes(const Json& instance, const std::string& state) {
+  std::string now = state_name(instance);
+  if (now != state) return "left as it is: " + (now.empty() ? "gone" : now);
+  if (instance.value("BlockDeviceMappings", Json::array()).empty())
+    return "left as it is: no volumes";
+  return "";
+}
+
 // What must hold of the instance: `expect` over DescribeInstances' answer for it.
 Json instance_check(const std::string& id, const std::string& expect) {
   return policy::check_call("ec2", "DescribeInstances", {{"InstanceIds", {id}}},
@@ -109,12 +119,8 @@ class Start : public policy::PerResourceAction {
     const aws::Client& client = context.client;
     std::string id = context.id_of(resource);
     Json instance = instance_now(client, id);
-    std::string state = state_name(instance);
-    if (state != "stopped")
-      return ActionRecord::unchanged(name(), id,
-                                     "left as it is: " + (state.empty() ? "gone" : state));
-    if (instance.value("BlockDeviceMappings", Json::array()).empty())
-      return ActionRecord::unchanged(name(), id, "left as it is: no volumes to start from");
+    if (std::string why = unless_with_volumes(instance, "stopped"); !why.empty())
+      return ActionRecord::unchanged(name(), id, why);
     Json result = client.call("ec2", "StartInstances", {{"InstanceIds", {id}}});
     ActionRecord record =
         state_change(name(), id, instance, result.value("StartingInstances", Json::array()));
@@ -274,6 +280,119 @@ class SetMetadataAccess : public policy::PerResourceAction {
   Json wanted_ = Json::object();
 };
 
+// set-monitoring (Cloud Custodian's MonitorInstances): detailed CloudWatch monitoring on
+// (`state: enable`) or off (`disable`).
+class SetMonitoring : public policy::PerResourceAction {
+ public:
+  explicit SetMonitoring(const Spec& spec)
+      : PerResourceAction("set-monitoring"),
+        enable_(spec.one_of("state", {"enable", "disable"}) == "enable") {}
+
+ private:
+  ActionRecord apply(const Json& resource, ActionContext& context) const override {
+    const aws::Client& client = context.client;
+    std::string id = context.id_of(resource);
+    Json instance = instance_now(client, id);
+    if (instance.is_null()) return ActionRecord::unchanged(name(), id, "the instance is gone");
+    std::string now = instance.value("Monitoring", Json::object()).value("State", "");
+    bool on = now == "enabled" || now == "pending";
+    if (on == enable_)
+      return ActionRecord::unchanged(name(), id, "detailed monitoring already " + now);
+    client.call("ec2", enable_ ? "MonitorInstances" : "UnmonitorInstances",
+                {{"InstanceIds", {id}}});
+    ActionRecord record{name(), id};
+    record.before = {{"Monitoring", now}};
+    record.after = {{"Monitoring", enable_ ? "enabled" : "disabled"}};
+    record.summary = std::string("detailed monitoring turned ") + (enable_ ? "on" : "off");
+    record.undo = Json::array({undo_call("ec2", enable_ ? "UnmonitorInstances" : "MonitorInstances",
+                                         {{"InstanceIds", {id}}}, client.session().region())});
+    record.check =
+        instance_check(id, enable_ ? "contains(['pending', 'enabled'], Monitoring.State)"
+                                   : "contains(['disabling', 'disabled'], Monitoring.State)");
+    return record;
+  }
+
+  bool enable_;
+};
+
+// reboot (Cloud Custodian's Reboot): running instances with volumes. Each run reboots again:
+// a reboot leaves no state to find done, and nothing to undo.
+class Reboot : public policy::PerResourceAction {
+ public:
+  Reboot() : PerResourceAction("reboot") {}
+
+ private:
+  ActionRecord apply(const Json& resource, ActionContext& context) const override {
+    const aws::Client& client = context.client;
+    std::string id = context.id_of(resource);
+    Json instance = instance_now(client, id);
+    if (std::string why = unless_with_volumes(instance, "running"); !why.empty())
+      return ActionRecord::unchanged(name(), id, why);
+    client.call("ec2", "RebootInstances", {{"InstanceIds", {id}}});
+    ActionRecord record{name(), id};
+    record.summary = "rebooted (nothing to undo)";
+    record.undo = Json::array();
+    record.check = instance_check(id, "contains(['pending', 'running'], State.Name)");
+    return record;
+  }
+};
+
+// autorecover-alarm (Cloud Custodian's AutorecoverAlarm): a CloudWatch alarm recover-ID that
+// recovers the instance when its system status check fails, for instances outside auto scaling
+// groups.
+class AutorecoverAlarm : public policy::PerResourceAction {
+ public:
+  AutorecoverAlarm() : PerResourceAction("autorecover-alarm") {}
+
+ private:
+  ActionRecord apply(const Json& instance, ActionContext& context) const override {
+    std::string id = context.id_of(instance);
+    if (!one_of(state_name(instance), {"running", "stopped", "pending", "stopping"}))
+      return ActionRecord::unchanged(name(), id, "left as it is: " + state_name(instance));
+    for (const Json& tag : instance.value("Tags", Json::array()))
+      if (tag.value("Key", "") == "aws:autoscaling:groupName")
+        return ActionRecord::unchanged(name(), id,
+                                       "left as it is: its auto scaling group "
+                                       "replaces it");
+    const aws::Client& client = context.client_for(instance);
+    std::string alarm = "recover-" + id;
+    std::string zone = instance.value("Placement", Json::object()).value("AvailabilityZone", "");
+    std::string action = "arn:" + context.partition() +
+                         ":automate:" + zone.substr(0, zone.empty() ? 0 : zone.size() - 1) +
+                         ":ec2:recover";
+    Json existing = client.call("cloudwatch", "DescribeAlarms", {{"AlarmNames", {alarm}}})
+                        .value("MetricAlarms", Json::array());
+    if (!existing.empty() && existing[0].value("AlarmActions", Json::array()) == Json{action})
+      return ActionRecord::unchanged(name(), id, "alarm " + alarm + " already recovers it");
+    client.call("cloudwatch", "PutMetricAlarm",
+                {{"AlarmName", alarm},
+                 {"AlarmDescription", "Auto Recover " + id},
+                 {"ActionsEnabled", true},
+                 {"AlarmActions", {action}},
+                 {"MetricName", "StatusCheckFailed_System"},
+                 {"Namespace", "AWS/EC2"},
+                 {"Statistic", "Minimum"},
+                 {"Dimensions", Json::array({{{"Name", "InstanceId"}, {"Value", id}}})},
+                 {"Period", 60},
+                 {"EvaluationPeriods", 2},
+                 {"Threshold", 0},
+                 {"ComparisonOperator", "GreaterThanThreshold"}});
+    ActionRecord record{name(), id};
+    record.before = {{"Alarm", existing.empty() ? Json() : existing[0]}};
+    record.after = {{"AlarmName", alarm}, {"AlarmActions", {action}}};
+    record.summary = "alarm " + alarm + " recovers the instance (" + action + ")";
+    record.undo =
+        existing.empty()
+            ? Json::array({undo_call("cloudwatch", "DeleteAlarms", {{"AlarmNames", {alarm}}},
+                                     client.session().region())})
+            : Json(nullptr);
+    if (!existing.empty()) record.summary += "; it replaced an alarm of that name (no undo)";
+    record.check = policy::check_call("cloudwatch", "DescribeAlarms", {{"AlarmNames", {alarm}}},
+                                      "MetricAlarms[0].AlarmActions == ['" + action + "']");
+    return record;
+  }
+};
+
 }  // namespace
 
 void register_ec2_lifecycle_actions(policy::Registry& registry) {
@@ -304,6 +423,20 @@ void register_ec2_lifecycle_actions(policy::Registry& registry) {
                           {"ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"},
                           "Set the instance metadata service's endpoint (enabled|disabled), "
                           "tokens (required|optional), metadata-tags and hop-limit (1-64)"));
+  registry.add_action(
+      "aws.ec2", "set-monitoring",
+      policy::action_info<SetMonitoring>(
+          {"state"}, {"ec2:DescribeInstances", "ec2:MonitorInstances", "ec2:UnmonitorInstances"},
+          "Detailed CloudWatch monitoring on (state: enable) or off (disable)"));
+  registry.add_action(
+      "aws.ec2", "reboot",
+      policy::action_info<Reboot>({}, {"ec2:DescribeInstances", "ec2:RebootInstances"},
+                                  "Reboot running instances (every run reboots again)"));
+  registry.add_action("aws.ec2", "autorecover-alarm",
+                      policy::action_info<AutorecoverAlarm>(
+                          {}, {"cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm"},
+                          "A CloudWatch alarm recover-ID that recovers the instance when its "
+                          "system status check fails"));
 }
 
 }  // namespace custos::resources

@@ -1,5 +1,6 @@
 // aws.ec2's actions on the instance itself, beyond containment's stop and snapshot: terminate,
-// start, set-termination-protection, preserve-volumes and set-metadata-access.
+// start, set-termination-protection, preserve-volumes, set-metadata-access, set-monitoring,
+// reboot and autorecover-alarm.
 #pragma once
 
 #include "policy/registry.h"

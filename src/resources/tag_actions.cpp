@@ -369,6 +369,78 @@ class MarkForOp : public policy::Action {
   double hours_;
 };
 
+// tag-trim (Cloud Custodian's TagTrim): makes room for `space` more tags (default 3) under
+// EC2's limit of 50 by removing the alphabetically first tags not in `preserve`; `space: 0`
+// removes every tag but those. Tags AWS reserves (aws:...) are neither counted nor removed.
+class TagTrim : public policy::Action {
+ public:
+  static constexpr std::size_t kMaxTags = 50;
+
+  TagTrim(const Spec& spec, Tagger tagger)
+      : tagger_(std::move(tagger)),
+        space_(static_cast<std::size_t>(policy::number_option(spec, "space", 3, 0, kMaxTags))),
+        preserve_(spec.has("preserve") ? string_list(spec, "preserve", {})
+                                       : std::vector<std::string>{}) {
+    if (spec.has("space") && !spec.value()["space"].is_number_integer())
+      spec.child("space").fail("'space' must be a whole number of tags");
+  }
+
+  std::vector<ActionRecord> process(const std::vector<Json>& resources,
+                                    ActionContext& context) const override {
+    std::vector<ActionRecord> records;
+    for (const Json& resource : resources) {
+      std::vector<std::string> trimmed = to_remove(resource);
+      if (trimmed.empty()) {
+        context.emit(records, ActionRecord::unchanged("tag-trim", tagger_.id(resource),
+                                                      "has room for " + std::to_string(space_) +
+                                                          " more tags, or only preserved ones"));
+        continue;
+      }
+      std::map<std::string, std::optional<std::string>> keys;
+      for (const auto& key : trimmed) keys[key] = std::nullopt;
+      Failures failures = tagger_.remove(context, {&resource}, keys);
+      for (auto& record : report("tag-trim", tagger_, {&resource}, failures, context,
+                                 [&](const Json&, ActionRecord& r) {
+                                   r.before = {{"Tags", tag_values(tags_of(resource), trimmed)}};
+                                   r.after = {{"Tags", Json::object()}};
+                                   for (const auto& key : trimmed) r.after["Tags"][key] = nullptr;
+                                   r.summary = "trimmed tags " + join(trimmed);
+                                 }))
+        records.push_back(std::move(record));
+    }
+    return records;
+  }
+
+ private:
+  std::vector<std::string> to_remove(const Json& resource) const {
+    std::vector<std::string> candidates;  // sorted: TagMap is ordered
+    std::size_t preserved = 0, count = 0;
+    for (const auto& [key, unused] : tags_of(resource)) {
+      if (key.starts_with("aws:")) continue;
+      ++count;
+      if (std::find(preserve_.begin(), preserve_.end(), key) != preserve_.end())
+        ++preserved;
+      else
+        candidates.push_back(key);
+    }
+    if (space_ == 0) return candidates;
+    if (count + space_ <= kMaxTags) return {};
+    std::size_t keep = kMaxTags - std::min(kMaxTags, space_ + preserved);
+    candidates.resize(candidates.size() > keep ? candidates.size() - keep : 0);
+    return candidates;
+  }
+
+  static std::string join(const std::vector<std::string>& keys) {
+    std::string text;
+    for (const auto& key : keys) text += (text.empty() ? "" : ", ") + key;
+    return text;
+  }
+
+  Tagger tagger_;
+  std::size_t space_;
+  std::vector<std::string> preserve_;
+};
+
 template <typename ActionType>
 policy::ActionInfo tag_action(std::vector<std::string> options,
                               std::vector<std::string> permissions, std::string description) {
@@ -413,6 +485,10 @@ void register_tag_actions(policy::Registry& registry, const std::string& resourc
       tag_action<MarkForOp>({"tag", "msg", "days", "hours", "tz", "op", "custom"},
                             tagger.permissions(true, false),
                             "Tag for a later action: marked-for-op selects it once due"));
+  registry.add_action(resource, "tag-trim",
+                      tag_action<TagTrim>({"space", "preserve"}, tagger.permissions(false, true),
+                                          "Remove the first tags not preserved until `space` "
+                                          "(default 3) more fit under 50"));
 }
 
 }  // namespace custos::resources

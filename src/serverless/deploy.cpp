@@ -21,6 +21,7 @@ namespace {
 // Cloud Custodian's mode options that deploy sets; the others are refused by name.
 const std::set<std::string> kDeployed = {"type",
                                          "events",
+                                         "schedule",
                                          "include-samples",
                                          "member-role",
                                          "role",
@@ -279,24 +280,29 @@ class Deployer {
     step("function tags", changed.empty() && stale.empty() ? "unchanged" : "updated");
   }
 
+  // An event pattern, or for mode periodic the schedule (c7n's PeriodicMode rule).
   void deploy_rule(const policy::Policy& p, const FunctionSpec& spec) {
+    const bool scheduled = p.mode.type == "periodic";
+    const char* trigger = scheduled ? "ScheduleExpression" : "EventPattern";
     Json desired = {{"Name", spec.name},
-                    {"EventPattern", event_pattern(p).dump()},
+                    {trigger, scheduled ? p.mode.schedule : event_pattern(p).dump()},
                     {"State", "ENABLED"},
                     {"Description", spec.config["Description"]}};
     std::string status = "created";
     try {
       Json rule = client_.call("events", "DescribeRule", {{"Name", spec.name}});
-      bool same = rule.value("State", "") == "ENABLED" &&
-                  rule.value("Description", "") == desired["Description"] &&
-                  Json::parse(rule.value("EventPattern", "{}")) == event_pattern(p);
+      bool same_trigger = scheduled
+                              ? rule.value(trigger, "") == p.mode.schedule
+                              : Json::parse(rule.value("EventPattern", "{}")) == event_pattern(p);
+      bool same = same_trigger && rule.value("State", "") == "ENABLED" &&
+                  rule.value("Description", "") == desired["Description"];
       if (same) return step("rule", "unchanged");
       status = "updated";
     } catch (const aws::AwsError& e) {
       if (!not_found(e)) throw;
     }
     client_.call("events", "PutRule", desired);
-    step("rule", status, desired["EventPattern"].get<std::string>());
+    step("rule", status, desired[trigger].get<std::string>());
   }
 
   void deploy_target(const FunctionSpec& spec) {
@@ -364,6 +370,10 @@ Json event_pattern(const policy::Policy& p) {
     payload["source"] = {"aws.guardduty"};
     payload["detail-type"] = {"GuardDuty Finding"};
     payload["detail"] = {{"resource", {{"resourceType", types}}}};
+  } else if (p.mode.type == "ec2-instance-state") {
+    payload["source"] = {"aws.ec2"};
+    payload["detail-type"] = {"EC2 Instance State-change Notification"};
+    if (!p.mode.instance_states.empty()) payload["detail"] = {{"state", p.mode.instance_states}};
   }
   return merge_dict(payload, pattern);
 }
@@ -373,10 +383,15 @@ std::vector<DeployStep> deploy(const DeployOptions& options, const aws::Client& 
   auto source = policy::SourceDocument::load_file(options.policy_file);
   std::vector<policy::Policy> event_policies;
   for (auto& p : policy::compile_policies(source, resources::builtin_registry()))
-    if (p.mode.is_event()) event_policies.push_back(std::move(p));
+    if (p.mode.is_event() || p.mode.type == "periodic") event_policies.push_back(std::move(p));
   if (event_policies.empty())
     throw InputError(options.policy_file +
-                     " has no event-mode policy to deploy (mode guard-duty or cloudtrail)");
+                     " has no policy to deploy (mode guard-duty, cloudtrail, ec2-instance-state "
+                     "or periodic)");
+  for (const auto& p : event_policies)
+    if (p.mode.type == "periodic" && p.mode.schedule.empty())
+      throw InputError("policy '" + p.name +
+                       "': mode periodic needs a 'schedule' (rate(1 hour), cron(...)) to deploy");
   const std::string region = client.session().region();
   const std::string partition = aws::EndpointResolver::standard().partition_of(region);
   const std::string account = policy::sts_account_id(client);

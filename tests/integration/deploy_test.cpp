@@ -84,6 +84,29 @@ TEST_F(DeployTest, FunctionRuleTargetAndPermissionExistAndASecondDeployChangesNo
   EXPECT_EQ(aws_cli({"events", "list-targets-by-rule", "--rule", kFunction})["Targets"].size(), 1u);
 }
 
+// A periodic policy's rule is its schedule (Cloud Custodian's PeriodicMode); the function runs
+// it as a pull on the Scheduled Event.
+TEST_F(DeployTest, PeriodicPolicyGetsAScheduleRule) {
+  write("policy.yml", R"(policies:
+  - name: hourly-check
+    resource: aws.ec2
+    mode: {type: periodic, schedule: rate(1 hour), role: custos-lambda}
+    filters: [{"tag:owner": absent}]
+)");
+  auto first = deploy();
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  Json rule = aws_cli({"events", "describe-rule", "--name", "custodian-hourly-check"});
+  EXPECT_EQ(rule["ScheduleExpression"], "rate(1 hour)");
+  EXPECT_FALSE(rule.contains("EventPattern"));
+  EXPECT_EQ(
+      aws_cli({"events", "list-targets-by-rule", "--rule", "custodian-hourly-check"})["Targets"]
+          .size(),
+      1u);
+  auto second = deploy();
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("nothing to change"), std::string::npos) << second.out;
+}
+
 TEST_F(DeployTest, DryRunPlansAnEditWhichThenUpdatesInPlace) {
   write("policy.yml", policy_with("      role: custos-lambda\n      memory: 256\n"));
   ASSERT_EQ(deploy().exit_code, 0);

@@ -1,9 +1,12 @@
 // aws.ec2's lifecycle actions over real HTTP against moto (terminate, start,
-// set-termination-protection, preserve-volumes, set-metadata-access): each proven by a dry run,
-// a run and a second run that finds it done, the end state read back with the AWS CLI.
+// set-termination-protection, preserve-volumes, set-metadata-access, autorecover-alarm, reboot,
+// set-monitoring): each proven by a dry run, a run and a second run that finds it done, the end
+// state read back with the AWS CLI.
 #include <gtest/gtest.h>
 
 #include "integration/action_check.h"
+#include "support/fault_proxy.h"
+#include "support/paths.h"
 
 namespace custos::test {
 namespace {
@@ -123,6 +126,69 @@ TEST_F(Ec2LifecycleTest, SetMetadataAccessRequiresTokens) {
       [&] { return instance()["MetadataOptions"]["HttpEndpoint"]; },
       "ec2 ModifyInstanceMetadataOptions");
   EXPECT_EQ(instance()["MetadataOptions"]["HttpEndpoint"], "disabled");
+}
+
+TEST_F(Ec2LifecycleTest, AutorecoverAlarm) {
+  auto alarm = [&] {
+    return aws_cli(
+        {"cloudwatch", "describe-alarms", "--alarm-names", "recover-" + id_})["MetricAlarms"];
+  };
+  Json records = prove("recover", "autorecover-alarm", alarm, "cloudwatch PutMetricAlarm");
+  ASSERT_EQ(alarm().size(), 1u);
+  EXPECT_EQ(alarm()[0]["AlarmActions"], Json::array({"arn:aws:automate:us-east-1:ec2:recover"}));
+  EXPECT_EQ(alarm()[0]["Dimensions"][0]["Value"], id_);
+  expect_undo_restores(records, alarm, Json::array());
+}
+
+// A reboot leaves no state behind to find done: each run reboots again (no second-run check).
+TEST_F(Ec2LifecycleTest, RebootRunningInstances) {
+  run_policy(policy("reboot", "reboot"), {"--dryrun", "--no-journal"});
+  Json records;
+  run_policy(policy("reboot", "reboot"), {"--no-journal"});
+  records = actions_of("reboot");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "changed") << records[0].dump();
+  EXPECT_EQ(records[0]["undo"], Json::array());
+  EXPECT_EQ(instance()["State"]["Name"], "running");
+  aws_cli({"ec2", "stop-instances", "--instance-ids", id_});
+  run_policy(policy("reboot", "reboot"), {"--no-journal"});
+  EXPECT_EQ(actions_of("reboot")[0]["outcome"], "unchanged");
+}
+
+// moto 5.2.1 answers MonitorInstances with a 500: a proxy answers it as AWS did (Cloud
+// Custodian's recording), so the call and its record are checked, not moto's state.
+TEST_F(Ec2LifecycleTest, SetMonitoringWithRecordedAnswer) {
+  Json recorded = Json::parse(read_file(data_path(
+      "responses/cloud-custodian-placebo/test_ec2_monitor_instance__ec2.MonitorInstances_1.json")))
+      ["data"];
+  FaultProxy proxy(emulator().url());
+  FaultProxy::Reply reply;
+  reply.body =
+      "<MonitorInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>" +
+      recorded["ResponseMetadata"]["RequestId"].get<std::string>() +
+      "</requestId><instancesSet><item><instanceId>" + id_ + "</instanceId><monitoring><state>" +
+      recorded["InstanceMonitorings"][0]["Monitoring"]["State"].get<std::string>() +
+      "</state></monitoring></item></instancesSet></MonitorInstancesResponse>";
+  proxy.answer_action("MonitorInstances", reply);
+  std::map<std::string, std::string> env = {{"AWS_ENDPOINT_URL", proxy.url()}};
+  auto monitor_calls = [&] {
+    int calls = 0;
+    for (const auto& arrival : proxy.arrivals())
+      if (arrival.body.find("Action=MonitorInstances") != std::string::npos) ++calls;
+    return calls;
+  };
+  const std::string yaml = policy("monitor", "{type: set-monitoring, state: enable}");
+  run_policy(yaml, {"--dryrun", "--no-journal"}, env);
+  EXPECT_EQ(monitor_calls(), 0);
+  run_policy(yaml, {"--no-journal"}, env);
+  EXPECT_EQ(monitor_calls(), 1);
+  Json records = actions_of("monitor");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "changed") << records[0].dump();
+  EXPECT_EQ(records[0]["undo"][0]["operation"], "UnmonitorInstances");
+  // Already off: disabling changes nothing (moto keeps Monitoring.State disabled).
+  run_policy(policy("unmonitor", "{type: set-monitoring, state: disable}"), {"--no-journal"});
+  EXPECT_EQ(actions_of("unmonitor")[0]["outcome"], "unchanged");
 }
 
 }  // namespace

@@ -196,7 +196,9 @@ TEST(CompilePolicies, ErrorsNameThePolicyAndPosition) {
        "p.yml:1:32: policy 'x': unknown resource type 'nosuch' (known: test.instance, "
        "test.bucket)"},
       {"policies: [{name: x, resource: bucket, query: []}]\n",
-       "p.yml:1:40: policy 'x': 'query' is not supported by custos yet"},
+       "p.yml:1:40: policy 'x': 'query' is not supported on test.bucket (it has no listing call)"},
+      {"policies: [{name: x, resource: bucket, source: config}]\n",
+       "p.yml:1:40: policy 'x': 'source' is not supported by custos yet"},
       {"policies: [{name: x, resource: bucket, description: [a]}]\n",
        "p.yml:1:53: policy 'x': 'description' must be a string, not a list"},
       {"policies: [{name: x, resource: bucket, tags: [a, 1]}]\n",
@@ -241,9 +243,10 @@ TEST(CompilePolicies, ErrorsNameThePolicyAndPosition) {
       {"policies: [{name: x, resource: bucket, mode: guard-duty}]\n",
        "p.yml:1:46: policy 'x': 'mode' must be a mapping with a 'type'"},
       {"policies: [{name: x, resource: bucket, mode: {type: nosuch}}]\n",
-       "p.yml:1:53: policy 'x': unknown mode 'nosuch' (supported: pull, guard-duty, cloudtrail)"},
-      {"policies: [{name: x, resource: bucket, mode: {type: periodic}}]\n",
-       "p.yml:1:53: policy 'x': mode 'periodic' is not supported by custos yet"},
+       "p.yml:1:53: policy 'x': unknown mode 'nosuch' (supported: pull, guard-duty, cloudtrail, "
+       "ec2-instance-state, periodic, config-rule, config-poll-rule)"},
+      {"policies: [{name: x, resource: bucket, mode: {type: schedule}}]\n",
+       "p.yml:1:53: policy 'x': mode 'schedule' is not supported by custos yet"},
       {"policies: [{name: x, resource: bucket, mode: {type: guard-duty}}]\n",
        "p.yml:1:53: policy 'x': mode guard-duty does not apply to test.bucket"},
   };

@@ -25,6 +25,16 @@ TEST(ParseDate, IsoWithZonesFractionsOrNone) {
   EXPECT_EQ(vt::parse_date("Wed, 01 May 2024 00:00:00 GMT"), kMay1st2024);
 }
 
+// c7n's docs compare with value: "2009-1-1": dateutil reads short months and days, and slashes.
+TEST(ParseDate, DateutilsYearFirstForms) {
+  EXPECT_EQ(vt::parse_date("2024-5-1"), kMay1st2024);
+  EXPECT_EQ(vt::parse_date("2024/05/01"), kMay1st2024);
+  EXPECT_EQ(vt::parse_date("2024/5/1 02:00:00+02:00"), kMay1st2024);
+  EXPECT_EQ(vt::parse_date("2009-1-1"), 1230768000LL * 1000000);
+  EXPECT_EQ(vt::parse_date("2024-5-1x"), std::nullopt);
+  EXPECT_EQ(vt::parse_date("2024-5-32"), std::nullopt);
+}
+
 TEST(ParseDate, EpochSecondsThenMilliseconds) {
   EXPECT_EQ(vt::parse_date(1714521600), kMay1st2024);
   EXPECT_EQ(vt::parse_date(1714521600.5), kMay1st2024 + 500000);

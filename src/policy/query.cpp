@@ -1,0 +1,149 @@
+#include "policy/query.h"
+
+#include <map>
+#include <set>
+
+#include "aws/model.h"
+#include "policy/shape_check.h"
+
+namespace custos::policy {
+namespace {
+
+// The describe filters Cloud Custodian's EC2QueryParser accepts, with the values it allows
+// (empty: any string); tag:KEY filters are accepted too.
+const std::map<std::string, std::set<std::string>>& ec2_filters() {
+  static const std::map<std::string, std::set<std::string>> table = {
+      {"architecture", {"i386", "x86_64"}},
+      {"availability-zone", {}},
+      {"ebs-optimized", {}},
+      {"iam-instance-profile.arn", {}},
+      {"image-id", {}},
+      {"instance-id", {}},
+      {"instance-lifecycle", {"spot", "scheduled", "capacity-block"}},
+      {"instance-state-name",
+       {"pending", "terminated", "running", "shutting-down", "stopping", "stopped"}},
+      {"instance-type", {}},
+      {"instance.group-id", {}},
+      {"instance.group-name", {}},
+      {"owner-id", {}},
+      {"platform", {}},
+      {"tag-key", {}},
+      {"tag-value", {}},
+      {"tenancy", {"dedicated", "default", "host"}},
+      {"vpc-id", {}}};
+  return table;
+}
+
+Json as_list(const Json& value) { return value.is_array() ? value : Json::array({value}); }
+
+class QueryBuilder {
+ public:
+  QueryBuilder(const ResourceType& type, const aws::Shape* input) : type_(type), input_(input) {}
+
+  void add(const Spec& entry) {
+    if (!entry.value().is_object() || entry.value().size() != 1)
+      entry.fail("each query entry is a mapping with one key ({KEY: VALUE})");
+    const std::string key = entry.value().begin().key();
+    const Json& value = entry.value().begin().value();
+    Spec at = entry.child(key);
+    if (key == "Filters") {
+      if (!value.is_array()) at.fail("Filters must be a list of {Name, Values}");
+      for (std::size_t i = 0; i < value.size(); ++i) add_filter_entry(at.element(i));
+    } else if (const aws::ShapeRef* member = input_->find_member(key)) {
+      add_parameter(at, key, value, member->shape->type == "list");
+    } else if (input_->find_member("Filters")) {
+      add_filter(at, key, as_list(value));
+    } else {
+      at.at_key().fail("query key '" + key + "' is not a parameter of " + type_.service + ":" +
+                       type_.enumerate_operation + " (" + parameter_names() + ")");
+    }
+  }
+
+  Json params() const {
+    Json params = parameters_;
+    if (!filters_.empty()) {
+      params["Filters"] = Json::array();
+      for (const auto& [name, values] : filters_)
+        params["Filters"].push_back({{"Name", name}, {"Values", values}});
+    }
+    return params;
+  }
+
+ private:
+  void add_filter_entry(const Spec& spec) {
+    if (!spec.value().is_object() || !spec.has("Name") || !spec.has("Values"))
+      spec.fail("each query filter needs 'Name' and 'Values'");
+    spec.allow_keys({"Name", "Values"}, "a query filter");
+    if (!spec.value()["Values"].is_array()) spec.child("Values").fail("'Values' must be a list");
+    add_filter(spec.child("Values"), spec.required_string("Name"), spec.value()["Values"]);
+  }
+
+  // Cloud Custodian joins the values of a filter named twice.
+  void add_filter(const Spec& at, const std::string& name, const Json& values) {
+    if (type_.name == "aws.ec2" && !name.starts_with("tag:")) check_ec2_filter(at, name, values);
+    for (const Json& value : values)
+      if (!value.is_string() && !value.is_number())
+        at.fail("query filter '" + name + "' takes strings, not " + json_type_name(value));
+    Json& joined = filters_[name];
+    if (joined.is_null()) joined = Json::array();
+    for (const Json& value : values)
+      joined.push_back(value.is_string() ? value : Json(value.dump()));
+  }
+
+  void check_ec2_filter(const Spec& at, const std::string& name, const Json& values) const {
+    auto known = ec2_filters().find(name);
+    if (known == ec2_filters().end()) {
+      std::string names;
+      for (const auto& [filter, _] : ec2_filters()) names += (names.empty() ? "" : ", ") + filter;
+      at.at_key().fail("unknown EC2 query filter '" + name + "' (" + names + ", tag:KEY)");
+    }
+    for (const Json& value : values)
+      if (!known->second.empty() &&
+          (!value.is_string() || !known->second.count(value.get<std::string>())))
+        at.fail("query filter '" + name + "' does not take " + value.dump());
+  }
+
+  // A list parameter gathers every entry naming it; a scalar one may be given once.
+  void add_parameter(const Spec& at, const std::string& key, const Json& value, bool list) {
+    if (!list) {
+      if (value.is_array()) at.fail("query value for '" + key + "' must be a single value");
+      if (parameters_.contains(key)) at.at_key().fail("query key '" + key + "' must be unique");
+      parameters_[key] = value;
+      return;
+    }
+    Json& joined = parameters_[key];
+    if (joined.is_null()) joined = Json::array();
+    for (const Json& item : as_list(value)) joined.push_back(item);
+  }
+
+  std::string parameter_names() const {
+    std::string names;
+    for (const auto& [name, _] : input_->members) names += (names.empty() ? "" : ", ") + name;
+    return names.empty() ? "it takes none" : "parameters: " + names;
+  }
+
+  const ResourceType& type_;
+  const aws::Shape* input_;
+  Json parameters_ = Json::object();
+  std::map<std::string, Json> filters_;
+};
+
+}  // namespace
+
+Json compile_query(const Spec& spec, const ResourceType& type) {
+  if (!spec.value().is_array()) spec.fail("'query' must be a list of {KEY: VALUE} mappings");
+  if (type.enumerate_operation.empty())
+    spec.at_key().fail("'query' is not supported on " + type.name + " (it has no listing call)");
+  auto model = aws::ServiceModel::load(type.service);
+  const aws::Shape* input = model->operation(type.enumerate_operation).input.shape;
+  if (!input)
+    spec.at_key().fail("'query' is not supported on " + type.name + ": " +
+                       type.enumerate_operation + " takes no parameters");
+  QueryBuilder builder(type, input);
+  for (std::size_t i = 0; i < spec.value().size(); ++i) builder.add(spec.element(i));
+  Json params = builder.params();
+  check_input_shape(spec, type.service, type.enumerate_operation, params);
+  return params;
+}
+
+}  // namespace custos::policy
