@@ -59,6 +59,9 @@ class Registry {
   // A filter of one resource type (by full name), e.g. aws.iam-user's `credential`.
   void add_filter(const std::string& resource, std::string name, FilterInfo info);
   void add_action(const std::string& resource, std::string name, ActionInfo info);
+  // An action every resource type has (notify, webhook): kept once, not once per type, so
+  // start-up does not grow with the number of types.
+  void add_common_action(std::string name, ActionInfo info);
 
   // Accepts the full name ("aws.ec2") or an alias ("ec2"); nullptr when unknown.
   const ResourceType* find_resource(std::string_view name) const;
@@ -69,8 +72,8 @@ class Registry {
   InfoByName<FilterInfo> filters(std::string_view resource) const;
   // nullptr when the resource type has no such filter.
   const FilterInfo* find_filter(std::string_view resource, std::string_view name) const;
-  // The actions of one resource type (by full name); empty when it has none.
-  const InfoByName<ActionInfo>& actions(std::string_view resource) const;
+  // The actions of one resource type (by full name): every type's and its own.
+  InfoByName<ActionInfo> actions(std::string_view resource) const;
   // nullptr when the resource type has no such action.
   const ActionInfo* find_action(std::string_view resource, std::string_view name) const;
 
@@ -87,6 +90,7 @@ class Registry {
   InfoByName<FilterInfo> filters_;
   std::map<std::string, InfoByName<FilterInfo>, std::less<>> type_filters_;
   std::map<std::string, InfoByName<ActionInfo>, std::less<>> actions_;
+  InfoByName<ActionInfo> common_actions_;
 };
 
 // An ActionInfo whose factory checks the options (a bare name has none) and builds ActionType
