@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -62,6 +64,10 @@ class Registry {
   // An action every resource type has (notify, webhook): kept once, not once per type, so
   // start-up does not grow with the number of types.
   void add_common_action(std::string name, ActionInfo info);
+  // Actions of `resource` built when the type is first used (the tag actions of a taggable
+  // type), so that start-up does not grow with the number of types: `fill` adds them.
+  using ActionsFiller = std::function<void(const Registry&, InfoByName<ActionInfo>&)>;
+  void add_actions_on_first_use(const std::string& resource, ActionsFiller fill);
 
   // Accepts the full name ("aws.ec2") or an alias ("ec2"); nullptr when unknown.
   const ResourceType* find_resource(std::string_view name) const;
@@ -89,8 +95,17 @@ class Registry {
   std::vector<ResourceType> resources_;
   InfoByName<FilterInfo> filters_;
   std::map<std::string, InfoByName<FilterInfo>, std::less<>> type_filters_;
+  // Built once, by the first thread to look (std::call_once), then only read.
+  struct DeferredActions {
+    std::once_flag once;
+    ActionsFiller fill;
+    InfoByName<ActionInfo> actions;
+  };
+  const InfoByName<ActionInfo>* deferred_actions(std::string_view resource) const;
+
   std::map<std::string, InfoByName<ActionInfo>, std::less<>> actions_;
   InfoByName<ActionInfo> common_actions_;
+  std::map<std::string, std::unique_ptr<DeferredActions>, std::less<>> deferred_;
 };
 
 // An ActionInfo whose factory checks the options (a bare name has none) and builds ActionType
