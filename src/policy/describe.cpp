@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -89,7 +90,7 @@ class Completer {
       computed_.emplace_back(key, jmespath::Expression::compile(path));
   }
 
-  bool empty() const { return calls_.empty() && computed_.empty(); }
+  bool empty() const { return calls_.empty() && computed_.empty() && type_.tags_map.empty(); }
 
   // Completes every document in place; those a required call finds absent are removed.
   void complete(std::vector<Json>& documents) const {
@@ -149,6 +150,13 @@ class Completer {
   }
 
   void compute(Json& document) const {
+    if (!type_.tags_map.empty()) {
+      Json tags = Json::array();
+      if (auto map = document.find(type_.tags_map); map != document.end() && map->is_object())
+        for (const auto& [key, value] : map->items())
+          tags.push_back({{"Key", key}, {"Value", value}});
+      document["Tags"] = std::move(tags);
+    }
     for (const auto& [key, path] : computed_) document[key] = path.search(document);
   }
 
@@ -255,13 +263,27 @@ std::string account_of_arn(const std::string& id_or_arn) {
   return id_or_arn.starts_with("arn:") ? arn_part(id_or_arn, 4) : id_or_arn;
 }
 
+std::string iam_action(const std::string& service, const std::string& operation) {
+  // IAM's prefix, where it is not botocore's service name.
+  static const std::map<std::string, std::string, std::less<>> prefixes = {
+      {"elb", "elasticloadbalancing"},
+      {"elbv2", "elasticloadbalancing"},
+      {"resourcegroupstaggingapi", "tag"},
+      {"stepfunctions", "states"},
+  };
+  // API Gateway's IAM actions are HTTP methods on its resources.
+  if (service == "apigateway") return "apigateway:GET";
+  auto prefix = prefixes.find(service);
+  return (prefix == prefixes.end() ? service : prefix->second) + ":" + operation;
+}
+
 std::vector<std::string> describe_permissions(const ResourceType& type) {
   if (!type.permissions.empty()) return type.permissions;
   std::vector<std::string> names =
       type.parent ? describe_permissions(*type.parent->type) : std::vector<std::string>{};
-  names.push_back(type.service + ":" + type.enumerate_operation);
+  names.push_back(iam_action(type.service, type.enumerate_operation));
   for (const auto& call : type.details)
-    names.push_back((call.service.empty() ? type.service : call.service) + ":" + call.operation);
+    names.push_back(iam_action(call.service.empty() ? type.service : call.service, call.operation));
   return names;
 }
 
@@ -291,6 +313,16 @@ std::string arn_of(const ResourceType& type, const Json& resource, const ArnScop
   fill("{region}", region_of(type, resource, scope.region));
   fill("{account_id}", scope.account_id);
   fill("{id}", resource.value(type.id_field, ""));
+  // Any other {Field} is the document's: a stage's ARN names its API and stage.
+  for (auto open = arn.find('{'); open != std::string::npos; open = arn.find('{', open)) {
+    auto close = arn.find('}', open);
+    if (close == std::string::npos) break;
+    auto value = resource.find(arn.substr(open + 1, close - open - 1));
+    std::string text =
+        value != resource.end() && value->is_string() ? value->get<std::string>() : "";
+    arn.replace(open, close - open + 1, text);
+    open += text.size();
+  }
   return arn;
 }
 

@@ -28,6 +28,9 @@ std::vector<Json> describe_resources(const ResourceType& type, const aws::Client
 
 // The IAM actions describe_resources needs for `type` (ResourceType::permissions).
 std::vector<std::string> describe_permissions(const ResourceType& type);
+// The IAM action that allows calling botocore's `operation` of `service` ("elbv2",
+// "DescribeTags" -> "elasticloadbalancing:DescribeTags").
+std::string iam_action(const std::string& service, const std::string& operation);
 
 // The region a resource lives in: its region_field (S3's LocationConstraint, where null means
 // us-east-1 and EU eu-west-1), else `fallback` (the run's region).

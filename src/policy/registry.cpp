@@ -67,16 +67,48 @@ std::vector<std::string> Registry::resource_names() const {
   return names;
 }
 
-const InfoByName<ActionInfo>& Registry::actions(std::string_view resource) const {
-  static const InfoByName<ActionInfo> none;
-  auto found = actions_.find(resource);
-  return found == actions_.end() ? none : found->second;
+void Registry::add_common_action(std::string name, ActionInfo info) {
+  common_actions_[std::move(name)] = std::move(info);
+}
+
+void Registry::add_actions_on_first_use(const std::string& resource, ActionsFiller fill) {
+  auto& deferred = deferred_[resource];
+  if (!deferred) {
+    deferred = std::make_unique<DeferredActions>();
+    deferred->fill = std::move(fill);
+    return;
+  }
+  deferred->fill = [first = std::move(deferred->fill), then = std::move(fill)](
+                       const Registry& registry, InfoByName<ActionInfo>& into) {
+    first(registry, into);
+    then(registry, into);
+  };
+}
+
+const InfoByName<ActionInfo>* Registry::deferred_actions(std::string_view resource) const {
+  auto found = deferred_.find(resource);
+  if (found == deferred_.end()) return nullptr;
+  DeferredActions& deferred = *found->second;
+  std::call_once(deferred.once, [&] { deferred.fill(*this, deferred.actions); });
+  return &deferred.actions;
+}
+
+InfoByName<ActionInfo> Registry::actions(std::string_view resource) const {
+  InfoByName<ActionInfo> all = common_actions_;
+  if (const auto* deferred = deferred_actions(resource))
+    for (const auto& [name, info] : *deferred) all[name] = info;
+  if (auto own = actions_.find(resource); own != actions_.end())
+    for (const auto& [name, info] : own->second) all[name] = info;
+  return all;
 }
 
 const ActionInfo* Registry::find_action(std::string_view resource, std::string_view name) const {
-  const auto& by_name = actions(resource);
-  auto found = by_name.find(name);
-  return found == by_name.end() ? nullptr : &found->second;
+  if (auto own = actions_.find(resource); own != actions_.end())
+    if (auto found = own->second.find(name); found != own->second.end()) return &found->second;
+  if (const auto* deferred = deferred_actions(resource))
+    if (auto found = deferred->find(name); found != deferred->end()) return &found->second;
+  auto found = common_actions_.find(name);
+  return found == common_actions_.end() ? nullptr : &found->second;
 }
 
 std::string Registry::entry_type(const Spec& spec, std::string_view what) const {
@@ -114,7 +146,7 @@ ActionPtr Registry::build_action(const Spec& spec, const BuildContext& context) 
   if (type.empty()) spec.fail("action has no 'type' (write - stop, or - type: stop)");
   const ActionInfo* info = find_action(context.resource.name, type);
   if (!info) {
-    const auto& known_actions = actions(context.resource.name);
+    const auto known_actions = actions(context.resource.name);
     std::string known = known_actions.empty() ? "none" : known_names(known_actions);
     spec.fail("unknown action '" + type + "' for " + context.resource.name +
               " (known actions: " + known + ")");

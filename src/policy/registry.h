@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -59,6 +61,13 @@ class Registry {
   // A filter of one resource type (by full name), e.g. aws.iam-user's `credential`.
   void add_filter(const std::string& resource, std::string name, FilterInfo info);
   void add_action(const std::string& resource, std::string name, ActionInfo info);
+  // An action every resource type has (notify, webhook): kept once, not once per type, so
+  // start-up does not grow with the number of types.
+  void add_common_action(std::string name, ActionInfo info);
+  // Actions of `resource` built when the type is first used (the tag actions of a taggable
+  // type), so that start-up does not grow with the number of types: `fill` adds them.
+  using ActionsFiller = std::function<void(const Registry&, InfoByName<ActionInfo>&)>;
+  void add_actions_on_first_use(const std::string& resource, ActionsFiller fill);
 
   // Accepts the full name ("aws.ec2") or an alias ("ec2"); nullptr when unknown.
   const ResourceType* find_resource(std::string_view name) const;
@@ -69,8 +78,8 @@ class Registry {
   InfoByName<FilterInfo> filters(std::string_view resource) const;
   // nullptr when the resource type has no such filter.
   const FilterInfo* find_filter(std::string_view resource, std::string_view name) const;
-  // The actions of one resource type (by full name); empty when it has none.
-  const InfoByName<ActionInfo>& actions(std::string_view resource) const;
+  // The actions of one resource type (by full name): every type's and its own.
+  InfoByName<ActionInfo> actions(std::string_view resource) const;
   // nullptr when the resource type has no such action.
   const ActionInfo* find_action(std::string_view resource, std::string_view name) const;
 
@@ -86,7 +95,17 @@ class Registry {
   std::vector<ResourceType> resources_;
   InfoByName<FilterInfo> filters_;
   std::map<std::string, InfoByName<FilterInfo>, std::less<>> type_filters_;
+  // Built once, by the first thread to look (std::call_once), then only read.
+  struct DeferredActions {
+    std::once_flag once;
+    ActionsFiller fill;
+    InfoByName<ActionInfo> actions;
+  };
+  const InfoByName<ActionInfo>* deferred_actions(std::string_view resource) const;
+
   std::map<std::string, InfoByName<ActionInfo>, std::less<>> actions_;
+  InfoByName<ActionInfo> common_actions_;
+  std::map<std::string, std::unique_ptr<DeferredActions>, std::less<>> deferred_;
 };
 
 // An ActionInfo whose factory checks the options (a bare name has none) and builds ActionType

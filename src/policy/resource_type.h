@@ -49,6 +49,10 @@ struct ResourceType {
   // Fields computed on each listed document, in order: {key, JMESPath over the document}. An id
   // where AWS gives no unique one (a record set's zone, name, type and set identifier).
   std::vector<std::pair<std::string, std::string>> computed{};
+  // Where the document holds its tags as a {key: value} map (Lambda's ListTags, SQS's
+  // ListQueueTags, API Gateway's tags): copied into Tags as [{Key, Value}], the form Cloud
+  // Custodian's tag filters and actions read.
+  std::string tags_map{};
 
   // A child type, listed per parent as Cloud Custodian's ChildResourceManager does (Route 53
   // record sets per hosted zone): the parent type's resources are listed (without their detail
@@ -86,7 +90,8 @@ struct ResourceType {
   std::string region_field{};  // where a resource's own region is (S3: Location.LocationConstraint)
 
   // The ARN: the document's `arn_field` when set, else `arn_format` with {partition},
-  // {region}, {account_id} and {id} filled in ("arn:{partition}:s3:::{id}").
+  // {region}, {account_id}, {id} and any other {Field} of the document filled in
+  // ("arn:{partition}:s3:::{id}").
   std::string arn_field{};
   std::string arn_format{};
 
@@ -103,7 +108,7 @@ struct ResourceType {
     // with `params` added to both.
     std::string tag_operation{};    // "TagUser"
     std::string untag_operation{};  // "UntagUser"
-    std::string id_param{};         // the parameter naming the resource: "UserName"
+    std::string id_param{};         // the parameter naming the resource: "UserName"; empty: none
     // The document field id_param takes; empty: id_field (Route 53: the zone id without
     // /hostedzone/, c7n:ConfigHostedZoneId).
     std::string id_member{};
@@ -113,6 +118,9 @@ struct ResourceType {
     std::string keys_member = "TagKeys";  // Route 53: RemoveTagKeys; CloudTrail: TagsList
     bool keys_as_tags = false;            // the keys to remove as [{Key: K}] (CloudTrail)
     Json params = Json::object();         // Route 53: {"ResourceType": "hostedzone"}
+    // Members added to every tag and key item, "{id}" standing for the resource's id: Auto
+    // Scaling names the group in each tag ({"ResourceId": "{id}", "ResourceType": ...}).
+    Json item_params = Json::object();
   };
   Tagging tagging{};
 

@@ -13,6 +13,7 @@
 #include "resources/notify.h"
 #include "resources/route53.h"
 #include "resources/s3.h"
+#include "resources/services.h"
 
 namespace custos::resources {
 
@@ -38,7 +39,17 @@ const policy::Registry& builtin_registry() {
     register_account(r);
     register_event_rule(r);
     register_org_account(r);
-    register_notifications(r);  // last: every type above gets notify, webhook, invoke-lambda
+    register_compute(r);
+    register_load_balancing(r);
+    register_databases(r);
+    register_messaging(r);
+    register_edge(r);
+    register_machine_learning(r);
+    register_management(r);
+    register_network_types(r);
+    register_identity(r);
+    register_applications(r);
+    register_notifications(r);  // notify, webhook, invoke-lambda: actions of every type
     return r;
   }();
   return registry;

@@ -313,22 +313,19 @@ class InvokeLambda : public policy::Action {
 }  // namespace
 
 void register_notifications(policy::Registry& registry) {
-  for (const std::string& resource : registry.resource_names()) {
-    registry.add_action(
-        resource, "notify",
-        policy::action_info<Notify>(
-            notify_options(), {"sqs:SendMessage", "sns:Publish", "iam:ListAccountAliases"},
-            "Send Cloud Custodian's message (for c7n-mailer) about the resources "
-            "to an SQS queue or SNS topic"));
-    registry.add_action(resource, "webhook", webhook_action_info());
-    registry.add_action(
-        resource, "invoke-lambda",
-        policy::action_info<InvokeLambda>(
-            {"function", "region", "async", "qualifier", "batch_size", "vars", "assume-role",
-             "timeout"},
-            {"lambda:InvokeFunction", "iam:ListAccountAliases"},
-            "Invoke a Lambda function with the resources, as Cloud Custodian's invoke-lambda"));
-  }
+  registry.add_common_action(
+      "notify", policy::action_info<Notify>(
+                    notify_options(), {"sqs:SendMessage", "sns:Publish", "iam:ListAccountAliases"},
+                    "Send Cloud Custodian's message (for c7n-mailer) about the resources "
+                    "to an SQS queue or SNS topic"));
+  registry.add_common_action("webhook", webhook_action_info());
+  registry.add_common_action(
+      "invoke-lambda",
+      policy::action_info<InvokeLambda>(
+          {"function", "region", "async", "qualifier", "batch_size", "vars", "assume-role",
+           "timeout"},
+          {"lambda:InvokeFunction", "iam:ListAccountAliases"},
+          "Invoke a Lambda function with the resources, as Cloud Custodian's invoke-lambda"));
 }
 
 }  // namespace custos::resources

@@ -6,7 +6,7 @@
 
 namespace custos::resources {
 
-// Registers them for every resource type already in the registry: call it last.
+// Registers them as common actions: every resource type has them, whenever it is registered.
 void register_notifications(policy::Registry& registry);
 
 // webhook's registry entry (resources/webhook.cpp).

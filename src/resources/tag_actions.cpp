@@ -464,31 +464,32 @@ policy::ActionInfo tag_action(std::vector<std::string> options,
 }  // namespace
 
 void register_tag_actions(policy::Registry& registry, const std::string& resource) {
-  const ResourceType* type = registry.find_resource(resource);
-  if (!type) throw std::logic_error("register_tag_actions: register " + resource + " first");
-  Tagger tagger(*type);
-  auto tag = [&] {
-    return tag_action<Tag>({"key", "value", "tag", "tags"}, tagger.permissions(true, false),
-                           "Set tags (key and value, or a tags mapping)");
-  };
-  registry.add_action(resource, "tag", tag());
-  registry.add_action(resource, "mark", tag());
-  for (const char* name : {"remove-tag", "unmark", "untag"})
-    registry.add_action(resource, name,
-                        tag_action<RemoveTag>({"tags"}, tagger.permissions(false, true),
-                                              "Remove tags (default maid_status)"));
-  registry.add_action(resource, "rename-tag",
-                      tag_action<RenameTag>({"old_key", "new_key"}, tagger.permissions(true, true),
-                                            "Move a tag's value to a new key"));
-  registry.add_action(
-      resource, "mark-for-op",
-      tag_action<MarkForOp>({"tag", "msg", "days", "hours", "tz", "op", "custom"},
-                            tagger.permissions(true, false),
-                            "Tag for a later action: marked-for-op selects it once due"));
-  registry.add_action(resource, "tag-trim",
-                      tag_action<TagTrim>({"space", "preserve"}, tagger.permissions(false, true),
-                                          "Remove the first tags not preserved until `space` "
-                                          "(default 3) more fit under 50"));
+  if (!registry.find_resource(resource))
+    throw std::logic_error("register_tag_actions: register " + resource + " first");
+  registry.add_actions_on_first_use(
+      resource,
+      [resource](const policy::Registry& types, policy::InfoByName<policy::ActionInfo>& actions) {
+        Tagger tagger(*types.find_resource(resource));
+        auto tag = [&] {
+          return tag_action<Tag>({"key", "value", "tag", "tags"}, tagger.permissions(true, false),
+                                 "Set tags (key and value, or a tags mapping)");
+        };
+        actions["tag"] = tag();
+        actions["mark"] = tag();
+        for (const char* name : {"remove-tag", "unmark", "untag"})
+          actions[name] = tag_action<RemoveTag>({"tags"}, tagger.permissions(false, true),
+                                                "Remove tags (default maid_status)");
+        actions["rename-tag"] =
+            tag_action<RenameTag>({"old_key", "new_key"}, tagger.permissions(true, true),
+                                  "Move a tag's value to a new key");
+        actions["mark-for-op"] = tag_action<MarkForOp>(
+            {"tag", "msg", "days", "hours", "tz", "op", "custom"}, tagger.permissions(true, false),
+            "Tag for a later action: marked-for-op selects it once due");
+        actions["tag-trim"] =
+            tag_action<TagTrim>({"space", "preserve"}, tagger.permissions(false, true),
+                                "Remove the first tags not preserved until `space` (default 3) "
+                                "more fit under 50");
+      });
 }
 
 }  // namespace custos::resources

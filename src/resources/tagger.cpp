@@ -1,5 +1,7 @@
 #include "resources/tagger.h"
 
+#include "policy/describe.h"
+
 namespace custos::resources {
 
 TagMap tags_of(const Json& resource) {
@@ -15,7 +17,7 @@ TagMap tags_of(const Json& resource) {
 Failures Tagger::set(const policy::ActionContext& context, const Resources& resources,
                      const TagMap& tags) const {
   const auto& client = context.client;
-  const auto& tagging = type_.tagging;
+  const auto& tagging = type_->tagging;
   switch (tagging.api) {
     case Api::kEc2:
       return in_batches(context, resources, 25, [&](const Json& names) {
@@ -33,7 +35,7 @@ Failures Tagger::set(const policy::ActionContext& context, const Resources& reso
       for (const auto& [key, value] : tags)
         list.push_back({{tagging.key_member, key}, {tagging.value_member, value}});
       return each(context, resources, [&](const Json& resource) {
-        context.client_for(resource).call(type_.service, tagging.tag_operation,
+        context.client_for(resource).call(type_->service, tagging.tag_operation,
                                           own_params(resource, list, true));
       });
     }
@@ -50,7 +52,7 @@ Failures Tagger::set(const policy::ActionContext& context, const Resources& reso
 Failures Tagger::remove(const policy::ActionContext& context, const Resources& resources,
                         const std::map<std::string, std::optional<std::string>>& keys) const {
   const auto& client = context.client;
-  const auto& tagging = type_.tagging;
+  const auto& tagging = type_->tagging;
   Json names = Json::array();
   for (const auto& [key, unused] : keys) names.push_back(key);
   switch (tagging.api) {
@@ -68,7 +70,7 @@ Failures Tagger::remove(const policy::ActionContext& context, const Resources& r
       });
     case Api::kPerResource:
       return each(context, resources, [&](const Json& resource) {
-        context.client_for(resource).call(type_.service, tagging.untag_operation,
+        context.client_for(resource).call(type_->service, tagging.untag_operation,
                                           own_params(resource, names, false));
       });
     case Api::kS3:
@@ -83,7 +85,7 @@ Failures Tagger::remove(const policy::ActionContext& context, const Resources& r
 }
 
 std::vector<std::string> Tagger::permissions(bool tags, bool untags) const {
-  const auto& tagging = type_.tagging;
+  const auto& tagging = type_->tagging;
   std::vector<std::string> names;
   switch (tagging.api) {
     case Api::kEc2:
@@ -95,8 +97,8 @@ std::vector<std::string> Tagger::permissions(bool tags, bool untags) const {
       if (untags) names.push_back("tag:UntagResources");
       break;
     case Api::kPerResource:
-      if (tags) names.push_back(type_.service + ":" + tagging.tag_operation);
-      if (untags) names.push_back(type_.service + ":" + tagging.untag_operation);
+      if (tags) names.push_back(policy::iam_action(type_->service, tagging.tag_operation));
+      if (untags) names.push_back(policy::iam_action(type_->service, tagging.untag_operation));
       break;
     case Api::kS3:
       names = {"s3:GetBucketTagging", "s3:PutBucketTagging"};
@@ -108,7 +110,7 @@ std::vector<std::string> Tagger::permissions(bool tags, bool untags) const {
 Json Tagger::restore(const policy::ActionContext& context, const Json& resource,
                      const Json& previous) const {
   using policy::undo_call;
-  const auto& tagging = type_.tagging;
+  const auto& tagging = type_->tagging;
   Json put = Json::array(), put_map = Json::object(), drop = Json::array();
   for (const auto& [key, value] : previous.items()) {
     if (value.is_null()) {
@@ -144,10 +146,10 @@ Json Tagger::restore(const policy::ActionContext& context, const Json& resource,
     case Api::kPerResource: {
       std::string region = context.client_for(resource).session().region();
       if (!put.empty())
-        calls.push_back(undo_call(type_.service, tagging.tag_operation,
+        calls.push_back(undo_call(type_->service, tagging.tag_operation,
                                   own_params(resource, put, true), region));
       if (!drop.empty())
-        calls.push_back(undo_call(type_.service, tagging.untag_operation,
+        calls.push_back(undo_call(type_->service, tagging.untag_operation,
                                   own_params(resource, drop, false), region));
       break;
     }
@@ -167,7 +169,7 @@ Json Tagger::restore(const policy::ActionContext& context, const Json& resource,
 
 Json Tagger::check(const policy::ActionContext& context, const Json& resource,
                    const Json& after) const {
-  if (type_.tagging.api != Api::kEc2 || !after.is_object() || after.empty()) return nullptr;
+  if (type_->tagging.api != Api::kEc2 || !after.is_object() || after.empty()) return nullptr;
   using policy::jmespath_literal;
   std::string expect;
   Json keys = Json::array();
@@ -184,27 +186,31 @@ Json Tagger::check(const policy::ActionContext& context, const Json& resource,
 }
 
 Json Tagger::own_params(const Json& resource, const Json& items, bool tags) const {
-  const auto& tagging = type_.tagging;
+  const auto& tagging = type_->tagging;
   Json params = tagging.params;
-  params[tagging.id_param] =
-      tagging.id_member.empty() ? id(resource) : resource.value(tagging.id_member, "");
-  if (tags) {
-    params[tagging.tags_member] = items;
-  } else if (tagging.keys_as_tags) {
-    Json keys = Json::array();
-    for (const Json& key : items) keys.push_back({{tagging.key_member, key}});
-    params[tagging.keys_member] = keys;
-  } else {
-    params[tagging.keys_member] = items;
-  }
+  if (!tagging.id_param.empty())
+    params[tagging.id_param] =
+        tagging.id_member.empty() ? id(resource) : resource.value(tagging.id_member, "");
+  Json list = Json::array();
+  for (const Json& item : items)
+    list.push_back(with_item_params(
+        resource, tags || !tagging.keys_as_tags ? item : Json{{tagging.key_member, item}}));
+  params[tags ? tagging.tags_member : tagging.keys_member] = std::move(list);
   return params;
+}
+
+Json Tagger::with_item_params(const Json& resource, Json item) const {
+  if (!item.is_object()) return item;
+  for (const auto& [key, value] : type_->tagging.item_params.items())
+    item[key] = value == "{id}" ? Json(id(resource)) : value;
+  return item;
 }
 
 Failures Tagger::in_batches(const policy::ActionContext& context, const Resources& resources,
                             std::size_t size,
                             const std::function<Json(const Json& names)>& call) const {
   Failures failures;
-  const bool by_arn = type_.tagging.api == Api::kResourceGroups;
+  const bool by_arn = type_->tagging.api == Api::kResourceGroups;
   for (std::size_t start = 0; start < resources.size(); start += size) {
     Json names = Json::array();
     std::map<std::string, std::string> id_of;

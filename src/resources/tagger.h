@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,9 +22,11 @@ TagMap tags_of(const Json& resource);
 
 class Tagger {
  public:
-  explicit Tagger(policy::ResourceType type) : type_(std::move(type)) {}
+  // Every tag action of a type holds a copy of its Tagger: they share one copy of the type.
+  explicit Tagger(policy::ResourceType type)
+      : type_(std::make_shared<const policy::ResourceType>(std::move(type))) {}
 
-  std::string id(const Json& resource) const { return resource.value(type_.id_field, ""); }
+  std::string id(const Json& resource) const { return resource.value(type_->id_field, ""); }
   // Sets `tags` on every resource.
   Failures set(const policy::ActionContext& context, const Resources& resources,
                const TagMap& tags) const;
@@ -48,6 +51,8 @@ class Tagger {
   // kPerResource: the parameters of the tag call (`items`: the tag list) or of the untag call
   // (`items`: the keys).
   Json own_params(const Json& resource, const Json& items, bool tags) const;
+  // A tag or key item with the type's item_params added (Auto Scaling's ResourceId).
+  Json with_item_params(const Json& resource, Json item) const;
   // One call per resource; a refusal fails that resource only.
   Failures each(const policy::ActionContext& context, const Resources& resources,
                 const std::function<void(const Json& resource)>& call) const;
@@ -55,7 +60,7 @@ class Tagger {
   void replace_set(const policy::ActionContext& context, const Json& bucket,
                    const std::function<void(TagMap&)>& change) const;
 
-  policy::ResourceType type_;
+  std::shared_ptr<const policy::ResourceType> type_;
 };
 
 }  // namespace custos::resources

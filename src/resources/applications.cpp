@@ -1,0 +1,297 @@
+// Application and analytics services Cloud Custodian's examples name: Elastic Beanstalk
+// environments, WorkSpaces and their directories, Directory Service, Service Catalog
+// portfolios, Transfer Family servers, SSM documents, Amazon MQ brokers, CodeBuild and
+// CodeCommit, AppSync APIs, CloudWatch alarms, EMR clusters, MSK (kafka), Glue jobs and
+// crawlers, FSx file systems and backups, Glacier vaults.
+#include <tuple>
+
+#include "resources/services.h"
+#include "resources/type_table.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::DetailCall;
+using policy::ResourceType;
+using Lookup = ResourceType::Lookup;
+using Tagging = ResourceType::Tagging;
+
+constexpr Tagging::Api kByArn = Tagging::Api::kResourceGroups;
+
+// A type listed by one call and tagged through the tagging API by ARN, its tags read the same
+// way (Cloud Custodian's universal_taggable).
+ResourceType universal(std::string name, std::string service, std::string operation,
+                       std::string result_path, std::string id, std::string arn) {
+  return {
+      .name = "aws." + name,
+      .aliases = {name},
+      .service = std::move(service),
+      .enumerate_operation = std::move(operation),
+      .result_path = std::move(result_path),
+      .details = {tags_by_arn(arn)},
+      .lookup = Lookup::kEnumerate,
+      .id_field = std::move(id),
+      .arn_field = std::move(arn),
+      .tagging = {.api = kByArn},
+  };
+}
+
+// Tags as [{key, value}] (CodeBuild, Data Pipeline), as Cloud Custodian's Tags.
+const std::pair<std::string, std::string> kLowerCaseTags = {"Tags",
+                                                            "tags[].{Key: key, Value: value}"};
+
+DetailCall workspaces_tags(const std::string& id) {
+  return {.operation = "DescribeTags",
+          .params = {{"ResourceId", id}},
+          .select = "TagList",
+          .key = "Tags"};
+}
+
+Tagging workspaces_tagging() {
+  return {.api = Tagging::Api::kPerResource,
+          .tag_operation = "CreateTags",
+          .untag_operation = "DeleteTags",
+          .id_param = "ResourceId",
+          .tags_member = "Tags",
+          .keys_member = "TagKeys"};
+}
+
+void add_universal(policy::Registry& registry, ResourceType type, std::string name_field = "",
+                   std::string date_field = "") {
+  type.name_field = std::move(name_field);
+  type.date_field = std::move(date_field);
+  add_type(registry, std::move(type));
+}
+
+}  // namespace
+
+void register_applications(policy::Registry& registry) {
+  add_universal(
+      registry,
+      universal("elasticbeanstalk-environment", "elasticbeanstalk", "DescribeEnvironments",
+                "Environments[]", "EnvironmentName", "EnvironmentArn"),
+      "", "DateCreated");
+  add_universal(registry,
+                universal("catalog-portfolio", "servicecatalog", "ListPortfolios",
+                          "PortfolioDetails[]", "Id", "ARN"),
+                "DisplayName", "CreatedTime");
+  add_universal(
+      registry,
+      universal("graphql-api", "appsync", "ListGraphqlApis", "graphqlApis[]", "apiId", "arn"),
+      "name");
+  add_universal(
+      registry,
+      universal("alarm", "cloudwatch", "DescribeAlarms", "MetricAlarms[]", "AlarmName", "AlarmArn"),
+      "", "AlarmConfigurationUpdatedTimestamp");
+  add_universal(
+      registry,
+      universal("kafka", "kafka", "ListClusters", "ClusterInfoList[]", "ClusterArn", "ClusterArn"),
+      "ClusterName", "CreationTime");
+  add_universal(registry,
+                universal("fsx", "fsx", "DescribeFileSystems", "FileSystems[]", "FileSystemId",
+                          "ResourceARN"),
+                "", "CreationTime");
+  add_universal(
+      registry,
+      universal("fsx-backup", "fsx", "DescribeBackups", "Backups[]", "BackupId", "ResourceARN"), "",
+      "CreationTime");
+  ResourceType glacier =
+      universal("glacier", "glacier", "ListVaults", "VaultList[]", "VaultName", "VaultARN");
+  // Glacier's calls name the account in their path; "-" is the caller's.
+  glacier.enumerate_params = {{"accountId", "-"}};
+  add_universal(registry, std::move(glacier), "", "CreationDate");
+  add_universal(registry,
+                universal("message-broker", "mq", "ListBrokers", "BrokerSummaries[]", "BrokerId",
+                          "BrokerArn"),
+                "BrokerName", "Created");
+  add_type(registry, {
+                         .name = "aws.codebuild",
+                         .aliases = {"codebuild"},
+                         .service = "codebuild",
+                         .enumerate_operation = "ListProjects",
+                         .result_path = "projects[].{name: @}",
+                         .details = {{.operation = "BatchGetProjects",
+                                      .params = {{"names", "[name]"}},
+                                      .select = "projects[0]",
+                                      .required = true}},
+                         .computed = {kLowerCaseTags},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "name",
+                         .date_field = "created",
+                         .arn_field = "arn",
+                         .tagging = {.api = kByArn},
+                     });
+  add_type(registry, {
+                         .name = "aws.codecommit",
+                         .aliases = {"codecommit"},
+                         .service = "codecommit",
+                         .enumerate_operation = "ListRepositories",
+                         .result_path = "repositories[]",
+                         .details = {{.operation = "GetRepository",
+                                      .params = {{"repositoryName", "repositoryName"}},
+                                      .select = "repositoryMetadata",
+                                      .required = true},
+                                     {.operation = "ListTagsForResource",
+                                      .params = {{"resourceArn", "Arn"}},
+                                      .select = "tags || `{}`",
+                                      .key = "c7n:TagMap"}},
+                         .tags_map = "c7n:TagMap",
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "repositoryName",
+                         .date_field = "creationDate",
+                         .arn_field = "Arn",
+                         .tagging = {.api = kByArn},
+                     });
+  add_type(registry, {
+                         .name = "aws.workspaces",
+                         .aliases = {"workspaces"},
+                         .service = "workspaces",
+                         .enumerate_operation = "DescribeWorkspaces",
+                         .result_path = "Workspaces[]",
+                         .details = {workspaces_tags("WorkspaceId")},
+                         .ids_param = "WorkspaceIds",
+                         .id_field = "WorkspaceId",
+                         .arn_format = "arn:{partition}:workspaces:{region}:{account_id}:"
+                                       "workspace/{id}",
+                         .tagging = workspaces_tagging(),
+                     });
+  add_type(registry, {
+                         .name = "aws.workspaces-directory",
+                         .aliases = {"workspaces-directory"},
+                         .service = "workspaces",
+                         .enumerate_operation = "DescribeWorkspaceDirectories",
+                         .result_path = "Directories[]",
+                         .details = {workspaces_tags("DirectoryId")},
+                         .ids_param = "DirectoryIds",
+                         .id_field = "DirectoryId",
+                         .name_field = "DirectoryName",
+                         .arn_format = "arn:{partition}:workspaces:{region}:{account_id}:"
+                                       "directory/{id}",
+                         .tagging = workspaces_tagging(),
+                     });
+  add_type(registry, {
+                         .name = "aws.directory",
+                         .aliases = {"directory"},
+                         .service = "ds",
+                         .enumerate_operation = "DescribeDirectories",
+                         .result_path = "DirectoryDescriptions[]",
+                         .details = {{.operation = "ListTagsForResource",
+                                      .params = {{"ResourceId", "DirectoryId"}},
+                                      .select = "Tags",
+                                      .key = "Tags"}},
+                         .ids_param = "DirectoryIds",
+                         .not_found_codes = {"EntityDoesNotExistException"},
+                         .id_field = "DirectoryId",
+                         .name_field = "Name",
+                         .arn_format = "arn:{partition}:ds:{region}:{account_id}:directory/{id}",
+                         .tagging = {.api = Tagging::Api::kPerResource,
+                                     .tag_operation = "AddTagsToResource",
+                                     .untag_operation = "RemoveTagsFromResource",
+                                     .id_param = "ResourceId"},
+                     });
+  add_type(registry, {
+                         .name = "aws.transfer-server",
+                         .aliases = {"transfer-server"},
+                         .service = "transfer",
+                         .enumerate_operation = "ListServers",
+                         .result_path = "Servers[]",
+                         .details = {{.operation = "DescribeServer",
+                                      .params = {{"ServerId", "ServerId"}},
+                                      .select = "Server",
+                                      .required = true}},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "ServerId",
+                         .arn_field = "Arn",
+                         .tagging = {.api = Tagging::Api::kPerResource,
+                                     .tag_operation = "TagResource",
+                                     .untag_operation = "UntagResource",
+                                     .id_param = "Arn",
+                                     .id_member = "Arn"},
+                     });
+  add_type(registry,
+           {
+               .name = "aws.ssm-document",
+               .aliases = {"ssm-document"},
+               .service = "ssm",
+               .enumerate_operation = "ListDocuments",
+               // As Cloud Custodian: the account's own documents, not Amazon's.
+               .enumerate_params = {{"Filters",
+                                     Json::array({{{"Key", "Owner"}, {"Values", {"Self"}}}})}},
+               .result_path = "DocumentIdentifiers[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "Name",
+               .date_field = "CreatedDate",
+               .arn_format = "arn:{partition}:ssm:{region}:{account_id}:document/{id}",
+               .tagging = {.api = Tagging::Api::kPerResource,
+                           .tag_operation = "AddTagsToResource",
+                           .untag_operation = "RemoveTagsFromResource",
+                           .id_param = "ResourceId",
+                           .params = {{"ResourceType", "Document"}}},
+           });
+  add_type(registry,
+           {
+               .name = "aws.emr",
+               .aliases = {"emr"},
+               .service = "emr",
+               .enumerate_operation = "ListClusters",
+               // As Cloud Custodian: the clusters that are up, not the terminated ones.
+               .enumerate_params = {{"ClusterStates",
+                                     {"WAITING", "BOOTSTRAPPING", "RUNNING", "STARTING"}}},
+               .result_path = "Clusters[]",
+               .details = {{.operation = "DescribeCluster",
+                            .params = {{"ClusterId", "Id"}},
+                            .select = "Cluster",
+                            .required = true}},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "Id",
+               .name_field = "Name",
+               .arn_field = "ClusterArn",
+               .tagging = {.api = Tagging::Api::kPerResource,
+                           .tag_operation = "AddTags",
+                           .untag_operation = "RemoveTags",
+                           .id_param = "ResourceId"},
+           });
+  add_type(registry, {
+                         .name = "aws.datapipeline",
+                         .aliases = {"datapipeline"},
+                         .service = "datapipeline",
+                         .enumerate_operation = "ListPipelines",
+                         .result_path = "pipelineIdList[]",
+                         .details = {{.operation = "DescribePipelines",
+                                      .params = {{"pipelineIds", "[id]"}},
+                                      .select = "pipelineDescriptionList[0]",
+                                      .required = true}},
+                         .computed = {kLowerCaseTags},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "id",
+                         .name_field = "name",
+                         .arn_format = "arn:{partition}:datapipeline:{region}:{account_id}:"
+                                       "pipeline/{id}",
+                         .tagging = {.api = Tagging::Api::kPerResource,
+                                     .tag_operation = "AddTags",
+                                     .untag_operation = "RemoveTags",
+                                     .id_param = "pipelineId",
+                                     .key_member = "key",
+                                     .value_member = "value",
+                                     .tags_member = "tags",
+                                     .keys_member = "tagKeys"},
+                     });
+  for (auto [name, operation, list] :
+       {std::tuple{"glue-job", "GetJobs", "Jobs[]"}, {"glue-crawler", "GetCrawlers", "Crawlers[]"}})
+    add_type(registry,
+             {
+                 .name = std::string("aws.") + name,
+                 .aliases = {name},
+                 .service = "glue",
+                 .enumerate_operation = operation,
+                 .result_path = list,
+                 .lookup = Lookup::kEnumerate,
+                 .id_field = "Name",
+                 .date_field = "CreatedOn",
+                 .arn_format = std::string("arn:{partition}:glue:{region}:{account_id}:") +
+                               (name == std::string("glue-job") ? "job" : "crawler") + "/{id}",
+                 .tagging = {.api = kByArn},
+             });
+}
+
+}  // namespace custos::resources

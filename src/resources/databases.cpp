@@ -1,0 +1,274 @@
+// Databases: RDS instances, clusters and snapshots, Redshift clusters, DynamoDB tables, DAX
+// clusters, Elasticsearch (OpenSearch) domains and ElastiCache clusters.
+#include "resources/services.h"
+#include "resources/type_table.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::DetailCall;
+using policy::ResourceType;
+using Lookup = ResourceType::Lookup;
+using Tagging = ResourceType::Tagging;
+
+// RDS lists tags with each resource as TagList; Cloud Custodian renames it Tags. Its tag calls
+// name the resource by ARN.
+ResourceType rds(std::string name, std::string operation, std::string kind, std::string date) {
+  return {
+      .name = "aws." + name,
+      .aliases = {name},
+      .service = "rds",
+      .enumerate_operation = std::move(operation),
+      .result_path = kind + "s[]",
+      .computed = {{"Tags", "TagList || `[]`"}},
+      .lookup = Lookup::kEnumerate,
+      .id_field = kind + "Identifier",
+      .date_field = std::move(date),
+      .arn_field = kind + "Arn",
+      .tagging = {.api = Tagging::Api::kPerResource,
+                  .tag_operation = "AddTagsToResource",
+                  .untag_operation = "RemoveTagsFromResource",
+                  .id_param = "ResourceName",
+                  .id_member = kind + "Arn"},
+  };
+}
+
+// The rds types whose listing holds no tags (parameter groups, cluster snapshots): read with
+// ListTagsForResource by ARN.
+ResourceType rds_tagged_by_call(std::string name, std::string operation, const std::string& kind,
+                                std::string id) {
+  std::string arn = kind + "Arn";
+  return {
+      .name = "aws." + name,
+      .aliases = {name},
+      .service = "rds",
+      .enumerate_operation = std::move(operation),
+      .result_path = kind + "s[]",
+      .details = {{.operation = "ListTagsForResource",
+                   .params = {{"ResourceName", arn}},
+                   .select = "TagList",
+                   .key = "Tags"}},
+      .lookup = Lookup::kEnumerate,
+      .id_field = std::move(id),
+      .arn_field = arn,
+      .tagging = {.api = Tagging::Api::kPerResource,
+                  .tag_operation = "AddTagsToResource",
+                  .untag_operation = "RemoveTagsFromResource",
+                  .id_param = "ResourceName",
+                  .id_member = arn},
+  };
+}
+
+// A service whose TagResource/UntagResource name the resource by ARN in `param`.
+Tagging tag_resource(const std::string& param, const std::string& arn_field) {
+  return {.api = Tagging::Api::kPerResource,
+          .tag_operation = "TagResource",
+          .untag_operation = "UntagResource",
+          .id_param = param,
+          .id_member = arn_field};
+}
+
+DetailCall elasticache_tags() {
+  return {.operation = "ListTagsForResource",
+          .params = {{"ResourceName", "ARN"}},
+          .select = "TagList",
+          .key = "Tags"};
+}
+
+Tagging elasticache_tagging() {
+  return {.api = Tagging::Api::kPerResource,
+          .tag_operation = "AddTagsToResource",
+          .untag_operation = "RemoveTagsFromResource",
+          .id_param = "ResourceName",
+          .id_member = "ARN"};
+}
+
+DetailCall dms_tags(const std::string& arn) {
+  return {.operation = "ListTagsForResource",
+          .params = {{"ResourceArn", arn}},
+          .select = "TagList",
+          .key = "Tags"};
+}
+
+Tagging dms_tagging(const std::string& arn) {
+  return {.api = Tagging::Api::kPerResource,
+          .tag_operation = "AddTagsToResource",
+          .untag_operation = "RemoveTagsFromResource",
+          .id_param = "ResourceArn",
+          .id_member = arn};
+}
+
+}  // namespace
+
+void register_databases(policy::Registry& registry) {
+  ResourceType instance = rds("rds", "DescribeDBInstances", "DBInstance", "InstanceCreateTime");
+  instance.report_fields = {"DBInstanceIdentifier", "Engine", "DBInstanceClass",
+                            "PubliclyAccessible", "StorageEncrypted"};
+  add_type(registry, std::move(instance));
+  add_type(registry, rds("rds-cluster", "DescribeDBClusters", "DBCluster", "ClusterCreateTime"));
+  add_type(registry,
+           rds("rds-snapshot", "DescribeDBSnapshots", "DBSnapshot", "SnapshotCreateTime"));
+  add_type(registry, rds_tagged_by_call("rds-param-group", "DescribeDBParameterGroups",
+                                        "DBParameterGroup", "DBParameterGroupName"));
+  add_type(registry,
+           rds_tagged_by_call("rds-cluster-param-group", "DescribeDBClusterParameterGroups",
+                              "DBClusterParameterGroup", "DBClusterParameterGroupName"));
+  ResourceType cluster_snapshot =
+      rds_tagged_by_call("rds-cluster-snapshot", "DescribeDBClusterSnapshots", "DBClusterSnapshot",
+                         "DBClusterSnapshotIdentifier");
+  cluster_snapshot.date_field = "SnapshotCreateTime";
+  add_type(registry, std::move(cluster_snapshot));
+  add_type(registry, {
+                         .name = "aws.redshift-snapshot",
+                         .aliases = {"redshift-snapshot"},
+                         .service = "redshift",
+                         .enumerate_operation = "DescribeClusterSnapshots",
+                         .result_path = "Snapshots[]",
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "SnapshotIdentifier",
+                         .date_field = "SnapshotCreateTime",
+                         .arn_format = "arn:{partition}:redshift:{region}:{account_id}:snapshot:"
+                                       "{ClusterIdentifier}/{id}",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                     });
+  add_type(registry,
+           {
+               .name = "aws.redshift",
+               .aliases = {"redshift"},
+               .service = "redshift",
+               .enumerate_operation = "DescribeClusters",
+               .result_path = "Clusters[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "ClusterIdentifier",
+               .date_field = "ClusterCreateTime",
+               .arn_format = "arn:{partition}:redshift:{region}:{account_id}:cluster:{id}",
+               .tagging = {.api = Tagging::Api::kResourceGroups},
+           });
+  add_type(registry, {
+                         .name = "aws.dynamodb-table",
+                         .aliases = {"dynamodb-table"},
+                         .service = "dynamodb",
+                         .enumerate_operation = "ListTables",
+                         .result_path = "TableNames[].{TableName: @}",
+                         .details = {{.operation = "DescribeTable",
+                                      .params = {{"TableName", "TableName"}},
+                                      .select = "Table",
+                                      .absent_codes = {"ResourceNotFoundException"},
+                                      .required = true},
+                                     {.operation = "ListTagsOfResource",
+                                      .params = {{"ResourceArn", "TableArn"}},
+                                      .select = "Tags",
+                                      .key = "Tags"}},
+                         .lookup = Lookup::kFromId,
+                         .id_field = "TableName",
+                         .date_field = "CreationDateTime",
+                         .arn_field = "TableArn",
+                         .tagging = tag_resource("ResourceArn", "TableArn"),
+                     });
+  add_type(registry, {
+                         .name = "aws.dax",
+                         .aliases = {"dax"},
+                         .service = "dax",
+                         .enumerate_operation = "DescribeClusters",
+                         .result_path = "Clusters[]",
+                         .details = {{.operation = "ListTags",
+                                      .params = {{"ResourceName", "ClusterArn"}},
+                                      .select = "Tags",
+                                      .key = "Tags"}},
+                         .ids_param = "ClusterNames",
+                         .not_found_codes = {"ClusterNotFoundFault"},
+                         .id_field = "ClusterName",
+                         .arn_field = "ClusterArn",
+                         .tagging = tag_resource("ResourceName", "ClusterArn"),
+                     });
+  add_type(registry, {
+                         .name = "aws.elasticsearch",
+                         .aliases = {"elasticsearch"},
+                         .service = "es",
+                         .enumerate_operation = "ListDomainNames",
+                         .result_path = "DomainNames[].{DomainName: DomainName}",
+                         .details = {{.operation = "DescribeElasticsearchDomain",
+                                      .params = {{"DomainName", "DomainName"}},
+                                      .select = "DomainStatus",
+                                      .absent_codes = {"ResourceNotFoundException"},
+                                      .required = true},
+                                     {.operation = "ListTags",
+                                      .params = {{"ARN", "ARN"}},
+                                      .select = "TagList",
+                                      .key = "Tags"}},
+                         .lookup = Lookup::kFromId,
+                         .id_field = "DomainName",
+                         .arn_field = "ARN",
+                         .tagging = {.api = Tagging::Api::kPerResource,
+                                     .tag_operation = "AddTags",
+                                     .untag_operation = "RemoveTags",
+                                     .id_param = "ARN",
+                                     .id_member = "ARN",
+                                     .tags_member = "TagList"},
+                     });
+  add_type(registry, {
+                         .name = "aws.cache-cluster",
+                         .aliases = {"cache-cluster"},
+                         .service = "elasticache",
+                         .enumerate_operation = "DescribeCacheClusters",
+                         .result_path = "CacheClusters[]",
+                         .details = {elasticache_tags()},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "CacheClusterId",
+                         .date_field = "CacheClusterCreateTime",
+                         .arn_field = "ARN",
+                         .tagging = elasticache_tagging(),
+                     });
+  add_type(registry, {
+                         .name = "aws.cache-snapshot",
+                         .aliases = {"cache-snapshot"},
+                         .service = "elasticache",
+                         .enumerate_operation = "DescribeSnapshots",
+                         .result_path = "Snapshots[]",
+                         .details = {elasticache_tags()},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "SnapshotName",
+                         .arn_field = "ARN",
+                         .tagging = elasticache_tagging(),
+                     });
+  add_type(registry, {
+                         .name = "aws.elasticache-group",
+                         .aliases = {"elasticache-group"},
+                         .service = "elasticache",
+                         .enumerate_operation = "DescribeReplicationGroups",
+                         .result_path = "ReplicationGroups[]",
+                         .details = {elasticache_tags()},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "ReplicationGroupId",
+                         .arn_field = "ARN",
+                         .tagging = elasticache_tagging(),
+                     });
+  add_type(registry, {
+                         .name = "aws.dms-instance",
+                         .aliases = {"dms-instance"},
+                         .service = "dms",
+                         .enumerate_operation = "DescribeReplicationInstances",
+                         .result_path = "ReplicationInstances[]",
+                         .details = {dms_tags("ReplicationInstanceArn")},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "ReplicationInstanceIdentifier",
+                         .date_field = "InstanceCreateTime",
+                         .arn_field = "ReplicationInstanceArn",
+                         .tagging = dms_tagging("ReplicationInstanceArn"),
+                     });
+  add_type(registry, {
+                         .name = "aws.dms-endpoint",
+                         .aliases = {"dms-endpoint"},
+                         .service = "dms",
+                         .enumerate_operation = "DescribeEndpoints",
+                         .result_path = "Endpoints[]",
+                         .details = {dms_tags("EndpointArn")},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "EndpointArn",
+                         .name_field = "EndpointIdentifier",
+                         .arn_field = "EndpointArn",
+                         .tagging = dms_tagging("EndpointArn"),
+                     });
+}
+
+}  // namespace custos::resources

@@ -1,0 +1,91 @@
+// The edge: CloudFront distributions (global, listed from us-east-1) and API Gateway's REST
+// APIs with their stages and resources, listed per API as Cloud Custodian's child types are.
+#include "resources/services.h"
+#include "resources/type_table.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::ResourceType;
+using Lookup = ResourceType::Lookup;
+using Tagging = ResourceType::Tagging;
+
+ResourceType cloudfront(std::string name, std::string operation, std::string list) {
+  return {
+      .name = "aws." + name,
+      .aliases = {name},
+      .service = "cloudfront",
+      .enumerate_operation = std::move(operation),
+      .result_path = list + ".Items[]",
+      .details = {{.operation = "ListTagsForResource",
+                   .params = {{"Resource", "ARN"}},
+                   .select = "Tags.Items",
+                   .key = "Tags"}},
+      .lookup = Lookup::kEnumerate,
+      .id_field = "Id",
+      .name_field = "DomainName",
+      .date_field = "LastModifiedTime",
+      .global = true,
+      .arn_field = "ARN",
+      .tagging = {.api = Tagging::Api::kResourceGroups},
+  };
+}
+
+ResourceType rest_api() {
+  return {
+      .name = "aws.rest-api",
+      .aliases = {"rest-api"},
+      .service = "apigateway",
+      .enumerate_operation = "GetRestApis",
+      .result_path = "items[]",
+      .tags_map = "tags",
+      .lookup = Lookup::kEnumerate,
+      .id_field = "id",
+      .name_field = "name",
+      .date_field = "createdDate",
+      .arn_format = "arn:{partition}:apigateway:{region}::/restapis/{id}",
+      .tagging = {.api = Tagging::Api::kResourceGroups},
+  };
+}
+
+}  // namespace
+
+void register_edge(policy::Registry& registry) {
+  add_type(registry, cloudfront("distribution", "ListDistributions", "DistributionList"));
+  add_type(registry, cloudfront("streaming-distribution", "ListStreamingDistributions",
+                                "StreamingDistributionList"));
+  auto api = std::make_shared<const ResourceType>(rest_api());
+  add_type(registry, *api);
+  add_type(registry, {
+                         .name = "aws.rest-stage",
+                         .aliases = {"rest-stage"},
+                         .service = "apigateway",
+                         .enumerate_operation = "GetStages",
+                         .result_path = "item[]",
+                         .computed = {{"restApiId", "\"c7n:parent-id\""}},
+                         .tags_map = "tags",
+                         .parent = ResourceType::Parent{api, "restApiId"},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "deploymentId",
+                         .name_field = "stageName",
+                         .date_field = "createdDate",
+                         .arn_format = "arn:{partition}:apigateway:{region}::/restapis/{restApiId}/"
+                                       "stages/{stageName}",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                     });
+  add_type(registry,
+           {
+               .name = "aws.rest-resource",
+               .aliases = {"rest-resource"},
+               .service = "apigateway",
+               .enumerate_operation = "GetResources",
+               .result_path = "items[]",
+               .parent = ResourceType::Parent{api, "restApiId"},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "id",
+               .name_field = "path",
+           },
+           false);
+}
+
+}  // namespace custos::resources

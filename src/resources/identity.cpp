@@ -1,0 +1,90 @@
+// IAM's groups, instance profiles and server certificates (global, listed once), and ACM
+// certificates.
+#include "resources/services.h"
+#include "resources/type_table.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::ResourceType;
+using Lookup = ResourceType::Lookup;
+using Tagging = ResourceType::Tagging;
+
+}  // namespace
+
+void register_identity(policy::Registry& registry) {
+  // IAM groups cannot be tagged.
+  add_type(registry,
+           {
+               .name = "aws.iam-group",
+               .aliases = {"iam-group"},
+               .service = "iam",
+               .enumerate_operation = "ListGroups",
+               .result_path = "Groups[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "GroupName",
+               .date_field = "CreateDate",
+               .global = true,
+               .arn_field = "Arn",
+           },
+           false);
+  add_type(registry, {
+                         .name = "aws.iam-profile",
+                         .aliases = {"iam-profile"},
+                         .service = "iam",
+                         .enumerate_operation = "ListInstanceProfiles",
+                         .result_path = "InstanceProfiles[]",
+                         .details = {{.operation = "ListInstanceProfileTags",
+                                      .params = {{"InstanceProfileName", "InstanceProfileName"}},
+                                      .select = "Tags",
+                                      .key = "Tags"}},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "InstanceProfileName",
+                         .date_field = "CreateDate",
+                         .global = true,
+                         .arn_field = "Arn",
+                         .tagging = {.api = Tagging::Api::kPerResource,
+                                     .tag_operation = "TagInstanceProfile",
+                                     .untag_operation = "UntagInstanceProfile",
+                                     .id_param = "InstanceProfileName"},
+                     });
+  add_type(registry, {
+                         .name = "aws.iam-certificate",
+                         .aliases = {"iam-certificate"},
+                         .service = "iam",
+                         .enumerate_operation = "ListServerCertificates",
+                         .result_path = "ServerCertificateMetadataList[]",
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "ServerCertificateName",
+                         .date_field = "Expiration",
+                         .global = true,
+                         .arn_field = "Arn",
+                         .tagging = {.api = Tagging::Api::kPerResource,
+                                     .tag_operation = "TagServerCertificate",
+                                     .untag_operation = "UntagServerCertificate",
+                                     .id_param = "ServerCertificateName"},
+                     });
+  add_type(registry, {
+                         .name = "aws.acm-certificate",
+                         .aliases = {"acm-certificate"},
+                         .service = "acm",
+                         .enumerate_operation = "ListCertificates",
+                         .result_path = "CertificateSummaryList[]",
+                         .details = {{.operation = "DescribeCertificate",
+                                      .params = {{"CertificateArn", "CertificateArn"}},
+                                      .select = "Certificate",
+                                      .required = true},
+                                     {.operation = "ListTagsForCertificate",
+                                      .params = {{"CertificateArn", "CertificateArn"}},
+                                      .select = "Tags",
+                                      .key = "Tags"}},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "CertificateArn",
+                         .name_field = "DomainName",
+                         .date_field = "CreatedAt",
+                         .arn_field = "CertificateArn",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                     });
+}
+
+}  // namespace custos::resources

@@ -1,0 +1,104 @@
+// Messaging and streaming: SNS topics, SQS queues, Kinesis streams and Firehose delivery
+// streams, each listed by name or ARN and completed with its attributes.
+#include "resources/services.h"
+#include "resources/type_table.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::ResourceType;
+using Lookup = ResourceType::Lookup;
+using Tagging = ResourceType::Tagging;
+
+}  // namespace
+
+void register_messaging(policy::Registry& registry) {
+  add_type(registry, {
+                         .name = "aws.sns",
+                         .aliases = {"sns"},
+                         .service = "sns",
+                         .enumerate_operation = "ListTopics",
+                         .result_path = "Topics[]",
+                         .details = {{.operation = "GetTopicAttributes",
+                                      .params = {{"TopicArn", "TopicArn"}},
+                                      .select = "Attributes",
+                                      .required = true},
+                                     {.operation = "ListTagsForResource",
+                                      .params = {{"ResourceArn", "TopicArn"}},
+                                      .select = "Tags",
+                                      .key = "Tags"}},
+                         .lookup = Lookup::kFromId,
+                         .id_field = "TopicArn",
+                         .name_field = "DisplayName",
+                         .arn_field = "TopicArn",
+                         .tagging = {.api = Tagging::Api::kPerResource,
+                                     .tag_operation = "TagResource",
+                                     .untag_operation = "UntagResource",
+                                     .id_param = "ResourceArn"},
+                     });
+  add_type(registry,
+           {
+               .name = "aws.sqs",
+               .aliases = {"sqs"},
+               .service = "sqs",
+               .enumerate_operation = "ListQueues",
+               .result_path = "QueueUrls[].{QueueUrl: @}",
+               .details = {{.operation = "GetQueueAttributes",
+                            .params = {{"QueueUrl", "QueueUrl"}, {"AttributeNames", "`[\"All\"]`"}},
+                            .select = "Attributes",
+                            .absent_codes = {"AWS.SimpleQueueService.NonExistentQueue",
+                                             "QueueDoesNotExist"},
+                            .required = true},
+                           {.operation = "ListQueueTags",
+                            .params = {{"QueueUrl", "QueueUrl"}},
+                            .select = "Tags || `{}`",
+                            .key = "c7n:TagMap"}},
+               .tags_map = "c7n:TagMap",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "QueueUrl",
+               .date_field = "CreatedTimestamp",
+               .arn_field = "QueueArn",
+               .tagging = {.api = Tagging::Api::kResourceGroups},
+           });
+  add_type(registry, {
+                         .name = "aws.kinesis",
+                         .aliases = {"kinesis"},
+                         .service = "kinesis",
+                         .enumerate_operation = "ListStreams",
+                         .result_path = "StreamNames[].{StreamName: @}",
+                         .details = {{.operation = "DescribeStream",
+                                      .params = {{"StreamName", "StreamName"}},
+                                      .select = "StreamDescription",
+                                      .required = true},
+                                     {.operation = "ListTagsForStream",
+                                      .params = {{"StreamName", "StreamName"}},
+                                      .select = "Tags",
+                                      .key = "Tags"}},
+                         .lookup = Lookup::kFromId,
+                         .id_field = "StreamName",
+                         .arn_field = "StreamARN",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                     });
+  add_type(registry, {
+                         .name = "aws.firehose",
+                         .aliases = {"firehose"},
+                         .service = "firehose",
+                         .enumerate_operation = "ListDeliveryStreams",
+                         .result_path = "DeliveryStreamNames[].{DeliveryStreamName: @}",
+                         .details = {{.operation = "DescribeDeliveryStream",
+                                      .params = {{"DeliveryStreamName", "DeliveryStreamName"}},
+                                      .select = "DeliveryStreamDescription",
+                                      .required = true},
+                                     {.operation = "ListTagsForDeliveryStream",
+                                      .params = {{"DeliveryStreamName", "DeliveryStreamName"}},
+                                      .select = "Tags",
+                                      .key = "Tags"}},
+                         .lookup = Lookup::kFromId,
+                         .id_field = "DeliveryStreamName",
+                         .date_field = "CreateTimestamp",
+                         .arn_field = "DeliveryStreamARN",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                     });
+}
+
+}  // namespace custos::resources

@@ -1,0 +1,49 @@
+// The VPC's other parts Cloud Custodian's examples name: subnets, route tables, internet and
+// NAT gateways, network ACLs, peering connections and key pairs, all listed by EC2's Describe
+// calls (with their ids parameter for event lookups) and tagged with CreateTags/DeleteTags.
+#include "resources/services.h"
+#include "resources/type_table.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::ResourceType;
+
+// `kind` as EC2 spells it: "Subnet" lists with DescribeSubnets, answers Subnets, is named by
+// SubnetId and fetched by SubnetIds; an unknown id is `not_found`.
+ResourceType ec2_type(std::string name, const std::string& kind, std::string not_found,
+                      const std::string& arn_kind) {
+  return {
+      .name = "aws." + name,
+      .aliases = {name},
+      .service = "ec2",
+      .enumerate_operation = "Describe" + kind + "s",
+      .result_path = kind + "s[]",
+      .ids_param = kind + "Ids",
+      .not_found_codes = {std::move(not_found)},
+      .id_field = kind + "Id",
+      .arn_format = "arn:{partition}:ec2:{region}:{account_id}:" + arn_kind + "/{id}",
+  };
+}
+
+}  // namespace
+
+void register_network_types(policy::Registry& registry) {
+  add_type(registry, ec2_type("subnet", "Subnet", "InvalidSubnetID.NotFound", "subnet"));
+  add_type(registry,
+           ec2_type("route-table", "RouteTable", "InvalidRouteTableID.NotFound", "route-table"));
+  add_type(registry, ec2_type("internet-gateway", "InternetGateway",
+                              "InvalidInternetGatewayID.NotFound", "internet-gateway"));
+  ResourceType nat = ec2_type("nat-gateway", "NatGateway", "NatGatewayNotFound", "natgateway");
+  nat.date_field = "CreateTime";
+  add_type(registry, std::move(nat));
+  add_type(registry,
+           ec2_type("network-acl", "NetworkAcl", "InvalidNetworkAclID.NotFound", "network-acl"));
+  add_type(registry, ec2_type("peering-connection", "VpcPeeringConnection",
+                              "InvalidVpcPeeringConnectionID.NotFound", "vpc-peering-connection"));
+  ResourceType key_pair = ec2_type("key-pair", "KeyPair", "InvalidKeyPair.NotFound", "key-pair");
+  key_pair.name_field = "KeyName";
+  add_type(registry, std::move(key_pair));
+}
+
+}  // namespace custos::resources

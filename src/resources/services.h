@@ -1,0 +1,19 @@
+// The resource types that are Cloud Custodian's resource_type as data and nothing more (their
+// listing, details, ARNs and tags), grouped by service area; each gets the filters and actions
+// every type has, and the tag actions when taggable.
+#pragma once
+
+#include "policy/registry.h"
+
+namespace custos::resources {
+void register_compute(policy::Registry& registry);         // asg, launch-config, ami, lambda, ecs
+void register_load_balancing(policy::Registry& registry);  // elb, app-elb, target groups
+void register_databases(policy::Registry& registry);  // rds, redshift, dynamodb, dax, es, cache
+void register_messaging(policy::Registry& registry);  // sns, sqs, kinesis, firehose
+void register_edge(policy::Registry& registry);       // cloudfront, api gateway
+void register_machine_learning(policy::Registry& registry);  // sagemaker
+void register_management(policy::Registry& registry);        // log groups, cloudformation, secrets
+void register_network_types(policy::Registry& registry);     // subnets, route tables, gateways
+void register_identity(policy::Registry& registry);          // iam groups and profiles, acm
+void register_applications(policy::Registry& registry);      // beanstalk, workspaces, emr, glue
+}  // namespace custos::resources

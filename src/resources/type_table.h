@@ -1,0 +1,18 @@
+// What the resource types that are only data share: the detail call that reads tags through
+// the Resource Groups Tagging API, and registering a type with the tag actions.
+#pragma once
+
+#include <string>
+
+#include "policy/registry.h"
+
+namespace custos::resources {
+
+// The resource's tags from the Resource Groups Tagging API, by the ARN at `arn_path` in its
+// document (Cloud Custodian's universal_taggable augment), stored as Tags.
+policy::DetailCall tags_by_arn(const std::string& arn_path);
+
+// Registers `type` and, when it is taggable, its tag actions (register_tag_actions).
+void add_type(policy::Registry& registry, policy::ResourceType type, bool taggable = true);
+
+}  // namespace custos::resources
