@@ -145,6 +145,25 @@ struct ResourceType {
   std::string dimension{};
   std::string metrics_namespace{};
 
+  // How Cloud Custodian's `delete` removes one resource, for the types that have it: one call
+  // whose parameters are JMESPath over the resource (a literal for a constant; null leaves the
+  // parameter out), made only while `when` holds, with c7n's boolean options for the type.
+  struct Deletion {
+    std::string operation;  // "DeleteLoadBalancer"
+    std::vector<std::pair<std::string, std::string>> params{};
+    struct Option {
+      std::string name;  // "skip-snapshot" (false unless the policy says true)
+      std::vector<std::pair<std::string, std::string>> if_true{};   // parameters it adds
+      std::vector<std::pair<std::string, std::string>> if_false{};  // or when false
+    };
+    std::vector<Option> options{};
+    std::string when{};  // JMESPath over the resource, true in the states it can be deleted in
+    // Answers meaning "already deleted", besides not_found_codes: a code, or "Code: text" where
+    // the code alone says less (SageMaker's ValidationException: Could not find).
+    std::vector<std::string> gone_codes{};
+  };
+  std::optional<Deletion> deletion{};
+
   const std::string& display_name_field() const {
     return name_field.empty() ? id_field : name_field;
   }

@@ -79,10 +79,11 @@ void register_applications(policy::Registry& registry) {
       registry,
       universal("graphql-api", "appsync", "ListGraphqlApis", "graphqlApis[]", "apiId", "arn"),
       "name");
-  add_universal(
-      registry,
-      universal("alarm", "cloudwatch", "DescribeAlarms", "MetricAlarms[]", "AlarmName", "AlarmArn"),
-      "", "AlarmConfigurationUpdatedTimestamp");
+  ResourceType alarm =
+      universal("alarm", "cloudwatch", "DescribeAlarms", "MetricAlarms[]", "AlarmName", "AlarmArn");
+  alarm.deletion = ResourceType::Deletion{.operation = "DeleteAlarms",
+                                          .params = {{"AlarmNames", "[AlarmName]"}}};
+  add_universal(registry, std::move(alarm), "", "AlarmConfigurationUpdatedTimestamp");
   add_universal(
       registry,
       universal("kafka", "kafka", "ListClusters", "ClusterInfoList[]", "ClusterArn", "ClusterArn"),
@@ -91,19 +92,23 @@ void register_applications(policy::Registry& registry) {
                 universal("fsx", "fsx", "DescribeFileSystems", "FileSystems[]", "FileSystemId",
                           "ResourceARN"),
                 "", "CreationTime");
-  add_universal(
-      registry,
-      universal("fsx-backup", "fsx", "DescribeBackups", "Backups[]", "BackupId", "ResourceARN"), "",
-      "CreationTime");
+  ResourceType backup =
+      universal("fsx-backup", "fsx", "DescribeBackups", "Backups[]", "BackupId", "ResourceARN");
+  backup.deletion = ResourceType::Deletion{.operation = "DeleteBackup",
+                                           .params = {{"BackupId", "BackupId"}},
+                                           .gone_codes = {"BackupNotFound"}};
+  add_universal(registry, std::move(backup), "", "CreationTime");
   ResourceType glacier =
       universal("glacier", "glacier", "ListVaults", "VaultList[]", "VaultName", "VaultARN");
   // Glacier's calls name the account in their path; "-" is the caller's.
   glacier.enumerate_params = {{"accountId", "-"}};
   add_universal(registry, std::move(glacier), "", "CreationDate");
-  add_universal(registry,
-                universal("message-broker", "mq", "ListBrokers", "BrokerSummaries[]", "BrokerId",
-                          "BrokerArn"),
-                "BrokerName", "Created");
+  ResourceType broker = universal("message-broker", "mq", "ListBrokers", "BrokerSummaries[]",
+                                  "BrokerId", "BrokerArn");
+  broker.deletion = ResourceType::Deletion{.operation = "DeleteBroker",
+                                           .params = {{"BrokerId", "BrokerId"}},
+                                           .gone_codes = {"NotFoundException"}};
+  add_universal(registry, std::move(broker), "BrokerName", "Created");
   add_type(registry, {
                          .name = "aws.codebuild",
                          .aliases = {"codebuild"},
@@ -120,28 +125,33 @@ void register_applications(policy::Registry& registry) {
                          .date_field = "created",
                          .arn_field = "arn",
                          .tagging = {.api = kByArn},
+                         .deletion = ResourceType::Deletion{.operation = "DeleteProject",
+                                                            .params = {{"name", "name"}}},
                      });
-  add_type(registry, {
-                         .name = "aws.codecommit",
-                         .aliases = {"codecommit"},
-                         .service = "codecommit",
-                         .enumerate_operation = "ListRepositories",
-                         .result_path = "repositories[]",
-                         .details = {{.operation = "GetRepository",
-                                      .params = {{"repositoryName", "repositoryName"}},
-                                      .select = "repositoryMetadata",
-                                      .required = true},
-                                     {.operation = "ListTagsForResource",
-                                      .params = {{"resourceArn", "Arn"}},
-                                      .select = "tags || `{}`",
-                                      .key = "c7n:TagMap"}},
-                         .tags_map = "c7n:TagMap",
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "repositoryName",
-                         .date_field = "creationDate",
-                         .arn_field = "Arn",
-                         .tagging = {.api = kByArn},
-                     });
+  add_type(registry,
+           {
+               .name = "aws.codecommit",
+               .aliases = {"codecommit"},
+               .service = "codecommit",
+               .enumerate_operation = "ListRepositories",
+               .result_path = "repositories[]",
+               .details = {{.operation = "GetRepository",
+                            .params = {{"repositoryName", "repositoryName"}},
+                            .select = "repositoryMetadata",
+                            .required = true},
+                           {.operation = "ListTagsForResource",
+                            .params = {{"resourceArn", "Arn"}},
+                            .select = "tags || `{}`",
+                            .key = "c7n:TagMap"}},
+               .tags_map = "c7n:TagMap",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "repositoryName",
+               .date_field = "creationDate",
+               .arn_field = "Arn",
+               .tagging = {.api = kByArn},
+               .deletion = ResourceType::Deletion{.operation = "DeleteRepository",
+                                                  .params = {{"repositoryName", "repositoryName"}}},
+           });
   add_type(registry, {
                          .name = "aws.workspaces",
                          .aliases = {"workspaces"},
@@ -189,25 +199,29 @@ void register_applications(policy::Registry& registry) {
                                      .untag_operation = "RemoveTagsFromResource",
                                      .id_param = "ResourceId"},
                      });
-  add_type(registry, {
-                         .name = "aws.transfer-server",
-                         .aliases = {"transfer-server"},
-                         .service = "transfer",
-                         .enumerate_operation = "ListServers",
-                         .result_path = "Servers[]",
-                         .details = {{.operation = "DescribeServer",
-                                      .params = {{"ServerId", "ServerId"}},
-                                      .select = "Server",
-                                      .required = true}},
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "ServerId",
-                         .arn_field = "Arn",
-                         .tagging = {.api = Tagging::Api::kPerResource,
-                                     .tag_operation = "TagResource",
-                                     .untag_operation = "UntagResource",
-                                     .id_param = "Arn",
-                                     .id_member = "Arn"},
-                     });
+  add_type(registry,
+           {
+               .name = "aws.transfer-server",
+               .aliases = {"transfer-server"},
+               .service = "transfer",
+               .enumerate_operation = "ListServers",
+               .result_path = "Servers[]",
+               .details = {{.operation = "DescribeServer",
+                            .params = {{"ServerId", "ServerId"}},
+                            .select = "Server",
+                            .required = true}},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "ServerId",
+               .arn_field = "Arn",
+               .tagging = {.api = Tagging::Api::kPerResource,
+                           .tag_operation = "TagResource",
+                           .untag_operation = "UntagResource",
+                           .id_param = "Arn",
+                           .id_member = "Arn"},
+               .deletion = ResourceType::Deletion{.operation = "DeleteServer",
+                                                  .params = {{"ServerId", "ServerId"}},
+                                                  .gone_codes = {"ResourceNotFoundException"}},
+           });
   add_type(registry,
            {
                .name = "aws.ssm-document",
@@ -251,31 +265,36 @@ void register_applications(policy::Registry& registry) {
                            .untag_operation = "RemoveTags",
                            .id_param = "ResourceId"},
            });
-  add_type(registry, {
-                         .name = "aws.datapipeline",
-                         .aliases = {"datapipeline"},
-                         .service = "datapipeline",
-                         .enumerate_operation = "ListPipelines",
-                         .result_path = "pipelineIdList[]",
-                         .details = {{.operation = "DescribePipelines",
-                                      .params = {{"pipelineIds", "[id]"}},
-                                      .select = "pipelineDescriptionList[0]",
-                                      .required = true}},
-                         .computed = {kLowerCaseTags},
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "id",
-                         .name_field = "name",
-                         .arn_format = "arn:{partition}:datapipeline:{region}:{account_id}:"
-                                       "pipeline/{id}",
-                         .tagging = {.api = Tagging::Api::kPerResource,
-                                     .tag_operation = "AddTags",
-                                     .untag_operation = "RemoveTags",
-                                     .id_param = "pipelineId",
-                                     .key_member = "key",
-                                     .value_member = "value",
-                                     .tags_member = "tags",
-                                     .keys_member = "tagKeys"},
-                     });
+  add_type(registry,
+           {
+               .name = "aws.datapipeline",
+               .aliases = {"datapipeline"},
+               .service = "datapipeline",
+               .enumerate_operation = "ListPipelines",
+               .result_path = "pipelineIdList[]",
+               .details = {{.operation = "DescribePipelines",
+                            .params = {{"pipelineIds", "[id]"}},
+                            .select = "pipelineDescriptionList[0]",
+                            .required = true}},
+               .computed = {kLowerCaseTags},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "id",
+               .name_field = "name",
+               .arn_format = "arn:{partition}:datapipeline:{region}:{account_id}:"
+                             "pipeline/{id}",
+               .tagging = {.api = Tagging::Api::kPerResource,
+                           .tag_operation = "AddTags",
+                           .untag_operation = "RemoveTags",
+                           .id_param = "pipelineId",
+                           .key_member = "key",
+                           .value_member = "value",
+                           .tags_member = "tags",
+                           .keys_member = "tagKeys"},
+               .deletion = ResourceType::Deletion{.operation = "DeletePipeline",
+                                                  .params = {{"pipelineId", "id"}},
+                                                  .gone_codes = {"PipelineNotFoundException",
+                                                                 "PipelineDeletedException"}},
+           });
   for (auto [name, operation, list] :
        {std::tuple{"glue-job", "GetJobs", "Jobs[]"}, {"glue-crawler", "GetCrawlers", "Crawlers[]"}})
     add_type(registry,

@@ -3,6 +3,7 @@
 #include "policy/core_filters.h"
 #include "resources/account.h"
 #include "resources/cloudtrail.h"
+#include "resources/delete_action.h"
 #include "resources/ebs.h"
 #include "resources/ec2.h"
 #include "resources/event_rule.h"
@@ -49,7 +50,8 @@ const policy::Registry& builtin_registry() {
     register_network_types(r);
     register_identity(r);
     register_applications(r);
-    register_notifications(r);  // notify, webhook, invoke-lambda: actions of every type
+    register_delete_actions(r);  // delete, for the types whose data says how
+    register_notifications(r);   // notify, webhook, invoke-lambda: actions of every type
     return r;
   }();
   return registry;

@@ -49,28 +49,35 @@ ResourceType ecs_cluster() {
 }  // namespace
 
 void register_compute(policy::Registry& registry) {
-  add_type(registry, {
-                         .name = "aws.asg",
-                         .aliases = {"asg"},
-                         .service = "autoscaling",
-                         .enumerate_operation = "DescribeAutoScalingGroups",
-                         .result_path = "AutoScalingGroups[]",
-                         .ids_param = "AutoScalingGroupNames",
-                         .id_field = "AutoScalingGroupName",
-                         .date_field = "CreatedTime",
-                         .arn_field = "AutoScalingGroupARN",
-                         // Auto Scaling names the group in each tag, not in the call.
-                         .tagging = {.api = Tagging::Api::kPerResource,
-                                     .tag_operation = "CreateOrUpdateTags",
-                                     .untag_operation = "DeleteTags",
-                                     .keys_member = "Tags",
-                                     .keys_as_tags = true,
-                                     .item_params = {{"ResourceId", "{id}"},
-                                                     {"ResourceType", "auto-scaling-group"},
-                                                     {"PropagateAtLaunch", false}}},
-                         .report_fields = {"AutoScalingGroupName", "CreatedTime",
-                                           "LaunchConfigurationName", "length(Instances)"},
-                     });
+  add_type(registry,
+           {
+               .name = "aws.asg",
+               .aliases = {"asg"},
+               .service = "autoscaling",
+               .enumerate_operation = "DescribeAutoScalingGroups",
+               .result_path = "AutoScalingGroups[]",
+               .ids_param = "AutoScalingGroupNames",
+               .id_field = "AutoScalingGroupName",
+               .date_field = "CreatedTime",
+               .arn_field = "AutoScalingGroupARN",
+               // Auto Scaling names the group in each tag, not in the call.
+               .tagging = {.api = Tagging::Api::kPerResource,
+                           .tag_operation = "CreateOrUpdateTags",
+                           .untag_operation = "DeleteTags",
+                           .keys_member = "Tags",
+                           .keys_as_tags = true,
+                           .item_params = {{"ResourceId", "{id}"},
+                                           {"ResourceType", "auto-scaling-group"},
+                                           {"PropagateAtLaunch", false}}},
+               .report_fields = {"AutoScalingGroupName", "CreatedTime", "LaunchConfigurationName",
+                                 "length(Instances)"},
+               .deletion =
+                   ResourceType::Deletion{
+                       .operation = "DeleteAutoScalingGroup",
+                       .params = {{"AutoScalingGroupName", "AutoScalingGroupName"}},
+                       .options = {{.name = "force", .if_true = {{"ForceDelete", "`true`"}}}},
+                       .gone_codes = {"ValidationError: not found"}},
+           });
   add_type(registry,
            {
                .name = "aws.launch-config",
@@ -99,20 +106,25 @@ void register_compute(policy::Registry& registry) {
                          .date_field = "CreationDate",
                          .arn_format = "arn:{partition}:ec2:{region}:{account_id}:image/{id}",
                      });
-  add_type(registry, {
-                         .name = "aws.lambda",
-                         .aliases = {"lambda"},
-                         .service = "lambda",
-                         .enumerate_operation = "ListFunctions",
-                         .result_path = "Functions[]",
-                         .details = {tags_by_arn("FunctionArn")},
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "FunctionName",
-                         .date_field = "LastModified",
-                         .arn_field = "FunctionArn",
-                         .tagging = {.api = Tagging::Api::kResourceGroups},
-                         .report_fields = {"FunctionName", "Runtime", "LastModified", "Role"},
-                     });
+  add_type(registry,
+           {
+               .name = "aws.lambda",
+               .aliases = {"lambda"},
+               .service = "lambda",
+               .enumerate_operation = "ListFunctions",
+               .result_path = "Functions[]",
+               .details = {tags_by_arn("FunctionArn")},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "FunctionName",
+               .date_field = "LastModified",
+               .arn_field = "FunctionArn",
+               .tagging = {.api = Tagging::Api::kResourceGroups},
+               .report_fields = {"FunctionName", "Runtime", "LastModified", "Role"},
+               .dimension = "FunctionName",
+               .deletion = ResourceType::Deletion{.operation = "DeleteFunction",
+                                                  .params = {{"FunctionName", "FunctionName"}},
+                                                  .gone_codes = {"ResourceNotFoundException"}},
+           });
   auto cluster = std::make_shared<const ResourceType>(ecs_cluster());
   add_type(registry, *cluster);
   add_type(registry, {
@@ -157,6 +169,8 @@ void register_compute(policy::Registry& registry) {
                                      .tags_member = "tags",
                                      .keys_member = "tagKeys"},
                      });
+  add_age_filter(registry, "aws.launch-config", "age", "CreatedTime");
+  add_age_filter(registry, "aws.ami", "image-age", "CreationDate");
 }
 
 }  // namespace custos::resources

@@ -104,15 +104,38 @@ void register_databases(policy::Registry& registry) {
   ResourceType instance = rds("rds", "DescribeDBInstances", "DBInstance", "InstanceCreateTime");
   instance.report_fields = {"DBInstanceIdentifier", "Engine", "DBInstanceClass",
                             "PubliclyAccessible", "StorageEncrypted"};
+  instance.dimension = "DBInstanceIdentifier";
+  instance.deletion = ResourceType::Deletion{
+      .operation = "DeleteDBInstance",
+      .params = {{"DBInstanceIdentifier", "DBInstanceIdentifier"}},
+      // As Cloud Custodian: a final snapshot unless told to skip it, or the instance cannot
+      // have one (a read replica, an Aurora cluster member).
+      .options =
+          {{.name = "skip-snapshot",
+            .if_true = {{"SkipFinalSnapshot", "`true`"}},
+            .if_false = {{"SkipFinalSnapshot",
+                          "!!(ReadReplicaSourceDBInstanceIdentifier || DBClusterIdentifier)"},
+                         {"FinalDBSnapshotIdentifier",
+                          "!(ReadReplicaSourceDBInstanceIdentifier || DBClusterIdentifier) "
+                          "&& join('-', ['final', DBInstanceIdentifier]) || null"}}}},
+      .gone_codes = {"DBInstanceNotFound"}};
   add_type(registry, std::move(instance));
-  add_type(registry, rds("rds-cluster", "DescribeDBClusters", "DBCluster", "ClusterCreateTime"));
+  ResourceType cluster = rds("rds-cluster", "DescribeDBClusters", "DBCluster", "ClusterCreateTime");
+  cluster.dimension = "DBClusterIdentifier";
+  add_type(registry, std::move(cluster));
   add_type(registry,
            rds("rds-snapshot", "DescribeDBSnapshots", "DBSnapshot", "SnapshotCreateTime"));
-  add_type(registry, rds_tagged_by_call("rds-param-group", "DescribeDBParameterGroups",
-                                        "DBParameterGroup", "DBParameterGroupName"));
-  add_type(registry,
-           rds_tagged_by_call("rds-cluster-param-group", "DescribeDBClusterParameterGroups",
-                              "DBClusterParameterGroup", "DBClusterParameterGroupName"));
+  for (const char* kind : {"DBParameterGroup", "DBClusterParameterGroup"}) {
+    std::string name =
+        kind == std::string("DBParameterGroup") ? "rds-param-group" : "rds-cluster-param-group";
+    ResourceType group = rds_tagged_by_call(name, "Describe" + std::string(kind) + "s", kind,
+                                            kind + std::string("Name"));
+    group.deletion =
+        ResourceType::Deletion{.operation = "Delete" + std::string(kind),
+                               .params = {{kind + std::string("Name"), kind + std::string("Name")}},
+                               .gone_codes = {"DBParameterGroupNotFound"}};
+    add_type(registry, std::move(group));
+  }
   ResourceType cluster_snapshot =
       rds_tagged_by_call("rds-cluster-snapshot", "DescribeDBClusterSnapshots", "DBClusterSnapshot",
                          "DBClusterSnapshotIdentifier");
@@ -143,82 +166,115 @@ void register_databases(policy::Registry& registry) {
                .date_field = "ClusterCreateTime",
                .arn_format = "arn:{partition}:redshift:{region}:{account_id}:cluster:{id}",
                .tagging = {.api = Tagging::Api::kResourceGroups},
+               .deletion =
+                   ResourceType::Deletion{
+                       .operation = "DeleteCluster",
+                       .params = {{"ClusterIdentifier", "ClusterIdentifier"}},
+                       .options = {{.name = "skip-snapshot",
+                                    .if_true = {{"SkipFinalClusterSnapshot", "`true`"}},
+                                    .if_false = {{"FinalClusterSnapshotIdentifier",
+                                                  "join('-', ['final', ClusterIdentifier])"}}}},
+                       .gone_codes = {"ClusterNotFound"}},
            });
-  add_type(registry, {
-                         .name = "aws.dynamodb-table",
-                         .aliases = {"dynamodb-table"},
-                         .service = "dynamodb",
-                         .enumerate_operation = "ListTables",
-                         .result_path = "TableNames[].{TableName: @}",
-                         .details = {{.operation = "DescribeTable",
-                                      .params = {{"TableName", "TableName"}},
-                                      .select = "Table",
-                                      .absent_codes = {"ResourceNotFoundException"},
-                                      .required = true},
-                                     {.operation = "ListTagsOfResource",
-                                      .params = {{"ResourceArn", "TableArn"}},
-                                      .select = "Tags",
-                                      .key = "Tags"}},
-                         .lookup = Lookup::kFromId,
-                         .id_field = "TableName",
-                         .date_field = "CreationDateTime",
-                         .arn_field = "TableArn",
-                         .tagging = tag_resource("ResourceArn", "TableArn"),
-                     });
-  add_type(registry, {
-                         .name = "aws.dax",
-                         .aliases = {"dax"},
-                         .service = "dax",
-                         .enumerate_operation = "DescribeClusters",
-                         .result_path = "Clusters[]",
-                         .details = {{.operation = "ListTags",
-                                      .params = {{"ResourceName", "ClusterArn"}},
-                                      .select = "Tags",
-                                      .key = "Tags"}},
-                         .ids_param = "ClusterNames",
-                         .not_found_codes = {"ClusterNotFoundFault"},
-                         .id_field = "ClusterName",
-                         .arn_field = "ClusterArn",
-                         .tagging = tag_resource("ResourceName", "ClusterArn"),
-                     });
-  add_type(registry, {
-                         .name = "aws.elasticsearch",
-                         .aliases = {"elasticsearch"},
-                         .service = "es",
-                         .enumerate_operation = "ListDomainNames",
-                         .result_path = "DomainNames[].{DomainName: DomainName}",
-                         .details = {{.operation = "DescribeElasticsearchDomain",
-                                      .params = {{"DomainName", "DomainName"}},
-                                      .select = "DomainStatus",
-                                      .absent_codes = {"ResourceNotFoundException"},
-                                      .required = true},
-                                     {.operation = "ListTags",
-                                      .params = {{"ARN", "ARN"}},
-                                      .select = "TagList",
-                                      .key = "Tags"}},
-                         .lookup = Lookup::kFromId,
-                         .id_field = "DomainName",
-                         .arn_field = "ARN",
-                         .tagging = {.api = Tagging::Api::kPerResource,
-                                     .tag_operation = "AddTags",
-                                     .untag_operation = "RemoveTags",
-                                     .id_param = "ARN",
-                                     .id_member = "ARN",
-                                     .tags_member = "TagList"},
-                     });
-  add_type(registry, {
-                         .name = "aws.cache-cluster",
-                         .aliases = {"cache-cluster"},
-                         .service = "elasticache",
-                         .enumerate_operation = "DescribeCacheClusters",
-                         .result_path = "CacheClusters[]",
-                         .details = {elasticache_tags()},
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "CacheClusterId",
-                         .date_field = "CacheClusterCreateTime",
-                         .arn_field = "ARN",
-                         .tagging = elasticache_tagging(),
-                     });
+  add_type(registry,
+           {
+               .name = "aws.dynamodb-table",
+               .aliases = {"dynamodb-table"},
+               .service = "dynamodb",
+               .enumerate_operation = "ListTables",
+               .result_path = "TableNames[].{TableName: @}",
+               .details = {{.operation = "DescribeTable",
+                            .params = {{"TableName", "TableName"}},
+                            .select = "Table",
+                            .absent_codes = {"ResourceNotFoundException"},
+                            .required = true},
+                           {.operation = "ListTagsOfResource",
+                            .params = {{"ResourceArn", "TableArn"}},
+                            .select = "Tags",
+                            .key = "Tags"}},
+               .lookup = Lookup::kFromId,
+               .id_field = "TableName",
+               .date_field = "CreationDateTime",
+               .arn_field = "TableArn",
+               .tagging = tag_resource("ResourceArn", "TableArn"),
+               .deletion = ResourceType::Deletion{.operation = "DeleteTable",
+                                                  .params = {{"TableName", "TableName"}},
+                                                  .gone_codes = {"ResourceNotFoundException"}},
+           });
+  add_type(registry,
+           {
+               .name = "aws.dax",
+               .aliases = {"dax"},
+               .service = "dax",
+               .enumerate_operation = "DescribeClusters",
+               .result_path = "Clusters[]",
+               .details = {{.operation = "ListTags",
+                            .params = {{"ResourceName", "ClusterArn"}},
+                            .select = "Tags",
+                            .key = "Tags"}},
+               .ids_param = "ClusterNames",
+               .not_found_codes = {"ClusterNotFoundFault"},
+               .id_field = "ClusterName",
+               .arn_field = "ClusterArn",
+               .tagging = tag_resource("ResourceName", "ClusterArn"),
+               .deletion = ResourceType::Deletion{.operation = "DeleteCluster",
+                                                  .params = {{"ClusterName", "ClusterName"}}},
+           });
+  add_type(registry,
+           {
+               .name = "aws.elasticsearch",
+               .aliases = {"elasticsearch"},
+               .service = "es",
+               .enumerate_operation = "ListDomainNames",
+               .result_path = "DomainNames[].{DomainName: DomainName}",
+               .details = {{.operation = "DescribeElasticsearchDomain",
+                            .params = {{"DomainName", "DomainName"}},
+                            .select = "DomainStatus",
+                            .absent_codes = {"ResourceNotFoundException"},
+                            .required = true},
+                           {.operation = "ListTags",
+                            .params = {{"ARN", "ARN"}},
+                            .select = "TagList",
+                            .key = "Tags"}},
+               .lookup = Lookup::kFromId,
+               .id_field = "DomainName",
+               .arn_field = "ARN",
+               .tagging = {.api = Tagging::Api::kPerResource,
+                           .tag_operation = "AddTags",
+                           .untag_operation = "RemoveTags",
+                           .id_param = "ARN",
+                           .id_member = "ARN",
+                           .tags_member = "TagList"},
+               .deletion = ResourceType::Deletion{.operation = "DeleteElasticsearchDomain",
+                                                  .params = {{"DomainName", "DomainName"}},
+                                                  .gone_codes = {"ResourceNotFoundException"}},
+           });
+  add_type(
+      registry,
+      {
+          .name = "aws.cache-cluster",
+          .aliases = {"cache-cluster"},
+          .service = "elasticache",
+          .enumerate_operation = "DescribeCacheClusters",
+          .result_path = "CacheClusters[]",
+          .details = {elasticache_tags()},
+          .lookup = Lookup::kEnumerate,
+          .id_field = "CacheClusterId",
+          .date_field = "CacheClusterCreateTime",
+          .arn_field = "ARN",
+          .tagging = elasticache_tagging(),
+          .deletion =
+              ResourceType::Deletion{
+                  .operation = "DeleteCacheCluster",
+                  .params = {{"CacheClusterId", "CacheClusterId"}},
+                  .options =
+                      {{.name = "skip-snapshot",
+                        .if_false = {{"FinalSnapshotIdentifier",
+                                      "Engine == 'redis' && !starts_with(CacheNodeType, 'cache.t') "
+                                      "&& join('-', ['final', CacheClusterId]) || null"}}}},
+                  .when = "!ReplicationGroupId",
+                  .gone_codes = {"CacheClusterNotFound"}},
+      });
   add_type(registry, {
                          .name = "aws.cache-snapshot",
                          .aliases = {"cache-snapshot"},
@@ -231,18 +287,28 @@ void register_databases(policy::Registry& registry) {
                          .arn_field = "ARN",
                          .tagging = elasticache_tagging(),
                      });
-  add_type(registry, {
-                         .name = "aws.elasticache-group",
-                         .aliases = {"elasticache-group"},
-                         .service = "elasticache",
-                         .enumerate_operation = "DescribeReplicationGroups",
-                         .result_path = "ReplicationGroups[]",
-                         .details = {elasticache_tags()},
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "ReplicationGroupId",
-                         .arn_field = "ARN",
-                         .tagging = elasticache_tagging(),
-                     });
+  add_type(registry,
+           {
+               .name = "aws.elasticache-group",
+               .aliases = {"elasticache-group"},
+               .service = "elasticache",
+               .enumerate_operation = "DescribeReplicationGroups",
+               .result_path = "ReplicationGroups[]",
+               .details = {elasticache_tags()},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "ReplicationGroupId",
+               .arn_field = "ARN",
+               .tagging = elasticache_tagging(),
+               .deletion =
+                   ResourceType::Deletion{
+                       .operation = "DeleteReplicationGroup",
+                       .params = {{"ReplicationGroupId", "ReplicationGroupId"}},
+                       .options = {{.name = "snapshot",
+                                    .if_true = {{"FinalSnapshotIdentifier",
+                                                 "join('', [ReplicationGroupId, '-snapshot'])"}}}},
+                       .when = "Status == 'available'",
+                       .gone_codes = {"ReplicationGroupNotFoundFault"}},
+           });
   add_type(registry, {
                          .name = "aws.dms-instance",
                          .aliases = {"dms-instance"},
@@ -255,20 +321,34 @@ void register_databases(policy::Registry& registry) {
                          .date_field = "InstanceCreateTime",
                          .arn_field = "ReplicationInstanceArn",
                          .tagging = dms_tagging("ReplicationInstanceArn"),
+                         .deletion =
+                             ResourceType::Deletion{
+                                 .operation = "DeleteReplicationInstance",
+                                 .params = {{"ReplicationInstanceArn", "ReplicationInstanceArn"}},
+                                 .gone_codes = {"ResourceNotFoundFault"}},
                      });
-  add_type(registry, {
-                         .name = "aws.dms-endpoint",
-                         .aliases = {"dms-endpoint"},
-                         .service = "dms",
-                         .enumerate_operation = "DescribeEndpoints",
-                         .result_path = "Endpoints[]",
-                         .details = {dms_tags("EndpointArn")},
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "EndpointArn",
-                         .name_field = "EndpointIdentifier",
-                         .arn_field = "EndpointArn",
-                         .tagging = dms_tagging("EndpointArn"),
-                     });
+  add_type(registry,
+           {
+               .name = "aws.dms-endpoint",
+               .aliases = {"dms-endpoint"},
+               .service = "dms",
+               .enumerate_operation = "DescribeEndpoints",
+               .result_path = "Endpoints[]",
+               .details = {dms_tags("EndpointArn")},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "EndpointArn",
+               .name_field = "EndpointIdentifier",
+               .arn_field = "EndpointArn",
+               .tagging = dms_tagging("EndpointArn"),
+               .deletion = ResourceType::Deletion{.operation = "DeleteEndpoint",
+                                                  .params = {{"EndpointArn", "EndpointArn"}},
+                                                  .gone_codes = {"ResourceNotFoundFault"}},
+           });
+  for (const char* snapshots :
+       {"aws.rds-snapshot", "aws.rds-cluster-snapshot", "aws.redshift-snapshot"})
+    add_age_filter(registry, snapshots, "age", "SnapshotCreateTime");
+  add_age_filter(registry, "aws.cache-snapshot", "age",
+                 "min_by(NodeSnapshots, &SnapshotCreateTime).SnapshotCreateTime");
 }
 
 }  // namespace custos::resources

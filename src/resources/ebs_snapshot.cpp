@@ -1,6 +1,6 @@
 // aws.ebs-snapshot: the account's own EBS snapshots. A snapshot shared with another account (or
 // with everyone) hands over the disk it copies: cross-account finds them, set-permissions
-// stops the sharing; delete (only with force: true) removes a snapshot for good.
+// stops the sharing; delete removes a snapshot for good.
 #include <algorithm>
 #include <set>
 
@@ -242,16 +242,13 @@ class SkipAmiSnapshots : public policy::Filter {
   bool skip_;
 };
 
-// delete (Cloud Custodian's SnapshotDelete): DeleteSnapshot, which destroys evidence for good,
-// so custos asks for force: true. Snapshots an AMI of the account uses are left alone
-// (skip-ami-snapshots, the default), as Cloud Custodian leaves them.
+// delete (Cloud Custodian's SnapshotDelete): DeleteSnapshot, which destroys evidence for good:
+// the record keeps the snapshot's description. Snapshots an AMI of the account uses are left
+// alone (skip-ami-snapshots, the default), as Cloud Custodian leaves them.
 class Delete : public policy::PerResourceAction {
  public:
   explicit Delete(const Spec& spec)
-      : PerResourceAction("delete"), skip_ami_(spec.optional_bool("skip-ami-snapshots", true)) {
-    if (!spec.optional_bool("force", false))
-      spec.fail("deleting a snapshot destroys evidence for good: write force: true to mean it");
-  }
+      : PerResourceAction("delete"), skip_ami_(spec.optional_bool("skip-ami-snapshots", true)) {}
 
  private:
   ActionRecord apply(const Json& snapshot, ActionContext& context) const override {
@@ -333,9 +330,9 @@ void register_ebs_snapshot(policy::Registry& registry) {
           "with `add`"));
   registry.add_action("aws.ebs-snapshot", "delete",
                       policy::action_info<Delete>(
-                          {"force", "skip-ami-snapshots"},
+                          {"skip-ami-snapshots"},
                           {"ec2:DescribeSnapshots", "ec2:DescribeImages", "ec2:DeleteSnapshot"},
-                          "Delete the snapshot (irreversible; needs force: true)"));
+                          "Delete the snapshot (irreversible)"));
   register_tag_actions(registry, "aws.ebs-snapshot");
 }
 

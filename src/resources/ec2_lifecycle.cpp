@@ -60,17 +60,13 @@ ActionRecord state_change(const std::string& action, const std::string& id, cons
   return record;
 }
 
-// terminate (Cloud Custodian's Terminate): eradication, so custos asks for force: true, which
-// also means Cloud Custodian's force: termination and stop protection are turned off when AWS
-// refuses because of them.
+// terminate (Cloud Custodian's Terminate): irreversible, so the record keeps the state it
+// ended. With force (c7n's), termination and stop protection are turned off when AWS refuses
+// because of them; without it, a protected instance is left and recorded as failed.
 class Terminate : public policy::PerResourceAction {
  public:
-  explicit Terminate(const Spec& spec) : PerResourceAction("terminate") {
-    if (!spec.optional_bool("force", false))
-      spec.fail(
-          "terminate destroys the instance (and the volumes deleted with it) for good: write "
-          "force: true to mean it; snapshot and preserve-volumes first to keep the evidence");
-  }
+  explicit Terminate(const Spec& spec)
+      : PerResourceAction("terminate"), force_(spec.optional_bool("force", false)) {}
 
  private:
   ActionRecord apply(const Json& resource, ActionContext& context) const override {
@@ -84,7 +80,7 @@ class Terminate : public policy::PerResourceAction {
     try {
       result = client.call("ec2", "TerminateInstances", {{"InstanceIds", {id}}});
     } catch (const aws::AwsError& e) {
-      if (e.code() != "OperationNotPermitted") throw;
+      if (e.code() != "OperationNotPermitted" || !force_) throw;
       if (instance.value("InstanceLifecycle", "") != "spot") unprotect(client, id);
       result = client.call("ec2", "TerminateInstances", {{"InstanceIds", {id}}});
     }
@@ -107,6 +103,8 @@ class Terminate : public policy::PerResourceAction {
       }
     }
   }
+
+  bool force_;
 };
 
 // start (Cloud Custodian's Start): a stopped instance with volumes is started; undo stops it.
@@ -401,7 +399,7 @@ void register_ec2_lifecycle_actions(policy::Registry& registry) {
       policy::action_info<Terminate>(
           {"force"},
           {"ec2:DescribeInstances", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute"},
-          "Terminate the instance (irreversible; needs force: true, which also "
+          "Terminate the instance (irreversible; force: true also "
           "turns off termination and stop protection when they are in the way)"));
   registry.add_action(
       "aws.ec2", "start",

@@ -45,6 +45,9 @@ ResourceType rest_api() {
       .date_field = "createdDate",
       .arn_format = "arn:{partition}:apigateway:{region}::/restapis/{id}",
       .tagging = {.api = Tagging::Api::kResourceGroups},
+      .deletion = ResourceType::Deletion{.operation = "DeleteRestApi",
+                                         .params = {{"restApiId", "id"}},
+                                         .gone_codes = {"NotFoundException"}},
   };
 }
 
@@ -72,6 +75,10 @@ void register_edge(policy::Registry& registry) {
                          .arn_format = "arn:{partition}:apigateway:{region}::/restapis/{restApiId}/"
                                        "stages/{stageName}",
                          .tagging = {.api = Tagging::Api::kResourceGroups},
+                         .deletion = ResourceType::Deletion{.operation = "DeleteStage",
+                                                            .params = {{"restApiId", "restApiId"},
+                                                                       {"stageName", "stageName"}},
+                                                            .gone_codes = {"NotFoundException"}},
                      });
   add_type(registry,
            {

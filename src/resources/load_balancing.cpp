@@ -33,29 +33,33 @@ ResourceType elbv2(std::string name, std::string operation, std::string kind) {
       .name_field = kind + "Name",
       .arn_field = id,
       .tagging = {.api = Tagging::Api::kResourceGroups},
+      .deletion = ResourceType::Deletion{.operation = "Delete" + kind, .params = {{id, id}}},
   };
 }
 
 }  // namespace
 
 void register_load_balancing(policy::Registry& registry) {
-  add_type(registry,
-           {
-               .name = "aws.elb",
-               .aliases = {"elb"},
-               .service = "elb",
-               .enumerate_operation = "DescribeLoadBalancers",
-               .result_path = "LoadBalancerDescriptions[]",
-               .details = {tags_of("LoadBalancerNames", "LoadBalancerName")},
-               .ids_param = "LoadBalancerNames",
-               .not_found_codes = {"LoadBalancerNotFound"},
-               .id_field = "LoadBalancerName",
-               .date_field = "CreatedTime",
-               .arn_format = "arn:{partition}:elasticloadbalancing:{region}:{account_id}:"
-                             "loadbalancer/{id}",
-               .tagging = {.api = Tagging::Api::kResourceGroups},
-               .report_fields = {"LoadBalancerName", "DNSName", "VPCId", "length(Instances)"},
-           });
+  add_type(
+      registry,
+      {
+          .name = "aws.elb",
+          .aliases = {"elb"},
+          .service = "elb",
+          .enumerate_operation = "DescribeLoadBalancers",
+          .result_path = "LoadBalancerDescriptions[]",
+          .details = {tags_of("LoadBalancerNames", "LoadBalancerName")},
+          .ids_param = "LoadBalancerNames",
+          .not_found_codes = {"LoadBalancerNotFound"},
+          .id_field = "LoadBalancerName",
+          .date_field = "CreatedTime",
+          .arn_format = "arn:{partition}:elasticloadbalancing:{region}:{account_id}:"
+                        "loadbalancer/{id}",
+          .tagging = {.api = Tagging::Api::kResourceGroups},
+          .report_fields = {"LoadBalancerName", "DNSName", "VPCId", "length(Instances)"},
+          .deletion = ResourceType::Deletion{.operation = "DeleteLoadBalancer",
+                                             .params = {{"LoadBalancerName", "LoadBalancerName"}}},
+      });
   ResourceType app_elb = elbv2("app-elb", "DescribeLoadBalancers", "LoadBalancer");
   app_elb.date_field = "CreatedTime";
   app_elb.report_fields = {"LoadBalancerName", "DNSName", "VpcId", "Type", "Scheme"};

@@ -35,13 +35,19 @@ ResourceType sagemaker(std::string name, const std::string& kind, std::string li
                   .tag_operation = "AddTags",
                   .untag_operation = "DeleteTags",
                   .id_param = "ResourceArn"},
+      .deletion = ResourceType::Deletion{.operation = "Delete" + kind,
+                                         .params = {{kind + "Name", kind + "Name"}},
+                                         .gone_codes = {"ValidationException: Could not find",
+                                                        "ValidationException: RecordNotFound"}},
   };
 }
 
 }  // namespace
 
 void register_machine_learning(policy::Registry& registry) {
-  add_type(registry, sagemaker("sagemaker-notebook", "NotebookInstance", "NotebookInstances"));
+  ResourceType notebook = sagemaker("sagemaker-notebook", "NotebookInstance", "NotebookInstances");
+  notebook.deletion->when = "contains(['Stopped', 'Failed'], NotebookInstanceStatus)";
+  add_type(registry, std::move(notebook));
   add_type(registry, sagemaker("sagemaker-endpoint", "Endpoint", "Endpoints"));
   add_type(registry, sagemaker("sagemaker-endpoint-config", "EndpointConfig", "EndpointConfigs"));
   add_type(registry, sagemaker("sagemaker-model", "Model", "Models"));

@@ -13,29 +13,33 @@ using Tagging = ResourceType::Tagging;
 }  // namespace
 
 void register_messaging(policy::Registry& registry) {
-  add_type(registry, {
-                         .name = "aws.sns",
-                         .aliases = {"sns"},
-                         .service = "sns",
-                         .enumerate_operation = "ListTopics",
-                         .result_path = "Topics[]",
-                         .details = {{.operation = "GetTopicAttributes",
-                                      .params = {{"TopicArn", "TopicArn"}},
-                                      .select = "Attributes",
-                                      .required = true},
-                                     {.operation = "ListTagsForResource",
-                                      .params = {{"ResourceArn", "TopicArn"}},
-                                      .select = "Tags",
-                                      .key = "Tags"}},
-                         .lookup = Lookup::kFromId,
-                         .id_field = "TopicArn",
-                         .name_field = "DisplayName",
-                         .arn_field = "TopicArn",
-                         .tagging = {.api = Tagging::Api::kPerResource,
-                                     .tag_operation = "TagResource",
-                                     .untag_operation = "UntagResource",
-                                     .id_param = "ResourceArn"},
-                     });
+  add_type(registry,
+           {
+               .name = "aws.sns",
+               .aliases = {"sns"},
+               .service = "sns",
+               .enumerate_operation = "ListTopics",
+               .result_path = "Topics[]",
+               .details = {{.operation = "GetTopicAttributes",
+                            .params = {{"TopicArn", "TopicArn"}},
+                            .select = "Attributes",
+                            .required = true},
+                           {.operation = "ListTagsForResource",
+                            .params = {{"ResourceArn", "TopicArn"}},
+                            .select = "Tags",
+                            .key = "Tags"}},
+               .lookup = Lookup::kFromId,
+               .id_field = "TopicArn",
+               .name_field = "DisplayName",
+               .arn_field = "TopicArn",
+               .tagging = {.api = Tagging::Api::kPerResource,
+                           .tag_operation = "TagResource",
+                           .untag_operation = "UntagResource",
+                           .id_param = "ResourceArn"},
+               .deletion = ResourceType::Deletion{.operation = "DeleteTopic",
+                                                  .params = {{"TopicArn", "TopicArn"}},
+                                                  .gone_codes = {"NotFound", "NotFoundException"}},
+           });
   add_type(registry,
            {
                .name = "aws.sqs",
@@ -59,6 +63,11 @@ void register_messaging(policy::Registry& registry) {
                .date_field = "CreatedTimestamp",
                .arn_field = "QueueArn",
                .tagging = {.api = Tagging::Api::kResourceGroups},
+               .deletion =
+                   ResourceType::Deletion{.operation = "DeleteQueue",
+                                          .params = {{"QueueUrl", "QueueUrl"}},
+                                          .gone_codes = {"AWS.SimpleQueueService.NonExistentQueue",
+                                                         "QueueDoesNotExist"}},
            });
   add_type(registry, {
                          .name = "aws.kinesis",
@@ -78,6 +87,14 @@ void register_messaging(policy::Registry& registry) {
                          .id_field = "StreamName",
                          .arn_field = "StreamARN",
                          .tagging = {.api = Tagging::Api::kResourceGroups},
+                         .deletion =
+                             ResourceType::Deletion{
+                                 .operation = "DeleteStream",
+                                 .params = {{"StreamName", "StreamName"}},
+                                 .options = {{.name = "force",
+                                              .if_true = {{"EnforceConsumerDeletion", "`true`"}}}},
+                                 .when = "StreamStatus == 'ACTIVE'",
+                                 .gone_codes = {"ResourceNotFoundException"}},
                      });
   add_type(registry, {
                          .name = "aws.firehose",

@@ -32,8 +32,11 @@ void register_network_types(policy::Registry& registry) {
   add_type(registry, ec2_type("subnet", "Subnet", "InvalidSubnetID.NotFound", "subnet"));
   add_type(registry,
            ec2_type("route-table", "RouteTable", "InvalidRouteTableID.NotFound", "route-table"));
-  add_type(registry, ec2_type("internet-gateway", "InternetGateway",
-                              "InvalidInternetGatewayID.NotFound", "internet-gateway"));
+  ResourceType gateway = ec2_type("internet-gateway", "InternetGateway",
+                                  "InvalidInternetGatewayID.NotFound", "internet-gateway");
+  gateway.deletion = ResourceType::Deletion{.operation = "DeleteInternetGateway",
+                                            .params = {{"InternetGatewayId", "InternetGatewayId"}}};
+  add_type(registry, std::move(gateway));
   ResourceType nat = ec2_type("nat-gateway", "NatGateway", "NatGatewayNotFound", "natgateway");
   nat.date_field = "CreateTime";
   add_type(registry, std::move(nat));

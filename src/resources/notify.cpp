@@ -27,9 +27,9 @@ constexpr std::size_t kMaxMessage = 262144;
 Json mtype() { return {{"DataType", "String"}, {"StringValue", "maidmsg/1.0"}}; }
 
 // Where an SQS queue is (Cloud Custodian's send_sqs): its URL and region, from a URL, an ARN or
-// a name in the run's account and region.
-std::pair<std::string, std::string> queue_location(const std::string& queue,
-                                                   const RunFacts& facts) {
+// a name in the run's account and in `name_region` (the transport's region), else the run's.
+std::pair<std::string, std::string> queue_location(const std::string& queue, const RunFacts& facts,
+                                                   const std::string& name_region) {
   if (queue.starts_with("https://queue.amazonaws.com")) return {queue, "us-east-1"};
   if (queue.find("queue.amazonaws.com") != std::string::npos) {
     std::string host = queue.substr(queue.find("://") + 3);
@@ -39,7 +39,8 @@ std::pair<std::string, std::string> queue_location(const std::string& queue,
     std::size_t start = queue.find('.') + 1;
     return {queue, queue.substr(start, queue.find('.', start) - start)};
   }
-  std::string region = facts.region, owner = facts.account_id, name = queue;
+  std::string region = name_region.empty() ? facts.region : name_region;
+  std::string owner = facts.account_id, name = queue;
   if (queue.starts_with("arn:")) {
     region = policy::arn_part(queue, 3);
     owner = policy::arn_part(queue, 4);
@@ -67,7 +68,6 @@ const std::vector<std::string>& text_options() {
                                                    "template",
                                                    "violation_desc",
                                                    "action_desc",
-                                                   "priority_header",
                                                    "template_format",
                                                    "slack_template",
                                                    "slack_msg_color",
@@ -76,10 +76,21 @@ const std::vector<std::string>& text_options() {
   return options;
 }
 
+// priority_header: c7n-mailer's X-Priority, 1 (highest) to 5, written as a number or a string.
+void check_priority(const Spec& spec) {
+  if (!spec.has("priority_header")) return;
+  Spec priority = spec.child("priority_header");
+  const Json& value = priority.value();
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  bool string_or_integer = value.is_string() || value.is_number_integer();
+  if (!string_or_integer || text.size() != 1 || text[0] < '1' || text[0] > '5')
+    priority.fail("priority_header must be 1 (highest) to 5, c7n-mailer's X-Priority");
+}
+
 std::vector<std::string> notify_options() {
-  std::vector<std::string> options = {"to",        "to_from",    "cc",
-                                      "cc_from",   "cc_manager", "owner_absent_contact",
-                                      "transport", "assume_role"};
+  std::vector<std::string> options = {"to",        "to_from",     "cc",
+                                      "cc_from",   "cc_manager",  "owner_absent_contact",
+                                      "transport", "assume_role", "priority_header"};
   options.insert(options.end(), text_options().begin(), text_options().end());
   return options;
 }
@@ -95,6 +106,7 @@ class Notify : public policy::Action {
       spec.fail("notify needs 'to' or 'to_from' (the recipients c7n-mailer sends it to)");
     for (const char* key : {"to", "cc", "owner_absent_contact"}) spec.string_list(key);
     for (const auto& key : text_options()) spec.optional_string(key);
+    check_priority(spec);
     spec.optional_bool("cc_manager", false);
     if (!spec.optional_bool("assume_role", true))
       spec.child("assume_role")
@@ -146,8 +158,9 @@ class Notify : public policy::Action {
           "'transport' must be a mapping {type: sqs, queue: ...} or {type: sns, topic: ...}");
     sqs_ = transport.one_of("type", {"sqs", "sns"}) == "sqs";
     if (sqs_) {
-      transport.allow_keys({"queue"}, "the sqs transport");
+      transport.allow_keys({"queue", "region"}, "the sqs transport");
       target_ = transport.required_string("queue");
+      queue_region_ = transport.optional_string("region");
       return;
     }
     transport.allow_keys({"topic", "attributes"}, "the sns transport");
@@ -200,7 +213,7 @@ class Notify : public policy::Action {
     std::string target = format_with(target_, message), where, region;
     Json answer;
     if (sqs_) {
-      auto [url, queue_region] = queue_location(target, facts);
+      auto [url, queue_region] = queue_location(target, facts, queue_region_);
       where = "sqs queue " + url;
       answer = context.client.in_region(queue_region)
                    .call("sqs", "SendMessage",
@@ -230,6 +243,7 @@ class Notify : public policy::Action {
   Json policy_;
   bool sqs_ = true;
   std::string target_;
+  std::string queue_region_;  // where a queue given by name lives; empty: the run's region
   Json attributes_ = Json::object();
   std::shared_ptr<policy::ValuesFrom> to_from_, cc_from_;
 };

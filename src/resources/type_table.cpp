@@ -1,5 +1,9 @@
 #include "resources/type_table.h"
 
+#include <memory>
+
+#include "jmespath/jmespath.h"
+#include "policy/age_filter.h"
 #include "resources/tag_actions.h"
 
 namespace custos::resources {
@@ -10,6 +14,18 @@ policy::DetailCall tags_by_arn(const std::string& arn_path) {
           .params = {{"ResourceARNList", "[" + arn_path + "]"}},
           .select = "ResourceTagMappingList[0].Tags || `[]`",
           .key = "Tags"};
+}
+
+void add_age_filter(policy::Registry& registry, const std::string& resource,
+                    const std::string& filter, const std::string& date_path) {
+  auto path =
+      std::make_shared<const jmespath::Expression>(jmespath::Expression::compile(date_path));
+  registry.add_filter(resource, filter,
+                      policy::age_filter_info(
+                          [path](const Json& document, const policy::FilterContext&) {
+                            return policy::date_of(path->search(document));
+                          },
+                          "By the age of " + date_path + " (op, days)", {"op", "days"}));
 }
 
 void add_type(policy::Registry& registry, policy::ResourceType type, bool taggable) {

@@ -15,4 +15,9 @@ policy::DetailCall tags_by_arn(const std::string& arn_path);
 // Registers `type` and, when it is taggable, its tag actions (register_tag_actions).
 void add_type(policy::Registry& registry, policy::ResourceType type, bool taggable = true);
 
+// Cloud Custodian's age filter of a type (`filter`: age, image-age): the resource's date at
+// `date_path` (JMESPath) against `days`, with `op` (default greater-than).
+void add_age_filter(policy::Registry& registry, const std::string& resource,
+                    const std::string& filter, const std::string& date_path);
+
 }  // namespace custos::resources

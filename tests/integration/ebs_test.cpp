@@ -1,7 +1,6 @@
 // EBS over real HTTP against moto: a volume snapshotted as evidence when CloudTrail reports it
 // (once per incident), a snapshot shared with the world or another account made private again,
-// and a snapshot deleted only when the policy says force: true. The AWS CLI reads every end
-// state back.
+// and a snapshot deleted (unless an AMI uses it). The AWS CLI reads every end state back.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -135,14 +134,14 @@ TEST_F(EbsTest, SetPermissionsWithoutOptionsStopsAllSharing) {
       records, [&] { return shared(id); }, Json::parse(R"(["111122223333", "all"])"));
 }
 
-TEST_F(EbsTest, DeleteASnapshotOnlyWithForce) {
+TEST_F(EbsTest, DeleteASnapshotAndFindItGoneTheSecondTime) {
   std::string id = snapshot();
   std::string yaml =
       "policies:\n  - name: destroy\n    resource: ebs-snapshot\n    filters:\n"
       "      - SnapshotId: " +
       id +
-      "\n    actions:\n      - {type: delete, force: true}\n"
-      "      - {type: delete, force: true}\n";
+      "\n    actions:\n      - delete\n"
+      "      - delete\n";
   run_policy(yaml, {"--no-journal", "--dryrun"});
   EXPECT_TRUE(exists(id));
   run_policy(yaml, {"--no-journal"});

@@ -41,9 +41,9 @@ class Ec2LifecycleTest : public ActionTest {
   std::string id_;
 };
 
-TEST_F(Ec2LifecycleTest, TerminateWithForceIsIrreversible) {
+TEST_F(Ec2LifecycleTest, TerminateIsIrreversible) {
   Json records = prove(
-      "eradicate", "{type: terminate, force: true}", [&] { return instance()["State"]["Name"]; },
+      "eradicate", "terminate", [&] { return instance()["State"]["Name"]; },
       "ec2 TerminateInstances");
   EXPECT_EQ(instance()["State"]["Name"], "terminated");
   ASSERT_EQ(records.size(), 1u);
@@ -51,10 +51,17 @@ TEST_F(Ec2LifecycleTest, TerminateWithForceIsIrreversible) {
   EXPECT_NE(records[0]["summary"].get<std::string>().find("irreversible"), std::string::npos);
 }
 
-// force: true also turns termination protection off when it is in the way (Cloud Custodian's
-// force).
+// Termination protection stops a plain terminate (recorded as failed); force: true turns it
+// off when it is in the way (Cloud Custodian's force).
 TEST_F(Ec2LifecycleTest, TerminateWithForceGetsPastTerminationProtection) {
   aws_cli({"ec2", "modify-instance-attribute", "--instance-id", id_, "--disable-api-termination"});
+  write("policy.yml", policy("eradicate", "terminate"));
+  ProcessResult plain = custos({"run", "-s", path("out"), "--no-journal", path("policy.yml")});
+  EXPECT_NE(plain.exit_code, 0) << "a failed action must show in the exit code";
+  Json refused = actions_of("eradicate");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0]["outcome"], "failed") << refused[0].dump();
+  EXPECT_EQ(instance()["State"]["Name"], "running");
   run_policy(policy("eradicate", "{type: terminate, force: true}"), {"--no-journal"});
   Json records = actions_of("eradicate");
   ASSERT_EQ(records.size(), 1u);

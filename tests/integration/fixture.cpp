@@ -35,11 +35,15 @@ void IntegrationTest::SetUp() {
 
 void IntegrationTest::TearDown() { std::filesystem::remove_all(dir_); }
 
-Json IntegrationTest::aws_cli(const std::vector<std::string>& args) const {
+ProcessResult IntegrationTest::try_aws_cli(const std::vector<std::string>& args) const {
   std::vector<std::string> argv = {"/usr/bin/aws", "--endpoint-url", emulator().url(), "--output",
                                    "json"};
   argv.insert(argv.end(), args.begin(), args.end());
-  ProcessResult result = run_process(argv, emulator_env());
+  return run_process(argv, emulator_env());
+}
+
+Json IntegrationTest::aws_cli(const std::vector<std::string>& args) const {
+  ProcessResult result = try_aws_cli(args);
   EXPECT_EQ(result.exit_code, 0) << "aws " << args[0] << " " << args[1] << ": " << result.err;
   return result.out.empty() ? Json::object() : Json::parse(result.out);
 }

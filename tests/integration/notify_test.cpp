@@ -111,6 +111,29 @@ TEST_F(NotifyTest, ARootSignInSendsCloudCustodiansMessageToSqs) {
   EXPECT_TRUE(receive(queue).empty());
 }
 
+// A queue named without a URL lives in the transport's `region` when it gives one (Cloud
+// Custodian's documented policies say where their queue is), and c7n-mailer's priority_header
+// may be written as a number.
+TEST_F(NotifyTest, AQueueByNameIsFoundInTheTransportsRegion) {
+  std::string west = aws_cli({"sqs", "create-queue", "--queue-name", "custos-alerts", "--region",
+                              "us-west-2"})["QueueUrl"];
+  std::string east = make_queue("custos-alerts");
+  std::string policy = kRootSignIn;
+  policy.replace(policy.find("          queue: custos-alerts"), std::string::npos,
+                 "          queue: custos-alerts\n          region: us-west-2\n"
+                 "        priority_header: 2\n");
+  write("policy.yml", policy);
+  write_event("Root");
+  run_event();
+  EXPECT_TRUE(receive(east).empty()) << "sent to the run's region, not the transport's";
+  Json messages = aws_cli({"sqs", "receive-message", "--queue-url", west, "--region", "us-west-2"})
+                      .value("Messages", Json::array());
+  ASSERT_EQ(messages.size(), 1u);
+  Json message = Json::parse(resources::unpack(messages[0]["Body"].get<std::string>()));
+  EXPECT_EQ(message["action"]["priority_header"], 2);
+  EXPECT_EQ(message["action"]["transport"]["region"], "us-west-2");
+}
+
 // SNS: the topic delivers the message (with its mtype attribute) to a subscribed queue.
 TEST_F(NotifyTest, SnsDeliversTheMessageToItsSubscribers) {
   std::string queue = make_queue("custos-sns-copy");
