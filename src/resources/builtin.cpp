@@ -15,6 +15,7 @@
 #include "resources/route53.h"
 #include "resources/s3.h"
 #include "resources/services.h"
+#include "resources/usage_filters.h"
 
 namespace custos::resources {
 
@@ -50,6 +51,7 @@ const policy::Registry& builtin_registry() {
     register_network_types(r);
     register_identity(r);
     register_applications(r);
+    register_usage_filters(r);   // used/unused, from listings of what uses them
     register_delete_actions(r);  // delete, for the types whose data says how
     register_notifications(r);   // notify, webhook, invoke-lambda: actions of every type
     return r;

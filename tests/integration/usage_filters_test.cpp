@@ -1,0 +1,88 @@
+// Cloud Custodian's used/unused filters over real HTTP against moto: each type's resources are
+// split by what the account's other resources use, as created with the AWS CLI.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "integration/fixture.h"
+#include "jmespath/jmespath.h"
+#include "support/paths.h"
+
+namespace custos::test {
+namespace {
+
+class UsageFiltersTest : public IntegrationTest {
+ protected:
+  // The `field` of what each policy kept, sorted.
+  Json kept(const std::string& policy, const std::string& field) const {
+    Json resources = Json::parse(read_file(path("out/" + policy + "/resources.json")));
+    std::vector<std::string> values;
+    for (const Json& resource : resources) values.push_back(resource.value(field, ""));
+    std::sort(values.begin(), values.end());
+    return values;
+  }
+  void run(const std::string& policies) const {
+    write("p.yml", "policies:\n" + policies);
+    auto result = custos({"run", "-s", path("out"), path("p.yml")});
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  }
+};
+
+TEST_F(UsageFiltersTest, SecurityGroupsUsedByAnInterfaceOrAnotherGroupAreUsed) {
+  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
+  std::string subnet = aws_cli({"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
+                                "10.0.1.0/24"})["Subnet"]["SubnetId"];
+  auto group = [&](const std::string& name) -> std::string {
+    return aws_cli({"ec2", "create-security-group", "--group-name", name, "--description", name,
+                    "--vpc-id", vpc})["GroupId"];
+  };
+  std::string on_eni = group("on-eni"), referenced = group("referenced"), idle = group("idle");
+  aws_cli({"ec2", "create-network-interface", "--subnet-id", subnet, "--groups", on_eni});
+  aws_cli({"ec2", "authorize-security-group-ingress", "--group-id", on_eni, "--protocol", "tcp",
+           "--port", "443", "--source-group", referenced});
+  std::string names = "{type: value, key: GroupName, op: in, value: [on-eni, referenced, idle]}";
+  run("  - name: used\n    resource: security-group\n    filters: [used, " + names +
+      "]\n  - name: unused\n    resource: security-group\n    filters: [unused, " + names + "]\n");
+  EXPECT_EQ(kept("used", "GroupName"), Json::array({"on-eni", "referenced"}));
+  EXPECT_EQ(kept("unused", "GroupName"), Json::array({"idle"}));
+}
+
+TEST_F(UsageFiltersTest, KeyPairsImagesAndLaunchConfigsInUse) {
+  aws_cli({"ec2", "create-key-pair", "--key-name", "in-use"});
+  aws_cli({"ec2", "create-key-pair", "--key-name", "idle"});
+  std::string image = aws_cli(
+      {"ec2", "register-image", "--name", "golden", "--root-device-name", "/dev/xvda"})["ImageId"];
+  aws_cli({"ec2", "register-image", "--name", "spare", "--root-device-name", "/dev/xvda"});
+  aws_cli({"ec2", "run-instances", "--image-id", image, "--key-name", "in-use", "--count", "1",
+           "--instance-type", "t3.micro"});
+  for (const char* config : {"in-asg", "idle"})
+    aws_cli({"autoscaling", "create-launch-configuration", "--launch-configuration-name", config,
+             "--image-id", "ami-12c6146b", "--instance-type", "t3.micro"});
+  aws_cli({"autoscaling", "create-auto-scaling-group", "--auto-scaling-group-name", "web",
+           "--launch-configuration-name", "in-asg", "--min-size", "0", "--max-size", "1",
+           "--availability-zones", "us-east-1a"});
+  run(R"(  - name: keys-unused
+    resource: key-pair
+    filters: [unused]
+  - name: keys-used
+    resource: key-pair
+    filters: [{type: unused, state: false}]
+  - name: images-unused
+    resource: ami
+    filters: [unused]
+  - name: images-used
+    resource: ami
+    filters: [{type: unused, value: false}]
+  - name: configs-unused
+    resource: launch-config
+    filters: [unused]
+)");
+  EXPECT_EQ(kept("keys-unused", "KeyName"), Json::array({"idle"}));
+  EXPECT_EQ(kept("keys-used", "KeyName"), Json::array({"in-use"}));
+  EXPECT_EQ(kept("images-unused", "Name"), Json::array({"spare"}));
+  EXPECT_EQ(kept("images-used", "Name"), Json::array({"golden"}));
+  EXPECT_EQ(kept("configs-unused", "LaunchConfigurationName"), Json::array({"idle"}));
+}
+
+}  // namespace
+}  // namespace custos::test
