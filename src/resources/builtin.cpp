@@ -11,6 +11,7 @@
 #include "resources/kms_alias.h"
 #include "resources/kms_key.h"
 #include "resources/network.h"
+#include "resources/network_filters.h"
 #include "resources/notify.h"
 #include "resources/route53.h"
 #include "resources/s3.h"
@@ -51,9 +52,10 @@ const policy::Registry& builtin_registry() {
     register_network_types(r);
     register_identity(r);
     register_applications(r);
-    register_usage_filters(r);   // used/unused, from listings of what uses them
-    register_delete_actions(r);  // delete, for the types whose data says how
-    register_notifications(r);   // notify, webhook, invoke-lambda: actions of every type
+    register_usage_filters(r);
+    register_default_vpc_filters(r);  // used/unused, from listings of what uses them
+    register_delete_actions(r);       // delete, for the types whose data says how
+    register_notifications(r);        // notify, webhook, invoke-lambda: actions of every type
     return r;
   }();
   return registry;

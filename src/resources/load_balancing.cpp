@@ -1,6 +1,11 @@
 // Load balancing: Classic load balancers (elb), Application and Network load balancers
 // (app-elb) and their target groups. Their tags come from DescribeTags, as Cloud Custodian's
-// augment reads them; tag actions go through the tagging API.
+// augment reads them; tag actions go through the tagging API. is-logging/is-not-logging read
+// the access log settings (DescribeLoadBalancerAttributes).
+#include <functional>
+
+#include "policy/describe.h"
+#include "resources/network_filters.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -37,6 +42,80 @@ ResourceType elbv2(std::string name, std::string operation, std::string kind) {
   };
 }
 
+// Where a load balancer writes its access logs.
+struct AccessLog {
+  bool enabled = false;
+  std::string bucket, prefix;
+};
+using AccessLogOf = std::function<AccessLog(const Json& balancer, const aws::Client&)>;
+
+AccessLog classic_log(const Json& balancer, const aws::Client& client) {
+  Json log = client
+                 .call("elb", "DescribeLoadBalancerAttributes",
+                       {{"LoadBalancerName", balancer.value("LoadBalancerName", "")}})
+                 .value("LoadBalancerAttributes", Json::object())
+                 .value("AccessLog", Json::object());
+  return {log.value("Enabled", false), log.value("S3BucketName", ""),
+          log.value("S3BucketPrefix", "")};
+}
+
+AccessLog application_log(const Json& balancer, const aws::Client& client) {
+  AccessLog log;
+  Json attributes = client
+                        .call("elbv2", "DescribeLoadBalancerAttributes",
+                              {{"LoadBalancerArn", balancer.value("LoadBalancerArn", "")}})
+                        .value("Attributes", Json::array());
+  for (const Json& attribute : attributes) {
+    std::string key = attribute.value("Key", ""), value = attribute.value("Value", "");
+    if (key == "access_logs.s3.enabled") log.enabled = value == "true";
+    if (key == "access_logs.s3.bucket") log.bucket = value;
+    if (key == "access_logs.s3.prefix") log.prefix = value;
+  }
+  return log;
+}
+
+// is-logging / is-not-logging (Cloud Custodian's): access logs on, to `bucket` and `prefix`
+// when given; is-not-logging keeps the others.
+class LoggingFilter : public policy::Filter {
+ public:
+  LoggingFilter(const policy::Spec& spec, AccessLogOf log_of, bool logging)
+      : log_of_(std::move(log_of)),
+        logging_(logging),
+        bucket_(spec.optional_string("bucket")),
+        prefix_(spec.optional_string("prefix")) {}
+
+  bool match(const Json& balancer, const policy::FilterContext& context) const override {
+    AccessLog log = log_of_(balancer, policy::require_client(context, "the access log settings"));
+    bool as_asked = log.enabled && (bucket_.empty() || bucket_ == log.bucket) &&
+                    (prefix_.empty() || prefix_ == log.prefix);
+    return as_asked == logging_;
+  }
+
+ private:
+  AccessLogOf log_of_;
+  bool logging_;
+  std::string bucket_, prefix_;
+};
+
+void add_logging_filters(policy::Registry& registry, const std::string& resource,
+                         const std::string& service, AccessLogOf log_of) {
+  for (bool logging : {true, false}) {
+    policy::FilterInfo info;
+    info.factory = [log_of, logging](const policy::Spec& spec,
+                                     const policy::BuildContext&) -> policy::FilterPtr {
+      if (spec.value().is_object())
+        spec.allow_keys({"bucket", "prefix"},
+                        logging ? "filter 'is-logging'" : "filter 'is-not-logging'");
+      return std::make_unique<LoggingFilter>(spec, log_of, logging);
+    };
+    info.description = logging ? "Access logs on (to bucket and prefix, when given)"
+                               : "Access logs off, or not to bucket and prefix";
+    info.options = {"bucket", "prefix"};
+    info.permissions = {policy::iam_action(service, "DescribeLoadBalancerAttributes")};
+    registry.add_filter(resource, logging ? "is-logging" : "is-not-logging", std::move(info));
+  }
+}
+
 }  // namespace
 
 void register_load_balancing(policy::Registry& registry) {
@@ -65,6 +144,8 @@ void register_load_balancing(policy::Registry& registry) {
   app_elb.report_fields = {"LoadBalancerName", "DNSName", "VpcId", "Type", "Scheme"};
   add_type(registry, std::move(app_elb));
   add_type(registry, elbv2("app-elb-target-group", "DescribeTargetGroups", "TargetGroup"));
+  add_logging_filters(registry, "aws.elb", "elb", classic_log);
+  add_logging_filters(registry, "aws.app-elb", "elbv2", application_log);
 }
 
 }  // namespace custos::resources

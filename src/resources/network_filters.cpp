@@ -303,6 +303,36 @@ class FlowLogsFilter : public policy::Filter {
   bool all_logs_ = false;
 };
 
+class DefaultVpcFilter : public policy::Filter {
+ public:
+  explicit DefaultVpcFilter(const std::string& vpc_path)
+      : vpc_(jmespath::Expression::compile(vpc_path)) {}
+
+  bool match(const Json& resource, const FilterContext& context) const override {
+    return !process({resource}, context).empty();
+  }
+  std::vector<Json> process(std::vector<Json> resources,
+                            const FilterContext& context) const override {
+    if (resources.empty()) return resources;
+    Json vpcs =
+        policy::require_client(context, "the default VPC")
+            .call("ec2", "DescribeVpcs",
+                  {{"Filters", Json::array({{{"Name", "isDefault"}, {"Values", {"true"}}}})}})
+            .value("Vpcs", Json::array());
+    Json default_vpc = vpcs.empty() ? Json() : vpcs[0].value("VpcId", Json());
+    std::erase_if(resources, [&](const Json& resource) {
+      return default_vpc.is_null() || vpc_.search(resource) != default_vpc;
+    });
+    return resources;
+  }
+  // One call for the whole set: the documents come to process().
+  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+  std::vector<std::string> permissions() const override { return {"ec2:DescribeVpcs"}; }
+
+ private:
+  jmespath::Expression vpc_;
+};
+
 }  // namespace
 
 void register_related_network_filters(policy::Registry& registry, const std::string& resource,
@@ -337,6 +367,30 @@ void register_flow_logs_filter(policy::Registry& registry, const std::string& re
                   "log-format", "log-group"};
   info.permissions = {"ec2:DescribeFlowLogs"};
   registry.add_filter(resource, "flow-logs", std::move(info));
+}
+
+void register_default_vpc_filters(policy::Registry& registry) {
+  // Where each type names its VPC, as Cloud Custodian's DefaultVpc filters read it.
+  const std::pair<const char*, const char*> vpc_paths[] = {
+      {"aws.ec2", "VpcId"},
+      {"aws.security-group", "VpcId"},
+      {"aws.rds", "DBSubnetGroup.VpcId"},
+      {"aws.redshift", "VpcId"},
+      {"aws.elb", "VPCId"},
+      {"aws.app-elb", "VpcId"},
+      {"aws.app-elb-target-group", "VpcId"},
+  };
+  for (const auto& [resource, vpc_path] : vpc_paths) {
+    policy::FilterInfo info;
+    info.factory = [path = std::string(vpc_path)](const Spec& spec,
+                                                  const BuildContext&) -> policy::FilterPtr {
+      if (spec.value().is_object()) spec.allow_keys({}, "filter 'default-vpc'");
+      return std::make_unique<DefaultVpcFilter>(path);
+    };
+    info.description = "In the region's default VPC (by " + std::string(vpc_path) + ")";
+    info.permissions = {"ec2:DescribeVpcs"};
+    registry.add_filter(resource, "default-vpc", std::move(info));
+  }
 }
 
 }  // namespace custos::resources

@@ -21,6 +21,10 @@ struct NetworkPaths {
 void register_related_network_filters(policy::Registry& registry, const std::string& resource,
                                       const NetworkPaths& paths);
 
+// default-vpc (Cloud Custodian's DefaultVpcBase) on every type that has it: the resource is in
+// its region's default VPC. The types must be registered first.
+void register_default_vpc_filters(policy::Registry& registry);
+
 // flow-logs on `resource`, whose id is the flow logs' ResourceId.
 void register_flow_logs_filter(policy::Registry& registry, const std::string& resource);
 

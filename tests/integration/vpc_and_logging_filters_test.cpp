@@ -1,0 +1,103 @@
+// default-vpc and the load balancers' is-logging/is-not-logging over real HTTP against moto: the
+// AWS CLI creates resources in and out of the default VPC and turns access logs on, and each
+// policy keeps the ones it should.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "integration/fixture.h"
+#include "support/paths.h"
+
+namespace custos::test {
+namespace {
+
+class VpcAndLoggingFiltersTest : public IntegrationTest {
+ protected:
+  Json kept(const std::string& policy, const std::string& field) const {
+    Json resources = Json::parse(read_file(path("out/" + policy + "/resources.json")));
+    std::vector<std::string> values;
+    for (const Json& resource : resources) values.push_back(resource.value(field, ""));
+    std::sort(values.begin(), values.end());
+    return values;
+  }
+  void run(const std::string& policies) const {
+    write("p.yml", "policies:\n" + policies);
+    auto result = custos({"run", "-s", path("out"), path("p.yml")});
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  }
+};
+
+TEST_F(VpcAndLoggingFiltersTest, DefaultVpcKeepsWhatIsInTheRegionsDefaultVpc) {
+  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
+  aws_cli({"ec2", "create-security-group", "--group-name", "own", "--description", "own",
+           "--vpc-id", vpc});
+  aws_cli({"ec2", "create-security-group", "--group-name", "in-default", "--description", "d"});
+  run(R"(  - name: in-default
+    resource: security-group
+    filters: [default-vpc, {type: value, key: GroupName, op: in, value: [own, in-default]}]
+  - name: elsewhere
+    resource: security-group
+    filters: [{not: [default-vpc]}, {type: value, key: GroupName, op: in, value: [own, in-default]}]
+)");
+  EXPECT_EQ(kept("in-default", "GroupName"), Json::array({"in-default"}));
+  EXPECT_EQ(kept("elsewhere", "GroupName"), Json::array({"own"}));
+}
+
+TEST_F(VpcAndLoggingFiltersTest, ClassicLoadBalancersByTheirAccessLogs) {
+  for (const char* name : {"logged", "silent"})
+    aws_cli({"elb", "create-load-balancer", "--load-balancer-name", name, "--listeners",
+             "Protocol=HTTP,LoadBalancerPort=80,InstancePort=80", "--availability-zones",
+             "us-east-1a"});
+  aws_cli({"elb", "modify-load-balancer-attributes", "--load-balancer-name", "logged",
+           "--load-balancer-attributes",
+           R"({"AccessLog": {"Enabled": true, "S3BucketName": "prodlogs", "S3BucketPrefix": "elb",
+               "EmitInterval": 60}})"});
+  run(R"(  - name: logging
+    resource: elb
+    filters: [is-logging]
+  - name: logging-elsewhere
+    resource: elb
+    filters: [{type: is-logging, bucket: otherlogs}]
+  - name: not-logging
+    resource: elb
+    filters: [is-not-logging]
+  - name: not-to-prodlogs
+    resource: elb
+    filters: [{type: is-not-logging, bucket: prodlogs, prefix: elb}]
+)");
+  EXPECT_EQ(kept("logging", "LoadBalancerName"), Json::array({"logged"}));
+  EXPECT_EQ(kept("logging-elsewhere", "LoadBalancerName"), Json::array());
+  EXPECT_EQ(kept("not-logging", "LoadBalancerName"), Json::array({"silent"}));
+  EXPECT_EQ(kept("not-to-prodlogs", "LoadBalancerName"), Json::array({"silent"}));
+}
+
+TEST_F(VpcAndLoggingFiltersTest, ApplicationLoadBalancersByTheirAccessLogs) {
+  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
+  std::vector<std::string> subnets;
+  for (const char* zone : {"a", "b"})
+    subnets.push_back(
+        aws_cli({"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
+                 std::string("10.0.") + (zone[0] == 'a' ? "1" : "2") + ".0/24",
+                 "--availability-zone", std::string("us-east-1") + zone})["Subnet"]["SubnetId"]);
+  std::string logged;
+  for (const char* name : {"logged", "silent"}) {
+    Json created = aws_cli(
+        {"elbv2", "create-load-balancer", "--name", name, "--subnets", subnets[0], subnets[1]});
+    if (std::string(name) == "logged") logged = created["LoadBalancers"][0]["LoadBalancerArn"];
+  }
+  aws_cli({"elbv2", "modify-load-balancer-attributes", "--load-balancer-arn", logged,
+           "--attributes", "Key=access_logs.s3.enabled,Value=true",
+           "Key=access_logs.s3.bucket,Value=prodlogs"});
+  run(R"(  - name: logging
+    resource: app-elb
+    filters: [{type: is-logging, bucket: prodlogs}]
+  - name: not-logging
+    resource: app-elb
+    filters: [is-not-logging]
+)");
+  EXPECT_EQ(kept("logging", "LoadBalancerName"), Json::array({"logged"}));
+  EXPECT_EQ(kept("not-logging", "LoadBalancerName"), Json::array({"silent"}));
+}
+
+}  // namespace
+}  // namespace custos::test
