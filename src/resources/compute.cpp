@@ -1,5 +1,7 @@
 // Compute: Auto Scaling groups and launch configurations, AMIs, Lambda functions, ECS clusters
 // and services, ECR repositories.
+#include <algorithm>
+
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -45,6 +47,21 @@ ResourceType ecs_cluster() {
       .tagging = ecs_tagging("clusterArn"),
   };
 }
+
+// taggable (Cloud Custodian's ECSTaggable): tags need ECS's long ARN format, which names the
+// cluster (service/CLUSTER/NAME); `state` (default false, as c7n) picks which to keep.
+class EcsTaggable : public policy::Filter {
+ public:
+  explicit EcsTaggable(const policy::Spec& spec) : state_(spec.optional_bool("state", false)) {}
+  bool match(const Json& service, const policy::FilterContext&) const override {
+    std::string arn = service.value("serviceArn", "");
+    std::string path = arn.substr(arn.rfind(':') + 1);
+    return (std::count(path.begin(), path.end(), '/') >= 2) == state_;
+  }
+
+ private:
+  bool state_;
+};
 
 }  // namespace
 
@@ -171,6 +188,11 @@ void register_compute(policy::Registry& registry) {
                      });
   add_age_filter(registry, "aws.launch-config", "age", "CreatedTime");
   add_age_filter(registry, "aws.ami", "image-age", "CreationDate");
+  registry.add_filter("aws.ecs-service", "taggable",
+                      policy::filter_info<EcsTaggable>(
+                          {"state"},
+                          "Services whose ARN is in ECS's long format, which tags need "
+                          "(state: true), or not (the default)"));
 }
 
 }  // namespace custos::resources
