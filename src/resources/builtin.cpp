@@ -3,6 +3,7 @@
 #include "policy/core_filters.h"
 #include "resources/account.h"
 #include "resources/cloudtrail.h"
+#include "resources/cross_account.h"
 #include "resources/ebs.h"
 #include "resources/ec2.h"
 #include "resources/event_rule.h"
@@ -50,6 +51,7 @@ const policy::Registry& builtin_registry() {
     register_identity(r);
     register_applications(r);
     register_notifications(r);  // notify, webhook, invoke-lambda: actions of every type
+    register_cross_account(r);  // of every type that says who may use its resources
     return r;
   }();
   return registry;

@@ -84,35 +84,47 @@ void register_compute(policy::Registry& registry) {
                .arn_field = "LaunchConfigurationARN",
            },
            false);
-  add_type(registry, {
-                         .name = "aws.ami",
-                         .aliases = {"ami"},
-                         .service = "ec2",
-                         .enumerate_operation = "DescribeImages",
-                         // As Cloud Custodian: the account's own images, not every public one.
-                         .enumerate_params = {{"Owners", {"self"}}},
-                         .result_path = "Images[]",
-                         .ids_param = "ImageIds",
-                         .not_found_codes = {"InvalidAMIID.NotFound", "InvalidAMIID.Malformed"},
-                         .id_field = "ImageId",
-                         .name_field = "Name",
-                         .date_field = "CreationDate",
-                         .arn_format = "arn:{partition}:ec2:{region}:{account_id}:image/{id}",
-                     });
-  add_type(registry, {
-                         .name = "aws.lambda",
-                         .aliases = {"lambda"},
-                         .service = "lambda",
-                         .enumerate_operation = "ListFunctions",
-                         .result_path = "Functions[]",
-                         .details = {tags_by_arn("FunctionArn")},
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "FunctionName",
-                         .date_field = "LastModified",
-                         .arn_field = "FunctionArn",
-                         .tagging = {.api = Tagging::Api::kResourceGroups},
-                         .report_fields = {"FunctionName", "Runtime", "LastModified", "Role"},
-                     });
+  add_type(registry,
+           {
+               .name = "aws.ami",
+               .aliases = {"ami"},
+               .service = "ec2",
+               .enumerate_operation = "DescribeImages",
+               // As Cloud Custodian: the account's own images, not every public one.
+               .enumerate_params = {{"Owners", {"self"}}},
+               .result_path = "Images[]",
+               .ids_param = "ImageIds",
+               .not_found_codes = {"InvalidAMIID.NotFound", "InvalidAMIID.Malformed"},
+               .id_field = "ImageId",
+               .name_field = "Name",
+               .date_field = "CreationDate",
+               .arn_format = "arn:{partition}:ec2:{region}:{account_id}:image/{id}",
+               .access = shared_with(
+                   {.operation = "DescribeImageAttribute",
+                    .params = {{"ImageId", "ImageId"}, {"Attribute", "`\"launchPermission\"`"}},
+                    .select = "LaunchPermissions[].[Group, UserId, OrganizationArn, "
+                              "OrganizationalUnitArn][]"}),
+           });
+  add_type(registry,
+           {
+               .name = "aws.lambda",
+               .aliases = {"lambda"},
+               .service = "lambda",
+               .enumerate_operation = "ListFunctions",
+               .result_path = "Functions[]",
+               .details = {tags_by_arn("FunctionArn")},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "FunctionName",
+               .date_field = "LastModified",
+               .arn_field = "FunctionArn",
+               .tagging = {.api = Tagging::Api::kResourceGroups},
+               .report_fields = {"FunctionName", "Runtime", "LastModified", "Role"},
+               .access = ResourceType::Access{.policy = "\"c7n:Policy\"",
+                                              .call = {.operation = "GetPolicy",
+                                                       .params = {{"FunctionName", "FunctionName"}},
+                                                       .select = "Policy",
+                                                       .key = "c7n:Policy"}},
+           });
   auto cluster = std::make_shared<const ResourceType>(ecs_cluster());
   add_type(registry, *cluster);
   add_type(registry, {
@@ -135,28 +147,35 @@ void register_compute(policy::Registry& registry) {
                          .arn_field = "serviceArn",
                          .tagging = ecs_tagging("serviceArn"),
                      });
-  add_type(registry, {
-                         .name = "aws.ecr",
-                         .aliases = {"ecr"},
-                         .service = "ecr",
-                         .enumerate_operation = "DescribeRepositories",
-                         .result_path = "repositories[]",
-                         .details = {{.operation = "ListTagsForResource",
-                                      .params = {{"resourceArn", "repositoryArn"}},
-                                      .select = "tags",
-                                      .key = "Tags"}},
-                         .ids_param = "repositoryNames",
-                         .not_found_codes = {"RepositoryNotFoundException"},
-                         .id_field = "repositoryName",
-                         .arn_field = "repositoryArn",
-                         .tagging = {.api = Tagging::Api::kPerResource,
-                                     .tag_operation = "TagResource",
-                                     .untag_operation = "UntagResource",
-                                     .id_param = "resourceArn",
-                                     .id_member = "repositoryArn",
-                                     .tags_member = "tags",
-                                     .keys_member = "tagKeys"},
-                     });
+  add_type(
+      registry,
+      {
+          .name = "aws.ecr",
+          .aliases = {"ecr"},
+          .service = "ecr",
+          .enumerate_operation = "DescribeRepositories",
+          .result_path = "repositories[]",
+          .details = {{.operation = "ListTagsForResource",
+                       .params = {{"resourceArn", "repositoryArn"}},
+                       .select = "tags",
+                       .key = "Tags"}},
+          .ids_param = "repositoryNames",
+          .not_found_codes = {"RepositoryNotFoundException"},
+          .id_field = "repositoryName",
+          .arn_field = "repositoryArn",
+          .tagging = {.api = Tagging::Api::kPerResource,
+                      .tag_operation = "TagResource",
+                      .untag_operation = "UntagResource",
+                      .id_param = "resourceArn",
+                      .id_member = "repositoryArn",
+                      .tags_member = "tags",
+                      .keys_member = "tagKeys"},
+          .access = ResourceType::Access{.policy = "Policy",
+                                         .call = {.operation = "GetRepositoryPolicy",
+                                                  .params = {{"repositoryName", "repositoryName"}},
+                                                  .select = "policyText",
+                                                  .key = "Policy"}},
+      });
 }
 
 }  // namespace custos::resources

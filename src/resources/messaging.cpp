@@ -35,6 +35,12 @@ void register_messaging(policy::Registry& registry) {
                                      .tag_operation = "TagResource",
                                      .untag_operation = "UntagResource",
                                      .id_param = "ResourceArn"},
+                         .access =
+                             ResourceType::Access{
+                                 .policy = "Policy",
+                                 .condition_keys = {"sns:endpoint", "sns:protocol"},
+                                 .options = {"whitelist_endpoints", "whitelist_endpoints_from",
+                                             "whitelist_protocols", "whitelist_protocols_from"}},
                      });
   add_type(registry,
            {
@@ -59,6 +65,7 @@ void register_messaging(policy::Registry& registry) {
                .date_field = "CreatedTimestamp",
                .arn_field = "QueueArn",
                .tagging = {.api = Tagging::Api::kResourceGroups},
+               .access = ResourceType::Access{.policy = "Policy"},
            });
   add_type(registry, {
                          .name = "aws.kinesis",

@@ -12,6 +12,12 @@ policy::DetailCall tags_by_arn(const std::string& arn_path) {
           .key = "Tags"};
 }
 
+policy::ResourceType::Access shared_with(policy::DetailCall call) {
+  call.key = "c7n:SharedWith";
+  call.absent = Json::array();
+  return {.shared_with = "\"c7n:SharedWith\"", .call = std::move(call)};
+}
+
 void add_type(policy::Registry& registry, policy::ResourceType type, bool taggable) {
   std::string name = type.name;
   registry.add_resource(std::move(type));

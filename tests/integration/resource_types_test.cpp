@@ -5,9 +5,8 @@
 // needs no code is one entry in its service file and one row here.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 #include "integration/fixture.h"
+#include "integration/param_names.h"
 #include "jmespath/jmespath.h"
 #include "resources/builtin.h"
 #include "support/paths.h"
@@ -526,11 +525,7 @@ TEST_P(ResourceTypeListing, ListsWhatWasCreatedWithItsId) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, ResourceTypeListing, ::testing::ValuesIn(rows()),
-                         [](const ::testing::TestParamInfo<Row>& info) {
-                           std::string name = info.param.type;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+                         type_param_name<Row>);
 
 }  // namespace
 }  // namespace custos::test
