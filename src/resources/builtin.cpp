@@ -50,6 +50,7 @@ const policy::Registry& builtin_registry() {
     register_network_types(r);
     register_identity(r);
     register_applications(r);
+    register_waf(r);
     register_notifications(r);  // notify, webhook, invoke-lambda: actions of every type
     register_cross_account(r);  // of every type that says who may use its resources
     return r;
