@@ -1,6 +1,7 @@
 #include "resources/cross_account.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 #include "aws/client.h"
@@ -131,19 +132,12 @@ class PolicyCrossAccount : public CrossAccount {
                   "' is not an SNS protocol (http, https, email, email-json, sms, application, "
                   "sqs, lambda)");
     if (spec.has("whitelist_conditions")) {
-      conditions_.clear();
-      for (const auto& key : spec.string_list("whitelist_conditions"))
-        conditions_.insert(lower(key));
+      auto keys = spec.string_list("whitelist_conditions");
+      conditions_ = Names(keys.begin(), keys.end());
     }
   }
 
  private:
-  static std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-  }
-
   Judge judge_for(const aws::Client& client, Names allowed) const override {
     auto checker = std::make_shared<PolicyChecker>(CheckerConfig{
         .allowed_accounts = std::move(allowed),

@@ -67,6 +67,13 @@ std::string account_in(const std::string& arn) {
   return arn.substr(at, arn.find(':', at) - at);
 }
 
+PolicyChecker::PolicyChecker(CheckerConfig config) : config_(std::move(config)) {
+  // As Cloud Custodian, which compares them with the condition keys it lower-cases.
+  std::set<std::string> conditions;
+  for (const auto& key : config_.whitelist_conditions) conditions.insert(lower(key));
+  config_.whitelist_conditions = std::move(conditions);
+}
+
 Json PolicyChecker::violations(const Json& policy) const {
   Json found = Json::array();
   Json statements = policy.is_object() ? policy.value("Statement", Json::array()) : Json::array();

@@ -16,8 +16,8 @@ struct CheckerConfig {
   std::set<std::string> allowed_vpce{};
   std::set<std::string> allowed_vpc{};
   std::vector<std::string> check_actions{};  // only statements granting one of these count
-  bool everyone_only = false;              // only grants to "*" count
-  // Condition keys (lower case) that make a statement acceptable whatever their values.
+  bool everyone_only = false;                // only grants to "*" count
+  // Condition keys (in any case) that make a statement acceptable whatever their values.
   std::set<std::string> whitelist_conditions{};
   // The service's own condition keys judged (lower case): kms:calleraccount, kms:viaservice,
   // kms:grantoperations, sns:endpoint, sns:protocol; any other is not understood.
@@ -28,7 +28,7 @@ struct CheckerConfig {
 
 class PolicyChecker {
  public:
-  explicit PolicyChecker(CheckerConfig config) : config_(std::move(config)) {}
+  explicit PolicyChecker(CheckerConfig config);
   // The statements of `policy` (a JSON text or a document) that grant access outside the
   // allowed accounts, in order. Throws InputError when the text is not JSON.
   Json violations(const Json& policy) const;

@@ -125,7 +125,7 @@ TEST(PolicyChecker, WhitelistedAndUnknownConditions) {
   Json statement = Json::parse(R"({"Effect": "Allow", "Principal": "*", "Action": "sqs:*",
       "Condition": {"StringLike": {"aws:userid": "AROA*"}}})");
   EXPECT_TRUE(PolicyChecker({}).violates(statement));  // no handler: not understood
-  EXPECT_FALSE(PolicyChecker({.whitelist_conditions = {"aws:userid"}}).violates(statement));
+  EXPECT_FALSE(PolicyChecker({.whitelist_conditions = {"aws:UserId"}}).violates(statement));
   // aws:SourceIp conditions are taken as narrowing enough, as Cloud Custodian takes them.
   EXPECT_FALSE(PolicyChecker({}).violates(Json::parse(R"({"Effect": "Allow", "Principal": "*",
       "Action": "s3:GetObject", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}})")));
