@@ -77,17 +77,20 @@ class Completer {
   // `from_ids`: the documents are built from ids (Lookup::kFromId), so lookup_only calls are
   // made too.
   Completer(const ResourceType& type, const aws::Client& client, bool from_ids)
-      : type_(type), client_(client) {
-    for (const auto& call : type.details) {
-      if (call.lookup_only && !from_ids) continue;
-      Compiled compiled{&call, {}, std::nullopt};
-      for (const auto& [param, path] : call.params)
-        compiled.params.emplace_back(param, jmespath::Expression::compile(path));
-      if (!call.select.empty()) compiled.select = jmespath::Expression::compile(call.select);
-      calls_.push_back(std::move(compiled));
-    }
+      : Completer(type, client, details_of(type, from_ids)) {
     for (const auto& [key, path] : type.computed)
       computed_.emplace_back(key, jmespath::Expression::compile(path));
+  }
+  Completer(const ResourceType& type, const aws::Client& client,
+            const std::vector<const DetailCall*>& calls)
+      : type_(type), client_(client) {
+    for (const DetailCall* call : calls) {
+      Compiled compiled{call, {}, std::nullopt};
+      for (const auto& [param, path] : call->params)
+        compiled.params.emplace_back(param, jmespath::Expression::compile(path));
+      if (!call->select.empty()) compiled.select = jmespath::Expression::compile(call->select);
+      calls_.push_back(std::move(compiled));
+    }
   }
 
   bool empty() const { return calls_.empty() && computed_.empty() && type_.tags_map.empty(); }
@@ -106,15 +109,9 @@ class Completer {
     documents.resize(kept);
   }
 
- private:
-  struct Compiled {
-    const DetailCall* call;
-    std::vector<std::pair<std::string, jmespath::Expression>> params;
-    std::optional<jmespath::Expression> select;
-  };
-
-  // False when a required call says the resource does not exist.
-  bool complete_one(Json& document) const {
+  // Makes the calls for one document; false when a required call says the resource does not
+  // exist.
+  bool call_details(Json& document) const {
     // In the resource's own region, once the document says it (a trail's HomeRegion).
     aws::Client client = client_.in_region(region_of(type_, document, region()));
     for (const auto& compiled : calls_) {
@@ -145,6 +142,25 @@ class Completer {
       store(compiled, std::move(answer), document);
       if (call.sets_region) client = client_.in_region(region_of(type_, document, region()));
     }
+    return true;
+  }
+
+ private:
+  struct Compiled {
+    const DetailCall* call;
+    std::vector<std::pair<std::string, jmespath::Expression>> params;
+    std::optional<jmespath::Expression> select;
+  };
+
+  static std::vector<const DetailCall*> details_of(const ResourceType& type, bool from_ids) {
+    std::vector<const DetailCall*> calls;
+    for (const auto& call : type.details)
+      if (!call.lookup_only || from_ids) calls.push_back(&call);
+    return calls;
+  }
+
+  bool complete_one(Json& document) const {
+    if (!call_details(document)) return false;
     compute(document);
     return true;
   }
@@ -368,6 +384,11 @@ std::vector<DocStore::Value> describe_resources(const ResourceType& type, const 
     }
   }
   return resources;
+}
+
+bool complete_with(const ResourceType& type, const DetailCall& call, const aws::Client& client,
+                   Json& document) {
+  return Completer(type, client, std::vector<const DetailCall*>{&call}).call_details(document);
 }
 
 std::vector<Json> describe_resources(const ResourceType& type, const aws::Client& client,

@@ -26,6 +26,11 @@ std::vector<DocStore::Value> describe_resources(const ResourceType& type, const 
 std::vector<Json> describe_resources(const ResourceType& type, const aws::Client& client,
                                      const std::vector<std::string>* ids);
 
+// Makes one detail call of `type` for `document` (in the resource's region) as
+// describe_resources makes them; false when a required call says the resource is gone.
+bool complete_with(const ResourceType& type, const DetailCall& call, const aws::Client& client,
+                   Json& document);
+
 // The IAM actions describe_resources needs for `type` (ResourceType::permissions).
 std::vector<std::string> describe_permissions(const ResourceType& type);
 // The IAM action that allows calling botocore's `operation` of `service` ("elbv2",

@@ -145,6 +145,25 @@ struct ResourceType {
   std::string dimension{};
   std::string metrics_namespace{};
 
+  // Who besides the account may use a resource, for the cross-account filter (Cloud
+  // Custodian's CrossAccountAccessFilter and its per-type kin): either `policy`, the JMESPath
+  // to the resource's IAM policy document (a JSON text or an object), or `shared_with`, the
+  // JMESPath to the accounts (or organization ARNs; "all" for everyone) it is shared with. Both
+  // are read after `call`, when it has an operation: a detail call the filter makes (not the
+  // listing) for a document that lacks its key.
+  struct Access {
+    std::string policy{};
+    std::string shared_with{};
+    DetailCall call{};
+    // Accounts always allowed (S3's log delivery accounts, as Cloud Custodian's S3 filter).
+    std::vector<std::string> trusted_accounts{};
+    // The service's condition keys the policy checker judges ("kms:calleraccount", "sns:endpoint").
+    std::vector<std::string> condition_keys{};
+    // Options of the filter beyond Cloud Custodian's common ones (SNS: whitelist_endpoints).
+    std::vector<std::string> options{};
+  };
+  std::optional<Access> access{};
+
   // How Cloud Custodian's `delete` removes one resource, for the types that have it: one call
   // whose parameters are JMESPath over the resource (a literal for a constant; null leaves the
   // parameter out), made only while `when` holds, with c7n's boolean options for the type.

@@ -71,10 +71,13 @@ void register_applications(policy::Registry& registry) {
       universal("elasticbeanstalk-environment", "elasticbeanstalk", "DescribeEnvironments",
                 "Environments[]", "EnvironmentName", "EnvironmentArn"),
       "", "DateCreated");
-  add_universal(registry,
-                universal("catalog-portfolio", "servicecatalog", "ListPortfolios",
-                          "PortfolioDetails[]", "Id", "ARN"),
-                "DisplayName", "CreatedTime");
+  ResourceType portfolio = universal("catalog-portfolio", "servicecatalog", "ListPortfolios",
+                                     "PortfolioDetails[]", "Id", "ARN");
+  portfolio.access = shared_with({.operation = "ListPortfolioAccess",
+                                  .params = {{"PortfolioId", "Id"}},
+                                  .select = "AccountIds",
+                                  .absent_codes = {"ResourceNotFoundException"}});
+  add_universal(registry, std::move(portfolio), "DisplayName", "CreatedTime");
   add_universal(
       registry,
       universal("graphql-api", "appsync", "ListGraphqlApis", "graphqlApis[]", "apiId", "arn"),
@@ -102,6 +105,12 @@ void register_applications(policy::Registry& registry) {
       universal("glacier", "glacier", "ListVaults", "VaultList[]", "VaultName", "VaultARN");
   // Glacier's calls name the account in their path; "-" is the caller's.
   glacier.enumerate_params = {{"accountId", "-"}};
+  glacier.access = ResourceType::Access{
+      .policy = "Policy",
+      .call = {.operation = "GetVaultAccessPolicy",
+               .params = {{"accountId", "`\"-\"`"}, {"vaultName", "VaultName"}},
+               .select = "policy.Policy",
+               .key = "Policy"}};
   add_universal(registry, std::move(glacier), "", "CreationDate");
   ResourceType broker = universal("message-broker", "mq", "ListBrokers", "BrokerSummaries[]",
                                   "BrokerId", "BrokerArn");
@@ -222,26 +231,31 @@ void register_applications(policy::Registry& registry) {
                                                   .params = {{"ServerId", "ServerId"}},
                                                   .gone_codes = {"ResourceNotFoundException"}},
            });
-  add_type(registry,
-           {
-               .name = "aws.ssm-document",
-               .aliases = {"ssm-document"},
-               .service = "ssm",
-               .enumerate_operation = "ListDocuments",
-               // As Cloud Custodian: the account's own documents, not Amazon's.
-               .enumerate_params = {{"Filters",
-                                     Json::array({{{"Key", "Owner"}, {"Values", {"Self"}}}})}},
-               .result_path = "DocumentIdentifiers[]",
-               .lookup = Lookup::kEnumerate,
-               .id_field = "Name",
-               .date_field = "CreatedDate",
-               .arn_format = "arn:{partition}:ssm:{region}:{account_id}:document/{id}",
-               .tagging = {.api = Tagging::Api::kPerResource,
-                           .tag_operation = "AddTagsToResource",
-                           .untag_operation = "RemoveTagsFromResource",
-                           .id_param = "ResourceId",
-                           .params = {{"ResourceType", "Document"}}},
-           });
+  add_type(
+      registry,
+      {
+          .name = "aws.ssm-document",
+          .aliases = {"ssm-document"},
+          .service = "ssm",
+          .enumerate_operation = "ListDocuments",
+          // As Cloud Custodian: the account's own documents, not Amazon's.
+          .enumerate_params = {{"Filters",
+                                Json::array({{{"Key", "Owner"}, {"Values", {"Self"}}}})}},
+          .result_path = "DocumentIdentifiers[]",
+          .lookup = Lookup::kEnumerate,
+          .id_field = "Name",
+          .date_field = "CreatedDate",
+          .arn_format = "arn:{partition}:ssm:{region}:{account_id}:document/{id}",
+          .tagging = {.api = Tagging::Api::kPerResource,
+                      .tag_operation = "AddTagsToResource",
+                      .untag_operation = "RemoveTagsFromResource",
+                      .id_param = "ResourceId",
+                      .params = {{"ResourceType", "Document"}}},
+          .access = shared_with({.operation = "DescribeDocumentPermission",
+                                 .params = {{"Name", "Name"}, {"PermissionType", "`\"Share\"`"}},
+                                 .select = "AccountSharingInfoList[].AccountId",
+                                 .absent_codes = {"InvalidDocument"}}),
+      });
   add_type(registry,
            {
                .name = "aws.emr",

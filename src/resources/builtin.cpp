@@ -3,6 +3,7 @@
 #include "policy/core_filters.h"
 #include "resources/account.h"
 #include "resources/cloudtrail.h"
+#include "resources/cross_account.h"
 #include "resources/delete_action.h"
 #include "resources/ebs.h"
 #include "resources/ec2.h"
@@ -52,9 +53,12 @@ const policy::Registry& builtin_registry() {
     register_network_types(r);
     register_identity(r);
     register_applications(r);
-    register_usage_filters(r);
-    register_default_vpc_filters(r);  // used/unused, from listings of what uses them
+    register_waf(r);
+    // What the types' data gives, once every type is registered:
+    register_usage_filters(r);        // used/unused, from listings of what uses them
+    register_default_vpc_filters(r);  // default-vpc, by where each type names its VPC
     register_delete_actions(r);       // delete, for the types whose data says how
+    register_cross_account(r);        // of every type that says who may use its resources
     register_notifications(r);        // notify, webhook, invoke-lambda: actions of every type
     return r;
   }();

@@ -98,6 +98,15 @@ Tagging dms_tagging(const std::string& arn) {
           .id_member = arn};
 }
 
+// Who may restore an RDS snapshot (`kind` DBSnapshot or DBClusterSnapshot): its restore
+// attribute, as Cloud Custodian's rds and rds-cluster-snapshot cross-account read it.
+ResourceType::Access restorers(const std::string& kind) {
+  return shared_with({.operation = "Describe" + kind + "Attributes",
+                      .params = {{kind + "Identifier", kind + "Identifier"}},
+                      .select = kind + "AttributesResult." + kind +
+                                "Attributes[?AttributeName=='restore'].AttributeValues[]"});
+}
+
 }  // namespace
 
 void register_databases(policy::Registry& registry) {
@@ -123,8 +132,10 @@ void register_databases(policy::Registry& registry) {
   ResourceType cluster = rds("rds-cluster", "DescribeDBClusters", "DBCluster", "ClusterCreateTime");
   cluster.dimension = "DBClusterIdentifier";
   add_type(registry, std::move(cluster));
-  add_type(registry,
-           rds("rds-snapshot", "DescribeDBSnapshots", "DBSnapshot", "SnapshotCreateTime"));
+  ResourceType snapshot =
+      rds("rds-snapshot", "DescribeDBSnapshots", "DBSnapshot", "SnapshotCreateTime");
+  snapshot.access = restorers("DBSnapshot");
+  add_type(registry, std::move(snapshot));
   for (const char* kind : {"DBParameterGroup", "DBClusterParameterGroup"}) {
     std::string name =
         kind == std::string("DBParameterGroup") ? "rds-param-group" : "rds-cluster-param-group";
@@ -140,20 +151,24 @@ void register_databases(policy::Registry& registry) {
       rds_tagged_by_call("rds-cluster-snapshot", "DescribeDBClusterSnapshots", "DBClusterSnapshot",
                          "DBClusterSnapshotIdentifier");
   cluster_snapshot.date_field = "SnapshotCreateTime";
+  cluster_snapshot.access = restorers("DBClusterSnapshot");
   add_type(registry, std::move(cluster_snapshot));
-  add_type(registry, {
-                         .name = "aws.redshift-snapshot",
-                         .aliases = {"redshift-snapshot"},
-                         .service = "redshift",
-                         .enumerate_operation = "DescribeClusterSnapshots",
-                         .result_path = "Snapshots[]",
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "SnapshotIdentifier",
-                         .date_field = "SnapshotCreateTime",
-                         .arn_format = "arn:{partition}:redshift:{region}:{account_id}:snapshot:"
-                                       "{ClusterIdentifier}/{id}",
-                         .tagging = {.api = Tagging::Api::kResourceGroups},
-                     });
+  add_type(
+      registry,
+      {
+          .name = "aws.redshift-snapshot",
+          .aliases = {"redshift-snapshot"},
+          .service = "redshift",
+          .enumerate_operation = "DescribeClusterSnapshots",
+          .result_path = "Snapshots[]",
+          .lookup = Lookup::kEnumerate,
+          .id_field = "SnapshotIdentifier",
+          .date_field = "SnapshotCreateTime",
+          .arn_format = "arn:{partition}:redshift:{region}:{account_id}:snapshot:"
+                        "{ClusterIdentifier}/{id}",
+          .tagging = {.api = Tagging::Api::kResourceGroups},
+          .access = ResourceType::Access{.shared_with = "AccountsWithRestoreAccess[].AccountId"},
+      });
   add_type(registry,
            {
                .name = "aws.redshift",
@@ -245,6 +260,7 @@ void register_databases(policy::Registry& registry) {
                            .id_param = "ARN",
                            .id_member = "ARN",
                            .tags_member = "TagList"},
+               .access = ResourceType::Access{.policy = "AccessPolicies"},
                .deletion = ResourceType::Deletion{.operation = "DeleteElasticsearchDomain",
                                                   .params = {{"DomainName", "DomainName"}},
                                                   .gone_codes = {"ResourceNotFoundException"}},

@@ -6,10 +6,9 @@
 
 #include "aws/client.h"
 #include "policy/age_filter.h"
-#include "policy/value_from.h"
-#include "policy/vars.h"
 #include "resources/ebs.h"
 #include "resources/tag_actions.h"
+#include "resources/type_table.h"
 
 namespace custos::resources {
 namespace {
@@ -22,7 +21,7 @@ using Ids = std::vector<std::string>;
 const char* const kViolations = "c7n:CrossAccountViolations";
 
 // Who may create volumes from the snapshot: account ids, and "all" for everyone.
-Ids shared_with(const aws::Client& client, const std::string& snapshot) {
+Ids volume_permissions(const aws::Client& client, const std::string& snapshot) {
   Json answer = client.call("ec2", "DescribeSnapshotAttribute",
                             {{"SnapshotId", snapshot}, {"Attribute", "createVolumePermission"}});
   Ids who;
@@ -49,64 +48,6 @@ Ids account_list(const Spec& spec, const char* key) {
     spec.child(key).fail(std::string("'") + key + "' must be a list of 12-digit account ids");
   return value.get<Ids>();
 }
-
-// cross-account (Cloud Custodian's SnapshotCrossAccountAccess): snapshots shared with accounts
-// outside whitelist (and whitelist_from) and the account itself, or with everyone only
-// (everyone_only); the others are kept as c7n:CrossAccountViolations.
-class CrossAccount : public policy::Filter {
- public:
-  explicit CrossAccount(const Spec& spec)
-      : everyone_only_(spec.optional_bool("everyone_only", false)) {
-    if (spec.has("whitelist")) {
-      const Json& list = spec.value()["whitelist"];
-      if (!list.is_array() ||
-          !std::all_of(list.begin(), list.end(), [](const Json& a) { return a.is_string(); }))
-        spec.child("whitelist").fail("'whitelist' must be a list of account ids");
-      whitelist_ = list.get<Ids>();
-    }
-    if (spec.has("whitelist_from"))
-      whitelist_from_ = std::make_unique<policy::ValuesFrom>(spec.child("whitelist_from"));
-  }
-
-  bool match(const Json& resource, const policy::FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
-
-  std::vector<Json> process(std::vector<Json> resources,
-                            const policy::FilterContext& context) const override {
-    const aws::Client& client = policy::require_client(context, kViolations);
-    std::set<std::string> allowed(whitelist_.begin(), whitelist_.end());
-    if (whitelist_from_)
-      for (const Json& id : whitelist_from_->values(&client))
-        if (id.is_string()) allowed.insert(id.get<std::string>());
-    allowed.insert(policy::sts_account_id(client));
-    std::vector<Json> kept;
-    for (Json& snapshot : resources) {
-      Ids shared = shared_with(client, snapshot.value("SnapshotId", ""));
-      if (everyone_only_) shared = has(shared, "all") ? Ids{"all"} : Ids{};
-      Ids outside;
-      for (const auto& who : shared)
-        if (!allowed.count(who) && !has(outside, who)) outside.push_back(who);
-      if (outside.empty()) continue;
-      snapshot[kViolations] = outside;
-      kept.push_back(std::move(snapshot));
-    }
-    return kept;
-  }
-
-  bool annotates() const override { return true; }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  std::vector<std::string> permissions() const override {
-    std::vector<std::string> all = {"ec2:DescribeSnapshotAttribute", "sts:GetCallerIdentity"};
-    if (whitelist_from_ && whitelist_from_->remote()) all.push_back("s3:GetObject");
-    return all;
-  }
-
- private:
-  bool everyone_only_;
-  Ids whitelist_;
-  std::unique_ptr<policy::ValuesFrom> whitelist_from_;
-};
 
 Json permission_change(const std::string& snapshot, const std::string& operation, const Ids& who) {
   Json params = {{"SnapshotId", snapshot},
@@ -157,7 +98,7 @@ class SetPermissions : public policy::PerResourceAction {
   ActionRecord apply(const Json& snapshot, ActionContext& context) const override {
     const aws::Client& client = context.client;
     std::string id = context.id_of(snapshot);
-    Ids now = shared_with(client, id);
+    Ids now = volume_permissions(client, id);
     Ids wanted_out = reset_     ? now
                      : matched_ ? snapshot.value(kViolations, Json::array()).get<Ids>()
                                 : remove_;
@@ -302,6 +243,17 @@ void register_ebs_snapshot(policy::Registry& registry) {
       .arn_format = "arn:{partition}:ec2:{region}::snapshot/{id}",
       .report_fields = {"SnapshotId", "VolumeId", "tag:InstanceId", "VolumeSize", "StartTime",
                         "State"},
+      // Cloud Custodian's SnapshotCrossAccountAccess: who may create volumes from it.
+      .access =
+          [] {
+            policy::ResourceType::Access access =
+                shared_with({.operation = "DescribeSnapshotAttribute",
+                             .params = {{"SnapshotId", "SnapshotId"},
+                                        {"Attribute", "`\"createVolumePermission\"`"}},
+                             .select = "CreateVolumePermissions[].[Group, UserId][]"});
+            access.options = {"everyone_only"};
+            return access;
+          }(),
   });
   registry.add_filter("aws.ebs-snapshot", "age",
                       policy::age_filter_info(
@@ -315,12 +267,6 @@ void register_ebs_snapshot(policy::Registry& registry) {
                           "Leaves out snapshots the account's images are made from (value: "
                           "true, the default)",
                           {"ec2:DescribeImages"}));
-  registry.add_filter("aws.ebs-snapshot", "cross-account",
-                      policy::filter_info<CrossAccount>(
-                          {"whitelist", "whitelist_from", "everyone_only"},
-                          "Snapshots shared with accounts outside whitelist (or with everyone: "
-                          "everyone_only), kept as c7n:CrossAccountViolations",
-                          {"ec2:DescribeSnapshotAttribute", "sts:GetCallerIdentity"}));
   registry.add_action(
       "aws.ebs-snapshot", "set-permissions",
       policy::action_info<SetPermissions>(

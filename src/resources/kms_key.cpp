@@ -227,6 +227,14 @@ void register_kms_key(policy::Registry& registry) {
                   .id_param = "KeyId",
                   .key_member = "TagKey",
                   .value_member = "TagValue"},
+      .access =
+          policy::ResourceType::Access{
+              .policy = "Policy",
+              .call = {.operation = "GetKeyPolicy",
+                       .params = {{"KeyId", "KeyId"}, {"PolicyName", "`\"default\"`"}},
+                       .select = "Policy",
+                       .key = "Policy"},
+              .condition_keys = {"kms:calleraccount", "kms:viaservice", "kms:grantoperations"}},
   });
   registry.add_filter("aws.kms-key", "key-rotation-status",
                       policy::related_filter_info(

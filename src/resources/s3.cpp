@@ -334,6 +334,33 @@ std::vector<DetailCall> bucket_details() {
           encryption};
 }
 
+// The accounts AWS delivers ELB, Redshift and CloudTrail logs to buckets from: Cloud
+// Custodian's S3 cross-account allows them in bucket policies.
+const std::vector<std::string> kLogDeliveryAccounts = {
+    // ELB: us-east-1, us-east-2, us-west-1, us-west-2, af-south-1, ca-central-1, eu-central-1,
+    // eu-north-1, eu-south-1, eu-west-1, eu-west-2, eu-west-3, ap-east-1, ap-northeast-1,
+    // ap-northeast-2, ap-northeast-3, ap-southeast-1, ap-southeast-2, ap-south-1, me-south-1,
+    // sa-east-1, us-gov-west-1, us-gov-east-1, cn-north-1, cn-northwest-1
+    "127311923021", "033677994240", "027434742980", "797873946194", "098369216593", "985666609251",
+    "054676820928", "897822967062", "635631232127", "156460612806", "652711504416", "009996457667",
+    "754344448648", "582318560864", "600734575887", "383597477331", "114774131450", "783225319266",
+    "718504428378", "076674570225", "507241528517", "048591011584", "190560391635", "638102146993",
+    "037604701340",
+    // Redshift audit logging: us-east-1, us-east-2, us-west-1, us-west-2, af-south-1, ap-east-1,
+    // ap-south-1, ap-northeast-3, ap-northeast-2, ap-southeast-1, ap-southeast-2,
+    // ap-northeast-1, ca-central-1, eu-central-1, eu-west-1, eu-west-2, eu-south-1, eu-west-3,
+    // eu-north-1, me-south-1, sa-east-1
+    "193672423079", "391106570357", "262260360010", "902366379725", "365689465814", "313564881002",
+    "865932855811", "090321488786", "760740231472", "361669875840", "762762565011", "404641285394",
+    "907379612154", "053454850223", "210876761215", "307160386991", "945612479654", "915173422425",
+    "729911121831", "013126148197", "075028567923",
+    // CloudTrail: us-east-1, us-west-2, us-west-1, us-west-2, ca-central-1, ap-south-1,
+    // ap-northeast-2, ap-southeast-1, ap-southeast-2, ap-northeast-1, eu-central-1, eu-west-1,
+    // eu-west-2, sa-east-1
+    "086441151436", "475085895292", "388731089494", "113285607260", "819402241893", "977081816279",
+    "492519147666", "903692715234", "284668455005", "216624486486", "035351147821", "859597730677",
+    "282025262664", "814480443879"};
+
 }  // namespace
 
 void register_s3(policy::Registry& registry) {
@@ -357,6 +384,8 @@ void register_s3(policy::Registry& registry) {
       .tagging = {.api = policy::ResourceType::Tagging::Api::kS3},
       .guard_duty = {{.resource_type = "S3Bucket",
                       .ids = "detail.resource.s3BucketDetails[].name"}},
+      .access = policy::ResourceType::Access{.policy = "Policy",
+                                             .trusted_accounts = kLogDeliveryAccounts},
   });
   registry.add_filter(
       "aws.s3", "check-public-block",

@@ -28,6 +28,12 @@ void add_age_filter(policy::Registry& registry, const std::string& resource,
                           "By the age of " + date_path + " (op, days)", {"op", "days"}));
 }
 
+policy::ResourceType::Access shared_with(policy::DetailCall call) {
+  call.key = "c7n:SharedWith";
+  call.absent = Json::array();
+  return {.shared_with = "\"c7n:SharedWith\"", .call = std::move(call)};
+}
+
 void add_type(policy::Registry& registry, policy::ResourceType type, bool taggable) {
   std::string name = type.name;
   registry.add_resource(std::move(type));

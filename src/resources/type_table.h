@@ -12,6 +12,10 @@ namespace custos::resources {
 // document (Cloud Custodian's universal_taggable augment), stored as Tags.
 policy::DetailCall tags_by_arn(const std::string& arn_path);
 
+// A type's access when it is shared with the accounts `call` lists: its `select` gives account
+// ids, organization ARNs or "all" (everyone), kept on the resource as c7n:SharedWith.
+policy::ResourceType::Access shared_with(policy::DetailCall call);
+
 // Registers `type` and, when it is taggable, its tag actions (register_tag_actions).
 void add_type(policy::Registry& registry, policy::ResourceType type, bool taggable = true);
 

@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "integration/fixture.h"
+#include "integration/param_names.h"
 #include "jmespath/jmespath.h"
 #include "resources/builtin.h"
 #include "support/paths.h"
@@ -539,13 +540,8 @@ TEST_P(ResourceTypeListing, ListsWhatWasCreatedWithItsId) {
   EXPECT_EQ(listed[0][type->id_field], id) << listed[0].dump();
 }
 
-std::string test_name(const ::testing::TestParamInfo<Row>& info) {
-  std::string name = info.param.type;
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(Types, ResourceTypeListing, ::testing::ValuesIn(rows()), test_name);
+INSTANTIATE_TEST_SUITE_P(Types, ResourceTypeListing, ::testing::ValuesIn(rows()),
+                         type_param_name<Row>);
 
 // The rows moto serves whose type has Cloud Custodian's delete as data (ResourceType::deletion).
 std::vector<Row> deletable_rows() {
@@ -645,7 +641,7 @@ TEST_P(ResourceTypeDelete, RemovesWhatThePolicyNamesAfterADryRunThatDoesNot) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, ResourceTypeDelete, ::testing::ValuesIn(deletable_rows()),
-                         test_name);
+                         type_param_name<Row>);
 
 class AgeFilterTest : public IntegrationTest {};
 

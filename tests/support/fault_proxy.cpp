@@ -114,6 +114,7 @@ struct FaultProxy::Impl {
   Reply fault;
   std::map<std::string, Reply> actions;                   // by Action name
   std::vector<std::pair<std::string, Reply>> containing;  // by a marker in the body
+  std::vector<std::pair<std::string, Reply>> paths;       // by a part of the path
   std::vector<Arrival> arrivals;
   std::string hold_marker;
   int held = 0;
@@ -172,6 +173,8 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
     }
     for (const auto& [marker, reply] : containing)
       if (!faulty && req.body.find(marker) != std::string::npos) faulty = reply;
+    for (const auto& [part, reply] : paths)
+      if (!faulty && req.path.find(part) != std::string::npos) faulty = reply;
     if (!faulty) faulty = soak_fault(req, arrival);
     soaked = arrival.soak_fault;
     arrival.faulted = faulty.has_value() || arrival.soak_fault == "reset";
@@ -312,6 +315,11 @@ void FaultProxy::answer_action(const std::string& action, Reply reply) {
 void FaultProxy::answer_containing(const std::string& marker, Reply reply) {
   std::lock_guard lock(impl_->mutex);
   impl_->containing.emplace_back(marker, std::move(reply));
+}
+
+void FaultProxy::answer_path(const std::string& part, Reply reply) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->paths.emplace_back(part, std::move(reply));
 }
 
 std::vector<FaultProxy::Arrival> FaultProxy::arrivals() const {

@@ -59,6 +59,9 @@ class FaultProxy {
   // Requests whose body contains `marker` get `reply` rather than being forwarded: one role's
   // AssumeRole refused while every other call reaches the emulator.
   void answer_containing(const std::string& marker, Reply reply);
+  // Requests whose path contains `part` get `reply`: an operation of a REST protocol (Glacier's
+  // GET /-/vaults/NAME/access-policy) the upstream emulator lacks.
+  void answer_path(const std::string& part, Reply reply);
   // Every answer waits `delay` first, as a real endpoint's round trip would.
   void add_latency(std::chrono::milliseconds delay);
   std::vector<Arrival> arrivals() const;

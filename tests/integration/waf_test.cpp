@@ -1,0 +1,137 @@
+// wafv2-enabled over real HTTP against moto: the AWS CLI makes two WAFv2 web ACLs and resources
+// of which one is protected, and the filter's state/web-acl select as Cloud Custodian's do.
+// moto 5.2.1 serves WAFv2 (not WAF Classic, nor ListResourcesForWebACL: custos asks
+// GetWebACLForResource) and records a stage's ACL when one is associated with it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "integration/fixture.h"
+#include "support/fault_proxy.h"
+#include "support/paths.h"
+
+namespace custos::test {
+namespace {
+
+class WafTest : public IntegrationTest {
+ protected:
+  std::string web_acl(const std::string& name) const {
+    return aws_cli({"wafv2", "create-web-acl", "--name", name, "--scope", "REGIONAL",
+                    "--default-action", "Allow={}", "--visibility-config",
+                    "SampledRequestsEnabled=false,CloudWatchMetricsEnabled=false,MetricName=" +
+                        name})["Summary"]["ARN"];
+  }
+  void associate(const std::string& acl, const std::string& resource) const {
+    aws_cli({"wafv2", "associate-web-acl", "--web-acl-arn", acl, "--resource-arn", resource});
+  }
+  // The values of `field` of what the filter selects.
+  Json selected(const std::string& type, const std::string& filter, const std::string& field,
+                const std::map<std::string, std::string>& env = {}) const {
+    write("p.yml", "policies:\n  - name: waf\n    resource: " + type + "\n    filters:\n      - " +
+                       filter + "\n");
+    auto result = custos({"run", "-s", path("out"), path("p.yml")}, env);
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    Json values = Json::array();
+    for (const Json& resource : Json::parse(read_file(path("out/waf/resources.json"))))
+      values.push_back(resource[field]);
+    std::sort(values.begin(), values.end());
+    return values;
+  }
+  // The subnets of a new VPC, in two zones, for load balancers.
+  std::vector<std::string> subnets() const {
+    std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
+    std::vector<std::string> ids;
+    for (std::string zone : {"a", "b"})
+      ids.push_back(aws_cli({"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
+                             zone == "a" ? "10.0.1.0/24" : "10.0.2.0/24", "--availability-zone",
+                             "us-east-1" + zone})["Subnet"]["SubnetId"]);
+    return ids;
+  }
+  std::string load_balancer(const std::string& name,
+                            const std::vector<std::string>& subnets) const {
+    std::vector<std::string> args = {"elbv2", "create-load-balancer", "--name", name, "--subnets"};
+    args.insert(args.end(), subnets.begin(), subnets.end());
+    return aws_cli(args)["LoadBalancers"][0]["LoadBalancerArn"];
+  }
+};
+
+TEST_F(WafTest, AppElbByWebAcl) {
+  std::vector<std::string> zones = subnets();
+  std::string guarded = load_balancer("guarded", zones);
+  std::string open = load_balancer("open", zones);
+  associate(web_acl("FMManagedWebACLV2-FMS-site"), guarded);
+  web_acl("testv2");
+  const char* name = "LoadBalancerName";
+  EXPECT_EQ(selected("app-elb", "{type: wafv2-enabled, state: true}", name),
+            Json::parse(R"(["guarded"])"));
+  EXPECT_EQ(selected("app-elb", "{type: wafv2-enabled}", name), Json::parse(R"(["open"])"));
+  // Cloud Custodian's regex example: not protected by a Firewall Manager ACL.
+  EXPECT_EQ(
+      selected("app-elb",
+               "{type: wafv2-enabled, state: false, web-acl: '.*FMManagedWebACLV2-?FMS-.*'}", name),
+      Json::parse(R"(["open"])"));
+  // Protected, but not by testv2.
+  EXPECT_EQ(selected("app-elb", "{type: wafv2-enabled, state: false, web-acl: testv2}", name),
+            Json::parse(R"(["guarded", "open"])"));
+  EXPECT_EQ(selected("app-elb", "{type: wafv2-enabled, state: true, web-acl: testv2}", name),
+            Json::array());
+}
+
+TEST_F(WafTest, RestStageByWebAclArn) {
+  std::string api = aws_cli({"apigateway", "create-rest-api", "--name", "api"})["id"];
+  std::string root =
+      aws_cli({"apigateway", "get-resources", "--rest-api-id", api})["items"][0]["id"];
+  aws_cli({"apigateway", "put-method", "--rest-api-id", api, "--resource-id", root, "--http-method",
+           "GET", "--authorization-type", "NONE"});
+  aws_cli({"apigateway", "put-integration", "--rest-api-id", api, "--resource-id", root,
+           "--http-method", "GET", "--type", "MOCK"});
+  for (const char* stage : {"prod", "dev"})
+    aws_cli({"apigateway", "create-deployment", "--rest-api-id", api, "--stage-name", stage});
+  associate(web_acl("testv2"), "arn:aws:apigateway:us-east-1::/restapis/" + api + "/stages/prod");
+  EXPECT_EQ(
+      selected("rest-stage", "{type: wafv2-enabled, state: true, web-acl: testv2}", "stageName"),
+      Json::parse(R"(["prod"])"));
+  // Cloud Custodian's example: stages testv2 does not protect.
+  EXPECT_EQ(
+      selected("rest-stage", "{type: wafv2-enabled, state: false, web-acl: testv2}", "stageName"),
+      Json::parse(R"(["dev"])"));
+}
+
+// moto 5.2.1 does not serve WAF Classic: a proxy answers waf-regional's ListWebACLs with Cloud
+// Custodian's recording of a real answer (test_appelb_waf) and GetWebACLForResource with that
+// ACL, for the one load balancer.
+TEST_F(WafTest, AppElbClassicWithRecordedAnswer) {
+  load_balancer("guarded", subnets());
+  Json acls = Json::parse(read_file(data_path(
+      "responses/cloud-custodian-placebo/test_appelb_waf__waf-regional.ListWebACLs_1.json")))
+      ["data"]["WebACLs"];
+  FaultProxy proxy(emulator().url());
+  FaultProxy::Reply list, protecting;
+  list.content_type = protecting.content_type = "application/x-amz-json-1.1";
+  list.body = Json{{"WebACLs", acls}}.dump();
+  protecting.body = Json{{"WebACLSummary", acls[0]}}.dump();
+  proxy.answer_action("ListWebACLs", list);
+  proxy.answer_action("GetWebACLForResource", protecting);
+  std::map<std::string, std::string> env = {{"AWS_ENDPOINT_URL", proxy.url()}};
+  const char* name = "LoadBalancerName";
+  EXPECT_EQ(selected("app-elb", "{type: waf-enabled, state: true, web-acl: test}", name, env),
+            Json::parse(R"(["guarded"])"));
+  EXPECT_EQ(selected("app-elb", "{type: waf-enabled, state: true}", name, env),
+            Json::parse(R"(["guarded"])"));
+  // The ACL may be named by its id too.
+  EXPECT_EQ(selected("app-elb",
+                     "{type: waf-enabled, web-acl: " + acls[0]["WebACLId"].get<std::string>() + "}",
+                     name, env),
+            Json::array());
+  // As Cloud Custodian: a web-acl naming no ACL fails the run.
+  write("p.yml",
+        "policies:\n  - name: waf\n    resource: app-elb\n    filters:\n"
+        "      - {type: waf-enabled, web-acl: nope}\n");
+  auto run = custos({"run", "-s", path("out"), path("p.yml")}, env);
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("web-acl 'nope' names no waf-regional web ACL"), std::string::npos)
+      << run.err;
+}
+
+}  // namespace
+}  // namespace custos::test
