@@ -1,6 +1,6 @@
-// default-vpc and the load balancers' is-logging/is-not-logging over real HTTP against moto: the
-// AWS CLI creates resources in and out of the default VPC and turns access logs on, and each
-// policy keeps the ones it should.
+// The filters types get from data, over real HTTP against moto: Cloud Custodian's used/unused
+// (what other resources use), default-vpc and the load balancers' is-logging/is-not-logging.
+// The AWS CLI creates the resources; each policy keeps the ones it should.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,8 +11,9 @@
 namespace custos::test {
 namespace {
 
-class VpcAndLoggingFiltersTest : public IntegrationTest {
+class TypeFiltersTest : public IntegrationTest {
  protected:
+  // The `field` of what each policy kept, sorted.
   Json kept(const std::string& policy, const std::string& field) const {
     Json resources = Json::parse(read_file(path("out/" + policy + "/resources.json")));
     std::vector<std::string> values;
@@ -27,7 +28,63 @@ class VpcAndLoggingFiltersTest : public IntegrationTest {
   }
 };
 
-TEST_F(VpcAndLoggingFiltersTest, DefaultVpcKeepsWhatIsInTheRegionsDefaultVpc) {
+TEST_F(TypeFiltersTest, SecurityGroupsUsedByAnInterfaceOrAnotherGroupAreUsed) {
+  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
+  std::string subnet = aws_cli({"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
+                                "10.0.1.0/24"})["Subnet"]["SubnetId"];
+  auto group = [&](const std::string& name) -> std::string {
+    return aws_cli({"ec2", "create-security-group", "--group-name", name, "--description", name,
+                    "--vpc-id", vpc})["GroupId"];
+  };
+  std::string on_eni = group("on-eni"), referenced = group("referenced"), idle = group("idle");
+  aws_cli({"ec2", "create-network-interface", "--subnet-id", subnet, "--groups", on_eni});
+  aws_cli({"ec2", "authorize-security-group-ingress", "--group-id", on_eni, "--protocol", "tcp",
+           "--port", "443", "--source-group", referenced});
+  std::string names = "{type: value, key: GroupName, op: in, value: [on-eni, referenced, idle]}";
+  run("  - name: used\n    resource: security-group\n    filters: [used, " + names +
+      "]\n  - name: unused\n    resource: security-group\n    filters: [unused, " + names + "]\n");
+  EXPECT_EQ(kept("used", "GroupName"), Json::array({"on-eni", "referenced"}));
+  EXPECT_EQ(kept("unused", "GroupName"), Json::array({"idle"}));
+}
+
+TEST_F(TypeFiltersTest, KeyPairsImagesAndLaunchConfigsInUse) {
+  aws_cli({"ec2", "create-key-pair", "--key-name", "in-use"});
+  aws_cli({"ec2", "create-key-pair", "--key-name", "idle"});
+  std::string image = aws_cli(
+      {"ec2", "register-image", "--name", "golden", "--root-device-name", "/dev/xvda"})["ImageId"];
+  aws_cli({"ec2", "register-image", "--name", "spare", "--root-device-name", "/dev/xvda"});
+  aws_cli({"ec2", "run-instances", "--image-id", image, "--key-name", "in-use", "--count", "1",
+           "--instance-type", "t3.micro"});
+  for (const char* config : {"in-asg", "idle"})
+    aws_cli({"autoscaling", "create-launch-configuration", "--launch-configuration-name", config,
+             "--image-id", "ami-12c6146b", "--instance-type", "t3.micro"});
+  aws_cli({"autoscaling", "create-auto-scaling-group", "--auto-scaling-group-name", "web",
+           "--launch-configuration-name", "in-asg", "--min-size", "0", "--max-size", "1",
+           "--availability-zones", "us-east-1a"});
+  run(R"(  - name: keys-unused
+    resource: key-pair
+    filters: [unused]
+  - name: keys-used
+    resource: key-pair
+    filters: [{type: unused, state: false}]
+  - name: images-unused
+    resource: ami
+    filters: [unused]
+  - name: images-used
+    resource: ami
+    filters: [{type: unused, value: false}]
+  - name: configs-unused
+    resource: launch-config
+    filters: [unused]
+)");
+  EXPECT_EQ(kept("keys-unused", "KeyName"), Json::array({"idle"}));
+  EXPECT_EQ(kept("keys-used", "KeyName"), Json::array({"in-use"}));
+  EXPECT_EQ(kept("images-unused", "Name"), Json::array({"spare"}));
+  EXPECT_EQ(kept("images-used", "Name"), Json::array({"golden"}));
+  EXPECT_EQ(kept("configs-unused", "LaunchConfigurationName"), Json::array({"idle"}));
+}
+
+TEST_F(TypeFiltersTest, DefaultVpcKeepsWhatIsInTheRegionsDefaultVpc) {
   std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
   aws_cli({"ec2", "create-security-group", "--group-name", "own", "--description", "own",
            "--vpc-id", vpc});
@@ -43,7 +100,7 @@ TEST_F(VpcAndLoggingFiltersTest, DefaultVpcKeepsWhatIsInTheRegionsDefaultVpc) {
   EXPECT_EQ(kept("elsewhere", "GroupName"), Json::array({"own"}));
 }
 
-TEST_F(VpcAndLoggingFiltersTest, ClassicLoadBalancersByTheirAccessLogs) {
+TEST_F(TypeFiltersTest, ClassicLoadBalancersByTheirAccessLogs) {
   for (const char* name : {"logged", "silent"})
     aws_cli({"elb", "create-load-balancer", "--load-balancer-name", name, "--listeners",
              "Protocol=HTTP,LoadBalancerPort=80,InstancePort=80", "--availability-zones",
@@ -71,7 +128,7 @@ TEST_F(VpcAndLoggingFiltersTest, ClassicLoadBalancersByTheirAccessLogs) {
   EXPECT_EQ(kept("not-to-prodlogs", "LoadBalancerName"), Json::array({"silent"}));
 }
 
-TEST_F(VpcAndLoggingFiltersTest, ApplicationLoadBalancersByTheirAccessLogs) {
+TEST_F(TypeFiltersTest, ApplicationLoadBalancersByTheirAccessLogs) {
   std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
   std::vector<std::string> subnets;
   for (const char* zone : {"a", "b"})
