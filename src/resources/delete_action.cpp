@@ -88,8 +88,14 @@ policy::ActionInfo delete_info(const ResourceType& type) {
 }  // namespace
 
 void register_delete_actions(policy::Registry& registry) {
+  // Built when a type is first used, as its tag actions are: start-up does not grow with types.
   for (const ResourceType& type : registry.resources())
-    if (type.deletion) registry.add_action(type.name, "delete", delete_info(type));
+    if (type.deletion)
+      registry.add_actions_on_first_use(
+          type.name, [name = type.name](const policy::Registry& types,
+                                        policy::InfoByName<policy::ActionInfo>& actions) {
+            actions["delete"] = delete_info(*types.find_resource(name));
+          });
 }
 
 }  // namespace custos::resources

@@ -6,6 +6,7 @@
 
 #include "aws/client.h"
 #include "policy/age_filter.h"
+#include "policy/set_filter.h"
 #include "resources/ebs.h"
 #include "resources/tag_actions.h"
 #include "resources/type_table.h"
@@ -151,13 +152,10 @@ class SetPermissions : public policy::PerResourceAction {
 
 // skip-ami-snapshots (Cloud Custodian's SnapshotSkipAmiSnapshots): with `value: true` (the
 // default) leaves out the snapshots the account's images are made from, listed once per run.
-class SkipAmiSnapshots : public policy::Filter {
+class SkipAmiSnapshots : public policy::SetFilter {
  public:
   explicit SkipAmiSnapshots(const Spec& spec) : skip_(spec.optional_bool("value", true)) {}
 
-  bool match(const Json& snapshot, const policy::FilterContext& context) const override {
-    return !process({snapshot}, context).empty();
-  }
   std::vector<Json> process(std::vector<Json> snapshots,
                             const policy::FilterContext& context) const override {
     if (!skip_ || snapshots.empty()) return snapshots;
@@ -175,8 +173,6 @@ class SkipAmiSnapshots : public policy::Filter {
     });
     return snapshots;
   }
-  // One listing for the whole set: the documents come to process(), not one by one.
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
   std::vector<std::string> permissions() const override { return {"ec2:DescribeImages"}; }
 
  private:

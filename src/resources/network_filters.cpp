@@ -9,6 +9,7 @@
 #include "policy/describe.h"
 #include "policy/list_item_filter.h"
 #include "policy/related_filter.h"
+#include "policy/set_filter.h"
 #include "policy/value_filter.h"
 #include "policy/value_type_python.h"
 
@@ -303,14 +304,11 @@ class FlowLogsFilter : public policy::Filter {
   bool all_logs_ = false;
 };
 
-class DefaultVpcFilter : public policy::Filter {
+class DefaultVpcFilter : public policy::SetFilter {
  public:
   explicit DefaultVpcFilter(const std::string& vpc_path)
       : vpc_(jmespath::Expression::compile(vpc_path)) {}
 
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     if (resources.empty()) return resources;
@@ -325,8 +323,6 @@ class DefaultVpcFilter : public policy::Filter {
     });
     return resources;
   }
-  // One call for the whole set: the documents come to process().
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
   std::vector<std::string> permissions() const override { return {"ec2:DescribeVpcs"}; }
 
  private:

@@ -5,6 +5,7 @@
 
 #include "jmespath/jmespath.h"
 #include "policy/describe.h"
+#include "policy/set_filter.h"
 
 namespace custos::resources {
 namespace {
@@ -36,16 +37,12 @@ void collect(const Json& ids, std::set<std::string>& into) {
     for (const Json& id : ids) collect(id, into);
 }
 
-class UsageFilter : public policy::Filter {
+class UsageFilter : public policy::SetFilter {
  public:
   UsageFilter(const Spec& spec, std::shared_ptr<const Usage> usage, bool used)
       : usage_(std::move(usage)),
         id_(jmespath::Expression::compile(usage_->id)),
         keep_used_(usage_->flag.empty() ? used : !spec.optional_bool(usage_->flag, true)) {}
-
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
 
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
@@ -60,8 +57,6 @@ class UsageFilter : public policy::Filter {
     });
     return resources;
   }
-  // The users are listed once for the whole set: the documents come to process().
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
   std::vector<std::string> permissions() const override {
     std::vector<std::string> actions;
     for (const auto& source : usage_->sources)
