@@ -60,19 +60,34 @@ ActionRecord state_change(const std::string& action, const std::string& id, cons
   return record;
 }
 
+// An action on one instance as EC2 describes it now (the listing may be stale): `act` gets the
+// acting client, the instance's id and its description (null when it is gone).
+class InstanceAction : public policy::PerResourceAction {
+ public:
+  using PerResourceAction::PerResourceAction;
+
+ protected:
+  virtual ActionRecord act(const aws::Client& client, const std::string& id,
+                           const Json& instance) const = 0;
+
+ private:
+  ActionRecord apply(const Json& resource, ActionContext& context) const final {
+    std::string id = context.id_of(resource);
+    return act(context.client, id, instance_now(context.client, id));
+  }
+};
+
 // terminate (Cloud Custodian's Terminate): irreversible, so the record keeps the state it
 // ended. With force (c7n's), termination and stop protection are turned off when AWS refuses
 // because of them; without it, a protected instance is left and recorded as failed.
-class Terminate : public policy::PerResourceAction {
+class Terminate : public InstanceAction {
  public:
   explicit Terminate(const Spec& spec)
-      : PerResourceAction("terminate"), force_(spec.optional_bool("force", false)) {}
+      : InstanceAction("terminate"), force_(spec.optional_bool("force", false)) {}
 
  private:
-  ActionRecord apply(const Json& resource, ActionContext& context) const override {
-    const aws::Client& client = context.client;
-    std::string id = context.id_of(resource);
-    Json instance = instance_now(client, id);
+  ActionRecord act(const aws::Client& client, const std::string& id,
+                   const Json& instance) const override {
     std::string state = state_name(instance);
     if (instance.is_null() || one_of(state, {"shutting-down", "terminated"}))
       return ActionRecord::unchanged(name(), id, "already " + (state.empty() ? "gone" : state));
@@ -108,15 +123,13 @@ class Terminate : public policy::PerResourceAction {
 };
 
 // start (Cloud Custodian's Start): a stopped instance with volumes is started; undo stops it.
-class Start : public policy::PerResourceAction {
+class Start : public InstanceAction {
  public:
-  Start() : PerResourceAction("start") {}
+  Start() : InstanceAction("start") {}
 
  private:
-  ActionRecord apply(const Json& resource, ActionContext& context) const override {
-    const aws::Client& client = context.client;
-    std::string id = context.id_of(resource);
-    Json instance = instance_now(client, id);
+  ActionRecord act(const aws::Client& client, const std::string& id,
+                   const Json& instance) const override {
     if (std::string why = unless_with_volumes(instance, "stopped"); !why.empty())
       return ActionRecord::unchanged(name(), id, why);
     Json result = client.call("ec2", "StartInstances", {{"InstanceIds", {id}}});
@@ -175,15 +188,13 @@ class SetTerminationProtection : public policy::PerResourceAction {
 // preserve-volumes (custos's; Cloud Custodian has no such action): DeleteOnTermination off for
 // every EBS volume of the instance, so that terminating it, by anyone, leaves its disks as
 // evidence.
-class PreserveVolumes : public policy::PerResourceAction {
+class PreserveVolumes : public InstanceAction {
  public:
-  PreserveVolumes() : PerResourceAction("preserve-volumes") {}
+  PreserveVolumes() : InstanceAction("preserve-volumes") {}
 
  private:
-  ActionRecord apply(const Json& resource, ActionContext& context) const override {
-    const aws::Client& client = context.client;
-    std::string id = context.id_of(resource);
-    Json instance = instance_now(client, id);
+  ActionRecord act(const aws::Client& client, const std::string& id,
+                   const Json& instance) const override {
     if (instance.is_null()) return ActionRecord::unchanged(name(), id, "the instance is gone");
     std::vector<std::string> devices;
     std::string volumes;
@@ -221,9 +232,9 @@ class PreserveVolumes : public policy::PerResourceAction {
 
 // set-metadata-access (Cloud Custodian's SetMetadataServerAccess): the instance metadata
 // service's endpoint, tokens (required: IMDSv2 only), metadata-tags and hop-limit, as given.
-class SetMetadataAccess : public policy::PerResourceAction {
+class SetMetadataAccess : public InstanceAction {
  public:
-  explicit SetMetadataAccess(const Spec& spec) : PerResourceAction("set-metadata-access") {
+  explicit SetMetadataAccess(const Spec& spec) : InstanceAction("set-metadata-access") {
     if (spec.has("endpoint"))
       wanted_["HttpEndpoint"] = spec.one_of("endpoint", {"enabled", "disabled"});
     if (spec.has("tokens")) wanted_["HttpTokens"] = spec.one_of("tokens", {"required", "optional"});
@@ -240,10 +251,8 @@ class SetMetadataAccess : public policy::PerResourceAction {
   }
 
  private:
-  ActionRecord apply(const Json& resource, ActionContext& context) const override {
-    const aws::Client& client = context.client;
-    std::string id = context.id_of(resource);
-    Json instance = instance_now(client, id);
+  ActionRecord act(const aws::Client& client, const std::string& id,
+                   const Json& instance) const override {
     if (instance.is_null()) return ActionRecord::unchanged(name(), id, "the instance is gone");
     Json options = instance.value("MetadataOptions", Json::object());
     Json before = Json::object();
@@ -280,17 +289,15 @@ class SetMetadataAccess : public policy::PerResourceAction {
 
 // set-monitoring (Cloud Custodian's MonitorInstances): detailed CloudWatch monitoring on
 // (`state: enable`) or off (`disable`).
-class SetMonitoring : public policy::PerResourceAction {
+class SetMonitoring : public InstanceAction {
  public:
   explicit SetMonitoring(const Spec& spec)
-      : PerResourceAction("set-monitoring"),
+      : InstanceAction("set-monitoring"),
         enable_(spec.one_of("state", {"enable", "disable"}) == "enable") {}
 
  private:
-  ActionRecord apply(const Json& resource, ActionContext& context) const override {
-    const aws::Client& client = context.client;
-    std::string id = context.id_of(resource);
-    Json instance = instance_now(client, id);
+  ActionRecord act(const aws::Client& client, const std::string& id,
+                   const Json& instance) const override {
     if (instance.is_null()) return ActionRecord::unchanged(name(), id, "the instance is gone");
     std::string now = instance.value("Monitoring", Json::object()).value("State", "");
     bool on = now == "enabled" || now == "pending";
@@ -315,15 +322,13 @@ class SetMonitoring : public policy::PerResourceAction {
 
 // reboot (Cloud Custodian's Reboot): running instances with volumes. Each run reboots again:
 // a reboot leaves no state to find done, and nothing to undo.
-class Reboot : public policy::PerResourceAction {
+class Reboot : public InstanceAction {
  public:
-  Reboot() : PerResourceAction("reboot") {}
+  Reboot() : InstanceAction("reboot") {}
 
  private:
-  ActionRecord apply(const Json& resource, ActionContext& context) const override {
-    const aws::Client& client = context.client;
-    std::string id = context.id_of(resource);
-    Json instance = instance_now(client, id);
+  ActionRecord act(const aws::Client& client, const std::string& id,
+                   const Json& instance) const override {
     if (std::string why = unless_with_volumes(instance, "running"); !why.empty())
       return ActionRecord::unchanged(name(), id, why);
     client.call("ec2", "RebootInstances", {{"InstanceIds", {id}}});
