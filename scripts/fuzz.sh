@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of untrusted input (policies, JMESPath, events, AWS responses, SigV4,
 # INI files, logs) with libFuzzer under ASan+UBSan, built with clang in ./build-fuzz.
-# Usage: scripts/fuzz.sh [SECONDS per target, default 30] [TARGET...]   (all targets by default)
+# Usage: scripts/fuzz.sh [SECONDS per target, default 30] [TARGET...]   (all targets by default;
+# CUSTOS_FUZZ_JOBS=N runs N targets at once, default one per core)
 # A finding is kept as tests/data/fuzz/<target>/finding-<hash>: fix it and commit that file, so
 # the ordinary suite replays it for ever (tests/unit/fuzz/replay_test.cpp). Exit 1 on a finding.
 set -euo pipefail
@@ -44,4 +45,4 @@ export fuzzer seconds results
 listing=$("$fuzzer" 2>/dev/null || true)
 if (($#)); then listing=$(grep -E "^($(IFS='|'; echo "$*"))( |$)" <<<"$listing"); fi
 echo "== fuzzing $(wc -l <<<"$listing") targets for ${seconds} s each"
-xargs -P "$(nproc)" -L 1 bash -c 'fuzz_one "$@"' _ <<<"$listing"
+xargs -P "${CUSTOS_FUZZ_JOBS:-$(nproc)}" -L 1 bash -c 'fuzz_one "$@"' _ <<<"$listing"
