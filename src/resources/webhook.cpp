@@ -177,7 +177,9 @@ class Webhook : public policy::Action {
         at = end + 1;
       }
     }
-    for (const auto& [name, expression] : query_) {
+    for (const auto& [key, expression] : query_) {
+      // A named copy: clang 14 (the fuzz build's) cannot capture a structured binding.
+      const std::string& name = key;
       std::string value = text_of(expression.search(data));
       auto same = std::find_if(params.begin(), params.end(),
                                [&](const auto& param) { return param.first == name; });
