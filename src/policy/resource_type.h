@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -164,24 +165,53 @@ struct ResourceType {
   };
   std::optional<Access> access{};
 
-  // How Cloud Custodian's `delete` removes one resource, for the types that have it: one call
-  // whose parameters are JMESPath over the resource (a literal for a constant; null leaves the
-  // parameter out), made only while `when` holds, with c7n's boolean options for the type.
-  struct Deletion {
+  // An action that is one AWS call per resource, as data (Cloud Custodian's delete, stop,
+  // set-public-access, retention...). The call's parameters are JMESPath over the resource (a
+  // literal for a constant; null leaves the parameter out) plus what the policy's options give;
+  // it is made only while `when` holds. resources/call_action.cpp runs it.
+  struct CallAction {
+    std::string name = "delete";
     std::string operation;  // "DeleteLoadBalancer"
     std::vector<std::pair<std::string, std::string>> params{};
     struct Option {
-      std::string name;  // "skip-snapshot" (false unless the policy says true)
-      std::vector<std::pair<std::string, std::string>> if_true{};   // parameters it adds
-      std::vector<std::pair<std::string, std::string>> if_false{};  // or when false
+      std::string name;  // "skip-snapshot", "days"
+      // A boolean option (false unless the policy or default_value says true) adds parameters...
+      std::vector<std::pair<std::string, std::string>> if_true{};
+      std::vector<std::pair<std::string, std::string>> if_false{};
+      // ...or the option's value, through `transform` (JMESPath over it) when set, is the
+      // parameter `param`, checked against the operation's input shape when the policy loads.
+      std::string param{};
+      std::string transform{};
+      // Several options may give one parameter (an object): their values are merged, and
+      // the boolean options' parameters are merged last.
+      Json default_value = nullptr;  // when the policy leaves it out; null: the parameter too
+      bool required = false;         // the policy must give it
+      // JMESPath over the resource giving the parameter's value now: when every such option
+      // already has its value nothing is called, and the values before are the undo.
+      std::string current{};
     };
     std::vector<Option> options{};
-    std::string when{};  // JMESPath over the resource, true in the states it can be deleted in
-    // Answers meaning "already deleted", besides not_found_codes: a code, or "Code: text" where
-    // the code alone says less (SageMaker's ValidationException: Could not find).
+    std::string when{};  // JMESPath over the resource, true in the states it acts in
+    // Answers meaning "already done" (a delete of what is gone), besides not_found_codes: a
+    // code, or "Code: text" where the code alone says less (ValidationException: Could not find).
     std::vector<std::string> gone_codes{};
+    // The call that reverses it (StartNotebookInstance for StopNotebookInstance), its parameters
+    // JMESPath over the resource as it was. Without one, only the options' `current` values
+    // can undo it; a delete cannot be undone.
+    std::string undo_operation{};
+    std::vector<std::pair<std::string, std::string>> undo_params{};
+    std::string description{};  // for `custos schema`; empty: "Call OPERATION"
   };
-  std::optional<Deletion> deletion{};
+  std::vector<CallAction> actions{};
+
+  const CallAction* call_action(std::string_view action_name) const {
+    for (const CallAction& action : actions)
+      if (action.name == action_name) return &action;
+    return nullptr;
+  }
+  CallAction* call_action(std::string_view action_name) {
+    return const_cast<CallAction*>(std::as_const(*this).call_action(action_name));
+  }
 
   const std::string& display_name_field() const {
     return name_field.empty() ? id_field : name_field;

@@ -15,4 +15,9 @@ namespace custos::policy {
 void check_input_shape(const Spec& spec, std::string_view service, std::string_view operation,
                        const Json& params);
 
+// The same for part of the parameters (those an action's options give; the rest come from
+// each resource): only the members given are checked, so missing required ones are not errors.
+void check_given_members(const Spec& spec, std::string_view service, std::string_view operation,
+                         const Json& params);
+
 }  // namespace custos::policy

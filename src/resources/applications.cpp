@@ -77,6 +77,9 @@ void register_applications(policy::Registry& registry) {
                                   .params = {{"PortfolioId", "Id"}},
                                   .select = "AccountIds",
                                   .absent_codes = {"ResourceNotFoundException"}});
+  portfolio.actions.push_back({.operation = "DeletePortfolio",
+                               .params = {{"Id", "Id"}},
+                               .gone_codes = {"ResourceNotFoundException"}});
   add_universal(registry, std::move(portfolio), "DisplayName", "CreatedTime");
   add_universal(
       registry,
@@ -84,8 +87,8 @@ void register_applications(policy::Registry& registry) {
       "name");
   ResourceType alarm =
       universal("alarm", "cloudwatch", "DescribeAlarms", "MetricAlarms[]", "AlarmName", "AlarmArn");
-  alarm.deletion = ResourceType::Deletion{.operation = "DeleteAlarms",
-                                          .params = {{"AlarmNames", "[AlarmName]"}}};
+  alarm.actions.push_back(ResourceType::CallAction{.operation = "DeleteAlarms",
+                                                   .params = {{"AlarmNames", "[AlarmName]"}}});
   add_universal(registry, std::move(alarm), "", "AlarmConfigurationUpdatedTimestamp");
   add_universal(
       registry,
@@ -97,9 +100,9 @@ void register_applications(policy::Registry& registry) {
                 "", "CreationTime");
   ResourceType backup =
       universal("fsx-backup", "fsx", "DescribeBackups", "Backups[]", "BackupId", "ResourceARN");
-  backup.deletion = ResourceType::Deletion{.operation = "DeleteBackup",
-                                           .params = {{"BackupId", "BackupId"}},
-                                           .gone_codes = {"BackupNotFound"}};
+  backup.actions.push_back(ResourceType::CallAction{.operation = "DeleteBackup",
+                                                    .params = {{"BackupId", "BackupId"}},
+                                                    .gone_codes = {"BackupNotFound"}});
   add_universal(registry, std::move(backup), "", "CreationTime");
   ResourceType glacier =
       universal("glacier", "glacier", "ListVaults", "VaultList[]", "VaultName", "VaultARN");
@@ -111,12 +114,15 @@ void register_applications(policy::Registry& registry) {
                .params = {{"accountId", "`\"-\"`"}, {"vaultName", "VaultName"}},
                .select = "policy.Policy",
                .key = "Policy"}};
+  glacier.actions.push_back({.operation = "DeleteVault",
+                             .params = {{"accountId", "`\"-\"`"}, {"vaultName", "VaultName"}},
+                             .gone_codes = {"ResourceNotFoundException"}});
   add_universal(registry, std::move(glacier), "", "CreationDate");
   ResourceType broker = universal("message-broker", "mq", "ListBrokers", "BrokerSummaries[]",
                                   "BrokerId", "BrokerArn");
-  broker.deletion = ResourceType::Deletion{.operation = "DeleteBroker",
-                                           .params = {{"BrokerId", "BrokerId"}},
-                                           .gone_codes = {"NotFoundException"}};
+  broker.actions.push_back(ResourceType::CallAction{.operation = "DeleteBroker",
+                                                    .params = {{"BrokerId", "BrokerId"}},
+                                                    .gone_codes = {"NotFoundException"}});
   add_universal(registry, std::move(broker), "BrokerName", "Created");
   add_type(registry, {
                          .name = "aws.codebuild",
@@ -134,46 +140,55 @@ void register_applications(policy::Registry& registry) {
                          .date_field = "created",
                          .arn_field = "arn",
                          .tagging = {.api = kByArn},
-                         .deletion = ResourceType::Deletion{.operation = "DeleteProject",
-                                                            .params = {{"name", "name"}}},
+                         .actions = {ResourceType::CallAction{.operation = "DeleteProject",
+                                                              .params = {{"name", "name"}}}},
                      });
-  add_type(registry,
-           {
-               .name = "aws.codecommit",
-               .aliases = {"codecommit"},
-               .service = "codecommit",
-               .enumerate_operation = "ListRepositories",
-               .result_path = "repositories[]",
-               .details = {{.operation = "GetRepository",
-                            .params = {{"repositoryName", "repositoryName"}},
-                            .select = "repositoryMetadata",
-                            .required = true},
-                           {.operation = "ListTagsForResource",
-                            .params = {{"resourceArn", "Arn"}},
-                            .select = "tags || `{}`",
-                            .key = "c7n:TagMap"}},
-               .tags_map = "c7n:TagMap",
-               .lookup = Lookup::kEnumerate,
-               .id_field = "repositoryName",
-               .date_field = "creationDate",
-               .arn_field = "Arn",
-               .tagging = {.api = kByArn},
-               .deletion = ResourceType::Deletion{.operation = "DeleteRepository",
-                                                  .params = {{"repositoryName", "repositoryName"}}},
-           });
-  add_type(registry, {
-                         .name = "aws.workspaces",
-                         .aliases = {"workspaces"},
-                         .service = "workspaces",
-                         .enumerate_operation = "DescribeWorkspaces",
-                         .result_path = "Workspaces[]",
-                         .details = {workspaces_tags("WorkspaceId")},
-                         .ids_param = "WorkspaceIds",
-                         .id_field = "WorkspaceId",
-                         .arn_format = "arn:{partition}:workspaces:{region}:{account_id}:"
-                                       "workspace/{id}",
-                         .tagging = workspaces_tagging(),
-                     });
+  add_type(
+      registry,
+      {
+          .name = "aws.codecommit",
+          .aliases = {"codecommit"},
+          .service = "codecommit",
+          .enumerate_operation = "ListRepositories",
+          .result_path = "repositories[]",
+          .details = {{.operation = "GetRepository",
+                       .params = {{"repositoryName", "repositoryName"}},
+                       .select = "repositoryMetadata",
+                       .required = true},
+                      {.operation = "ListTagsForResource",
+                       .params = {{"resourceArn", "Arn"}},
+                       .select = "tags || `{}`",
+                       .key = "c7n:TagMap"}},
+          .tags_map = "c7n:TagMap",
+          .lookup = Lookup::kEnumerate,
+          .id_field = "repositoryName",
+          .date_field = "creationDate",
+          .arn_field = "Arn",
+          .tagging = {.api = kByArn},
+          .actions = {ResourceType::CallAction{.operation = "DeleteRepository",
+                                               .params = {{"repositoryName", "repositoryName"}}}},
+      });
+  add_type(
+      registry,
+      {
+          .name = "aws.workspaces",
+          .aliases = {"workspaces"},
+          .service = "workspaces",
+          .enumerate_operation = "DescribeWorkspaces",
+          .result_path = "Workspaces[]",
+          .details = {workspaces_tags("WorkspaceId")},
+          .ids_param = "WorkspaceIds",
+          .id_field = "WorkspaceId",
+          .arn_format = "arn:{partition}:workspaces:{region}:{account_id}:"
+                        "workspace/{id}",
+          .tagging = workspaces_tagging(),
+          .actions = {{.name = "terminate",
+                       .operation = "TerminateWorkspaces",
+                       .params = {{"TerminateWorkspaceRequests", "[{WorkspaceId: WorkspaceId}]"}},
+                       // As Cloud Custodian: not while it is being made or ended.
+                       .when = "!contains(['TERMINATING', 'TERMINATED', "
+                               "'SUSPENDED'], State)"}},
+      });
   add_type(registry, {
                          .name = "aws.workspaces-directory",
                          .aliases = {"workspaces-directory"},
@@ -187,6 +202,10 @@ void register_applications(policy::Registry& registry) {
                          .arn_format = "arn:{partition}:workspaces:{region}:{account_id}:"
                                        "directory/{id}",
                          .tagging = workspaces_tagging(),
+                         .actions = {{.name = "deregister",
+                                      .operation = "DeregisterWorkspaceDirectory",
+                                      .params = {{"DirectoryId", "DirectoryId"}},
+                                      .gone_codes = {"ResourceNotFoundException"}}},
                      });
   add_type(registry, {
                          .name = "aws.directory",
@@ -227,9 +246,22 @@ void register_applications(policy::Registry& registry) {
                            .untag_operation = "UntagResource",
                            .id_param = "Arn",
                            .id_member = "Arn"},
-               .deletion = ResourceType::Deletion{.operation = "DeleteServer",
-                                                  .params = {{"ServerId", "ServerId"}},
-                                                  .gone_codes = {"ResourceNotFoundException"}},
+               .actions = {{.operation = "DeleteServer",
+                            .params = {{"ServerId", "ServerId"}},
+                            .gone_codes = {"ResourceNotFoundException"}},
+                           {.name = "stop",
+                            .operation = "StopServer",
+                            .params = {{"ServerId", "ServerId"}},
+                            .when = "contains(['ONLINE', 'STARTING', 'STOP_FAILED'], State)",
+                            .undo_operation = "StartServer",
+                            .undo_params = {{"ServerId", "ServerId"}}},
+                           {.name = "start",
+                            .operation = "StartServer",
+                            .params = {{"ServerId", "ServerId"}},
+                            .when = "contains(['OFFLINE', 'STOPPING', 'START_FAILED', "
+                                    "'STOP_FAILED'], State)",
+                            .undo_operation = "StopServer",
+                            .undo_params = {{"ServerId", "ServerId"}}}},
            });
   add_type(
       registry,
@@ -255,6 +287,9 @@ void register_applications(policy::Registry& registry) {
                                  .params = {{"Name", "Name"}, {"PermissionType", "`\"Share\"`"}},
                                  .select = "AccountSharingInfoList[].AccountId",
                                  .absent_codes = {"InvalidDocument"}}),
+          .actions = {{.operation = "DeleteDocument",
+                       .params = {{"Name", "Name"}, {"Force", "`true`"}},
+                       .gone_codes = {"InvalidDocument"}}},
       });
   add_type(registry,
            {
@@ -278,6 +313,12 @@ void register_applications(policy::Registry& registry) {
                            .tag_operation = "AddTags",
                            .untag_operation = "RemoveTags",
                            .id_param = "ResourceId"},
+               // Cloud Custodian's terminate, one cluster a call (not yet its force, which
+               // turns termination protection off first).
+               .actions = {{.name = "terminate",
+                            .operation = "TerminateJobFlows",
+                            .params = {{"JobFlowIds", "[Id]"}},
+                            .when = "!starts_with(Status.State, 'TERMINAT')"}},
            });
   add_type(registry,
            {
@@ -304,10 +345,10 @@ void register_applications(policy::Registry& registry) {
                            .value_member = "value",
                            .tags_member = "tags",
                            .keys_member = "tagKeys"},
-               .deletion = ResourceType::Deletion{.operation = "DeletePipeline",
-                                                  .params = {{"pipelineId", "id"}},
-                                                  .gone_codes = {"PipelineNotFoundException",
-                                                                 "PipelineDeletedException"}},
+               .actions = {ResourceType::CallAction{
+                   .operation = "DeletePipeline",
+                   .params = {{"pipelineId", "id"}},
+                   .gone_codes = {"PipelineNotFoundException", "PipelineDeletedException"}}},
            });
   for (auto [name, operation, list] :
        {std::tuple{"glue-job", "GetJobs", "Jobs[]"}, {"glue-crawler", "GetCrawlers", "Crawlers[]"}})

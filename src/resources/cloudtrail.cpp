@@ -266,9 +266,9 @@ void register_cloudtrail(policy::Registry& registry) {
                   .keys_member = "TagsList",
                   .keys_as_tags = true},
       .report_fields = {"Name", "HomeRegion", "IsMultiRegionTrail", "S3BucketName"},
-      .deletion = policy::ResourceType::Deletion{.operation = "DeleteTrail",
-                                                 .params = {{"Name", "TrailARN"}},
-                                                 .gone_codes = {"TrailNotFoundException"}},
+      .actions = {policy::ResourceType::CallAction{.operation = "DeleteTrail",
+                                                   .params = {{"Name", "TrailARN"}},
+                                                   .gone_codes = {"TrailNotFoundException"}}},
   });
   const std::string trail = "aws.cloudtrail";
   registry.add_filter(trail, "status",

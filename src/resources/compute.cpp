@@ -66,35 +66,46 @@ class EcsTaggable : public policy::Filter {
 }  // namespace
 
 void register_compute(policy::Registry& registry) {
-  add_type(registry,
-           {
-               .name = "aws.asg",
-               .aliases = {"asg"},
-               .service = "autoscaling",
-               .enumerate_operation = "DescribeAutoScalingGroups",
-               .result_path = "AutoScalingGroups[]",
-               .ids_param = "AutoScalingGroupNames",
-               .id_field = "AutoScalingGroupName",
-               .date_field = "CreatedTime",
-               .arn_field = "AutoScalingGroupARN",
-               // Auto Scaling names the group in each tag, not in the call.
-               .tagging = {.api = Tagging::Api::kPerResource,
-                           .tag_operation = "CreateOrUpdateTags",
-                           .untag_operation = "DeleteTags",
-                           .keys_member = "Tags",
-                           .keys_as_tags = true,
-                           .item_params = {{"ResourceId", "{id}"},
-                                           {"ResourceType", "auto-scaling-group"},
-                                           {"PropagateAtLaunch", false}}},
-               .report_fields = {"AutoScalingGroupName", "CreatedTime", "LaunchConfigurationName",
-                                 "length(Instances)"},
-               .deletion =
-                   ResourceType::Deletion{
-                       .operation = "DeleteAutoScalingGroup",
+  add_type(
+      registry,
+      {
+          .name = "aws.asg",
+          .aliases = {"asg"},
+          .service = "autoscaling",
+          .enumerate_operation = "DescribeAutoScalingGroups",
+          .result_path = "AutoScalingGroups[]",
+          .ids_param = "AutoScalingGroupNames",
+          .id_field = "AutoScalingGroupName",
+          .date_field = "CreatedTime",
+          .arn_field = "AutoScalingGroupARN",
+          // Auto Scaling names the group in each tag, not in the call.
+          .tagging = {.api = Tagging::Api::kPerResource,
+                      .tag_operation = "CreateOrUpdateTags",
+                      .untag_operation = "DeleteTags",
+                      .keys_member = "Tags",
+                      .keys_as_tags = true,
+                      .item_params = {{"ResourceId", "{id}"},
+                                      {"ResourceType", "auto-scaling-group"},
+                                      {"PropagateAtLaunch", false}}},
+          .report_fields = {"AutoScalingGroupName", "CreatedTime", "LaunchConfigurationName",
+                            "length(Instances)"},
+          .actions = {ResourceType::CallAction{
+                          .operation = "DeleteAutoScalingGroup",
+                          .params = {{"AutoScalingGroupName", "AutoScalingGroupName"}},
+                          .options = {{.name = "force", .if_true = {{"ForceDelete", "`true`"}}}},
+                          .gone_codes = {"ValidationError: not found"}},
+                      {.name = "update",
+                       .operation = "UpdateAutoScalingGroup",
                        .params = {{"AutoScalingGroupName", "AutoScalingGroupName"}},
-                       .options = {{.name = "force", .if_true = {{"ForceDelete", "`true`"}}}},
-                       .gone_codes = {"ValidationError: not found"}},
-           });
+                       .options = {setting("default-cooldown", "DefaultCooldown"),
+                                   // Absent means none, which 0 sets.
+                                   {.name = "max-instance-lifetime",
+                                    .param = "MaxInstanceLifetime",
+                                    .current = "MaxInstanceLifetime || `0`"},
+                                   setting("new-instances-protected-from-scale-in",
+                                           "NewInstancesProtectedFromScaleIn"),
+                                   setting("capacity-rebalance", "CapacityRebalance")}}},
+      });
   add_type(registry,
            {
                .name = "aws.launch-config",
@@ -106,6 +117,9 @@ void register_compute(policy::Registry& registry) {
                .id_field = "LaunchConfigurationName",
                .date_field = "CreatedTime",
                .arn_field = "LaunchConfigurationARN",
+               .actions = {{.operation = "DeleteLaunchConfiguration",
+                            .params = {{"LaunchConfigurationName", "LaunchConfigurationName"}},
+                            .gone_codes = {"ValidationError: not found"}}},
            },
            false);
   add_type(registry,
@@ -128,6 +142,10 @@ void register_compute(policy::Registry& registry) {
                     .params = {{"ImageId", "ImageId"}, {"Attribute", "`\"launchPermission\"`"}},
                     .select = "LaunchPermissions[].[Group, UserId, OrganizationArn, "
                               "OrganizationalUnitArn][]"}),
+               .actions = {{.name = "deregister",
+                            .operation = "DeregisterImage",
+                            .params = {{"ImageId", "ImageId"}},
+                            .gone_codes = {"InvalidAMIID.Unavailable"}}},
            });
   add_type(registry,
            {
@@ -149,9 +167,9 @@ void register_compute(policy::Registry& registry) {
                                                        .params = {{"FunctionName", "FunctionName"}},
                                                        .select = "Policy",
                                                        .key = "c7n:Policy"}},
-               .deletion = ResourceType::Deletion{.operation = "DeleteFunction",
-                                                  .params = {{"FunctionName", "FunctionName"}},
-                                                  .gone_codes = {"ResourceNotFoundException"}},
+               .actions = {ResourceType::CallAction{.operation = "DeleteFunction",
+                                                    .params = {{"FunctionName", "FunctionName"}},
+                                                    .gone_codes = {"ResourceNotFoundException"}}},
            });
   auto cluster = std::make_shared<const ResourceType>(ecs_cluster());
   add_type(registry, *cluster);

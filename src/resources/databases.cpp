@@ -107,6 +107,13 @@ ResourceType::Access restorers(const std::string& kind) {
                                 "Attributes[?AttributeName=='restore'].AttributeValues[]"});
 }
 
+ResourceType::CallAction modify_cluster(std::string name, ResourceType::CallAction::Option option) {
+  return {.name = std::move(name),
+          .operation = "ModifyCluster",
+          .params = {{"ClusterIdentifier", "ClusterIdentifier"}},
+          .options = {std::move(option)}};
+}
+
 }  // namespace
 
 void register_databases(policy::Registry& registry) {
@@ -114,7 +121,7 @@ void register_databases(policy::Registry& registry) {
   instance.report_fields = {"DBInstanceIdentifier", "Engine", "DBInstanceClass",
                             "PubliclyAccessible", "StorageEncrypted"};
   instance.dimension = "DBInstanceIdentifier";
-  instance.deletion = ResourceType::Deletion{
+  instance.actions.push_back(ResourceType::CallAction{
       .operation = "DeleteDBInstance",
       .params = {{"DBInstanceIdentifier", "DBInstanceIdentifier"}},
       // As Cloud Custodian: a final snapshot unless told to skip it, or the instance cannot
@@ -127,7 +134,21 @@ void register_databases(policy::Registry& registry) {
                          {"FinalDBSnapshotIdentifier",
                           "!(ReadReplicaSourceDBInstanceIdentifier || DBClusterIdentifier) "
                           "&& join('-', ['final', DBInstanceIdentifier]) || null"}}}},
-      .gone_codes = {"DBInstanceNotFound"}};
+      .gone_codes = {"DBInstanceNotFound"}});
+  auto modify_instance = [](std::string name,
+                            std::vector<ResourceType::CallAction::Option> options) {
+    return ResourceType::CallAction{.name = std::move(name),
+                                    .operation = "ModifyDBInstance",
+                                    .params = {{"DBInstanceIdentifier", "DBInstanceIdentifier"}},
+                                    .options = std::move(options)};
+  };
+  instance.actions.push_back(
+      modify_instance("set-public-access", {setting("state", "PubliclyAccessible", false)}));
+  instance.actions.push_back(
+      modify_instance("auto-patch", {setting("minor", "AutoMinorVersionUpgrade", true),
+                                     setting("window", "PreferredMaintenanceWindow")}));
+  instance.actions.push_back(
+      modify_instance("set-snapshot-copy-tags", {setting("enable", "CopyTagsToSnapshot", true)}));
   add_type(registry, std::move(instance));
   ResourceType cluster = rds("rds-cluster", "DescribeDBClusters", "DBCluster", "ClusterCreateTime");
   cluster.dimension = "DBClusterIdentifier";
@@ -135,16 +156,30 @@ void register_databases(policy::Registry& registry) {
   ResourceType snapshot =
       rds("rds-snapshot", "DescribeDBSnapshots", "DBSnapshot", "SnapshotCreateTime");
   snapshot.access = restorers("DBSnapshot");
+  snapshot.actions.push_back({.operation = "DeleteDBSnapshot",
+                              .params = {{"DBSnapshotIdentifier", "DBSnapshotIdentifier"}},
+                              .when = "SnapshotType == 'manual'",
+                              .gone_codes = {"DBSnapshotNotFound"}});
   add_type(registry, std::move(snapshot));
   for (const char* kind : {"DBParameterGroup", "DBClusterParameterGroup"}) {
     std::string name =
         kind == std::string("DBParameterGroup") ? "rds-param-group" : "rds-cluster-param-group";
     ResourceType group = rds_tagged_by_call(name, "Describe" + std::string(kind) + "s", kind,
                                             kind + std::string("Name"));
-    group.deletion =
-        ResourceType::Deletion{.operation = "Delete" + std::string(kind),
-                               .params = {{kind + std::string("Name"), kind + std::string("Name")}},
-                               .gone_codes = {"DBParameterGroupNotFound"}};
+    group.actions.push_back(ResourceType::CallAction{
+        .operation = "Delete" + std::string(kind),
+        .params = {{kind + std::string("Name"), kind + std::string("Name")}},
+        .gone_codes = {"DBParameterGroupNotFound"}});
+    // Cloud Custodian's copy: a new group with the given name, "Copy of NAME" unless described.
+    std::string target = "Target" + std::string(kind);
+    group.actions.push_back(
+        {.name = "copy",
+         .operation = "Copy" + std::string(kind),
+         .params = {{"Source" + std::string(kind) + "Identifier", kind + std::string("Name")},
+                    {target + "Description",
+                     "join(' ', ['Copy of', " + std::string(kind) + "Name])"}},
+         .options = {{.name = "name", .param = target + "Identifier", .required = true},
+                     {.name = "description", .param = target + "Description"}}});
     add_type(registry, std::move(group));
   }
   ResourceType cluster_snapshot =
@@ -152,6 +187,10 @@ void register_databases(policy::Registry& registry) {
                          "DBClusterSnapshotIdentifier");
   cluster_snapshot.date_field = "SnapshotCreateTime";
   cluster_snapshot.access = restorers("DBClusterSnapshot");
+  cluster_snapshot.actions.push_back(
+      {.operation = "DeleteDBClusterSnapshot",
+       .params = {{"DBClusterSnapshotIdentifier", "DBClusterSnapshotIdentifier"}},
+       .gone_codes = {"DBClusterSnapshotNotFoundFault"}});
   add_type(registry, std::move(cluster_snapshot));
   add_type(
       registry,
@@ -168,29 +207,37 @@ void register_databases(policy::Registry& registry) {
                         "{ClusterIdentifier}/{id}",
           .tagging = {.api = Tagging::Api::kResourceGroups},
           .access = ResourceType::Access{.shared_with = "AccountsWithRestoreAccess[].AccountId"},
+          .actions = {{.operation = "DeleteClusterSnapshot",
+                       .params = {{"SnapshotIdentifier", "SnapshotIdentifier"},
+                                  {"SnapshotClusterIdentifier", "ClusterIdentifier"}},
+                       .gone_codes = {"ClusterSnapshotNotFound"}}},
       });
-  add_type(registry,
-           {
-               .name = "aws.redshift",
-               .aliases = {"redshift"},
-               .service = "redshift",
-               .enumerate_operation = "DescribeClusters",
-               .result_path = "Clusters[]",
-               .lookup = Lookup::kEnumerate,
-               .id_field = "ClusterIdentifier",
-               .date_field = "ClusterCreateTime",
-               .arn_format = "arn:{partition}:redshift:{region}:{account_id}:cluster:{id}",
-               .tagging = {.api = Tagging::Api::kResourceGroups},
-               .deletion =
-                   ResourceType::Deletion{
-                       .operation = "DeleteCluster",
-                       .params = {{"ClusterIdentifier", "ClusterIdentifier"}},
-                       .options = {{.name = "skip-snapshot",
-                                    .if_true = {{"SkipFinalClusterSnapshot", "`true`"}},
-                                    .if_false = {{"FinalClusterSnapshotIdentifier",
-                                                  "join('-', ['final', ClusterIdentifier])"}}}},
-                       .gone_codes = {"ClusterNotFound"}},
-           });
+  add_type(
+      registry,
+      {
+          .name = "aws.redshift",
+          .aliases = {"redshift"},
+          .service = "redshift",
+          .enumerate_operation = "DescribeClusters",
+          .result_path = "Clusters[]",
+          .lookup = Lookup::kEnumerate,
+          .id_field = "ClusterIdentifier",
+          .date_field = "ClusterCreateTime",
+          .arn_format = "arn:{partition}:redshift:{region}:{account_id}:cluster:{id}",
+          .tagging = {.api = Tagging::Api::kResourceGroups},
+          .actions = {ResourceType::CallAction{
+                          .operation = "DeleteCluster",
+                          .params = {{"ClusterIdentifier", "ClusterIdentifier"}},
+                          .options = {{.name = "skip-snapshot",
+                                       .if_true = {{"SkipFinalClusterSnapshot", "`true`"}},
+                                       .if_false = {{"FinalClusterSnapshotIdentifier",
+                                                     "join('-', ['final', ClusterIdentifier])"}}}},
+                          .gone_codes = {"ClusterNotFound"}},
+                      modify_cluster("set-public-access",
+                                     setting("state", "PubliclyAccessible", false)),
+                      modify_cluster("enable-vpc-routing",
+                                     setting("value", "EnhancedVpcRouting", true))},
+      });
   add_type(registry,
            {
                .name = "aws.dynamodb-table",
@@ -212,9 +259,25 @@ void register_databases(policy::Registry& registry) {
                .date_field = "CreationDateTime",
                .arn_field = "TableArn",
                .tagging = tag_resource("ResourceArn", "TableArn"),
-               .deletion = ResourceType::Deletion{.operation = "DeleteTable",
-                                                  .params = {{"TableName", "TableName"}},
-                                                  .gone_codes = {"ResourceNotFoundException"}},
+               .actions = {{.operation = "DeleteTable",
+                            .params = {{"TableName", "TableName"}},
+                            .gone_codes = {"ResourceNotFoundException"}},
+                           // Cloud Custodian's set-stream: the stream on or off, and its view.
+                           {.name = "set-stream",
+                            .operation = "UpdateTable",
+                            .params = {{"TableName", "TableName"}},
+                            .options = {{.name = "state",
+                                         .param = "StreamSpecification",
+                                         .transform = "{StreamEnabled: @}",
+                                         .required = true,
+                                         .current = "{StreamEnabled: StreamSpecification."
+                                                    "StreamEnabled || `false`}"},
+                                        {.name = "stream_view_type",
+                                         .param = "StreamSpecification",
+                                         .transform = "{StreamViewType: @}",
+                                         .current = "{StreamViewType: StreamSpecification."
+                                                    "StreamViewType}"}},
+                            .when = "TableStatus == 'ACTIVE'"}},
            });
   add_type(registry,
            {
@@ -232,65 +295,74 @@ void register_databases(policy::Registry& registry) {
                .id_field = "ClusterName",
                .arn_field = "ClusterArn",
                .tagging = tag_resource("ResourceName", "ClusterArn"),
-               .deletion = ResourceType::Deletion{.operation = "DeleteCluster",
-                                                  .params = {{"ClusterName", "ClusterName"}}},
-           });
-  add_type(registry,
-           {
-               .name = "aws.elasticsearch",
-               .aliases = {"elasticsearch"},
-               .service = "es",
-               .enumerate_operation = "ListDomainNames",
-               .result_path = "DomainNames[].{DomainName: DomainName}",
-               .details = {{.operation = "DescribeElasticsearchDomain",
-                            .params = {{"DomainName", "DomainName"}},
-                            .select = "DomainStatus",
-                            .absent_codes = {"ResourceNotFoundException"},
-                            .required = true},
-                           {.operation = "ListTags",
-                            .params = {{"ARN", "ARN"}},
-                            .select = "TagList",
-                            .key = "Tags"}},
-               .lookup = Lookup::kFromId,
-               .id_field = "DomainName",
-               .arn_field = "ARN",
-               .tagging = {.api = Tagging::Api::kPerResource,
-                           .tag_operation = "AddTags",
-                           .untag_operation = "RemoveTags",
-                           .id_param = "ARN",
-                           .id_member = "ARN",
-                           .tags_member = "TagList"},
-               .access = ResourceType::Access{.policy = "AccessPolicies"},
-               .deletion = ResourceType::Deletion{.operation = "DeleteElasticsearchDomain",
-                                                  .params = {{"DomainName", "DomainName"}},
-                                                  .gone_codes = {"ResourceNotFoundException"}},
+               .actions = {ResourceType::CallAction{.operation = "DeleteCluster",
+                                                    .params = {{"ClusterName", "ClusterName"}}}},
            });
   add_type(
       registry,
       {
-          .name = "aws.cache-cluster",
-          .aliases = {"cache-cluster"},
-          .service = "elasticache",
-          .enumerate_operation = "DescribeCacheClusters",
-          .result_path = "CacheClusters[]",
-          .details = {elasticache_tags()},
-          .lookup = Lookup::kEnumerate,
-          .id_field = "CacheClusterId",
-          .date_field = "CacheClusterCreateTime",
+          .name = "aws.elasticsearch",
+          .aliases = {"elasticsearch"},
+          .service = "es",
+          .enumerate_operation = "ListDomainNames",
+          .result_path = "DomainNames[].{DomainName: DomainName}",
+          .details = {{.operation = "DescribeElasticsearchDomain",
+                       .params = {{"DomainName", "DomainName"}},
+                       .select = "DomainStatus",
+                       .absent_codes = {"ResourceNotFoundException"},
+                       .required = true},
+                      {.operation = "ListTags",
+                       .params = {{"ARN", "ARN"}},
+                       .select = "TagList",
+                       .key = "Tags"}},
+          .lookup = Lookup::kFromId,
+          .id_field = "DomainName",
           .arn_field = "ARN",
-          .tagging = elasticache_tagging(),
-          .deletion =
-              ResourceType::Deletion{
-                  .operation = "DeleteCacheCluster",
-                  .params = {{"CacheClusterId", "CacheClusterId"}},
-                  .options =
-                      {{.name = "skip-snapshot",
-                        .if_false = {{"FinalSnapshotIdentifier",
+          .tagging = {.api = Tagging::Api::kPerResource,
+                      .tag_operation = "AddTags",
+                      .untag_operation = "RemoveTags",
+                      .id_param = "ARN",
+                      .id_member = "ARN",
+                      .tags_member = "TagList"},
+          .access = ResourceType::Access{.policy = "AccessPolicies"},
+          .actions = {{.operation = "DeleteElasticsearchDomain",
+                       .params = {{"DomainName", "DomainName"}},
+                       .gone_codes = {"ResourceNotFoundException"}},
+                      {.name = "update-tls-config",
+                       .operation = "UpdateElasticsearchDomainConfig",
+                       .params = {{"DomainName", "DomainName"}},
+                       .options = {{.name = "value",
+                                    .param = "DomainEndpointOptions",
+                                    .transform = "{EnforceHTTPS: `true`, TLSSecurityPolicy: @}",
+                                    .required = true,
+                                    .current = "DomainEndpointOptions.{EnforceHTTPS: "
+                                               "EnforceHTTPS, TLSSecurityPolicy: "
+                                               "TLSSecurityPolicy}"}}}},
+      });
+  add_type(registry,
+           {
+               .name = "aws.cache-cluster",
+               .aliases = {"cache-cluster"},
+               .service = "elasticache",
+               .enumerate_operation = "DescribeCacheClusters",
+               .result_path = "CacheClusters[]",
+               .details = {elasticache_tags()},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "CacheClusterId",
+               .date_field = "CacheClusterCreateTime",
+               .arn_field = "ARN",
+               .tagging = elasticache_tagging(),
+               .actions = {ResourceType::CallAction{
+                   .operation = "DeleteCacheCluster",
+                   .params = {{"CacheClusterId", "CacheClusterId"}},
+                   .options = {{.name = "skip-snapshot",
+                                .if_false =
+                                    {{"FinalSnapshotIdentifier",
                                       "Engine == 'redis' && !starts_with(CacheNodeType, 'cache.t') "
                                       "&& join('-', ['final', CacheClusterId]) || null"}}}},
-                  .when = "!ReplicationGroupId",
-                  .gone_codes = {"CacheClusterNotFound"}},
-      });
+                   .when = "!ReplicationGroupId",
+                   .gone_codes = {"CacheClusterNotFound"}}},
+           });
   add_type(registry, {
                          .name = "aws.cache-snapshot",
                          .aliases = {"cache-snapshot"},
@@ -302,6 +374,9 @@ void register_databases(policy::Registry& registry) {
                          .id_field = "SnapshotName",
                          .arn_field = "ARN",
                          .tagging = elasticache_tagging(),
+                         .actions = {{.operation = "DeleteSnapshot",
+                                      .params = {{"SnapshotName", "SnapshotName"}},
+                                      .gone_codes = {"SnapshotNotFoundFault"}}},
                      });
   add_type(registry,
            {
@@ -315,15 +390,14 @@ void register_databases(policy::Registry& registry) {
                .id_field = "ReplicationGroupId",
                .arn_field = "ARN",
                .tagging = elasticache_tagging(),
-               .deletion =
-                   ResourceType::Deletion{
-                       .operation = "DeleteReplicationGroup",
-                       .params = {{"ReplicationGroupId", "ReplicationGroupId"}},
-                       .options = {{.name = "snapshot",
-                                    .if_true = {{"FinalSnapshotIdentifier",
-                                                 "join('', [ReplicationGroupId, '-snapshot'])"}}}},
-                       .when = "Status == 'available'",
-                       .gone_codes = {"ReplicationGroupNotFoundFault"}},
+               .actions = {ResourceType::CallAction{
+                   .operation = "DeleteReplicationGroup",
+                   .params = {{"ReplicationGroupId", "ReplicationGroupId"}},
+                   .options = {{.name = "snapshot",
+                                .if_true = {{"FinalSnapshotIdentifier",
+                                             "join('', [ReplicationGroupId, '-snapshot'])"}}}},
+                   .when = "Status == 'available'",
+                   .gone_codes = {"ReplicationGroupNotFoundFault"}}},
            });
   add_type(registry, {
                          .name = "aws.dms-instance",
@@ -337,11 +411,10 @@ void register_databases(policy::Registry& registry) {
                          .date_field = "InstanceCreateTime",
                          .arn_field = "ReplicationInstanceArn",
                          .tagging = dms_tagging("ReplicationInstanceArn"),
-                         .deletion =
-                             ResourceType::Deletion{
-                                 .operation = "DeleteReplicationInstance",
-                                 .params = {{"ReplicationInstanceArn", "ReplicationInstanceArn"}},
-                                 .gone_codes = {"ResourceNotFoundFault"}},
+                         .actions = {ResourceType::CallAction{
+                             .operation = "DeleteReplicationInstance",
+                             .params = {{"ReplicationInstanceArn", "ReplicationInstanceArn"}},
+                             .gone_codes = {"ResourceNotFoundFault"}}},
                      });
   add_type(registry,
            {
@@ -356,9 +429,9 @@ void register_databases(policy::Registry& registry) {
                .name_field = "EndpointIdentifier",
                .arn_field = "EndpointArn",
                .tagging = dms_tagging("EndpointArn"),
-               .deletion = ResourceType::Deletion{.operation = "DeleteEndpoint",
-                                                  .params = {{"EndpointArn", "EndpointArn"}},
-                                                  .gone_codes = {"ResourceNotFoundFault"}},
+               .actions = {ResourceType::CallAction{.operation = "DeleteEndpoint",
+                                                    .params = {{"EndpointArn", "EndpointArn"}},
+                                                    .gone_codes = {"ResourceNotFoundFault"}}},
            });
   for (const char* snapshots :
        {"aws.rds-snapshot", "aws.rds-cluster-snapshot", "aws.redshift-snapshot"})

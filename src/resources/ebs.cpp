@@ -74,9 +74,9 @@ void register_ebs(policy::Registry& registry) {
       .report_fields = {"VolumeId", "Attachments[0].InstanceId", "Size", "VolumeType", "KmsKeyId"},
       .dimension = "VolumeId",
       .metrics_namespace = "AWS/EBS",
-      .deletion = policy::ResourceType::Deletion{.operation = "DeleteVolume",
-                                                 .params = {{"VolumeId", "VolumeId"}},
-                                                 .gone_codes = {"InvalidVolume.NotFound"}},
+      .actions = {policy::ResourceType::CallAction{.operation = "DeleteVolume",
+                                                   .params = {{"VolumeId", "VolumeId"}},
+                                                   .gone_codes = {"InvalidVolume.NotFound"}}},
   });
   registry.add_action(
       "aws.ebs", "snapshot",

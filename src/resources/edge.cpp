@@ -45,9 +45,13 @@ ResourceType rest_api() {
       .date_field = "createdDate",
       .arn_format = "arn:{partition}:apigateway:{region}::/restapis/{id}",
       .tagging = {.api = Tagging::Api::kResourceGroups},
-      .deletion = ResourceType::Deletion{.operation = "DeleteRestApi",
-                                         .params = {{"restApiId", "id"}},
-                                         .gone_codes = {"NotFoundException"}},
+      .actions = {{.operation = "DeleteRestApi",
+                   .params = {{"restApiId", "id"}},
+                   .gone_codes = {"NotFoundException"}},
+                  {.name = "update",
+                   .operation = "UpdateRestApi",
+                   .params = {{"restApiId", "id"}},
+                   .options = {{.name = "patch", .param = "patchOperations", .required = true}}}},
   };
 }
 
@@ -59,27 +63,32 @@ void register_edge(policy::Registry& registry) {
                                 "StreamingDistributionList"));
   auto api = std::make_shared<const ResourceType>(rest_api());
   add_type(registry, *api);
-  add_type(registry, {
-                         .name = "aws.rest-stage",
-                         .aliases = {"rest-stage"},
-                         .service = "apigateway",
-                         .enumerate_operation = "GetStages",
-                         .result_path = "item[]",
-                         .computed = {{"restApiId", "\"c7n:parent-id\""}},
-                         .tags_map = "tags",
-                         .parent = ResourceType::Parent{api, "restApiId"},
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "deploymentId",
-                         .name_field = "stageName",
-                         .date_field = "createdDate",
-                         .arn_format = "arn:{partition}:apigateway:{region}::/restapis/{restApiId}/"
-                                       "stages/{stageName}",
-                         .tagging = {.api = Tagging::Api::kResourceGroups},
-                         .deletion = ResourceType::Deletion{.operation = "DeleteStage",
-                                                            .params = {{"restApiId", "restApiId"},
-                                                                       {"stageName", "stageName"}},
-                                                            .gone_codes = {"NotFoundException"}},
-                     });
+  add_type(registry,
+           {
+               .name = "aws.rest-stage",
+               .aliases = {"rest-stage"},
+               .service = "apigateway",
+               .enumerate_operation = "GetStages",
+               .result_path = "item[]",
+               .computed = {{"restApiId", "\"c7n:parent-id\""}},
+               .tags_map = "tags",
+               .parent = ResourceType::Parent{api, "restApiId"},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "deploymentId",
+               .name_field = "stageName",
+               .date_field = "createdDate",
+               .arn_format = "arn:{partition}:apigateway:{region}::/restapis/{restApiId}/"
+                             "stages/{stageName}",
+               .tagging = {.api = Tagging::Api::kResourceGroups},
+               .actions =
+                   {{.operation = "DeleteStage",
+                     .params = {{"restApiId", "restApiId"}, {"stageName", "stageName"}},
+                     .gone_codes = {"NotFoundException"}},
+                    {.name = "update",
+                     .operation = "UpdateStage",
+                     .params = {{"restApiId", "restApiId"}, {"stageName", "stageName"}},
+                     .options = {{.name = "patch", .param = "patchOperations", .required = true}}}},
+           });
   add_type(registry,
            {
                .name = "aws.rest-resource",

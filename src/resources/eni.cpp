@@ -23,10 +23,10 @@ void register_eni(policy::Registry& registry) {
       .arn_format = "arn:{partition}:ec2:{region}:{account_id}:network-interface/{id}",
       .report_fields = {"NetworkInterfaceId", "Status", "Attachment.InstanceId", "VpcId",
                         "SubnetId", "PrivateIpAddress"},
-      .deletion =
-          policy::ResourceType::Deletion{.operation = "DeleteNetworkInterface",
-                                         .params = {{"NetworkInterfaceId", "NetworkInterfaceId"}},
-                                         .gone_codes = {"InvalidNetworkInterfaceID.NotFound"}},
+      .actions = {policy::ResourceType::CallAction{
+          .operation = "DeleteNetworkInterface",
+          .params = {{"NetworkInterfaceId", "NetworkInterfaceId"}},
+          .gone_codes = {"InvalidNetworkInterfaceID.NotFound"}}},
   });
   register_related_network_filters(
       registry, "aws.eni",

@@ -58,9 +58,9 @@ void register_event_rule(policy::Registry& registry) {
       .name_field = "Name",
       .arn_field = "Arn",
       .report_fields = {"Name", "State", "EventPattern", "ScheduleExpression"},
-      .deletion = policy::ResourceType::Deletion{.operation = "DeleteRule",
-                                                 .params = {{"Name", "Name"}},
-                                                 .gone_codes = {"ResourceNotFoundException"}},
+      .actions = {policy::ResourceType::CallAction{.operation = "DeleteRule",
+                                                   .params = {{"Name", "Name"}},
+                                                   .gone_codes = {"ResourceNotFoundException"}}},
   });
   registry.add_filter("aws.event-rule", "event-rule-target",
                       policy::filter_info<EventRuleTarget>(

@@ -26,6 +26,11 @@ void register_identity(policy::Registry& registry) {
                .date_field = "CreateDate",
                .global = true,
                .arn_field = "Arn",
+               // Cloud Custodian's delete without force: a group with members or policies
+               // is refused by IAM (DeleteConflict) and recorded as failed.
+               .actions = {{.operation = "DeleteGroup",
+                            .params = {{"GroupName", "GroupName"}},
+                            .gone_codes = {"NoSuchEntity"}}},
            },
            false);
   add_type(registry, {
@@ -63,36 +68,37 @@ void register_identity(policy::Registry& registry) {
                                      .tag_operation = "TagServerCertificate",
                                      .untag_operation = "UntagServerCertificate",
                                      .id_param = "ServerCertificateName"},
-                         .deletion = ResourceType::Deletion{.operation = "DeleteServerCertificate",
-                                                            .params = {{"ServerCertificateName",
-                                                                        "ServerCertificateName"}},
-                                                            .gone_codes = {"NoSuchEntity"}},
+                         .actions = {ResourceType::CallAction{
+                             .operation = "DeleteServerCertificate",
+                             .params = {{"ServerCertificateName", "ServerCertificateName"}},
+                             .gone_codes = {"NoSuchEntity"}}},
                      });
-  add_type(registry,
-           {
-               .name = "aws.acm-certificate",
-               .aliases = {"acm-certificate"},
-               .service = "acm",
-               .enumerate_operation = "ListCertificates",
-               .result_path = "CertificateSummaryList[]",
-               .details = {{.operation = "DescribeCertificate",
-                            .params = {{"CertificateArn", "CertificateArn"}},
-                            .select = "Certificate",
-                            .required = true},
-                           {.operation = "ListTagsForCertificate",
-                            .params = {{"CertificateArn", "CertificateArn"}},
-                            .select = "Tags",
-                            .key = "Tags"}},
-               .lookup = Lookup::kEnumerate,
-               .id_field = "CertificateArn",
-               .name_field = "DomainName",
-               .date_field = "CreatedAt",
-               .arn_field = "CertificateArn",
-               .tagging = {.api = Tagging::Api::kResourceGroups},
-               .deletion = ResourceType::Deletion{.operation = "DeleteCertificate",
-                                                  .params = {{"CertificateArn", "CertificateArn"}},
-                                                  .gone_codes = {"ResourceNotFoundException"}},
-           });
+  add_type(
+      registry,
+      {
+          .name = "aws.acm-certificate",
+          .aliases = {"acm-certificate"},
+          .service = "acm",
+          .enumerate_operation = "ListCertificates",
+          .result_path = "CertificateSummaryList[]",
+          .details = {{.operation = "DescribeCertificate",
+                       .params = {{"CertificateArn", "CertificateArn"}},
+                       .select = "Certificate",
+                       .required = true},
+                      {.operation = "ListTagsForCertificate",
+                       .params = {{"CertificateArn", "CertificateArn"}},
+                       .select = "Tags",
+                       .key = "Tags"}},
+          .lookup = Lookup::kEnumerate,
+          .id_field = "CertificateArn",
+          .name_field = "DomainName",
+          .date_field = "CreatedAt",
+          .arn_field = "CertificateArn",
+          .tagging = {.api = Tagging::Api::kResourceGroups},
+          .actions = {ResourceType::CallAction{.operation = "DeleteCertificate",
+                                               .params = {{"CertificateArn", "CertificateArn"}},
+                                               .gone_codes = {"ResourceNotFoundException"}}},
+      });
 }
 
 }  // namespace custos::resources

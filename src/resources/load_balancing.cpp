@@ -14,6 +14,7 @@ namespace {
 
 using policy::DetailCall;
 using policy::ResourceType;
+using Params = std::vector<std::pair<std::string, std::string>>;
 using Tagging = ResourceType::Tagging;
 
 DetailCall tags_of(const std::string& param, const std::string& field) {
@@ -38,7 +39,7 @@ ResourceType elbv2(std::string name, std::string operation, std::string kind) {
       .name_field = kind + "Name",
       .arn_field = id,
       .tagging = {.api = Tagging::Api::kResourceGroups},
-      .deletion = ResourceType::Deletion{.operation = "Delete" + kind, .params = {{id, id}}},
+      .actions = {ResourceType::CallAction{.operation = "Delete" + kind, .params = {{id, id}}}},
   };
 }
 
@@ -116,29 +117,52 @@ void add_logging_filters(policy::Registry& registry, const std::string& resource
   }
 }
 
+// Cloud Custodian's enable-s3-logging (to the policy's bucket, prefix and interval) and
+// disable-s3-logging of a classic load balancer; turning logs on is undone by turning them off.
+ResourceType::CallAction access_log(bool enable) {
+  auto logging = [](bool on) {
+    return std::string("`{\"AccessLog\": {\"Enabled\": ") + (on ? "true" : "false") + "}}`";
+  };
+  Params name = {{"LoadBalancerName", "LoadBalancerName"}};
+  ResourceType::CallAction action{.name = enable ? "enable-s3-logging" : "disable-s3-logging",
+                                  .operation = "ModifyLoadBalancerAttributes",
+                                  .params = {name[0], {"LoadBalancerAttributes", logging(enable)}}};
+  if (!enable) return action;
+  for (auto [option, member] : {std::pair{"bucket", "S3BucketName"},
+                                {"prefix", "S3BucketPrefix"},
+                                {"emit_interval", "EmitInterval"}})
+    action.options.push_back({.name = option,
+                              .param = "LoadBalancerAttributes",
+                              .transform = std::string("{AccessLog: {") + member + ": @}}"});
+  action.undo_operation = action.operation;
+  action.undo_params = {name[0], {"LoadBalancerAttributes", logging(false)}};
+  return action;
+}
+
 }  // namespace
 
 void register_load_balancing(policy::Registry& registry) {
-  add_type(
-      registry,
-      {
-          .name = "aws.elb",
-          .aliases = {"elb"},
-          .service = "elb",
-          .enumerate_operation = "DescribeLoadBalancers",
-          .result_path = "LoadBalancerDescriptions[]",
-          .details = {tags_of("LoadBalancerNames", "LoadBalancerName")},
-          .ids_param = "LoadBalancerNames",
-          .not_found_codes = {"LoadBalancerNotFound"},
-          .id_field = "LoadBalancerName",
-          .date_field = "CreatedTime",
-          .arn_format = "arn:{partition}:elasticloadbalancing:{region}:{account_id}:"
-                        "loadbalancer/{id}",
-          .tagging = {.api = Tagging::Api::kResourceGroups},
-          .report_fields = {"LoadBalancerName", "DNSName", "VPCId", "length(Instances)"},
-          .deletion = ResourceType::Deletion{.operation = "DeleteLoadBalancer",
-                                             .params = {{"LoadBalancerName", "LoadBalancerName"}}},
-      });
+  add_type(registry,
+           {
+               .name = "aws.elb",
+               .aliases = {"elb"},
+               .service = "elb",
+               .enumerate_operation = "DescribeLoadBalancers",
+               .result_path = "LoadBalancerDescriptions[]",
+               .details = {tags_of("LoadBalancerNames", "LoadBalancerName")},
+               .ids_param = "LoadBalancerNames",
+               .not_found_codes = {"LoadBalancerNotFound"},
+               .id_field = "LoadBalancerName",
+               .date_field = "CreatedTime",
+               .arn_format = "arn:{partition}:elasticloadbalancing:{region}:{account_id}:"
+                             "loadbalancer/{id}",
+               .tagging = {.api = Tagging::Api::kResourceGroups},
+               .report_fields = {"LoadBalancerName", "DNSName", "VPCId", "length(Instances)"},
+               .actions = {{.operation = "DeleteLoadBalancer",
+                            .params = {{"LoadBalancerName", "LoadBalancerName"}}},
+                           access_log(true),
+                           access_log(false)},
+           });
   ResourceType app_elb = elbv2("app-elb", "DescribeLoadBalancers", "LoadBalancer");
   app_elb.date_field = "CreatedTime";
   app_elb.report_fields = {"LoadBalancerName", "DNSName", "VpcId", "Type", "Scheme"};

@@ -1,5 +1,7 @@
 // SageMaker: notebook instances, endpoints, endpoint configurations and models, each listed
 // by name and completed with its Describe call and tags, as Cloud Custodian's detail_spec.
+#include <tuple>
+
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -35,10 +37,10 @@ ResourceType sagemaker(std::string name, const std::string& kind, std::string li
                   .tag_operation = "AddTags",
                   .untag_operation = "DeleteTags",
                   .id_param = "ResourceArn"},
-      .deletion = ResourceType::Deletion{.operation = "Delete" + kind,
-                                         .params = {{kind + "Name", kind + "Name"}},
-                                         .gone_codes = {"ValidationException: Could not find",
-                                                        "ValidationException: RecordNotFound"}},
+      .actions = {ResourceType::CallAction{.operation = "Delete" + kind,
+                                           .params = {{kind + "Name", kind + "Name"}},
+                                           .gone_codes = {"ValidationException: Could not find",
+                                                          "ValidationException: RecordNotFound"}}},
   };
 }
 
@@ -46,7 +48,16 @@ ResourceType sagemaker(std::string name, const std::string& kind, std::string li
 
 void register_machine_learning(policy::Registry& registry) {
   ResourceType notebook = sagemaker("sagemaker-notebook", "NotebookInstance", "NotebookInstances");
-  notebook.deletion->when = "contains(['Stopped', 'Failed'], NotebookInstanceStatus)";
+  notebook.call_action("delete")->when = "contains(['Stopped', 'Failed'], NotebookInstanceStatus)";
+  for (auto [action, operation, reverse, state] :
+       {std::tuple{"stop", "StopNotebookInstance", "StartNotebookInstance", "InService"},
+        std::tuple{"start", "StartNotebookInstance", "StopNotebookInstance", "Stopped"}})
+    notebook.actions.push_back({.name = action,
+                                .operation = operation,
+                                .params = {{"NotebookInstanceName", "NotebookInstanceName"}},
+                                .when = "NotebookInstanceStatus == '" + std::string(state) + "'",
+                                .undo_operation = reverse,
+                                .undo_params = {{"NotebookInstanceName", "NotebookInstanceName"}}});
   add_type(registry, std::move(notebook));
   add_type(registry, sagemaker("sagemaker-endpoint", "Endpoint", "Endpoints"));
   add_type(registry, sagemaker("sagemaker-endpoint-config", "EndpointConfig", "EndpointConfigs"));

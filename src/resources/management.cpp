@@ -31,6 +31,13 @@ void register_management(policy::Registry& registry) {
                // DescribeLogGroups's arn ends in ":*"; the tagging API names the group without it.
                .arn_format = "arn:{partition}:logs:{region}:{account_id}:log-group:{id}",
                .tagging = {.api = Tagging::Api::kResourceGroups},
+               .actions = {{.name = "retention",
+                            .operation = "PutRetentionPolicy",
+                            .params = {{"logGroupName", "logGroupName"}},
+                            .options = {{.name = "days",
+                                         .param = "retentionInDays",
+                                         .required = true,
+                                         .current = "retentionInDays"}}}},
            });
   add_type(registry,
            {
@@ -45,6 +52,11 @@ void register_management(policy::Registry& registry) {
                .arn_field = "StackId",
                // Stacks are tagged through UpdateStack, which Cloud Custodian's
                // tag actions drive with the stack's template: not supported here.
+               .actions = {{.operation = "DeleteStack", .params = {{"StackName", "StackName"}}},
+                           {.name = "set-protection",
+                            .operation = "UpdateTerminationProtection",
+                            .params = {{"StackName", "StackName"}},
+                            .options = {setting("state", "EnableTerminationProtection", false)}}},
            },
            false);
   add_type(registry, {

@@ -34,8 +34,9 @@ void register_network_types(policy::Registry& registry) {
            ec2_type("route-table", "RouteTable", "InvalidRouteTableID.NotFound", "route-table"));
   ResourceType gateway = ec2_type("internet-gateway", "InternetGateway",
                                   "InvalidInternetGatewayID.NotFound", "internet-gateway");
-  gateway.deletion = ResourceType::Deletion{.operation = "DeleteInternetGateway",
-                                            .params = {{"InternetGatewayId", "InternetGatewayId"}}};
+  gateway.actions.push_back(
+      ResourceType::CallAction{.operation = "DeleteInternetGateway",
+                               .params = {{"InternetGatewayId", "InternetGatewayId"}}});
   add_type(registry, std::move(gateway));
   ResourceType nat = ec2_type("nat-gateway", "NatGateway", "NatGatewayNotFound", "natgateway");
   nat.date_field = "CreateTime";
@@ -46,6 +47,8 @@ void register_network_types(policy::Registry& registry) {
                               "InvalidVpcPeeringConnectionID.NotFound", "vpc-peering-connection"));
   ResourceType key_pair = ec2_type("key-pair", "KeyPair", "InvalidKeyPair.NotFound", "key-pair");
   key_pair.name_field = "KeyName";
+  // By name, which AWS and moto both take (Cloud Custodian names the id, which moto ignores).
+  key_pair.actions.push_back({.operation = "DeleteKeyPair", .params = {{"KeyName", "KeyName"}}});
   add_type(registry, std::move(key_pair));
 }
 

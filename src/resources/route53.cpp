@@ -252,6 +252,11 @@ void register_route53(policy::Registry& registry) {
                   .keys_member = "RemoveTagKeys",
                   .params = {{"ResourceType", "hostedzone"}}},
       .report_fields = {"Id", "Name", "Config.PrivateZone", "ResourceRecordSetCount"},
+      // Cloud Custodian's delete without force: a zone that still has records besides its
+      // NS and SOA is refused by Route 53 (HostedZoneNotEmpty) and recorded as failed.
+      .actions = {{.operation = "DeleteHostedZone",
+                   .params = {{"Id", "Id"}},
+                   .gone_codes = {"NoSuchHostedZone"}}},
   };
   auto parent = std::make_shared<const policy::ResourceType>(zones);
   registry.add_resource(std::move(zones));

@@ -40,4 +40,12 @@ void add_type(policy::Registry& registry, policy::ResourceType type, bool taggab
   if (taggable) register_tag_actions(registry, name);
 }
 
+policy::ResourceType::CallAction::Option setting(std::string option, std::string field,
+                                                 Json default_value) {
+  return {.name = std::move(option),
+          .param = field,
+          .default_value = std::move(default_value),
+          .current = field};
+}
+
 }  // namespace custos::resources

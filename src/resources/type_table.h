@@ -16,6 +16,12 @@ policy::DetailCall tags_by_arn(const std::string& arn_path);
 // ids, organization ARNs or "all" (everyone), kept on the resource as c7n:SharedWith.
 policy::ResourceType::Access shared_with(policy::DetailCall call);
 
+// A call action's option that sets the parameter `field` and reads it back from the resource's
+// field of that name (set-public-access's state: PubliclyAccessible): already so, nothing is
+// called; undone with the value it had.
+policy::ResourceType::CallAction::Option setting(std::string option, std::string field,
+                                                 Json default_value = nullptr);
+
 // Registers `type` and, when it is taggable, its tag actions (register_tag_actions).
 void add_type(policy::Registry& registry, policy::ResourceType type, bool taggable = true);
 

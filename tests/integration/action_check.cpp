@@ -6,10 +6,7 @@
 #include "support/paths.h"
 
 namespace custos::test {
-namespace {
 
-// botocore's xform_name: DescribeSecurityGroups -> describe-security-groups, DescribeDBInstances
-// -> describe-db-instances (the AWS CLI's command names).
 std::string cli_command(const std::string& operation) {
   std::string command;
   for (std::size_t i = 0; i < operation.size(); ++i) {
@@ -23,8 +20,6 @@ std::string cli_command(const std::string& operation) {
   }
   return command;
 }
-
-}  // namespace
 
 ProcessResult ActionTest::run_policy(const std::string& yaml, const std::vector<std::string>& extra,
                                      const std::map<std::string, std::string>& env) const {
@@ -126,7 +121,9 @@ void ActionTest::expect_undo_restores(const Json& records, const std::function<J
   }
   EXPECT_EQ(state(), before) << "the undo did not restore the state before";
   for (const Json& record : records)
-    EXPECT_FALSE(check_holds(record["check"])) << "still holds after the undo: " << record.dump();
+    if (record["check"].is_object()) {
+      EXPECT_FALSE(check_holds(record["check"])) << "still holds after the undo: " << record.dump();
+    }
 }
 
 }  // namespace custos::test

@@ -13,6 +13,10 @@
 
 namespace custos::test {
 
+// botocore's xform_name: DescribeSecurityGroups -> describe-security-groups, DescribeDBInstances
+// -> describe-db-instances (the AWS CLI's command names).
+std::string cli_command(const std::string& operation);
+
 class ActionTest : public IntegrationTest {
  protected:
   // `custos run -s out POLICY` on `yaml` (with `extra` arguments); the test fails unless it

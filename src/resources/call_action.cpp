@@ -1,0 +1,217 @@
+#include "resources/call_action.h"
+
+#include <algorithm>
+
+#include "jmespath/jmespath.h"
+#include "policy/describe.h"
+#include "policy/shape_check.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::ActionContext;
+using policy::ActionRecord;
+using policy::ResourceType;
+using CallAction = ResourceType::CallAction;
+using Params = std::vector<std::pair<std::string, jmespath::Expression>>;
+
+void compile_into(Params& params, const std::vector<std::pair<std::string, std::string>>& paths) {
+  for (const auto& [param, path] : paths)
+    params.emplace_back(param, jmespath::Expression::compile(path));
+}
+
+// Each parameter that a path gives a value (a null leaves it out).
+Json evaluate(const Params& params, const Json& resource) {
+  Json values = Json::object();
+  for (const auto& [param, path] : params)
+    if (Json value = path.search(resource); !value.is_null()) values[param] = std::move(value);
+  return values;
+}
+
+bool is_value_option(const CallAction::Option& option) { return !option.param.empty(); }
+
+class Call : public policy::PerResourceAction {
+ public:
+  Call(const policy::Spec& spec, const policy::BuildContext& context, const CallAction& action)
+      : PerResourceAction(action.name), type_(context.resource), action_(action) {
+    compile_into(params_, action_.params);
+    for (const auto& option : action_.options) {
+      if (is_value_option(option))
+        add_value_option(spec, option);
+      else
+        compile_into(flag_params_,
+                     spec.optional_bool(option.name, option.default_value == Json(true))
+                         ? option.if_true
+                         : option.if_false);
+    }
+    if (!action_.when.empty()) when_ = jmespath::Expression::compile(action_.when);
+    compile_into(undo_params_, action_.undo_params);
+  }
+
+ private:
+  // A value option as the policy gives it (or its default), made the parameter it stands for.
+  struct Given {
+    Json params;  // {param: value}
+    std::optional<jmespath::Expression> current;
+  };
+
+  void add_value_option(const policy::Spec& spec, const CallAction::Option& option) {
+    bool written = spec.has(option.name);
+    Json value = written ? spec.child(option.name).value() : option.default_value;
+    if (value.is_null()) {
+      if (option.required) spec.fail("action '" + action_.name + "' needs '" + option.name + "'");
+      return;
+    }
+    if (!option.transform.empty())
+      value = jmespath::Expression::compile(option.transform).search(value);
+    Given given{{{option.param, value}}, std::nullopt};
+    policy::check_given_members(written ? spec.child(option.name) : spec, type_.service,
+                                action_.operation, given.params);
+    sent_.merge_patch(given.params);
+    if (!option.current.empty()) given.current = jmespath::Expression::compile(option.current);
+    given_.push_back(std::move(given));
+  }
+
+  ActionRecord apply(const Json& resource, ActionContext& context) const override {
+    std::string id = context.id_of(resource);
+    if (when_ && when_->search(resource) != Json(true))
+      return ActionRecord::unchanged(
+          name(), id,
+          "left as it is: not in a state " + name() + " acts in (" + action_.when + ")");
+    Json params = evaluate(params_, resource);
+    params.merge_patch(sent_);
+    params.merge_patch(evaluate(flag_params_, resource));
+    std::optional<Json> now = current_values(resource);
+    if (now && already(*now, params)) return ActionRecord::unchanged(name(), id, "already so");
+    try {
+      context.client_for(resource).call(type_.service, action_.operation, params);
+    } catch (const aws::AwsError& e) {
+      if (!gone(e)) throw;
+      return ActionRecord::unchanged(name(), id, deletes() ? "already deleted" : "gone already");
+    }
+    return record(resource, id, params, now, context);
+  }
+
+  // What the value options' `current` paths say of the resource now, as their parameters
+  // (null where it says nothing); nullopt unless every option given has such a path.
+  std::optional<Json> current_values(const Json& resource) const {
+    if (given_.empty()) return std::nullopt;
+    Json now = Json::object();
+    for (const Given& given : given_) {
+      if (!given.current) return std::nullopt;
+      const std::string& param = given.params.begin().key();
+      Json value = given.current->search(resource);
+      if (value.is_object() && now[param].is_object())
+        now[param].update(value);
+      else
+        now[param] = std::move(value);
+    }
+    return now;
+  }
+
+  static bool says_something(const Json& value) {
+    return value.is_structured() ? std::any_of(value.begin(), value.end(), says_something)
+                                 : !value.is_null();
+  }
+
+  // Every parameter the options read back already has the value the call would send.
+  static bool already(const Json& now, const Json& params) {
+    for (const auto& [param, value] : now.items())
+      if (!params.contains(param) || params[param] != value) return false;
+    return true;
+  }
+
+  ActionRecord record(const Json& resource, const std::string& id, const Json& params,
+                      const std::optional<Json>& now, ActionContext& context) const {
+    ActionRecord record{name(), id};
+    record.before = resource;
+    record.after = deletes() ? Json{{"Deleted", true}} : sent_;
+    std::string region = context.client_for(resource).session().region();
+    if (!action_.undo_operation.empty()) {
+      record.undo = Json::array({policy::undo_call(type_.service, action_.undo_operation,
+                                                   evaluate(undo_params_, resource), region)});
+    } else if (now && says_something(*now)) {
+      Json restore = params;
+      restore.merge_patch(*now);  // a null (what AWS did not say) leaves the parameter out
+      record.undo =
+          Json::array({policy::undo_call(type_.service, action_.operation, restore, region)});
+    } else {
+      record.undo = nullptr;
+    }
+    record.summary = deletes() ? "deleted " + id + " (irreversible: this record keeps it as it was)"
+                               : name() + " " + id + " with " + action_.operation;
+    if (!deletes() && record.undo.is_null()) record.summary += " (custos cannot undo it)";
+    return record;
+  }
+
+  bool deletes() const { return action_.name == "delete"; }
+
+  bool gone(const aws::AwsError& e) const {
+    auto says = [&](const std::string& answer) {
+      if (answer == e.code()) return true;
+      std::size_t colon = answer.find(": ");
+      return colon != std::string::npos && answer.compare(0, colon, e.code()) == 0 &&
+             e.aws_message().find(answer.substr(colon + 2)) != std::string::npos;
+    };
+    return std::any_of(action_.gone_codes.begin(), action_.gone_codes.end(), says) ||
+           std::any_of(type_.not_found_codes.begin(), type_.not_found_codes.end(), says);
+  }
+
+  const ResourceType& type_;
+  const CallAction& action_;
+  Params params_;       // from the resource
+  Params flag_params_;  // from the resource, as the boolean options chose: they win
+  std::vector<Given> given_;
+  Json sent_ = Json::object();  // the value options' parameters, merged
+  Params undo_params_;
+  std::optional<jmespath::Expression> when_;
+};
+
+// What `custos schema` says of an action that has no description of its own.
+std::string describe(const CallAction& action) {
+  if (action.name == "delete")
+    return "Delete the resource with " + action.operation + " (irreversible)";
+  std::string text = "Call " + action.operation, settings;
+  for (const auto& option : action.options)
+    if (is_value_option(option))
+      settings += (settings.empty() ? " setting " : ", ") + option.param + " from " + option.name;
+  text += settings;
+  if (!action.undo_operation.empty()) text += "; undone with " + action.undo_operation;
+  return text;
+}
+
+policy::ActionInfo call_info(const ResourceType& type, const CallAction& action) {
+  std::vector<std::string> options;
+  for (const auto& option : action.options) options.push_back(option.name);
+  std::vector<std::string> permissions = {policy::iam_action(type.service, action.operation)};
+  std::string description = action.description;
+  if (description.empty()) description = describe(action);
+  policy::ActionInfo info;
+  info.factory = [options, &action](const policy::Spec& spec,
+                                    const policy::BuildContext& context) -> policy::ActionPtr {
+    if (spec.value().is_object())
+      spec.allow_keys(options, "action '" + spec.value().value("type", "") + "'");
+    return std::make_unique<Call>(spec, context, action);
+  };
+  info.permissions = std::move(permissions);
+  info.description = std::move(description);
+  info.options = std::move(options);
+  return info;
+}
+
+}  // namespace
+
+void register_call_actions(policy::Registry& registry) {
+  // Built when a type is first used, as its tag actions are: start-up does not grow with types.
+  for (const ResourceType& type : registry.resources())
+    if (!type.actions.empty())
+      registry.add_actions_on_first_use(
+          type.name, [name = type.name](const policy::Registry& types,
+                                        policy::InfoByName<policy::ActionInfo>& actions) {
+            const ResourceType& type = *types.find_resource(name);
+            for (const CallAction& action : type.actions)
+              actions[action.name] = call_info(type, action);
+          });
+}
+
+}  // namespace custos::resources
