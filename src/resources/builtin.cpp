@@ -5,6 +5,7 @@
 #include "resources/call_action.h"
 #include "resources/cloudtrail.h"
 #include "resources/cross_account.h"
+#include "resources/detail_filters.h"
 #include "resources/ebs.h"
 #include "resources/ec2.h"
 #include "resources/event_rule.h"
@@ -57,6 +58,7 @@ const policy::Registry& builtin_registry() {
     // What the types' data gives, once every type is registered:
     register_usage_filters(r);        // used/unused, from listings of what uses them
     register_default_vpc_filters(r);  // default-vpc, by where each type names its VPC
+    register_detail_filters(r);       // value filters over one more call (continuous-backup...)
     register_call_actions(r);         // delete, stop..., for the types whose data says how
     register_cross_account(r);        // of every type that says who may use its resources
     register_notifications(r);        // notify, webhook, invoke-lambda: actions of every type

@@ -1,0 +1,86 @@
+// The value filters over one more call per resource (src/resources/detail_filters.cpp), over
+// real HTTP against moto: each row makes a resource (tests/integration/type_rows.h) or sets the
+// account up, and a policy with the filter as written must keep it, the same filter asking the
+// opposite must not.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "integration/fixture.h"
+#include "integration/type_rows.h"
+#include "support/paths.h"
+
+namespace custos::test {
+namespace {
+
+struct FilterRow {
+  std::string type;
+  std::string filter;         // the policy's filter, YAML flow style: keeps the resource
+  std::string other;          // the same filter asking the opposite: keeps nothing
+  std::vector<Call> setup{};  // after the type's row (aws.account has none)
+};
+
+std::vector<FilterRow> filter_rows() {
+  return {
+      {"dynamodb-table",
+       "{type: continuous-backup, key: PointInTimeRecoveryDescription.PointInTimeRecoveryStatus, "
+       "value: DISABLED}",
+       "{type: continuous-backup, key: PointInTimeRecoveryDescription.PointInTimeRecoveryStatus, "
+       "value: ENABLED}"},
+      {"account",
+       "{type: password-policy, key: MinimumPasswordLength, value: 10, op: ge}",
+       "{type: password-policy, key: PasswordPolicyConfigured, value: false}",
+       {{"iam", "UpdateAccountPasswordPolicy", R"({"MinimumPasswordLength": 12})"}}},
+      {"account", "{type: password-policy, key: PasswordPolicyConfigured, value: false}",
+       "{type: password-policy, key: MinimumPasswordLength, value: 1, op: ge}"},
+      {"account",
+       "{type: organization, key: FeatureSet, value: ALL}",
+       "{type: organization, key: Id, value: absent}",
+       {{"organizations", "CreateOrganization", R"({"FeatureSet": "ALL"})"}}},
+      {"account", "{type: organization, key: Id, value: absent}",
+       "{type: organization, key: Id, value: present}"},
+      {"elb", "{type: attributes, key: ConnectionDraining.Enabled, value: false}",
+       "{type: attributes, key: ConnectionDraining.Enabled, value: true}"},
+      {"app-elb", "{type: attributes, key: deletion_protection.enabled, value: false}",
+       "{type: attributes, key: deletion_protection.enabled, value: true}"},
+      {"redshift", "{type: logging, key: LoggingEnabled, value: false}",
+       "{type: logging, key: LoggingEnabled, value: true}"},
+      {"distribution", "{type: distribution-config, key: Enabled, value: false}",
+       "{type: distribution-config, key: Enabled, value: true}"},
+  };
+}
+
+void PrintTo(const FilterRow& row, std::ostream* out) { *out << row.type << " " << row.filter; }
+
+std::string row_name(const ::testing::TestParamInfo<FilterRow>& info) {
+  std::string filter = info.param.filter.substr(7, info.param.filter.find(',') - 7);
+  std::string name = info.param.type + "_" + filter + "_" + std::to_string(info.index);
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
+  return name;
+}
+
+class DetailFilterTest : public IntegrationTest, public ::testing::WithParamInterface<FilterRow> {};
+
+TEST_P(DetailFilterTest, KeepsWhatItsCallSaysAndNotTheOpposite) {
+  const FilterRow& row = GetParam();
+  aws::Client aws = client();
+  Json answers = row.type == "account" ? Json::array() : create(row_of(row.type), aws);
+  for (const Call& call : row.setup)
+    answers.push_back(
+        aws.call(call.service, call.operation, resolve(Json::parse(call.params), answers)));
+  write("p.yml", "policies:\n  - name: kept\n    resource: " + row.type + "\n    filters: [" +
+                     row.filter + "]\n  - name: other\n    resource: " + row.type +
+                     "\n    filters: [" + row.other + "]\n");
+  auto run = custos({"run", "-s", path("out"), path("p.yml")});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  Json kept = Json::parse(read_file(path("out/kept/resources.json")));
+  EXPECT_EQ(kept.size(), 1u) << kept.dump();
+  EXPECT_EQ(Json::parse(read_file(path("out/other/resources.json"))).size(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Types, DetailFilterTest, ::testing::ValuesIn(filter_rows()), row_name);
+
+}  // namespace
+}  // namespace custos::test
