@@ -162,6 +162,20 @@ struct ResourceType {
     std::vector<std::string> condition_keys{};
     // Options of the filter beyond Cloud Custodian's common ones (SNS: whitelist_endpoints).
     std::vector<std::string> options{};
+    // How remove-statements changes the policy (parameters are JMESPath over the resource):
+    // `operation` writes the whole policy, its text at `text_param` (a dotted path:
+    // "Attributes.Policy"), or `delete_operation` when no statement is left; where the service
+    // removes statements by Sid (SQS, Lambda), `remove_operation` once per statement with the
+    // Sid at `sid_param`. The undo writes the policy as it was, when `operation` is known.
+    struct Write {
+      std::vector<std::pair<std::string, std::string>> params{};
+      std::string operation{};
+      std::string text_param{};
+      std::string delete_operation{};
+      std::string remove_operation{};
+      std::string sid_param{};
+    };
+    std::optional<Write> write{};
   };
   std::optional<Access> access{};
 

@@ -113,7 +113,12 @@ void register_applications(policy::Registry& registry) {
       .call = {.operation = "GetVaultAccessPolicy",
                .params = {{"accountId", "`\"-\"`"}, {"vaultName", "VaultName"}},
                .select = "policy.Policy",
-               .key = "Policy"}};
+               .key = "Policy"},
+      .write = ResourceType::Access::Write{
+          .params = {{"accountId", "`\"-\"`"}, {"vaultName", "VaultName"}},
+          .operation = "SetVaultAccessPolicy",
+          .text_param = "policy.Policy",
+          .delete_operation = "DeleteVaultAccessPolicy"}};
   glacier.actions.push_back({.operation = "DeleteVault",
                              .params = {{"accountId", "`\"-\"`"}, {"vaultName", "VaultName"}},
                              .gone_codes = {"ResourceNotFoundException"}});

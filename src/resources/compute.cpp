@@ -166,7 +166,12 @@ void register_compute(policy::Registry& registry) {
                                               .call = {.operation = "GetPolicy",
                                                        .params = {{"FunctionName", "FunctionName"}},
                                                        .select = "Policy",
-                                                       .key = "c7n:Policy"}},
+                                                       .key = "c7n:Policy"},
+                                              .write =
+                                                  ResourceType::Access::Write{
+                                                      .params = {{"FunctionName", "FunctionName"}},
+                                                      .remove_operation = "RemovePermission",
+                                                      .sid_param = "StatementId"}},
                .actions = {ResourceType::CallAction{.operation = "DeleteFunction",
                                                     .params = {{"FunctionName", "FunctionName"}},
                                                     .gone_codes = {"ResourceNotFoundException"}}},
@@ -220,7 +225,13 @@ void register_compute(policy::Registry& registry) {
                                          .call = {.operation = "GetRepositoryPolicy",
                                                   .params = {{"repositoryName", "repositoryName"}},
                                                   .select = "policyText",
-                                                  .key = "Policy"}},
+                                                  .key = "Policy"},
+                                         .write =
+                                             ResourceType::Access::Write{
+                                                 .params = {{"repositoryName", "repositoryName"}},
+                                                 .operation = "SetRepositoryPolicy",
+                                                 .text_param = "policyText",
+                                                 .delete_operation = "DeleteRepositoryPolicy"}},
       });
   add_age_filter(registry, "aws.launch-config", "age", "CreatedTime");
   add_age_filter(registry, "aws.ami", "image-age", "CreationDate");

@@ -324,7 +324,12 @@ void register_databases(policy::Registry& registry) {
                       .id_param = "ARN",
                       .id_member = "ARN",
                       .tags_member = "TagList"},
-          .access = ResourceType::Access{.policy = "AccessPolicies"},
+          .access = ResourceType::Access{.policy = "AccessPolicies",
+                                         .write =
+                                             ResourceType::Access::Write{
+                                                 .params = {{"DomainName", "DomainName"}},
+                                                 .operation = "UpdateElasticsearchDomainConfig",
+                                                 .text_param = "AccessPolicies"}},
           .actions = {{.operation = "DeleteElasticsearchDomain",
                        .params = {{"DomainName", "DomainName"}},
                        .gone_codes = {"ResourceNotFoundException"}},

@@ -38,10 +38,15 @@ void register_messaging(policy::Registry& registry) {
                       .untag_operation = "UntagResource",
                       .id_param = "ResourceArn"},
           .access =
-              ResourceType::Access{.policy = "Policy",
-                                   .condition_keys = {"sns:endpoint", "sns:protocol"},
-                                   .options = {"whitelist_endpoints", "whitelist_endpoints_from",
-                                               "whitelist_protocols", "whitelist_protocols_from"}},
+              ResourceType::Access{
+                  .policy = "Policy",
+                  .condition_keys = {"sns:endpoint", "sns:protocol"},
+                  .options = {"whitelist_endpoints", "whitelist_endpoints_from",
+                              "whitelist_protocols", "whitelist_protocols_from"},
+                  .write = ResourceType::Access::Write{.params = {{"TopicArn", "TopicArn"},
+                                                                  {"AttributeName", "'Policy'"}},
+                                                       .operation = "SetTopicAttributes",
+                                                       .text_param = "AttributeValue"}},
           .actions = {{.operation = "DeleteTopic",
                        .params = {{"TopicArn", "TopicArn"}},
                        .gone_codes = {"NotFound", "NotFoundException"}},
@@ -81,7 +86,14 @@ void register_messaging(policy::Registry& registry) {
                .date_field = "CreatedTimestamp",
                .arn_field = "QueueArn",
                .tagging = {.api = Tagging::Api::kResourceGroups},
-               .access = ResourceType::Access{.policy = "Policy"},
+               .access =
+                   ResourceType::Access{
+                       .policy = "Policy",
+                       .write = ResourceType::Access::Write{.params = {{"QueueUrl", "QueueUrl"}},
+                                                            .operation = "SetQueueAttributes",
+                                                            .text_param = "Attributes.Policy",
+                                                            .remove_operation = "RemovePermission",
+                                                            .sid_param = "Label"}},
                .actions = {ResourceType::CallAction{
                                .operation = "DeleteQueue",
                                .params = {{"QueueUrl", "QueueUrl"}},
