@@ -64,7 +64,7 @@ const policy::Registry& builtin_registry() {
     register_cross_account(r);
     register_remove_statements(r);  // of every type that says how to write its policy back // of
                                     // every type that says who may use its resources
-    register_notifications(r);  // notify, webhook, invoke-lambda: actions of every type
+    register_notifications(r);      // notify, webhook, invoke-lambda: actions of every type
     return r;
   }();
   return registry;
