@@ -1,8 +1,10 @@
 // Application and analytics services Cloud Custodian's examples name: Elastic Beanstalk
-// environments, WorkSpaces and their directories, Directory Service, Service Catalog
-// portfolios, Transfer Family servers, SSM documents, Amazon MQ brokers, CodeBuild and
-// CodeCommit, AppSync APIs, CloudWatch alarms, EMR clusters, MSK (kafka), Glue jobs and
-// crawlers, FSx file systems and backups, Glacier vaults.
+// environments, WorkSpaces with their directories and images, Directory Service, Service
+// Catalog portfolios, Transfer Family servers and users, SSM documents, Amazon MQ brokers,
+// CodeBuild, CodeCommit and CodeArtifact, AppSync APIs, CloudWatch metric and composite
+// alarms, EMR clusters, MSK (kafka), Glue jobs and crawlers, FSx file systems and backups,
+// Glacier vaults, OpsWorks stacks and servers, Connect instances.
+#include <memory>
 #include <tuple>
 
 #include "resources/services.h"
@@ -56,11 +58,158 @@ Tagging workspaces_tagging() {
           .keys_member = "TagKeys"};
 }
 
+ResourceType transfer_server() {
+  return {
+      .name = "aws.transfer-server",
+      .aliases = {"transfer-server"},
+      .service = "transfer",
+      .enumerate_operation = "ListServers",
+      .result_path = "Servers[]",
+      .details = {{.operation = "DescribeServer",
+                   .params = {{"ServerId", "ServerId"}},
+                   .select = "Server",
+                   .required = true}},
+      .lookup = Lookup::kEnumerate,
+      .id_field = "ServerId",
+      .arn_field = "Arn",
+      .tagging = {.api = Tagging::Api::kPerResource,
+                  .tag_operation = "TagResource",
+                  .untag_operation = "UntagResource",
+                  .id_param = "Arn",
+                  .id_member = "Arn"},
+      .actions = {{.operation = "DeleteServer",
+                   .params = {{"ServerId", "ServerId"}},
+                   .gone_codes = {"ResourceNotFoundException"}},
+                  {.name = "stop",
+                   .operation = "StopServer",
+                   .params = {{"ServerId", "ServerId"}},
+                   .when = "contains(['ONLINE', 'STARTING', 'STOP_FAILED'], State)",
+                   .undo_operation = "StartServer",
+                   .undo_params = {{"ServerId", "ServerId"}}},
+                  {.name = "start",
+                   .operation = "StartServer",
+                   .params = {{"ServerId", "ServerId"}},
+                   .when = "contains(['OFFLINE', 'STOPPING', 'START_FAILED', "
+                           "'STOP_FAILED'], State)",
+                   .undo_operation = "StopServer",
+                   .undo_params = {{"ServerId", "ServerId"}}}},
+  };
+}
+
 void add_universal(policy::Registry& registry, ResourceType type, std::string name_field = "",
                    std::string date_field = "") {
   type.name_field = std::move(name_field);
   type.date_field = std::move(date_field);
   add_type(registry, std::move(type));
+}
+
+// CodeArtifact's domains and repositories (completed with their Describe calls), OpsWorks
+// stacks and Chef/Puppet servers, Connect instances and WorkSpaces images.
+void register_more_applications(policy::Registry& registry) {
+  auto artifact = [](std::string name, std::string list, std::string describe,
+                     std::vector<std::pair<std::string, std::string>> params, std::string key,
+                     std::string remove) {
+    return ResourceType{
+        .name = "aws." + name,
+        .aliases = {name},
+        .service = "codeartifact",
+        .enumerate_operation = std::move(list),
+        .result_path = key + "s[]",
+        .details = {{.operation = std::move(describe),
+                     .params = params,
+                     .select = key,
+                     .absent_codes = {"ResourceNotFoundException"},
+                     .required = true}},
+        .lookup = Lookup::kEnumerate,
+        .id_field = "name",
+        .date_field = "createdTime",
+        .arn_field = "arn",
+        // Not c7n's domain `force` (which deletes the repositories first): refused.
+        .actions = {{.operation = std::move(remove),
+                     .params = std::move(params),
+                     .gone_codes = {"ResourceNotFoundException"}}},
+    };
+  };
+  add_type(registry,
+           artifact("artifact-domain", "ListDomains", "DescribeDomain", {{"domain", "name"}},
+                    "domain", "DeleteDomain"),
+           false);
+  add_type(registry,
+           artifact("artifact-repo", "ListRepositories", "DescribeRepository",
+                    {{"domain", "domainName"}, {"repository", "name"}}, "repository",
+                    "DeleteRepository"),
+           false);
+  add_type(registry,
+           {
+               .name = "aws.opswork-stack",
+               .aliases = {"opswork-stack"},
+               .service = "opsworks",
+               .enumerate_operation = "DescribeStacks",
+               .result_path = "Stacks[]",
+               .ids_param = "StackIds",
+               .not_found_codes = {"ResourceNotFoundException"},
+               .id_field = "StackId",
+               .name_field = "Name",
+               .date_field = "CreatedAt",
+               .arn_field = "Arn",
+               .dimension = "StackId",
+               // Not c7n's delete, which deletes the stack's apps, instances and layers first.
+               .actions = {{.name = "stop",
+                            .operation = "StopStack",
+                            .params = {{"StackId", "StackId"}},
+                            .undo_operation = "StartStack",
+                            .undo_params = {{"StackId", "StackId"}}}},
+           },
+           false);
+  add_type(registry,
+           {
+               .name = "aws.opswork-cm",
+               .aliases = {"opswork-cm"},
+               .service = "opsworkscm",
+               .enumerate_operation = "DescribeServers",
+               .result_path = "Servers[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "ServerName",
+               .date_field = "CreatedAt",
+               .arn_field = "ServerArn",
+               .actions = {{.operation = "DeleteServer",
+                            .params = {{"ServerName", "ServerName"}},
+                            .gone_codes = {"ResourceNotFoundException"}}},
+           },
+           false);
+  add_type(registry,
+           {
+               .name = "aws.connect-instance",
+               .aliases = {"connect-instance"},
+               .service = "connect",
+               .enumerate_operation = "ListInstances",
+               .result_path = "InstanceSummaryList[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "Id",
+               .name_field = "InstanceAlias",
+               .date_field = "CreatedTime",
+               .arn_field = "Arn",
+           },
+           false);
+  add_type(registry,
+           {
+               .name = "aws.workspaces-image",
+               .aliases = {"workspaces-image"},
+               .service = "workspaces",
+               .enumerate_operation = "DescribeWorkspaceImages",
+               .result_path = "Images[]",
+               .details = {workspaces_tags("ImageId")},
+               .ids_param = "ImageIds",
+               .id_field = "ImageId",
+               .name_field = "Name",
+               .date_field = "Created",
+               .arn_format = "arn:{partition}:workspaces:{region}:{account_id}:workspaceimage/{id}",
+               .tagging = workspaces_tagging(),
+               .actions = {{.operation = "DeleteWorkspaceImage",
+                            .params = {{"ImageId", "ImageId"}},
+                            .when = "contains(['AVAILABLE', 'ERROR'], State)",
+                            .gone_codes = {"ResourceNotFoundException"}}},
+           });
 }
 
 }  // namespace
@@ -90,6 +239,12 @@ void register_applications(policy::Registry& registry) {
   alarm.actions.push_back(ResourceType::CallAction{.operation = "DeleteAlarms",
                                                    .params = {{"AlarmNames", "[AlarmName]"}}});
   add_universal(registry, std::move(alarm), "", "AlarmConfigurationUpdatedTimestamp");
+  ResourceType composite = universal("composite-alarm", "cloudwatch", "DescribeAlarms",
+                                     "CompositeAlarms[]", "AlarmName", "AlarmArn");
+  composite.enumerate_params = {{"AlarmTypes", {"CompositeAlarm"}}};
+  composite.actions.push_back(ResourceType::CallAction{.operation = "DeleteAlarms",
+                                                       .params = {{"AlarmNames", "[AlarmName]"}}});
+  add_universal(registry, std::move(composite), "", "AlarmConfigurationUpdatedTimestamp");
   add_universal(
       registry,
       universal("kafka", "kafka", "ListClusters", "ClusterInfoList[]", "ClusterArn", "ClusterArn"),
@@ -232,42 +387,29 @@ void register_applications(policy::Registry& registry) {
                                      .untag_operation = "RemoveTagsFromResource",
                                      .id_param = "ResourceId"},
                      });
+  auto server = std::make_shared<const ResourceType>(transfer_server());
+  add_type(registry, *server);
   add_type(registry,
            {
-               .name = "aws.transfer-server",
-               .aliases = {"transfer-server"},
+               .name = "aws.transfer-user",
+               .aliases = {"transfer-user"},
                .service = "transfer",
-               .enumerate_operation = "ListServers",
-               .result_path = "Servers[]",
-               .details = {{.operation = "DescribeServer",
-                            .params = {{"ServerId", "ServerId"}},
-                            .select = "Server",
+               .enumerate_operation = "ListUsers",
+               .result_path = "Users[]",
+               .details = {{.operation = "DescribeUser",
+                            .params = {{"ServerId", "\"c7n:parent-id\""}, {"UserName", "UserName"}},
+                            .select = "merge(User, {ServerId: ServerId})",
+                            .absent_codes = {"ResourceNotFoundException"},
                             .required = true}},
+               .parent = ResourceType::Parent{server, "ServerId"},
                .lookup = Lookup::kEnumerate,
-               .id_field = "ServerId",
+               .id_field = "UserName",
                .arn_field = "Arn",
-               .tagging = {.api = Tagging::Api::kPerResource,
-                           .tag_operation = "TagResource",
-                           .untag_operation = "UntagResource",
-                           .id_param = "Arn",
-                           .id_member = "Arn"},
-               .actions = {{.operation = "DeleteServer",
-                            .params = {{"ServerId", "ServerId"}},
-                            .gone_codes = {"ResourceNotFoundException"}},
-                           {.name = "stop",
-                            .operation = "StopServer",
-                            .params = {{"ServerId", "ServerId"}},
-                            .when = "contains(['ONLINE', 'STARTING', 'STOP_FAILED'], State)",
-                            .undo_operation = "StartServer",
-                            .undo_params = {{"ServerId", "ServerId"}}},
-                           {.name = "start",
-                            .operation = "StartServer",
-                            .params = {{"ServerId", "ServerId"}},
-                            .when = "contains(['OFFLINE', 'STOPPING', 'START_FAILED', "
-                                    "'STOP_FAILED'], State)",
-                            .undo_operation = "StopServer",
-                            .undo_params = {{"ServerId", "ServerId"}}}},
-           });
+               .actions = {{.operation = "DeleteUser",
+                            .params = {{"ServerId", "ServerId"}, {"UserName", "UserName"}},
+                            .gone_codes = {"ResourceNotFoundException"}}},
+           },
+           false);
   add_type(
       registry,
       {
@@ -371,6 +513,7 @@ void register_applications(policy::Registry& registry) {
                                (name == std::string("glue-job") ? "job" : "crawler") + "/{id}",
                  .tagging = {.api = kByArn},
              });
+  register_more_applications(registry);
 }
 
 }  // namespace custos::resources

@@ -55,6 +55,7 @@ const policy::Registry& builtin_registry() {
     register_network_types(r);
     register_identity(r);
     register_applications(r);
+    register_analytics(r);
     register_waf(r);
     // What the types' data gives, once every type is registered:
     register_usage_filters(r);        // used/unused, from listings of what uses them

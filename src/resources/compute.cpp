@@ -1,6 +1,8 @@
 // Compute: Auto Scaling groups and launch configurations, AMIs, Lambda functions, ECS clusters
-// and services, ECR repositories.
+// with their services, tasks and container instances, ECR repositories and their images, Batch
+// compute environments and job definitions.
 #include <algorithm>
+#include <memory>
 
 #include "resources/services.h"
 #include "resources/type_table.h"
@@ -62,6 +64,137 @@ class EcsTaggable : public policy::Filter {
  private:
   bool state_;
 };
+
+ResourceType ecr_repository() {
+  return {
+      .name = "aws.ecr",
+      .aliases = {"ecr"},
+      .service = "ecr",
+      .enumerate_operation = "DescribeRepositories",
+      .result_path = "repositories[]",
+      .details = {{.operation = "ListTagsForResource",
+                   .params = {{"resourceArn", "repositoryArn"}},
+                   .select = "tags",
+                   .key = "Tags"}},
+      .ids_param = "repositoryNames",
+      .not_found_codes = {"RepositoryNotFoundException"},
+      .id_field = "repositoryName",
+      .arn_field = "repositoryArn",
+      .tagging = {.api = Tagging::Api::kPerResource,
+                  .tag_operation = "TagResource",
+                  .untag_operation = "UntagResource",
+                  .id_param = "resourceArn",
+                  .id_member = "repositoryArn",
+                  .tags_member = "tags",
+                  .keys_member = "tagKeys"},
+      .access =
+          ResourceType::Access{
+              .policy = "Policy",
+              .call = {.operation = "GetRepositoryPolicy",
+                       .params = {{"repositoryName", "repositoryName"}},
+                       .select = "policyText",
+                       .key = "Policy"},
+              .write = ResourceType::Access::Write{.params = {{"repositoryName", "repositoryName"}},
+                                                   .operation = "SetRepositoryPolicy",
+                                                   .text_param = "policyText",
+                                                   .delete_operation = "DeleteRepositoryPolicy"}},
+  };
+}
+
+// An ECS cluster's tasks and container instances, listed per cluster and described with
+// their tags, as Cloud Custodian's ECSClusterResourceDescribeSource.
+ResourceType ecs_child(std::string name, const std::string& kind,
+                       std::shared_ptr<const ResourceType> cluster) {
+  std::string arn = kind + "Arn";
+  std::string plural = kind == "task" ? "tasks" : "containerInstances";
+  return {
+      .name = "aws." + name,
+      .aliases = {name},
+      .service = "ecs",
+      .enumerate_operation = kind == "task" ? "ListTasks" : "ListContainerInstances",
+      .result_path = arn + "s[].{" + arn + ": @}",
+      .details = {{.operation = kind == "task" ? "DescribeTasks" : "DescribeContainerInstances",
+                   .params = {{"cluster", "\"c7n:parent-id\""},
+                              {plural, "[" + arn + "]"},
+                              {"include", "`[\"TAGS\"]`"}},
+                   .select = plural + "[0]",
+                   .required = true}},
+      .computed = {kEcsTags, {"c7n:cluster", "\"c7n:parent-id\""}},
+      .parent = ResourceType::Parent{std::move(cluster), "cluster"},
+      .lookup = Lookup::kEnumerate,
+      .id_field = arn,
+      .arn_field = arn,
+      .tagging = ecs_tagging(arn),
+  };
+}
+
+void register_ecs_parts(policy::Registry& registry,
+                        const std::shared_ptr<const ResourceType>& cluster) {
+  ResourceType task = ecs_child("ecs-task", "task", cluster);
+  task.date_field = "createdAt";
+  task.actions = {
+      {.name = "stop",
+       .operation = "StopTask",
+       .params = {{"cluster", "\"c7n:cluster\""}, {"task", "taskArn"}},
+       .options = {{.name = "reason", .param = "reason", .default_value = "custodian policy"}},
+       .when = "lastStatus != 'STOPPED'",
+       .gone_codes = {"InvalidParameterException: The referenced task was not found"}}};
+  add_type(registry, std::move(task));
+  ResourceType instance = ecs_child("ecs-container-instance", "containerInstance", cluster);
+  instance.date_field = "registeredAt";
+  // Cloud Custodian's set-state: DRAINING or ACTIVE; the state before is the undo.
+  instance.actions = {
+      {.name = "set-state",
+       .operation = "UpdateContainerInstancesState",
+       .params = {{"cluster", "\"c7n:cluster\""}, {"containerInstances", "[containerInstanceArn]"}},
+       .options = {{.name = "state", .param = "status", .required = true, .current = "status"}}}};
+  add_type(registry, std::move(instance));
+}
+
+// AWS Batch's compute environments and job definitions, as Cloud Custodian's batch.py (which
+// tags neither).
+void register_batch(policy::Registry& registry) {
+  const std::string usable = "contains(['VALID', 'INVALID'], status)";
+  add_type(registry,
+           {
+               .name = "aws.batch-compute",
+               .aliases = {"batch-compute"},
+               .service = "batch",
+               .enumerate_operation = "DescribeComputeEnvironments",
+               .result_path = "computeEnvironments[]",
+               .ids_param = "computeEnvironments",
+               .id_field = "computeEnvironmentName",
+               .arn_field = "computeEnvironmentArn",
+               .actions = {{.operation = "DeleteComputeEnvironment",
+                            .params = {{"computeEnvironment", "computeEnvironmentName"}},
+                            .when = "state == 'DISABLED' && " + usable},
+                           {.name = "update-environment",
+                            .operation = "UpdateComputeEnvironment",
+                            .params = {{"computeEnvironment", "computeEnvironmentName"}},
+                            .options = {setting("state", "state"),
+                                        {.name = "computeResources", .param = "computeResources"},
+                                        setting("serviceRole", "serviceRole")},
+                            .when = usable}},
+           },
+           false);
+  add_type(registry,
+           {
+               .name = "aws.batch-definition",
+               .aliases = {"batch-definition"},
+               .service = "batch",
+               .enumerate_operation = "DescribeJobDefinitions",
+               .result_path = "jobDefinitions[]",
+               .ids_param = "jobDefinitions",
+               .id_field = "jobDefinitionName",
+               .arn_field = "jobDefinitionArn",
+               .actions = {{.name = "deregister",
+                            .operation = "DeregisterJobDefinition",
+                            .params = {{"jobDefinition",
+                                        "join(':', [jobDefinitionName, to_string(revision)])"}},
+                            .when = "status == 'ACTIVE'"}},
+           },
+           false);
+}
 
 }  // namespace
 
@@ -198,41 +331,23 @@ void register_compute(policy::Registry& registry) {
                          .arn_field = "serviceArn",
                          .tagging = ecs_tagging("serviceArn"),
                      });
-  add_type(
-      registry,
-      {
-          .name = "aws.ecr",
-          .aliases = {"ecr"},
-          .service = "ecr",
-          .enumerate_operation = "DescribeRepositories",
-          .result_path = "repositories[]",
-          .details = {{.operation = "ListTagsForResource",
-                       .params = {{"resourceArn", "repositoryArn"}},
-                       .select = "tags",
-                       .key = "Tags"}},
-          .ids_param = "repositoryNames",
-          .not_found_codes = {"RepositoryNotFoundException"},
-          .id_field = "repositoryName",
-          .arn_field = "repositoryArn",
-          .tagging = {.api = Tagging::Api::kPerResource,
-                      .tag_operation = "TagResource",
-                      .untag_operation = "UntagResource",
-                      .id_param = "resourceArn",
-                      .id_member = "repositoryArn",
-                      .tags_member = "tags",
-                      .keys_member = "tagKeys"},
-          .access = ResourceType::Access{.policy = "Policy",
-                                         .call = {.operation = "GetRepositoryPolicy",
-                                                  .params = {{"repositoryName", "repositoryName"}},
-                                                  .select = "policyText",
-                                                  .key = "Policy"},
-                                         .write =
-                                             ResourceType::Access::Write{
-                                                 .params = {{"repositoryName", "repositoryName"}},
-                                                 .operation = "SetRepositoryPolicy",
-                                                 .text_param = "policyText",
-                                                 .delete_operation = "DeleteRepositoryPolicy"}},
-      });
+  auto repository = std::make_shared<const ResourceType>(ecr_repository());
+  add_type(registry, *repository);
+  add_type(registry,
+           {
+               .name = "aws.ecr-image",
+               .aliases = {"ecr-image"},
+               .service = "ecr",
+               .enumerate_operation = "DescribeImages",
+               .result_path = "imageDetails[]",
+               .parent = ResourceType::Parent{repository, "repositoryName"},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "imageDigest",
+               .date_field = "imagePushedAt",
+           },
+           false);
+  register_ecs_parts(registry, cluster);
+  register_batch(registry);
   add_age_filter(registry, "aws.launch-config", "age", "CreatedTime");
   add_age_filter(registry, "aws.ami", "image-age", "CreationDate");
   registry.add_filter("aws.ecs-service", "taggable",

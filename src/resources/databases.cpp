@@ -1,5 +1,6 @@
-// Databases: RDS instances, clusters and snapshots, Redshift clusters, DynamoDB tables, DAX
-// clusters, Elasticsearch (OpenSearch) domains and ElastiCache clusters.
+// Databases: RDS instances, clusters, snapshots, subnet groups, event subscriptions and
+// proxies, Redshift clusters, DynamoDB tables and backups, DAX clusters, Elasticsearch
+// (OpenSearch) domains and ElastiCache clusters.
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -112,6 +113,52 @@ ResourceType::CallAction modify_cluster(std::string name, ResourceType::CallActi
           .operation = "ModifyCluster",
           .params = {{"ClusterIdentifier", "ClusterIdentifier"}},
           .options = {std::move(option)}};
+}
+
+// RDS's subnet groups, event subscriptions and proxies, and DynamoDB's backups (Cloud
+// Custodian's universal_taggable ones tagged by ARN through RDS's own calls, as rds is).
+void register_rds_parts(policy::Registry& registry) {
+  ResourceType subnet_group = rds_tagged_by_call("rds-subnet-group", "DescribeDBSubnetGroups",
+                                                 "DBSubnetGroup", "DBSubnetGroupName");
+  subnet_group.actions.push_back({.operation = "DeleteDBSubnetGroup",
+                                  .params = {{"DBSubnetGroupName", "DBSubnetGroupName"}},
+                                  .gone_codes = {"DBSubnetGroupNotFoundFault"}});
+  add_type(registry, std::move(subnet_group));
+  ResourceType subscription = rds_tagged_by_call("rds-subscription", "DescribeEventSubscriptions",
+                                                 "EventSubscription", "CustSubscriptionId");
+  subscription.result_path = "EventSubscriptionsList[]";
+  subscription.date_field = "SubscriptionCreateTime";
+  // As Cloud Custodian: a subscription gone or being changed is left as it is.
+  subscription.actions.push_back(
+      {.operation = "DeleteEventSubscription",
+       .params = {{"SubscriptionName", "CustSubscriptionId"}},
+       .gone_codes = {"SubscriptionNotFound", "SubscriptionNotFoundFault",
+                      "InvalidEventSubscriptionStateFault"}});
+  add_type(registry, std::move(subscription));
+  ResourceType proxy =
+      rds_tagged_by_call("rds-proxy", "DescribeDBProxies", "DBProxy", "DBProxyName");
+  proxy.result_path = "DBProxies[]";
+  proxy.date_field = "CreatedDate";
+  add_type(registry, std::move(proxy));
+  add_type(
+      registry,
+      {
+          .name = "aws.dynamodb-backup",
+          .aliases = {"dynamodb-backup"},
+          .service = "dynamodb",
+          .enumerate_operation = "ListBackups",
+          .result_path = "BackupSummaries[]",
+          .lookup = Lookup::kEnumerate,
+          .id_field = "BackupArn",
+          .name_field = "BackupName",
+          .date_field = "BackupCreationDateTime",
+          .arn_field = "BackupArn",
+          .actions = {{.operation = "DeleteBackup",
+                       .params = {{"BackupArn", "BackupArn"}},
+                       .when = "BackupStatus == 'AVAILABLE'",
+                       .gone_codes = {"BackupNotFoundException", "ResourceNotFoundException"}}},
+      },
+      false);
 }
 
 }  // namespace
@@ -443,6 +490,7 @@ void register_databases(policy::Registry& registry) {
     add_age_filter(registry, snapshots, "age", "SnapshotCreateTime");
   add_age_filter(registry, "aws.cache-snapshot", "age",
                  "min_by(NodeSnapshots, &SnapshotCreateTime).SnapshotCreateTime");
+  register_rds_parts(registry);
 }
 
 }  // namespace custos::resources

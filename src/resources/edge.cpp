@@ -1,5 +1,6 @@
 // The edge: CloudFront distributions (global, listed from us-east-1) and API Gateway's REST
-// APIs with their stages and resources, listed per API as Cloud Custodian's child types are.
+// APIs with their stages and resources, listed per API as Cloud Custodian's child types are,
+// and its account settings (one a region).
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -100,6 +101,22 @@ void register_edge(policy::Registry& registry) {
                .lookup = Lookup::kEnumerate,
                .id_field = "id",
                .name_field = "path",
+           },
+           false);
+  // Cloud Custodian's rest-account: the region's API Gateway settings, under its fixed id.
+  add_type(registry,
+           {
+               .name = "aws.rest-account",
+               .aliases = {"rest-account"},
+               .service = "apigateway",
+               .enumerate_operation = "GetAccount",
+               .result_path = "[merge(@, {account_id: 'apigw-settings'})]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "account_id",
+               .actions =
+                   {{.name = "update",
+                     .operation = "UpdateAccount",
+                     .options = {{.name = "patch", .param = "patchOperations", .required = true}}}},
            },
            false);
 }

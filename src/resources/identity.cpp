@@ -1,5 +1,5 @@
-// IAM's groups, instance profiles and server certificates (global, listed once), and ACM
-// certificates.
+// IAM's groups, instance profiles and server certificates (global, listed once), ACM
+// certificates, and Cognito's user and identity pools.
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -10,9 +10,50 @@ using policy::ResourceType;
 using Lookup = ResourceType::Lookup;
 using Tagging = ResourceType::Tagging;
 
+// A Cognito pool: listed, then described (the description holds its tags as a map).
+ResourceType cognito(std::string name, std::string service, std::string kind, std::string id,
+                     std::string tags) {
+  std::string param = kind + "Id";
+  return {
+      .name = "aws." + name,
+      .aliases = {name},
+      .service = std::move(service),
+      .enumerate_operation = "List" + kind + "s",
+      .enumerate_params = {{"MaxResults", 60}},
+      .result_path = kind + "s[]",
+      .details = {{.operation = "Describe" + kind,
+                   .params = {{param, id}},
+                   .absent_codes = {"ResourceNotFoundException"},
+                   .required = true}},
+      .tags_map = std::move(tags),
+      .lookup = Lookup::kEnumerate,
+      .id_field = id,
+      .tagging = {.api = Tagging::Api::kResourceGroups},
+      .actions = {{.operation = "Delete" + kind,
+                   .params = {{param, id}},
+                   .gone_codes = {"ResourceNotFoundException"}}},
+  };
+}
+
 }  // namespace
 
+void register_cognito(policy::Registry& registry) {
+  ResourceType user_pool = cognito("user-pool", "cognito-idp", "UserPool", "Id", "UserPoolTags");
+  user_pool.details[0].select = "UserPool";
+  user_pool.name_field = "Name";
+  user_pool.date_field = "CreationDate";
+  user_pool.arn_field = "Arn";
+  add_type(registry, std::move(user_pool));
+  ResourceType identity_pool = cognito("identity-pool", "cognito-identity", "IdentityPool",
+                                       "IdentityPoolId", "IdentityPoolTags");
+  identity_pool.name_field = "IdentityPoolName";
+  identity_pool.arn_format =
+      "arn:{partition}:cognito-identity:{region}:{account_id}:identitypool/{id}";
+  add_type(registry, std::move(identity_pool));
+}
+
 void register_identity(policy::Registry& registry) {
+  register_cognito(registry);
   // IAM groups cannot be tagged.
   add_type(registry,
            {

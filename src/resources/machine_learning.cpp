@@ -1,5 +1,6 @@
-// SageMaker: notebook instances, endpoints, endpoint configurations and models, each listed
-// by name and completed with its Describe call and tags, as Cloud Custodian's detail_spec.
+// SageMaker: notebook instances, endpoints, endpoint configurations, models, training and
+// transform jobs, each listed by name and completed with its Describe call and tags, as Cloud
+// Custodian's detail_spec; and Amazon Machine Learning's models.
 #include <tuple>
 
 #include "resources/services.h"
@@ -44,6 +45,19 @@ ResourceType sagemaker(std::string name, const std::string& kind, std::string li
   };
 }
 
+// A job (TrainingJob, TransformJob): listed while in progress, as Cloud Custodian's default
+// query, and stopped (there is no delete).
+ResourceType sagemaker_job(std::string name, const std::string& kind) {
+  ResourceType job = sagemaker(std::move(name), kind, kind + "Summaries");
+  job.enumerate_params = {{"StatusEquals", "InProgress"}};
+  job.actions = {{.name = "stop",
+                  .operation = "Stop" + kind,
+                  .params = {{kind + "Name", kind + "Name"}},
+                  .when = kind + "Status == 'InProgress'",
+                  .gone_codes = {"ValidationException: Could not find", "ResourceNotFound"}}};
+  return job;
+}
+
 }  // namespace
 
 void register_machine_learning(policy::Registry& registry) {
@@ -62,6 +76,25 @@ void register_machine_learning(policy::Registry& registry) {
   add_type(registry, sagemaker("sagemaker-endpoint", "Endpoint", "Endpoints"));
   add_type(registry, sagemaker("sagemaker-endpoint-config", "EndpointConfig", "EndpointConfigs"));
   add_type(registry, sagemaker("sagemaker-model", "Model", "Models"));
+  add_type(registry, sagemaker_job("sagemaker-job", "TrainingJob"));
+  add_type(registry, sagemaker_job("sagemaker-transform-job", "TransformJob"));
+  add_type(registry,
+           {
+               .name = "aws.ml-model",
+               .aliases = {"ml-model"},
+               .service = "machinelearning",
+               .enumerate_operation = "DescribeMLModels",
+               .result_path = "Results[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "MLModelId",
+               .name_field = "Name",
+               .date_field = "CreatedAt",
+               .arn_format = "arn:{partition}:machinelearning:{region}:{account_id}:mlmodel/{id}",
+               .actions = {{.operation = "DeleteMLModel",
+                            .params = {{"MLModelId", "MLModelId"}},
+                            .gone_codes = {"ResourceNotFoundException"}}},
+           },
+           false);
 }
 
 }  // namespace custos::resources

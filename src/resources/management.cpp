@@ -1,5 +1,7 @@
-// Management and storage services: CloudWatch log groups, CloudFormation stacks, Secrets
-// Manager secrets, EFS file systems and Step Functions state machines.
+// Management and storage services: CloudWatch log groups, log metric filters and Contributor
+// Insights rules, CloudFormation stacks, Secrets Manager secrets, EFS file systems, Step
+// Functions state machines, Systems Manager OpsItems and resource data syncs, Fault Injection
+// Simulator experiment templates and Config rules.
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -10,9 +12,129 @@ using policy::ResourceType;
 using Lookup = ResourceType::Lookup;
 using Tagging = ResourceType::Tagging;
 
+// CloudWatch Contributor Insights rules: their calls take lists of names. Their ARN is not in
+// the listing, so their tags are not read (the tag actions work, by ARN).
+ResourceType insight_rule() {
+  auto by_name = [](std::string name, std::string operation, std::string when) {
+    return ResourceType::CallAction{.name = std::move(name),
+                                    .operation = std::move(operation),
+                                    .params = {{"RuleNames", "[Name]"}},
+                                    .when = std::move(when)};
+  };
+  ResourceType::CallAction disable =
+      by_name("disable", "DisableInsightRules", "State == 'ENABLED'");
+  disable.undo_operation = "EnableInsightRules";
+  disable.undo_params = {{"RuleNames", "[Name]"}};
+  return {
+      .name = "aws.insight-rule",
+      .aliases = {"insight-rule"},
+      .service = "cloudwatch",
+      .enumerate_operation = "DescribeInsightRules",
+      .result_path = "InsightRules[]",
+      .lookup = Lookup::kEnumerate,
+      .id_field = "Name",
+      .arn_format = "arn:{partition}:cloudwatch:{region}:{account_id}:insight-rule/{id}",
+      .tagging = {.api = Tagging::Api::kResourceGroups},
+      .actions = {by_name("delete", "DeleteInsightRules", ""), std::move(disable)},
+  };
+}
+
+// Cloud Custodian's ops-item update: each option one field of the item; those the listing
+// shows (status, title, priority) make a repeat unchanged and give the undo.
+ResourceType::CallAction update_ops_item() {
+  return {.name = "update",
+          .operation = "UpdateOpsItem",
+          .params = {{"OpsItemId", "OpsItemId"}},
+          .options = {setting("status", "Status"),
+                      setting("title", "Title"),
+                      setting("priority", "Priority"),
+                      {.name = "description", .param = "Description"},
+                      {.name = "topics", .param = "Notifications", .transform = "[].{Arn: @}"}}};
+}
+
 }  // namespace
 
 void register_management(policy::Registry& registry) {
+  add_type(registry, insight_rule());
+  add_type(registry,
+           {
+               .name = "aws.log-metric",
+               .aliases = {"log-metric"},
+               .service = "logs",
+               .enumerate_operation = "DescribeMetricFilters",
+               .result_path = "metricFilters[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "filterName",
+               .date_field = "creationTime",
+           },
+           false);
+  add_type(registry,
+           {
+               .name = "aws.ops-item",
+               .aliases = {"ops-item"},
+               .service = "ssm",
+               .enumerate_operation = "DescribeOpsItems",
+               .result_path = "OpsItemSummaries[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "OpsItemId",
+               .name_field = "Title",
+               .date_field = "CreatedTime",
+               .arn_format = "arn:{partition}:ssm:{region}:{account_id}:opsitem/{id}",
+               .report_fields = {"Status", "Title", "LastModifiedTime", "CreatedBy", "CreatedTime"},
+               .actions = {update_ops_item()},
+           },
+           false);
+  add_type(registry,
+           {
+               .name = "aws.ssm-data-sync",
+               .aliases = {"ssm-data-sync"},
+               .service = "ssm",
+               .enumerate_operation = "ListResourceDataSync",
+               .result_path = "ResourceDataSyncItems[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "SyncName",
+               .date_field = "SyncCreatedTime",
+               .arn_format = "arn:{partition}:ssm:{region}:{account_id}:resource-data-sync/{id}",
+               .actions = {{.operation = "DeleteResourceDataSync",
+                            .params = {{"SyncName", "SyncName"}},
+                            .gone_codes = {"ResourceDataSyncNotFoundException"}}},
+           },
+           false);
+  add_type(registry,
+           {
+               .name = "aws.fis-template",
+               .aliases = {"fis-template"},
+               .service = "fis",
+               .enumerate_operation = "ListExperimentTemplates",
+               .result_path = "experimentTemplates[]",
+               .details = {{.operation = "GetExperimentTemplate",
+                            .params = {{"id", "id"}},
+                            .select = "experimentTemplate",
+                            .absent_codes = {"ResourceNotFoundException"},
+                            .required = true}},
+               .tags_map = "tags",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "id",
+               .date_field = "creationTime",
+               .arn_format = "arn:{partition}:fis:{region}:{account_id}:experiment-template/{id}",
+               .tagging = {.api = Tagging::Api::kResourceGroups},
+           });
+  add_type(registry, {
+                         .name = "aws.config-rule",
+                         .aliases = {"config-rule"},
+                         .service = "config",
+                         .enumerate_operation = "DescribeConfigRules",
+                         .result_path = "ConfigRules[]",
+                         .details = {tags_by_arn("ConfigRuleArn")},
+                         .ids_param = "ConfigRuleNames",
+                         .not_found_codes = {"NoSuchConfigRuleException"},
+                         .id_field = "ConfigRuleName",
+                         .arn_field = "ConfigRuleArn",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                         .actions = {{.operation = "DeleteConfigRule",
+                                      .params = {{"ConfigRuleName", "ConfigRuleName"}},
+                                      .gone_codes = {"NoSuchConfigRuleException"}}},
+                     });
   add_type(registry,
            {
                .name = "aws.log-group",

@@ -1,5 +1,6 @@
-// Messaging and streaming: SNS topics, SQS queues, Kinesis streams and Firehose delivery
-// streams, each listed by name or ARN and completed with its attributes.
+// Messaging and streaming: SNS topics and subscriptions, SQS queues, Kinesis streams, Kinesis
+// Video streams and Firehose delivery streams, each listed by name or ARN and completed with
+// its attributes.
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -155,6 +156,46 @@ void register_messaging(policy::Registry& registry) {
                          .date_field = "CreateTimestamp",
                          .arn_field = "DeliveryStreamARN",
                          .tagging = {.api = Tagging::Api::kResourceGroups},
+                     });
+  add_type(registry,
+           {
+               .name = "aws.sns-subscription",
+               .aliases = {"sns-subscription"},
+               .service = "sns",
+               .enumerate_operation = "ListSubscriptions",
+               .result_path = "Subscriptions[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "SubscriptionArn",
+               .arn_field = "SubscriptionArn",
+               .report_fields = {"SubscriptionArn", "Owner", "Protocol", "Endpoint", "TopicArn"},
+               // As Cloud Custodian: a subscription still pending has no ARN to unsubscribe.
+               .actions = {{.operation = "Unsubscribe",
+                            .params = {{"SubscriptionArn", "SubscriptionArn"}},
+                            .when = "SubscriptionArn != 'PendingConfirmation'",
+                            .gone_codes = {"NotFound", "NotFoundException"}}},
+           },
+           false);
+  add_type(registry, {
+                         .name = "aws.kinesis-video",
+                         .aliases = {"kinesis-video"},
+                         .service = "kinesisvideo",
+                         .enumerate_operation = "ListStreams",
+                         .result_path = "StreamInfoList[]",
+                         .details = {{.operation = "ListTagsForStream",
+                                      .params = {{"StreamARN", "StreamARN"}},
+                                      .select = "Tags || `{}`",
+                                      .key = "c7n:TagMap"}},
+                         .tags_map = "c7n:TagMap",
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "StreamName",
+                         .date_field = "CreationTime",
+                         .arn_field = "StreamARN",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                         .dimension = "StreamName",
+                         .actions = {{.operation = "DeleteStream",
+                                      .params = {{"StreamARN", "StreamARN"}},
+                                      .when = "Status == 'ACTIVE'",
+                                      .gone_codes = {"ResourceNotFoundException"}}},
                      });
 }
 

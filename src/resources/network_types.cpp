@@ -1,5 +1,6 @@
 // The VPC's other parts Cloud Custodian's examples name: subnets, route tables, internet and
-// NAT gateways, network ACLs, peering connections and key pairs, all listed by EC2's Describe
+// NAT gateways, network ACLs, peering connections, traffic mirror sessions and key pairs, all
+// listed by EC2's Describe
 // calls (with their ids parameter for event lookups) and tagged with CreateTags/DeleteTags.
 #include "resources/services.h"
 #include "resources/type_table.h"
@@ -50,6 +51,13 @@ void register_network_types(policy::Registry& registry) {
   // By name, which AWS and moto both take (Cloud Custodian names the id, which moto ignores).
   key_pair.actions.push_back({.operation = "DeleteKeyPair", .params = {{"KeyName", "KeyName"}}});
   add_type(registry, std::move(key_pair));
+  ResourceType session =
+      ec2_type("mirror-session", "TrafficMirrorSession", "InvalidTrafficMirrorSessionId.NotFound",
+               "traffic-mirror-session");
+  session.actions.push_back({.operation = "DeleteTrafficMirrorSession",
+                             .params = {{"TrafficMirrorSessionId", "TrafficMirrorSessionId"}},
+                             .gone_codes = {"InvalidTrafficMirrorSessionId.NotFound"}});
+  add_type(registry, std::move(session));
 }
 
 }  // namespace custos::resources

@@ -214,6 +214,51 @@ class DeleteRecordSet : public policy::PerResourceAction {
   }
 };
 
+// Registered domains (Route 53 Domains, served from us-east-1 only: listed once) and the
+// resolver's query log configurations, as data.
+void register_route53_parts(policy::Registry& registry) {
+  using Tagging = policy::ResourceType::Tagging;
+  registry.add_resource({
+      .name = "aws.r53domain",
+      .aliases = {"r53domain"},
+      .service = "route53domains",
+      .enumerate_operation = "ListDomains",
+      .result_path = "Domains[]",
+      .details = {{.operation = "ListTagsForDomain",
+                   .params = {{"DomainName", "DomainName"}},
+                   .select = "TagList",
+                   .key = "Tags"}},
+      .lookup = policy::ResourceType::Lookup::kEnumerate,
+      .id_field = "DomainName",
+      .date_field = "Expiry",
+      .global = true,
+      .arn_format = "arn:{partition}:route53domains:{region}:{account_id}:domain/{id}",
+      .tagging = {.api = Tagging::Api::kPerResource,
+                  .tag_operation = "UpdateTagsForDomain",
+                  .untag_operation = "DeleteTagsForDomain",
+                  .id_param = "DomainName",
+                  .tags_member = "TagsToUpdate",
+                  .keys_member = "TagsToDelete"},
+  });
+  register_tag_actions(registry, "aws.r53domain");
+  registry.add_resource({
+      .name = "aws.resolver-logs",
+      .aliases = {"resolver-logs"},
+      .service = "route53resolver",
+      .enumerate_operation = "ListResolverQueryLogConfigs",
+      .result_path = "ResolverQueryLogConfigs[]",
+      .details = {{.operation = "ListTagsForResource",
+                   .params = {{"ResourceArn", "Arn"}},
+                   .select = "Tags",
+                   .key = "Tags"}},
+      .lookup = policy::ResourceType::Lookup::kEnumerate,
+      .id_field = "Id",
+      .name_field = "Name",
+      .date_field = "CreationTime",
+      .arn_field = "Arn",
+  });
+}
+
 }  // namespace
 
 void register_route53(policy::Registry& registry) {
@@ -290,6 +335,7 @@ void register_route53(policy::Registry& registry) {
       policy::action_info<DeleteRecordSet>(
           {}, {"route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"},
           "Delete the record set (not a zone's NS or SOA); CREATE undoes it"));
+  register_route53_parts(registry);
 }
 
 }  // namespace custos::resources

@@ -16,6 +16,7 @@ void register_management(policy::Registry& registry);        // log groups, clou
 void register_network_types(policy::Registry& registry);     // subnets, route tables, gateways
 void register_identity(policy::Registry& registry);          // iam groups and profiles, acm
 void register_applications(policy::Registry& registry);      // beanstalk, workspaces, emr, glue
+void register_analytics(policy::Registry& registry);  // glue catalog, lake formation, appflow
 // waf, waf-regional, wafv2; and waf-enabled/wafv2-enabled on the types they protect (after those)
 void register_waf(policy::Registry& registry);
 }  // namespace custos::resources

@@ -90,7 +90,8 @@ UsageSource with_ids(UsageSource source, std::string ids) {
 
 // As Cloud Custodian's filters of the same names (c7n/resources/vpc.py SGUsage, ec2.py
 // UnusedKeyPairs, asg.py UnusedLaunchConfig, ami.py ImageUnusedFilter, ebs.py
-// SnapshotUnusedFilter, iam.py IamRoleUsage), each listing what docs/resources/services.md says.
+// SnapshotUnusedFilter, iam.py IamRoleUsage, rds.py UnusedRDSSubnetGroup), each listing what
+// docs/resources/services.md says.
 std::vector<Usage> usages() {
   return {
       {.resource = "aws.security-group",
@@ -126,6 +127,11 @@ std::vector<Usage> usages() {
                    with_ids(kLaunchConfigs,
                             "LaunchConfigurations[].BlockDeviceMappings[].Ebs.SnapshotId")},
        .flag = "value"},
+      {.resource = "aws.rds-subnet-group",
+       .id = "DBSubnetGroupName",
+       .sources = {{"rds", "DescribeDBInstances", Json::object(),
+                    "DBInstances[].DBSubnetGroup.DBSubnetGroupName"},
+                   {"rds", "DescribeDBClusters", Json::object(), "DBClusters[].DBSubnetGroup"}}},
       {.resource = "aws.iam-profile",
        .id = "[Arn, InstanceProfileName]",
        .sources = {with_ids(kInstances, "Reservations[].Instances[].IamInstanceProfile.Arn"),

@@ -62,7 +62,9 @@ class ResourceTypeDelete : public ResourceTypeListing {
                      const std::string& id) const {
     Json params = type.enumerate_params;
     if (type.parent) params[type.parent->param] = document[type.parent->param];
-    std::vector<std::string> args = {type.service, cli_command(type.enumerate_operation)};
+    // The AWS CLI's name for a service, where it is not botocore's.
+    std::string cli = type.service == "config" ? "configservice" : type.service;
+    std::vector<std::string> args = {cli, cli_command(type.enumerate_operation)};
     if (!params.empty()) args.insert(args.end(), {"--cli-input-json", params.dump()});
     ProcessResult listing = try_aws_cli(args);
     // moto 5.2.1's DAX says ClusterNotFoundFault when it drops a deleted cluster while listing.
