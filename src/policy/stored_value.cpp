@@ -25,6 +25,8 @@ class StoredKey {
         tag_name_(store.find_string(key.tag())),
         is_tag_(!key.tag().empty()) {
     if (is_tag_) return;
+    literal_ = !key.expression();
+    if (literal_) return;
     for (auto& step : key.expression()->path())
       steps_.push_back(step.index ? Step{std::nullopt, *step.index}
                                   : Step{DocStore::KeyLookup(store, step.field), 0});
@@ -49,7 +51,7 @@ class StoredKey {
   }
 
   Value find_path(Value document) {
-    if (Value direct = direct_(document); direct != kMissing) return direct;
+    if (Value direct = direct_(document); direct != kMissing || literal_) return direct;
     Value at = document;
     for (Step& step : steps_) {
       at = step.field ? (*step.field)(at) : element(at, step.index);
@@ -69,6 +71,7 @@ class StoredKey {
   DocStore::KeyLookup direct_, tags_, tag_key_, tag_value_;
   Value tag_name_;
   bool is_tag_;
+  bool literal_ = false;  // a key that is no JMESPath (c7n:InstanceOwnerIds): the member only
   std::vector<Step> steps_;
 };
 

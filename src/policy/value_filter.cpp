@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <mutex>
 #include <optional>
@@ -444,6 +445,18 @@ struct Scratch {
 
 }  // namespace
 
+namespace {
+
+// A member's name that is no JMESPath only for its colon or dash (c7n:InstanceOwnerIds,
+// c7n:matched-keys): letters, digits, '_', '-' and ':'; a typo such as State..Name is not one.
+bool is_member_name(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-' || c == ':';
+  });
+}
+
+}  // namespace
+
 ValueKey::ValueKey(std::string text, const Spec& key_spec, const Regex* value_regex)
     : text_(std::move(text)), value_regex_(value_regex) {
   if (text_.rfind("tag:", 0) == 0) {
@@ -453,7 +466,9 @@ ValueKey::ValueKey(std::string text, const Spec& key_spec, const Regex* value_re
   try {
     expression_ = std::make_unique<jmespath::Expression>(jmespath::Expression::compile(text_));
   } catch (const jmespath::Error& e) {
-    key_spec.fail("invalid key '" + text_ + "': " + e.what());
+    // As Cloud Custodian, which looks a key up as a member before it reads it as JMESPath: an
+    // annotation such as c7n:InstanceOwnerIds is a member's name.
+    if (!is_member_name(text_)) key_spec.fail("invalid key '" + text_ + "': " + e.what());
   }
 }
 
@@ -474,6 +489,7 @@ const Json* ValueKey::find(const Json& document, Json& scratch) const {
     auto direct = document.find(text_);
     if (direct != document.end()) return &*direct;
   }
+  if (!expression_) return nullptr;
   if (expression_->is_path()) return expression_->find_path(document);
   scratch = expression_->search(document);
   return scratch.is_null() ? nullptr : &scratch;

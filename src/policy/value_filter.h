@@ -28,7 +28,8 @@ class ValueKey {
   const Json* refine(const Json* found, Json& scratch) const;
   const std::string& text() const { return text_; }
   // For finding the key in other document forms: the tag's name for tag:NAME keys (else
-  // empty), and the expression otherwise.
+  // empty), and the expression otherwise (null for a member name that is no JMESPath, such as
+  // c7n:InstanceOwnerIds, found only as a top-level member).
   const std::string& tag() const { return tag_; }
   const jmespath::Expression* expression() const { return expression_.get(); }
 

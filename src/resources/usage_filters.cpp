@@ -1,5 +1,8 @@
 #include "resources/usage_filters.h"
 
+#include <array>
+#include <functional>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -29,6 +32,8 @@ struct Usage {
   std::vector<UsageSource> sources;
   std::string flag{};
   bool has_used = false;  // c7n has a `used` filter too
+  // Writes what c7n's filter annotates on every resource, from the sources' answers in order.
+  std::function<void(std::vector<Json>& resources, const std::vector<Json>& answers)> annotate{};
 };
 
 void collect(const Json& ids, std::set<std::string>& into) {
@@ -47,7 +52,11 @@ class UsageFilter : public policy::SetFilter {
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     if (resources.empty()) return resources;
-    std::set<std::string> in_use = listed(policy::require_client(context, "what uses them"));
+    std::vector<Json> answers = listings(policy::require_client(context, "what uses them"));
+    std::set<std::string> in_use;
+    for (std::size_t i = 0; i < answers.size(); ++i)
+      collect(jmespath::Expression::compile(usage_->sources[i].ids).search(answers[i]), in_use);
+    if (usage_->annotate) usage_->annotate(resources, answers);
     std::erase_if(resources, [&](const Json& resource) {
       std::set<std::string> names;
       collect(id_.search(resource), names);
@@ -65,13 +74,11 @@ class UsageFilter : public policy::SetFilter {
   }
 
  private:
-  std::set<std::string> listed(const aws::Client& client) const {
-    std::set<std::string> ids;
+  std::vector<Json> listings(const aws::Client& client) const {
+    std::vector<Json> answers;
     for (const auto& source : usage_->sources)
-      collect(jmespath::Expression::compile(source.ids)
-                  .search(client.call_all(source.service, source.operation, source.params)),
-              ids);
-    return ids;
+      answers.push_back(client.call_all(source.service, source.operation, source.params));
+    return answers;
   }
 
   std::shared_ptr<const Usage> usage_;
@@ -86,6 +93,66 @@ const UsageSource kLaunchConfigs = {"autoscaling", "DescribeLaunchConfigurations
 UsageSource with_ids(UsageSource source, std::string ids) {
   source.ids = std::move(ids);
   return source;
+}
+
+// What kind of resource a network interface serves, by its attachment or description: Cloud
+// Custodian's get_eni_resource_type.
+std::string eni_resource_type(const Json& eni) {
+  if (!jmespath::Expression::compile("Attachment.InstanceId").search(eni).is_null()) return "ec2";
+  std::string description = eni.value("Description", "");
+  static const std::vector<std::pair<std::string, std::string>> kByPrefix = {
+      {"ELB app/", "elb-app"},
+      {"ELB net/", "elb-net"},
+      {"ELB gwy/", "elb-gwy"},
+      {"ELB", "elb"},
+      {"=ENI managed by APIGateway", "apigw"},
+      {"AWS CodeStar Connections", "codestar"},
+      {"DAX", "dax"},
+      {"AWS created network interface for directory", "dir"},
+      {"=DMSNetworkInterface", "dms"},
+      {"arn:aws:ecs:", "ecs"},
+      {"EFS mount target for", "fsmt"},
+      {"ElastiCache", "elasticache"},
+      {"AWS ElasticMapReduce", "emr"},
+      {"CloudHSM Managed Interface", "hsm"},
+      {"CloudHsm ENI", "hsmv2"},
+      {"AWS Lambda VPC ENI", "lambda"},
+      {"Interface for NAT Gateway", "nat"},
+      {"=RDSNetworkInterface", "rds"},
+      {"Network interface for DBProxy", "rds"},
+      {"=RedshiftNetworkInterface", "redshift"},
+      {"Network Interface for Transit Gateway Attachment", "tgw"},
+      {"VPC Endpoint Interface", "vpce"}};
+  for (const auto& [pattern, type] : kByPrefix)
+    if (pattern.starts_with("=") ? description == pattern.substr(1)
+                                 : description.starts_with(pattern))
+      return type;
+  return "unknown";
+}
+
+// c7n's SGUsage annotations, from the network interfaces (the first source): the owners,
+// interface types and resource kinds of the interfaces in use that each group is on.
+void annotate_groups(std::vector<Json>& groups, const std::vector<Json>& answers) {
+  std::map<std::string, std::array<std::set<std::string>, 3>> by_group;
+  for (const Json& eni : answers.at(0).value("NetworkInterfaces", Json::array())) {
+    bool in_use = eni.value("Status", "") == "in-use";
+    std::array<std::string, 3> facts = {
+        in_use ? jmespath::Expression::compile("Attachment.InstanceOwnerId || ''")
+                     .search(eni)
+                     .get<std::string>()
+               : "",
+        eni.value("InterfaceType", ""), in_use ? eni_resource_type(eni) : ""};
+    for (const Json& group : eni.value("Groups", Json::array()))
+      for (std::size_t i = 0; i < facts.size(); ++i)
+        if (!facts[i].empty()) by_group[group.value("GroupId", "")][i].insert(facts[i]);
+  }
+  static const std::array<const char*, 3> kKeys = {"c7n:InstanceOwnerIds", "c7n:InterfaceTypes",
+                                                   "c7n:InterfaceResourceTypes"};
+  for (Json& group : groups) {
+    auto found = by_group.find(group.value("GroupId", ""));
+    for (std::size_t i = 0; i < kKeys.size(); ++i)
+      group[kKeys[i]] = found == by_group.end() ? Json::array() : Json(found->second[i]);
+  }
 }
 
 // As Cloud Custodian's filters of the same names (c7n/resources/vpc.py SGUsage, ec2.py
@@ -104,7 +171,8 @@ std::vector<Usage> usages() {
                    {"lambda", "ListFunctions", Json::object(),
                     "Functions[].VpcConfig.SecurityGroupIds[]"},
                    with_ids(kLaunchConfigs, "LaunchConfigurations[].SecurityGroups[]")},
-       .has_used = true},
+       .has_used = true,
+       .annotate = annotate_groups},
       {.resource = "aws.key-pair",
        .id = "KeyName",
        .sources = {with_ids(kInstances, "Reservations[].Instances[].KeyName")},

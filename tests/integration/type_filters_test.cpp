@@ -47,6 +47,31 @@ TEST_F(TypeFiltersTest, SecurityGroupsUsedByAnInterfaceOrAnotherGroupAreUsed) {
   EXPECT_EQ(kept("unused", "GroupName"), Json::array({"idle"}));
 }
 
+// As Cloud Custodian's `used`, each group is annotated with what its interfaces in use serve,
+// so a value filter on c7n:InterfaceResourceTypes (a key that is no JMESPath) finds the groups
+// of instances and not those of databases.
+TEST_F(TypeFiltersTest, SecurityGroupsInUseSayWhatTheirInterfacesServe) {
+  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
+  std::string subnet = aws_cli({"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
+                                "10.0.1.0/24"})["Subnet"]["SubnetId"];
+  std::string group = aws_cli({"ec2", "create-security-group", "--group-name", "web",
+                               "--description", "web", "--vpc-id", vpc})["GroupId"];
+  aws_cli({"ec2", "run-instances", "--image-id", "ami-12c6146b", "--subnet-id", subnet,
+           "--security-group-ids", group});
+  auto by = [](const char* kind) {
+    return std::string(
+               "[used, {GroupName: web}, {type: value, key: c7n:InterfaceResourceTypes, "
+               "op: intersect, value: [") +
+           kind + "]}]";
+  };
+  run("  - name: instances\n    resource: security-group\n    filters: " + by("ec2") +
+      "\n  - name: databases\n    resource: security-group\n    filters: " + by("rds") + "\n");
+  EXPECT_EQ(kept("instances", "GroupName"), Json::array({"web"}));
+  EXPECT_EQ(kept("databases", "GroupName"), Json::array());
+  Json groups = Json::parse(read_file(path("out/instances/resources.json")));
+  EXPECT_EQ(groups[0]["c7n:InstanceOwnerIds"], Json::array({"123456789012"})) << groups.dump();
+}
+
 TEST_F(TypeFiltersTest, KeyPairsImagesAndLaunchConfigsInUse) {
   aws_cli({"ec2", "create-key-pair", "--key-name", "in-use"});
   aws_cli({"ec2", "create-key-pair", "--key-name", "idle"});
