@@ -51,7 +51,7 @@ Json parse_params(const std::string& value) {
                        std::string(params.type_name()));
     }
     return params;
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // bad syntax, or a number beyond a double
     throw InputError("--params is not valid JSON: " + std::string(e.what()));
   }
 }

@@ -64,11 +64,7 @@ class Resources {
     JsonListReader reader(input, name_);
     if (!reader.is_list()) {
       std::string text = reader.read_all();
-      try {
-        response_ = Json::parse(text);
-      } catch (const Json::parse_error& e) {
-        throw InputError(json_parse_message(name_, text, e));
-      }
+      response_ = parse_json_text(text, name_);
       return;
     }
     list_.emplace();

@@ -17,11 +17,6 @@ struct JmespathArgs {
   bool each = false;
 };
 
-[[noreturn]] void fail_parse(const std::string& name, const std::string& text,
-                             const Json::parse_error& e) {
-  throw InputError(json_parse_message(name, text, e));
-}
-
 int evaluate(const JmespathArgs& args) {
   jmespath::Expression expression = [&] {
     try {
@@ -49,11 +44,7 @@ int evaluate(const JmespathArgs& args) {
 Json load_json(const std::string& path) {
   if (path == "-") {
     std::string text(std::istreambuf_iterator<char>(std::cin), {});
-    try {
-      return Json::parse(text);
-    } catch (const Json::parse_error& e) {
-      fail_parse("<stdin>", text, e);
-    }
+    return parse_json_text(text, "<stdin>");
   }
   // Parsed from the stream, not from a copy of the text: a 300 MB resources.json would
   // otherwise be held twice while it is parsed.
@@ -61,8 +52,10 @@ Json load_json(const std::string& path) {
   if (!in) throw InputError(path + ": cannot read the file (check the path)");
   try {
     return Json::parse(in);
-  } catch (const Json::parse_error& e) {
-    fail_parse(path, read_file(path).value_or(""), e);
+  } catch (const Json::exception&) {
+    // Parsed again from the text for the error's line and column.
+    parse_json_text(read_file(path).value_or(""), path);
+    throw InputError(path + ": invalid JSON");
   }
 }
 

@@ -51,4 +51,15 @@ std::string json_parse_message(const std::string& name, const std::string& text,
          (what.empty() ? "" : " in " + what) + ": " + error.what();
 }
 
+Json parse_json_text(const std::string& text, const std::string& name, const std::string& what) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw InputError(json_parse_message(name, text, e, what));
+  } catch (const Json::out_of_range& e) {  // a number beyond a double: nlohmann has no position
+    throw InputError(name + ": invalid JSON" + (what.empty() ? "" : " in " + what) + ": " +
+                     e.what());
+  }
+}
+
 }  // namespace custos

@@ -32,4 +32,9 @@ JsonTextError locate_json_error(std::string_view text, const std::string& fallba
 std::string json_parse_message(const std::string& name, const std::string& text,
                                const Json::parse_error& error, const std::string& what = "");
 
+// `text` parsed as JSON, any error (bad syntax, or a number beyond a double) an InputError:
+// "NAME:LINE:COL: invalid JSON[ in WHAT]: DETAIL".
+Json parse_json_text(const std::string& text, const std::string& name,
+                     const std::string& what = "");
+
 }  // namespace custos

@@ -123,12 +123,7 @@ EventTarget instance_state_target(const Policy& policy, const Json& event) {
 }  // namespace
 
 Json parse_event(const std::string& text, const std::string& name) {
-  Json event;
-  try {
-    event = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    throw InputError(json_parse_message(name, text, e, "event"));
-  }
+  Json event = parse_json_text(text, name, "event");
   if (!event.is_object()) throw InputError(name + ": an event must be a JSON object");
   require_string(event, "source", name);
   require_string(event, "detail-type", name);

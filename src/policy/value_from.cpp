@@ -188,7 +188,7 @@ Json parse_values(std::string_view contents, std::string_view format, const Json
   Json data;
   try {
     data = Json::parse(contents);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // bad syntax, or a number beyond a double
     throw InputError(std::string("invalid JSON: ") + e.what());
   }
   return expr.is_null() ? data : narrowed(expr, data);

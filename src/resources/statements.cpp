@@ -334,7 +334,7 @@ Json parse_policy_text(const std::string& text, const std::string& what) {
   try {
     Json document = Json::parse(text);
     if (document.is_object()) return document;
-  } catch (const Json::parse_error&) {
+  } catch (const Json::exception&) {  // bad syntax, or a number beyond a double
   }
   throw Error(what + " is not a JSON policy document; leave it to a person to fix");
 }
