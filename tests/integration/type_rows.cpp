@@ -20,6 +20,18 @@ Call launch_config() {
 }
 
 Call vpc() { return {"ec2", "CreateVpc", R"({"CidrBlock": "10.0.0.0/16"})"}; }
+// `call` after a VPC and two subnets in two zones (what load balancers and proxies need): the
+// VPC's answer is [0], the subnets' [1] and [2].
+std::vector<Call> in_two_subnets(Call call) {
+  auto subnet = [](const char* cidr, const char* zone) {
+    return Call{"ec2", "CreateSubnet",
+                std::string(R"({"VpcId": "=[0].Vpc.VpcId", "CidrBlock": ")") + cidr +
+                    R"(", "AvailabilityZone": ")" + zone + "\"}"};
+  };
+  return {vpc(), subnet("10.0.1.0/24", "us-east-1a"), subnet("10.0.2.0/24", "us-east-1b"),
+          std::move(call)};
+}
+
 Call rest_api() { return {"apigateway", "CreateRestApi", R"({"name": "api"})"}; }
 Call api_root() { return {"apigateway", "GetResources", R"({"restApiId": "=[0].id"})"}; }
 
@@ -102,19 +114,11 @@ std::vector<Row> rows() {
        "'classic'",
        true},
       {"app-elb",
-       {vpc(),
-        {"ec2", "CreateSubnet",
-         R"({"VpcId": "=[0].Vpc.VpcId", "CidrBlock": "10.0.1.0/24",
-             "AvailabilityZone": "us-east-1a"})"},
-        {"ec2", "CreateSubnet",
-         R"({"VpcId": "=[0].Vpc.VpcId", "CidrBlock": "10.0.2.0/24",
-             "AvailabilityZone": "us-east-1b"})"},
-        {"elbv2", "CreateLoadBalancer",
-         R"({"Name": "alb", "Subnets": "=[[1].Subnet.SubnetId, [2].Subnet.SubnetId]",
-             "Tags": )" +
-             kTags + "}"}},
-       "[3].LoadBalancers[0].LoadBalancerArn",
-       true},
+       in_two_subnets({"elbv2", "CreateLoadBalancer",
+                       R"({"Name": "alb", "Subnets": "=[[1].Subnet.SubnetId, [2].Subnet.SubnetId]",
+             "Tags": )" + kTags +
+                           "}"}),
+       "[3].LoadBalancers[0].LoadBalancerArn", true},
       {"app-elb-target-group",
        {vpc(),
         {"elbv2", "CreateTargetGroup",
@@ -501,20 +505,13 @@ std::vector<Row> rows() {
        "'events'",
        true},
       {"rds-proxy",
-       {vpc(),
-        {"ec2", "CreateSubnet",
-         R"({"VpcId": "=[0].Vpc.VpcId", "CidrBlock": "10.0.1.0/24",
-             "AvailabilityZone": "us-east-1a"})"},
-        {"ec2", "CreateSubnet",
-         R"({"VpcId": "=[0].Vpc.VpcId", "CidrBlock": "10.0.2.0/24",
-             "AvailabilityZone": "us-east-1b"})"},
-        {"rds", "CreateDBProxy",
-         R"({"DBProxyName": "proxy", "EngineFamily": "POSTGRESQL", "RoleArn": )" + kRole +
-             R"(, "Auth": [{"SecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"}],
+       in_two_subnets(
+           {"rds", "CreateDBProxy",
+            R"({"DBProxyName": "proxy", "EngineFamily": "POSTGRESQL", "RoleArn": )" + kRole +
+                R"(, "Auth": [{"SecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"}],
              "VpcSubnetIds": ["=[1].Subnet.SubnetId", "=[2].Subnet.SubnetId"], "Tags": )" +
-             kTags + "}"}},
-       "'proxy'",
-       true},
+                kTags + "}"}),
+       "'proxy'", true},
       {"dynamodb-backup",
        {{"dynamodb", "CreateTable",
          R"({"TableName": "orders", "BillingMode": "PAY_PER_REQUEST",
