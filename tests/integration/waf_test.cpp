@@ -176,6 +176,16 @@ TEST_F(WafTest, SetWafv2WebAclMatchingTwoFails) {
       << records[0].dump();
 }
 
+TEST_F(WafTest, SetWafClassic) {
+  GTEST_SKIP() << "moto 5.2.1 does not serve WAF Classic (waf-regional AssociateWebACL); no "
+                  "recorded-response test yet";
+}
+
+TEST_F(WafTest, SetWafv2Distribution) {
+  GTEST_SKIP() << "moto 5.2.1 does not keep a distribution's WebACLId; no recorded-response test "
+                  "yet";
+}
+
 // moto 5.2.1 does not serve WAF Classic: a proxy answers waf-regional's ListWebACLs with Cloud
 // Custodian's recording of a real answer (test_appelb_waf) and GetWebACLForResource with that
 // ACL, for the one load balancer.
