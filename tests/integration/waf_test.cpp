@@ -1,19 +1,20 @@
-// wafv2-enabled over real HTTP against moto: the AWS CLI makes two WAFv2 web ACLs and resources
-// of which one is protected, and the filter's state/web-acl select as Cloud Custodian's do.
+// wafv2-enabled and set-wafv2 over real HTTP against moto: the AWS CLI makes WAFv2 web ACLs and
+// resources of which one is protected; the filter's state/web-acl select as Cloud Custodian's
+// do, and set-wafv2 (un)protects what the AWS CLI then reads back.
 // moto 5.2.1 serves WAFv2 (not WAF Classic, nor ListResourcesForWebACL: custos asks
 // GetWebACLForResource) and records a stage's ACL when one is associated with it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "integration/fixture.h"
+#include "integration/action_check.h"
 #include "support/fault_proxy.h"
 #include "support/paths.h"
 
 namespace custos::test {
 namespace {
 
-class WafTest : public IntegrationTest {
+class WafTest : public ActionTest {
  protected:
   std::string web_acl(const std::string& name) const {
     return aws_cli({"wafv2", "create-web-acl", "--name", name, "--scope", "REGIONAL",
@@ -23,6 +24,38 @@ class WafTest : public IntegrationTest {
   }
   void associate(const std::string& acl, const std::string& resource) const {
     aws_cli({"wafv2", "associate-web-acl", "--web-acl-arn", acl, "--resource-arn", resource});
+  }
+  // The name of the WAFv2 web ACL protecting the resource (null when none), as the CLI reads it.
+  Json protecting(const std::string& resource) const {
+    Json acl = aws_cli({"wafv2", "get-web-acl-for-resource", "--resource-arn", resource})
+                   .value("WebACL", Json());
+    return acl.is_object() ? acl["Name"] : Json();
+  }
+  // set-wafv2 with `options` on `type`'s resources not behind `other` (a filter Cloud Custodian
+  // asks for, matching them all): a dry run, a run, a repeat unchanged, then the undo restores.
+  void prove_set_wafv2(const std::string& type, const std::string& options,
+                       const std::string& resource, const std::string& call) const {
+    web_acl("other");
+    std::string yaml = "policies:\n  - name: waf\n    resource: " + type +
+                       "\n    filters: [{type: wafv2-enabled, state: false, web-acl: other}]\n" +
+                       "    actions: [{type: set-wafv2, " + options + "}]\n";
+    auto state = [&] { return protecting(resource); };
+    Json before = state();
+    Json records = prove_action(yaml, "waf", state, call, {}, {"--no-journal"});
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0]["before"]["web_acl"].is_null(), before.is_null()) << records[0].dump();
+    expect_undo_restores(records, state, before);
+  }
+  std::string stage() const {
+    std::string api = aws_cli({"apigateway", "create-rest-api", "--name", "api"})["id"];
+    std::string root =
+        aws_cli({"apigateway", "get-resources", "--rest-api-id", api})["items"][0]["id"];
+    aws_cli({"apigateway", "put-method", "--rest-api-id", api, "--resource-id", root,
+             "--http-method", "GET", "--authorization-type", "NONE"});
+    aws_cli({"apigateway", "put-integration", "--rest-api-id", api, "--resource-id", root,
+             "--http-method", "GET", "--type", "MOCK"});
+    aws_cli({"apigateway", "create-deployment", "--rest-api-id", api, "--stage-name", "prod"});
+    return "arn:aws:apigateway:us-east-1::/restapis/" + api + "/stages/prod";
   }
   // The values of `field` of what the filter selects.
   Json selected(const std::string& type, const std::string& filter, const std::string& field,
@@ -95,6 +128,62 @@ TEST_F(WafTest, RestStageByWebAclArn) {
   EXPECT_EQ(
       selected("rest-stage", "{type: wafv2-enabled, state: false, web-acl: testv2}", "stageName"),
       Json::parse(R"(["dev"])"));
+}
+
+TEST_F(WafTest, SetWafv2AssociatesAppElb) {
+  std::string balancer = load_balancer("open", subnets());
+  web_acl("testv2");
+  prove_set_wafv2("app-elb", "state: true, web-acl: testv2", balancer, "wafv2 AssociateWebACL");
+  EXPECT_TRUE(protecting(balancer).is_null());  // the undo disassociated it
+}
+
+TEST_F(WafTest, SetWafv2DisassociatesAppElb) {
+  std::string balancer = load_balancer("guarded", subnets());
+  associate(web_acl("testv2"), balancer);
+  prove_set_wafv2("app-elb", "state: false", balancer, "wafv2 DisassociateWebACL");
+  EXPECT_EQ(protecting(balancer), "testv2");  // the undo associated it again
+}
+
+TEST_F(WafTest, SetWafv2AssociatesRestStage) {
+  std::string prod = stage();
+  web_acl("FMManagedWebACLV2-FMS-TestWebACL");
+  prove_set_wafv2("rest-stage", "web-acl: 'FMManagedWebACLV2-?FMS-TestWebACL'", prod,
+                  "wafv2 AssociateWebACL");
+}
+
+TEST_F(WafTest, SetWafv2DisassociatesRestStage) {
+  std::string prod = stage();
+  associate(web_acl("testv2"), prod);
+  prove_set_wafv2("rest-stage", "state: false", prod, "wafv2 DisassociateWebACL");
+}
+
+// As Cloud Custodian: a web-acl must name exactly one ACL; the resource is recorded as failed.
+TEST_F(WafTest, SetWafv2WebAclMatchingTwoFails) {
+  load_balancer("open", subnets());
+  web_acl("testv2-a");
+  web_acl("testv2-b");
+  write(
+      "p.yml",
+      "policies:\n  - name: waf\n    resource: app-elb\n"
+      "    filters: [{type: wafv2-enabled}]\n    actions: [{type: set-wafv2, web-acl: testv2}]\n");
+  auto run = custos({"run", "--no-journal", "-s", path("out"), path("p.yml")});
+  EXPECT_NE(run.exit_code, 0);
+  Json records = actions_of("waf");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "failed");
+  EXPECT_NE(records[0]["error"].get<std::string>().find("names 2 wafv2 web ACLs"),
+            std::string::npos)
+      << records[0].dump();
+}
+
+TEST_F(WafTest, SetWafClassic) {
+  GTEST_SKIP() << "moto 5.2.1 does not serve WAF Classic (waf-regional AssociateWebACL); no "
+                  "recorded-response test yet";
+}
+
+TEST_F(WafTest, SetWafv2Distribution) {
+  GTEST_SKIP() << "moto 5.2.1 does not keep a distribution's WebACLId; no recorded-response test "
+                  "yet";
 }
 
 // moto 5.2.1 does not serve WAF Classic: a proxy answers waf-regional's ListWebACLs with Cloud
