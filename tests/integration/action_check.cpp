@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "jmespath/jmespath.h"
+#include "support/aws_cli.h"
 #include "support/paths.h"
 
 namespace custos::test {
@@ -47,12 +48,11 @@ Json ActionTest::actions_of(const std::string& policy) const {
 
 ProcessResult ActionTest::aws_try(const std::vector<std::string>& args,
                                   const std::map<std::string, std::string>& env) const {
-  std::vector<std::string> argv = {"/usr/bin/aws", "--endpoint-url", emulator().url(), "--output",
-                                   "json"};
+  std::vector<std::string> argv = {"--endpoint-url", emulator().url(), "--output", "json"};
   argv.insert(argv.end(), args.begin(), args.end());
   auto all = emulator_env();
   for (const auto& [name, value] : env) all[name] = value;
-  return run_process(argv, all);
+  return run_aws_cli(argv, all);
 }
 
 std::string ActionTest::incident_of(const ProcessResult& run) {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "support/aws_cli.h"
 #include "support/paths.h"
 
 namespace custos::test {
@@ -36,10 +37,9 @@ void IntegrationTest::SetUp() {
 void IntegrationTest::TearDown() { std::filesystem::remove_all(dir_); }
 
 ProcessResult IntegrationTest::try_aws_cli(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {"/usr/bin/aws", "--endpoint-url", emulator().url(), "--output",
-                                   "json"};
+  std::vector<std::string> argv = {"--endpoint-url", emulator().url(), "--output", "json"};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv, emulator_env());
+  return run_aws_cli(argv, emulator_env());
 }
 
 Json IntegrationTest::aws_cli(const std::vector<std::string>& args) const {

@@ -25,7 +25,8 @@ class IntegrationTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
-  // Debian's AWS CLI v2 (/usr/bin/aws) against the emulator; parses its JSON output.
+  // Debian's AWS CLI v2 (/usr/bin/aws, run warm: support/aws_cli.h) against the emulator;
+  // parses its JSON output.
   // Fails the test when the command fails.
   Json aws_cli(const std::vector<std::string>& args) const;
   // The same command, for when an error is an answer the test reads.

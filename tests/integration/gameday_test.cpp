@@ -9,6 +9,7 @@
 #include "incident/journal_store.h"
 #include "integration/fixture.h"
 #include "integration/permissions.h"
+#include "support/aws_cli.h"
 #include "support/paths.h"
 #include "support/process.h"
 
@@ -24,9 +25,9 @@ class OwnEmulator {
   OwnEmulator() : moto_(/*aws_managed_policies=*/true) {}
   const std::string& url() const { return moto_.url(); }
   Json aws_cli(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {"/usr/bin/aws", "--endpoint-url", url(), "--output", "json"};
+    std::vector<std::string> argv = {"--endpoint-url", url(), "--output", "json"};
     argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult result = run_process(argv, emulator_env());
+    ProcessResult result = run_aws_cli(argv, emulator_env());
     EXPECT_EQ(result.exit_code, 0) << args[0] << " " << args[1] << ": " << result.err;
     return result.out.empty() ? Json::object() : Json::parse(result.out);
   }

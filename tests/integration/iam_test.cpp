@@ -11,6 +11,7 @@
 #include "integration/findings.h"
 #include "integration/fixture.h"
 #include "policy/dates.h"
+#include "support/aws_cli.h"
 #include "support/fault_proxy.h"
 #include "support/paths.h"
 
@@ -72,9 +73,9 @@ class IamTest : public IntegrationTest {
   }
   // The AWS CLI's exit code (for calls expected to fail, such as reading what was deleted).
   int aws_exit_code(std::vector<std::string> args) const {
-    std::vector<std::string> argv = {"/usr/bin/aws", "--endpoint-url", emulator().url()};
+    std::vector<std::string> argv = {"--endpoint-url", emulator().url()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, emulator_env()).exit_code;
+    return run_aws_cli(argv, emulator_env()).exit_code;
   }
 
   // Runs `policy` (one policy named `name`) and returns its actions.json; with an event, as

@@ -9,6 +9,7 @@
 
 #include "integration/findings.h"
 #include "integration/fixture.h"
+#include "support/aws_cli.h"
 #include "support/fault_proxy.h"
 #include "support/paths.h"
 
@@ -48,10 +49,9 @@ class OrgTest : public IntegrationTest {
     env["AWS_ACCESS_KEY_ID"] = credentials["AccessKeyId"];
     env["AWS_SECRET_ACCESS_KEY"] = credentials["SecretAccessKey"];
     env["AWS_SESSION_TOKEN"] = credentials["SessionToken"];
-    std::vector<std::string> argv = {"/usr/bin/aws", "--endpoint-url", emulator().url(), "--output",
-                                     "json"};
+    std::vector<std::string> argv = {"--endpoint-url", emulator().url(), "--output", "json"};
     argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult result = run_process(argv, env);
+    ProcessResult result = run_aws_cli(argv, env);
     EXPECT_EQ(result.exit_code, 0) << result.err;
     return result.out.empty() ? Json::object() : Json::parse(result.out);
   }

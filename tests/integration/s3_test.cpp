@@ -7,6 +7,7 @@
 
 #include "integration/action_check.h"
 #include "integration/findings.h"
+#include "support/aws_cli.h"
 #include "support/fault_proxy.h"
 #include "support/paths.h"
 
@@ -281,14 +282,13 @@ TEST_F(S3BucketTest, SetPublicBlockScopeAccountSetsTheAccountsBlock) {
   make_bucket("custos-any");
   std::string control = "http://localhost:" + std::to_string(emulator().port());
   auto account_block = [&] {
-    ProcessResult got =
-        run_process({"/usr/bin/aws", "--endpoint-url", control, "--output", "json", "s3control",
-                     "get-public-access-block", "--account-id", "123456789012"},
-                    [&] {
-                      auto env = emulator_env();
-                      env["HTTP_PROXY"] = emulator().url();
-                      return env;
-                    }());
+    ProcessResult got = run_aws_cli({"--endpoint-url", control, "--output", "json", "s3control",
+                                     "get-public-access-block", "--account-id", "123456789012"},
+                                    [&] {
+                                      auto env = emulator_env();
+                                      env["HTTP_PROXY"] = emulator().url();
+                                      return env;
+                                    }());
     return got.exit_code == 0 ? Json::parse(got.out)["PublicAccessBlockConfiguration"] : Json();
   };
   std::string yaml = named_policy("account-block", "custos-any",
