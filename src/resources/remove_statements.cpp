@@ -48,8 +48,9 @@ class RemoveStatements : public policy::PerResourceAction {
   ActionRecord apply(const Json& resource, ActionContext& context) const override {
     aws::Client client = context.client_for(resource);
     std::string id = context.id_of(resource);
+    // Read afresh: an earlier action of the same policy (set-statements) may have changed it.
     Json document = resource;
-    if (!access_.call.operation.empty() && !document.contains(access_.call.key))
+    if (!access_.call.operation.empty())
       policy::complete_with(type_, access_.call, client, document);
     Json text = policy_.search(document);
     if (text.is_null() || text == "")

@@ -385,7 +385,17 @@ void register_s3(policy::Registry& registry) {
       .guard_duty = {{.resource_type = "S3Bucket",
                       .ids = "detail.resource.s3BucketDetails[].name"}},
       .access = policy::ResourceType::Access{.policy = "Policy",
-                                             .trusted_accounts = kLogDeliveryAccounts},
+                                             .call = {.operation = "GetBucketPolicy",
+                                                      .params = {{"Bucket", "Name"}},
+                                                      .select = "Policy",
+                                                      .key = "Policy"},
+                                             .trusted_accounts = kLogDeliveryAccounts,
+                                             .write =
+                                                 policy::ResourceType::Access::Write{
+                                                     .params = {{"Bucket", "Name"}},
+                                                     .operation = "PutBucketPolicy",
+                                                     .text_param = "Policy",
+                                                     .delete_operation = "DeleteBucketPolicy"}},
   });
   registry.add_filter(
       "aws.s3", "check-public-block",

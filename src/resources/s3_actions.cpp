@@ -114,37 +114,6 @@ class SetStatements : public policy::PerResourceAction {
   std::optional<StatementSelection> remove_;
 };
 
-// remove-statements (Cloud Custodian's RemovePolicyStatement): takes statements out of the
-// bucket policy by Sid, those an earlier filter matched, or all ('*').
-class RemoveStatements : public policy::PerResourceAction {
- public:
-  explicit RemoveStatements(const Spec& spec) : PerResourceAction("remove-statements") {
-    if (!spec.has("statement_ids")) spec.fail("remove-statements needs 'statement_ids'");
-    which_ = statement_selection(spec, "statement_ids");
-  }
-
- private:
-  ActionRecord apply(const Json& bucket, ActionContext& context) const override {
-    aws::Client client = context.client_for(bucket);
-    std::string bucket_name = context.id_of(bucket);
-    auto before = current_policy(client, bucket_name);
-    if (!before) return ActionRecord::unchanged(name(), bucket_name, "the bucket has no policy");
-    Json document = parse_policy_text(*before, "the bucket policy of " + bucket_name);
-    Json statements = statements_of(document);
-    Json removed = remove_statements(statements, which_, matched_statements(bucket));
-    if (removed.empty())
-      return ActionRecord::unchanged(name(), bucket_name,
-                                     "the bucket policy has none of the statements to remove");
-    document["Statement"] = statements;
-    ActionRecord record = write_policy(name(), bucket_name, client, before, std::move(document));
-    record.summary = "removed statements " + joined(sids(removed)) +
-                     (statements.empty() ? " (none left: policy deleted)" : "");
-    return record;
-  }
-
-  StatementSelection which_;
-};
-
 // set-public-block (Cloud Custodian's SetPublicBlock): the given settings (none given: all of
 // them, to `state`), the others kept. With `scope: account`, the account's block through
 // s3control instead, once (Cloud Custodian's aws.account set-s3-public-block).
@@ -394,6 +363,80 @@ class DeleteObjects : public policy::PerResourceAction {
   std::string prefix_;
 };
 
+// The bucket's default encryption (ServerSideEncryptionConfiguration), or nullopt without one.
+std::optional<Json> bucket_encryption(const aws::Client& client, const std::string& bucket) {
+  try {
+    return client.call("s3", "GetBucketEncryption", {{"Bucket", bucket}})
+        .value("ServerSideEncryptionConfiguration", Json());
+  } catch (const aws::AwsError& e) {
+    if (e.code() == "ServerSideEncryptionConfigurationNotFoundError") return std::nullopt;
+    throw;
+  }
+}
+
+// set-bucket-encryption (Cloud Custodian's SetBucketEncryption): default encryption with
+// `crypto` (AES256, the default, or aws:kms with `key`, an id, ARN or alias, resolved in the
+// bucket's region) and `bucket-key` (default true); `enabled: false` removes it.
+class SetBucketEncryption : public policy::PerResourceAction {
+ public:
+  explicit SetBucketEncryption(const Spec& spec)
+      : PerResourceAction("set-bucket-encryption"),
+        enable_(spec.optional_bool("enabled", true)),
+        bucket_key_(spec.optional_bool("bucket-key", true)),
+        crypto_(spec.optional_string("crypto", "AES256")),
+        key_(spec.optional_string("key")) {
+    if (crypto_ != "AES256" && crypto_ != "aws:kms")
+      spec.child("crypto").fail("'crypto' must be AES256 or aws:kms, not '" + crypto_ + "'");
+    if (spec.has("key") && crypto_ != "aws:kms")
+      spec.child("key").fail("'key' needs 'crypto: aws:kms'");
+    if (enable_ && crypto_ == "aws:kms" && key_.empty())
+      spec.fail("'crypto: aws:kms' needs 'key': the KMS key (id, ARN or alias) to encrypt with");
+  }
+
+ private:
+  ActionRecord apply(const Json& bucket, ActionContext& context) const override {
+    aws::Client client = context.client_for(bucket);
+    const std::string bucket_name = context.id_of(bucket);
+    const std::string& region = client.session().region();
+    const std::optional<Json> before = bucket_encryption(client, bucket_name);
+    if (!enable_ && !before)
+      return ActionRecord::unchanged(name(), bucket_name, "no default encryption");
+    const Json target = enable_ ? wanted(client) : Json();
+    if (enable_ && before && before->value("Rules", Json()) == target["Rules"])
+      return ActionRecord::unchanged(name(), bucket_name, "default encryption already " + crypto_);
+    ActionRecord record{name(), bucket_name};
+    record.before = {{"ServerSideEncryptionConfiguration", before ? *before : Json()}};
+    record.after = {{"ServerSideEncryptionConfiguration", target}};
+    if (enable_) {
+      client.call("s3", "PutBucketEncryption",
+                  {{"Bucket", bucket_name}, {"ServerSideEncryptionConfiguration", target}});
+      record.summary = "default encryption " + crypto_ + (before ? " (was set otherwise)" : "");
+    } else {
+      client.call("s3", "DeleteBucketEncryption", {{"Bucket", bucket_name}});
+      record.summary = "default encryption removed";
+    }
+    record.undo = Json::array(
+        {before
+             ? undo_call("s3", "PutBucketEncryption",
+                         {{"Bucket", bucket_name}, {"ServerSideEncryptionConfiguration", *before}},
+                         region)
+             : undo_call("s3", "DeleteBucketEncryption", {{"Bucket", bucket_name}}, region)});
+    return record;
+  }
+
+  Json wanted(const aws::Client& client) const {
+    Json by_default = {{"SSEAlgorithm", crypto_}};
+    if (crypto_ == "aws:kms")
+      by_default["KMSMasterKeyID"] =
+          client.call("kms", "DescribeKey", {{"KeyId", key_}})["KeyMetadata"].value("Arn", key_);
+    return {{"Rules", Json::array({{{"ApplyServerSideEncryptionByDefault", by_default},
+                                    {"BucketKeyEnabled", bucket_key_}}})}};
+  }
+
+  bool enable_, bucket_key_;
+  std::string crypto_, key_;
+};
+
 }  // namespace
 
 void register_s3_actions(policy::Registry& registry) {
@@ -404,12 +447,6 @@ void register_s3_actions(policy::Registry& registry) {
           {"s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"},
           "Add or replace bucket policy statements by Sid ({bucket_name}, {bucket_region}, "
           "{account_id}, {region} filled in), after removing those `remove` selects"));
-  registry.add_action(
-      "aws.s3", "remove-statements",
-      policy::action_info<RemoveStatements>(
-          {"statement_ids"}, {"s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"},
-          "Remove bucket policy statements: by Sid, 'matched' (by has-statement or "
-          "cross-account) or '*'"));
   registry.add_action(
       "aws.s3", "set-public-block",
       policy::action_info<SetPublicBlock>(
@@ -436,6 +473,13 @@ void register_s3_actions(policy::Registry& registry) {
           {"prefix"}, {"s3:ListBucket", "s3:GetBucketVersioning", "s3:DeleteObject"},
           "Delete the objects under `prefix` (required); irreversible unless the bucket is "
           "versioned"));
+  registry.add_action(
+      "aws.s3", "set-bucket-encryption",
+      policy::action_info<SetBucketEncryption>(
+          {"enabled", "crypto", "key", "bucket-key"},
+          {"s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "kms:DescribeKey"},
+          "Set default encryption: crypto AES256 (the default) or aws:kms with `key`, "
+          "bucket-key (default true); enabled: false removes it"));
 }
 
 }  // namespace custos::resources

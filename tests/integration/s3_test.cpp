@@ -200,7 +200,7 @@ TEST_F(S3BucketTest, CloudTrailPutBucketPolicyReappliesTheDenyStatement) {
             Json({"arn:aws:s3:::custos-data", "arn:aws:s3:::custos-data/*"}));
   Json records = actions_of("s3-policy-changed");
   ASSERT_EQ(records.size(), 2u);
-  EXPECT_EQ(records[0]["summary"], "removed statements Everyone");
+  EXPECT_EQ(records[0]["summary"], "removed statements Everyone from the policy of custos-data");
   EXPECT_EQ(records[1]["summary"], "set statements DenyInsecureTransport");
   // The first change's undo puts the policy back as it was.
   EXPECT_EQ(Json::parse(records[0]["undo"][0]["params"]["Policy"].get<std::string>())["Statement"],
@@ -366,6 +366,39 @@ TEST_F(S3BucketTest, ToggleVersioningOnThenSuspended) {
                             "      - {type: toggle-versioning, enabled: false}\n"),
                "versioning-off", status, "s3 PutBucketVersioning");
   EXPECT_EQ(status(), "Suspended");
+}
+
+TEST_F(S3BucketTest, SetBucketEncryptionWithAKmsKeyByAliasThenRemoveIt) {
+  make_bucket("custos-encrypted");
+  const std::string key_arn =
+      aws_cli({"kms", "create-key", "--description", "custos s3"})["KeyMetadata"]["Arn"];
+  aws_cli({"kms", "create-alias", "--alias-name", "alias/custos-s3", "--target-key-id", key_arn});
+  auto encryption = [&] {
+    ProcessResult got = aws_try({"s3api", "get-bucket-encryption", "--bucket", "custos-encrypted"});
+    return got.exit_code == 0 ? Json::parse(got.out)["ServerSideEncryptionConfiguration"]["Rules"]
+                              : Json();
+  };
+  const Json original = encryption();
+  Json kms = prove_action(
+      named_policy(
+          "encrypt", "custos-encrypted",
+          "      - {type: set-bucket-encryption, crypto: 'aws:kms', key: alias/custos-s3}\n"),
+      "encrypt", encryption, "s3 PutBucketEncryption");
+  EXPECT_EQ(encryption()[0]["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"], key_arn);
+  EXPECT_EQ(encryption()[0]["BucketKeyEnabled"], true);
+  expect_undo_restores(kms, encryption, original);
+
+  prove_action(named_policy("plain", "custos-encrypted", "      - set-bucket-encryption\n"),
+               "plain", encryption, "s3 PutBucketEncryption");
+  EXPECT_EQ(encryption()[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], "AES256");
+  Json removed =
+      prove_action(named_policy("unencrypt", "custos-encrypted",
+                                "      - {type: set-bucket-encryption, enabled: false}\n"),
+                   "unencrypt", encryption, "s3 DeleteBucketEncryption");
+  expect_undo_restores(
+      removed, encryption,
+      Json::array({{{"ApplyServerSideEncryptionByDefault", {{"SSEAlgorithm", "AES256"}}},
+                    {"BucketKeyEnabled", true}}}));
 }
 
 // Cloud Custodian's documented examples, unchanged, against buckets that do and do not fit.
