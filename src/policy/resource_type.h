@@ -122,6 +122,9 @@ struct ResourceType {
     // Members added to every tag and key item, "{id}" standing for the resource's id: Auto
     // Scaling names the group in each tag ({"ResourceId": "{id}", "ResourceType": ...}).
     Json item_params = Json::object();
+    // Cloud Custodian's aws.asg tag actions take more option forms: tag's `propagate` (the
+    // item's PropagateAtLaunch), remove-tag's `key`, mark-for-op's `key` and `message`.
+    bool autoscaling_forms = false;
   };
   Tagging tagging{};
 

@@ -219,7 +219,8 @@ void register_compute(policy::Registry& registry) {
                       .keys_as_tags = true,
                       .item_params = {{"ResourceId", "{id}"},
                                       {"ResourceType", "auto-scaling-group"},
-                                      {"PropagateAtLaunch", false}}},
+                                      {"PropagateAtLaunch", false}},
+                      .autoscaling_forms = true},
           .report_fields = {"AutoScalingGroupName", "CreatedTime", "LaunchConfigurationName",
                             "length(Instances)"},
           .actions = {ResourceType::CallAction{

@@ -143,7 +143,11 @@ std::string format_now(std::string spec, std::chrono::system_clock::time_point n
 // use {account_id}, {region} and {now} (Cloud Custodian's interpolate_values).
 class Tag : public policy::Action {
  public:
-  Tag(const Spec& spec, Tagger tagger) : tagger_(std::move(tagger)) {
+  Tag(const Spec& spec, Tagger tagger)
+      : tagger_(spec.has("propagate")
+                    ? tagger.with_item_param("PropagateAtLaunch",
+                                             spec.optional_bool("propagate", false))
+                    : std::move(tagger)) {
     if (spec.has("key") && spec.has("tag") && !spec.optional_string("key").empty() &&
         !spec.optional_string("tag").empty())
       spec.child("tag").at_key().fail("give either 'key' or 'tag', not both");
@@ -220,7 +224,8 @@ std::vector<std::string> string_list(const Spec& spec, std::string_view key,
 class RemoveTag : public policy::Action {
  public:
   RemoveTag(const Spec& spec, Tagger tagger)
-      : tagger_(std::move(tagger)), keys_(string_list(spec, "tags", {policy::kDefaultMarkTag})) {}
+      : tagger_(std::move(tagger)),
+        keys_(string_list(spec, "tags", {spec.optional_string("key", policy::kDefaultMarkTag)})) {}
 
   std::vector<ActionRecord> process(const std::vector<Json>& resources,
                                     ActionContext& context) const override {
@@ -330,15 +335,17 @@ class MarkForOp : public policy::Action {
   MarkForOp(const Spec& spec, const BuildContext& context, Tagger tagger)
       : tagger_(std::move(tagger)),
         op_(policy::op_option(spec, context)),
-        tag_(spec.optional_string("tag", policy::kDefaultMarkTag)),
-        message_(spec.optional_string("msg", "Resource does not meet policy: {op}@{action_date}")),
+        tag_(spec.optional_string("key", spec.optional_string("tag", policy::kDefaultMarkTag))),
+        message_(spec.optional_string(
+            "message",
+            spec.optional_string("msg", "Resource does not meet policy: {op}@{action_date}"))),
         zone_(policy::time_zone_option(spec)),
         days_(policy::number_option(spec, "days", 0)),
         hours_(policy::number_option(spec, "hours", 0)) {
     try {
       message("");
     } catch (const InputError& e) {
-      spec.child("msg").fail(e.what());
+      spec.child(spec.has("message") ? "message" : "msg").fail(e.what());
     }
   }
 
@@ -469,21 +476,31 @@ void register_tag_actions(policy::Registry& registry, const std::string& resourc
   registry.add_actions_on_first_use(
       resource,
       [resource](const policy::Registry& types, policy::InfoByName<policy::ActionInfo>& actions) {
-        Tagger tagger(*types.find_resource(resource));
+        const policy::ResourceType& type = *types.find_resource(resource);
+        Tagger tagger(type);
+        // Options only aws.asg's tag actions take (Tagging::autoscaling_forms).
+        auto with = [&](std::vector<std::string> options, std::vector<std::string> asg_options) {
+          if (type.tagging.autoscaling_forms)
+            options.insert(options.end(), asg_options.begin(), asg_options.end());
+          return options;
+        };
         auto tag = [&] {
-          return tag_action<Tag>({"key", "value", "tag", "tags"}, tagger.permissions(true, false),
+          return tag_action<Tag>(with({"key", "value", "tag", "tags"}, {"propagate"}),
+                                 tagger.permissions(true, false),
                                  "Set tags (key and value, or a tags mapping)");
         };
         actions["tag"] = tag();
         actions["mark"] = tag();
         for (const char* name : {"remove-tag", "unmark", "untag"})
-          actions[name] = tag_action<RemoveTag>({"tags"}, tagger.permissions(false, true),
-                                                "Remove tags (default maid_status)");
+          actions[name] =
+              tag_action<RemoveTag>(with({"tags"}, {"key"}), tagger.permissions(false, true),
+                                    "Remove tags (default maid_status)");
         actions["rename-tag"] =
             tag_action<RenameTag>({"old_key", "new_key"}, tagger.permissions(true, true),
                                   "Move a tag's value to a new key");
         actions["mark-for-op"] = tag_action<MarkForOp>(
-            {"tag", "msg", "days", "hours", "tz", "op", "custom"}, tagger.permissions(true, false),
+            with({"tag", "msg", "days", "hours", "tz", "op", "custom"}, {"key", "message"}),
+            tagger.permissions(true, false),
             "Tag for a later action: marked-for-op selects it once due");
         actions["tag-trim"] =
             tag_action<TagTrim>({"space", "preserve"}, tagger.permissions(false, true),

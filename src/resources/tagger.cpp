@@ -199,6 +199,12 @@ Json Tagger::own_params(const Json& resource, const Json& items, bool tags) cons
   return params;
 }
 
+Tagger Tagger::with_item_param(const std::string& member, const Json& value) const {
+  policy::ResourceType type = *type_;
+  type.tagging.item_params[member] = value;
+  return Tagger(std::move(type));
+}
+
 Json Tagger::with_item_params(const Json& resource, Json item) const {
   if (!item.is_object()) return item;
   for (const auto& [key, value] : type_->tagging.item_params.items())

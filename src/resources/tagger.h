@@ -27,6 +27,8 @@ class Tagger {
       : type_(std::make_shared<const policy::ResourceType>(std::move(type))) {}
 
   std::string id(const Json& resource) const { return resource.value(type_->id_field, ""); }
+  // This Tagger with `value` for `member` in every tag and key item (PropagateAtLaunch).
+  Tagger with_item_param(const std::string& member, const Json& value) const;
   // Sets `tags` on every resource.
   Failures set(const policy::ActionContext& context, const Resources& resources,
                const TagMap& tags) const;

@@ -124,5 +124,54 @@ TEST_F(TagActionsTest, AMarkForLaterIsNotDueYet) {
   EXPECT_EQ(instance_state(id), "running");
 }
 
+// Cloud Custodian's aws.asg tag actions take their own option forms: tag's `propagate`,
+// remove-tag's and mark-for-op's `key`, mark-for-op's `message`.
+TEST_F(TagActionsTest, AutoScalingGroupsTakeCloudCustodiansAsgOptionForms) {
+  aws_cli({"autoscaling", "create-launch-configuration", "--launch-configuration-name", "web",
+           "--image-id", "ami-12c6146b", "--instance-type", "t3.micro"});
+  aws_cli({"autoscaling", "create-auto-scaling-group", "--auto-scaling-group-name", "web",
+           "--launch-configuration-name", "web", "--min-size", "0", "--max-size", "1",
+           "--availability-zones", "us-east-1a", "--tags",
+           "Key=UnnecessaryTag,Value=x,PropagateAtLaunch=false"});
+  auto tags = [&] {
+    Json found = aws_cli(
+        {"autoscaling", "describe-tags", "--filters", "Name=auto-scaling-group,Values=web"});
+    Json by_key = Json::object();
+    for (const Json& tag : found["Tags"])
+      by_key[tag["Key"].get<std::string>()] = {tag["Value"], tag["PropagateAtLaunch"]};
+    return by_key;
+  };
+  write("asg.yml", R"(policies:
+  - name: asg-forms
+    resource: asg
+    actions:
+      - {type: tag, key: OwnerName, value: security, propagate: true}
+      - {type: remove-tag, key: UnnecessaryTag}
+      - {type: mark-for-op, key: custodian_suspend, message: "Deleting: {op}@{action_date}",
+         op: delete, days: 7}
+)");
+  auto result = custos({"run", "--no-journal", "-s", path("out"), path("asg.yml")});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const Json now = tags();
+  EXPECT_EQ(now["OwnerName"], Json::array({"security", true}));
+  EXPECT_FALSE(now.contains("UnnecessaryTag")) << now.dump();
+  const std::string mark = now["custodian_suspend"][0];
+  EXPECT_EQ(mark.rfind("Deleting: delete@", 0), 0u) << mark;
+  EXPECT_EQ(now["custodian_suspend"][1], false);
+  for (const Json& record : actions_of("asg-forms")) EXPECT_EQ(record["outcome"], "changed");
+
+  // Elsewhere they are Cloud Custodian's mistakes, refused as it refuses them.
+  write("ec2.yml", R"(policies:
+  - name: ec2-propagate
+    resource: ec2
+    actions:
+      - {type: tag, key: OwnerName, value: security, propagate: true}
+)");
+  result = custos({"validate", path("ec2.yml")});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("unknown key 'propagate' in action 'tag'"), std::string::npos)
+      << result.err;
+}
+
 }  // namespace
 }  // namespace custos::test
