@@ -3,6 +3,7 @@
 // GuardDuty findings name it. policy/describe.h turns this into AWS calls.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,10 @@
 #include <vector>
 
 #include "core/json.h"
+
+namespace custos::aws {
+class Client;
+}
 
 namespace custos::policy {
 
@@ -190,13 +195,21 @@ struct ResourceType {
     std::string name = "delete";
     std::string operation;  // "DeleteLoadBalancer"
     std::vector<std::pair<std::string, std::string>> params{};
+    std::string service{};  // the botocore service, when not the type's own (ec2 for aws.account)
+    // A call made first, its answer added to the document the paths below read (the account's
+    // settings: GetBlockPublicAccessConfiguration), as the type's detail calls add theirs.
+    std::optional<DetailCall> read{};
     struct Option {
       std::string name;  // "skip-snapshot", "days"
       // A boolean option (false unless the policy or default_value says true) adds parameters...
       std::vector<std::pair<std::string, std::string>> if_true{};
       std::vector<std::pair<std::string, std::string>> if_false{};
+      // ...and, when true, `prepare` is called first with the acting client and the resource
+      // (force: empty the thing so that the call can delete it); it says what it did.
+      std::function<std::string(const aws::Client&, const Json&)> prepare{};
       // ...or the option's value, through `transform` (JMESPath over it) when set, is the
-      // parameter `param`, checked against the operation's input shape when the policy loads.
+      // parameter `param` ("@": an object of parameters), checked against the operation's
+      // input shape when the policy loads.
       std::string param{};
       std::string transform{};
       // Several options may give one parameter (an object): their values are merged, and
@@ -206,6 +219,9 @@ struct ResourceType {
       // JMESPath over the resource giving the parameter's value now: when every such option
       // already has its value nothing is called, and the values before are the undo.
       std::string current{};
+      // The value is an object whose members the policy leaves out keep their `current` values
+      // (Cloud Custodian's merge with the settings in place: set-password-policy).
+      bool keep_current = false;
     };
     std::vector<Option> options{};
     std::string when{};  // JMESPath over the resource, true in the states it acts in

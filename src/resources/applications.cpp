@@ -7,6 +7,7 @@
 #include <memory>
 #include <tuple>
 
+#include "aws/client.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -210,6 +211,18 @@ void register_more_applications(policy::Registry& registry) {
                             .when = "contains(['AVAILABLE', 'ERROR'], State)",
                             .gone_codes = {"ResourceNotFoundException"}}},
            });
+}
+
+// delete's force (Cloud Custodian's): the document unshared from every account first, as SSM
+// does not delete a shared document.
+std::string unshare_document(const aws::Client& client, const Json& document) {
+  Json params = {{"Name", document["Name"]}, {"PermissionType", "Share"}};
+  Json accounts =
+      client.call("ssm", "DescribeDocumentPermission", params).value("AccountIds", Json::array());
+  if (accounts.empty()) return "";
+  params["AccountIdsToRemove"] = accounts;
+  client.call("ssm", "ModifyDocumentPermission", params);
+  return "; unshared from " + accounts.dump() + " first";
 }
 
 }  // namespace
@@ -436,6 +449,7 @@ void register_applications(policy::Registry& registry) {
                                  .absent_codes = {"InvalidDocument"}}),
           .actions = {{.operation = "DeleteDocument",
                        .params = {{"Name", "Name"}, {"Force", "`true`"}},
+                       .options = {{.name = "force", .prepare = unshare_document}},
                        .gone_codes = {"InvalidDocument"}}},
       });
   add_type(registry,

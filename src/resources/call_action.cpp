@@ -1,6 +1,8 @@
 #include "resources/call_action.h"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 
 #include "jmespath/jmespath.h"
 #include "policy/describe.h"
@@ -30,19 +32,39 @@ Json evaluate(const Params& params, const Json& resource) {
 
 bool is_value_option(const CallAction::Option& option) { return !option.param.empty(); }
 
+// The option's parameter "@" stands for the members of an object: parameters of their own.
+bool is_parameters(const CallAction::Option& option) { return option.param == "@"; }
+
+// Members of `base` that `target` lacks (the settings in place that the policy leaves as they are).
+void keep(Json& target, const Json& base) {
+  if (!base.is_object() || !target.is_object()) return;
+  for (const auto& [key, value] : base.items())
+    if (!target.contains(key) && !value.is_null()) target[key] = value;
+}
+
+// The minute a call is made, as Cloud Custodian names snapshots (snapshot_identifier: Backup-
+// ID-2026-12-06-16-40), for parameters that name what the call creates.
+std::string this_minute() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  return std::string(text, std::strftime(text, sizeof text, "%Y-%m-%d-%H-%M", &utc));
+}
+
 class Call : public policy::PerResourceAction {
  public:
   Call(const policy::Spec& spec, const policy::BuildContext& context, const CallAction& action)
       : PerResourceAction(action.name), type_(context.resource), action_(action) {
     compile_into(params_, action_.params);
     for (const auto& option : action_.options) {
-      if (is_value_option(option))
+      if (is_value_option(option)) {
         add_value_option(spec, option);
-      else
-        compile_into(flag_params_,
-                     spec.optional_bool(option.name, option.default_value == Json(true))
-                         ? option.if_true
-                         : option.if_false);
+        continue;
+      }
+      bool on = spec.optional_bool(option.name, option.default_value == Json(true));
+      compile_into(flag_params_, on ? option.if_true : option.if_false);
+      if (on && option.prepare) prepares_.push_back(&option.prepare);
     }
     if (!action_.when.empty()) when_ = jmespath::Expression::compile(action_.when);
     compile_into(undo_params_, action_.undo_params);
@@ -51,7 +73,8 @@ class Call : public policy::PerResourceAction {
  private:
   // A value option as the policy gives it (or its default), made the parameter it stands for.
   struct Given {
-    Json params;  // {param: value}
+    Json params;  // {param: value}, or the parameters themselves (param "@")
+    const CallAction::Option* option;
     std::optional<jmespath::Expression> current;
   };
 
@@ -64,32 +87,63 @@ class Call : public policy::PerResourceAction {
     }
     if (!option.transform.empty())
       value = jmespath::Expression::compile(option.transform).search(value);
-    Given given{{{option.param, value}}, std::nullopt};
-    policy::check_given_members(written ? spec.child(option.name) : spec, type_.service,
+    if (is_parameters(option) && !value.is_object())
+      spec.child(option.name).fail("'" + option.name + "' must be a mapping");
+    Given given{is_parameters(option) ? value : Json{{option.param, value}}, &option, std::nullopt};
+    policy::check_given_members(written ? spec.child(option.name) : spec, service(),
                                 action_.operation, given.params);
     sent_.merge_patch(given.params);
     if (!option.current.empty()) given.current = jmespath::Expression::compile(option.current);
     given_.push_back(std::move(given));
   }
 
-  ActionRecord apply(const Json& resource, ActionContext& context) const override {
-    std::string id = context.id_of(resource);
+  ActionRecord apply(const Json& listed, ActionContext& context) const override {
+    std::string id = context.id_of(listed);
+    const aws::Client& client = context.client_for(listed);
+    Json resource = listed;
+    if (action_.read && !policy::complete_with(type_, *action_.read, client, resource))
+      return ActionRecord::unchanged(name(), id, "gone already");
     if (when_ && when_->search(resource) != Json(true))
       return ActionRecord::unchanged(
           name(), id,
           "left as it is: not in a state " + name() + " acts in (" + action_.when + ")");
-    Json params = evaluate(params_, resource);
-    params.merge_patch(sent_);
-    params.merge_patch(evaluate(flag_params_, resource));
+    Json params = parameters(resource);
     std::optional<Json> now = current_values(resource);
     if (now && already(*now, params)) return ActionRecord::unchanged(name(), id, "already so");
+    std::string prepared;
     try {
-      context.client_for(resource).call(type_.service, action_.operation, params);
+      for (const auto* prepare : prepares_) prepared += (*prepare)(client, resource);
+      client.call(service(), action_.operation, params);
     } catch (const aws::AwsError& e) {
       if (!gone(e)) throw;
-      return ActionRecord::unchanged(name(), id, deletes() ? "already deleted" : "gone already");
+      return ActionRecord::unchanged(name(), id, deletes() ? "already deleted" : "done already");
     }
-    return record(resource, id, params, now, context);
+    ActionRecord done = record(resource, id, params, now, context);
+    done.summary += prepared;
+    return done;
+  }
+
+  // The call's parameters for `resource`: its paths (which may name the minute, custos:now),
+  // the options' values (with the settings in place they keep), the boolean options' last.
+  Json parameters(const Json& resource) const {
+    Json input = resource;
+    if (input.is_object()) input["custos:now"] = this_minute();
+    Json params = evaluate(params_, input);
+    params.merge_patch(sent_);
+    for (const Given& given : given_) {
+      if (!given.option->keep_current || !given.current) continue;
+      Json base = given.current->search(resource);
+      if (is_parameters(*given.option))
+        keep(params, base);
+      else
+        keep(params[given.option->param], base);
+    }
+    params.merge_patch(evaluate(flag_params_, resource));
+    return params;
+  }
+
+  const std::string& service() const {
+    return action_.service.empty() ? type_.service : action_.service;
   }
 
   // What the value options' `current` paths say of the resource now, as their parameters
@@ -99,8 +153,12 @@ class Call : public policy::PerResourceAction {
     Json now = Json::object();
     for (const Given& given : given_) {
       if (!given.current) return std::nullopt;
-      const std::string& param = given.params.begin().key();
       Json value = given.current->search(resource);
+      if (is_parameters(*given.option)) {
+        if (value.is_object()) now.update(value);
+        continue;
+      }
+      const std::string& param = given.option->param;
       if (value.is_object() && now[param].is_object())
         now[param].update(value);
       else
@@ -114,10 +172,11 @@ class Call : public policy::PerResourceAction {
                                  : !value.is_null();
   }
 
-  // Every parameter the options read back already has the value the call would send.
+  // Every parameter the options read back already has the value the call would send (one the
+  // resource does not say, the call does not send either).
   static bool already(const Json& now, const Json& params) {
     for (const auto& [param, value] : now.items())
-      if (!params.contains(param) || params[param] != value) return false;
+      if (params.value(param, Json()) != value) return false;
     return true;
   }
 
@@ -128,13 +187,12 @@ class Call : public policy::PerResourceAction {
     record.after = deletes() ? Json{{"Deleted", true}} : sent_;
     std::string region = context.client_for(resource).session().region();
     if (!action_.undo_operation.empty()) {
-      record.undo = Json::array({policy::undo_call(type_.service, action_.undo_operation,
+      record.undo = Json::array({policy::undo_call(service(), action_.undo_operation,
                                                    evaluate(undo_params_, resource), region)});
     } else if (now && says_something(*now)) {
       Json restore = params;
       restore.merge_patch(*now);  // a null (what AWS did not say) leaves the parameter out
-      record.undo =
-          Json::array({policy::undo_call(type_.service, action_.operation, restore, region)});
+      record.undo = Json::array({policy::undo_call(service(), action_.operation, restore, region)});
     } else {
       record.undo = nullptr;
     }
@@ -162,6 +220,7 @@ class Call : public policy::PerResourceAction {
   Params params_;       // from the resource
   Params flag_params_;  // from the resource, as the boolean options chose: they win
   std::vector<Given> given_;
+  std::vector<const std::function<std::string(const aws::Client&, const Json&)>*> prepares_;
   Json sent_ = Json::object();  // the value options' parameters, merged
   Params undo_params_;
   std::optional<jmespath::Expression> when_;
@@ -183,7 +242,12 @@ std::string describe(const CallAction& action) {
 policy::ActionInfo call_info(const ResourceType& type, const CallAction& action) {
   std::vector<std::string> options;
   for (const auto& option : action.options) options.push_back(option.name);
-  std::vector<std::string> permissions = {policy::iam_action(type.service, action.operation)};
+  const std::string& service = action.service.empty() ? type.service : action.service;
+  std::vector<std::string> permissions = {policy::iam_action(service, action.operation)};
+  if (action.read) {
+    const std::string& reads = action.read->service.empty() ? type.service : action.read->service;
+    permissions.push_back(policy::iam_action(reads, action.read->operation));
+  }
   std::string description = action.description;
   if (description.empty()) description = describe(action);
   policy::ActionInfo info;

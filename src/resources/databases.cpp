@@ -163,6 +163,19 @@ void register_rds_parts(policy::Registry& registry) {
 
 }  // namespace
 
+// Cloud Custodian's snapshot: a snapshot named as its snapshot_identifier names them
+// (Backup-ID-2026-12-06-16-40); a second one in the same minute is there already.
+ResourceType::CallAction snapshot_action(std::string operation, const std::string& name_param,
+                                         const std::string& id_field, std::string exists,
+                                         std::string when = {}) {
+  return {.name = "snapshot",
+          .operation = std::move(operation),
+          .params = {{id_field, id_field},
+                     {name_param, "join('-', ['Backup', " + id_field + ", \"custos:now\"])"}},
+          .when = std::move(when),
+          .gone_codes = {std::move(exists)}};
+}
+
 void register_databases(policy::Registry& registry) {
   ResourceType instance = rds("rds", "DescribeDBInstances", "DBInstance", "InstanceCreateTime");
   instance.report_fields = {"DBInstanceIdentifier", "Engine", "DBInstanceClass",
@@ -196,9 +209,17 @@ void register_databases(policy::Registry& registry) {
                                      setting("window", "PreferredMaintenanceWindow")}));
   instance.actions.push_back(
       modify_instance("set-snapshot-copy-tags", {setting("enable", "CopyTagsToSnapshot", true)}));
+  // As c7n's _db_instance_eligible_for_backup, but for its mysql < 5.6 replicas.
+  instance.actions.push_back(snapshot_action(
+      "CreateDBSnapshot", "DBSnapshotIdentifier", "DBInstanceIdentifier", "DBSnapshotAlreadyExists",
+      "DBInstanceStatus == 'available' && !DBClusterIdentifier && "
+      "!(ReadReplicaSourceDBInstanceIdentifier && Engine == 'postgres')"));
   add_type(registry, std::move(instance));
   ResourceType cluster = rds("rds-cluster", "DescribeDBClusters", "DBCluster", "ClusterCreateTime");
   cluster.dimension = "DBClusterIdentifier";
+  cluster.actions.push_back(snapshot_action("CreateDBClusterSnapshot",
+                                            "DBClusterSnapshotIdentifier", "DBClusterIdentifier",
+                                            "DBClusterSnapshotAlreadyExistsFault"));
   add_type(registry, std::move(cluster));
   ResourceType snapshot =
       rds("rds-snapshot", "DescribeDBSnapshots", "DBSnapshot", "SnapshotCreateTime");
@@ -283,7 +304,9 @@ void register_databases(policy::Registry& registry) {
                       modify_cluster("set-public-access",
                                      setting("state", "PubliclyAccessible", false)),
                       modify_cluster("enable-vpc-routing",
-                                     setting("value", "EnhancedVpcRouting", true))},
+                                     setting("value", "EnhancedVpcRouting", true)),
+                      snapshot_action("CreateClusterSnapshot", "SnapshotIdentifier",
+                                      "ClusterIdentifier", "ClusterSnapshotAlreadyExists")},
       });
   add_type(registry,
            {
@@ -324,6 +347,23 @@ void register_databases(policy::Registry& registry) {
                                          .transform = "{StreamViewType: @}",
                                          .current = "{StreamViewType: StreamSpecification."
                                                     "StreamViewType}"}},
+                            .when = "TableStatus == 'ACTIVE'"},
+                           {.name = "set-continuous-backup",
+                            .operation = "UpdateContinuousBackups",
+                            .params = {{"TableName", "TableName"}},
+                            .read = DetailCall{.operation = "DescribeContinuousBackups",
+                                               .params = {{"TableName", "TableName"}},
+                                               .select = "ContinuousBackupsDescription",
+                                               .key = "c7n:continuous-backup",
+                                               .absent = Json::object()},
+                            .options = {{.name = "state",
+                                         .param = "PointInTimeRecoverySpecification",
+                                         .transform = "{PointInTimeRecoveryEnabled: @}",
+                                         .default_value = true,
+                                         .current = "{PointInTimeRecoveryEnabled: "
+                                                    "\"c7n:continuous-backup\"."
+                                                    "PointInTimeRecoveryDescription."
+                                                    "PointInTimeRecoveryStatus == 'ENABLED'}"}},
                             .when = "TableStatus == 'ACTIVE'"}},
            });
   add_type(registry,
@@ -391,20 +431,22 @@ void register_databases(policy::Registry& registry) {
                                                "EnforceHTTPS, TLSSecurityPolicy: "
                                                "TLSSecurityPolicy}"}}}},
       });
-  add_type(registry,
-           {
-               .name = "aws.cache-cluster",
-               .aliases = {"cache-cluster"},
-               .service = "elasticache",
-               .enumerate_operation = "DescribeCacheClusters",
-               .result_path = "CacheClusters[]",
-               .details = {elasticache_tags()},
-               .lookup = Lookup::kEnumerate,
-               .id_field = "CacheClusterId",
-               .date_field = "CacheClusterCreateTime",
-               .arn_field = "ARN",
-               .tagging = elasticache_tagging(),
-               .actions = {ResourceType::CallAction{
+  add_type(
+      registry,
+      {
+          .name = "aws.cache-cluster",
+          .aliases = {"cache-cluster"},
+          .service = "elasticache",
+          .enumerate_operation = "DescribeCacheClusters",
+          .result_path = "CacheClusters[]",
+          .details = {elasticache_tags()},
+          .lookup = Lookup::kEnumerate,
+          .id_field = "CacheClusterId",
+          .date_field = "CacheClusterCreateTime",
+          .arn_field = "ARN",
+          .tagging = elasticache_tagging(),
+          .actions =
+              {ResourceType::CallAction{
                    .operation = "DeleteCacheCluster",
                    .params = {{"CacheClusterId", "CacheClusterId"}},
                    .options = {{.name = "skip-snapshot",
@@ -413,8 +455,13 @@ void register_databases(policy::Registry& registry) {
                                       "Engine == 'redis' && !starts_with(CacheNodeType, 'cache.t') "
                                       "&& join('-', ['final', CacheClusterId]) || null"}}}},
                    .when = "!ReplicationGroupId",
-                   .gone_codes = {"CacheClusterNotFound"}}},
-           });
+                   .gone_codes = {"CacheClusterNotFound"}},
+               // As c7n's _cluster_eligible_for_snapshot.
+               snapshot_action("CreateSnapshot", "SnapshotName", "CacheClusterId",
+                               "SnapshotAlreadyExistsFault",
+                               "Engine != 'memcached' && "
+                               "!starts_with(CacheNodeType, 'cache.t1')")},
+      });
   add_type(registry, {
                          .name = "aws.cache-snapshot",
                          .aliases = {"cache-snapshot"},

@@ -1,6 +1,8 @@
 // aws.event-rule: EventBridge rules of the default event bus (where GuardDuty and CloudTrail
 // deliver), with Cloud Custodian's event-rule-target filter: is a finding routed anywhere?
 #include "resources/event_rule.h"
+
+#include "aws/client.h"
 #include "policy/value_filter.h"
 #include "resources/tag_actions.h"
 
@@ -44,6 +46,21 @@ class EventRuleTarget : public policy::Filter {
   policy::ValueMatcher matcher_;
 };
 
+// delete's force (Cloud Custodian's): the rule's targets removed first, as EventBridge does not
+// delete a rule that has any.
+std::string remove_targets(const aws::Client& client, const Json& rule) {
+  Json params = {{"Rule", rule.value("Name", "")},
+                 {"EventBusName", rule.value("EventBusName", "default")}};
+  Json ids = Json::array();
+  for (const Json& target :
+       client.call_all("events", "ListTargetsByRule", params).value("Targets", Json::array()))
+    ids.push_back(target["Id"]);
+  if (ids.empty()) return "";
+  params["Ids"] = ids;
+  client.call("events", "RemoveTargets", params);
+  return "; its targets " + ids.dump() + " removed first";
+}
+
 }  // namespace
 
 void register_event_rule(policy::Registry& registry) {
@@ -58,9 +75,11 @@ void register_event_rule(policy::Registry& registry) {
       .name_field = "Name",
       .arn_field = "Arn",
       .report_fields = {"Name", "State", "EventPattern", "ScheduleExpression"},
-      .actions = {policy::ResourceType::CallAction{.operation = "DeleteRule",
-                                                   .params = {{"Name", "Name"}},
-                                                   .gone_codes = {"ResourceNotFoundException"}}},
+      .actions = {policy::ResourceType::CallAction{
+          .operation = "DeleteRule",
+          .params = {{"Name", "Name"}, {"EventBusName", "EventBusName"}},
+          .options = {{.name = "force", .prepare = remove_targets}},
+          .gone_codes = {"ResourceNotFoundException"}}},
   });
   registry.add_filter("aws.event-rule", "event-rule-target",
                       policy::filter_info<EventRuleTarget>(

@@ -1,5 +1,6 @@
 // IAM's groups, instance profiles and server certificates (global, listed once), ACM
 // certificates, and Cognito's user and identity pools.
+#include "aws/client.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -33,6 +34,19 @@ ResourceType cognito(std::string name, std::string service, std::string kind, st
                    .params = {{param, id}},
                    .gone_codes = {"ResourceNotFoundException"}}},
   };
+}
+
+// delete's force (Cloud Custodian's): the group's users taken out of it first. Its policies stay
+// (c7n 0.9.21 leaves them too): IAM then refuses the delete and the record says failed.
+std::string remove_members(const aws::Client& client, const Json& group) {
+  Json users = client.call_all("iam", "GetGroup", {{"GroupName", group["GroupName"]}})["Users"];
+  Json names = Json::array();
+  for (const Json& user : users) {
+    client.call("iam", "RemoveUserFromGroup",
+                {{"GroupName", group["GroupName"]}, {"UserName", user["UserName"]}});
+    names.push_back(user["UserName"]);
+  }
+  return names.empty() ? "" : "; its users " + names.dump() + " taken out first";
 }
 
 }  // namespace
@@ -71,6 +85,7 @@ void register_identity(policy::Registry& registry) {
                // is refused by IAM (DeleteConflict) and recorded as failed.
                .actions = {{.operation = "DeleteGroup",
                             .params = {{"GroupName", "GroupName"}},
+                            .options = {{.name = "force", .prepare = remove_members}},
                             .gone_codes = {"NoSuchEntity"}}},
            },
            false);

@@ -2,6 +2,7 @@
 // Insights rules, CloudFormation stacks, Secrets Manager secrets, EFS file systems, Step
 // Functions state machines, Systems Manager OpsItems and resource data syncs, Fault Injection
 // Simulator experiment templates and Config rules.
+#include "aws/client.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -50,6 +51,17 @@ ResourceType::CallAction update_ops_item() {
                       setting("priority", "Priority"),
                       {.name = "description", .param = "Description"},
                       {.name = "topics", .param = "Notifications", .transform = "[].{Arn: @}"}}};
+}
+
+// delete's force (Cloud Custodian's): termination protection turned off first. Only
+// DescribeStacks naming the stack says whether it is on (the listing leaves it out).
+std::string unprotect_stack(const aws::Client& client, const Json& stack) {
+  Json params = {{"StackName", stack["StackName"]}};
+  Json described = client.call("cloudformation", "DescribeStacks", params)["Stacks"][0];
+  if (described.value("EnableTerminationProtection", false) != true) return "";
+  params["EnableTerminationProtection"] = false;
+  client.call("cloudformation", "UpdateTerminationProtection", params);
+  return "; termination protection turned off first";
 }
 
 }  // namespace
@@ -174,7 +186,10 @@ void register_management(policy::Registry& registry) {
                .arn_field = "StackId",
                // Stacks are tagged through UpdateStack, which Cloud Custodian's
                // tag actions drive with the stack's template: not supported here.
-               .actions = {{.operation = "DeleteStack", .params = {{"StackName", "StackName"}}},
+               .actions = {{.operation = "DeleteStack",
+                            .params = {{"StackName", "StackName"}},
+                            .options = {{.name = "force", .prepare = unprotect_stack}},
+                            .gone_codes = {"ValidationError: does not exist"}},
                            {.name = "set-protection",
                             .operation = "UpdateTerminationProtection",
                             .params = {{"StackName", "StackName"}},

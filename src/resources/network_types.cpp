@@ -30,7 +30,20 @@ ResourceType ec2_type(std::string name, const std::string& kind, std::string not
 }  // namespace
 
 void register_network_types(policy::Registry& registry) {
-  add_type(registry, ec2_type("subnet", "Subnet", "InvalidSubnetID.NotFound", "subnet"));
+  ResourceType subnet = ec2_type("subnet", "Subnet", "InvalidSubnetID.NotFound", "subnet");
+  // Cloud Custodian's modify, for the attributes DescribeSubnets says (its others are refused).
+  subnet.actions.push_back({.name = "modify",
+                            .operation = "ModifySubnetAttribute",
+                            .params = {{"SubnetId", "SubnetId"}},
+                            .options = {{.name = "MapPublicIpOnLaunch",
+                                         .param = "MapPublicIpOnLaunch",
+                                         .transform = "{Value: @}",
+                                         .current = "{Value: MapPublicIpOnLaunch}"},
+                                        {.name = "AssignIpv6AddressOnCreation",
+                                         .param = "AssignIpv6AddressOnCreation",
+                                         .transform = "{Value: @}",
+                                         .current = "{Value: AssignIpv6AddressOnCreation}"}}});
+  add_type(registry, std::move(subnet));
   add_type(registry,
            ec2_type("route-table", "RouteTable", "InvalidRouteTableID.NotFound", "route-table"));
   ResourceType gateway = ec2_type("internet-gateway", "InternetGateway",

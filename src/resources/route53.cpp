@@ -4,6 +4,7 @@
 // identifier, since a name alone (Cloud Custodian's id) does not tell an A record from the
 // AAAA record of the same name.
 #include "resources/route53.h"
+#include "aws/client.h"
 
 #include <arpa/inet.h>
 
@@ -259,6 +260,24 @@ void register_route53_parts(policy::Registry& registry) {
   });
 }
 
+// delete's force (Cloud Custodian's): every record set but the zone's own NS and SOA deleted
+// first (in one change), as Route 53 does not delete a zone that has others.
+std::string empty_zone(const aws::Client& client, const Json& zone) {
+  const std::string zone_name = zone.value("Name", "");
+  Json changes = Json::array();
+  const Json listed =
+      client.call_all("route53", "ListResourceRecordSets", {{"HostedZoneId", zone["Id"]}});
+  for (const Json& set : listed.value("ResourceRecordSets", Json::array())) {
+    std::string type = set.value("Type", "");
+    if (set.value("Name", "") == zone_name && (type == "NS" || type == "SOA")) continue;
+    changes.push_back({{"Action", "DELETE"}, {"ResourceRecordSet", set}});
+  }
+  if (changes.empty()) return "";
+  client.call("route53", "ChangeResourceRecordSets",
+              {{"HostedZoneId", zone["Id"]}, {"ChangeBatch", {{"Changes", changes}}}});
+  return "; its " + std::to_string(changes.size()) + " record sets deleted first";
+}
+
 }  // namespace
 
 void register_route53(policy::Registry& registry) {
@@ -301,6 +320,7 @@ void register_route53(policy::Registry& registry) {
       // NS and SOA is refused by Route 53 (HostedZoneNotEmpty) and recorded as failed.
       .actions = {{.operation = "DeleteHostedZone",
                    .params = {{"Id", "Id"}},
+                   .options = {{.name = "force", .prepare = empty_zone}},
                    .gone_codes = {"NoSuchHostedZone"}}},
   };
   auto parent = std::make_shared<const policy::ResourceType>(zones);

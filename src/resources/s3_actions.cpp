@@ -116,13 +116,24 @@ class SetStatements : public policy::PerResourceAction {
 
 // set-public-block (Cloud Custodian's SetPublicBlock): the given settings (none given: all of
 // them, to `state`), the others kept. With `scope: account`, the account's block through
-// s3control instead, once (Cloud Custodian's aws.account set-s3-public-block).
+// s3control instead, once. On aws.account it is the account's set-s3-public-block: its block,
+// as Cloud Custodian's, which takes `state` alone only as false (it then deletes the block;
+// custos turns its four settings off).
 class SetPublicBlock : public policy::PerResourceAction {
  public:
-  explicit SetPublicBlock(const Spec& spec) : PerResourceAction("set-public-block") {
+  SetPublicBlock(const Spec& spec, const policy::BuildContext& context)
+      : PerResourceAction(context.resource.name == "aws.account" ? "set-s3-public-block"
+                                                                 : "set-public-block"),
+        on_account_(context.resource.name == "aws.account") {
     bool state = spec.optional_bool("state", true);
     for (const char* key : kPublicBlockKeys)
       if (spec.has(key)) settings_[key] = spec.optional_bool(key, true);
+    if (on_account_ && !settings_.empty() && spec.has("state") && !state)
+      spec.child("state").fail("state: false cannot be given with the settings it would delete");
+    if (on_account_ && settings_.empty() && state)
+      spec.fail(name() +
+                " needs a setting (BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, "
+                "RestrictPublicBuckets) or state: false");
     if (settings_.empty())
       for (const char* key : kPublicBlockKeys) settings_[key] = state;
     std::string scope = spec.optional_string("scope", "bucket");
@@ -154,8 +165,12 @@ class SetPublicBlock : public policy::PerResourceAction {
   }
 
  private:
-  ActionRecord apply(const Json& bucket, ActionContext& context) const override {
-    return change(context.client_for(bucket), "s3", "Bucket", context.id_of(bucket), "");
+  ActionRecord apply(const Json& resource, ActionContext& context) const override {
+    const std::string id = context.id_of(resource);
+    if (on_account_)
+      return change(context.client_for(resource), "s3control", "AccountId", id,
+                    "account " + id + " ");
+    return change(context.client_for(resource), "s3", "Bucket", id, "");
   }
 
   ActionRecord change(const aws::Client& client, const std::string& service,
@@ -197,6 +212,7 @@ class SetPublicBlock : public policy::PerResourceAction {
 
   Json settings_ = Json::object();
   bool account_ = false;
+  bool on_account_ = false;
 };
 
 // delete-global-grants (Cloud Custodian's DeleteGlobalGrants): removes the ACL's grants to
@@ -457,6 +473,14 @@ void register_s3_actions(policy::Registry& registry) {
            "sts:GetCallerIdentity"},
           "Set the bucket's public access block (scope: account, the account's), the given "
           "settings or all to `state` (default true)"));
+  registry.add_action(
+      "aws.account", "set-s3-public-block",
+      policy::action_info<SetPublicBlock>(
+          {"state", "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+           "RestrictPublicBuckets"},
+          {"s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"},
+          "Set the account's S3 public access block: the given settings, the others kept "
+          "(state: false alone, all four off)"));
   registry.add_action(
       "aws.s3", "delete-global-grants",
       policy::action_info<DeleteGlobalGrants>(

@@ -79,6 +79,27 @@ std::vector<ActionRow> action_rows() {
        "LoadBalancerAttributes.AccessLog",
        {},
        true},
+      {"subnet", "{type: modify, MapPublicIpOnLaunch: true}",
+       "ec2 describe-subnets --subnet-ids {id}", "Subnets[0].MapPublicIpOnLaunch"},
+      {"dynamodb-table", "{type: set-continuous-backup, state: true}",
+       "dynamodb describe-continuous-backups --table-name {id}",
+       "ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus"},
+      // The account's settings: a policy in place first, so that the undo has one to restore.
+      {"account",
+       "{type: set-password-policy, policy: {MinimumPasswordLength: 20}}",
+       "iam get-account-password-policy",
+       "PasswordPolicy",
+       {{"iam", "UpdateAccountPasswordPolicy",
+         R"({"MinimumPasswordLength": 8, "RequireSymbols": true})"}}},
+      // moto 5.2.1 stores BlockPublicSecurityGroupRules: false as true: the ranges are changed.
+      {"account",
+       "{type: set-emr-block-public-access, config: {BlockPublicSecurityGroupRules: true, "
+       "PermittedPublicSecurityGroupRuleRanges: [{MinRange: 443, MaxRange: 443}]}}",
+       "emr get-block-public-access-configuration",
+       "BlockPublicAccessConfiguration.PermittedPublicSecurityGroupRuleRanges",
+       {{"emr", "PutBlockPublicAccessConfiguration",
+         R"({"BlockPublicAccessConfiguration": {"BlockPublicSecurityGroupRules": true,
+             "PermittedPublicSecurityGroupRuleRanges": [{"MinRange": 22, "MaxRange": 22}]}})"}}},
       {"rest-api",
        "{type: update, patch: [{op: replace, path: /description, value: audited}]}",
        "apigateway get-rest-api --rest-api-id {id}",
@@ -132,7 +153,8 @@ TEST_P(CallActionTest, ChangesWhatTheCliReadsAndItsUndoPutsItBack) {
   const Json before = state();
 
   ProcessResult dry = run_policy(yaml, {"--dryrun"});
-  EXPECT_NE(dry.out.find("would call " + type.service + " " + action->operation), std::string::npos)
+  const std::string& service = action->service.empty() ? type.service : action->service;
+  EXPECT_NE(dry.out.find("would call " + service + " " + action->operation), std::string::npos)
       << dry.out;
   EXPECT_EQ(state(), before) << "the dry run changed something";
 
@@ -153,6 +175,55 @@ TEST_P(CallActionTest, ChangesWhatTheCliReadsAndItsUndoPutsItBack) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, CallActionTest, ::testing::ValuesIn(action_rows()), row_name);
+
+// snapshot names what it makes by the minute (custos:now), as Cloud Custodian's
+// snapshot_identifier: a dry run makes none, the run one named Backup-ID-YYYY-MM-DD-HH-MM, which
+// no undo removes; a second run makes another or, in the same minute, finds it there.
+class SnapshotActionTest : public ActionTest,
+                           public ::testing::WithParamInterface<std::vector<std::string>> {};
+
+TEST_P(SnapshotActionTest, NamesTheSnapshotByTheMinute) {
+  const std::string& type = GetParam()[0];
+  aws::Client aws = client();
+  Json answers = create(row_of(type), aws);
+  std::string id = jmespath::Expression::compile(row_of(type).id).search(answers);
+  const std::string yaml =
+      "policies:\n  - name: saved\n    resource: " + type + "\n    actions:\n      - snapshot\n";
+  std::vector<std::string> read = {GetParam()[1], GetParam()[2], GetParam()[3], id};
+  auto names = [&] { return jmespath::Expression::compile(GetParam()[4]).search(aws_cli(read)); };
+  ASSERT_TRUE(names().empty()) << names().dump();
+  run_policy(yaml, {"--dryrun"});
+  EXPECT_TRUE(names().empty()) << "the dry run made a snapshot";
+  run_policy(yaml, {"--no-journal"});
+  Json records = actions_of("saved");
+  ASSERT_EQ(records.size(), 1u) << records.dump();
+  EXPECT_EQ(records[0]["outcome"], "changed") << records[0].dump();
+  EXPECT_TRUE(records[0]["undo"].is_null()) << records[0].dump();
+  Json made = names();
+  ASSERT_EQ(made.size(), 1u) << made.dump();
+  // Database identifiers are lower case to AWS (and moto): Backup-DB1 is kept as backup-db1.
+  auto lower = [](std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    return text;
+  };
+  std::string name = lower(made[0]);
+  const std::string prefix = lower("Backup-" + id + "-");
+  EXPECT_EQ(name.rfind(prefix, 0), 0u) << name;
+  EXPECT_EQ(name.size(), prefix.size() + std::string("2026-12-06-16-40").size()) << name;
+  run_policy(yaml, {"--no-journal"});
+  EXPECT_NE(actions_of("saved")[0]["outcome"], "failed") << actions_of("saved").dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Types, SnapshotActionTest,
+    ::testing::Values(
+        std::vector<std::string>{"rds", "rds", "describe-db-snapshots", "--db-instance-identifier",
+                                 "DBSnapshots[?SnapshotType=='manual'].DBSnapshotIdentifier"},
+        std::vector<std::string>{"redshift", "redshift", "describe-cluster-snapshots",
+                                 "--cluster-identifier",
+                                 "Snapshots[?SnapshotType=='manual'].SnapshotIdentifier"}),
+    [](const auto& info) { return info.param[0]; });
 
 }  // namespace
 }  // namespace custos::test
