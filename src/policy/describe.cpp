@@ -124,8 +124,7 @@ class Completer {
       }
       Json answer;
       try {
-        answer = client.call(call.service.empty() ? type_.service : call.service, call.operation,
-                             params);
+        answer = client.call(type_.service_of(call.service), call.operation, params);
       } catch (const aws::AwsError& e) {
         if (is_access_denied(e.code())) {
           // As Cloud Custodian: what the caller may not read is listed, not fatal.
@@ -299,7 +298,7 @@ std::vector<std::string> describe_permissions(const ResourceType& type) {
       type.parent ? describe_permissions(*type.parent->type) : std::vector<std::string>{};
   names.push_back(iam_action(type.service, type.enumerate_operation));
   for (const auto& call : type.details)
-    names.push_back(iam_action(call.service.empty() ? type.service : call.service, call.operation));
+    names.push_back(iam_action(type.service_of(call.service), call.operation));
   return names;
 }
 

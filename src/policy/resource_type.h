@@ -44,6 +44,10 @@ struct ResourceType {
   std::string name;                  // "aws.ec2"
   std::vector<std::string> aliases;  // "ec2"
   std::string service;               // botocore service name: "ec2"
+  // Where a call of this type goes: `call_service` when the call names one, else the type's.
+  const std::string& service_of(const std::string& call_service) const {
+    return call_service.empty() ? service : call_service;
+  }
 
   // Listing every resource: one paginated call, and the JMESPath to the resources in a page.
   std::string enumerate_operation;  // "DescribeInstances"

@@ -57,6 +57,9 @@ class Call : public policy::PerResourceAction {
   Call(const policy::Spec& spec, const policy::BuildContext& context, const CallAction& action)
       : PerResourceAction(action.name), type_(context.resource), action_(action) {
     compile_into(params_, action_.params);
+    names_minute_ = std::any_of(
+        action_.params.begin(), action_.params.end(),
+        [](const auto& param) { return param.second.find("custos:now") != std::string::npos; });
     for (const auto& option : action_.options) {
       if (is_value_option(option)) {
         add_value_option(spec, option);
@@ -98,11 +101,16 @@ class Call : public policy::PerResourceAction {
   }
 
   ActionRecord apply(const Json& listed, ActionContext& context) const override {
-    std::string id = context.id_of(listed);
-    const aws::Client& client = context.client_for(listed);
-    Json resource = listed;
-    if (action_.read && !policy::complete_with(type_, *action_.read, client, resource))
-      return ActionRecord::unchanged(name(), id, "gone already");
+    if (!action_.read) return act(listed, context);
+    Json resource = listed;  // with the setting the action changes, read now
+    if (!policy::complete_with(type_, *action_.read, context.client_for(listed), resource))
+      return ActionRecord::unchanged(name(), context.id_of(listed), "gone already");
+    return act(resource, context);
+  }
+
+  ActionRecord act(const Json& resource, ActionContext& context) const {
+    std::string id = context.id_of(resource);
+    const aws::Client& client = context.client_for(resource);
     if (when_ && when_->search(resource) != Json(true))
       return ActionRecord::unchanged(
           name(), id,
@@ -126,9 +134,7 @@ class Call : public policy::PerResourceAction {
   // The call's parameters for `resource`: its paths (which may name the minute, custos:now),
   // the options' values (with the settings in place they keep), the boolean options' last.
   Json parameters(const Json& resource) const {
-    Json input = resource;
-    if (input.is_object()) input["custos:now"] = this_minute();
-    Json params = evaluate(params_, input);
+    Json params = evaluate(params_, names_minute_ ? with_minute(resource) : resource);
     params.merge_patch(sent_);
     for (const Given& given : given_) {
       if (!given.option->keep_current || !given.current) continue;
@@ -142,9 +148,12 @@ class Call : public policy::PerResourceAction {
     return params;
   }
 
-  const std::string& service() const {
-    return action_.service.empty() ? type_.service : action_.service;
+  static Json with_minute(Json resource) {
+    if (resource.is_object()) resource["custos:now"] = this_minute();
+    return resource;
   }
+
+  const std::string& service() const { return type_.service_of(action_.service); }
 
   // What the value options' `current` paths say of the resource now, as their parameters
   // (null where it says nothing); nullopt unless every option given has such a path.
@@ -217,8 +226,9 @@ class Call : public policy::PerResourceAction {
 
   const ResourceType& type_;
   const CallAction& action_;
-  Params params_;       // from the resource
-  Params flag_params_;  // from the resource, as the boolean options chose: they win
+  Params params_;              // from the resource
+  bool names_minute_ = false;  // some path of params_ reads custos:now
+  Params flag_params_;         // from the resource, as the boolean options chose: they win
   std::vector<Given> given_;
   std::vector<const std::function<std::string(const aws::Client&, const Json&)>*> prepares_;
   Json sent_ = Json::object();  // the value options' parameters, merged
@@ -242,12 +252,11 @@ std::string describe(const CallAction& action) {
 policy::ActionInfo call_info(const ResourceType& type, const CallAction& action) {
   std::vector<std::string> options;
   for (const auto& option : action.options) options.push_back(option.name);
-  const std::string& service = action.service.empty() ? type.service : action.service;
-  std::vector<std::string> permissions = {policy::iam_action(service, action.operation)};
-  if (action.read) {
-    const std::string& reads = action.read->service.empty() ? type.service : action.read->service;
-    permissions.push_back(policy::iam_action(reads, action.read->operation));
-  }
+  std::vector<std::string> permissions = {
+      policy::iam_action(type.service_of(action.service), action.operation)};
+  if (action.read)
+    permissions.push_back(
+        policy::iam_action(type.service_of(action.read->service), action.read->operation));
   std::string description = action.description;
   if (description.empty()) description = describe(action);
   policy::ActionInfo info;

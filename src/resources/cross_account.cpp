@@ -25,8 +25,7 @@ std::vector<std::string> access_permissions(const ResourceType& type) {
   std::vector<std::string> all = {"sts:GetCallerIdentity"};
   const policy::DetailCall& call = type.access->call;
   if (!call.operation.empty())
-    all.push_back(
-        policy::iam_action(call.service.empty() ? type.service : call.service, call.operation));
+    all.push_back(policy::iam_action(type.service_of(call.service), call.operation));
   return all;
 }
 

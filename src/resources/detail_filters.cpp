@@ -179,12 +179,12 @@ policy::FilterInfo info_of(const DetailFilter& filter, std::shared_ptr<const Res
     Json answer = document.value(call.key, Json());
     return reshape ? reshape(std::move(answer)) : answer;
   };
-  std::string service = call.service.empty() ? type->service : call.service;
-  return policy::related_filter_info({.annotation_key = call.key,
-                                      .matched_key = filter.matched,
-                                      .fetch = fetch,
-                                      .permissions = {policy::iam_action(service, call.operation)}},
-                                     filter.description);
+  return policy::related_filter_info(
+      {.annotation_key = call.key,
+       .matched_key = filter.matched,
+       .fetch = fetch,
+       .permissions = {policy::iam_action(type->service_of(call.service), call.operation)}},
+      filter.description);
 }
 
 }  // namespace

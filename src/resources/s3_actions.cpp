@@ -21,14 +21,25 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-// The bucket policy's text now, or nullopt when the bucket has none.
-std::optional<std::string> current_policy(const aws::Client& client, const std::string& bucket) {
+// One of the bucket's settings now: `member` of `operation`'s answer, or nullopt when S3
+// answers `absent_code` (the bucket has none).
+std::optional<Json> bucket_setting(const aws::Client& client, const std::string& bucket,
+                                   const std::string& operation, const std::string& member,
+                                   const std::string& absent_code) {
   try {
-    return client.call("s3", "GetBucketPolicy", {{"Bucket", bucket}}).value("Policy", "");
+    return client.call("s3", operation, {{"Bucket", bucket}}).value(member, Json());
   } catch (const aws::AwsError& e) {
-    if (e.code() == "NoSuchBucketPolicy") return std::nullopt;
+    if (e.code() == absent_code) return std::nullopt;
     throw;
   }
+}
+
+// The bucket policy's text now, or nullopt when the bucket has none.
+std::optional<std::string> current_policy(const aws::Client& client, const std::string& bucket) {
+  std::optional<Json> text =
+      bucket_setting(client, bucket, "GetBucketPolicy", "Policy", "NoSuchBucketPolicy");
+  if (!text) return std::nullopt;
+  return text->is_string() ? text->get<std::string>() : "";
 }
 
 Json statements_of(const Json& document) {
@@ -379,17 +390,6 @@ class DeleteObjects : public policy::PerResourceAction {
   std::string prefix_;
 };
 
-// The bucket's default encryption (ServerSideEncryptionConfiguration), or nullopt without one.
-std::optional<Json> bucket_encryption(const aws::Client& client, const std::string& bucket) {
-  try {
-    return client.call("s3", "GetBucketEncryption", {{"Bucket", bucket}})
-        .value("ServerSideEncryptionConfiguration", Json());
-  } catch (const aws::AwsError& e) {
-    if (e.code() == "ServerSideEncryptionConfigurationNotFoundError") return std::nullopt;
-    throw;
-  }
-}
-
 // set-bucket-encryption (Cloud Custodian's SetBucketEncryption): default encryption with
 // `crypto` (AES256, the default, or aws:kms with `key`, an id, ARN or alias, resolved in the
 // bucket's region) and `bucket-key` (default true); `enabled: false` removes it.
@@ -414,7 +414,9 @@ class SetBucketEncryption : public policy::PerResourceAction {
     aws::Client client = context.client_for(bucket);
     const std::string bucket_name = context.id_of(bucket);
     const std::string& region = client.session().region();
-    const std::optional<Json> before = bucket_encryption(client, bucket_name);
+    const std::optional<Json> before = bucket_setting(
+        client, bucket_name, "GetBucketEncryption", "ServerSideEncryptionConfiguration",
+        "ServerSideEncryptionConfigurationNotFoundError");
     if (!enable_ && !before)
       return ActionRecord::unchanged(name(), bucket_name, "no default encryption");
     const Json target = enable_ ? wanted(client) : Json();
