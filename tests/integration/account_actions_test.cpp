@@ -1,15 +1,19 @@
 // aws.account's settings that are not one call as data (set-s3-public-block, shared with s3's
 // set-public-block; set-ebs-encryption, two calls) over real HTTP against moto: each end state
 // read back with the AWS CLI, a dry run changes nothing, a second run is `unchanged`, and the
-// record's undo played by the CLI restores the setting. The account's one-call settings
+// record's undo played by the CLI restores the setting; where moto lacks a call (EC2's default
+// KMS key, X-Ray's encryption), a proxy in front of it answers in the service's shape and the
+// test reads what custos sent off the proxy. The account's one-call settings
 // (set-password-policy, set-emr-block-public-access) are rows of CallActionTest.
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <map>
+#include <memory>
 
 #include "integration/action_check.h"
 #include "support/aws_cli.h"
+#include "support/fault_proxy.h"
 
 namespace custos::test {
 namespace {
@@ -72,12 +76,100 @@ TEST_F(AccountActionTest, SetEbsEncryptionTurnsEncryptionByDefaultOn) {
   expect_undo_restores(records, state, before);
 }
 
-TEST_F(AccountActionTest, SetEbsEncryptionWithAKey) {
-  GTEST_SKIP() << "moto 5.2.1 does not implement GetEbsDefaultKmsKeyId";
+// moto 5.2.1 lacks EC2's default KMS key calls: a proxy in front of it answers them in EC2's
+// shape (botocore's model: kmsKeyId), and what custos asked for is read off the proxy.
+TEST_F(AccountActionTest, SetEbsEncryptionWithAKeySetsTheKeyAndRemembersTheOldOne) {
+  FaultProxy proxy(emulator().url());
+  auto ec2_answer = [](const std::string& operation, const std::string& key) {
+    FaultProxy::Reply reply;
+    reply.body = "<" + operation +
+                 "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+                 "<requestId>c7n-recorded</requestId><kmsKeyId>" +
+                 key + "</kmsKeyId></" + operation + "Response>";
+    return reply;
+  };
+  proxy.answer_action("GetEbsDefaultKmsKeyId",
+                      ec2_answer("GetEbsDefaultKmsKeyId", "alias/aws/ebs"));
+  proxy.answer_action("ModifyEbsDefaultKmsKeyId",
+                      ec2_answer("ModifyEbsDefaultKmsKeyId", "alias/custos-ebs"));
+  auto modifications = [&] {
+    std::vector<std::string> bodies;
+    for (const auto& arrival : proxy.arrivals())
+      if (arrival.body.find("Action=ModifyEbsDefaultKmsKeyId") != std::string::npos)
+        bodies.push_back(arrival.body);
+    return bodies;
+  };
+  auto encrypted = [&] {
+    return aws_cli({"ec2", "get-ebs-encryption-by-default"})["EbsEncryptionByDefault"];
+  };
+  write("key.yml", policy("{type: set-ebs-encryption, state: true, key: alias/custos-ebs}"));
+  const std::map<std::string, std::string> via_proxy = {{"AWS_ENDPOINT_URL", proxy.url()}};
+
+  auto dry =
+      custos({"run", "--no-journal", "--dryrun", "-s", path("out"), path("key.yml")}, via_proxy);
+  ASSERT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_NE(dry.out.find("would call ec2 ModifyEbsDefaultKmsKeyId"), std::string::npos) << dry.out;
+  EXPECT_TRUE(modifications().empty());
+  EXPECT_EQ(encrypted(), false);
+
+  auto run = custos({"run", "--no-journal", "-s", path("out"), path("key.yml")}, via_proxy);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  ASSERT_EQ(modifications().size(), 1u);
+  EXPECT_NE(modifications()[0].find("KmsKeyId=alias%2Fcustos-ebs"), std::string::npos)
+      << modifications()[0];
+  EXPECT_EQ(encrypted(), true);
+  Json record = actions_of("account")[0];
+  EXPECT_EQ(record["outcome"], "changed");
+  EXPECT_EQ(record["before"]["KmsKeyId"], "alias/aws/ebs");
+  // The undo puts the old key back and turns encryption by default off again.
+  ASSERT_EQ(record["undo"].size(), 2u) << record.dump();
+  EXPECT_EQ(record["undo"][0]["operation"], "ModifyEbsDefaultKmsKeyId");
+  EXPECT_EQ(record["undo"][0]["params"]["KmsKeyId"], "alias/aws/ebs");
+  EXPECT_EQ(record["undo"][1]["operation"], "DisableEbsEncryptionByDefault");
+  aws_call(record["undo"][1]);
+  EXPECT_EQ(encrypted(), false);
 }
 
-TEST_F(AccountActionTest, SetXrayEncrypt) {
-  GTEST_SKIP() << "moto 5.2.1 does not implement X-Ray's GetEncryptionConfig/PutEncryptionConfig";
+// moto 5.2.1 lacks X-Ray's encryption settings: a proxy answers them in X-Ray's shape (botocore's
+// model), holding the setting `current`, and what custos sent is read off the proxy.
+TEST_F(AccountActionTest, SetXrayEncryptSendsTheKeyAndIsUnchangedWhenItIsInPlace) {
+  auto run_with = [&](const Json& current, const std::string& key) {
+    auto proxy = std::make_unique<FaultProxy>(emulator().url());
+    FaultProxy::Reply put, get;
+    put.content_type = get.content_type = "application/json";
+    put.body = Json{{"EncryptionConfig", {{"Type", "KMS"}, {"Status", "UPDATING"}}}}.dump();
+    get.body = Json{{"EncryptionConfig", current}}.dump();
+    proxy->answer_path("/PutEncryptionConfig", put);  // first: it contains the other's path
+    proxy->answer_path("/EncryptionConfig", get);
+    write("xray.yml", policy("{type: set-xray-encrypt, key: " + key + "}"));
+    auto run = custos({"run", "--no-journal", "-s", path("out"), path("xray.yml")},
+                      {{"AWS_ENDPOINT_URL", proxy->url()}});
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+    return proxy;
+  };
+  auto sent = [](const FaultProxy& proxy) {
+    Json bodies = Json::array();
+    for (const auto& arrival : proxy.arrivals())
+      if (arrival.target.find("/PutEncryptionConfig") != std::string::npos)
+        bodies.push_back(Json::parse(arrival.body));
+    return bodies;
+  };
+
+  auto proxy = run_with({{"Type", "NONE"}, {"Status", "ACTIVE"}}, "alias/custos-xray");
+  EXPECT_EQ(sent(*proxy), Json::array({{{"Type", "KMS"}, {"KeyId", "alias/custos-xray"}}}));
+  Json record = actions_of("account")[0];
+  EXPECT_EQ(record["outcome"], "changed");
+  ASSERT_EQ(record["undo"].size(), 1u) << record.dump();
+  EXPECT_EQ(record["undo"][0]["params"], Json({{"Type", "NONE"}}));
+
+  proxy = run_with({{"Type", "KMS"}, {"KeyId", "alias/custos-xray"}, {"Status", "ACTIVE"}},
+                   "alias/custos-xray");
+  EXPECT_EQ(sent(*proxy), Json::array());
+  EXPECT_EQ(actions_of("account")[0]["outcome"], "unchanged");
+
+  proxy =
+      run_with({{"Type", "KMS"}, {"KeyId", "alias/custos-xray"}, {"Status", "ACTIVE"}}, "default");
+  EXPECT_EQ(sent(*proxy), Json::array({{{"Type", "NONE"}}}));
 }
 
 }  // namespace

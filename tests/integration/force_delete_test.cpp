@@ -1,11 +1,16 @@
 // Cloud Custodian's `delete` with `force` (the type's data: a call that empties the resource
 // first) over real HTTP against moto: a rule with targets, a zone with records, a group with
-// members and a shared document, each deleted with what holds it emptied first. A dry run prints
-// both calls and changes nothing; the run deletes it (the AWS CLI no longer lists it); a second
-// delete in the same policy finds it gone (`unchanged`); the record cannot be undone.
+// members, a shared document and a protected stack, each deleted with what holds it emptied
+// first. A dry run prints both calls and changes nothing; the run deletes it (the AWS CLI no
+// longer lists it); a second delete in the same policy finds it gone (`unchanged`); the record
+// cannot be undone.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <map>
+
 #include "integration/action_check.h"
+#include "support/fault_proxy.h"
 
 namespace custos::test {
 namespace {
@@ -16,18 +21,19 @@ class ForceDeleteTest : public ActionTest {
   // whether it is there; the dry run must print each of `calls`.
   void prove_force_delete(const std::string& type, const std::string& filter,
                           const std::function<bool()>& listed,
-                          const std::vector<std::string>& calls) const {
+                          const std::vector<std::string>& calls,
+                          const std::map<std::string, std::string>& env = {}) const {
     const std::string yaml = "policies:\n  - name: forced\n    resource: " + type +
                              "\n    filters:\n      - " + filter +
                              "\n    actions:\n      - {type: delete, force: true}\n"
                              "      - {type: delete, force: true}\n";
     ASSERT_TRUE(listed());
-    ProcessResult dry = run_policy(yaml, {"--dryrun", "--no-journal"});
+    ProcessResult dry = run_policy(yaml, {"--dryrun", "--no-journal"}, env);
     for (const std::string& call : calls)
       EXPECT_NE(dry.out.find("would call " + call), std::string::npos) << dry.out;
     EXPECT_TRUE(listed()) << "the dry run deleted it";
 
-    run_policy(yaml, {"--no-journal"});
+    run_policy(yaml, {"--no-journal"}, env);
     Json records = actions_of("forced");
     ASSERT_EQ(records.size(), 2u) << records.dump();
     EXPECT_EQ(records[0]["outcome"], "changed") << records[0].dump();
@@ -102,8 +108,37 @@ TEST_F(ForceDeleteTest, SsmDocumentSharedWithAnotherAccount) {
                      {"ssm ModifyDocumentPermission", "ssm DeleteDocument"});
 }
 
+// moto 5.2.1 answers UpdateTerminationProtection with HTTP 500 (and deletes a protected stack
+// anyway): a proxy in front of it answers that call in CloudFormation's shape, and shows that
+// custos turned the protection off before the delete.
 TEST_F(ForceDeleteTest, ProtectedStack) {
-  GTEST_SKIP() << "moto 5.2.1 does not implement UpdateTerminationProtection (HTTP 500)";
+  const std::string stack =
+      aws_cli({"cloudformation", "create-stack", "--stack-name", "guarded",
+               "--enable-termination-protection", "--template-body",
+               R"({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}})"})["StackId"];
+  FaultProxy proxy(emulator().url());
+  FaultProxy::Reply unprotected;
+  unprotected.body =
+      "<UpdateTerminationProtectionResponse xmlns=\"http://cloudformation.amazonaws.com/doc/"
+      "2010-05-15/\"><UpdateTerminationProtectionResult><StackId>" +
+      stack +
+      "</StackId></UpdateTerminationProtectionResult></UpdateTerminationProtectionResponse>";
+  proxy.answer_action("UpdateTerminationProtection", unprotected);
+  prove_force_delete("aws.cfn", "{StackName: guarded}",
+                     [&] {
+                       return !aws_cli({"cloudformation", "list-stacks", "--stack-status-filter",
+                                        "CREATE_COMPLETE"})["StackSummaries"]
+                                   .empty();
+                     },
+                     {"cloudformation UpdateTerminationProtection", "cloudformation DeleteStack"},
+                     {{"AWS_ENDPOINT_URL", proxy.url()}});
+  std::vector<std::string> turned_off;
+  for (const auto& arrival : proxy.arrivals())
+    if (arrival.body.find("Action=UpdateTerminationProtection") != std::string::npos)
+      turned_off.push_back(arrival.body);
+  ASSERT_EQ(turned_off.size(), 1u);
+  EXPECT_NE(turned_off[0].find("EnableTerminationProtection=false"), std::string::npos)
+      << turned_off[0];
 }
 
 }  // namespace
