@@ -123,9 +123,9 @@ int investigate_trail(InvestigateArgs& args) {
   }
   if (args.summary) {
     if (scan.format == inv::OutputFormat::kJson)
-      write_out(answer.summary.to_json().dump(2) + "\n");
+      write_out(answer.summary.dump(2) + "\n");
     else
-      write_out(answer.summary.to_text());
+      write_out(inv::trail_summary_text(answer.summary));
   }
   report_stats(answer.stats, answer.matched);
   return answer.stats.skipped.empty() ? 0 : 1;

@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <map>
-#include <unordered_map>
 
 #include "core/error.h"
 #include "investigate/flow_output.h"
 #include "investigate/scan_impl.h"
+#include "investigate/spill_map.h"
 #include "policy/value_type.h"
 
 namespace custos::investigate {
@@ -68,62 +67,85 @@ bool is_private(const vt::Ip& ip) {
 // Counts a summary keeps per key.
 struct Tally {
   std::uint64_t flows = 0, bytes = 0;
+  void add(std::uint64_t more_bytes) {
+    ++flows;
+    bytes += more_bytes;
+  }
+  void merge(const Tally& other) {
+    flows += other.flows;
+    bytes += other.bytes;
+  }
+  void save(std::string& out) const {
+    save_raw(out, flows);
+    save_raw(out, bytes);
+  }
+  void load(std::string_view saved) {
+    SavedBytes in{saved};
+    flows = in.raw<std::uint64_t>();
+    bytes = in.raw<std::uint64_t>();
+  }
 };
-using Tallies = std::unordered_map<std::string, Tally>;
+
+// Rankings keep their first this many entries ("truncated" gives the full size of a list that
+// was cut); keys past kSummaryKeys a list (over all workers) spill to files.
+constexpr std::size_t kListed = 1000;
+constexpr std::size_t kSummaryKeys = std::size_t{1} << 16;
 
 struct FlowSummary {
+  explicit FlowSummary(std::size_t keys_in_memory)
+      : talkers(keys_in_memory),
+        ports(keys_in_memory),
+        rejected(keys_in_memory),
+        remote(keys_in_memory) {}
+
   std::uint64_t records = 0;
   std::optional<std::int64_t> first, last;
-  Tallies talkers, ports, rejected, remote;
+  SpillMap<Tally> talkers, ports, rejected, remote;
 
   void merge(FlowSummary&& later) {
     records += later.records;
     if (later.first && (!first || *later.first < *first)) first = later.first;
     if (later.last && (!last || *later.last > *last)) last = later.last;
-    merge_tallies(talkers, later.talkers);
-    merge_tallies(ports, later.ports);
-    merge_tallies(rejected, later.rejected);
-    merge_tallies(remote, later.remote);
+    talkers.absorb(std::move(later.talkers));
+    ports.absorb(std::move(later.ports));
+    rejected.absorb(std::move(later.rejected));
+    remote.absorb(std::move(later.remote));
   }
 
-  static void merge_tallies(Tallies& into, const Tallies& from) {
-    for (const auto& [key, tally] : from) {
-      Tally& sum = into[key];
-      sum.flows += tally.flows;
-      sum.bytes += tally.bytes;
+  // The answer; the summary is spent.
+  Json take_json() {
+    Json summary = {{"records", records},
+                    {"first_start", first ? Json(iso_time(*first * 1000)) : Json()},
+                    {"last_end", last ? Json(iso_time(*last * 1000)) : Json()}};
+    Json cut = Json::object();
+    for (auto [list, tallies, name, by_bytes] :
+         {std::tuple{"top_talkers", &talkers, "srcaddr", true},
+          {"ports", &ports, "dstport", false},
+          {"rejected", &rejected, "srcaddr", false},
+          {"remote_bytes", &remote, "address", true}}) {
+      using Keyed = std::pair<std::string, Tally>;
+      auto ranking = least<Keyed>(kListed, [by_bytes = by_bytes](const Keyed& a, const Keyed& b) {
+        auto ka = by_bytes ? a.second.bytes : a.second.flows;
+        auto kb = by_bytes ? b.second.bytes : b.second.flows;
+        return ka != kb ? ka > kb : a.first < b.first;
+      });
+      tallies->drain([&](std::string_view key, const Tally& tally) {
+        ranking.offer({std::string(key), tally});
+      });
+      Json ranked = Json::array();
+      for (const auto& [key, tally] : ranking.take())
+        ranked.push_back({{name, key}, {"flows", tally.flows}, {"bytes", tally.bytes}});
+      summary[list] = std::move(ranked);
+      if (ranking.offered() > kListed) cut[list] = ranking.offered();
     }
-  }
-
-  static Json ranked(const Tallies& tallies, const char* name, bool by_bytes) {
-    std::vector<const Tallies::value_type*> order;
-    for (const auto& entry : tallies) order.push_back(&entry);
-    std::sort(order.begin(), order.end(), [&](auto* a, auto* b) {
-      auto ka = by_bytes ? a->second.bytes : a->second.flows;
-      auto kb = by_bytes ? b->second.bytes : b->second.flows;
-      return ka != kb ? ka > kb : a->first < b->first;
-    });
-    Json list = Json::array();
-    for (const auto* entry : order)
-      list.push_back(
-          {{name, entry->first}, {"flows", entry->second.flows}, {"bytes", entry->second.bytes}});
-    return list;
-  }
-
-  Json to_json() const {
-    return {{"records", records},
-            {"first_start", first ? Json(iso_time(*first * 1000)) : Json()},
-            {"last_end", last ? Json(iso_time(*last * 1000)) : Json()},
-            {"top_talkers", ranked(talkers, "srcaddr", true)},
-            {"ports", ranked(ports, "dstport", false)},
-            {"rejected", ranked(rejected, "srcaddr", false)},
-            {"remote_bytes", ranked(remote, "address", true)}};
+    if (!cut.empty()) summary["truncated"] = std::move(cut);
+    return summary;
   }
 };
 
 struct FileAnswer {
   std::string output;
   std::uint64_t matched = 0;
-  FlowSummary summary;
 };
 
 class FlowMatcher {
@@ -180,27 +202,15 @@ void tally(const FlowFields& layout, const std::vector<std::string_view>& f, Flo
   std::string_view src = field(layout.srcaddr), dst = field(layout.dstaddr);
   if (src.empty() || src == "-") return;  // NODATA, SKIPDATA
   std::uint64_t bytes = static_cast<std::uint64_t>(number(field(layout.bytes)).value_or(0));
-  Tally& talker = s.talkers[std::string(src)];
-  ++talker.flows;
-  talker.bytes += bytes;
+  s.talkers[src].add(bytes);
   std::string_view port = field(layout.dstport);
-  if (!port.empty() && port != "-") {
-    Tally& p = s.ports[std::string(port)];
-    ++p.flows;
-    p.bytes += bytes;
-  }
-  if (field(layout.action) == "REJECT") {
-    Tally& r = s.rejected[std::string(src)];
-    ++r.flows;
-    r.bytes += bytes;
-  }
+  if (!port.empty() && port != "-") s.ports[port].add(bytes);
+  if (field(layout.action) == "REJECT") s.rejected[src].add(bytes);
   auto from = vt::parse_ip(src), to = vt::parse_ip(dst);
   if (!from || !to) return;
   bool src_private = is_private(*from), dst_private = is_private(*to);
   if (src_private == dst_private) return;  // both inside (or both outside): no remote side
-  Tally& remote = s.remote[std::string(src_private ? dst : src)];
-  ++remote.flows;
-  remote.bytes += bytes;
+  s.remote[src_private ? dst : src].add(bytes);
 }
 
 }  // namespace
@@ -226,13 +236,17 @@ std::string flow_summary_text(const Json& summary, std::size_t top) {
   auto section = [&](const char* title, const char* list, const char* name) {
     const Json& items = summary[list];
     if (items.empty()) return;
-    out += fmt::format("\n{} ({})\n", title, items.size());
+    std::size_t total = summary.contains("truncated")
+                            ? summary["truncated"].value(list, items.size())
+                            : items.size();
+    out += fmt::format("\n{} ({})\n", title, total);
     out += fmt::format("  {:>8}  {:>14}  {}\n", "FLOWS", "BYTES", name);
     for (std::size_t i = 0; i < items.size() && i < top; ++i)
       out += fmt::format("  {:>8}  {:>14}  {}\n", items[i]["flows"].get<std::uint64_t>(),
                          items[i]["bytes"].get<std::uint64_t>(), items[i][name].get<std::string>());
-    if (items.size() > top)
-      out += fmt::format("  ... {} more (--format json lists them all)\n", items.size() - top);
+    if (total > top)
+      out +=
+          fmt::format("  ... {} more (--format json lists the first {})\n", total - top, kListed);
   };
   section("Top talkers, by bytes sent", "top_talkers", "srcaddr");
   section("Destination ports, by flows", "ports", "dstport");
@@ -249,10 +263,14 @@ FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
       scan.query.format.empty() ? flow_format(kDefaultFormat) : scan.query.format;
   FlowWriter writer(scan.format);
   FlowAnswer answer;
-  FlowSummary summary;
+  // One summary a worker, merged at the end: the answer does not depend on order.
+  std::vector<FlowSummary> summaries;
+  const unsigned workers = worker_count(scan.settings.threads);
+  for (unsigned i = 0; i < workers; ++i)
+    summaries.emplace_back(std::max<std::size_t>(kSummaryKeys / workers, 4096));
   if (scan.write_records) write(writer.header());
   FileTask<FileAnswer> task;
-  task.process = [&](const Buffer& buffer, unsigned, FileAnswer& file) {
+  task.process = [&](const Buffer& buffer, unsigned worker, FileAnswer& file) {
     std::string_view text = buffer.view();
     std::optional<FlowFields> layout;
     for (std::size_t at = 0; at < text.size();) {
@@ -278,7 +296,7 @@ FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
       ++file.matched;
       // The file's first record is written as if first of all: see deliver.
       if (scan.write_records) writer.append(*layout, fields, file.matched == 1, file.output);
-      if (scan.summarise) tally(*layout, fields, file.summary);
+      if (scan.summarise) tally(*layout, fields, summaries[worker]);
     }
   };
   task.deliver = [&](FileAnswer&& file) {
@@ -287,12 +305,14 @@ FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
       write(file.output);
     }
     answer.matched += file.matched;
-    if (scan.summarise) summary.merge(std::move(file.summary));
   };
   task.on_skip = on_skip;
   answer.stats = scan_files(inputs, inputs.list(), scan.settings, task);
   if (scan.write_records) write(writer.footer(answer.matched > 0));
-  if (scan.summarise) answer.summary = summary.to_json();
+  if (scan.summarise) {
+    for (unsigned i = 1; i < workers; ++i) summaries[0].merge(std::move(summaries[i]));
+    answer.summary = summaries[0].take_json();
+  }
   return answer;
 }
 

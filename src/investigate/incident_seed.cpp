@@ -87,7 +87,7 @@ Json investigation_record(const std::vector<std::string>& sources, const TrailQu
           {"matched", answer.matched},
           {"files", answer.stats.files},
           {"skipped", answer.stats.skipped.size()},
-          {"summary", leading(answer.summary.to_json(), 5)}};
+          {"summary", leading(answer.summary, 5)}};
 }
 
 }  // namespace custos::investigate

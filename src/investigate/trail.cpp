@@ -1,5 +1,6 @@
 #include "investigate/trail.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "investigate/scan_impl.h"
@@ -7,6 +8,9 @@
 
 namespace custos::investigate {
 namespace {
+
+// Keys of each summary list held in memory, over all workers: past it, they spill to files.
+constexpr std::size_t kSummaryKeys = std::size_t{1} << 16;
 
 struct FileAnswer {
   std::string output;
@@ -26,7 +30,10 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
     readers.push_back(std::make_unique<TrailReader>());
   // A summary per worker, merged at the end: its answer does not depend on order, and a map
   // per file meant building and merging the same keys file after file.
-  std::vector<TrailSummary> summaries(readers.size());
+  // The memory bound is shared by the workers, so that it does not grow with the cores.
+  std::vector<TrailSummary> summaries;
+  for (std::size_t i = 0; i < readers.size(); ++i)
+    summaries.emplace_back(std::max<std::size_t>(kSummaryKeys / readers.size(), 4096));
   TrailAnswer answer;
   if (scan.write_records) write(writer.header());
   const std::function<bool(std::string_view)> wanted = [&](std::string_view raw) {
@@ -60,7 +67,10 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
   };
   task.on_skip = on_skip;
   answer.stats = scan_files(inputs, listed, scan.settings, task);
-  for (TrailSummary& summary : summaries) answer.summary.merge(std::move(summary));
+  if (scan.summarise) {
+    for (std::size_t i = 1; i < summaries.size(); ++i) summaries[0].merge(std::move(summaries[i]));
+    answer.summary = summaries[0].take_json();
+  }
   if (scan.write_records) write(writer.footer(answer.matched > 0));
   return answer;
 }

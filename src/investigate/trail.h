@@ -24,7 +24,7 @@ struct TrailScan {
 struct TrailAnswer {
   ScanStats stats;
   std::uint64_t matched = 0;
-  TrailSummary summary;  // empty unless asked for
+  Json summary;  // TrailSummary::take_json(), when asked for
 };
 
 // `write` receives the output in pieces, in order; `on_skip` each input skipped, as it is.

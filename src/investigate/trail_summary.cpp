@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <tuple>
 
 namespace custos::investigate {
@@ -11,12 +10,65 @@ namespace {
 
 std::string when(Millis time) { return iso_time(time); }
 
-// map[key], making the key a string only when it is new.
-template <typename Map>
-typename Map::mapped_type& entry(Map& map, std::string_view key) {
-  auto found = map.find(key);
-  if (found != map.end()) return found.value();
-  return map.emplace(std::string(key), typename Map::mapped_type{}).first.value();
+void save_seen(std::string& out, const summary::Seen& seen) {
+  save_raw(out, seen.count);
+  save_raw(out, seen.first);
+  save_raw(out, seen.last);
+  save_raw(out, seen.timed);
+}
+
+summary::Seen load_seen(SavedBytes& saved) {
+  summary::Seen seen;
+  seen.count = saved.raw<std::uint64_t>();
+  seen.first = saved.raw<Millis>();
+  seen.last = saved.raw<Millis>();
+  seen.timed = saved.raw<bool>();
+  return seen;
+}
+
+using Keyed = std::pair<std::string, summary::Seen>;
+
+// Most counted first, then by key.
+auto most_counted() {
+  return least<Keyed>(TrailSummary::kListed, [](const Keyed& a, const Keyed& b) {
+    return a.second.count != b.second.count ? a.second.count > b.second.count : a.first < b.first;
+  });
+}
+
+template <typename Ranking>
+Json ranked_list(Ranking& ranking, const char* name) {
+  Json list = Json::array();
+  for (const auto& [key, seen] : ranking.take()) {
+    Json item = {{name, key}, {"count", seen.count}};
+    if (seen.timed) {
+      item["first_seen"] = when(seen.first);
+      item["last_seen"] = when(seen.last);
+    }
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+Json ranked(SpillMap<summary::Seen>& counts, const char* name, std::size_t& total) {
+  auto ranking = most_counted();
+  counts.drain([&](std::string_view key, const summary::Seen& seen) {
+    ranking.offer({std::string(key), seen});
+  });
+  total = ranking.offered();
+  return ranked_list(ranking, name);
+}
+
+// A denial's key in denied_: sorted by principal, then time (big-endian, sign bit flipped).
+constexpr std::size_t kTimeBytes = sizeof(std::uint64_t);
+void denial_key(std::string& key, std::string_view principal, Millis time) {
+  auto bits = static_cast<std::uint64_t>(time) ^ (std::uint64_t{1} << 63);
+  key.assign(principal).push_back('\0');
+  for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>(bits >> shift));
+}
+Millis denial_time(std::string_view key) {
+  std::uint64_t bits = 0;
+  for (unsigned char byte : key.substr(key.size() - kTimeBytes)) bits = bits << 8 | byte;
+  return static_cast<Millis>(bits ^ (std::uint64_t{1} << 63));
 }
 
 }  // namespace
@@ -26,15 +78,25 @@ bool is_denial(std::string_view code) {
          code.find("Unauthorized") != std::string_view::npos || code == "Forbidden";
 }
 
-void TrailSummary::Seen::add(std::optional<Millis> time, std::uint64_t n) {
-  count += n;
+TrailSummary::TrailSummary(std::size_t keys_in_memory)
+    : principals_(keys_in_memory),
+      events_(keys_in_memory),
+      ips_(keys_in_memory),
+      agents_(keys_in_memory),
+      errors_(keys_in_memory),
+      keys_(keys_in_memory),
+      regions_(keys_in_memory),
+      denied_(keys_in_memory) {}
+
+void summary::Seen::add(std::optional<Millis> time) {
+  ++count;
   if (!time) return;
   if (!timed || *time < first) first = *time;
   if (!timed || *time > last) last = *time;
   timed = true;
 }
 
-void TrailSummary::Seen::merge(const Seen& later) {
+void summary::Seen::merge(const Seen& later) {
   count += later.count;
   if (!later.timed) return;
   if (!timed || later.first < first) first = later.first;
@@ -42,192 +104,217 @@ void TrailSummary::Seen::merge(const Seen& later) {
   timed = true;
 }
 
+void summary::Seen::save(std::string& out) const { save_seen(out, *this); }
+
+void summary::Seen::load(std::string_view bytes) {
+  SavedBytes saved{bytes};
+  *this = load_seen(saved);
+}
+
 // Of two uses of a key, the one that counts as first: the earlier, and of simultaneous ones
 // (CloudTrail's times are to the second) the least by content, so that the answer does not
 // depend on the order records were added or summaries merged in.
-bool TrailSummary::FirstUse::before(const FirstUse& other) const {
+bool summary::Use::before(const Use& other) const {
   return std::tie(time, principal, event, source_ip, region) <
          std::tie(other.time, other.principal, other.event, other.source_ip, other.region);
 }
 
+void summary::Use::merge(const Use& other) {
+  seen.merge(other.seen);
+  if (!other.has_first || (has_first && !other.before(*this))) return;
+  has_first = true;
+  time = other.time;
+  principal = other.principal;
+  event = other.event;
+  source_ip = other.source_ip;
+  region = other.region;
+}
+
+void summary::Use::save(std::string& out) const {
+  save_seen(out, seen);
+  save_raw(out, has_first);
+  save_raw(out, time);
+  for (const std::string* text : {&principal, &event, &source_ip, &region}) save_text(out, *text);
+}
+
+void summary::Use::load(std::string_view bytes) {
+  SavedBytes saved{bytes};
+  seen = load_seen(saved);
+  has_first = saved.raw<bool>();
+  time = saved.raw<Millis>();
+  for (std::string* text : {&principal, &event, &source_ip, &region}) *text = saved.text();
+}
+
+void summary::Count::save(std::string& out) const { save_raw(out, n); }
+void summary::Count::load(std::string_view bytes) { n = SavedBytes{bytes}.raw<std::uint64_t>(); }
+
+namespace {
+
+// Counts `r` as a use of a key, the first use when it is (summary::Use::before).
+void note_use(summary::Use& use, const TrailRecord& r, std::string_view label) {
+  use.seen.add(r.time);
+  if (!r.time || (use.has_first && use.time < *r.time)) return;
+  auto mine = std::make_tuple(*r.time, r.principal(), label, r.source_ip, r.aws_region);
+  if (use.has_first &&
+      !(mine < std::make_tuple(use.time, std::string_view(use.principal),
+                               std::string_view(use.event), std::string_view(use.source_ip),
+                               std::string_view(use.region))))
+    return;
+  use.has_first = true;
+  use.time = *r.time;
+  use.principal.assign(r.principal());
+  use.event.assign(label);
+  use.source_ip.assign(r.source_ip);
+  use.region.assign(r.aws_region);
+}
+
+}  // namespace
+
 void TrailSummary::add(const TrailRecord& r) {
   ++records_;
   all_.add(r.time);
-  entry(principals_, r.principal()).add(r.time);
-  // The label is built in a buffer kept from record to record: a string each was a tenth of
-  // the summary's time.
+  principals_[r.principal()].add(r.time);
   label_.assign(r.service()).append(":").append(r.event_name);
-  entry(events_, label_).add(r.time);
-  if (!r.source_ip.empty()) entry(ips_, r.source_ip).add(r.time);
-  if (!r.aws_region.empty()) entry(regions_, r.aws_region).add(r.time);
-  if (!r.user_agent.empty()) entry(agents_, r.user_agent).add(r.time);
-  if (!r.error_code.empty()) entry(errors_, r.error_code).add(r.time);
-  if (!r.time) return;
-  auto first_use = [&](Map<FirstUse>& map, std::string_view key) {
-    auto found = map.find(key);
-    if (found != map.end() && found->second.time < *r.time) return;
-    FirstUse use{*r.time, std::string(r.principal()), label_, std::string(r.source_ip),
-                 std::string(r.aws_region)};
-    if (found == map.end())
-      map.emplace(std::string(key), std::move(use));
-    else if (use.before(found->second))
-      found.value() = std::move(use);
-  };
-  if (!r.access_key_id.empty()) {
-    entry(keys_, r.access_key_id).add(r.time);
-    first_use(key_first_, r.access_key_id);
+  events_[label_].add(r.time);
+  if (!r.source_ip.empty()) ips_[r.source_ip].add(r.time);
+  if (!r.aws_region.empty()) note_use(regions_[r.aws_region], r, label_);
+  if (!r.user_agent.empty()) agents_[r.user_agent].add(r.time);
+  if (!r.error_code.empty()) errors_[r.error_code].add(r.time);
+  if (!r.access_key_id.empty()) note_use(keys_[r.access_key_id], r, label_);
+  if (r.time && is_denial(r.error_code)) {
+    denial_key(denial_key_, r.principal(), *r.time);
+    ++denied_[denial_key_].n;
   }
-  if (!r.aws_region.empty()) first_use(region_first_, r.aws_region);
-  if (is_denial(r.error_code)) denied_.emplace_back(std::string(r.principal()), *r.time);
 }
 
 void TrailSummary::merge(TrailSummary&& other) {
   records_ += other.records_;
   all_.merge(other.all_);
-  auto merge_counts = [](Counts& into, Counts& from) {
-    for (auto& [key, seen] : from) into[key].merge(seen);
+  principals_.absorb(std::move(other.principals_));
+  events_.absorb(std::move(other.events_));
+  ips_.absorb(std::move(other.ips_));
+  agents_.absorb(std::move(other.agents_));
+  errors_.absorb(std::move(other.errors_));
+  keys_.absorb(std::move(other.keys_));
+  regions_.absorb(std::move(other.regions_));
+  denied_.absorb(std::move(other.denied_));
+}
+
+// Runs of one principal's denials, each within kBurstGap of the last, of kBurstCount or more.
+Json TrailSummary::bursts() {
+  struct Burst {
+    std::string principal;
+    Millis start = 0, end = 0;
+    std::uint64_t count = 0;
   };
-  merge_counts(principals_, other.principals_);
-  merge_counts(events_, other.events_);
-  merge_counts(ips_, other.ips_);
-  merge_counts(regions_, other.regions_);
-  merge_counts(agents_, other.agents_);
-  merge_counts(errors_, other.errors_);
-  merge_counts(keys_, other.keys_);
-  auto merge_first = [](Map<FirstUse>& into, Map<FirstUse>& from) {
-    for (auto& [key, use] : from) {
-      auto [it, added] = into.try_emplace(key, use);
-      if (!added && use.before(it->second)) it.value() = std::move(use);
-    }
+  auto earliest = least<Burst>(kListed, [](const Burst& a, const Burst& b) {
+    return std::tie(a.start, a.principal) < std::tie(b.start, b.principal);
+  });
+  Burst run;
+  auto close = [&] {
+    if (run.count >= static_cast<std::uint64_t>(kBurstCount)) earliest.offer(std::move(run));
+    run = Burst{};
   };
-  merge_first(key_first_, other.key_first_);
-  merge_first(region_first_, other.region_first_);
-  denied_.insert(denied_.end(), std::make_move_iterator(other.denied_.begin()),
-                 std::make_move_iterator(other.denied_.end()));
-}
-
-Json TrailSummary::ranked(const Counts& counts, const char* name) {
-  std::vector<const Counts::value_type*> order;
-  for (const auto& entry : counts) order.push_back(&entry);
-  auto shown = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), kListed));
-  std::partial_sort(order.begin(), shown, order.end(), [](auto* a, auto* b) {
-    return a->second.count != b->second.count ? a->second.count > b->second.count
-                                              : a->first < b->first;
-  });
-  order.erase(shown, order.end());
-  Json list = Json::array();
-  for (const auto* entry : order) {
-    Json item = {{name, entry->first}, {"count", entry->second.count}};
-    if (entry->second.timed) {
-      item["first_seen"] = when(entry->second.first);
-      item["last_seen"] = when(entry->second.last);
+  denied_.drain([&](std::string_view key, const summary::Count& denials) {
+    std::string_view principal = key.substr(0, key.size() - kTimeBytes - 1);
+    Millis time = denial_time(key);
+    if (run.count > 0 && (principal != run.principal || time - run.end > kBurstGap)) close();
+    if (run.count == 0) {
+      run.principal.assign(principal);
+      run.start = time;
     }
-    list.push_back(std::move(item));
-  }
+    run.end = time;
+    run.count += denials.n;
+  });
+  close();
+  Json list = Json::array();
+  for (const Burst& burst : earliest.take())
+    list.push_back({{"principal", burst.principal},
+                    {"start", when(burst.start)},
+                    {"end", when(burst.end)},
+                    {"count", burst.count}});
   return list;
 }
 
-Json TrailSummary::bursts() const {
-  std::map<std::string, std::vector<Millis>> by_principal;
-  for (const auto& [principal, time] : denied_) by_principal[principal].push_back(time);
-  Json list = Json::array();
-  for (auto& [principal, times] : by_principal) {
-    std::sort(times.begin(), times.end());
-    std::size_t start = 0;
-    for (std::size_t i = 1; i <= times.size(); ++i) {
-      if (i < times.size() && times[i] - times[i - 1] <= kBurstGap) continue;
-      if (i - start >= static_cast<std::size_t>(kBurstCount))
-        list.push_back({{"principal", principal},
-                        {"start", when(times[start])},
-                        {"end", when(times[i - 1])},
-                        {"count", i - start}});
-      start = i;
-    }
-  }
-  std::sort(list.begin(), list.end(), [](const Json& a, const Json& b) {
-    return std::tie(a["start"], a["principal"]) < std::tie(b["start"], b["principal"]);
+// The access keys by first use, and the regions: ranked, and those first seen late.
+void TrailSummary::first_uses(Json& summary, Json& cut) {
+  using Used = std::pair<std::string, summary::Use>;
+  auto by_time = [](const Used& a, const Used& b) {
+    return std::tie(a.second.time, a.first) < std::tie(b.second.time, b.first);
+  };
+  auto first_keys = least<Used>(kListed, by_time);
+  keys_.drain([&](std::string_view key, const summary::Use& use) {
+    if (use.has_first) first_keys.offer({std::string(key), use});
   });
-  return list;
-}
-
-Json TrailSummary::new_regions() const {
-  Json list = Json::array();
-  if (!all_.timed) return list;
-  std::vector<const Map<FirstUse>::value_type*> late;
-  for (const auto& entry : region_first_)
-    if (entry.second.time > all_.first + kNewRegionAfter) late.push_back(&entry);
-  std::sort(late.begin(), late.end(), [](auto* a, auto* b) {
-    return std::tie(a->second.time, a->first) < std::tie(b->second.time, b->first);
-  });
-  for (const auto* entry : late)
-    list.push_back({{"region", entry->first},
-                    {"first_seen", when(entry->second.time)},
-                    {"principal", entry->second.principal},
-                    {"event", entry->second.event}});
-  return list;
-}
-
-Json TrailSummary::access_keys() const {
-  std::vector<const Map<FirstUse>::value_type*> order;
-  for (const auto& entry : key_first_) order.push_back(&entry);
-  std::sort(order.begin(), order.end(), [](auto* a, auto* b) {
-    return std::tie(a->second.time, a->first) < std::tie(b->second.time, b->first);
-  });
-  Json list = Json::array();
-  for (const auto* entry : order) {
-    const FirstUse& use = entry->second;
-    list.push_back({{"access_key", entry->first},
+  Json keys = Json::array();
+  for (const auto& [key, use] : first_keys.take())
+    keys.push_back({{"access_key", key},
                     {"first_used", when(use.time)},
                     {"principal", use.principal},
                     {"event", use.event},
                     {"source_ip", use.source_ip},
                     {"region", use.region},
-                    {"count", keys_.at(entry->first).count}});
-  }
-  return list;
+                    {"count", use.seen.count}});
+  summary["access_keys"] = std::move(keys);
+  auto ranking = most_counted();
+  auto late = least<Used>(kListed, by_time);
+  regions_.drain([&](std::string_view region, const summary::Use& use) {
+    ranking.offer({std::string(region), use.seen});
+    if (all_.timed && use.has_first && use.time > all_.first + kNewRegionAfter)
+      late.offer({std::string(region), use});
+  });
+  summary["regions"] = ranked_list(ranking, "region");
+  Json regions = Json::array();
+  for (const auto& [region, use] : late.take())
+    regions.push_back({{"region", region},
+                       {"first_seen", when(use.time)},
+                       {"principal", use.principal},
+                       {"event", use.event}});
+  summary["new_regions"] = std::move(regions);
+  if (first_keys.offered() > kListed) cut["access_keys"] = first_keys.offered();
+  if (ranking.offered() > kListed) cut["regions"] = ranking.offered();
 }
 
-Json TrailSummary::to_json() const {
+Json TrailSummary::take_json() {
   Json summary = {{"records", records_}};
   summary["first_seen"] = all_.timed ? Json(when(all_.first)) : Json();
   summary["last_seen"] = all_.timed ? Json(when(all_.last)) : Json();
-  summary["principals"] = ranked(principals_, "principal");
-  summary["events"] = ranked(events_, "event");
-  summary["source_ips"] = ranked(ips_, "source_ip");
-  summary["regions"] = ranked(regions_, "region");
-  summary["user_agents"] = ranked(agents_, "user_agent");
-  summary["errors"] = ranked(errors_, "error");
-  summary["access_keys"] = access_keys();
-  summary["access_denied_bursts"] = bursts();
-  summary["new_regions"] = new_regions();
   Json cut = Json::object();
-  for (const auto& [list, counts] : {std::pair{"principals", &principals_},
-                                     {"events", &events_},
-                                     {"source_ips", &ips_},
-                                     {"regions", &regions_},
-                                     {"user_agents", &agents_},
-                                     {"errors", &errors_}})
-    if (counts->size() > kListed) cut[list] = counts->size();
+  for (auto [list, name, counts] : {std::tuple{"principals", "principal", &principals_},
+                                    {"events", "event", &events_},
+                                    {"source_ips", "source_ip", &ips_},
+                                    {"user_agents", "user_agent", &agents_},
+                                    {"errors", "error", &errors_}}) {
+    std::size_t total = 0;
+    summary[list] = ranked(*counts, name, total);
+    if (total > kListed) cut[list] = total;
+  }
+  first_uses(summary, cut);
+  summary["access_denied_bursts"] = bursts();
   if (!cut.empty()) summary["truncated"] = cut;  // how many each cut list holds in all
   return summary;
 }
 
-std::string TrailSummary::to_text(std::size_t top) const {
-  Json s = to_json();
-  std::string out = fmt::format("{} records", records_);
-  if (all_.timed) out += fmt::format(", {} .. {}", when(all_.first), when(all_.last));
+std::string trail_summary_text(const Json& s, std::size_t top) {
+  std::string out = fmt::format("{} records", s["records"].get<std::uint64_t>());
+  if (!s["first_seen"].is_null())
+    out += fmt::format(", {} .. {}", s["first_seen"].get<std::string>(),
+                       s["last_seen"].get<std::string>());
   out += "\n";
+  auto total_of = [&](const char* list) {
+    std::size_t listed = s[list].size();
+    return s.contains("truncated") ? s["truncated"].value(list, listed) : listed;
+  };
   auto section = [&](const char* title, const char* list, const char* name) {
     const Json& items = s[list];
     if (items.empty()) return;
-    std::size_t total =
-        s.contains("truncated") ? s["truncated"].value(list, items.size()) : items.size();
+    std::size_t total = total_of(list);
     out += fmt::format("\n{} ({})\n", title, total);
     std::size_t shown = 0;
     for (const Json& item : items) {
       if (shown++ == top) {
-        out +=
-            fmt::format("  ... {} more (--format json lists the first {})\n", total - top, kListed);
+        out += fmt::format("  ... {} more (--format json lists the first {})\n", total - top,
+                           TrailSummary::kListed);
         break;
       }
       out += fmt::format("  {:>8}  {}  {} .. {}\n", item["count"].get<std::uint64_t>(),
@@ -242,7 +329,7 @@ std::string TrailSummary::to_text(std::size_t top) const {
   section("User agents", "user_agents", "user_agent");
   section("Errors", "errors", "error");
   if (!s["access_keys"].empty()) {
-    out += fmt::format("\nAccess keys, by first use ({})\n", s["access_keys"].size());
+    out += fmt::format("\nAccess keys, by first use ({})\n", total_of("access_keys"));
     for (const Json& k : s["access_keys"])
       out += fmt::format("  {}  first used {} by {} ({} from {} in {}), {} calls\n",
                          k["access_key"].get<std::string>(), k["first_used"].get<std::string>(),

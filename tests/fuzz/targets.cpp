@@ -214,8 +214,7 @@ void cloudtrail_log(std::string_view input) {
     expect_clear_errors([&] {
       auto answer = investigate::scan_trail(
           scan, inputs, [](std::string_view) {}, [](const investigate::Skipped&) {});
-      answer.summary.to_json();
-      answer.summary.to_text();
+      if (summarise) investigate::trail_summary_text(answer.summary);
     });
   }
 }

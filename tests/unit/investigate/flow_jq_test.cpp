@@ -246,5 +246,43 @@ TEST_F(FlowJq, ARecordWithTooFewFieldsIsReportedByLine) {
   EXPECT_EQ(answer.matched, 26u);  // the other files are still read
 }
 
+// More distinct addresses than the summary holds in memory: the rankings stay exact (they spill
+// to files) and each says how many entries it has in all.
+TEST_F(FlowJq, ManyDistinctAddressesAreRankedExactlyAndCut) {
+  fs::remove_all(dir_);
+  fs::create_directories(dir_);
+  constexpr int kFlows = 100'000;
+  std::string text;
+  for (int i = 0; i < kFlows; ++i) {
+    bool heavy = i % 1000 == 0;  // 100 flows of one public address, 5,000 bytes each
+    std::string src =
+        heavy ? "198.51.100.7" : fmt::format("203.{}.{}.{}", i / 65536, i / 256 % 256, i % 256);
+    text +=
+        fmt::format("2 123456789010 eni-1 {} 10.0.0.5 443 {} 6 10 {} 1418530010 1418530070 {} OK\n",
+                    src, 1024 + i % 50, heavy ? 5000 : 100, i % 3 ? "ACCEPT" : "REJECT");
+  }
+  custos::test::write_file((dir_ / "many.log").string(), text);
+  std::string out;
+  Json summary = scan({}, out, true).summary;
+  EXPECT_EQ(summary["records"], kFlows);
+  const int distinct = kFlows - 100 + 1;
+  EXPECT_EQ(summary["truncated"]["top_talkers"], distinct);
+  EXPECT_EQ(summary["truncated"]["remote_bytes"], distinct);
+  EXPECT_FALSE(summary["truncated"].contains("ports"));  // 50 of them
+  ASSERT_EQ(summary["top_talkers"].size(), 1000u);
+  EXPECT_EQ(summary["top_talkers"][0],
+            Json({{"srcaddr", "198.51.100.7"}, {"flows", 100}, {"bytes", 500'000}}));
+  EXPECT_EQ(summary["top_talkers"][1]["bytes"], 100);
+  EXPECT_EQ(summary["ports"].size(), 50u);
+  EXPECT_EQ(summary["ports"][0]["flows"], kFlows / 50);
+  std::string shown = flow_summary_text(summary, 3);
+  EXPECT_NE(shown.find(fmt::format("Top talkers, by bytes sent ({})", distinct)), std::string::npos)
+      << shown;
+  EXPECT_NE(
+      shown.find(fmt::format("... {} more (--format json lists the first 1000)", distinct - 3)),
+      std::string::npos)
+      << shown;
+}
+
 }  // namespace
 }  // namespace custos::investigate

@@ -265,7 +265,7 @@ TEST_F(TrailJq, SummaryCountsFirstUsesBurstsAndNewRegionsAsJqComputesThem) {
   std::string out;
   TrailAnswer answer = scan({}, out, OutputFormat::kJsonl, true);
   EXPECT_EQ(out, "");
-  Json mine = answer.summary.to_json();
+  Json mine = answer.summary;
   Json theirs = Json::parse(jq_text(std::string(kJqDefs) + R"jq(
     # Of simultaneous records (times are to the second), the first is the least by content.
     def first_use: [.eventTime, principal, event_label, .sourceIPAddress, .awsRegion];
