@@ -334,12 +334,14 @@ class Verifier {
   void hash_logs(const std::vector<Input>& named) {
     std::map<std::string, std::string> unreadable;
     std::size_t next = 0;
-    FileTask<std::string> task;
-    task.process = [](const Buffer& text, unsigned, std::string& hash) {
-      hash = sha256_hex(text.view());
+    FileTask<Sha256> task;
+    task.process = [](const Buffer& text, bool, unsigned, Sha256& hash) -> std::size_t {
+      hash.update(text.view());
+      return 0;
     };
     task.on_skip = [&](const Skipped& skipped) { unreadable[skipped.input] = skipped.text(); };
-    task.deliver = [&](std::string&& hash) {
+    task.deliver = [&](Sha256&& hasher) {
+      std::string hash = hasher.hex();
       const Input& input = named[next++];
       const Expected& expected = expected_.at(layout_key(input.name));
       if (auto bad = unreadable.find(input.name); bad != unreadable.end())

@@ -146,6 +146,7 @@ struct FlowSummary {
 struct FileAnswer {
   std::string output;
   std::uint64_t matched = 0;
+  std::optional<FlowFields> layout;  // from the header line, else the format given
 };
 
 class FlowMatcher {
@@ -270,9 +271,12 @@ FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
     summaries.emplace_back(std::max<std::size_t>(kSummaryKeys / workers, 4096));
   if (scan.write_records) write(writer.header());
   FileTask<FileAnswer> task;
-  task.process = [&](const Buffer& buffer, unsigned worker, FileAnswer& file) {
+  task.process = [&](const Buffer& buffer, bool last, unsigned worker,
+                     FileAnswer& file) -> std::size_t {
     std::string_view text = buffer.view();
-    std::optional<FlowFields> layout;
+    // A piece without a line's end is a line that goes on into the next.
+    if (!last && !text.ends_with('\n')) return text.size();
+    std::optional<FlowFields>& layout = file.layout;
     for (std::size_t at = 0; at < text.size();) {
       std::size_t end = std::min(text.find('\n', at), text.size());
       std::vector<std::string_view> fields = split(text.substr(at, end - at));
@@ -298,6 +302,7 @@ FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
       if (scan.write_records) writer.append(*layout, fields, file.matched == 1, file.output);
       if (scan.summarise) tally(*layout, fields, summaries[worker]);
     }
+    return 0;
   };
   task.deliver = [&](FileAnswer&& file) {
     if (scan.write_records && file.matched > 0) {

@@ -37,12 +37,16 @@ struct ScanSettings {
   bool progress = false;
 };
 
-// Per file: `process(text, worker)` returns the file's result (InputProblem: reported as
-// skipped, with whatever part of the result was made before it), `deliver` takes results in
-// input order; `on_skip` hears of each skipped input as it is delivered.
+// Per file: `process(text, last, worker, result)` adds to the file's result (InputProblem:
+// reported as skipped, with whatever part of the result was made before it); `deliver` takes
+// results in input order; `on_skip` hears of each skipped input as it is delivered. A local
+// file comes in pieces of whole lines (S3 objects whole), `last` saying whether it is the
+// file's last: `process` returns how many bytes at the end of a piece it left unread (a JSON
+// document that goes on), which start the next piece; 0 when `last`.
 template <typename Result>
 struct FileTask {
-  std::function<void(const Buffer& text, unsigned worker, Result& result)> process;
+  std::function<std::size_t(const Buffer& text, bool last, unsigned worker, Result& result)>
+      process;
   std::function<void(Result&& result)> deliver;
   std::function<void(const Skipped&)> on_skip;
 };

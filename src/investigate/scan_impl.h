@@ -3,8 +3,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include "investigate/parallel.h"
@@ -25,6 +27,45 @@ class ProgressBar {
   std::size_t files_, files_done_ = 0;
   std::chrono::steady_clock::time_point start_, last_;
 };
+
+// A local file's text is read this much at a time (more when one JSON document is longer), so
+// that memory does not grow with a file: simdjson's index of a piece takes four bytes a byte,
+// so a worker holds about five times this (a CloudTrail file, a few MB, is one piece).
+constexpr std::size_t kPiece = std::size_t{8} << 20;
+
+// Where the piece being processed starts in its file's text, for errors.
+struct PieceStart {
+  std::uint64_t offset = 0, lines = 0;
+  bool gzipped = false;
+};
+
+// Hands a local file to `process` a piece at a time in `piece`, each ending at a line's end.
+template <typename Result>
+void process_pieces(const std::string& path, const FileTask<Result>& task, unsigned worker,
+                    Buffer& piece, Result& result, PieceStart& start) {
+  PieceReader reader(path);
+  start.gzipped = reader.gzipped();
+  std::string carry;  // what the last piece left for this one
+  std::size_t want = kPiece;
+  for (;;) {
+    std::memcpy(piece.reserve(carry.size() + want), carry.data(), carry.size());
+    piece.resize(carry.size());
+    bool last = !reader.append(piece, want);
+    std::string_view text = piece.view();
+    std::size_t cut = last ? text.size() : text.rfind('\n') + 1;  // npos + 1: 0, none
+    if (cut == 0) cut = text.size();
+    carry.assign(text.substr(cut));
+    piece.resize(cut);
+    std::size_t left = task.process(piece, last, worker, result);
+    if (last) return;
+    std::size_t used = cut - left;
+    carry.insert(0, piece.view().substr(used));
+    start.offset += used;
+    start.lines += static_cast<std::uint64_t>(std::count(piece.data(), piece.data() + used, '\n'));
+    // A document longer than a piece: read as much again, not a piece more each time.
+    want = std::max(kPiece, used == 0 ? carry.size() : 0);
+  }
+}
 
 template <typename Result>
 ScanStats scan_files(const InputSet& set, const std::vector<Input>& inputs,
@@ -49,19 +90,26 @@ ScanStats scan_files(const InputSet& set, const std::vector<Input>& inputs,
       [&](std::size_t i, unsigned id) {
         Done done;
         Worker& w = workers[id];
-        bool gzipped = false;
+        PieceStart start;
         try {
-          set.read(inputs[i], w.bytes);
-          gzipped = is_gzip(w.bytes.view());
-          if (gzipped) gunzip(w.bytes.view(), w.text);
-          task.process(gzipped ? w.text : w.bytes, id, done.result);
+          if (inputs[i].name.starts_with("s3://")) {
+            set.read(inputs[i], w.bytes);
+            start.gzipped = is_gzip(w.bytes.view());
+            if (start.gzipped) gunzip(w.bytes.view(), w.text);
+            task.process(start.gzipped ? w.text : w.bytes, true, id, done.result);
+          } else {
+            process_pieces(inputs[i].name, task, id, w.text, done.result, start);
+          }
         } catch (const InputProblem& problem) {
-          // decompressed(): the offset is in the text that was parsed (the file, or its gunzip).
-          std::uint64_t line = problem.decompressed()
-                                   ? line_at((gzipped ? w.text : w.bytes).view(), problem.offset())
-                                   : 0;
-          done.skipped = Skipped{inputs[i].name, problem.offset(),
-                                 problem.decompressed() && gzipped, line, problem.what()};
+          // decompressed(): the offset is in the text that was parsed (the file, or its gunzip),
+          // from the start of the piece in it.
+          const Buffer& text =
+              start.gzipped || !inputs[i].name.starts_with("s3://") ? w.text : w.bytes;
+          bool in_text = problem.decompressed();
+          done.skipped = Skipped{
+              inputs[i].name, in_text ? start.offset + problem.offset() : problem.offset(),
+              in_text && start.gzipped,
+              in_text ? start.lines + line_at(text.view(), problem.offset()) : 0, problem.what()};
         }
         w.bytes.trim(kKeep);
         w.text.trim(kKeep);

@@ -1,9 +1,13 @@
 #include "investigate/text.h"
 
+#include <fcntl.h>
 #include <libdeflate.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace custos::investigate {
@@ -60,6 +64,11 @@ char* Buffer::reserve(std::size_t size, bool keep) {
   return data_.get();
 }
 
+void Buffer::resize(std::size_t size) {
+  size_ = size;
+  if (data_) std::memset(data_.get() + size, 0, kPadding);
+}
+
 void Buffer::trim(std::size_t keep_at_most) {
   if (capacity_ <= keep_at_most) return;
   data_.reset();
@@ -100,6 +109,128 @@ void gunzip(std::string_view compressed, Buffer& out) {
   }
   out.reserve(produced, true);  // the padding after the text
   out.resize(produced);
+}
+
+struct PieceReader::Impl {
+  static constexpr std::size_t kInput = std::size_t{1} << 20;  // gzip read this much at a time
+
+  int fd = -1;
+  std::uint64_t size = 0, read_total = 0;  // bytes of the file read so far
+  bool gzip = false, ended = false;
+  z_stream stream{};
+  bool inflating = false, in_member = false;
+  std::uint64_t member_start = 0;
+  std::string input;
+
+  ~Impl() {
+    if (fd >= 0) ::close(fd);
+    if (inflating) inflateEnd(&stream);
+  }
+
+  [[noreturn]] void cannot_read() const {
+    throw InputProblem(read_total, "cannot read: " + std::string(std::strerror(errno)));
+  }
+
+  // Reads up to `max` bytes of the file into `into`; how many (0 at its end).
+  std::size_t read(char* into, std::size_t max) {
+    std::size_t got = 0;
+    while (got < max) {
+      ssize_t n = ::read(fd, into + got, max - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) cannot_read();
+      if (n == 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    read_total += got;
+    return got;
+  }
+
+  // The file offset of the next compressed byte inflate would take.
+  std::uint64_t offset() const { return read_total - stream.avail_in; }
+
+  bool refill() {
+    input.resize(kInput);
+    stream.next_in = reinterpret_cast<Bytef*>(input.data());
+    stream.avail_in = static_cast<uInt>(read(input.data(), input.size()));
+    return stream.avail_in > 0;
+  }
+
+  // At a member's end: another member follows, or zeros (some writers pad) to the file's end.
+  void next_member() {
+    if (*stream.next_in == 0x1f) {
+      int status = inflating ? inflateReset(&stream) : inflateInit2(&stream, 15 + 16);
+      if (status != Z_OK) throw InputProblem(offset(), "cannot inflate");
+      inflating = in_member = true;
+      member_start = offset();
+      return;
+    }
+    std::uint64_t member_end = offset();
+    do {
+      for (; stream.avail_in > 0; ++stream.next_in, --stream.avail_in)
+        if (*stream.next_in != 0)
+          throw InputProblem(member_end, "not gzip data after the member ending at byte " +
+                                             std::to_string(member_end));
+    } while (refill());
+    ended = true;
+  }
+
+  std::size_t inflate_into(char* out, std::size_t max) {
+    stream.next_out = reinterpret_cast<Bytef*>(out);
+    stream.avail_out = static_cast<uInt>(max);
+    while (stream.avail_out > 0 && !ended) {
+      if (stream.avail_in == 0 && !refill()) {
+        if (in_member)
+          throw InputProblem(offset(), "truncated gzip member (starting at byte " +
+                                           std::to_string(member_start) + ")");
+        ended = true;
+        break;
+      }
+      if (!in_member) {
+        next_member();
+        continue;
+      }
+      int status = inflate(&stream, Z_NO_FLUSH);
+      if (status == Z_STREAM_END)
+        in_member = false;
+      else if (status != Z_OK && status != Z_BUF_ERROR)
+        throw InputProblem(offset(), "corrupt gzip member (starting at byte " +
+                                         std::to_string(member_start) +
+                                         "): " + (stream.msg ? stream.msg : ""));
+    }
+    return max - stream.avail_out;
+  }
+};
+
+PieceReader::PieceReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  impl_->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (impl_->fd < 0) throw InputProblem(0, "cannot open: " + std::string(std::strerror(errno)));
+  struct stat info {};
+  ::fstat(impl_->fd, &info);
+  impl_->size = static_cast<std::uint64_t>(info.st_size);
+  unsigned char magic[2] = {0, 0};
+  impl_->gzip = ::pread(impl_->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+PieceReader::~PieceReader() = default;
+
+bool PieceReader::gzipped() const { return impl_->gzip; }
+
+bool PieceReader::append(Buffer& out, std::size_t max) {
+  Impl& r = *impl_;
+  if (r.ended) return false;
+  if (r.gzip && r.size <= kWholeGzip) {
+    r.input.resize(r.size);
+    r.input.resize(r.read(r.input.data(), r.size));
+    gunzip(r.input, out);  // out is empty: a small file is one piece
+    r.ended = true;
+    return false;
+  }
+  std::size_t start = out.size();
+  char* data = out.reserve(start + max, true) + start;
+  std::size_t got = r.gzip ? r.inflate_into(data, max) : r.read(data, max);
+  if (!r.gzip && got < max) r.ended = true;
+  out.resize(start + got);
+  return !r.ended;
 }
 
 }  // namespace custos::investigate

@@ -1,5 +1,6 @@
 // A file's bytes held for parsing: reused from file to file by one worker, with the padding
-// simdjson reads past the end, and the problem that made a file (or the rest of it) unreadable.
+// simdjson reads past the end; a local file's text read a piece at a time (gunzipped as it is
+// read); and the problem that made a file (or the rest of it) unreadable.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,8 @@ class Buffer {
 
   // Room for `size` bytes (and the padding); what was held is kept only when `keep`.
   char* reserve(std::size_t size, bool keep = false);
-  void resize(std::size_t size) { size_ = size; }  // size <= what reserve() made room for
+  // size <= what reserve() made room for; the padding after it is zeros.
+  void resize(std::size_t size);
   char* data() { return data_.get(); }
   const char* data() const { return data_.get(); }
   std::size_t size() const { return size_; }
@@ -55,5 +57,27 @@ bool is_gzip(std::string_view bytes);
 // Throws InputProblem at the member that is truncated or corrupt, with the offset where its
 // data stopped making sense.
 void gunzip(std::string_view compressed, Buffer& out);
+
+// A local file's text a piece at a time, so that a file of any size is read in bounded memory:
+// plain files as they are, gzip (any number of members) with zlib's streaming inflate, except
+// small gzip files, which libdeflate inflates whole (twice zlib's speed; CloudTrail's files are
+// a few hundred KB).
+class PieceReader {
+ public:
+  // Gzip files up to this size are inflated whole.
+  static constexpr std::uint64_t kWholeGzip = std::uint64_t{4} << 20;
+
+  explicit PieceReader(const std::string& path);  // InputProblem when it cannot be opened
+  ~PieceReader();
+  bool gzipped() const;
+  // Appends up to `max` bytes of the text to what `out` holds (a small gzip file: all of it);
+  // false once the text has ended. InputProblem at unreadable or corrupt data, its offset in
+  // the file as stored.
+  bool append(Buffer& out, std::size_t max);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace custos::investigate

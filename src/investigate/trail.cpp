@@ -40,8 +40,10 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
     return matcher.may_match(raw);
   };
   FileTask<FileAnswer> task;
-  task.process = [&](const Buffer& text, unsigned worker, FileAnswer& file) {
-    if (!matcher.may_match(text.view())) return;
+  task.process = [&](const Buffer& text, bool last, unsigned worker,
+                     FileAnswer& file) -> std::size_t {
+    // Without the literal no record can match, unless a document goes on into the next piece.
+    if (last && !matcher.may_match(text.view())) return 0;
     std::function<void(const TrailRecord&)> on_record = [&](const TrailRecord& record) {
       std::optional<Json> document;
       auto parsed = [&]() -> const Json& {
@@ -54,7 +56,7 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
       // Whether anything came before is known only in order: the first record says so later.
       if (scan.write_records) writer.append(record, file.matched == 1, file.output);
     };
-    readers[worker]->read(text, wanted, on_record);
+    return readers[worker]->read(text, last, wanted, on_record);
   };
   task.deliver = [&](FileAnswer&& file) {
     if (file.matched == 0) return;

@@ -235,12 +235,12 @@ struct TrailReader::Impl {
     }
   }
 
-  void read(const Buffer& buffer) {
+  std::size_t read(const Buffer& buffer, bool last) {
     text = buffer.view();
     position = 0;
     std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a byte order mark
     while (start < text.size() && is_blank(text[start])) ++start;
-    if (start == text.size()) return;
+    if (start == text.size()) return 0;
     // One batch for the usual file (a whole CloudTrail file is one document); large JSON
     // lines files go a batch at a time.
     std::size_t batch = text.size() < (std::size_t{64} << 20)
@@ -256,6 +256,7 @@ struct TrailReader::Impl {
         // to find its end, a sixth of a scan's time.
         read_document(document, text.substr(position));
       }
+      if (stream.truncated_bytes() > 0 && !last) return stream.truncated_bytes();
       if (stream.truncated_bytes() > 0)
         throw InputProblem(text.size() - stream.truncated_bytes(),
                            "the last JSON document is incomplete (a truncated file?)", true);
@@ -263,17 +264,19 @@ struct TrailReader::Impl {
       std::size_t at = error_offset(text, position);
       throw InputProblem(at, std::string("invalid JSON: ") + e.what(), true);
     }
+    return 0;
   }
 };
 
 TrailReader::TrailReader() : impl_(std::make_unique<Impl>()) {}
 TrailReader::~TrailReader() = default;
 
-void TrailReader::read(const Buffer& text, const std::function<bool(std::string_view)>& wanted,
-                       const std::function<void(const TrailRecord&)>& on_record) {
+std::size_t TrailReader::read(const Buffer& text, bool last,
+                              const std::function<bool(std::string_view)>& wanted,
+                              const std::function<void(const TrailRecord&)>& on_record) {
   impl_->wanted = &wanted;
   impl_->on_record = &on_record;
-  impl_->read(text);
+  return impl_->read(text, last);
 }
 
 }  // namespace custos::investigate

@@ -22,8 +22,11 @@ class TrailReader {
   // For each record of `text`, in order: `wanted(raw)` first (false: the record is passed over
   // unread), then `on_record` with its fields. Throws InputProblem (offsets in `text`) for
   // malformed JSON or text that holds no CloudTrail records; the records before are delivered.
-  void read(const Buffer& text, const std::function<bool(std::string_view raw)>& wanted,
-            const std::function<void(const TrailRecord&)>& on_record);
+  // Unless `last`, a document cut short at the end of `text` is left unread: the size of what
+  // was left is returned.
+  std::size_t read(const Buffer& text, bool last,
+                   const std::function<bool(std::string_view raw)>& wanted,
+                   const std::function<void(const TrailRecord&)>& on_record);
 
  private:
   struct Impl;
