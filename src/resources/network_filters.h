@@ -25,6 +25,9 @@ void register_related_network_filters(policy::Registry& registry, const std::str
 // its region's default VPC. The types must be registered first.
 void register_default_vpc_filters(policy::Registry& registry);
 
+// dhcp-options on aws.vpc: the VPC's DHCP option set (domain name, DNS and NTP servers).
+void register_dhcp_options_filter(policy::Registry& registry);
+
 // flow-logs on `resource`, whose id is the flow logs' ResourceId.
 void register_flow_logs_filter(policy::Registry& registry, const std::string& resource);
 

@@ -1,5 +1,5 @@
-// aws.vpc: VPCs, with Cloud Custodian's flow-logs filter: a VPC without flow logs leaves an
-// incident without its network record.
+// aws.vpc: VPCs, with Cloud Custodian's flow-logs filter (a VPC without flow logs leaves an
+// incident without its network record) and dhcp-options.
 #include "resources/network.h"
 #include "resources/network_filters.h"
 #include "resources/tag_actions.h"
@@ -21,6 +21,7 @@ void register_vpc(policy::Registry& registry) {
       .report_fields = {"VpcId", "tag:Name", "CidrBlock", "IsDefault", "State"},
   });
   register_flow_logs_filter(registry, "aws.vpc");
+  register_dhcp_options_filter(registry);
   register_tag_actions(registry, "aws.vpc");
 }
 

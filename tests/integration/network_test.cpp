@@ -4,6 +4,8 @@
 // state back; each action is proven by a dry run, a run and a second run that changes nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "incident/journal_store.h"
 #include "integration/action_check.h"
 #include "integration/findings.h"
@@ -413,6 +415,58 @@ TEST_F(NetworkTest, VpcsByTheirFlowLogs) {
   EXPECT_EQ(ids("attrs"), Json::array({logged}));
   Json attrs = Json::parse(read_file(path("out/attrs/resources.json")));
   EXPECT_EQ(attrs[0]["c7n:ListItemMatches"][0]["LogGroupName"], "vpc-logs");
+}
+
+// dhcp-options: a VPC's option set by domain name, by exact server list, and by whether its DNS
+// servers are Amazon's ("amazon": AmazonProvidedDNS, 169.254.169.253 or the VPC's base + 2).
+TEST_F(NetworkTest, VpcsByTheirDhcpOptions) {
+  std::string corp = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.3.0.0/16"})["Vpc"]["VpcId"];
+  std::string plain = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.4.0.0/16"})["Vpc"]["VpcId"];
+  auto options = [&](std::vector<std::string> configurations, const std::string& vpc) {
+    configurations.insert(configurations.begin(),
+                          {"ec2", "create-dhcp-options", "--dhcp-configurations"});
+    std::string id = aws_cli(configurations)["DhcpOptions"]["DhcpOptionsId"];
+    aws_cli({"ec2", "associate-dhcp-options", "--dhcp-options-id", id, "--vpc-id", vpc});
+    return id;
+  };
+  std::string corp_options = options({"Key=domain-name,Values=corp.example",
+                                      "Key=domain-name-servers,Values=10.3.0.2,203.0.113.53"},
+                                     corp);
+  options(
+      {"Key=domain-name,Values=ec2.internal", "Key=domain-name-servers,Values=AmazonProvidedDNS"},
+      plain);
+  EXPECT_EQ(aws_cli({"ec2", "describe-vpcs", "--vpc-ids", corp})["Vpcs"][0]["DhcpOptionsId"],
+            corp_options);
+  std::string ours =
+      "      - {type: value, key: VpcId, op: in, value: [" + corp + ", " + plain + "]}\n";
+  auto policy = [&](const std::string& name, const std::string& filter) {
+    return "  - name: " + name + "\n    resource: vpc\n    filters:\n" + ours + "      - " +
+           filter + "\n";
+  };
+  write("policy.yml",
+        "policies:\n" + policy("in-domain", "{type: dhcp-options, domain-name: corp.example}") +
+            policy("exact", "{type: dhcp-options, domain-name-servers: [203.0.113.53, 10.3.0.2]}") +
+            policy("any-amazon", "{type: dhcp-options, domain-name-servers: amazon}") +
+            policy("not-only-amazon",
+                   "{type: dhcp-options, match-operator: all, present: false,"
+                   " domain-name-servers: amazon}"));
+  auto result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  auto ids = [&](const std::string& name) {
+    Json list = Json::array();
+    for (const Json& vpc : Json::parse(read_file(path("out/" + name + "/resources.json"))))
+      list.push_back(vpc["VpcId"]);
+    std::sort(list.begin(), list.end());
+    return list;
+  };
+  Json both = Json::array({corp, plain});
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(ids("in-domain"), Json::array({corp}));
+  EXPECT_EQ(ids("exact"), Json::array({corp}));
+  EXPECT_EQ(ids("any-amazon"), both);  // 10.3.0.2 is the corp VPC's own resolver
+  EXPECT_EQ(ids("not-only-amazon"), Json::array({corp}));
+  Json annotated = Json::parse(read_file(path("out/in-domain/resources.json")))[0];
+  EXPECT_EQ(annotated["c7n:DhcpConfiguration"]["domain-name"], Json::array({"corp.example"}));
 }
 
 }  // namespace
