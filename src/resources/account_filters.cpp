@@ -181,6 +181,51 @@ class DefaultEbsEncryption : public policy::Filter {
   bool state_;
 };
 
+// xray-encrypt-key (XrayEncrypted): the account when X-Ray encrypts with `key`: default (its own
+// encryption, Type NONE), kms (any KMS key), or that key (an id, ARN or alias: KMS's ARN of it
+// is compared). The setting is kept as c7n:XrayEncryptionConfig.
+class XrayEncryptKey : public policy::Filter {
+ public:
+  explicit XrayEncryptKey(const Spec& spec) : key_(spec.required_string("key")) {}
+
+  bool match(const Json& account, const FilterContext& context) const override {
+    return matches(setting(account, context), context);
+  }
+  std::vector<Json> process(std::vector<Json> accounts,
+                            const FilterContext& context) const override {
+    std::vector<Json> kept;
+    for (Json& account : accounts) {
+      account["c7n:XrayEncryptionConfig"] = setting(account, context);
+      if (matches(account["c7n:XrayEncryptionConfig"], context)) kept.push_back(std::move(account));
+    }
+    return kept;
+  }
+  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+  bool annotates() const override { return true; }
+  std::vector<std::string> permissions() const override {
+    return {"kms:DescribeKey", "xray:GetEncryptionConfig"};
+  }
+
+ private:
+  static Json setting(const Json& account, const FilterContext& context) {
+    if (account.contains("c7n:XrayEncryptionConfig")) return account["c7n:XrayEncryptionConfig"];
+    return policy::require_client(context, "xray-encrypt-key")
+        .call("xray", "GetEncryptionConfig", Json::object())
+        .value("EncryptionConfig", Json::object());
+  }
+
+  bool matches(const Json& config, const FilterContext& context) const {
+    std::string type = config.value("Type", "");
+    if (key_ == "default") return type == "NONE";
+    if (key_ == "kms") return type == "KMS";
+    Json described = policy::require_client(context, "xray-encrypt-key")
+                         .call("kms", "DescribeKey", {{"KeyId", key_}});
+    return type == "KMS" && config.value("KeyId", "") == described["KeyMetadata"].value("Arn", "");
+  }
+
+  std::string key_;
+};
+
 Json account_summary(const Json&, const aws::Client& client) {
   return client.call("iam", "GetAccountSummary", Json::object()).value("SummaryMap", Json());
 }
@@ -221,6 +266,12 @@ void register_account_filters(policy::Registry& registry) {
                            .permissions = {"iam:GetAccountSummary"}},
                           "The account by GetAccountSummary's SummaryMap (key: AccountMFAEnabled, "
                           "AccountAccessKeysPresent, ...)"));
+  registry.add_filter(account, "xray-encrypt-key",
+                      policy::filter_info<XrayEncryptKey>(
+                          {"key"},
+                          "The account when X-Ray encrypts with `key`: default (X-Ray's own), "
+                          "kms (any KMS key) or that key (id, ARN or alias)",
+                          {"kms:DescribeKey", "xray:GetEncryptionConfig"}));
   registry.add_filter(account, "default-ebs-encryption",
                       policy::filter_info<DefaultEbsEncryption>(
                           {"state"},

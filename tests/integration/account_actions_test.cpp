@@ -10,10 +10,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "integration/action_check.h"
 #include "support/aws_cli.h"
 #include "support/fault_proxy.h"
+#include "support/paths.h"
 
 namespace custos::test {
 namespace {
@@ -170,6 +173,43 @@ TEST_F(AccountActionTest, SetXrayEncryptSendsTheKeyAndIsUnchangedWhenItIsInPlace
   proxy =
       run_with({{"Type", "KMS"}, {"KeyId", "alias/custos-xray"}, {"Status", "ACTIVE"}}, "default");
   EXPECT_EQ(sent(*proxy), Json::array({{{"Type", "NONE"}}}));
+}
+
+// xray-encrypt-key: X-Ray's setting from the proxy (moto lacks it), a key named by alias
+// resolved by moto's KMS to the ARN the setting holds.
+TEST_F(AccountActionTest, XrayEncryptKeyComparesTheSettingWithDefaultKmsOrAKey) {
+  std::string arn = aws_cli({"kms", "create-key"})["KeyMetadata"]["Arn"];
+  aws_cli({"kms", "create-alias", "--alias-name", "alias/custos-xray", "--target-key-id", arn});
+  aws_cli({"kms", "create-alias", "--alias-name", "alias/other", "--target-key-id",
+           aws_cli({"kms", "create-key"})["KeyMetadata"]["KeyId"]});
+  auto matched = [&](const Json& setting) {
+    FaultProxy proxy(emulator().url());
+    FaultProxy::Reply get;
+    get.content_type = "application/json";
+    get.body = Json{{"EncryptionConfig", setting}}.dump();
+    proxy.answer_path("/EncryptionConfig", get);
+    std::string policies = "policies:\n";
+    for (const char* key : {"default", "kms", "alias/custos-xray", "alias/other"})
+      policies += std::string("  - name: ") + (key[0] == 'a' ? key + 6 : key) +
+                  "\n    resource: aws.account\n    filters:\n      - {type: xray-encrypt-key, "
+                  "key: " +
+                  key + "}\n";
+    write("xray.yml", policies);
+    auto run = custos({"run", "--no-journal", "-s", path("out"), path("xray.yml")},
+                      {{"AWS_ENDPOINT_URL", proxy.url()}});
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+    std::vector<std::string> names;
+    for (const char* name : {"default", "kms", "custos-xray", "other"}) {
+      Json found = Json::parse(read_file(path(std::string("out/") + name + "/resources.json")));
+      if (found.empty()) continue;
+      names.push_back(name);
+      EXPECT_EQ(found[0]["c7n:XrayEncryptionConfig"]["Type"], setting["Type"]);
+    }
+    return names;
+  };
+  EXPECT_EQ(matched({{"Type", "NONE"}, {"Status", "ACTIVE"}}), std::vector<std::string>{"default"});
+  EXPECT_EQ(matched({{"Type", "KMS"}, {"KeyId", arn}, {"Status", "ACTIVE"}}),
+            (std::vector<std::string>{"kms", "custos-xray"}));
 }
 
 }  // namespace
