@@ -435,6 +435,7 @@ void register_s3(policy::Registry& registry) {
           "Buckets whose ACL grants everyone or every AWS account access (allow_website: "
           "READ on a website is fine, the default)"));
   register_s3_actions(registry);
+  register_s3_logging(registry);
   register_tag_actions(registry, "aws.s3");
 }
 

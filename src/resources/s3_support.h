@@ -58,5 +58,7 @@ void check_formats(const policy::Spec& spec, const char* key);
 std::vector<std::string> permission_list_option(const policy::Spec& spec, const char* key);
 
 void register_s3_actions(policy::Registry& registry);
+// bucket-logging and toggle-logging (s3_logging.cpp).
+void register_s3_logging(policy::Registry& registry);
 
 }  // namespace custos::resources

@@ -401,6 +401,68 @@ TEST_F(S3BucketTest, SetBucketEncryptionWithAKmsKeyByAliasThenRemoveIt) {
                     {"BucketKeyEnabled", true}}}));
 }
 
+// bucket-logging and toggle-logging with Cloud Custodian's variables: {account_id}, and
+// {account} the account's IAM alias; logging turned on, moved back where the policy says, and
+// off, each undone by the record's call played with the AWS CLI.
+TEST_F(S3BucketTest, BucketLoggingFindsWhatDoesNotLogWhereAskedAndToggleLoggingFixesIt) {
+  make_bucket("logs-123456789012");
+  aws_cli(
+      {"s3api", "put-bucket-acl", "--bucket", "logs-123456789012", "--acl", "log-delivery-write"});
+  aws_cli({"iam", "create-account-alias", "--account-alias", "custos-test"});
+  make_bucket("custos-quiet");
+  make_bucket("custos-astray");
+  aws_cli(
+      {"s3api", "put-bucket-logging", "--bucket", "custos-astray", "--bucket-logging-status",
+       R"({"LoggingEnabled": {"TargetBucket": "logs-123456789012", "TargetPrefix": "elsewhere/"}})"});
+  auto logging = [&](const std::string& bucket) {
+    return aws_cli({"s3api", "get-bucket-logging", "--bucket", bucket})
+        .value("LoggingEnabled", Json());
+  };
+  const std::string target =
+      "target_bucket: 'logs-{account_id}', target_prefix: '{account}/{source_bucket_name}/'";
+  auto found = [&](const std::string& filter) {
+    write("find.yml",
+          "policies:\n  - name: find\n    resource: aws.s3\n    filters:\n"
+          "      - {type: value, key: Name, op: in, value: [custos-quiet, custos-astray]}\n"
+          "      - " +
+              filter + "\n");
+    auto run = custos({"run", "--no-journal", "-s", path("out"), path("find.yml")});
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+    std::vector<std::string> names;
+    for (const Json& bucket : Json::parse(read_file(path("out/find/resources.json"))))
+      names.push_back(bucket["Name"]);
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(found("{type: bucket-logging, op: disabled}"), Names{"custos-quiet"});
+  EXPECT_EQ(found("{type: bucket-logging, op: enabled}"), Names{"custos-astray"});
+  EXPECT_EQ(found("{type: bucket-logging, op: not-equal, " + target + "}"),
+            (Names{"custos-astray", "custos-quiet"}));
+
+  Json moved = prove_action(
+      named_policy("log-here", "custos-astray", "      - {type: toggle-logging, " + target + "}\n"),
+      "log-here", [&] { return logging("custos-astray"); }, "s3 PutBucketLogging");
+  EXPECT_EQ(logging("custos-astray"), Json({{"TargetBucket", "logs-123456789012"},
+                                            {"TargetPrefix", "custos-test/custos-astray/"}}));
+  prove_action(
+      named_policy("log-here", "custos-quiet", "      - {type: toggle-logging, " + target + "}\n"),
+      "log-here", [&] { return logging("custos-quiet"); }, "s3 PutBucketLogging");
+  EXPECT_EQ(found("{type: bucket-logging, op: equal, " + target + "}"),
+            (Names{"custos-astray", "custos-quiet"}));
+  expect_undo_restores(
+      moved, [&] { return logging("custos-astray"); },
+      Json({{"TargetBucket", "logs-123456789012"}, {"TargetPrefix", "elsewhere/"}}));
+
+  Json off = prove_action(
+      named_policy("log-off", "custos-quiet", "      - {type: toggle-logging, enabled: false}\n"),
+      "log-off", [&] { return logging("custos-quiet"); }, "s3 PutBucketLogging");
+  EXPECT_TRUE(logging("custos-quiet").is_null());
+  expect_undo_restores(
+      off, [&] { return logging("custos-quiet"); },
+      Json({{"TargetBucket", "logs-123456789012"}, {"TargetPrefix", "custos-test/custos-quiet/"}}));
+}
+
 // Cloud Custodian's documented examples, unchanged, against buckets that do and do not fit.
 TEST_F(S3BucketTest, CloudCustodiansOwnershipLockAndVersioningExamples) {
   make_bucket("custos-enforced");
