@@ -62,10 +62,9 @@ const policy::Registry& builtin_registry() {
     register_default_vpc_filters(r);  // default-vpc, by where each type names its VPC
     register_detail_filters(r);       // value filters over one more call (continuous-backup...)
     register_call_actions(r);         // delete, stop..., for the types whose data says how
-    register_cross_account(r);
-    register_remove_statements(r);  // of every type that says how to write its policy back // of
-                                    // every type that says who may use its resources
-    register_notifications(r);      // notify, webhook, invoke-lambda: actions of every type
+    register_cross_account(r);        // of every type that says who may use its resources
+    register_remove_statements(r);    // of every type that says how to write its policy back
+    register_notifications(r);        // notify, webhook, invoke-lambda: actions of every type
     return r;
   }();
   return registry;

@@ -538,6 +538,7 @@ void register_databases(policy::Registry& registry) {
   add_age_filter(registry, "aws.cache-snapshot", "age",
                  "min_by(NodeSnapshots, &SnapshotCreateTime).SnapshotCreateTime");
   register_rds_parts(registry);
+  register_consecutive_snapshots(registry);
 }
 
 }  // namespace custos::resources
