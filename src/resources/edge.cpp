@@ -119,6 +119,7 @@ void register_edge(policy::Registry& registry) {
                      .options = {{.name = "patch", .param = "patchOperations", .required = true}}}},
            },
            false);
+  register_rest_integration(registry);
 }
 
 }  // namespace custos::resources

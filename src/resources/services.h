@@ -11,8 +11,10 @@ void register_load_balancing(policy::Registry& registry);  // elb, app-elb, targ
 void register_databases(policy::Registry& registry);  // rds, redshift, dynamodb, dax, es, cache
 // consecutive-snapshots on rds, rds-cluster and redshift (after those types)
 void register_consecutive_snapshots(policy::Registry& registry);
-void register_messaging(policy::Registry& registry);         // sns, sqs, kinesis, firehose
-void register_edge(policy::Registry& registry);              // cloudfront, api gateway
+void register_messaging(policy::Registry& registry);  // sns, sqs, kinesis, firehose
+void register_edge(policy::Registry& registry);       // cloudfront, api gateway
+// rest-integration, update-integration, delete-integration on rest-resource (after it)
+void register_rest_integration(policy::Registry& registry);
 void register_machine_learning(policy::Registry& registry);  // sagemaker
 void register_management(policy::Registry& registry);        // log groups, cloudformation, secrets
 void register_network_types(policy::Registry& registry);     // subnets, route tables, gateways
