@@ -5,7 +5,24 @@
 #include <string>
 #include <vector>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define CUSTOS_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CUSTOS_TEST_ASAN 1
+#endif
+#endif
+
 namespace custos::test {
+
+// Whether this build runs under AddressSanitizer (CUSTOS_SANITIZE), whose quarantine and shadow
+// memory make a process's peak memory say nothing of custos's own: memory bounds are then
+// printed, not checked.
+#ifdef CUSTOS_TEST_ASAN
+inline constexpr bool kUnderAddressSanitizer = true;
+#else
+inline constexpr bool kUnderAddressSanitizer = false;
+#endif
 
 struct ProcessResult {
   int exit_code = -1;
