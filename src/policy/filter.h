@@ -61,6 +61,14 @@ class Filter {
   virtual std::vector<std::string> permissions() const { return {}; }
 };
 
+// A filter that writes what it found on the resources it keeps in process() (Cloud Custodian's
+// annotations, c7n:...), so it judges Json documents, not the store.
+class AnnotatingFilter : public Filter {
+ public:
+  bool annotates() const override { return true; }
+  StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+};
+
 using FilterPtr = std::unique_ptr<const Filter>;
 
 // The IAM actions `filters` call AWS with, together (each once, sorted).

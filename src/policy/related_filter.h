@@ -27,7 +27,7 @@ struct RelatedData {
   bool match_operator = false;
 };
 
-class RelatedValueFilter : public Filter {
+class RelatedValueFilter : public AnnotatingFilter {
  public:
   // `spec` is a value filter (with `options`); `match-operator: and` among options narrows a
   // list to the items an earlier filter matched, as Cloud Custodian's access-key does. `block`
@@ -39,8 +39,6 @@ class RelatedValueFilter : public Filter {
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override;
   // The annotations are written on the Json by process().
-  StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
   std::vector<std::string> permissions() const override;
 
  private:

@@ -226,7 +226,8 @@ std::optional<Ip> parse_ip(std::string_view text) {
   std::size_t slash = text.find('/');
   std::string_view address = text.substr(0, slash);
   char buffer[64];
-  if (address.size() >= sizeof buffer) return std::nullopt;
+  // An empty view may have no data at all, which memcpy must not be given (UBSan).
+  if (address.empty() || address.size() >= sizeof buffer) return std::nullopt;
   std::memcpy(buffer, address.data(), address.size());
   buffer[address.size()] = '\0';
   unsigned char raw[16];

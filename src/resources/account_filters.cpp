@@ -184,7 +184,7 @@ class DefaultEbsEncryption : public policy::Filter {
 // xray-encrypt-key (XrayEncrypted): the account when X-Ray encrypts with `key`: default (its own
 // encryption, Type NONE), kms (any KMS key), or that key (an id, ARN or alias: KMS's ARN of it
 // is compared). The setting is kept as c7n:XrayEncryptionConfig.
-class XrayEncryptKey : public policy::Filter {
+class XrayEncryptKey : public policy::AnnotatingFilter {
  public:
   explicit XrayEncryptKey(const Spec& spec) : key_(spec.required_string("key")) {}
 
@@ -200,8 +200,6 @@ class XrayEncryptKey : public policy::Filter {
     }
     return kept;
   }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
   std::vector<std::string> permissions() const override {
     return {"kms:DescribeKey", "xray:GetEncryptionConfig"};
   }

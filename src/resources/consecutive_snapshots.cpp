@@ -42,7 +42,7 @@ const SnapshotSource& source_of(const std::string& type) {
   throw std::logic_error("consecutive-snapshots has no source for " + type);
 }
 
-class ConsecutiveSnapshots : public policy::Filter {
+class ConsecutiveSnapshots : public policy::AnnotatingFilter {
  public:
   // rds and rds-cluster take `days`; redshift `count`, `period` and `status` (all required).
   ConsecutiveSnapshots(const Spec& spec, const policy::BuildContext& context)
@@ -68,8 +68,6 @@ class ConsecutiveSnapshots : public policy::Filter {
     }
     return kept;
   }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
 
  private:
   static int whole(const Spec& spec, const char* key) {

@@ -55,7 +55,7 @@ class Listed {
 // What both kinds share: the accounts allowed (whitelist, whitelist_from, the account itself,
 // the type's trusted ones), fetching each resource's access (the type's call) and keeping
 // those the kind judges shared outside them, annotated as Cloud Custodian annotates them.
-class CrossAccount : public policy::Filter {
+class CrossAccount : public policy::AnnotatingFilter {
  public:
   CrossAccount(const Spec& spec, const policy::BuildContext& context)
       : type_(context.resource),
@@ -86,8 +86,6 @@ class CrossAccount : public policy::Filter {
     return kept;
   }
 
-  bool annotates() const override { return true; }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
   std::vector<std::string> permissions() const override {
     std::vector<std::string> all = access_permissions(type_);
     if (remote()) all.push_back("s3:GetObject");

@@ -47,7 +47,7 @@ std::vector<std::string> amazon_dns(const Json& vpc) {
   return servers;
 }
 
-class DhcpOptions : public policy::Filter {
+class DhcpOptions : public policy::AnnotatingFilter {
  public:
   explicit DhcpOptions(const Spec& spec)
       : present_(spec.optional_bool("present", true)),
@@ -81,8 +81,6 @@ class DhcpOptions : public policy::Filter {
     }
     return kept;
   }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
   std::vector<std::string> permissions() const override { return {"ec2:DescribeDhcpOptions"}; }
 
  private:

@@ -14,7 +14,7 @@ using policy::Spec;
 
 // event-rule-target (EventRuleTargetFilter): a value filter over the rule's list of targets as
 // a whole (key "@": the list; "[].Arn": their ARNs), kept on the rule as c7n:EventRuleTargets.
-class EventRuleTarget : public policy::Filter {
+class EventRuleTarget : public policy::AnnotatingFilter {
  public:
   explicit EventRuleTarget(const Spec& spec) : matcher_(spec) {}
 
@@ -29,8 +29,6 @@ class EventRuleTarget : public policy::Filter {
     }
     return kept;
   }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
   std::vector<std::string> permissions() const override { return {"events:ListTargetsByRule"}; }
 
  private:

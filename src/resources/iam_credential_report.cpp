@@ -204,7 +204,7 @@ Json cached_records(const aws::Client& client, const ReportOptions& options) {
 // credential: a value filter over the user's row of the credential report; keys with a dot
 // (access_keys.last_rotated) compare each access key or certificate, and the access keys that
 // match are recorded in c7n:matched-keys (c7n:match-type credential) for remove-keys.
-class CredentialFilter : public policy::Filter {
+class CredentialFilter : public policy::AnnotatingFilter {
  public:
   CredentialFilter(const Spec& spec, const BuildContext& context)
       : key_(spec.required_string("key")),
@@ -243,8 +243,6 @@ class CredentialFilter : public policy::Filter {
     return kept;
   }
 
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
   std::vector<std::string> permissions() const override {
     std::vector<std::string> all = {"iam:GenerateCredentialReport", "iam:GetCredentialReport"};
     for (auto& more : matcher_.permissions()) all.push_back(std::move(more));

@@ -36,7 +36,7 @@ std::string document_text(const Json& document) {
 }
 
 // has-inline-policy (value: true, the default, or false): c7n:InlinePolicies lists the names.
-class HasInlinePolicy : public policy::Filter {
+class HasInlinePolicy : public policy::AnnotatingFilter {
  public:
   HasInlinePolicy(const Spec& spec, const BuildContext& context)
       : principal_(principal_of(context.resource)), wanted_(spec.optional_bool("value", true)) {}
@@ -52,8 +52,6 @@ class HasInlinePolicy : public policy::Filter {
       if (judge(resource, context)) kept.push_back(std::move(resource));
     return kept;
   }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
   std::vector<std::string> permissions() const override {
     return {"iam:" + principal_.operation("List", "Policies")};
   }

@@ -22,7 +22,7 @@ Json attached_policies(const Json& role, const aws::Client& client) {
 }
 
 // no-specific-managed-policy: roles without the managed policy named `value` attached.
-class NoSpecificManagedPolicy : public policy::Filter {
+class NoSpecificManagedPolicy : public policy::AnnotatingFilter {
  public:
   explicit NoSpecificManagedPolicy(const Spec& spec) : name_(spec.required_string("value")) {}
 
@@ -41,8 +41,6 @@ class NoSpecificManagedPolicy : public policy::Filter {
     }
     return kept;
   }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
   std::vector<std::string> permissions() const override { return {"iam:ListAttachedRolePolicies"}; }
 
  private:

@@ -52,7 +52,7 @@ Json only(const Json& items, const std::function<bool(const Json&)>& keep) {
 }
 
 // A filter that annotates each user with data fetched for it and keeps those `keeps` accepts.
-class AnnotatingFilter : public policy::Filter {
+class UserDataFilter : public policy::AnnotatingFilter {
  public:
   bool match(const Json& resource, const FilterContext& context) const override {
     return !process({resource}, context).empty();
@@ -71,8 +71,6 @@ class AnnotatingFilter : public policy::Filter {
     }
     return kept;
   }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
 
  protected:
   virtual const std::string& annotation() const = 0;
@@ -87,7 +85,7 @@ class AnnotatingFilter : public policy::Filter {
 
 // login-profile: users with a console password (c7n:LoginProfile true). Cloud Custodian's
 // schema admits value-filter options and then ignores them; custos refuses them.
-class LoginProfile : public AnnotatingFilter {
+class LoginProfile : public UserDataFilter {
  public:
   explicit LoginProfile(const Spec&) {}
   std::vector<std::string> permissions() const override { return {"iam:GetLoginProfile"}; }
@@ -110,7 +108,7 @@ class LoginProfile : public AnnotatingFilter {
 
 // mfa-device: a value filter on the user's MFADevices (ListMFADevices). As in Cloud Custodian
 // the key is always MFADevices, whatever `key` says.
-class MfaDevice : public AnnotatingFilter {
+class MfaDevice : public UserDataFilter {
  public:
   explicit MfaDevice(const Spec& spec) : matcher_(spec, {.extra_keys = {}, .default_key = kKey}) {
     if (!matcher_.judges_found())

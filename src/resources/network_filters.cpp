@@ -57,7 +57,7 @@ std::vector<std::string> ids_at(const jmespath::Expression& path, const Json& re
 // resource matches when one does (operator: or, the default) or all do (and). The related ids
 // that matched are kept on it (c7n:matched-security-groups for modify-security-groups' remove:
 // matched). A related resource that no longer exists matches only `value: absent`.
-class RelatedResourceFilter : public policy::Filter {
+class RelatedResourceFilter : public policy::AnnotatingFilter {
  public:
   RelatedResourceFilter(const Spec& spec, Related related)
       : related_(std::move(related)),
@@ -93,8 +93,6 @@ class RelatedResourceFilter : public policy::Filter {
     return kept;
   }
 
-  bool annotates() const override { return true; }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
   std::vector<std::string> permissions() const override {
     return policy::describe_permissions(*related_.type);
   }
@@ -197,7 +195,7 @@ const std::vector<LegacyOption>& legacy_options() {
 // c7n:flow-logs), with `attrs`/`count`/`count_op`, or the legacy options it converts: the
 // flow logs with every given attribute, at least one of them (enabled: true) or none (the
 // default); set-op: and asks that all of the resource's flow logs have them.
-class FlowLogsFilter : public policy::Filter {
+class FlowLogsFilter : public policy::AnnotatingFilter {
  public:
   FlowLogsFilter(const Spec& spec, const BuildContext& context, std::string id_field)
       : id_field_(std::move(id_field)) {
@@ -257,8 +255,6 @@ class FlowLogsFilter : public policy::Filter {
     return kept;
   }
 
-  bool annotates() const override { return true; }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
   std::vector<std::string> permissions() const override {
     std::vector<std::string> all = items_.permissions();
     all.push_back("ec2:DescribeFlowLogs");

@@ -48,7 +48,7 @@ Json integrations(const Json& resource, const std::string& method, const aws::Cl
 
 // rest-integration: a value filter over each method's integration (`method`: one method or
 // all); the integrations that match are kept as c7n:matched-method-integrations.
-class RestIntegration : public policy::Filter {
+class RestIntegration : public policy::AnnotatingFilter {
  public:
   explicit RestIntegration(const Spec& spec)
       : method_(spec.one_of(
@@ -70,8 +70,6 @@ class RestIntegration : public policy::Filter {
     }
     return kept;
   }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
-  bool annotates() const override { return true; }
   std::vector<std::string> permissions() const override { return {"apigateway:GET"}; }
 
  private:

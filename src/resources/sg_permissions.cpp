@@ -246,7 +246,7 @@ class PermissionMatcher {
   bool and_ = true;
 };
 
-class PermissionFilter : public policy::Filter {
+class PermissionFilter : public policy::AnnotatingFilter {
  public:
   PermissionFilter(const Spec& spec, std::string list_key)
       : matcher_(spec), list_key_(std::move(list_key)) {}
@@ -275,8 +275,6 @@ class PermissionFilter : public policy::Filter {
     return kept;
   }
 
-  bool annotates() const override { return true; }
-  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
   std::vector<std::string> permissions() const override {
     if (matcher_.reads_groups()) return {"ec2:DescribeSecurityGroups"};
     return {};

@@ -96,11 +96,12 @@ class ManyKeys : public ::testing::Test {
                      std::to_string(i % 256);
     std::string key = "AKIA" + std::to_string(1000000 + i);
     bool busy = i % 100 == 0;  // one address seen in every hundredth record too
+    std::string source = busy ? "203.0.113.9" : ip;  // the record's views need it to live
     TrailRecord r;
     r.event_source = "iam.amazonaws.com";
     r.event_name = i < 6 ? "DeleteUser" : "GetUser";
     r.arn = i < 6 ? "arn:aws:iam::111122223333:user/mallory" : "arn:aws:iam::111122223333:user/bob";
-    r.source_ip = busy ? "203.0.113.9" : ip;
+    r.source_ip = source;
     r.access_key_id = key;
     r.aws_region = i == kRecords - 1 ? "ap-south-2" : "us-east-1";
     r.error_code = i < 6 ? "AccessDenied" : "";
