@@ -22,6 +22,22 @@ std::string account_alias(const aws::Client& client) {
   return aliases.empty() ? "" : aliases[0].get<std::string>();
 }
 
+// A fact of the account (its id, its alias), asked once a run however many buckets need it.
+class AccountFact {
+ public:
+  explicit AccountFact(std::string (*fetch)(const aws::Client&)) : fetch_(fetch) {}
+  const std::string& get(const aws::Client& client) const {
+    std::lock_guard lock(mutex_);
+    if (!value_) value_ = fetch_(client);
+    return *value_;
+  }
+
+ private:
+  std::string (*fetch_)(const aws::Client&);
+  mutable std::mutex mutex_;
+  mutable std::optional<std::string> value_;
+};
+
 // The target and prefix options, as written: validated when the policy loads.
 struct Target {
   explicit Target(const Spec& spec) {
@@ -73,12 +89,11 @@ class BucketLogging : public policy::Filter {
     if (op_ == "enabled") return !logging.empty();
     if (op_ == "disabled") return logging.empty();
     const aws::Client& client = policy::require_client(context, "bucket-logging");
-    const Account& who = account(client);
     std::string region = client.session().region();
     policy::Variables vars =
         bucket_variables(bucket, bucket_region(bucket, region), region, nullptr);
-    vars.set("account_id", who.id);
-    bool equal = logging == target_.config(bucket, std::move(vars), who.alias);
+    vars.set("account_id", account_id_.get(client));
+    bool equal = logging == target_.config(bucket, std::move(vars), alias_.get(client));
     return (op_ == "equal" || op_ == "eq") ? equal : !equal;
   }
   policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
@@ -87,20 +102,9 @@ class BucketLogging : public policy::Filter {
   }
 
  private:
-  struct Account {
-    std::string id, alias;
-  };
-  // Asked once a run, when a comparison first needs them.
-  const Account& account(const aws::Client& client) const {
-    std::lock_guard lock(mutex_);
-    if (!account_) account_ = Account{policy::sts_account_id(client), account_alias(client)};
-    return *account_;
-  }
-
   std::string op_;
   Target target_;
-  mutable std::mutex mutex_;
-  mutable std::optional<Account> account_;
+  AccountFact account_id_{policy::sts_account_id}, alias_{account_alias};
 };
 
 // toggle-logging (ToggleLogging): logging to the target the options name (enabled, the
@@ -127,7 +131,7 @@ class ToggleLogging : public policy::PerResourceAction {
       wanted = target_.config(bucket,
                               bucket_variables(bucket, client.session().region(),
                                                context.client.session().region(), &context),
-                              account_alias(context.client));
+                              alias_.get(context.client));
     if (before == wanted)
       return ActionRecord::unchanged(name(), bucket_name,
                                      enable_ ? "already logging there" : "not logging");
@@ -150,6 +154,7 @@ class ToggleLogging : public policy::PerResourceAction {
 
   bool enable_;
   Target target_;
+  AccountFact alias_{account_alias};
 };
 
 }  // namespace
