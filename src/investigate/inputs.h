@@ -54,8 +54,11 @@ class InputSet {
   // exist, custos::Error when a bucket cannot be listed.
   std::vector<Input> list() const;
   const std::vector<std::string>& sources() const;
-  // The input's bytes as stored (thread-safe). Throws InputProblem when it cannot be read.
-  // `metadata`, when given, receives an S3 object's user metadata (null for a local file).
+  // The input's bytes as stored, to be read in order (thread-safe): an S3 object is fetched a
+  // range at a time as it is read. InputProblem when a local file cannot be opened.
+  std::unique_ptr<ByteSource> open(const Input& input) const;
+  // All of them at once. Throws InputProblem when they cannot be read. `metadata`, when given,
+  // receives an S3 object's user metadata (null for a local file).
   void read(const Input& input, Buffer& bytes, Json* metadata = nullptr) const;
 
  private:

@@ -39,10 +39,10 @@ struct ScanSettings {
 
 // Per file: `process(text, last, worker, result)` adds to the file's result (InputProblem:
 // reported as skipped, with whatever part of the result was made before it); `deliver` takes
-// results in input order; `on_skip` hears of each skipped input as it is delivered. A local
-// file comes in pieces of whole lines (S3 objects whole), `last` saying whether it is the
-// file's last: `process` returns how many bytes at the end of a piece it left unread (a JSON
-// document that goes on), which start the next piece; 0 when `last`.
+// results in input order; `on_skip` hears of each skipped input as it is delivered. An input
+// comes in pieces of whole lines, `last` saying whether it is the input's last: `process` returns
+// how many bytes at the end of a piece it left unread (a JSON document that goes on), which start
+// the next piece; 0 when `last`.
 template <typename Result>
 struct FileTask {
   std::function<std::size_t(const Buffer& text, bool last, unsigned worker, Result& result)>

@@ -28,9 +28,10 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
-// A local file's text is read this much at a time (more when one JSON document is longer), so
-// that memory does not grow with a file: simdjson's index of a piece takes four bytes a byte,
-// so a worker holds about five times this (a CloudTrail file, a few MB, is one piece).
+// An input's text is read this much at a time (more when one JSON document is longer), so
+// that memory does not grow with an input: simdjson's index of a piece takes four bytes a byte,
+// so a worker holds about five times this, and an S3 range (a CloudTrail file, a few MB, is
+// one piece).
 constexpr std::size_t kPiece = std::size_t{8} << 20;
 
 // Where the piece being processed starts in its file's text, for errors.
@@ -39,11 +40,11 @@ struct PieceStart {
   bool gzipped = false;
 };
 
-// Hands a local file to `process` a piece at a time in `piece`, each ending at a line's end.
+// Hands an input to `process` a piece at a time in `piece`, each ending at a line's end.
 template <typename Result>
-void process_pieces(const std::string& path, const FileTask<Result>& task, unsigned worker,
-                    Buffer& piece, Result& result, PieceStart& start) {
-  PieceReader reader(path);
+void process_pieces(std::unique_ptr<ByteSource> source, const FileTask<Result>& task,
+                    unsigned worker, Buffer& piece, Result& result, PieceStart& start) {
+  PieceReader reader(std::move(source));
   start.gzipped = reader.gzipped();
   std::string carry;  // what the last piece left for this one
   std::size_t want = kPiece;
@@ -71,7 +72,7 @@ template <typename Result>
 ScanStats scan_files(const InputSet& set, const std::vector<Input>& inputs,
                      const ScanSettings& settings, const FileTask<Result>& task) {
   struct Worker {
-    Buffer bytes, text;
+    Buffer text;
   };
   struct Done {
     Result result;
@@ -92,26 +93,16 @@ ScanStats scan_files(const InputSet& set, const std::vector<Input>& inputs,
         Worker& w = workers[id];
         PieceStart start;
         try {
-          if (inputs[i].name.starts_with("s3://")) {
-            set.read(inputs[i], w.bytes);
-            start.gzipped = is_gzip(w.bytes.view());
-            if (start.gzipped) gunzip(w.bytes.view(), w.text);
-            task.process(start.gzipped ? w.text : w.bytes, true, id, done.result);
-          } else {
-            process_pieces(inputs[i].name, task, id, w.text, done.result, start);
-          }
+          process_pieces(set.open(inputs[i]), task, id, w.text, done.result, start);
         } catch (const InputProblem& problem) {
           // decompressed(): the offset is in the text that was parsed (the file, or its gunzip),
           // from the start of the piece in it.
-          const Buffer& text =
-              start.gzipped || !inputs[i].name.starts_with("s3://") ? w.text : w.bytes;
           bool in_text = problem.decompressed();
           done.skipped = Skipped{
               inputs[i].name, in_text ? start.offset + problem.offset() : problem.offset(),
               in_text && start.gzipped,
-              in_text ? start.lines + line_at(text.view(), problem.offset()) : 0, problem.what()};
+              in_text ? start.lines + line_at(w.text.view(), problem.offset()) : 0, problem.what()};
         }
-        w.bytes.trim(kKeep);
         w.text.trim(kKeep);
         return done;
       },

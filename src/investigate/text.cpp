@@ -111,11 +111,64 @@ void gunzip(std::string_view compressed, Buffer& out) {
   out.resize(produced);
 }
 
+namespace {
+
+class FileSource : public ByteSource {
+ public:
+  explicit FileSource(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd_ < 0) throw InputProblem(0, "cannot open: " + std::string(std::strerror(errno)));
+    struct stat info {};
+    ::fstat(fd_, &info);
+    size_ = static_cast<std::uint64_t>(info.st_size);
+  }
+  ~FileSource() override { ::close(fd_); }
+
+  std::size_t read(char* into, std::size_t max) override {
+    std::size_t got = 0;
+    while (got < max) {
+      ssize_t n = ::read(fd_, into + got, max - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0)
+        throw InputProblem(done_ + got, "cannot read: " + std::string(std::strerror(errno)));
+      if (n == 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    done_ += got;
+    return got;
+  }
+  std::uint64_t size() const override { return size_; }
+
+ private:
+  int fd_;
+  std::uint64_t size_ = 0, done_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> open_file(const std::string& path) {
+  return std::make_unique<FileSource>(path);
+}
+
+void read_rest(ByteSource& source, Buffer& bytes) {
+  std::size_t held = bytes.size();
+  for (;;) {
+    // size() is exact after the first read; a source that grows is read to its end.
+    std::size_t room = std::max<std::size_t>(source.size() + 1 - std::min(source.size(), held),
+                                             std::size_t{1} << 16);
+    char* data = bytes.reserve(held + room, true);
+    std::size_t got = source.read(data + held, room);
+    held += got;
+    bytes.resize(held);
+    if (got == 0) return;
+  }
+}
+
 struct PieceReader::Impl {
   static constexpr std::size_t kInput = std::size_t{1} << 20;  // gzip read this much at a time
 
-  int fd = -1;
-  std::uint64_t size = 0, read_total = 0;  // bytes of the file read so far
+  std::unique_ptr<ByteSource> source;
+  std::string head;              // the first bytes, read to tell gzip, not yet handed on
+  std::uint64_t read_total = 0;  // bytes of the input read so far
   bool gzip = false, ended = false;
   z_stream stream{};
   bool inflating = false, in_member = false;
@@ -123,29 +176,20 @@ struct PieceReader::Impl {
   std::string input;
 
   ~Impl() {
-    if (fd >= 0) ::close(fd);
     if (inflating) inflateEnd(&stream);
   }
 
-  [[noreturn]] void cannot_read() const {
-    throw InputProblem(read_total, "cannot read: " + std::string(std::strerror(errno)));
-  }
-
-  // Reads up to `max` bytes of the file into `into`; how many (0 at its end).
+  // Reads up to `max` bytes of the input into `into`; how many (0 at its end).
   std::size_t read(char* into, std::size_t max) {
-    std::size_t got = 0;
-    while (got < max) {
-      ssize_t n = ::read(fd, into + got, max - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) cannot_read();
-      if (n == 0) break;
-      got += static_cast<std::size_t>(n);
-    }
+    std::size_t got = std::min(max, head.size());
+    std::memcpy(into, head.data(), got);
+    head.erase(0, got);
+    if (got < max) got += source->read(into + got, max - got);
     read_total += got;
     return got;
   }
 
-  // The file offset of the next compressed byte inflate would take.
+  // The input's offset of the next compressed byte inflate would take.
   std::uint64_t offset() const { return read_total - stream.avail_in; }
 
   bool refill() {
@@ -201,14 +245,11 @@ struct PieceReader::Impl {
   }
 };
 
-PieceReader::PieceReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
-  impl_->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (impl_->fd < 0) throw InputProblem(0, "cannot open: " + std::string(std::strerror(errno)));
-  struct stat info {};
-  ::fstat(impl_->fd, &info);
-  impl_->size = static_cast<std::uint64_t>(info.st_size);
-  unsigned char magic[2] = {0, 0};
-  impl_->gzip = ::pread(impl_->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+PieceReader::PieceReader(std::unique_ptr<ByteSource> source) : impl_(std::make_unique<Impl>()) {
+  impl_->source = std::move(source);
+  impl_->head.resize(2);
+  impl_->head.resize(impl_->source->read(impl_->head.data(), 2));
+  impl_->gzip = is_gzip(impl_->head);
 }
 
 PieceReader::~PieceReader() = default;
@@ -218,10 +259,12 @@ bool PieceReader::gzipped() const { return impl_->gzip; }
 bool PieceReader::append(Buffer& out, std::size_t max) {
   Impl& r = *impl_;
   if (r.ended) return false;
-  if (r.gzip && r.size <= kWholeGzip) {
-    r.input.resize(r.size);
-    r.input.resize(r.read(r.input.data(), r.size));
-    gunzip(r.input, out);  // out is empty: a small file is one piece
+  if (r.gzip && r.source->size() <= kWholeGzip) {
+    Buffer whole;
+    std::memcpy(whole.reserve(r.head.size()), r.head.data(), r.head.size());
+    whole.resize(r.head.size());
+    read_rest(*r.source, whole);
+    gunzip(whole.view(), out);  // out is empty: a small input is one piece
     r.ended = true;
     return false;
   }

@@ -1,6 +1,7 @@
 // A file's bytes held for parsing: reused from file to file by one worker, with the padding
-// simdjson reads past the end; a local file's text read a piece at a time (gunzipped as it is
-// read); and the problem that made a file (or the rest of it) unreadable.
+// simdjson reads past the end; an input's text read a piece at a time (gunzipped as it is
+// read) from a local file or an S3 object; and the problem that made an input (or the rest of
+// it) unreadable.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/json.h"
 
 namespace custos::investigate {
 
@@ -58,21 +60,40 @@ bool is_gzip(std::string_view bytes);
 // data stopped making sense.
 void gunzip(std::string_view compressed, Buffer& out);
 
-// A local file's text a piece at a time, so that a file of any size is read in bounded memory:
-// plain files as they are, gzip (any number of members) with zlib's streaming inflate, except
-// small gzip files, which libdeflate inflates whole (twice zlib's speed; CloudTrail's files are
-// a few hundred KB).
+// An input's bytes as stored, in order: a local file, or an S3 object (inputs.h).
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // The next bytes, up to `max`, into `into`; how many (0 at the end). InputProblem when they
+  // cannot be read.
+  virtual std::size_t read(char* into, std::size_t max) = 0;
+  // How many bytes there are in all (exact once the first read has been made).
+  virtual std::uint64_t size() const = 0;
+  // An S3 object's user metadata once the first read has been made; null for a local file.
+  virtual Json metadata() const { return nullptr; }
+};
+
+// A local file (InputProblem when it cannot be opened).
+std::unique_ptr<ByteSource> open_file(const std::string& path);
+
+// Appends what is left of `source` to `bytes` (InputProblem when it cannot be read).
+void read_rest(ByteSource& source, Buffer& bytes);
+
+// An input's text a piece at a time, so that an input of any size is read in bounded memory:
+// plain text as it is, gzip (any number of members) with zlib's streaming inflate, except
+// small gzip inputs, which libdeflate inflates whole (twice zlib's speed; CloudTrail's files
+// are a few hundred KB).
 class PieceReader {
  public:
-  // Gzip files up to this size are inflated whole.
+  // Gzip inputs up to this size are inflated whole.
   static constexpr std::uint64_t kWholeGzip = std::uint64_t{4} << 20;
 
-  explicit PieceReader(const std::string& path);  // InputProblem when it cannot be opened
+  explicit PieceReader(std::unique_ptr<ByteSource> source);  // InputProblem: cannot be read
   ~PieceReader();
   bool gzipped() const;
-  // Appends up to `max` bytes of the text to what `out` holds (a small gzip file: all of it);
+  // Appends up to `max` bytes of the text to what `out` holds (a small gzip input: all of it);
   // false once the text has ended. InputProblem at unreadable or corrupt data, its offset in
-  // the file as stored.
+  // the input as stored.
   bool append(Buffer& out, std::size_t max);
 
  private:

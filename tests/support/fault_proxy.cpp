@@ -150,6 +150,9 @@ void FaultProxy::Impl::start() {
 }
 
 void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& res) {
+  // A Range is the upstream's to apply: httplib would cut the answer (the range already) again.
+  // The request is the server's own, non-const object.
+  const_cast<httplib::Request&>(req).ranges.clear();
   Arrival arrival;
   arrival.time = std::chrono::steady_clock::now();
   arrival.method = req.method;
