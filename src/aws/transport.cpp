@@ -71,20 +71,23 @@ CURL* thread_handle() {
   return handle.get();
 }
 
-size_t append_body(char* data, size_t size, size_t count, void* target) {
-  static_cast<std::string*>(target)->append(data, size * count);
-  return size * count;
-}
-
-// A body of up to this size is given its room when its Content-Length arrives, rather than
+// A body of up to this size is given its room (its Content-Length) when it starts, rather than
 // grown (and copied) as it comes, which also spares the heap a trail of freed buffers.
 constexpr std::uint64_t kReservedBody = std::uint64_t{256} << 20;
 
-void reserve_body(HttpResponse& response, std::string_view length) {
+void reserve_body(HttpResponse& response) {
+  const std::string& length = response.header("content-length");
   std::uint64_t size = 0;
   auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), size);
   if (error == std::errc() && end == length.data() + length.size() && size <= kReservedBody)
     response.body.reserve(size);
+}
+
+size_t append_body(char* data, size_t size, size_t count, void* target) {
+  auto& response = *static_cast<HttpResponse*>(target);
+  if (response.body.empty()) reserve_body(response);
+  response.body.append(data, size * count);
+  return size * count;
 }
 
 size_t append_header(char* data, size_t size, size_t count, void* target) {
@@ -100,7 +103,6 @@ size_t append_header(char* data, size_t size, size_t count, void* target) {
       value.remove_prefix(1);
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
       value.remove_suffix(1);
-    if (name == "content-length") reserve_body(response, value);
     response.headers.emplace_back(std::move(name), std::string(value));
   } else if (line.rfind("HTTP/", 0) == 0) {
     response.headers.clear();  // a new response (after 100-continue or redirect)
@@ -157,7 +159,7 @@ HttpResponse send(const HttpRequest& request, const TransportOptions& options) {
   api.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options.ca_bundle.empty()) api.easy_setopt(curl, CURLOPT_CAINFO, options.ca_bundle.c_str());
   api.easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-  api.easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  api.easy_setopt(curl, CURLOPT_WRITEDATA, &response);
   api.easy_setopt(curl, CURLOPT_HEADERFUNCTION, append_header);
   api.easy_setopt(curl, CURLOPT_HEADERDATA, &response);
 
