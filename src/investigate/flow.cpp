@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include "core/error.h"
 #include "investigate/flow_output.h"
@@ -303,6 +304,11 @@ FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
       if (scan.summarise) tally(*layout, fields, summaries[worker]);
     }
     return 0;
+  };
+  // A large file's records go out piece by piece; its layout stays for the pieces after.
+  task.take_part = [](FileAnswer& file) -> std::optional<FileAnswer> {
+    if (file.matched == 0) return std::nullopt;
+    return FileAnswer{std::exchange(file.output, {}), std::exchange(file.matched, 0), {}};
   };
   task.deliver = [&](FileAnswer&& file) {
     if (scan.write_records && file.matched > 0) {

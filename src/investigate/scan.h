@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,13 +43,16 @@ struct ScanSettings {
 // results in input order; `on_skip` hears of each skipped input as it is delivered. An input
 // comes in pieces of whole lines, `last` saying whether it is the input's last: `process` returns
 // how many bytes at the end of a piece it left unread (a JSON document that goes on), which start
-// the next piece; 0 when `last`.
+// the next piece; 0 when `last`. `take_part`, when set, takes what the result holds after a
+// piece (leaving what the rest of the input needs), to be delivered before the input ends, so
+// that a large input's answer is not held whole; null: nothing to deliver yet.
 template <typename Result>
 struct FileTask {
   std::function<std::size_t(const Buffer& text, bool last, unsigned worker, Result& result)>
       process;
   std::function<void(Result&& result)> deliver;
   std::function<void(const Skipped&)> on_skip;
+  std::function<std::optional<Result>(Result& result)> take_part;
 };
 
 // Runs `task` over `inputs` (listed from `set`). Defined for the result types used.

@@ -40,10 +40,12 @@ struct PieceStart {
   bool gzipped = false;
 };
 
-// Hands an input to `process` a piece at a time in `piece`, each ending at a line's end.
+// Hands an input to `process` a piece at a time in `piece`, each ending at a line's end, and
+// what take_part takes after a piece to `emit`.
 template <typename Result>
 void process_pieces(std::unique_ptr<ByteSource> source, const FileTask<Result>& task,
-                    unsigned worker, Buffer& piece, Result& result, PieceStart& start) {
+                    unsigned worker, Buffer& piece, Result& result, PieceStart& start,
+                    const std::function<void(Result&&)>& emit) {
   PieceReader reader(std::move(source));
   start.gzipped = reader.gzipped();
   std::string carry;  // what the last piece left for this one
@@ -59,6 +61,8 @@ void process_pieces(std::unique_ptr<ByteSource> source, const FileTask<Result>& 
     piece.resize(cut);
     std::size_t left = task.process(piece, last, worker, result);
     if (last) return;
+    if (task.take_part)
+      if (std::optional<Result> part = task.take_part(result)) emit(std::move(*part));
     std::size_t used = cut - left;
     carry.insert(0, piece.view().substr(used));
     start.offset += used;
@@ -86,14 +90,17 @@ ScanStats scan_files(const InputSet& set, const std::vector<Input>& inputs,
   ProgressBar bar(settings.progress, total, inputs.size());
   auto start = std::chrono::steady_clock::now();
   constexpr std::size_t kKeep = std::size_t{64} << 20;  // larger buffers are given back
-  ordered_parallel<Done>(
+  ordered_parallel_parts<Done>(
       inputs.size(), threads,
-      [&](std::size_t i, unsigned id) {
+      [&](std::size_t i, unsigned id, const std::function<void(Done &&)>& emit_done) {
         Done done;
+        const std::function<void(Result &&)> emit = [&](Result&& part) {
+          emit_done(Done{std::move(part), std::nullopt});
+        };
         Worker& w = workers[id];
         PieceStart start;
         try {
-          process_pieces(set.open(inputs[i]), task, id, w.text, done.result, start);
+          process_pieces(set.open(inputs[i]), task, id, w.text, done.result, start, emit);
         } catch (const InputProblem& problem) {
           // decompressed(): the offset is in the text that was parsed (the file, or its gunzip),
           // from the start of the piece in it.
@@ -106,7 +113,11 @@ ScanStats scan_files(const InputSet& set, const std::vector<Input>& inputs,
         w.text.trim(kKeep);
         return done;
       },
-      [&](std::size_t i, Done&& done) {
+      [&](std::size_t i, Done&& done, bool last) {
+        if (!last) {
+          task.deliver(std::move(done.result));
+          return;
+        }
         ++stats.files;
         stats.bytes += inputs[i].size;
         bar.advance(inputs[i].size);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "investigate/scan_impl.h"
 #include "investigate/trail_reader.h"
@@ -68,6 +69,11 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
     answer.matched += file.matched;
   };
   task.on_skip = on_skip;
+  // A large file's records go out piece by piece rather than held until its end.
+  task.take_part = [](FileAnswer& file) -> std::optional<FileAnswer> {
+    if (file.matched == 0) return std::nullopt;
+    return std::exchange(file, FileAnswer{});
+  };
   answer.stats = scan_files(inputs, listed, scan.settings, task);
   if (scan.summarise) {
     for (std::size_t i = 1; i < summaries.size(); ++i) summaries[0].merge(std::move(summaries[i]));
