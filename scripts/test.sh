@@ -20,9 +20,20 @@ echo "== tests"
 # No test may reach the link-local metadata service (169.254.169.254): tests that exercise it
 # point it at a local server and clear this themselves.
 export AWS_EC2_METADATA_DISABLED=true
-cd "${CUSTOS_BUILD_DIR:-build}"
+build=$PWD/${CUSTOS_BUILD_DIR:-build}
 # The integration tests' moto servers outlive each test process (tests/support/moto_pool.h); ctest
 # stops them after the last integration test, this whenever ctest ends otherwise (Ctrl-C).
-trap '[ ! -x tests/stop_moto_pool ] || tests/stop_moto_pool >/dev/null' EXIT
+trap '[ ! -x "$build/tests/stop_moto_pool" ] || "$build/tests/stop_moto_pool" >/dev/null' EXIT
 # Every test case is a ctest entry: -j runs them on every core; a failure names its case.
-ctest --output-on-failure -j"$(nproc)" "$@"
+(cd "$build" && ctest --output-on-failure -j"$(nproc)" "$@")
+
+# The whole suite runs under ASan+UBSan with CUSTOS_SANITIZE=1 (20 min of tests here); every run
+# (not one asked for with ctest arguments) also runs the lower layers' unit tests so: the code
+# that parses what comes from outside, in about 4 minutes with their build (README).
+if (($# == 0)) && [ "${CUSTOS_SANITIZE:-0}" != 1 ]; then
+  echo "== the lower layers' unit tests under ASan+UBSan (build-asan-layers)"
+  cmake -S . -B build-asan-layers -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1 \
+    -DCUSTOS_SANITIZE=ON -DCUSTOS_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan-layers -j"$(nproc)" --target lower_layer_tests
+  (cd build-asan-layers && ctest --output-on-failure -j"$(nproc)" -R '^unit_(core|jmespath|aws)_')
+fi
