@@ -58,13 +58,14 @@ const policy::Registry& builtin_registry() {
     register_analytics(r);
     register_waf(r);
     // What the types' data gives, once every type is registered:
-    register_usage_filters(r);        // used/unused, from listings of what uses them
-    register_default_vpc_filters(r);  // default-vpc, by where each type names its VPC
-    register_detail_filters(r);       // value filters over one more call (continuous-backup...)
-    register_call_actions(r);         // delete, stop..., for the types whose data says how
-    register_cross_account(r);        // of every type that says who may use its resources
-    register_remove_statements(r);    // of every type that says how to write its policy back
-    register_notifications(r);        // notify, webhook, invoke-lambda: actions of every type
+    register_usage_filters(r);                 // used/unused, from listings of what uses them
+    register_default_vpc_filters(r);           // default-vpc, by where each type names its VPC
+    register_related_network_filter_table(r);  // security-group, subnet, vpc
+    register_detail_filters(r);     // value filters over one more call (continuous-backup...)
+    register_call_actions(r);       // delete, stop..., for the types whose data says how
+    register_cross_account(r);      // of every type that says who may use its resources
+    register_remove_statements(r);  // of every type that says how to write its policy back
+    register_notifications(r);      // notify, webhook, invoke-lambda: actions of every type
     return r;
   }();
   return registry;

@@ -329,12 +329,81 @@ class DefaultVpcFilter : public policy::SetFilter {
 
 void register_related_network_filters(policy::Registry& registry, const std::string& resource,
                                       const NetworkPaths& paths) {
-  add_related(registry, resource, "security-group", "aws.security-group", paths.security_groups,
-              "c7n:matched-security-groups", "ec2:DescribeSecurityGroups");
-  add_related(registry, resource, "subnet", "aws.subnet", paths.subnets, "c7n:matched-subnets",
-              "ec2:DescribeSubnets");
-  add_related(registry, resource, "vpc", "aws.vpc", paths.vpc, "c7n:matched-vpcs",
-              "ec2:DescribeVpcs");
+  if (!paths.security_groups.empty())
+    add_related(registry, resource, "security-group", "aws.security-group", paths.security_groups,
+                "c7n:matched-security-groups", "ec2:DescribeSecurityGroups");
+  if (!paths.subnets.empty())
+    add_related(registry, resource, "subnet", "aws.subnet", paths.subnets, "c7n:matched-subnets",
+                "ec2:DescribeSubnets");
+  if (!paths.vpc.empty())
+    add_related(registry, resource, "vpc", "aws.vpc", paths.vpc, "c7n:matched-vpcs",
+                "ec2:DescribeVpcs");
+}
+
+void register_related_network_filter_table(policy::Registry& registry) {
+  // Cloud Custodian 0.9.21's RelatedIdsExpression of each type's filters (one left out needs
+  // another look-up there, such as a subnet group's, and is not offered).
+  const std::pair<const char*, NetworkPaths> table[] = {
+      {"aws.app-elb",
+       {.security_groups = "SecurityGroups[]",
+        .subnets = "AvailabilityZones[].SubnetId",
+        .vpc = "VpcId"}},
+      {"aws.elb", {.security_groups = "SecurityGroups[]", .subnets = "Subnets[]", .vpc = "VPCId"}},
+      {"aws.lambda",
+       {.security_groups = "VpcConfig.SecurityGroupIds[]",
+        .subnets = "VpcConfig.SubnetIds[]",
+        .vpc = "VpcConfig.VpcId"}},
+      {"aws.batch-compute",
+       {.security_groups = "computeResources.securityGroupIds[]",
+        .subnets = "computeResources.subnets[]"}},
+      {"aws.codebuild",
+       {.security_groups = "vpcConfig.securityGroupIds[]",
+        .subnets = "vpcConfig.subnets[]",
+        .vpc = "vpcConfig.vpcId"}},
+      {"aws.directory",
+       {.security_groups = "VpcSettings.SecurityGroupId",
+        .subnets = "VpcSettings.SubnetIds",
+        .vpc = "VpcSettings.VpcId"}},
+      {"aws.dms-instance",
+       {.security_groups = "VpcSecurityGroups[].VpcSecurityGroupId",
+        .subnets = "ReplicationSubnetGroup.Subnets[].SubnetIdentifier",
+        .vpc = "ReplicationSubnetGroup.VpcId"}},
+      {"aws.dax", {.security_groups = "SecurityGroups[].SecurityGroupIdentifier"}},
+      {"aws.elasticsearch",
+       {.security_groups = "VPCOptions.SecurityGroupIds[]",
+        .subnets = "VPCOptions.SubnetIds[]",
+        .vpc = "VPCOptions.VPCId"}},
+      {"aws.cache-cluster", {.security_groups = "SecurityGroups[].SecurityGroupId"}},
+      {"aws.kafka",
+       {.security_groups = "BrokerNodeGroupInfo.SecurityGroups[]",
+        .subnets = "BrokerNodeGroupInfo.ClientSubnets[]"}},
+      {"aws.fsx", {.subnets = "SubnetIds[]"}},
+      {"aws.glue-connection",
+       {.security_groups = "PhysicalConnectionRequirements.SecurityGroupIdList[]",
+        .subnets = "PhysicalConnectionRequirements.SubnetId"}},
+      {"aws.glue-dev-endpoint", {.subnets = "SubnetId"}},
+      {"aws.message-broker", {.security_groups = "SecurityGroups[]", .subnets = "SubnetIds[]"}},
+      {"aws.rds",
+       {.security_groups = "VpcSecurityGroups[].VpcSecurityGroupId",
+        .subnets = "DBSubnetGroup.Subnets[].SubnetIdentifier",
+        .vpc = "DBSubnetGroup.VpcId"}},
+      {"aws.rds-cluster", {.security_groups = "VpcSecurityGroups[].VpcSecurityGroupId"}},
+      {"aws.redshift", {.security_groups = "VpcSecurityGroups[].VpcSecurityGroupId"}},
+      {"aws.sagemaker-notebook", {.security_groups = "SecurityGroups[]", .subnets = "SubnetId"}},
+      {"aws.route-table", {.subnets = "Associations[].SubnetId", .vpc = "VpcId"}},
+      {"aws.network-acl", {.subnets = "Associations[].SubnetId"}},
+      {"aws.subnet", {.vpc = "VpcId"}},
+      {"aws.emr", {.subnets = "Ec2InstanceAttributes.RequestedEc2SubnetIds[]"}},
+      {"aws.workspaces-directory", {.subnets = "SubnetIds[]"}},
+      {"aws.ecs-task", {.subnets = "attachments[].details[?name == 'subnetId'].value[]"}},
+      {"aws.ecs-container-instance", {.subnets = "attributes[?name == 'ecs.subnet-id'].value[]"}},
+  };
+
+  for (const auto& [resource, paths] : table) {
+    if (!registry.find_resource(resource))
+      throw Error(std::string("internal: ") + resource + " is not registered");
+    register_related_network_filters(registry, resource, paths);
+  }
 }
 
 void register_flow_logs_filter(policy::Registry& registry, const std::string& resource) {

@@ -11,15 +11,19 @@ namespace custos::resources {
 
 // Where a resource names its related resources (JMESPath): "NetworkInterfaces[].Groups[].GroupId".
 struct NetworkPaths {
-  std::string security_groups;
-  std::string subnets;
-  std::string vpc;
+  std::string security_groups = "";  // "": the type has no such filter
+  std::string subnets = "";
+  std::string vpc = "";
 };
 
-// security-group, subnet and vpc on `resource`; aws.security-group and aws.vpc must be
-// registered before a policy is compiled.
+// security-group, subnet and vpc on `resource` (those whose path is not empty); aws.security-group
+// and aws.vpc must be registered before a policy is compiled.
 void register_related_network_filters(policy::Registry& registry, const std::string& resource,
                                       const NetworkPaths& paths);
+
+// The same on every other type Cloud Custodian gives them (load balancers, Lambda, databases,
+// route tables...), from a table. The types must be registered first.
+void register_related_network_filter_table(policy::Registry& registry);
 
 // default-vpc (Cloud Custodian's DefaultVpcBase) on every type that has it: the resource is in
 // its region's default VPC. The types must be registered first.

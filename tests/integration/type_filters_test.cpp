@@ -1,5 +1,6 @@
 // The filters types get from data, over real HTTP against moto: Cloud Custodian's used/unused
-// (what other resources use), default-vpc and the load balancers' is-logging/is-not-logging.
+// (what other resources use), default-vpc, the load balancers' is-logging/is-not-logging, and
+// security-group/subnet/vpc on the types beyond EC2 (a value filter over the related resources).
 // The AWS CLI creates the resources; each policy keeps the ones it should.
 #include <gtest/gtest.h>
 
@@ -179,6 +180,67 @@ TEST_F(TypeFiltersTest, ApplicationLoadBalancersByTheirAccessLogs) {
 )");
   EXPECT_EQ(kept("logging", "LoadBalancerName"), Json::array({"logged"}));
   EXPECT_EQ(kept("not-logging", "LoadBalancerName"), Json::array({"silent"}));
+}
+
+// Each type finds its related resources where Cloud Custodian's RelatedIdsExpression says: a
+// classic load balancer's Subnets[] and VPCId, an application one's SecurityGroups[], a route
+// table's and a network ACL's Associations[].SubnetId, a subnet's VpcId.
+TEST_F(TypeFiltersTest, LoadBalancersRouteTablesAclsAndSubnetsByTheirNetwork) {
+  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
+  auto subnet = [&](const char* cidr, const char* zone) -> std::string {
+    return aws_cli({"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", cidr,
+                    "--availability-zone", zone})["Subnet"]["SubnetId"];
+  };
+  std::string web = subnet("10.0.1.0/24", "us-east-1a"), data = subnet("10.0.2.0/24", "us-east-1b");
+  std::string group = aws_cli({"ec2", "create-security-group", "--group-name", "lb-sg",
+                               "--description", "lb", "--vpc-id", vpc})["GroupId"];
+  aws_cli({"elb", "create-load-balancer", "--load-balancer-name", "classic", "--listeners",
+           "Protocol=HTTP,LoadBalancerPort=80,InstancePort=80", "--subnets", web,
+           "--security-groups", group});
+  aws_cli({"elbv2", "create-load-balancer", "--name", "app", "--subnets", web, data,
+           "--security-groups", group});
+  aws_cli({"elbv2", "create-load-balancer", "--name", "app-no-group", "--subnets", web, data});
+  std::string table =
+      aws_cli({"ec2", "create-route-table", "--vpc-id", vpc})["RouteTable"]["RouteTableId"];
+  aws_cli({"ec2", "associate-route-table", "--route-table-id", table, "--subnet-id", web});
+  std::string acl =
+      aws_cli({"ec2", "create-network-acl", "--vpc-id", vpc})["NetworkAcl"]["NetworkAclId"];
+  Json acls = aws_cli(
+      {"ec2", "describe-network-acls", "--filters", "Name=association.subnet-id,Values=" + web});
+  aws_cli({"ec2", "replace-network-acl-association", "--association-id",
+           acls["NetworkAcls"][0]["Associations"][0]["NetworkAclAssociationId"], "--network-acl-id",
+           acl});
+  run(R"(  - name: classic-in-web
+    resource: elb
+    filters: [{type: subnet, key: CidrBlock, value: 10.0.1.0/24}]
+  - name: classic-in-vpc
+    resource: elb
+    filters: [{type: vpc, key: CidrBlock, value: 10.0.0.0/16}]
+  - name: app-with-group
+    resource: app-elb
+    filters: [{type: security-group, key: GroupName, value: lb-sg}]
+  - name: app-in-data
+    resource: app-elb
+    filters: [{type: subnet, key: CidrBlock, value: 10.0.2.0/24}]
+  - name: table-of-web
+    resource: route-table
+    filters: [{type: subnet, key: CidrBlock, value: 10.0.1.0/24}]
+  - name: acl-of-web
+    resource: network-acl
+    filters: [{type: subnet, key: CidrBlock, value: 10.0.1.0/24}]
+  - name: subnets-in-vpc
+    resource: subnet
+    filters: [{type: vpc, key: CidrBlock, value: 10.0.0.0/16}]
+)");
+  EXPECT_EQ(kept("classic-in-web", "LoadBalancerName"), Json::array({"classic"}));
+  EXPECT_EQ(kept("classic-in-vpc", "LoadBalancerName"), Json::array({"classic"}));
+  EXPECT_EQ(kept("app-with-group", "LoadBalancerName"), Json::array({"app"}));
+  EXPECT_EQ(kept("app-in-data", "LoadBalancerName"), Json::array({"app", "app-no-group"}));
+  EXPECT_EQ(kept("table-of-web", "RouteTableId"), Json::array({table}));
+  EXPECT_EQ(kept("acl-of-web", "NetworkAclId"), Json::array({acl}));
+  Json both = Json::array({web, data});
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(kept("subnets-in-vpc", "SubnetId"), both);
 }
 
 }  // namespace
