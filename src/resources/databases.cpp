@@ -539,6 +539,7 @@ void register_databases(policy::Registry& registry) {
                  "min_by(NodeSnapshots, &SnapshotCreateTime).SnapshotCreateTime");
   register_rds_parts(registry);
   register_consecutive_snapshots(registry);
+  register_retention_window(registry);
 }
 
 }  // namespace custos::resources

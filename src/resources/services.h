@@ -11,6 +11,8 @@ void register_load_balancing(policy::Registry& registry);  // elb, app-elb, targ
 void register_databases(policy::Registry& registry);  // rds, redshift, dynamodb, dax, es, cache
 // consecutive-snapshots on rds, rds-cluster and redshift (after those types)
 void register_consecutive_snapshots(policy::Registry& registry);
+// retention (automated backups' days) on rds, rds-cluster and redshift (after those types)
+void register_retention_window(policy::Registry& registry);
 void register_messaging(policy::Registry& registry);  // sns, sqs, kinesis, firehose
 void register_edge(policy::Registry& registry);       // cloudfront, api gateway
 // rest-integration, update-integration, delete-integration on rest-resource (after it)
