@@ -240,6 +240,7 @@ void register_compute(policy::Registry& registry) {
                                            "NewInstancesProtectedFromScaleIn"),
                                    setting("capacity-rebalance", "CapacityRebalance")}}},
       });
+  register_asg_processes(registry);
   add_type(registry,
            {
                .name = "aws.launch-config",

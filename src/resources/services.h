@@ -6,7 +6,9 @@
 #include "policy/registry.h"
 
 namespace custos::resources {
-void register_compute(policy::Registry& registry);         // asg, launch-config, ami, lambda, ecs
+void register_compute(policy::Registry& registry);  // asg, launch-config, ami, lambda, ecs
+// suspend and resume on aws.asg (after it)
+void register_asg_processes(policy::Registry& registry);
 void register_load_balancing(policy::Registry& registry);  // elb, app-elb, target groups
 void register_databases(policy::Registry& registry);  // rds, redshift, dynamodb, dax, es, cache
 // consecutive-snapshots on rds, rds-cluster and redshift (after those types)
