@@ -170,6 +170,7 @@ void register_load_balancing(policy::Registry& registry) {
   add_type(registry, elbv2("app-elb-target-group", "DescribeTargetGroups", "TargetGroup"));
   add_logging_filters(registry, "aws.elb", "elb", classic_log);
   add_logging_filters(registry, "aws.app-elb", "elbv2", application_log);
+  register_elb_ssl_policy(registry);
 }
 
 }  // namespace custos::resources
