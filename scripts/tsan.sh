@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the tests of what custos does concurrently under ThreadSanitizer, built in ./build-tsan:
 # the shared client, signing and credential refresh (unit_aws_*), the Lambda runtime's lanes,
-# JMESPath expressions shared across threads, and custos's own processes with several workers
+# JMESPath expressions shared across threads, investigate's ordered workers (its unit tests and
+# the binary on large files and S3 objects), and custos's own processes with several workers
 # against moto (`watch --workers`, the Lambda runtime, the org-wide and exactly-once cases).
 # Usage: scripts/tsan.sh [ctest args], e.g. -R WatchTest. Exit 1 on a race (ctest names the test).
 set -euo pipefail
@@ -9,7 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CUSTOS_BUILD_DIR=build-tsan
 cmake_options=(-DCUSTOS_TSAN=ON -DCUSTOS_BUILD_BENCH=OFF)
 build_targets=(custos unit_aws_credentials unit_aws_sigv4 unit_aws_tls unit_serverless_lanes
-               unit_jmespath_expression integration_tests stop_moto_pool)
+               unit_jmespath_expression unit_investigate_parallel unit_investigate_large_file
+               integration_tests stop_moto_pool)
 source scripts/setup.sh
 
 export AWS_EC2_METADATA_DISABLED=true
@@ -18,5 +20,6 @@ export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
 cd build-tsan
 trap '[ ! -x tests/stop_moto_pool ] || tests/stop_moto_pool >/dev/null' EXIT
 pattern='unit_aws_credentials|unit_aws_sigv4|unit_aws_tls|unit_serverless_lanes|unit_jmespath_expression'
-pattern+='|WatchTest|BurstTest|LambdaTest|OrgTest|IncidentTest'
+pattern+='|unit_investigate_parallel|unit_investigate_large_file'
+pattern+='|WatchTest|BurstTest|LambdaTest|OrgTest|IncidentTest|InvestigateS3|InvestigateLargeObjects'
 ctest --output-on-failure -j"$(nproc)" -R "$pattern" "$@"

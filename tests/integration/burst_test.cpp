@@ -232,7 +232,7 @@ class BurstTest : public IntegrationTest {
   static void expect_bounded(const ProcessResult& ended, const std::string& what) {
     std::cout << what << " peak RSS " << ended.peak_rss_kb / 1024.0 << " MB" << std::endl;
     EXPECT_GT(ended.peak_rss_kb, 0);
-    if (!kUnderAddressSanitizer) {
+    if (!kUnderSanitizer) {
       EXPECT_LT(ended.peak_rss_kb, kPeakRssBoundKb) << what;
     }
   }

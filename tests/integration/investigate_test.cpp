@@ -155,7 +155,7 @@ TEST_F(InvestigateLargeObjects, AreAnsweredAsTheSameFilesLocallyInMemoryThatDoes
   EXPECT_EQ(gzipped.out, local.out);
   EXPECT_EQ(inv::json_lines(large.out).size(), 4 * inv::json_lines(small.out).size());
   EXPECT_GT(inv::json_lines(small.out).size(), 100u);
-  if (kUnderAddressSanitizer) return;  // its memory is not custos's own
+  if (kUnderSanitizer) return;  // its memory is not custos's own
   // Read whole, the 96 MB object alone would take more than the bound (this process's memory
   // counts too: the child begins as a copy of it).
   EXPECT_LT(large.peak_rss_kb, small.peak_rss_kb + 16 * 1024)

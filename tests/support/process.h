@@ -5,23 +5,23 @@
 #include <string>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define CUSTOS_TEST_ASAN 1
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CUSTOS_TEST_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CUSTOS_TEST_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CUSTOS_TEST_SANITIZED 1
 #endif
 #endif
 
 namespace custos::test {
 
-// Whether this build runs under AddressSanitizer (CUSTOS_SANITIZE), whose quarantine and shadow
-// memory make a process's peak memory say nothing of custos's own: memory bounds are then
-// printed, not checked.
-#ifdef CUSTOS_TEST_ASAN
-inline constexpr bool kUnderAddressSanitizer = true;
+// Whether this build runs under AddressSanitizer (CUSTOS_SANITIZE) or ThreadSanitizer
+// (CUSTOS_TSAN), whose quarantine and shadow memory make a process's peak memory say nothing of
+// custos's own: memory bounds are then printed, not checked.
+#ifdef CUSTOS_TEST_SANITIZED
+inline constexpr bool kUnderSanitizer = true;
 #else
-inline constexpr bool kUnderAddressSanitizer = false;
+inline constexpr bool kUnderSanitizer = false;
 #endif
 
 struct ProcessResult {
