@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "aws/client.h"
 #include "jmespath/jmespath.h"
@@ -12,6 +13,7 @@
 #include "policy/set_filter.h"
 #include "policy/value_filter.h"
 #include "policy/value_type_python.h"
+#include "resources/related_resource_filter.h"
 
 namespace custos::resources {
 namespace {
@@ -20,140 +22,6 @@ using policy::BuildContext;
 using policy::FilterContext;
 using policy::ResourceType;
 using policy::Spec;
-
-// Subnets are only ever related resources here (custos has no aws.subnet policies yet).
-const ResourceType& subnet_type() {
-  static const ResourceType type{
-      .name = "aws.subnet",
-      .aliases = {},
-      .service = "ec2",
-      .enumerate_operation = "DescribeSubnets",
-      .result_path = "Subnets[]",
-      .ids_param = "SubnetIds",
-      .not_found_codes = {"InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"},
-      .id_field = "SubnetId",
-  };
-  return type;
-}
-
-struct Related {
-  const ResourceType* type;
-  std::string ids;         // JMESPath into the resource: the related ids
-  std::string annotation;  // c7n:matched-security-groups
-};
-
-std::vector<std::string> ids_at(const jmespath::Expression& path, const Json& resource) {
-  Json found = path.search(resource);
-  std::vector<std::string> ids;
-  if (found.is_string()) ids.push_back(found.get<std::string>());
-  if (found.is_array())
-    for (const Json& id : found)
-      if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end())
-        ids.push_back(id.get<std::string>());
-  return ids;
-}
-
-// Cloud Custodian's RelatedResourceFilter: a value filter over each related resource; the
-// resource matches when one does (operator: or, the default) or all do (and). The related ids
-// that matched are kept on it (c7n:matched-security-groups for modify-security-groups' remove:
-// matched). A related resource that no longer exists matches only `value: absent`.
-class RelatedResourceFilter : public policy::AnnotatingFilter {
- public:
-  RelatedResourceFilter(const Spec& spec, Related related)
-      : related_(std::move(related)),
-        path_(jmespath::Expression::compile(related_.ids)),
-        matcher_(supported(spec), {{"match-resource", "operator", "igw", "nat"}, ""}),
-        all_(spec.one_of("operator", {"and", "or"}, "or") == "and"),
-        absent_(spec.value().value("value", Json()) == "absent") {}
-
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
-
-  std::vector<Json> process(std::vector<Json> resources,
-                            const FilterContext& context) const override {
-    std::map<std::string, Json> related = fetch(resources, context);
-    std::vector<Json> kept;
-    for (Json& resource : resources) {
-      std::vector<std::string> ids = ids_at(path_, resource);
-      std::vector<std::string> found;
-      for (const auto& id : ids) {
-        auto at = related.find(id);
-        bool matched = at == related.end() ? absent_ : matcher_.matches(at->second, context);
-        if (matched) found.push_back(id);
-      }
-      if (found.empty() || (all_ && found.size() != ids.size())) continue;
-      Json& noted = resource[related_.annotation];
-      std::set<std::string> all(found.begin(), found.end());
-      if (noted.is_array())
-        for (const Json& id : noted) all.insert(id.get<std::string>());
-      noted = Json(std::vector<std::string>(all.begin(), all.end()));
-      kept.push_back(std::move(resource));
-    }
-    return kept;
-  }
-
-  std::vector<std::string> permissions() const override {
-    return policy::describe_permissions(*related_.type);
-  }
-
- private:
-  // The options checked before the value filter, which would ask for the 'key' they replace.
-  static const Spec& supported(const Spec& spec) {
-    for (const char* unsupported : {"match-resource", "igw", "nat"})
-      if (spec.has(unsupported))
-        spec.child(unsupported)
-            .at_key()
-            .fail(std::string("custos does not support '") + unsupported +
-                  "' on this filter yet: compare the related resource with a value");
-    return spec;
-  }
-
-  std::map<std::string, Json> fetch(const std::vector<Json>& resources,
-                                    const FilterContext& context) const {
-    std::set<std::string> wanted;
-    for (const Json& resource : resources)
-      for (auto& id : ids_at(path_, resource)) wanted.insert(std::move(id));
-    std::map<std::string, Json> related;
-    if (wanted.empty()) return related;
-    const aws::Client& client = policy::require_client(context, related_.annotation);
-    std::vector<std::string> ids(wanted.begin(), wanted.end());
-    for (Json& document : policy::describe_resources(*related_.type, client, &ids)) {
-      // Json's operator= takes its argument by value, moved from before the key is read.
-      std::string id = document.value(related_.type->id_field, "");
-      related[id] = std::move(document);
-    }
-    return related;
-  }
-
-  Related related_;
-  jmespath::Expression path_;
-  policy::ValueMatcher matcher_;
-  bool all_;
-  bool absent_;
-};
-
-void add_related(policy::Registry& registry, const std::string& resource, const std::string& name,
-                 const std::string& related_type, std::string ids, std::string annotation,
-                 std::string permission) {
-  policy::FilterInfo info;
-  info.factory = [related_type, ids, annotation](const Spec& spec,
-                                                 const BuildContext& context) -> policy::FilterPtr {
-    if (!spec.value().is_object())
-      spec.fail("write this filter as a mapping: {type: ..., key: ..., value: ...}");
-    const ResourceType* type = related_type == "aws.subnet"
-                                   ? &subnet_type()
-                                   : context.registry.find_resource(related_type);
-    if (!type) throw Error("internal: " + related_type + " is not registered");
-    return std::make_unique<RelatedResourceFilter>(spec, Related{type, ids, annotation});
-  };
-  info.description = "A value filter over the resource's " + name +
-                     "s (operator: or, any of them; and, all); the matched ids kept as " +
-                     annotation;
-  info.options = {"key", "value", "op", "value_type", "value_from", "value_regex", "operator"};
-  info.permissions = {std::move(permission)};
-  registry.add_filter(resource, name, std::move(info));
-}
 
 // A flow log's attribute equal to a value: the legacy options of flow-logs (status: active is
 // FlowLogStatus == ACTIVE).
@@ -329,15 +197,18 @@ class DefaultVpcFilter : public policy::SetFilter {
 
 void register_related_network_filters(policy::Registry& registry, const std::string& resource,
                                       const NetworkPaths& paths) {
-  if (!paths.security_groups.empty())
-    add_related(registry, resource, "security-group", "aws.security-group", paths.security_groups,
-                "c7n:matched-security-groups", "ec2:DescribeSecurityGroups");
-  if (!paths.subnets.empty())
-    add_related(registry, resource, "subnet", "aws.subnet", paths.subnets, "c7n:matched-subnets",
-                "ec2:DescribeSubnets");
-  if (!paths.vpc.empty())
-    add_related(registry, resource, "vpc", "aws.vpc", paths.vpc, "c7n:matched-vpcs",
-                "ec2:DescribeVpcs");
+  // Each as Cloud Custodian names it, the matched ids kept where modify-security-groups looks.
+  const std::tuple<std::string, const std::string&, std::string> filters[] = {
+      {"security-group", paths.security_groups, "DescribeSecurityGroups"},
+      {"subnet", paths.subnets, "DescribeSubnets"},
+      {"vpc", paths.vpc, "DescribeVpcs"}};
+  for (const auto& [name, ids, describe] : filters)
+    if (!ids.empty())
+      add_related_resource_filter(registry, resource, name,
+                                  {.type = "aws." + name,
+                                   .ids = ids,
+                                   .annotation = "c7n:matched-" + name + "s",
+                                   .permissions = {"ec2:" + describe}});
 }
 
 void register_related_network_filter_table(policy::Registry& registry) {

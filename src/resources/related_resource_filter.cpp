@@ -1,0 +1,137 @@
+#include "resources/related_resource_filter.h"
+
+#include <algorithm>
+#include <set>
+
+#include "aws/client.h"
+#include "jmespath/jmespath.h"
+#include "policy/describe.h"
+#include "policy/value_filter.h"
+
+namespace custos::resources {
+namespace {
+
+using policy::FilterContext;
+using policy::ResourceType;
+using policy::Spec;
+
+std::vector<std::string> ids_at(const jmespath::Expression& path, const Json& resource) {
+  Json found = path.search(resource);
+  std::vector<std::string> ids;
+  if (found.is_string()) ids.push_back(found.get<std::string>());
+  if (found.is_array())
+    for (const Json& id : found)
+      if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end())
+        ids.push_back(id.get<std::string>());
+  return ids;
+}
+
+// Cloud Custodian's RelatedResourceFilter: a value filter over each related resource; the
+// resource matches when one does (operator: or, the default) or all do (and). The related ids
+// that matched are kept on it (c7n:matched-security-groups for modify-security-groups' remove:
+// matched). A related resource that no longer exists matches only `value: absent`.
+class RelatedResourceFilter : public policy::AnnotatingFilter {
+ public:
+  RelatedResourceFilter(const Spec& spec, RelatedResources related, const ResourceType& type)
+      : related_(std::move(related)),
+        type_(type),
+        path_(jmespath::Expression::compile(related_.ids)),
+        matcher_(supported(spec), {{"match-resource", "operator", "igw", "nat"}, ""}),
+        all_(spec.one_of("operator", {"and", "or"}, "or") == "and"),
+        absent_(spec.value().value("value", Json()) == "absent") {}
+
+  bool match(const Json& resource, const FilterContext& context) const override {
+    return !process({resource}, context).empty();
+  }
+
+  std::vector<Json> process(std::vector<Json> resources,
+                            const FilterContext& context) const override {
+    std::map<std::string, Json> related = fetch(resources, context);
+    std::vector<Json> kept;
+    for (Json& resource : resources) {
+      std::vector<std::string> ids = ids_at(path_, resource);
+      std::vector<std::string> found;
+      for (const auto& id : ids) {
+        auto at = related.find(id);
+        bool matched = at == related.end() ? absent_ : matcher_.matches(at->second, context);
+        if (matched) found.push_back(id);
+      }
+      if (found.empty() || (all_ && found.size() != ids.size())) continue;
+      Json& noted = resource[related_.annotation];
+      std::set<std::string> all(found.begin(), found.end());
+      if (noted.is_array())
+        for (const Json& id : noted) all.insert(id.get<std::string>());
+      noted = Json(std::vector<std::string>(all.begin(), all.end()));
+      kept.push_back(std::move(resource));
+    }
+    return kept;
+  }
+
+  std::vector<std::string> permissions() const override {
+    return policy::describe_permissions(type_);
+  }
+
+ private:
+  // The options checked before the value filter, which would ask for the 'key' they replace.
+  static const Spec& supported(const Spec& spec) {
+    for (const char* unsupported : {"match-resource", "igw", "nat"})
+      if (spec.has(unsupported))
+        spec.child(unsupported)
+            .at_key()
+            .fail(std::string("custos does not support '") + unsupported +
+                  "' on this filter yet: compare the related resource with a value");
+    return spec;
+  }
+
+  std::map<std::string, Json> fetch(const std::vector<Json>& resources,
+                                    const FilterContext& context) const {
+    std::set<std::string> wanted;
+    for (const Json& resource : resources)
+      for (auto& id : ids_at(path_, resource)) wanted.insert(std::move(id));
+    std::map<std::string, Json> related;
+    if (wanted.empty()) return related;
+    const aws::Client& client = policy::require_client(context, related_.annotation);
+    std::vector<std::string> ids(wanted.begin(), wanted.end());
+    for (Json& document : policy::describe_resources(type_, client, &ids)) {
+      if (related_.index) {
+        related_.index(std::move(document), related);
+      } else {
+        // Json's operator= takes its argument by value, moved from before the key is read.
+        std::string id = document.value(type_.id_field, "");
+        related[id] = std::move(document);
+      }
+    }
+    return related;
+  }
+
+  RelatedResources related_;
+  const ResourceType& type_;
+  jmespath::Expression path_;
+  policy::ValueMatcher matcher_;
+  bool all_;
+  bool absent_;
+};
+
+}  // namespace
+
+void add_related_resource_filter(policy::Registry& registry, const std::string& resource,
+                                 const std::string& name, RelatedResources related) {
+  policy::FilterInfo info;
+  info.description = "A value filter over the resource's " + name +
+                     "s (operator: or, any of them; and, all); the matched ids kept as " +
+                     related.annotation;
+  info.options = {"key", "value", "op", "value_type", "value_from", "value_regex", "operator"};
+  info.permissions = related.permissions;
+  // The related type is looked up when a policy is compiled: it may be registered later.
+  info.factory = [related = std::move(related)](
+                     const Spec& spec, const policy::BuildContext& context) -> policy::FilterPtr {
+    if (!spec.value().is_object())
+      spec.fail("write this filter as a mapping: {type: ..., key: ..., value: ...}");
+    const ResourceType* type = context.registry.find_resource(related.type);
+    if (!type) throw Error("internal: " + related.type + " is not registered");
+    return std::make_unique<RelatedResourceFilter>(spec, related, *type);
+  };
+  registry.add_filter(resource, name, std::move(info));
+}
+
+}  // namespace custos::resources
