@@ -6,4 +6,6 @@
 
 namespace custos::resources {
 void register_kms_key(policy::Registry& registry);
-}
+// kms-key (a value filter over the key a resource names) on the types that name one, after them.
+void register_kms_key_filters(policy::Registry& registry);
+}  // namespace custos::resources

@@ -1,10 +1,12 @@
 // The filters types get from data, over real HTTP against moto: Cloud Custodian's used/unused
 // (what other resources use), default-vpc, the load balancers' is-logging/is-not-logging, and
-// security-group/subnet/vpc on the types beyond EC2 (a value filter over the related resources).
+// security-group/subnet/vpc on the types beyond EC2 and kms-key (value filters over the related
+// resources).
 // The AWS CLI creates the resources; each policy keeps the ones it should.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "integration/fixture.h"
 #include "support/paths.h"
@@ -241,6 +243,43 @@ TEST_F(TypeFiltersTest, LoadBalancersRouteTablesAclsAndSubnetsByTheirNetwork) {
   Json both = Json::array({web, data});
   std::sort(both.begin(), both.end());
   EXPECT_EQ(kept("subnets-in-vpc", "SubnetId"), both);
+}
+
+// A queue may name its key by alias, by ARN or by id: each finds the key, whose first alias is
+// c7n:AliasName.
+TEST_F(TypeFiltersTest, QueuesByTheKmsKeyTheyNameHoweverTheyNameIt) {
+  Json key = aws_cli({"kms", "create-key", "--description", "team"})["KeyMetadata"];
+  aws_cli(
+      {"kms", "create-alias", "--alias-name", "alias/team-key", "--target-key-id", key["KeyId"]});
+  std::map<std::string, std::string> queues = {{"by-alias", "alias/team-key"},
+                                               {"by-arn", key["Arn"]},
+                                               {"by-id", key["KeyId"]},
+                                               {"unencrypted", ""}};
+  for (const auto& [name, named_key] : queues) {
+    std::vector<std::string> args = {"sqs", "create-queue", "--queue-name", name};
+    if (!named_key.empty())
+      args.insert(args.end(), {"--attributes", "KmsMasterKeyId=" + named_key});
+    aws_cli(args);
+  }
+  run(R"(  - name: team-key
+    resource: sqs
+    filters: [{type: kms-key, key: "c7n:AliasName", value: alias/team-key}]
+  - name: customer-managed
+    resource: sqs
+    filters: [{type: kms-key, key: KeyManager, value: CUSTOMER}]
+  - name: other-key
+    resource: sqs
+    filters: [{type: kms-key, key: "c7n:AliasName", value: alias/other}]
+)");
+  auto names = [&](const std::string& policy) {
+    std::vector<std::string> found;
+    for (const Json& url : kept(policy, "QueueUrl"))
+      found.push_back(url.get<std::string>().substr(url.get<std::string>().rfind('/') + 1));
+    return Json(found);
+  };
+  EXPECT_EQ(names("team-key"), Json::array({"by-alias", "by-arn", "by-id"}));
+  EXPECT_EQ(names("customer-managed"), Json::array({"by-alias", "by-arn", "by-id"}));
+  EXPECT_EQ(names("other-key"), Json::array());
 }
 
 }  // namespace
