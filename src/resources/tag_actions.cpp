@@ -448,6 +448,98 @@ class TagTrim : public policy::Action {
   std::vector<std::string> preserve_;
 };
 
+// auto-tag-user (Cloud Custodian's AutoTagUser): on a CloudTrail event, tags the resources with
+// who made the call: an IAM user's name, or the last part of a role's or federated user's ARN
+// (none for an instance's or an old Lambda's role), or with `value` the user's name, ARN or
+// source address; `principal_id_tag` also records the principal id. Without `update`, a
+// resource that has the tag already keeps it.
+class AutoTagUser : public policy::Action {
+ public:
+  AutoTagUser(const Spec& spec, const BuildContext& context, Tagger tagger)
+      : tagger_(std::move(tagger)),
+        tag_(spec.required_string("tag")),
+        principal_id_tag_(spec.optional_string("principal_id_tag")),
+        value_(spec.has("value") ? spec.one_of("value", {"userName", "arn", "sourceIPAddress"})
+                                 : ""),
+        update_(spec.optional_bool("update", false)),
+        user_types_(string_list(spec, "user-type", {"AssumedRole", "IAMUser", "FederatedUser"})) {
+    if (!context.event_mode)
+      spec.fail(
+          "auto-tag-user tags with who made the call an event names: give the policy an "
+          "event mode (mode: {type: cloudtrail, events: [...]})");
+    for (std::size_t i = 0; i < user_types_.size(); ++i)
+      if (user_types_[i] != "AssumedRole" && user_types_[i] != "IAMUser" &&
+          user_types_[i] != "FederatedUser")
+        spec.child("user-type")
+            .element(i)
+            .fail("'" + user_types_[i] +
+                  "' is not a user type (IAMUser, AssumedRole, FederatedUser)");
+  }
+
+  std::vector<ActionRecord> process(const std::vector<Json>& resources,
+                                    ActionContext& context) const override {
+    std::vector<ActionRecord> records;
+    if (resources.empty() || !context.event) return records;
+    TagMap tags =
+        tags_for(context.event->contains("detail") ? (*context.event)["detail"] : *context.event);
+    if (tags.empty()) {
+      for (const Json& resource : resources)
+        context.emit(records, ActionRecord::unchanged("auto-tag-user", tagger_.id(resource),
+                                                      "the event names no user to tag with"));
+      return records;
+    }
+    std::vector<Json> untagged;
+    for (const Json& resource : resources) {
+      if (!update_ && tags_of(resource).contains(tag_))
+        context.emit(records, ActionRecord::unchanged("auto-tag-user", tagger_.id(resource),
+                                                      "already tagged " + tag_));
+      else
+        untagged.push_back(resource);
+    }
+    for (ActionRecord& record :
+         set_tags("auto-tag-user", tagger_, untagged, tags, "tagged " + list_tags(tags), context))
+      records.push_back(std::move(record));
+    return records;
+  }
+
+ private:
+  // The tags for the call `event` (a CloudTrail record) describes; none when it is not a user's.
+  TagMap tags_for(const Json& event) const {
+    const Json identity = event.value("userIdentity", Json::object());
+    const std::string type = identity.value("type", "");
+    if (std::find(user_types_.begin(), user_types_.end(), type) == user_types_.end()) return {};
+    std::string user, principal = identity.value("principalId", "");
+    if (type == "IAMUser") {
+      user = identity.value("userName", "");
+    } else {
+      const std::string arn = identity.value("arn", "");
+      user = arn.substr(arn.rfind('/') + 1);
+      principal = principal.substr(0, principal.find(':'));
+      if (user.starts_with("i-") || user.starts_with("awslambda")) return {};
+    }
+    std::string chosen;  // `value`'s choice; when it is empty, the user as without it
+    if (value_ == "userName")
+      chosen = type == "IAMUser" ? identity.value("userName", "")
+                                 : identity.value("sessionContext", Json::object())
+                                       .value("sessionIssuer", Json::object())
+                                       .value("userName", "");
+    else if (value_ == "arn")
+      chosen = identity.value("arn", "");
+    else if (value_ == "sourceIPAddress")
+      chosen = event.value("sourceIPAddress", "");
+    const std::string value = chosen.empty() ? user : chosen;
+    TagMap tags;
+    if (!value.empty()) tags[tag_] = value;
+    if (!principal_id_tag_.empty() && !principal.empty()) tags[principal_id_tag_] = principal;
+    return tags;
+  }
+
+  Tagger tagger_;
+  std::string tag_, principal_id_tag_, value_;
+  bool update_;
+  std::vector<std::string> user_types_;
+};
+
 template <typename ActionType>
 policy::ActionInfo tag_action(std::vector<std::string> options,
                               std::vector<std::string> permissions, std::string description) {
@@ -502,6 +594,10 @@ void register_tag_actions(policy::Registry& registry, const std::string& resourc
             with({"tag", "msg", "days", "hours", "tz", "op", "custom"}, {"key", "message"}),
             tagger.permissions(true, false),
             "Tag for a later action: marked-for-op selects it once due");
+        actions["auto-tag-user"] = tag_action<AutoTagUser>(
+            {"tag", "principal_id_tag", "value", "update", "user-type"},
+            tagger.permissions(true, false),
+            "On a CloudTrail event, tag with who made the call (user name or role session)");
         actions["tag-trim"] =
             tag_action<TagTrim>({"space", "preserve"}, tagger.permissions(false, true),
                                 "Remove the first tags not preserved until `space` (default 3) "
