@@ -1,8 +1,10 @@
 // aws.event-rule: EventBridge rules of the default event bus (where GuardDuty and CloudTrail
-// deliver), with Cloud Custodian's event-rule-target filter: is a finding routed anywhere?
+// deliver), with Cloud Custodian's event-rule-target filter (is a finding routed anywhere?) and
+// set-rule-state (an attacker's rule that forwards events, disabled without deleting evidence).
 #include "resources/event_rule.h"
 
 #include "aws/client.h"
+#include "policy/action.h"
 #include "policy/value_filter.h"
 #include "resources/tag_actions.h"
 
@@ -59,6 +61,39 @@ std::string remove_targets(const aws::Client& client, const Json& rule) {
   return "; its targets " + ids.dump() + " removed first";
 }
 
+// set-rule-state (c7n's SetRuleState): EnableRule or DisableRule. `enabled` defaults to true,
+// as c7n's schema documents (its code disables a rule when the key is left out).
+class SetRuleState : public policy::PerResourceAction {
+ public:
+  explicit SetRuleState(const Spec& spec)
+      : PerResourceAction("set-rule-state"), enabled_(spec.optional_bool("enabled", true)) {}
+
+ private:
+  policy::ActionRecord apply(const Json& rule, policy::ActionContext& context) const override {
+    const std::string name = rule.value("Name", "");
+    const std::string want = enabled_ ? "ENABLED" : "DISABLED";
+    const std::string was = rule.value("State", "");
+    if (was == want)
+      return policy::ActionRecord::unchanged(this->name(), name, name + " is already " + want);
+    Json params = {{"Name", name}};
+    if (rule.contains("EventBusName")) params["EventBusName"] = rule["EventBusName"];
+    const aws::Client& client = context.client_for(rule);
+    client.call("events", enabled_ ? "EnableRule" : "DisableRule", params);
+    policy::ActionRecord record{this->name(), name};
+    record.before = {{"State", was}};
+    record.after = {{"State", want}};
+    const std::string& region = client.session().region();
+    record.undo = Json::array(
+        {policy::undo_call("events", enabled_ ? "DisableRule" : "EnableRule", params, region)});
+    record.check = policy::check_call("events", "DescribeRule", params,
+                                      "State == " + policy::jmespath_literal(want), region);
+    record.summary = (enabled_ ? "enabled " : "disabled ") + name + " (was " + was + ")";
+    return record;
+  }
+
+  bool enabled_;
+};
+
 }  // namespace
 
 void register_event_rule(policy::Registry& registry) {
@@ -85,6 +120,10 @@ void register_event_rule(policy::Registry& registry) {
                           "Rules by their targets as one list (key \"@\": the list; "
                           "\"[].Arn\": their ARNs), e.g. key: length(@), op: gt, value: 0",
                           {"events:ListTargetsByRule"}));
+  registry.add_action("aws.event-rule", "set-rule-state",
+                      policy::action_info<SetRuleState>(
+                          {"enabled"}, {"events:EnableRule", "events:DisableRule"},
+                          "Enable the rule (enabled: true, the default) or disable it"));
 }
 
 }  // namespace custos::resources
