@@ -1,10 +1,15 @@
 // Load balancing: Classic load balancers (elb), Application and Network load balancers
 // (app-elb) and their target groups. Their tags come from DescribeTags, as Cloud Custodian's
 // augment reads them; tag actions go through the tagging API. is-logging/is-not-logging read
-// the access log settings (DescribeLoadBalancerAttributes).
+// the access log settings (DescribeLoadBalancerAttributes); app-elb's modify-attributes sets
+// them (deletion protection, idle timeout, HTTP/2, dropping invalid headers...).
 #include <functional>
+#include <map>
 
+#include "aws/client.h"
+#include "policy/action.h"
 #include "policy/describe.h"
+#include "policy/spec.h"
 #include "resources/network_filters.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
@@ -139,6 +144,79 @@ ResourceType::CallAction access_log(bool enable) {
   return action;
 }
 
+// modify-attributes on app-elb (c7n's AppELBModifyAttributes): `attributes`, a mapping of
+// ModifyLoadBalancerAttributes keys to values (true/false and numbers sent as AWS's text).
+class ModifyAttributes : public policy::PerResourceAction {
+ public:
+  explicit ModifyAttributes(const policy::Spec& spec) : PerResourceAction("modify-attributes") {
+    if (!spec.has("attributes") || !spec.child("attributes").value().is_object() ||
+        spec.child("attributes").value().empty())
+      spec.fail(
+          "modify-attributes needs 'attributes': a mapping such as "
+          "{deletion_protection.enabled: true}");
+    for (const auto& [key, value] : spec.child("attributes").value().items()) {
+      if (value.is_boolean())
+        wanted_[key] = value.get<bool>() ? "true" : "false";
+      else if (value.is_number_integer())
+        wanted_[key] = std::to_string(value.get<long long>());
+      else if (value.is_string())
+        wanted_[key] = value.get<std::string>();
+      else
+        spec.child("attributes")
+            .child(key)
+            .fail(
+                "an attribute's value is true, false, a whole "
+                "number or text");
+    }
+  }
+
+ private:
+  policy::ActionRecord apply(const Json& balancer, policy::ActionContext& context) const override {
+    const std::string arn = balancer.value("LoadBalancerArn", "");
+    const std::string name = balancer.value("LoadBalancerName", arn);
+    const aws::Client& client = context.client_for(balancer);
+    std::map<std::string, std::string> now;
+    for (const Json& attribute :
+         client.call("elbv2", "DescribeLoadBalancerAttributes", {{"LoadBalancerArn", arn}})
+             .value("Attributes", Json::array()))
+      now[attribute.value("Key", "")] = attribute.value("Value", "");
+    Json before = Json::object(), set = Json::array(), restore = Json::array();
+    std::string expect;
+    for (const auto& [key, value] : wanted_) {
+      // A pipe binds loosest: each comparison goes in parentheses.
+      expect += (expect.empty() ? "" : " && ") +
+                ("(Attributes[?Key == " + policy::jmespath_literal(key) +
+                 "].Value | [0] == " + policy::jmespath_literal(value) + ")");
+      if (now.contains(key) && now[key] == value) continue;
+      set.push_back({{"Key", key}, {"Value", value}});
+      if (now.contains(key)) {
+        before[key] = now[key];
+        restore.push_back({{"Key", key}, {"Value", now[key]}});
+      }
+    }
+    if (set.empty())
+      return policy::ActionRecord::unchanged(this->name(), context.id_of(balancer),
+                                             name + "'s attributes already hold those values");
+    client.call("elbv2", "ModifyLoadBalancerAttributes",
+                {{"LoadBalancerArn", arn}, {"Attributes", set}});
+    policy::ActionRecord record{this->name(), context.id_of(balancer)};
+    record.before = before;
+    record.after = Json(wanted_);
+    const std::string& region = client.session().region();
+    record.undo = Json::array();
+    if (!restore.empty())
+      record.undo.push_back(policy::undo_call("elbv2", "ModifyLoadBalancerAttributes",
+                                              {{"LoadBalancerArn", arn}, {"Attributes", restore}},
+                                              region));
+    record.check = policy::check_call("elbv2", "DescribeLoadBalancerAttributes",
+                                      {{"LoadBalancerArn", arn}}, expect, region);
+    record.summary = "set " + std::to_string(set.size()) + " attributes of " + name;
+    return record;
+  }
+
+  std::map<std::string, std::string> wanted_;
+};
+
 }  // namespace
 
 void register_load_balancing(policy::Registry& registry) {
@@ -171,6 +249,12 @@ void register_load_balancing(policy::Registry& registry) {
   add_logging_filters(registry, "aws.elb", "elb", classic_log);
   add_logging_filters(registry, "aws.app-elb", "elbv2", application_log);
   register_elb_ssl_policy(registry);
+  registry.add_action("aws.app-elb", "modify-attributes",
+                      policy::action_info<ModifyAttributes>(
+                          {"attributes"},
+                          {"elasticloadbalancing:DescribeLoadBalancerAttributes",
+                           "elasticloadbalancing:ModifyLoadBalancerAttributes"},
+                          "Set load balancer attributes, e.g. deletion_protection.enabled: true"));
 }
 
 }  // namespace custos::resources
