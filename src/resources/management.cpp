@@ -1,8 +1,12 @@
 // Management and storage services: CloudWatch log groups, log metric filters and Contributor
 // Insights rules, CloudFormation stacks, Secrets Manager secrets, EFS file systems, Step
 // Functions state machines, Systems Manager OpsItems and resource data syncs, Fault Injection
-// Simulator experiment templates and Config rules.
+// Simulator experiment templates and Config rules; log-group's set-encryption.
+#include <mutex>
+
 #include "aws/client.h"
+#include "policy/action.h"
+#include "policy/spec.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -63,6 +67,72 @@ std::string unprotect_stack(const aws::Client& client, const Json& stack) {
   client.call("cloudformation", "UpdateTerminationProtection", params);
   return "; termination protection turned off first";
 }
+
+// set-encryption on log-group (c7n's EncryptLogGroup): AssociateKmsKey with `kms-key` (a key
+// ARN, or an alias resolved to its key's ARN once a run), or DisassociateKmsKey with
+// `state: false`.
+class SetLogGroupEncryption : public policy::PerResourceAction {
+ public:
+  explicit SetLogGroupEncryption(const policy::Spec& spec)
+      : PerResourceAction("set-encryption"),
+        state_(spec.optional_bool("state", true)),
+        key_(spec.optional_string("kms-key")) {
+    if (!state_) return;
+    if (key_.empty())
+      spec.fail("set-encryption needs 'kms-key' (a key ARN or alias/NAME), or state: false");
+    if (key_.find("alias/") == std::string::npos && key_.find(":key/") == std::string::npos)
+      spec.child("kms-key").fail(
+          "'kms-key' is a key ARN (arn:...:key/ID) or an alias (alias/NAME)");
+  }
+
+ private:
+  policy::ActionRecord apply(const Json& group, policy::ActionContext& context) const override {
+    const std::string name = group.value("logGroupName", "");
+    const std::string now = group.value("kmsKeyId", "");
+    const aws::Client& client = context.client_for(group);
+    const std::string key = state_ ? key_arn(client) : "";
+    if (now == key)
+      return policy::ActionRecord::unchanged(
+          this->name(), name, name + (key.empty() ? " is not encrypted" : " already uses " + key));
+    auto set = [&](const std::string& to) {
+      return to.empty()
+                 ? std::pair<std::string, Json>{"DisassociateKmsKey", {{"logGroupName", name}}}
+                 : std::pair<std::string, Json>{"AssociateKmsKey",
+                                                {{"logGroupName", name}, {"kmsKeyId", to}}};
+    };
+    auto [operation, params] = set(key);
+    client.call("logs", operation, params);
+    policy::ActionRecord record{this->name(), name};
+    record.before = {{"kmsKeyId", now.empty() ? Json() : Json(now)}};
+    record.after = {{"kmsKeyId", key.empty() ? Json() : Json(key)}};
+    const std::string& region = client.session().region();
+    auto [undo_operation, undo_params] = set(now);
+    record.undo = Json::array({policy::undo_call("logs", undo_operation, undo_params, region)});
+    record.check =
+        policy::check_call("logs", "DescribeLogGroups", {{"logGroupNamePrefix", name}},
+                           "(logGroups[?logGroupName == " + policy::jmespath_literal(name) +
+                               "].kmsKeyId | [0] || '') == " + policy::jmespath_literal(key),
+                           region);
+    record.summary = name + (key.empty() ? " no longer encrypted" : " encrypted with " + key);
+    return record;
+  }
+
+  // The key's ARN: as given, or the alias's key (DescribeKey), asked once.
+  const std::string& key_arn(const aws::Client& client) const {
+    std::call_once(resolved_, [&] {
+      arn_ = key_.starts_with("arn:") && key_.find(":key/") != std::string::npos
+                 ? key_
+                 : client.call("kms", "DescribeKey", {{"KeyId", key_}})["KeyMetadata"].value("Arn",
+                                                                                             "");
+    });
+    return arn_;
+  }
+
+  bool state_;
+  std::string key_;
+  mutable std::once_flag resolved_;
+  mutable std::string arn_;
+};
 
 }  // namespace
 
@@ -247,6 +317,12 @@ void register_management(policy::Registry& registry) {
                          .arn_field = "stateMachineArn",
                          .tagging = {.api = Tagging::Api::kResourceGroups},
                      });
+  registry.add_action(
+      "aws.log-group", "set-encryption",
+      policy::action_info<SetLogGroupEncryption>(
+          {"kms-key", "state"},
+          {"logs:AssociateKmsKey", "logs:DisassociateKmsKey", "kms:DescribeKey"},
+          "Encrypt the group's logs with `kms-key` (a key ARN or alias), or stop (state: false)"));
 }
 
 }  // namespace custos::resources

@@ -1,6 +1,11 @@
 // Messaging and streaming: SNS topics and subscriptions, SQS queues, Kinesis streams, Kinesis
 // Video streams and Firehose delivery streams, each listed by name or ARN and completed with
-// its attributes.
+// its attributes; sqs's set-encryption.
+#include <regex>
+
+#include "aws/client.h"
+#include "policy/action.h"
+#include "policy/spec.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -10,6 +15,78 @@ namespace {
 using policy::ResourceType;
 using Lookup = ResourceType::Lookup;
 using Tagging = ResourceType::Tagging;
+
+// set-encryption on sqs (c7n's SetEncryption): SSE-KMS with `key` (a name without alias/ gets
+// it, as c7n does for compatibility; an id or ARN is used as it is) and its data-key reuse period
+// (`reuse-period`, 300 s by default), SSE-SQS without a key, none with `enabled: false`.
+class SetQueueEncryption : public policy::PerResourceAction {
+ public:
+  explicit SetQueueEncryption(const policy::Spec& spec) : PerResourceAction("set-encryption") {
+    std::string key = spec.optional_string("key");
+    static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    if (!key.empty() && !key.starts_with("alias") && !key.starts_with("arn:") &&
+        !std::regex_search(key, uuid))
+      key = "alias/" + key;
+    long long reuse = 300;
+    if (spec.has("reuse-period")) {
+      const Json& value = spec.child("reuse-period").value();
+      if (!value.is_number_integer() || value.get<long long>() < 60 ||
+          value.get<long long>() > 86400)
+        spec.child("reuse-period").fail("'reuse-period' is whole seconds from 60 to 86400");
+      reuse = value.get<long long>();
+    }
+    if (!spec.optional_bool("enabled", true))
+      wanted_ = {{"SqsManagedSseEnabled", "false"}, {"KmsMasterKeyId", ""}};
+    else if (key.empty())
+      wanted_ = {{"SqsManagedSseEnabled", "true"}, {"KmsMasterKeyId", ""}};
+    else
+      wanted_ = {{"SqsManagedSseEnabled", "false"},
+                 {"KmsMasterKeyId", key},
+                 {"KmsDataKeyReusePeriodSeconds", std::to_string(reuse)}};
+  }
+
+ private:
+  policy::ActionRecord apply(const Json& queue, policy::ActionContext& context) const override {
+    const std::string url = queue.value("QueueUrl", "");
+    Json before = Json::object();  // what the queue had: the undo's attributes
+    bool same = true;
+    for (const auto& [attribute, value] : wanted_.items()) {
+      Json now = queue.value(attribute, Json());
+      std::string text = now.is_string() ? now.get<std::string>() : now.is_null() ? "" : now.dump();
+      same = same && text == value.get<std::string>();
+      // An absent key is none (""); an absent reuse period is not sent back.
+      if (!now.is_null() || attribute == "KmsMasterKeyId") before[attribute] = text;
+    }
+    if (same)
+      return policy::ActionRecord::unchanged(name(), context.id_of(queue),
+                                             url + " is already encrypted so");
+    const aws::Client& client = context.client_for(queue);
+    client.call("sqs", "SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", wanted_}});
+    policy::ActionRecord record{name(), context.id_of(queue)};
+    record.before = before;
+    record.after = wanted_;
+    const std::string& region = client.session().region();
+    record.undo = Json::array({policy::undo_call(
+        "sqs", "SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", before}}, region)});
+    record.check = policy::check_call(
+        "sqs", "GetQueueAttributes",
+        {{"QueueUrl", url},
+         {"AttributeNames", Json::array({"KmsMasterKeyId", "SqsManagedSseEnabled"})}},
+        "(Attributes.KmsMasterKeyId || '') == " +
+            policy::jmespath_literal(wanted_["KmsMasterKeyId"]) +
+            " && Attributes.SqsManagedSseEnabled == " +
+            policy::jmespath_literal(wanted_["SqsManagedSseEnabled"]),
+        region);
+    const std::string key = wanted_["KmsMasterKeyId"];
+    record.summary = url + (key.empty() ? wanted_["SqsManagedSseEnabled"] == "true"
+                                              ? " encrypted with SQS's own keys"
+                                              : " no longer encrypted"
+                                        : " encrypted with " + key);
+    return record;
+  }
+
+  Json wanted_;
+};
 
 }  // namespace
 
@@ -197,6 +274,11 @@ void register_messaging(policy::Registry& registry) {
                                       .when = "Status == 'ACTIVE'",
                                       .gone_codes = {"ResourceNotFoundException"}}},
                      });
+  registry.add_action("aws.sqs", "set-encryption",
+                      policy::action_info<SetQueueEncryption>(
+                          {"key", "enabled", "reuse-period"}, {"sqs:SetQueueAttributes"},
+                          "Encrypt with a KMS `key` (alias name, id or ARN), with SQS's own keys "
+                          "without one, or not at all (enabled: false)"));
 }
 
 }  // namespace custos::resources
