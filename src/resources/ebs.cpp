@@ -74,9 +74,22 @@ void register_ebs(policy::Registry& registry) {
       .report_fields = {"VolumeId", "Attachments[0].InstanceId", "Size", "VolumeType", "KmsKeyId"},
       .dimension = "VolumeId",
       .metrics_namespace = "AWS/EBS",
-      .actions = {policy::ResourceType::CallAction{.operation = "DeleteVolume",
-                                                   .params = {{"VolumeId", "VolumeId"}},
-                                                   .gone_codes = {"InvalidVolume.NotFound"}}},
+      .actions =
+          {policy::ResourceType::CallAction{.operation = "DeleteVolume",
+                                            .params = {{"VolumeId", "VolumeId"}},
+                                            .gone_codes = {"InvalidVolume.NotFound"}},
+           // Cloud Custodian's detach: from its instance (the first attachment; a
+           // multi-attached io2 volume keeps its others), `force` as DetachVolume's.
+           {.name = "detach",
+            .operation = "DetachVolume",
+            .params = {{"VolumeId", "VolumeId"}, {"InstanceId", "Attachments[0].InstanceId"}},
+            .options = {{.name = "force", .if_true = {{"Force", "`true`"}}}},
+            .when = "Attachments[0].State == 'attached'",
+            .undo_operation = "AttachVolume",
+            .undo_params = {{"VolumeId", "VolumeId"},
+                            {"InstanceId", "Attachments[0].InstanceId"},
+                            {"Device", "Attachments[0].Device"}},
+            .description = "Detach the volume from its instance (force: as DetachVolume's)"}},
   });
   registry.add_action(
       "aws.ebs", "snapshot",

@@ -24,9 +24,20 @@ void register_eni(policy::Registry& registry) {
       .report_fields = {"NetworkInterfaceId", "Status", "Attachment.InstanceId", "VpcId",
                         "SubnetId", "PrivateIpAddress"},
       .actions = {policy::ResourceType::CallAction{
-          .operation = "DeleteNetworkInterface",
-          .params = {{"NetworkInterfaceId", "NetworkInterfaceId"}},
-          .gone_codes = {"InvalidNetworkInterfaceID.NotFound"}}},
+                      .operation = "DeleteNetworkInterface",
+                      .params = {{"NetworkInterfaceId", "NetworkInterfaceId"}},
+                      .gone_codes = {"InvalidNetworkInterfaceID.NotFound"}},
+                  // Cloud Custodian's detach: an instance's secondary interface (its primary,
+                  // device 0, cannot be detached).
+                  {.name = "detach",
+                   .operation = "DetachNetworkInterface",
+                   .params = {{"AttachmentId", "Attachment.AttachmentId"}},
+                   .when = "Attachment.InstanceId != null && Attachment.DeviceIndex != `0`",
+                   .undo_operation = "AttachNetworkInterface",
+                   .undo_params = {{"NetworkInterfaceId", "NetworkInterfaceId"},
+                                   {"InstanceId", "Attachment.InstanceId"},
+                                   {"DeviceIndex", "Attachment.DeviceIndex"}},
+                   .description = "Detach the interface from its instance (not a primary one)"}},
   });
   register_related_network_filters(
       registry, "aws.eni",
