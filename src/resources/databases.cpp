@@ -540,6 +540,7 @@ void register_databases(policy::Registry& registry) {
   register_rds_parts(registry);
   register_consecutive_snapshots(registry);
   register_retention_window(registry);
+  register_set_attributes(registry);
 }
 
 }  // namespace custos::resources

@@ -1,6 +1,7 @@
 // retention on rds, rds-cluster and redshift over moto: the automated backups' days read back
 // with the AWS CLI after each run; a dry run changes nothing, a repeat is unchanged, the undo
-// played by the CLI restores them; enforce: min only raises, max only lowers.
+// played by the CLI restores them; enforce: min only raises, max only lowers. And redshift's
+// set-attributes, its ModifyCluster parameters, proven the same way.
 #include <gtest/gtest.h>
 
 #include "integration/action_check.h"
@@ -82,6 +83,24 @@ TEST_F(RetentionTest, ClustersAndRedshiftKeepTheirBackupsLonger) {
       warehouse, "redshift ModifyCluster");
   EXPECT_EQ(warehouse(), Json::array({9}));
   expect_undo_restores(records, warehouse, before);
+}
+
+TEST_F(RetentionTest, RedshiftSetAttributesSendsWhatDiffers) {
+  create(row_of("redshift"), client());
+  auto state = [&] {
+    Json cluster = aws_cli(
+        {"redshift", "describe-clusters", "--cluster-identifier", "warehouse"})["Clusters"][0];
+    return Json::array({cluster["AllowVersionUpgrade"], cluster["PreferredMaintenanceWindow"]});
+  };
+  Json before = state();
+  ASSERT_NE(before[1], "sun:05:00-sun:05:30");
+  Json records = prove_action(policy("redshift", "{ClusterIdentifier: warehouse}",
+                                     "{type: set-attributes, attributes: {AllowVersionUpgrade: " +
+                                         std::string(before[0] == true ? "false" : "true") +
+                                         ", PreferredMaintenanceWindow: \"sun:05:00-sun:05:30\"}}"),
+                              "keep", state, "redshift ModifyCluster");
+  EXPECT_EQ(state(), Json::array({before[0] != true, "sun:05:00-sun:05:30"}));
+  expect_undo_restores(records, state, before);
 }
 
 }  // namespace
