@@ -11,13 +11,7 @@ namespace {
 class AppElbAttributesTest : public ActionTest {};
 
 TEST_F(AppElbAttributesTest, DeletionProtectionAndCrossZoneBalancingOn) {
-  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
-  std::vector<std::string> subnets;
-  for (const char* zone : {"a", "b"})
-    subnets.push_back(
-        aws_cli({"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
-                 std::string("10.0.") + (zone[0] == 'a' ? "1" : "2") + ".0/24",
-                 "--availability-zone", std::string("us-east-1") + zone})["Subnet"]["SubnetId"]);
+  auto [vpc, subnets] = vpc_with_two_subnets();
   std::string arn = aws_cli({"elbv2", "create-load-balancer", "--name", "web", "--subnets",
                              subnets[0], subnets[1]})["LoadBalancers"][0]["LoadBalancerArn"];
   auto state = [&] {

@@ -80,6 +80,17 @@ void IntegrationTest::write(const std::string& name, const std::string& text) co
   std::ofstream(path(name)) << text;
 }
 
+std::pair<std::string, std::vector<std::string>> IntegrationTest::vpc_with_two_subnets() const {
+  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
+  std::vector<std::string> subnets;
+  for (const char* zone : {"a", "b"})
+    subnets.push_back(
+        aws_cli({"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
+                 std::string("10.0.") + (zone[0] == 'a' ? "1" : "2") + ".0/24",
+                 "--availability-zone", std::string("us-east-1") + zone})["Subnet"]["SubnetId"]);
+  return {vpc, subnets};
+}
+
 std::string IntegrationTest::run_instance_with_profile(const std::string& profile_name) const {
   aws_cli(
       {"iam", "create-role", "--role-name", profile_name, "--assume-role-policy-document",

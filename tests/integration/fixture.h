@@ -43,6 +43,9 @@ class IntegrationTest : public ::testing::Test {
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
   void write(const std::string& name, const std::string& text) const;
 
+  // A VPC (10.0.0.0/16) with a subnet in us-east-1a (10.0.1.0/24) and one in us-east-1b
+  // (10.0.2.0/24), what load balancers need: {VPC id, subnet ids}.
+  std::pair<std::string, std::vector<std::string>> vpc_with_two_subnets() const;
   // Creates a role + instance profile and runs one instance with it, tagged custodian.
   std::string run_instance_with_profile(const std::string& profile_name) const;
   std::string instance_state(const std::string& instance_id) const;

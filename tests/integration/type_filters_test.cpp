@@ -157,13 +157,7 @@ TEST_F(TypeFiltersTest, ClassicLoadBalancersByTheirAccessLogs) {
 }
 
 TEST_F(TypeFiltersTest, ApplicationLoadBalancersByTheirAccessLogs) {
-  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"})["Vpc"]["VpcId"];
-  std::vector<std::string> subnets;
-  for (const char* zone : {"a", "b"})
-    subnets.push_back(
-        aws_cli({"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
-                 std::string("10.0.") + (zone[0] == 'a' ? "1" : "2") + ".0/24",
-                 "--availability-zone", std::string("us-east-1") + zone})["Subnet"]["SubnetId"]);
+  auto [vpc, subnets] = vpc_with_two_subnets();
   std::string logged;
   for (const char* name : {"logged", "silent"}) {
     Json created = aws_cli(

@@ -145,7 +145,7 @@ TEST_F(LargeFiles, AFileWhoseEveryRecordMatchesIsWrittenOutAsItIsRead) {
   EXPECT_EQ(four.exit_code, 0) << four.err;
   EXPECT_EQ(four.out.size(), 4 * size);
   EXPECT_TRUE(four.out == custos::test::read_file(large));  // every record, in order
-  if (custos::test::kUnderSanitizer) return;  // its memory is not custos's own
+  if (custos::test::kUnderSanitizer) return;                // its memory is not custos's own
   // Held until the file's end, the 160 MB of answer alone would pass the bound.
   EXPECT_LT(four.peak_rss_kb, one.peak_rss_kb + 16 * 1024)
       << "40 MB: " << one.peak_rss_kb << " KB, 160 MB: " << four.peak_rss_kb << " KB";
