@@ -29,6 +29,8 @@ for suite in validate_bench model_bench sigv4_bench jmespath_bench client_bench 
 done
 echo "== custos investigate against jq and DuckDB (1 GB of CloudTrail files; DuckDB when CUSTOS_BENCH_DUCKDB names a folder where npm i @duckdb/node-api ran)"
 "$b/bench/investigate_bench" "${CUSTOS_BENCH_INVESTIGATE_GB:-1}" "$tmp/investigate" 5
+echo "== a pull run over 1,000 instances on moto (custos's own CPU)"
+"$b/bench/pull_run" 1000 5
 echo "== custos audit: 1 region against 10, each AWS answer 50 ms away"
 "$b/bench/audit_regions" 50 3
 echo "== Lambda cold start (the package's bootstrap, exec to first /next)"
