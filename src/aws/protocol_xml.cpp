@@ -26,14 +26,6 @@ pugi::xml_node child(const pugi::xml_node& node, std::string_view name) {
   return {};
 }
 
-std::vector<pugi::xml_node> children(const pugi::xml_node& node, std::string_view name) {
-  std::vector<pugi::xml_node> out;
-  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-    if (c.type() == pugi::node_element && local_name(c) == name) out.push_back(c);
-  }
-  return out;
-}
-
 std::vector<pugi::xml_node> elements(const pugi::xml_node& node) {
   std::vector<pugi::xml_node> out;
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
@@ -59,7 +51,7 @@ bool is_header_bound(const ShapeRef& ref) {
 }
 
 // botocore's element name for a member: a flattened list's items carry the member's name.
-std::string element_name(const ShapeRef& ref, const std::string& member) {
+const std::string& element_name(const ShapeRef& ref, const std::string& member) {
   const Shape& shape = *ref.shape;
   if (shape.type == "list" && ref.flattened && !shape.member.location_name.empty()) {
     return shape.member.location_name;
@@ -74,14 +66,29 @@ Json policy_document(std::string_view text) {
 }
 
 Json read_structure(const Shape& shape, const pugi::xml_node& node) {
+  // The element children's local names, found once: a shape has dozens of members (EC2's
+  // Instance about 60), each looked for among them.
+  thread_local std::vector<std::pair<std::string_view, pugi::xml_node>> named;
+  const std::size_t first = named.size();  // the entries of enclosing structures stay below
+  struct Pop {  // this structure's entries go when it is read, or when reading it throws
+    std::size_t to;
+    ~Pop() { named.resize(to); }
+  } pop{first};
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling())
+    if (c.type() == pugi::node_element) named.emplace_back(local_name(c), c);
+  const std::size_t last = named.size();
   Json out = Json::object();
+  std::vector<pugi::xml_node> nodes;
   for (const auto& [name, ref] : shape.members) {
     if (is_header_bound(ref)) continue;
     if (ref.xml_attribute) {
       if (auto attr = node.attribute(ref.location_name.c_str())) out[name] = attr.value();
       continue;
     }
-    auto nodes = children(node, element_name(ref, name));
+    const std::string& element = element_name(ref, name);
+    nodes.clear();
+    for (std::size_t i = first; i < last; ++i)
+      if (named[i].first == element) nodes.push_back(named[i].second);
     if (!nodes.empty()) out[name] = read(ref, nodes);
   }
   return out;

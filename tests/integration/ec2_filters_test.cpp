@@ -152,8 +152,6 @@ TEST_F(Ec2FiltersTest, OffhourAndOnhourFollowTheTag) {
     aws_cli({"ec2", "create-tags", "--resources", id, "--tags",
              Json::array({{{"Key", "downtime"}, {"Value", schedule}}}).dump()});
   };
-  const std::string offhour = "{type: offhour, tag: downtime, default_tz: utc, offhour: 19}";
-  const std::string onhour = "{type: onhour, tag: downtime, default_tz: utc, onhour: 7";
   std::set<std::string> off, on_running, on_any;
   // The schedules name the hour the test starts in: when it turns meanwhile, once more.
   for (std::time_t started = 0; started == 0 || std::time(nullptr) / 3600 != started / 3600;) {
@@ -161,6 +159,12 @@ TEST_F(Ec2FiltersTest, OffhourAndOnhourFollowTheTag) {
     std::tm utc{};
     gmtime_r(&started, &utc);
     std::string hour = std::to_string(utc.tm_hour);
+    // A schedule without on= (or off=) takes the policy's default hour, as in Cloud Custodian:
+    // twelve hours away, so that it is never the hour the test runs in.
+    const std::string away = std::to_string((utc.tm_hour + 12) % 24);
+    const std::string offhour =
+        "{type: offhour, tag: downtime, default_tz: utc, offhour: " + away + "}";
+    const std::string onhour = "{type: onhour, tag: downtime, default_tz: utc, onhour: " + away;
     tag(guarded_, "off=(m-u," + hour + ");tz=utc");
     tag(plain_,
         "off=(m-u," + std::to_string((utc.tm_hour + 1) % 24) + ");on=(m-u," + hour + ");tz=utc");
