@@ -66,7 +66,7 @@ class S3Object : public ByteSource {
   static constexpr std::uint64_t kRange = std::uint64_t{8} << 20;
 
   S3Object(const aws::Client& client, std::string name, std::uint64_t listed_size)
-      : client_(client), name_(std::move(name)), size_(listed_size) {
+      : client_(client), location_(*parse_s3_url(name)), size_(listed_size) {
     // Each range is a new allocation, freed when the next comes. glibc's dynamic threshold would
     // move such blocks from mmap into the heap after the first is freed, where they fragment it:
     // 81 MB -> 120 MB of memory between a 24 MB and a 96 MB object. Mapped, they give it back.
@@ -93,8 +93,7 @@ class S3Object : public ByteSource {
 
  private:
   void fetch() {
-    auto location = parse_s3_url(name_);
-    Json params = {{"Bucket", location->bucket}, {"Key", location->prefix}};
+    Json params = {{"Bucket", location_.bucket}, {"Key", location_.prefix}};
     bool ranged = size_ > kRange;
     if (ranged) params["Range"] = fmt::format("bytes={}-{}", next_, next_ + kRange - 1);
     if (!etag_.empty()) params["IfMatch"] = etag_;
@@ -134,7 +133,7 @@ class S3Object : public ByteSource {
   }
 
   const aws::Client& client_;
-  std::string name_;
+  S3Location location_;  // parsed once: every range names the same object
   std::uint64_t size_;
   std::uint64_t next_ = 0;  // the object's offset of the next range
   std::string held_;        // the range last fetched
