@@ -2,28 +2,32 @@
 # Fuzzes every parser of untrusted input (policies, JMESPath, events, AWS responses, SigV4,
 # INI files, logs) with libFuzzer under ASan+UBSan, built with clang in ./build-fuzz.
 # Usage: scripts/fuzz.sh [SECONDS per target, default 30] [TARGET...]   (all targets by default;
-# CUSTOS_FUZZ_JOBS=N runs N targets at once, default one per core)
+# CUSTOS_FUZZ_JOBS=N runs N targets at once, default one per core; CUSTOS_FUZZER=PATH runs a
+# fuzzer binary built already, as scripts/test.sh does with the lower layers' one, and builds nothing)
 # A finding is kept as tests/data/fuzz/<target>/finding-<hash>: fix it and commit that file, so
 # the ordinary suite replays it for ever (tests/unit/fuzz/replay_test.cpp). Exit 1 on a finding.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-30}
 shift || true
-extra_packages=(clang libclang-rt-14-dev)
-export CC=clang CXX=clang++
-export CUSTOS_BUILD_DIR=build-fuzz
-cmake_options=(-DCUSTOS_FUZZ=ON -DCUSTOS_BUILD_BENCH=OFF)
-build_targets=(custos_fuzzer)
-source scripts/setup.sh
-
-fuzzer=$PWD/build-fuzz/tests/fuzz/custos_fuzzer
-results=$PWD/build-fuzz/fuzz-results
+if [ -z "${CUSTOS_FUZZER:-}" ]; then
+  extra_packages=(clang libclang-rt-14-dev)
+  export CC=clang CXX=clang++
+  export CUSTOS_BUILD_DIR=build-fuzz
+  cmake_options=(-DCUSTOS_FUZZ=ON -DCUSTOS_BUILD_BENCH=OFF -DCUSTOS_BUILD_TESTS=OFF)
+  build_targets=(custos_fuzzer)
+  source scripts/setup.sh
+  CUSTOS_FUZZER=$PWD/build-fuzz/tests/fuzz/custos_fuzzer
+fi
+fuzzer=$(realpath "$CUSTOS_FUZZER")
+build=$(dirname "$(dirname "$(dirname "$fuzzer")")")  # the build folder: <build>/tests/fuzz/<fuzzer>
+results=$build/fuzz-results
 mkdir -p "$results"
 
 fuzz_one() {  # "target seed-folder...": fuzzes it, prints one line
   local target=$1
   shift
-  local corpus=build-fuzz/corpus/$target log=$results/$target.log seeds=()
+  local corpus=$build/corpus/$target log=$results/$target.log seeds=()
   for folder in "$@"; do seeds+=("tests/data/$folder"); done
   mkdir -p "$corpus" "$results/$target-findings" "tests/data/fuzz/$target"
   if CUSTOS_FUZZ_TARGET=$target "$fuzzer" -max_total_time="$seconds" -timeout=10 \
@@ -39,7 +43,7 @@ fuzz_one() {  # "target seed-folder...": fuzzes it, prints one line
   fi
 }
 export -f fuzz_one
-export fuzzer seconds results
+export fuzzer seconds results build
 
 # Each line: a target and its seed folders (tests/fuzz/targets.cpp).
 listing=$("$fuzzer" 2>/dev/null || true)

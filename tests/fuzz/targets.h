@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.h"
+
 namespace custos::fuzz {
 
 struct Target {
@@ -16,8 +18,20 @@ struct Target {
   std::vector<const char*> seeds;
 };
 
-// Every target, by name.
+// The targets that need only the layers below the policy language (JMESPath, AWS answers,
+// SigV4, INI): quick to build, so CI fuzzes them on every run (scripts/test.sh).
+const std::vector<Target>& lower_layer_targets();
+// Every target: those and the policy loader, the event parser and the log scanners.
 const std::vector<Target>& targets();
-const Target& target(std::string_view name);
+const Target& find_target(const std::vector<Target>& among, std::string_view name);
+
+// Bad input must end in custos's own error (a message for the user); anything else escapes.
+template <typename Fn>
+void expect_clear_errors(Fn&& fn) {
+  try {
+    fn();
+  } catch (const custos::Error&) {
+  }
+}
 
 }  // namespace custos::fuzz

@@ -13,7 +13,7 @@ namespace {
 class Replay : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Replay, SeedsAndPastFindingsEndInAClearErrorOrNone) {
-  const Target& fuzz_target = target(GetParam());
+  const Target& fuzz_target = find_target(targets(), GetParam());
   std::size_t inputs = 0;
   for (const char* folder : fuzz_target.seeds) {
     std::filesystem::path root = test::data_path(folder);
