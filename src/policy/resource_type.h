@@ -188,6 +188,22 @@ struct ResourceType {
       std::string sid_param{};
     };
     std::optional<Write> write{};
+    // How set-permissions changes who may use the resource: `operation` with `params` (JMESPath
+    // over the resource), the grantees either as the values of `add_param` and `remove_param`
+    // (RDS's restore attribute) or, when those are empty, EC2's way: OperationType add or
+    // remove, each kind of grantee in a list parameter of its own (a kind without one cannot
+    // be granted: snapshots are not shared with organizations).
+    struct Share {
+      std::string operation{};
+      std::vector<std::pair<std::string, std::string>> params{};
+      std::string add_param{};
+      std::string remove_param{};
+      std::string everyone_param{};       // "all": GroupNames, UserGroups
+      std::string accounts_param{};       // 12-digit ids: UserIds
+      std::string organizations_param{};  // arn:aws:organizations::...:organization/o-...
+      std::string units_param{};          // arn:aws:organizations::...:ou/o-.../ou-...
+    };
+    std::optional<Share> share{};
   };
   std::optional<Access> access{};
 

@@ -66,6 +66,7 @@ const policy::Registry& builtin_registry() {
     register_detail_filters(r);     // value filters over one more call (continuous-backup...)
     register_call_actions(r);       // delete, stop..., for the types whose data says how
     register_cross_account(r);      // of every type that says who may use its resources
+    register_set_permissions(r);    // of every type that says how to share its resources
     register_remove_statements(r);  // of every type that says how to write its policy back
     register_notifications(r);      // notify, webhook, invoke-lambda: actions of every type
     return r;

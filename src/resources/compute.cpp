@@ -276,7 +276,14 @@ void register_compute(policy::Registry& registry) {
                    {.operation = "DescribeImageAttribute",
                     .params = {{"ImageId", "ImageId"}, {"Attribute", "`\"launchPermission\"`"}},
                     .select = "LaunchPermissions[].[Group, UserId, OrganizationArn, "
-                              "OrganizationalUnitArn][]"}),
+                              "OrganizationalUnitArn][]"},
+                   ResourceType::Access::Share{
+                       .operation = "ModifyImageAttribute",
+                       .params = {{"ImageId", "ImageId"}, {"Attribute", "`\"launchPermission\"`"}},
+                       .everyone_param = "UserGroups",
+                       .accounts_param = "UserIds",
+                       .organizations_param = "OrganizationArns",
+                       .units_param = "OrganizationalUnitArns"}),
                .actions = {{.name = "deregister",
                             .operation = "DeregisterImage",
                             .params = {{"ImageId", "ImageId"}},

@@ -101,11 +101,20 @@ Tagging dms_tagging(const std::string& arn) {
 
 // Who may restore an RDS snapshot (`kind` DBSnapshot or DBClusterSnapshot): its restore
 // attribute, as Cloud Custodian's rds and rds-cluster-snapshot cross-account read it.
+// Who may restore a manual snapshot: its restore attribute (set-permissions changes it).
 ResourceType::Access restorers(const std::string& kind) {
+  std::vector<std::pair<std::string, std::string>> snapshot = {
+      {kind + "Identifier", kind + "Identifier"}};
+  ResourceType::Access::Share share{.operation = "Modify" + kind + "Attribute",
+                                    .params = snapshot,
+                                    .add_param = "ValuesToAdd",
+                                    .remove_param = "ValuesToRemove"};
+  share.params.emplace_back("AttributeName", "`\"restore\"`");
   return shared_with({.operation = "Describe" + kind + "Attributes",
-                      .params = {{kind + "Identifier", kind + "Identifier"}},
+                      .params = snapshot,
                       .select = kind + "AttributesResult." + kind +
-                                "Attributes[?AttributeName=='restore'].AttributeValues[]"});
+                                "Attributes[?AttributeName=='restore'].AttributeValues[]"},
+                     std::move(share));
 }
 
 ResourceType::CallAction modify_cluster(std::string name, ResourceType::CallAction::Option option) {

@@ -1,6 +1,6 @@
 // aws.ebs-snapshot: the account's own EBS snapshots. A snapshot shared with another account (or
 // with everyone) hands over the disk it copies: cross-account finds them, set-permissions
-// stops the sharing; delete removes a snapshot for good.
+// (resources/set_permissions.cpp) stops the sharing; delete removes a snapshot for good.
 #include <algorithm>
 #include <set>
 
@@ -17,138 +17,6 @@ namespace {
 using policy::ActionContext;
 using policy::ActionRecord;
 using policy::Spec;
-using Ids = std::vector<std::string>;
-
-const char* const kViolations = "c7n:CrossAccountViolations";
-
-// Who may create volumes from the snapshot: account ids, and "all" for everyone.
-Ids volume_permissions(const aws::Client& client, const std::string& snapshot) {
-  Json answer = client.call("ec2", "DescribeSnapshotAttribute",
-                            {{"SnapshotId", snapshot}, {"Attribute", "createVolumePermission"}});
-  Ids who;
-  for (const Json& permission : answer.value("CreateVolumePermissions", Json::array()))
-    who.push_back(permission.value("Group", permission.value("UserId", "")));
-  return who;
-}
-
-bool has(const Ids& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
-std::string joined(const Ids& ids) {
-  std::string text;
-  for (const auto& id : ids) text += (text.empty() ? "" : ", ") + id;
-  return text;
-}
-
-Ids account_list(const Spec& spec, const char* key) {
-  const Json& value = spec.value()[key];
-  if (!value.is_array() || !std::all_of(value.begin(), value.end(), [](const Json& id) {
-        return id.is_string() && id.get<std::string>().size() == 12;
-      }))
-    spec.child(key).fail(std::string("'") + key + "' must be a list of 12-digit account ids");
-  return value.get<Ids>();
-}
-
-Json permission_change(const std::string& snapshot, const std::string& operation, const Ids& who) {
-  Json params = {{"SnapshotId", snapshot},
-                 {"Attribute", "createVolumePermission"},
-                 {"OperationType", operation}};
-  // UserIds and GroupNames rather than CreateVolumePermission: the same change, and the form
-  // every EC2 implementation (moto too) reads.
-  for (const auto& id : who) params[id == "all" ? "GroupNames" : "UserIds"].push_back(id);
-  return params;
-}
-
-std::string shared_expression(const std::string& who) {
-  return who == "all" ? "contains(CreateVolumePermissions[].Group, 'all')"
-                      : "contains(CreateVolumePermissions[].UserId, '" + who + "')";
-}
-
-// set-permissions (Cloud Custodian's SetPermissions): stops sharing with `remove` (account
-// ids, "all" for everyone, or matched: those cross-account found) and shares with `add`; with
-// neither, stops all sharing (Cloud Custodian resets the attribute; custos removes each
-// permission, which undo can put back).
-class SetPermissions : public policy::PerResourceAction {
- public:
-  SetPermissions(const Spec& spec, const policy::BuildContext& context)
-      : PerResourceAction("set-permissions") {
-    if (spec.has("add")) add_ = account_list(spec, "add");
-    if (spec.has("remove")) {
-      Spec remove = spec.child("remove");
-      if (remove.value() == "matched") {
-        matched_ = true;
-        if (context.policy &&
-            !policy::filter_types(context.policy->value("filters", Json())).count("cross-account"))
-          remove.fail("remove: matched needs a cross-account filter in the policy");
-      } else if (remove.value().is_array()) {
-        for (std::size_t i = 0; i < remove.value().size(); ++i) {
-          const Json& id = remove.value()[i];
-          if (!id.is_string() || (id != "all" && id.get<std::string>().size() != 12))
-            remove.element(i).fail("'remove' takes 12-digit account ids or all");
-        }
-        remove_ = remove.value().get<Ids>();
-      } else {
-        remove.fail("'remove' must be matched or a list of account ids");
-      }
-    }
-    reset_ = !spec.has("add") && !spec.has("remove");
-  }
-
- private:
-  ActionRecord apply(const Json& snapshot, ActionContext& context) const override {
-    const aws::Client& client = context.client;
-    std::string id = context.id_of(snapshot);
-    Ids now = volume_permissions(client, id);
-    Ids wanted_out = reset_     ? now
-                     : matched_ ? snapshot.value(kViolations, Json::array()).get<Ids>()
-                                : remove_;
-    Ids out, in;
-    for (const auto& who : wanted_out)
-      if (has(now, who) && !has(out, who)) out.push_back(who);
-    for (const auto& who : add_)
-      if (!has(now, who) && !has(in, who)) in.push_back(who);
-    if (out.empty() && in.empty())
-      return ActionRecord::unchanged(
-          name(), id,
-          now.empty() ? "not shared with anyone" : "already shared with " + joined(now) + " only");
-    const std::string& region = client.session().region();
-    ActionRecord record{name(), id};
-    record.before = {{"SharedWith", now}};
-    record.undo = Json::array();
-    std::string expect;
-    if (!out.empty()) {
-      client.call("ec2", "ModifySnapshotAttribute", permission_change(id, "remove", out));
-      record.undo.push_back(policy::undo_call("ec2", "ModifySnapshotAttribute",
-                                              permission_change(id, "add", out), region));
-      for (const auto& who : out)
-        expect += (expect.empty() ? "!" : " && !") + shared_expression(who);
-    }
-    if (!in.empty()) {
-      client.call("ec2", "ModifySnapshotAttribute", permission_change(id, "add", in));
-      record.undo.push_back(policy::undo_call("ec2", "ModifySnapshotAttribute",
-                                              permission_change(id, "remove", in), region));
-      for (const auto& who : in) expect += (expect.empty() ? "" : " && ") + shared_expression(who);
-    }
-    Ids after;
-    for (const auto& who : now)
-      if (!has(out, who)) after.push_back(who);
-    after.insert(after.end(), in.begin(), in.end());
-    record.after = {{"SharedWith", after}};
-    record.summary = (out.empty() ? "" : "stopped sharing with " + joined(out)) +
-                     (out.empty() || in.empty() ? "" : "; ") +
-                     (in.empty() ? "" : "shared with " + joined(in));
-    record.check =
-        policy::check_call("ec2", "DescribeSnapshotAttribute",
-                           {{"SnapshotId", id}, {"Attribute", "createVolumePermission"}}, expect);
-    return record;
-  }
-
-  Ids add_;
-  Ids remove_;
-  bool matched_ = false;
-  bool reset_ = false;
-};
 
 // skip-ami-snapshots (Cloud Custodian's SnapshotSkipAmiSnapshots): with `value: true` (the
 // default) leaves out the snapshots the account's images are made from, listed once per run.
@@ -248,6 +116,12 @@ void register_ebs_snapshot(policy::Registry& registry) {
                                         {"Attribute", "`\"createVolumePermission\"`"}},
                              .select = "CreateVolumePermissions[].[Group, UserId][]"});
             access.options = {"everyone_only"};
+            access.share = policy::ResourceType::Access::Share{
+                .operation = "ModifySnapshotAttribute",
+                .params = {{"SnapshotId", "SnapshotId"},
+                           {"Attribute", "`\"createVolumePermission\"`"}},
+                .everyone_param = "GroupNames",
+                .accounts_param = "UserIds"};
             return access;
           }(),
   });
@@ -263,13 +137,6 @@ void register_ebs_snapshot(policy::Registry& registry) {
                           "Leaves out snapshots the account's images are made from (value: "
                           "true, the default)",
                           {"ec2:DescribeImages"}));
-  registry.add_action(
-      "aws.ebs-snapshot", "set-permissions",
-      policy::action_info<SetPermissions>(
-          {"add", "remove"}, {"ec2:DescribeSnapshotAttribute", "ec2:ModifySnapshotAttribute"},
-          "Stop sharing the snapshot (remove: account ids, all, or matched by "
-          "cross-account; neither add nor remove: every permission) and share it "
-          "with `add`"));
   registry.add_action("aws.ebs-snapshot", "delete",
                       policy::action_info<Delete>(
                           {"skip-ami-snapshots"},

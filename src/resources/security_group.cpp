@@ -1,8 +1,10 @@
 // aws.security-group: VPC security groups, with Cloud Custodian's ingress and egress filters
 // (resources/sg_permissions.cpp) and the actions that close what an intruder opened.
 #include <algorithm>
+#include <cctype>
 
 #include "aws/client.h"
+#include "policy/shape_check.h"
 #include "resources/network.h"
 #include "resources/sg_permissions.h"
 #include "resources/tag_actions.h"
@@ -43,7 +45,15 @@ std::pair<std::string, std::string> range_of(const Json& rule) {
 Json identity(const Json& rule) {
   auto [list, key] = range_of(rule);
   Json range = list.empty() ? Json() : rule[list][0];
-  return {{"IpProtocol", rule.value("IpProtocol", Json())},
+  // AWS keeps protocols in lower case whatever case they were given in ("TCP" -> "tcp").
+  Json protocol = rule.value("IpProtocol", Json());
+  if (protocol.is_string()) {
+    std::string text = protocol;
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    protocol = text;
+  }
+  return {{"IpProtocol", protocol},
           {"FromPort", rule.value("FromPort", Json())},
           {"ToPort", rule.value("ToPort", Json())},
           {"range", list},
@@ -59,8 +69,10 @@ Json as_parameter(Json rule) {
 
 std::string literal(const Json& value) { return "`" + value.dump() + "`"; }
 
-// True while none of `rules` is in the group's list `list_key`.
-std::string absent_expression(const std::string& list_key, const Json& rules) {
+// True while the number of each of `rules` in the group's list `list_key` is `comparison`
+// ("== `0`": none is there; "> `0`": each is).
+std::string rule_count_expression(const std::string& list_key, const Json& rules,
+                                  const std::string& comparison) {
   std::string expect;
   for (const Json& rule : rules) {
     Json id = identity(rule);
@@ -68,33 +80,30 @@ std::string absent_expression(const std::string& list_key, const Json& rules) {
     expect += std::string(expect.empty() ? "" : " && ") + "length(SecurityGroups[0]." + list_key +
               "[?IpProtocol==" + literal(id["IpProtocol"]) +
               " && FromPort==" + literal(id["FromPort"]) + " && ToPort==" + literal(id["ToPort"]) +
-              "]." + list + "[] | [?" + key + "==" + literal(id["id"]) + "]) == `0`";
+              "]." + list + "[] | [?" + key + "==" + literal(id["id"]) + "]) " + comparison;
   }
   return expect;
 }
 
 // remove-permissions (Cloud Custodian's RemovePermissions): revokes the inbound and outbound
 // rules an ingress/egress filter matched (matched, the default), all of them, or the rules
-// given; only those the group still has.
-class RemovePermissions : public policy::PerResourceAction {
+// given; only those the group still has. set-permissions (Cloud Custodian's SetPermissions)
+// first authorizes `add-ingress`/`add-egress` (each entry an Authorize call's parameters; a
+// rule the group has already is left out of the record and its undo), then revokes as
+// `remove-ingress`/`remove-egress` say (nothing unless they are given).
+class ChangePermissions : public policy::PerResourceAction {
  public:
-  explicit RemovePermissions(const Spec& spec) : PerResourceAction("remove-permissions") {
-    for (const auto& [option, list_key] :
+  enum class Form { kRemove, kSet };
+
+  ChangePermissions(const Spec& spec, Form form)
+      : PerResourceAction(form == Form::kSet ? "set-permissions" : "remove-permissions") {
+    for (const auto& [direction, list_key] :
          {std::pair{"ingress", "IpPermissions"}, std::pair{"egress", "IpPermissionsEgress"}}) {
-      Which which{list_key, "matched", Json()};
-      if (spec.has(option)) {
-        Spec given = spec.child(option);
-        if (given.value().is_array()) {
-          for (std::size_t i = 0; i < given.value().size(); ++i)
-            if (!given.value()[i].is_object())
-              given.element(i).fail("each rule must be a mapping (IpProtocol, FromPort, ...)");
-          which.selection = "rules";
-          which.rules = given.value();
-        } else {
-          which.selection = spec.one_of(option, {"matched", "all"});
-        }
-      }
-      directions_.push_back(which);
+      std::string option = form == Form::kSet ? "remove-" + std::string(direction) : direction;
+      if (form == Form::kSet && spec.has("add-" + std::string(direction)))
+        additions(spec.child("add-" + std::string(direction)), list_key);
+      if (form == Form::kRemove || spec.has(option))
+        directions_.push_back(removal(spec, option, list_key));
     }
   }
 
@@ -104,6 +113,47 @@ class RemovePermissions : public policy::PerResourceAction {
     std::string selection;  // matched, all, rules
     Json rules;             // the rules given
   };
+  struct Addition {
+    std::string list_key;
+    Json params;  // an Authorize call's, but GroupId
+  };
+
+  static Which removal(const Spec& spec, const std::string& option, const char* list_key) {
+    Which which{list_key, "matched", Json()};
+    if (!spec.has(option)) return which;
+    Spec given = spec.child(option);
+    if (!given.value().is_array()) {
+      which.selection = spec.one_of(option, {"matched", "all"});
+      return which;
+    }
+    for (std::size_t i = 0; i < given.value().size(); ++i)
+      if (!given.value()[i].is_object())
+        given.element(i).fail("each rule must be a mapping (IpProtocol, FromPort, ...)");
+    which.selection = "rules";
+    which.rules = given.value();
+    return which;
+  }
+
+  void additions(const Spec& given, const char* list_key) {
+    if (!given.value().is_array())
+      given.fail("must be a list of " + authorize(list_key) + " parameters");
+    for (std::size_t i = 0; i < given.value().size(); ++i) {
+      const Json& params = given.value()[i];
+      if (!params.is_object() || params.empty())
+        given.element(i).fail("each entry must be a mapping of " + authorize(list_key) +
+                              " parameters (IpPermissions, or IpProtocol, FromPort, ...)");
+      policy::check_given_members(given.element(i), "ec2", authorize(list_key), params);
+      additions_.push_back({list_key, params});
+    }
+  }
+
+  static std::string authorize(const std::string& list_key) {
+    return list_key == "IpPermissions" ? "AuthorizeSecurityGroupIngress"
+                                       : "AuthorizeSecurityGroupEgress";
+  }
+  static std::string revoke(const std::string& list_key) {
+    return list_key == "IpPermissions" ? "RevokeSecurityGroupIngress" : "RevokeSecurityGroupEgress";
+  }
 
   ActionRecord apply(const Json& resource, ActionContext& context) const override {
     const aws::Client& client = context.client;
@@ -112,34 +162,80 @@ class RemovePermissions : public policy::PerResourceAction {
     if (group.is_null()) return ActionRecord::unchanged(name(), id, "the group no longer exists");
     ActionRecord record{name(), id};
     record.before = Json::object();
-    record.after = {{"Revoked", Json::object()}};
+    record.after = Json::object();
     record.undo = Json::array();
-    std::string expect;
-    std::string summary;
+    Outcome outcome;
+    for (const Addition& addition : additions_) add(client, id, group, addition, record, outcome);
     for (const Which& which : directions_) {
       Json revoked = present(which, resource, group);
       if (revoked.empty()) continue;
-      bool ingress = which.list_key == "IpPermissions";
       Json rules = Json::array();
       for (const Json& rule : revoked) rules.push_back(as_parameter(rule));
-      client.call("ec2", ingress ? "RevokeSecurityGroupIngress" : "RevokeSecurityGroupEgress",
-                  {{"GroupId", id}, {"IpPermissions", rules}});
+      client.call("ec2", revoke(which.list_key), {{"GroupId", id}, {"IpPermissions", rules}});
       record.before[which.list_key] = group.value(which.list_key, Json::array());
       record.after["Revoked"][which.list_key] = rules;
-      record.undo.push_back(undo_call(
-          "ec2", ingress ? "AuthorizeSecurityGroupIngress" : "AuthorizeSecurityGroupEgress",
-          {{"GroupId", id}, {"IpPermissions", rules}}, client.session().region()));
-      expect += (expect.empty() ? "" : " && ") + absent_expression(which.list_key, revoked);
-      summary += (summary.empty() ? "" : "; ") + std::string("revoked ") +
-                 std::to_string(revoked.size()) + (ingress ? " inbound" : " outbound") +
-                 " rule(s): " + describe(revoked);
+      record.undo.push_back(undo_call("ec2", authorize(which.list_key),
+                                      {{"GroupId", id}, {"IpPermissions", rules}},
+                                      client.session().region()));
+      outcome.expect(rule_count_expression(which.list_key, revoked, "== `0`"));
+      outcome.say("revoked", which.list_key, revoked);
     }
     if (record.undo.empty())
-      return ActionRecord::unchanged(name(), id, "none of the rules to remove is in the group");
-    record.summary = summary;
+      return ActionRecord::unchanged(name(), id,
+                                     additions_.empty()
+                                         ? "none of the rules to remove is in the group"
+                                         : "the group has every rule to add and none to remove");
+    record.summary = outcome.summary;
     record.check =
-        policy::check_call("ec2", "DescribeSecurityGroups", {{"GroupIds", {id}}}, expect);
+        policy::check_call("ec2", "DescribeSecurityGroups", {{"GroupIds", {id}}}, outcome.expected);
     return record;
+  }
+
+  // What a change did, for the record's summary and check.
+  struct Outcome {
+    std::string summary;
+    std::string expected;
+    void expect(const std::string& expression) {
+      expected += (expected.empty() ? "" : " && ") + expression;
+    }
+    void say(const std::string& verb, const std::string& list_key, const Json& rules) {
+      summary += (summary.empty() ? "" : "; ") + verb + " " + std::to_string(rules.size()) +
+                 (list_key == "IpPermissions" ? " inbound" : " outbound") +
+                 " rule(s): " + describe(rules);
+    }
+  };
+
+  // One Authorize call; a rule the group has already (InvalidPermission.Duplicate) is no change.
+  void add(const aws::Client& client, const std::string& id, const Json& group,
+           const Addition& addition, ActionRecord& record, Outcome& outcome) const {
+    Json params = addition.params;
+    params["GroupId"] = id;
+    try {
+      client.call("ec2", authorize(addition.list_key), params);
+    } catch (const aws::AwsError& e) {
+      if (e.code() != "InvalidPermission.Duplicate") throw;
+      return;
+    }
+    record.before[addition.list_key] = group.value(addition.list_key, Json::array());
+    record.after["Authorized"][addition.list_key].push_back(addition.params);
+    record.undo.push_back(
+        undo_call("ec2", revoke(addition.list_key), params, client.session().region()));
+    Json rules = rules_of(addition.params);
+    if (!rules.empty()) outcome.expect(rule_count_expression(addition.list_key, rules, "> `0`"));
+    outcome.say("authorized", addition.list_key, rules);
+  }
+
+  // The expanded rules an Authorize call's parameters give: its IpPermissions, or the one rule
+  // of its older form (IpProtocol, FromPort, ToPort and CidrIp); none for a source group name.
+  static Json rules_of(const Json& params) {
+    if (params.contains("IpPermissions"))
+      return expand_permissions(params.value("IpPermissions", Json::array()));
+    if (!params.contains("CidrIp")) return Json::array();
+    Json rule = {{"IpProtocol", params.value("IpProtocol", Json("-1"))},
+                 {"IpRanges", Json::array({{{"CidrIp", params["CidrIp"]}}})}};
+    for (const char* port : {"FromPort", "ToPort"})
+      if (params.contains(port)) rule[port] = params[port];
+    return Json::array({rule});
   }
 
   // The group's expanded rules that the selection names, as the group has them now.
@@ -175,6 +271,15 @@ class RemovePermissions : public policy::PerResourceAction {
   }
 
   std::vector<Which> directions_;
+  std::vector<Addition> additions_;
+};
+
+struct RemovePermissions : ChangePermissions {
+  explicit RemovePermissions(const Spec& spec) : ChangePermissions(spec, Form::kRemove) {}
+};
+
+struct SetPermissions : ChangePermissions {
+  explicit SetPermissions(const Spec& spec) : ChangePermissions(spec, Form::kSet) {}
 };
 
 // delete (Cloud Custodian's): DeleteSecurityGroup. A deleted group cannot be brought back (a new
@@ -228,6 +333,15 @@ void register_security_group(policy::Registry& registry) {
            "ec2:RevokeSecurityGroupEgress"},
           "Revoke inbound (ingress) and outbound (egress) rules: matched (by the ingress/egress "
           "filters; the default), all, or a list of rules"));
+  registry.add_action(
+      "aws.security-group", "set-permissions",
+      policy::action_info<SetPermissions>(
+          {"add-ingress", "add-egress", "remove-ingress", "remove-egress"},
+          {"ec2:DescribeSecurityGroups", "ec2:AuthorizeSecurityGroupIngress",
+           "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress",
+           "ec2:RevokeSecurityGroupEgress"},
+          "Authorize add-ingress/add-egress (Authorize calls' parameters), then revoke "
+          "remove-ingress/remove-egress: matched, all, or a list of rules"));
   registry.add_action(
       "aws.security-group", "delete",
       policy::action_info<Delete>({}, {"ec2:DescribeSecurityGroups", "ec2:DeleteSecurityGroup"},

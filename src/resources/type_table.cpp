@@ -28,10 +28,11 @@ void add_age_filter(policy::Registry& registry, const std::string& resource,
                           "By the age of " + date_path + " (op, days)", {"op", "days"}));
 }
 
-policy::ResourceType::Access shared_with(policy::DetailCall call) {
+policy::ResourceType::Access shared_with(policy::DetailCall call,
+                                         std::optional<policy::ResourceType::Access::Share> share) {
   call.key = "c7n:SharedWith";
   call.absent = Json::array();
-  return {.shared_with = "\"c7n:SharedWith\"", .call = std::move(call)};
+  return {.shared_with = "\"c7n:SharedWith\"", .call = std::move(call), .share = std::move(share)};
 }
 
 void add_type(policy::Registry& registry, policy::ResourceType type, bool taggable) {

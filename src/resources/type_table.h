@@ -13,8 +13,10 @@ namespace custos::resources {
 policy::DetailCall tags_by_arn(const std::string& arn_path);
 
 // A type's access when it is shared with the accounts `call` lists: its `select` gives account
-// ids, organization ARNs or "all" (everyone), kept on the resource as c7n:SharedWith.
-policy::ResourceType::Access shared_with(policy::DetailCall call);
+// ids, organization ARNs or "all" (everyone), kept on the resource as c7n:SharedWith; `share`,
+// when given, is how set-permissions changes that.
+policy::ResourceType::Access shared_with(
+    policy::DetailCall call, std::optional<policy::ResourceType::Access::Share> share = {});
 
 // A call action's option that sets the parameter `field` and reads it back from the resource's
 // field of that name (set-public-access's state: PubliclyAccessible): already so, nothing is

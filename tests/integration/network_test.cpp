@@ -262,6 +262,78 @@ TEST_F(NetworkTest, RemovePermissionsRevokesTheMatchedRulesOnly) {
   expect_undo_restores(closed, open_to, kept);
 }
 
+// Cloud Custodian's sg-add-permission: SSH from anywhere is replaced by SSH from two known
+// addresses (IpPermissions with TCP in capitals, as its example writes it), and an outbound
+// rule is added in the Authorize calls' older form; undo puts the group back as it was.
+TEST_F(NetworkTest, SetPermissionsReplacesSshFromAnywhereWithKnownAddresses) {
+  std::string group = create_group("bastion", default_vpc());
+  aws_cli({"ec2", "authorize-security-group-ingress", "--group-id", group, "--ip-permissions",
+           R"([{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])"});
+  // Every rule's "DIRECTION PROTOCOL PORT CIDR", sorted.
+  auto rules = [&] {
+    Json found = aws_cli({"ec2", "describe-security-groups", "--group-ids", group});
+    Json text = Json::array();
+    for (const auto& [key, direction] :
+         {std::pair{"IpPermissions", "in"}, std::pair{"IpPermissionsEgress", "out"}})
+      for (const Json& rule : found["SecurityGroups"][0][key])
+        for (const Json& range : rule["IpRanges"])
+          text.push_back(std::string(direction) + " " + rule["IpProtocol"].get<std::string>() +
+                         " " + std::to_string(rule.value("FromPort", -1)) + " " +
+                         range["CidrIp"].get<std::string>());
+    std::sort(text.begin(), text.end());
+    return text;
+  };
+  const Json before = rules();
+  std::string yaml = R"(policies:
+  - name: sg-add-permission
+    resource: security-group
+    filters:
+      - {type: ingress, Ports: [22], Cidr: "0.0.0.0/0"}
+    actions:
+      - type: set-permissions
+        remove-ingress: matched
+        add-ingress:
+          - IpPermissions:
+            - IpProtocol: TCP
+              FromPort: 22
+              ToPort: 22
+              IpRanges:
+                - {Description: Ops SSH Access, CidrIp: "1.1.1.1/32"}
+                - {Description: Security SSH Access, CidrIp: "2.2.2.2/32"}
+        add-egress:
+          - {IpProtocol: tcp, FromPort: 5044, ToPort: 5044, CidrIp: "192.168.1.2/32"}
+)";
+  run_policy(yaml, {"--no-journal", "--dryrun"});
+  EXPECT_EQ(rules(), before);
+  run_policy(yaml, {"--no-journal"});
+  EXPECT_EQ(rules(), Json::parse(R"(["in tcp 22 1.1.1.1/32", "in tcp 22 2.2.2.2/32",
+      "out -1 -1 0.0.0.0/0", "out tcp 5044 192.168.1.2/32"])"));
+  Json records = actions_of("sg-add-permission");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_TRUE(check_holds(records[0]["check"])) << records[0];
+  EXPECT_EQ(records[0]["summary"],
+            "authorized 2 inbound rule(s): tcp port 22 1.1.1.1/32, tcp port 22 2.2.2.2/32; "
+            "authorized 1 outbound rule(s): tcp port 5044 192.168.1.2/32; "
+            "revoked 1 inbound rule(s): tcp port 22 0.0.0.0/0");
+  run_policy(yaml, {"--no-journal"});
+  EXPECT_TRUE(actions_of("sg-add-permission").empty());  // no SSH from anywhere is left
+  expect_undo_restores(records, rules, before);
+
+  // Rules the group has already are no change.
+  std::string again =
+      "policies:\n  - name: again\n    resource: security-group\n    filters:\n"
+      "      - GroupId: " +
+      group +
+      "\n    actions:\n      - type: set-permissions\n        add-ingress:\n"
+      "          - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n";
+  run_policy(again, {"--no-journal"});
+  Json unchanged = actions_of("again");
+  ASSERT_EQ(unchanged.size(), 1u);
+  EXPECT_EQ(unchanged[0]["outcome"], "unchanged") << unchanged[0];
+  EXPECT_EQ(rules(), before);
+}
+
 // SGReferences: rules letting in a group tagged Access=Public (a value filter on that group).
 TEST_F(NetworkTest, IngressFromAGroupTaggedPublic) {
   std::string vpc = default_vpc();

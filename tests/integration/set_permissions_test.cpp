@@ -1,0 +1,184 @@
+// set-permissions on the types that are shared by an attribute (AMIs' launch permissions, RDS
+// snapshots' restore attribute) against moto: what cross-account found is taken away and no
+// more, grantees are added, and the undo shares again. The AWS CLI reads every end state.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "integration/action_check.h"
+
+namespace custos::test {
+namespace {
+
+const char* const kOrganization = "arn:aws:organizations::112233445566:organization/o-xxyyzzaabb";
+const char* const kUnit = "arn:aws:organizations::112233445566:ou/o-xxyyzzaabb/ou-xxyy-aabbccdd";
+
+Json sorted(Json list) {
+  std::sort(list.begin(), list.end());
+  return list;
+}
+
+class SetPermissionsTest : public ActionTest {
+ protected:
+  std::string image() const {
+    std::string instance = aws_cli({"ec2", "run-instances", "--image-id", "ami-12c6146b",
+                                    "--instance-type", "t3.micro"})["Instances"][0]["InstanceId"];
+    return aws_cli(
+        {"ec2", "create-image", "--instance-id", instance, "--name", "golden"})["ImageId"];
+  }
+  // Who may launch the image, sorted: account ids, organization and unit ARNs, "all".
+  Json launchers(const std::string& image_id) const {
+    const Json answer = aws_cli({"ec2", "describe-image-attribute", "--image-id", image_id,
+                                 "--attribute", "launchPermission"});
+    Json who = Json::array();
+    for (const Json& permission : answer["LaunchPermissions"])
+      for (const auto& [kind, value] : permission.items()) who.push_back(value);
+    return sorted(who);
+  }
+  std::string db_snapshot() const {
+    aws_cli({"rds", "create-db-instance", "--db-instance-identifier", "db1", "--engine", "postgres",
+             "--db-instance-class", "db.t3.micro", "--master-username", "admin",
+             "--master-user-password", "password123", "--allocated-storage", "20"});
+    aws_cli({"rds", "create-db-snapshot", "--db-instance-identifier", "db1",
+             "--db-snapshot-identifier", "nightly"});
+    return "nightly";
+  }
+  // Who may restore the snapshot, sorted.
+  Json restorers(const std::string& kind, const std::string& snapshot) const {
+    std::string flag =
+        kind == "db-snapshot" ? "--db-snapshot-identifier" : "--db-cluster-snapshot-identifier";
+    const Json answer = aws_cli({"rds", "describe-" + kind + "-attributes", flag, snapshot});
+    std::string result =
+        kind == "db-snapshot" ? "DBSnapshotAttributesResult" : "DBClusterSnapshotAttributesResult";
+    std::string list =
+        kind == "db-snapshot" ? "DBSnapshotAttributes" : "DBClusterSnapshotAttributes";
+    for (const Json& attribute : answer[result][list])
+      if (attribute["AttributeName"] == "restore") return sorted(attribute["AttributeValues"]);
+    return Json::array();
+  }
+  // remove: matched, run three times: the dry run changes nothing, the run leaves `after` (its
+  // check holding), the next run finds nothing outside the whitelist. Returns the run's records.
+  Json prove_removal(const std::string& yaml, const std::string& policy,
+                     const std::function<Json()>& state, const Json& after) const {
+    Json before = state();
+    run_policy(yaml, {"--no-journal", "--dryrun"});
+    EXPECT_EQ(state(), before);
+    run_policy(yaml, {"--no-journal"});
+    EXPECT_EQ(state(), after);
+    Json records = actions_of(policy);
+    EXPECT_EQ(records.size(), 1u);
+    for (const Json& record : records) EXPECT_TRUE(check_holds(record["check"])) << record;
+    run_policy(yaml, {"--no-journal"});
+    EXPECT_TRUE(actions_of(policy).empty());
+    return records;
+  }
+};
+
+// Cloud Custodian's ami-share-remove-cross-account: the whitelisted account and organization
+// keep their launch permission; everyone else loses theirs; undo gives it back.
+TEST_F(SetPermissionsTest, AnImageSharedOutsideTheWhitelistIsMadePrivateToIt) {
+  std::string id = image();
+  aws_cli({"ec2", "modify-image-attribute", "--image-id", id, "--launch-permission",
+           R"({"Add": [{"UserId": "112233445566"}, {"UserId": "999988887777"}, {"Group": "all"},
+               {"OrganizationArn": ")" +
+               std::string(kOrganization) + R"("}]})"});
+  Json before = launchers(id);
+  ASSERT_EQ(before.size(), 4u);
+  std::string yaml = R"(policies:
+  - name: ami-share-remove-cross-account
+    resource: ami
+    filters:
+      - type: cross-account
+        whitelist: ['112233445566', ')" +
+                     std::string(kOrganization) +
+                     R"(']
+    actions:
+      - type: set-permissions
+        remove: matched
+)";
+  Json records = prove_removal(
+      yaml, "ami-share-remove-cross-account", [&] { return launchers(id); },
+      sorted(Json::array({"112233445566", kOrganization})));
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["summary"], "stopped sharing with 999988887777, all");
+  expect_undo_restores(
+      records, [&] { return launchers(id); }, before);
+}
+
+// `add` grants accounts and organizational units; `remove` takes a named grantee away.
+TEST_F(SetPermissionsTest, AnImageIsSharedWithAnAccountAndAUnit) {
+  std::string id = image();
+  aws_cli({"ec2", "modify-image-attribute", "--image-id", id, "--launch-permission",
+           R"({"Add": [{"UserId": "999988887777"}]})"});
+  std::string yaml =
+      "policies:\n  - name: share\n    resource: ami\n    filters:\n"
+      "      - ImageId: " +
+      id +
+      "\n    actions:\n      - type: set-permissions\n"
+      "        remove: ['999988887777']\n"
+      "        add: ['223344556677', '" +
+      kUnit + "']\n";
+  Json records = prove_action(yaml, "share", [&] { return launchers(id); },
+                              "ec2 ModifyImageAttribute", {}, {"--no-journal"});
+  EXPECT_EQ(launchers(id), sorted(Json::array({"223344556677", kUnit})));
+  EXPECT_EQ(records[0]["summary"],
+            "stopped sharing with 999988887777; shared with 223344556677, " + std::string(kUnit));
+  expect_undo_restores(
+      records, [&] { return launchers(id); }, Json::array({"999988887777"}));
+}
+
+// Cloud Custodian's rds-snapshot-remove-cross-account: RDS's restore attribute, through
+// ModifyDBSnapshotAttribute's ValuesToRemove.
+TEST_F(SetPermissionsTest, AnRdsSnapshotStopsBeingRestorableOutsideTheWhitelist) {
+  std::string id = db_snapshot();
+  aws_cli({"rds", "modify-db-snapshot-attribute", "--db-snapshot-identifier", id,
+           "--attribute-name", "restore", "--values-to-add", "112233445566", "999988887777"});
+  std::string yaml = R"(policies:
+  - name: rds-snapshot-remove-cross-account
+    resource: rds-snapshot
+    filters:
+      - type: cross-account
+        whitelist: ['112233445566']
+    actions:
+      - type: set-permissions
+        remove: matched
+)";
+  Json records = prove_removal(
+      yaml, "rds-snapshot-remove-cross-account", [&] { return restorers("db-snapshot", id); },
+      Json::array({"112233445566"}));
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["undo"][0]["params"]["ValuesToAdd"], Json::array({"999988887777"}));
+  expect_undo_restores(
+      records, [&] { return restorers("db-snapshot", id); },
+      Json::array({"112233445566", "999988887777"}));
+}
+
+// Without add or remove, a cluster snapshot is shared with no one (its every grantee removed).
+TEST_F(SetPermissionsTest, AClusterSnapshotSharedWithEveryoneIsMadePrivate) {
+  aws_cli({"rds", "create-db-cluster", "--db-cluster-identifier", "cluster1", "--engine",
+           "aurora-postgresql", "--master-username", "admin", "--master-user-password",
+           "password123"});
+  aws_cli({"rds", "create-db-cluster-snapshot", "--db-cluster-identifier", "cluster1",
+           "--db-cluster-snapshot-identifier", "csnap"});
+  aws_cli({"rds", "modify-db-cluster-snapshot-attribute", "--db-cluster-snapshot-identifier",
+           "csnap", "--attribute-name", "restore", "--values-to-add", "all", "999988887777"});
+  std::string yaml = R"(policies:
+  - name: private
+    resource: rds-cluster-snapshot
+    filters:
+      - DBClusterSnapshotIdentifier: csnap
+    actions:
+      - set-permissions
+)";
+  Json records =
+      prove_action(yaml, "private", [&] { return restorers("db-cluster-snapshot", "csnap"); },
+                   "rds ModifyDBClusterSnapshotAttribute", {}, {"--no-journal"});
+  EXPECT_EQ(restorers("db-cluster-snapshot", "csnap"), Json::array());
+  expect_undo_restores(
+      records, [&] { return restorers("db-cluster-snapshot", "csnap"); },
+      Json::array({"999988887777", "all"}));
+}
+
+}  // namespace
+}  // namespace custos::test
