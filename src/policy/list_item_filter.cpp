@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "policy/core_filters.h"
+#include "policy/set_filter.h"
 #include "policy/spec_numbers.h"
 #include "policy/value_filter.h"
 #include "policy/value_type_python.h"
@@ -124,7 +125,57 @@ class ListItemFilter : public Filter {
   ListItems items_;
 };
 
+class FetchedListFilter : public SetFilter {
+ public:
+  FetchedListFilter(const Spec& spec, const BuildContext& context,
+                    std::shared_ptr<const FetchedList> list)
+      : list_(std::move(list)), items_(ListItems::from_spec(spec, context)) {}
+
+  std::vector<Json> process(std::vector<Json> resources,
+                            const FilterContext& context) const override {
+    std::vector<Json> kept;
+    std::vector<std::size_t> matched;
+    for (Json& resource : resources) {
+      if (!resource.contains(list_->annotation_key)) {
+        Json items = list_->fetch(resource, require_client(context, list_->annotation_key));
+        resource[list_->annotation_key] = items.is_null() ? Json::array() : std::move(items);
+      }
+      const Json& items = resource[list_->annotation_key];
+      matched.clear();
+      if (!items_.keeps(items, list_->annotation_key, context, &matched)) continue;
+      for (std::size_t i : matched) resource["c7n:ListItemMatches"].push_back(items[i]);
+      kept.push_back(std::move(resource));
+    }
+    return kept;
+  }
+
+  bool annotates() const override { return true; }
+  std::vector<std::string> permissions() const override {
+    std::vector<std::string> all = list_->permissions;
+    for (auto& permission : items_.permissions()) all.push_back(std::move(permission));
+    return all;
+  }
+
+ private:
+  std::shared_ptr<const FetchedList> list_;
+  ListItems items_;
+};
+
 }  // namespace
+
+FilterInfo fetched_list_filter_info(FetchedList list, std::string description) {
+  FilterInfo info;
+  info.description = std::move(description);
+  info.options = {"attrs", "count", "count_op"};
+  info.permissions = list.permissions;
+  auto shared = std::make_shared<const FetchedList>(std::move(list));
+  info.factory = [shared, options = info.options](const Spec& spec,
+                                                  const BuildContext& context) -> FilterPtr {
+    if (spec.value().is_object()) spec.allow_keys(options, "the filter");
+    return std::make_unique<FetchedListFilter>(spec, context, shared);
+  };
+  return info;
+}
 
 void register_list_item_filter(Registry& registry) {
   FilterInfo info;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/client.h"
 #include "policy/filter.h"
 #include "policy/registry.h"
 
@@ -31,5 +32,16 @@ struct ListItems {
   std::vector<std::size_t> matching_items(Json list, const std::string& what,
                                           const FilterContext& context) const;
 };
+
+// A list-item filter over a list AWS gives for each resource (Cloud Custodian's ListItemFilters
+// that call AWS, intelligent-tiering): `fetch` returns the list (null: none), kept on the
+// resource at `annotation_key` (and not fetched again when there), and the items attrs
+// matched are kept as c7n:ListItemMatches.
+struct FetchedList {
+  std::string annotation_key;
+  std::function<Json(const Json& resource, const aws::Client& client)> fetch;
+  std::vector<std::string> permissions{};
+};
+FilterInfo fetched_list_filter_info(FetchedList list, std::string description);
 
 }  // namespace custos::policy

@@ -436,6 +436,7 @@ void register_s3(policy::Registry& registry) {
           "READ on a website is fine, the default)"));
   register_s3_actions(registry);
   register_s3_logging(registry);
+  register_s3_intelligent_tiering(registry);
   register_tag_actions(registry, "aws.s3");
 }
 

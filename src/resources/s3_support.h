@@ -60,5 +60,7 @@ std::vector<std::string> permission_list_option(const policy::Spec& spec, const 
 void register_s3_actions(policy::Registry& registry);
 // bucket-logging and toggle-logging (s3_logging.cpp).
 void register_s3_logging(policy::Registry& registry);
+// intelligent-tiering and set-intelligent-tiering (s3_intelligent_tiering.cpp).
+void register_s3_intelligent_tiering(policy::Registry& registry);
 
 }  // namespace custos::resources

@@ -115,6 +115,7 @@ struct FaultProxy::Impl {
   std::map<std::string, Reply> actions;                   // by Action name
   std::vector<std::pair<std::string, Reply>> containing;  // by a marker in the body
   std::vector<std::pair<std::string, Reply>> paths;       // by a part of the path
+  std::vector<Responder> responders;
   std::vector<Arrival> arrivals;
   std::string hold_marker;
   int held = 0;
@@ -178,6 +179,8 @@ void FaultProxy::Impl::handle(const httplib::Request& req, httplib::Response& re
       if (!faulty && req.body.find(marker) != std::string::npos) faulty = reply;
     for (const auto& [part, reply] : paths)
       if (!faulty && req.path.find(part) != std::string::npos) faulty = reply;
+    for (const auto& responder : responders)
+      if (!faulty) faulty = responder(arrival);
     if (!faulty) faulty = soak_fault(req, arrival);
     soaked = arrival.soak_fault;
     arrival.faulted = faulty.has_value() || arrival.soak_fault == "reset";
@@ -323,6 +326,11 @@ void FaultProxy::answer_containing(const std::string& marker, Reply reply) {
 void FaultProxy::answer_path(const std::string& part, Reply reply) {
   std::lock_guard lock(impl_->mutex);
   impl_->paths.emplace_back(part, std::move(reply));
+}
+
+void FaultProxy::answer_with(Responder answer) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->responders.push_back(std::move(answer));
 }
 
 std::vector<FaultProxy::Arrival> FaultProxy::arrivals() const {

@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,11 @@ class FaultProxy {
   // Requests whose path contains `part` get `reply`: an operation of a REST protocol (Glacier's
   // GET /-/vaults/NAME/access-policy) the upstream emulator lacks.
   void answer_path(const std::string& part, Reply reply);
+  // Requests `answer` returns a reply for get it rather than being forwarded: a small emulation
+  // of an operation the upstream lacks, which may keep state (S3's ?intelligent-tiering
+  // configurations). Called under the proxy's lock, after the other canned answers.
+  using Responder = std::function<std::optional<Reply>(const Arrival&)>;
+  void answer_with(Responder answer);
   // Every answer waits `delay` first, as a real endpoint's round trip would.
   void add_latency(std::chrono::milliseconds delay);
   std::vector<Arrival> arrivals() const;
