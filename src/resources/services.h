@@ -19,6 +19,8 @@ void register_consecutive_snapshots(policy::Registry& registry);
 void register_retention_window(policy::Registry& registry);
 // set-attributes where it is one modify call (redshift: ModifyCluster), after those types
 void register_set_attributes(policy::Registry& registry);
+// resize on asg and rds (after those types)
+void register_resize(policy::Registry& registry);
 // copy on ebs-snapshot and ami (after those types)
 void register_copy_actions(policy::Registry& registry);
 void register_messaging(policy::Registry& registry);  // sns, sqs, kinesis, firehose
