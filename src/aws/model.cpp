@@ -444,6 +444,15 @@ class ModelBuilder {
       op.host_prefix_set = has(*endpoint, "hostPrefix");
       op.host_prefix = get_str(*endpoint, "hostPrefix");
     }
+    // A member that is missing (or not a boolean) leaves it false.
+    auto flag = [](auto member) {
+      bool value = false;
+      return !member.get_bool().get(value) && value;
+    };
+    bool required = flag(o["httpChecksumRequired"]);
+    if (auto checksum = get_obj(o, "httpChecksum"))
+      required = required || flag((*checksum)["requestChecksumRequired"]);
+    op.checksum_required = required;
     return op;
   }
 

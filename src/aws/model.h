@@ -69,6 +69,10 @@ struct Operation {
   std::vector<const Shape*> errors;
   bool host_prefix_set = false;
   std::string host_prefix;
+  // The service requires a checksum of the body (httpChecksumRequired, or httpChecksum's
+  // requestChecksumRequired: S3's DeleteObjects, PutBucketLifecycleConfiguration...): custos
+  // sends Content-MD5.
+  bool checksum_required = false;
 };
 
 struct ServiceMetadata {

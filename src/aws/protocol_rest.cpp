@@ -2,6 +2,7 @@
 // payload; the body itself goes through the JSON or XML codec.
 #include "aws/protocol_codec.h"
 #include "aws/protocol_internal.h"
+#include "core/digest.h"
 #include "core/error.h"
 
 namespace custos::aws::wire {
@@ -174,6 +175,14 @@ void content_type(const ServiceModel& model, const Shape& input, Request& reques
                                is_xml(model) ? "application/xml" : "application/json");
 }
 
+// Content-MD5: the base64 of the body's MD5 (RFC 1864).
+std::string content_md5(std::string_view body) {
+  std::string hex = md5_hex(body), bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return codec::base64_encode(bytes);
+}
+
 }  // namespace
 
 Request serialize_rest(const ServiceModel& model, const Operation& op, const Json& params) {
@@ -215,6 +224,8 @@ Request serialize_rest(const ServiceModel& model, const Operation& op, const Jso
   request.path = render_uri(op.request_uri, input, params);
   serialize_payload(model, op, params, body_members, request);
   content_type(model, input, request);
+  if (op.checksum_required && !codec::find_header(request.headers, "Content-MD5"))
+    request.headers.emplace_back("Content-MD5", content_md5(request.body));
   return request;
 }
 

@@ -124,6 +124,24 @@ ResourceType::CallAction modify_cluster(std::string name, ResourceType::CallActi
           .options = {std::move(option)}};
 }
 
+// The cluster's member instances, deleted without final snapshots (the cluster's is the one
+// kept): what DeleteDBCluster needs first.
+std::string delete_cluster_members(const aws::Client& client, const Json& cluster) {
+  std::string deleted;
+  for (const Json& member : cluster.value("DBClusterMembers", Json::array())) {
+    std::string id = member.value("DBInstanceIdentifier", "");
+    try {
+      client.call("rds", "DeleteDBInstance",
+                  {{"DBInstanceIdentifier", id}, {"SkipFinalSnapshot", true}});
+    } catch (const aws::AwsError& e) {
+      if (e.code() != "DBInstanceNotFound") throw;
+      continue;
+    }
+    deleted += (deleted.empty() ? "" : ", ") + id;
+  }
+  return deleted.empty() ? "" : "; its instances " + deleted + " deleted first";
+}
+
 // RDS's subnet groups, event subscriptions and proxies, and DynamoDB's backups (Cloud
 // Custodian's universal_taggable ones tagged by ARN through RDS's own calls, as rds is).
 void register_rds_parts(policy::Registry& registry) {
@@ -229,6 +247,19 @@ void register_databases(policy::Registry& registry) {
   cluster.actions.push_back(snapshot_action("CreateDBClusterSnapshot",
                                             "DBClusterSnapshotIdentifier", "DBClusterIdentifier",
                                             "DBClusterSnapshotAlreadyExistsFault"));
+  // As Cloud Custodian: the members go first (delete-instances, the default), then the cluster,
+  // with a final snapshot unless told to skip it.
+  cluster.actions.push_back(
+      {.operation = "DeleteDBCluster",
+       .params = {{"DBClusterIdentifier", "DBClusterIdentifier"}},
+       .options = {{.name = "skip-snapshot",
+                    .if_true = {{"SkipFinalSnapshot", "`true`"}},
+                    .if_false = {{"FinalDBSnapshotIdentifier",
+                                  "join('-', ['final', DBClusterIdentifier])"}}},
+                   {.name = "delete-instances",
+                    .prepare = delete_cluster_members,
+                    .default_value = true}},
+       .gone_codes = {"DBClusterNotFoundFault"}});
   add_type(registry, std::move(cluster));
   ResourceType snapshot =
       rds("rds-snapshot", "DescribeDBSnapshots", "DBSnapshot", "SnapshotCreateTime");

@@ -396,6 +396,13 @@ void register_s3(policy::Registry& registry) {
                                                      .operation = "PutBucketPolicy",
                                                      .text_param = "Policy",
                                                      .delete_operation = "DeleteBucketPolicy"}},
+      // Cloud Custodian's delete empties the bucket first unless remove-contents is false.
+      .actions = {{.operation = "DeleteBucket",
+                   .params = {{"Bucket", "Name"}},
+                   .options = {{.name = "remove-contents",
+                                .prepare = empty_bucket,
+                                .default_value = true}},
+                   .gone_codes = {"NoSuchBucket"}}},
   });
   registry.add_filter(
       "aws.s3", "check-public-block",

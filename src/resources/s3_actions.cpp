@@ -457,6 +457,35 @@ class SetBucketEncryption : public policy::PerResourceAction {
 
 }  // namespace
 
+std::string empty_bucket(const aws::Client& client, const Json& bucket) {
+  const std::string name = bucket.value("Name", "");
+  const Json at = {{"Bucket", name}};
+  client.paginate("s3", "ListMultipartUploads", at, [&](const Json& page) {
+    for (const Json& upload : page.value("Uploads", Json::array()))
+      client.call("s3", "AbortMultipartUpload",
+                  {{"Bucket", name}, {"Key", upload["Key"]}, {"UploadId", upload["UploadId"]}});
+    return true;
+  });
+  std::size_t deleted = 0;
+  client.paginate("s3", "ListObjectVersions", at, [&](const Json& page) {
+    Json objects = Json::array();
+    for (const char* list : {"Versions", "DeleteMarkers"})
+      for (const Json& version : page.value(list, Json::array()))
+        objects.push_back({{"Key", version["Key"]}, {"VersionId", version["VersionId"]}});
+    if (objects.empty()) return true;
+    Json answer =
+        client.call("s3", "DeleteObjects",
+                    {{"Bucket", name}, {"Delete", {{"Objects", objects}, {"Quiet", true}}}});
+    if (Json errors = answer.value("Errors", Json::array()); !errors.empty())
+      throw Error("emptying " + name + ": S3 did not delete " + errors[0].value("Key", "") + " (" +
+                  errors[0].value("Code", "") + ": " + errors[0].value("Message", "") + ") and " +
+                  std::to_string(errors.size() - 1) + " more");
+    deleted += objects.size();
+    return true;
+  });
+  return "; emptied first (" + std::to_string(deleted) + " object version(s) deleted)";
+}
+
 void register_s3_actions(policy::Registry& registry) {
   registry.add_action(
       "aws.s3", "set-statements",

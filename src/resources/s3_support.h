@@ -57,6 +57,14 @@ void check_formats(const policy::Spec& spec, const char* key);
 // A list of ACL permissions (absent: empty).
 std::vector<std::string> permission_list_option(const policy::Spec& spec, const char* key);
 
+// Empties a bucket so that DeleteBucket can remove it (delete's remove-contents, as Cloud
+// Custodian's): multipart uploads aborted, then every delete marker and object version deleted
+// by its version id, 1,000 a call. Cloud Custodian also stops replication and suspends
+// versioning first; deleting by version id makes no new markers, so custos leaves both alone
+// (and moto 5.2, once versioning is suspended, fails to delete a key's last version).
+// Says what it did.
+std::string empty_bucket(const aws::Client& client, const Json& bucket);
+
 void register_s3_actions(policy::Registry& registry);
 // bucket-logging and toggle-logging (s3_logging.cpp).
 void register_s3_logging(policy::Registry& registry);

@@ -1,9 +1,9 @@
 // Cloud Custodian's `delete` with `force` (the type's data: a call that empties the resource
 // first) over real HTTP against moto: a rule with targets, a zone with records, a group with
-// members, a shared document and a protected stack, each deleted with what holds it emptied
-// first. A dry run prints both calls and changes nothing; the run deletes it (the AWS CLI no
-// longer lists it); a second delete in the same policy finds it gone (`unchanged`); the record
-// cannot be undone.
+// members, a shared document, a protected stack and an RDS cluster with instances, each deleted
+// with what holds it emptied first. A dry run prints both calls and changes nothing; the run
+// deletes it (the AWS CLI no longer lists it); a second delete in the same policy finds it gone
+// (`unchanged`); the record cannot be undone.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -139,6 +139,88 @@ TEST_F(ForceDeleteTest, ProtectedStack) {
   ASSERT_EQ(turned_off.size(), 1u);
   EXPECT_NE(turned_off[0].find("EnableTerminationProtection=false"), std::string::npos)
       << turned_off[0];
+}
+
+// Cloud Custodian's rds-cluster-delete-unused: the cluster's member instances go first
+// (delete-instances, the default), then the cluster, leaving its final snapshot.
+TEST_F(ForceDeleteTest, RdsClusterWithItsInstancesAndAFinalSnapshot) {
+  aws_cli({"rds", "create-db-cluster", "--db-cluster-identifier", "cluster1", "--engine",
+           "aurora-postgresql", "--master-username", "admin", "--master-user-password",
+           "password123"});
+  aws_cli({"rds", "create-db-instance", "--db-instance-identifier", "member1",
+           "--db-cluster-identifier", "cluster1", "--engine", "aurora-postgresql",
+           "--db-instance-class", "db.r5.large"});
+  auto listed = [&](const std::string& what) {
+    Json answer = aws_cli({"rds", "describe-db-" + what + "s"});
+    std::string key = what == "cluster" ? "DBClusters" : "DBInstances";
+    return answer[key].size();
+  };
+  ASSERT_EQ(listed("cluster"), 1u);
+  ASSERT_EQ(listed("instance"), 1u);
+  const std::string yaml = R"(policies:
+  - name: unused
+    resource: rds-cluster
+    filters: [{DBClusterIdentifier: cluster1}]
+    actions:
+      - {type: delete, skip-snapshot: false, delete-instances: true}
+)";
+  ProcessResult dry = run_policy(yaml, {"--dryrun", "--no-journal"});
+  for (const char* call : {"rds DeleteDBInstance", "rds DeleteDBCluster"})
+    EXPECT_NE(dry.out.find(std::string("would call ") + call), std::string::npos) << dry.out;
+  EXPECT_EQ(listed("cluster"), 1u);
+  run_policy(yaml, {"--no-journal"});
+  EXPECT_EQ(listed("cluster"), 0u);
+  EXPECT_EQ(listed("instance"), 0u);
+  Json records = actions_of("unused");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_NE(records[0]["summary"].get<std::string>().find("its instances member1 deleted first"),
+            std::string::npos)
+      << records[0];
+  Json snapshots =
+      aws_cli({"rds", "describe-db-cluster-snapshots", "--db-cluster-snapshot-identifier",
+               "final-cluster1"})["DBClusterSnapshots"];
+  EXPECT_EQ(snapshots.size(), 1u);
+}
+
+// Cloud Custodian's delete-unencrypted-buckets: a versioned bucket with two versions of an
+// object, a delete marker and an unfinished upload is emptied (remove-contents, the default)
+// and deleted.
+TEST_F(ForceDeleteTest, VersionedBucketWithObjects) {
+  aws_cli({"s3api", "create-bucket", "--bucket", "doomed"});
+  aws_cli({"s3api", "put-bucket-versioning", "--bucket", "doomed", "--versioning-configuration",
+           "Status=Enabled"});
+  write("object.txt", "evidence");
+  for (int version = 0; version < 2; ++version)
+    aws_cli({"s3api", "put-object", "--bucket", "doomed", "--key", "a.txt", "--body",
+             path("object.txt")});
+  aws_cli({"s3api", "delete-object", "--bucket", "doomed", "--key", "a.txt"});
+  aws_cli({"s3api", "create-multipart-upload", "--bucket", "doomed", "--key", "big.bin"});
+  auto listed = [&] {
+    const Json buckets = aws_cli({"s3api", "list-buckets"})["Buckets"];
+    for (const Json& bucket : buckets)
+      if (bucket["Name"] == "doomed") return true;
+    return false;
+  };
+  const std::string yaml = R"(policies:
+  - name: doomed
+    resource: s3
+    filters: [{Name: doomed}]
+    actions: [delete, delete]
+)";
+  ProcessResult dry = run_policy(yaml, {"--dryrun", "--no-journal"});
+  for (const char* call : {"s3 AbortMultipartUpload", "s3 DeleteObjects", "s3 DeleteBucket"})
+    EXPECT_NE(dry.out.find(std::string("would call ") + call), std::string::npos) << dry.out;
+  EXPECT_TRUE(listed());
+  run_policy(yaml, {"--no-journal"});
+  EXPECT_FALSE(listed());
+  Json records = actions_of("doomed");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_NE(
+      records[0]["summary"].get<std::string>().find("emptied first (3 object version(s) deleted)"),
+      std::string::npos)
+      << records[0];
+  EXPECT_TRUE(records[0]["undo"].is_null());
+  EXPECT_EQ(records[1]["outcome"], "unchanged") << records[1];
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // relies on beyond the conformance suites.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "aws/protocol.h"
 #include "aws/protocol_codec.h"
 #include "core/error.h"
@@ -108,6 +110,26 @@ TEST(RestXmlProtocol, SerializesXmlPayloadsInModelOrder) {
   EXPECT_EQ(r.body,
             "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag><Key>k</Key>"
             "<Value>v</Value></Tag></TagSet></Tagging>");
+}
+
+// Operations whose model requires a body checksum (DeleteObjects) carry Content-MD5, as S3
+// refuses them otherwise; others (GetObject) do not.
+TEST(RestXmlProtocol, SendsContentMd5WhereTheModelRequiresAChecksum) {
+  const auto s3 = ServiceModel::load("s3");
+  const HttpRequest r = serialize_request(
+      *s3, s3->operation("DeleteObjects"),
+      {{"Bucket", "b"}, {"Delete", {{"Objects", {{{"Key", "a.txt"}}}}, {"Quiet", true}}}},
+      "https://s3.amazonaws.com");
+  EXPECT_EQ(r.body,
+            "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Object><Key>a.txt</Key>"
+            "</Object><Quiet>true</Quiet></Delete>");
+  auto md5 = std::find_if(r.headers.begin(), r.headers.end(),
+                          [](const auto& header) { return header.first == "Content-MD5"; });
+  ASSERT_NE(md5, r.headers.end());
+  EXPECT_EQ(md5->second, "qV1NHoXYuUUU2A6KAWgpyw==");  // Python's base64(md5(body))
+  const HttpRequest get = serialize_request(
+      *s3, s3->operation("GetObject"), {{"Bucket", "b"}, {"Key", "k"}}, "https://s3.amazonaws.com");
+  for (const auto& [name, value] : get.headers) EXPECT_NE(name, "Content-MD5");
 }
 
 TEST(RestXmlProtocol, ParsesS3ErrorsAndHeaders) {
