@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "aws/client.h"
+#include "policy/attribute_matcher.h"
 #include "policy/missing_filter.h"
 #include "policy/related_filter.h"
 #include "resources/account.h"
@@ -91,30 +92,6 @@ class CheckCloudTrail : public policy::Filter {
   bool management_events_;
 };
 
-// One Detector*/Administrator* key of guard-duty: {KEY: VALUE} or {KEY: {value filter}}.
-class AttributeMatcher {
- public:
-  explicit AttributeMatcher(const Spec& spec, const std::string& key) {
-    Spec value = spec.child(key);
-    if (value.value().is_object()) {
-      filter_.emplace(value, policy::ValueMatcher::Options{.extra_keys = {}, .default_key = key});
-    } else {
-      key_.emplace(key, value.at_key());
-      condition_.emplace(value, value, "eq");
-    }
-  }
-  bool matches(const Json& target) const {
-    if (filter_) return filter_->matches(target);
-    Json scratch;
-    return condition_->test(key_->lookup(target, scratch));
-  }
-
- private:
-  std::optional<policy::ValueMatcher> filter_;
-  std::optional<policy::ValueKey> key_;
-  std::optional<policy::ValueCondition> condition_;
-};
-
 // guard-duty (GuardDutyEnabled, a multi-attribute filter): the account's detector in this
 // region and its administrator, {Detector: GetDetector, Administrator: ...} (empty when there is
 // no detector), matched by every (match-operator: or, any) Detector*/Administrator* key.
@@ -135,7 +112,7 @@ class GuardDuty : public policy::Filter {
 
   bool match(const Json&, const FilterContext& context) const override {
     Json target = detector(policy::require_client(context, "guard-duty"));
-    auto holds = [&](const AttributeMatcher& a) { return a.matches(target); };
+    auto holds = [&](const policy::AttributeMatcher& a) { return a.matches(target); };
     return any_ ? std::any_of(attributes_.begin(), attributes_.end(), holds)
                 : std::all_of(attributes_.begin(), attributes_.end(), holds);
   }
@@ -158,7 +135,7 @@ class GuardDuty : public policy::Filter {
     return {{"Detector", detector}, {"Administrator", admin}};
   }
 
-  std::vector<AttributeMatcher> attributes_;
+  std::vector<policy::AttributeMatcher> attributes_;
   bool any_ = false;
 };
 

@@ -64,6 +64,7 @@ const policy::Registry& builtin_registry() {
     register_kms_key_filters(r);               // kms-key
     register_copy_actions(r);                  // ebs-snapshot and ami copy
     register_resize(r);                        // asg and rds resize
+    register_iam_usage(r);                     // usage on the IAM principals and policies
     register_detail_filters(r);     // value filters over one more call (continuous-backup...)
     register_call_actions(r);       // delete, stop..., for the types whose data says how
     register_cross_account(r);      // of every type that says who may use its resources

@@ -9,4 +9,6 @@ namespace custos::resources {
 void register_iam_user(policy::Registry& registry);
 void register_iam_role(policy::Registry& registry);
 void register_iam_policy(policy::Registry& registry);
+// usage (service last accessed data) on iam-user, iam-role, iam-group, iam-policy (after them).
+void register_iam_usage(policy::Registry& registry);
 }  // namespace custos::resources
