@@ -11,4 +11,6 @@ void register_iam_role(policy::Registry& registry);
 void register_iam_policy(policy::Registry& registry);
 // usage (service last accessed data) on iam-user, iam-role, iam-group, iam-policy (after them).
 void register_iam_usage(policy::Registry& registry);
+// check-permissions (the policy simulator) on the same four types (after them).
+void register_iam_simulation(policy::Registry& registry);
 }  // namespace custos::resources
