@@ -19,6 +19,8 @@ void register_consecutive_snapshots(policy::Registry& registry);
 void register_retention_window(policy::Registry& registry);
 // set-attributes where it is one modify call (redshift: ModifyCluster), after those types
 void register_set_attributes(policy::Registry& registry);
+// finding (Security Hub) on every type with ARNs (after the types)
+void register_finding_filter(policy::Registry& registry);
 // resize on asg and rds (after those types)
 void register_resize(policy::Registry& registry);
 // copy on ebs-snapshot and ami (after those types)
