@@ -8,6 +8,7 @@
 #include "policy/age_filter.h"
 #include "policy/set_filter.h"
 #include "resources/ebs.h"
+#include "resources/related_resource_filter.h"
 #include "resources/tag_actions.h"
 #include "resources/type_table.h"
 
@@ -142,6 +143,13 @@ void register_ebs_snapshot(policy::Registry& registry) {
                           {"skip-ami-snapshots"},
                           {"ec2:DescribeSnapshots", "ec2:DescribeImages", "ec2:DeleteSnapshot"},
                           "Delete the snapshot (irreversible)"));
+  // Cloud Custodian's SnapshotVolumeFilter: a value filter over the volume it was taken from
+  // (value: absent for the snapshots whose volume is gone).
+  add_related_resource_filter(registry, "aws.ebs-snapshot", "volume",
+                              {.type = "aws.ebs",
+                               .ids = "VolumeId",
+                               .annotation = "c7n:matched-volumes",
+                               .permissions = {"ec2:DescribeVolumes"}});
   register_tag_actions(registry, "aws.ebs-snapshot");
 }
 

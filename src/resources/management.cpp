@@ -2,10 +2,12 @@
 // Insights rules, CloudFormation stacks, Secrets Manager secrets, EFS file systems, Step
 // Functions state machines, Systems Manager OpsItems and resource data syncs, Fault Injection
 // Simulator experiment templates and Config rules; log-group's set-encryption.
+#include <chrono>
 #include <mutex>
 
 #include "aws/client.h"
 #include "policy/action.h"
+#include "policy/set_filter.h"
 #include "policy/spec.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
@@ -134,6 +136,50 @@ class SetLogGroupEncryption : public policy::PerResourceAction {
   mutable std::string arn_;
 };
 
+// last-write (Cloud Custodian's LastWriteDays): log groups written to (their newest stream's
+// last ingestion, else its creation, else the group's) more than `days` ago. The newest streams
+// and that time are kept on the group as c7n keeps them (streams, lastWrite).
+class LastWrite : public policy::SetFilter {
+ public:
+  explicit LastWrite(const policy::Spec& spec) {
+    if (!spec.has("days") || !spec.value()["days"].is_number() || spec.value()["days"] < 0)
+      spec.fail("last-write needs 'days': a number of days (182.5)");
+    days_ = spec.value()["days"].get<double>();
+  }
+
+  bool annotates() const override { return true; }
+  std::vector<std::string> permissions() const override { return {"logs:DescribeLogStreams"}; }
+
+  std::vector<Json> process(std::vector<Json> groups,
+                            const policy::FilterContext& context) const override {
+    const aws::Client& client = policy::require_client(context, "the groups' log streams");
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    const double threshold = static_cast<double>(now_ms) - days_ * 86'400'000.0;
+    std::vector<Json> stale;
+    for (Json& group : groups) {
+      Json streams = client
+                         .call("logs", "DescribeLogStreams",
+                               {{"logGroupName", group.value("logGroupName", "")},
+                                {"orderBy", "LastEventTime"},
+                                {"descending", true},
+                                {"limit", 3}})
+                         .value("logStreams", Json::array());
+      Json newest = streams.empty() ? group : streams[0];
+      Json written = newest.value("lastIngestionTime", newest.value("creationTime", Json(0)));
+      group["streams"] = streams;
+      group["lastWrite"] = written;
+      if (written.is_number() && written.get<double>() < threshold)
+        stale.push_back(std::move(group));
+    }
+    return stale;
+  }
+
+ private:
+  double days_ = 0;
+};
+
 }  // namespace
 
 void register_management(policy::Registry& registry) {
@@ -241,7 +287,10 @@ void register_management(policy::Registry& registry) {
                             .options = {{.name = "days",
                                          .param = "retentionInDays",
                                          .required = true,
-                                         .current = "retentionInDays"}}}},
+                                         .current = "retentionInDays"}}},
+                           {.operation = "DeleteLogGroup",
+                            .params = {{"logGroupName", "logGroupName"}},
+                            .gone_codes = {"ResourceNotFoundException"}}},
            });
   add_type(registry,
            {
@@ -317,6 +366,12 @@ void register_management(policy::Registry& registry) {
                          .arn_field = "stateMachineArn",
                          .tagging = {.api = Tagging::Api::kResourceGroups},
                      });
+  registry.add_filter("aws.log-group", "last-write",
+                      policy::filter_info<LastWrite>(
+                          {"days"},
+                          "Log groups last written to more than `days` ago (their newest "
+                          "stream's last ingestion; a group without streams: its creation)",
+                          {"logs:DescribeLogStreams"}));
   registry.add_action(
       "aws.log-group", "set-encryption",
       policy::action_info<SetLogGroupEncryption>(

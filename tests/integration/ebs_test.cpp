@@ -181,5 +181,30 @@ TEST_F(EbsTest, SnapshotAgeAndAmiSnapshots) {
             (std::set<std::string>{id, imaged}));
 }
 
+// volume (Cloud Custodian's SnapshotVolumeFilter): snapshots by the volume they came from;
+// value: absent finds those whose volume is gone.
+TEST_F(EbsTest, SnapshotsByTheirVolume) {
+  std::string live = volume();
+  std::string gone = volume();
+  std::string kept = aws_cli({"ec2", "create-snapshot", "--volume-id", live})["SnapshotId"];
+  std::string orphan = aws_cli({"ec2", "create-snapshot", "--volume-id", gone})["SnapshotId"];
+  aws_cli({"ec2", "delete-volume", "--volume-id", gone});
+  auto selected = [&](const std::string& filter) {
+    write("volume.yml",
+          "policies:\n  - name: by-volume\n    resource: aws.ebs-snapshot\n"
+          "    filters:\n      - {type: value, key: SnapshotId, op: in, value: [" +
+              kept + ", " + orphan + "]}\n      - " + filter + "\n");
+    auto result = custos({"run", "--no-journal", "-s", path("out"), path("volume.yml")});
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    Json ids = Json::array();
+    for (const Json& snapshot : Json::parse(read_file(path("out/by-volume/resources.json"))))
+      ids.push_back(snapshot["SnapshotId"]);
+    return ids;
+  };
+  EXPECT_EQ(selected("{type: volume, key: VolumeId, value: absent}"), Json::array({orphan}));
+  EXPECT_EQ(selected("{type: volume, key: VolumeId, value: " + live + "}"), Json::array({kept}));
+  EXPECT_EQ(selected("{type: volume, key: Size, value: 8}"), Json::array({kept}));
+}
+
 }  // namespace
 }  // namespace custos::test
