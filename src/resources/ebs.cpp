@@ -100,6 +100,7 @@ void register_ebs(policy::Registry& registry) {
           "volume's tag keys to copy, '*' for all; copy-volume-tags: all, the default; tags: tags "
           "to add)"));
   register_tag_actions(registry, "aws.ebs");
+  register_ebs_modify(registry);
 }
 
 }  // namespace custos::resources

@@ -7,4 +7,6 @@
 namespace custos::resources {
 void register_ebs(policy::Registry& registry);
 void register_ebs_snapshot(policy::Registry& registry);
+// modifyable and modify (Elastic Volumes) on aws.ebs (after it).
+void register_ebs_modify(policy::Registry& registry);
 }  // namespace custos::resources

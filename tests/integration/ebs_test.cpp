@@ -206,5 +206,45 @@ TEST_F(EbsTest, SnapshotsByTheirVolume) {
   EXPECT_EQ(selected("{type: volume, key: Size, value: 8}"), Json::array({kept}));
 }
 
+// Cloud Custodian's ebs-remove-piops and ebs-upsize-piops: modifyable leaves out a magnetic
+// volume; modify changes an io1 volume's type (undo puts it back), or grows it and its IOPS
+// (which cannot be undone).
+TEST_F(EbsTest, ModifyableVolumesChangeTypeOrGrow) {
+  auto create = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"ec2",        "create-volume", "--availability-zone",
+                                     "us-east-1a", "--size",        "8"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return aws_cli(args)["VolumeId"].get<std::string>();
+  };
+  std::string fast = create({"--volume-type", "io1", "--iops", "100"});
+  std::string magnetic = create({"--volume-type", "standard"});
+  auto shape = [&] {
+    Json found = aws_cli({"ec2", "describe-volumes", "--volume-ids", fast})["Volumes"][0];
+    return Json::array({found["VolumeType"], found["Size"], found.value("Iops", Json())});
+  };
+  auto policy = [&](const std::string& name, const std::string& action) {
+    return "policies:\n  - name: " + name +
+           "\n    resource: ebs\n    filters:\n      - {type: value, key: VolumeId, op: in, "
+           "value: [" +
+           fast + ", " + magnetic + "]}\n      - modifyable\n    actions:\n      - " + action +
+           "\n";
+  };
+  const Json before = shape();
+  Json records = prove_action(policy("to-gp2", "{type: modify, volume-type: gp2}"), "to-gp2", shape,
+                              "ec2 ModifyVolume", {}, {"--no-journal"});
+  ASSERT_EQ(records.size(), 1u);  // the magnetic volume is not modifyable
+  EXPECT_EQ(records[0]["resource"], fast);
+  EXPECT_EQ(shape()[0], "gp2");
+  expect_undo_restores(records, shape, before);
+
+  run_policy(policy("upsize", "{type: modify, size-percent: 200, iops-percent: 400}"),
+             {"--no-journal"});
+  EXPECT_EQ(shape(), Json::parse(R"(["io1", 16, 400])"));
+  Json grown = actions_of("upsize");
+  ASSERT_EQ(grown.size(), 1u);
+  EXPECT_TRUE(grown[0]["undo"].is_null());
+  EXPECT_TRUE(check_holds(grown[0]["check"])) << grown[0];
+}
+
 }  // namespace
 }  // namespace custos::test
