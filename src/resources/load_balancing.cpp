@@ -255,6 +255,7 @@ void register_load_balancing(policy::Registry& registry) {
                           {"elasticloadbalancing:DescribeLoadBalancerAttributes",
                            "elasticloadbalancing:ModifyLoadBalancerAttributes"},
                           "Set load balancer attributes, e.g. deletion_protection.enabled: true"));
+  register_app_elb_listeners(registry);
 }
 
 }  // namespace custos::resources

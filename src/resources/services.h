@@ -10,6 +10,8 @@ void register_compute(policy::Registry& registry);  // asg, launch-config, ami, 
 // suspend and resume on aws.asg (after it)
 void register_asg_processes(policy::Registry& registry);
 void register_load_balancing(policy::Registry& registry);  // elb, app-elb, target groups
+// listener and modify-listener on aws.app-elb (after it)
+void register_app_elb_listeners(policy::Registry& registry);
 // ssl-policy on aws.elb (after it)
 void register_elb_ssl_policy(policy::Registry& registry);
 void register_databases(policy::Registry& registry);  // rds, redshift, dynamodb, dax, es, cache
