@@ -64,6 +64,7 @@ const policy::Registry& builtin_registry() {
     register_kms_key_filters(r);               // kms-key
     register_copy_actions(r);                  // ebs-snapshot and ami copy
     register_resize(r);                        // asg and rds resize
+    register_parameter_filters(r);             // param (redshift), db-parameter (rds)
     register_iam_usage(r);                     // usage on the IAM principals and policies
     register_iam_simulation(r);                // check-permissions on them
     register_finding_filter(r);                // finding, on every type with ARNs

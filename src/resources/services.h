@@ -23,6 +23,8 @@ void register_retention_window(policy::Registry& registry);
 void register_set_attributes(policy::Registry& registry);
 // finding (Security Hub) on every type with ARNs (after the types)
 void register_finding_filter(policy::Registry& registry);
+// param on redshift, db-parameter on rds: their parameter groups' values (after those types)
+void register_parameter_filters(policy::Registry& registry);
 // resize on asg and rds (after those types)
 void register_resize(policy::Registry& registry);
 // copy on ebs-snapshot and ami (after those types)
