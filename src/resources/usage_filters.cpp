@@ -1,5 +1,6 @@
 #include "resources/usage_filters.h"
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <map>
@@ -16,12 +17,16 @@ namespace {
 using policy::FilterContext;
 using policy::Spec;
 
-// A listing that shows what is in use: every page of one call, and the ids it names.
+// A listing that shows what is in use: every page of one call, and the ids it names. Where it
+// takes more than one call (the roles of the instance profiles instances use), `gather` makes
+// them and answers in a shape of its own for `ids`.
 struct UsageSource {
-  std::string service;
-  std::string operation;
+  std::string service{};
+  std::string operation{};
   Json params = Json::object();
-  std::string ids;  // JMESPath over the merged answer: the ids in use (a list, or lists of them)
+  std::string ids{};  // JMESPath over the merged answer: the ids in use (a list, or lists of them)
+  std::function<Json(const aws::Client&)> gather{};
+  std::vector<std::string> permissions{};  // what `gather` calls
 };
 
 // One type's used/unused: where its resources' ids are, who uses them, and the option that
@@ -47,7 +52,8 @@ class UsageFilter : public policy::SetFilter {
   UsageFilter(const Spec& spec, std::shared_ptr<const Usage> usage, bool used)
       : usage_(std::move(usage)),
         id_(jmespath::Expression::compile(usage_->id)),
-        keep_used_(usage_->flag.empty() ? used : !spec.optional_bool(usage_->flag, true)) {}
+        // The flag (default true) asks for what the filter's name says; false turns it around.
+        keep_used_(usage_->flag.empty() ? used : used == spec.optional_bool(usage_->flag, true)) {}
 
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
@@ -68,8 +74,10 @@ class UsageFilter : public policy::SetFilter {
   }
   std::vector<std::string> permissions() const override {
     std::vector<std::string> actions;
-    for (const auto& source : usage_->sources)
-      actions.push_back(policy::iam_action(source.service, source.operation));
+    for (const auto& source : usage_->sources) {
+      if (!source.gather) actions.push_back(policy::iam_action(source.service, source.operation));
+      actions.insert(actions.end(), source.permissions.begin(), source.permissions.end());
+    }
     return actions;
   }
 
@@ -77,7 +85,9 @@ class UsageFilter : public policy::SetFilter {
   std::vector<Json> listings(const aws::Client& client) const {
     std::vector<Json> answers;
     for (const auto& source : usage_->sources)
-      answers.push_back(client.call_all(source.service, source.operation, source.params));
+      answers.push_back(source.gather
+                            ? source.gather(client)
+                            : client.call_all(source.service, source.operation, source.params));
     return answers;
   }
 
@@ -155,6 +165,52 @@ void annotate_groups(std::vector<Json>& groups, const std::vector<Json>& answers
   }
 }
 
+// The roles of ECS services (c7n's scan_ecs_roles): {"roles": [ARN...]}.
+Json ecs_service_roles(const aws::Client& client) {
+  Json roles = Json::array();
+  for (const Json& cluster :
+       client.call_all("ecs", "ListClusters", Json::object()).value("clusterArns", Json::array())) {
+    Json services = client.call_all("ecs", "ListServices", {{"cluster", cluster}})
+                        .value("serviceArns", Json::array());
+    for (std::size_t start = 0; start < services.size(); start += 10) {
+      Json some(std::vector<Json>(services.begin() + start,
+                                  services.begin() + std::min(services.size(), start + 10)));
+      for (const Json& service :
+           client.call("ecs", "DescribeServices", {{"cluster", cluster}, {"services", some}})
+               .value("services", Json::array()))
+        if (service.contains("roleArn")) roles.push_back(service["roleArn"]);
+    }
+  }
+  return {{"roles", roles}};
+}
+
+// The roles of the instance profiles that instances (not terminated) and launch configurations
+// use (c7n's collect_profile_roles): {"roles": [RoleName...]}.
+Json instance_profile_roles(const aws::Client& client) {
+  std::set<std::string> profiles;
+  Json instances = client.call_all("ec2", "DescribeInstances", Json::object());
+  for (const Json& reservation : instances.value("Reservations", Json::array()))
+    for (const Json& instance : reservation.value("Instances", Json::array())) {
+      std::string arn =
+          instance.value("IamInstanceProfile", Json::object()).value("Arn", std::string());
+      if (!arn.empty() && instance.value("State", Json::object()).value("Name", "") != "terminated")
+        profiles.insert(arn.substr(arn.rfind('/') + 1));
+    }
+  for (const Json& config :
+       client.call_all("autoscaling", "DescribeLaunchConfigurations", Json::object())
+           .value("LaunchConfigurations", Json::array()))
+    if (std::string profile = config.value("IamInstanceProfile", ""); !profile.empty())
+      profiles.insert(profile.substr(profile.rfind('/') + 1));
+  Json roles = Json::array();
+  if (profiles.empty()) return {{"roles", roles}};
+  for (const Json& profile : client.call_all("iam", "ListInstanceProfiles", Json::object())
+                                 .value("InstanceProfiles", Json::array()))
+    if (profiles.count(profile.value("InstanceProfileName", "")))
+      for (const Json& role : profile.value("Roles", Json::array()))
+        roles.push_back(role["RoleName"]);
+  return {{"roles", roles}};
+}
+
 // As Cloud Custodian's filters of the same names (c7n/resources/vpc.py SGUsage, ec2.py
 // UnusedKeyPairs, asg.py UnusedLaunchConfig, ami.py ImageUnusedFilter, ebs.py
 // SnapshotUnusedFilter, iam.py IamRoleUsage, rds.py UnusedRDSSubnetGroup), each listing what
@@ -200,6 +256,19 @@ std::vector<Usage> usages() {
        .sources = {{"rds", "DescribeDBInstances", Json::object(),
                     "DBInstances[].DBSubnetGroup.DBSubnetGroupName"},
                    {"rds", "DescribeDBClusters", Json::object(), "DBClusters[].DBSubnetGroup"}}},
+      {.resource = "aws.iam-role",
+       .id = "[Arn, RoleName]",
+       .sources =
+           {{"lambda", "ListFunctions", Json::object(), "Functions[].Role"},
+            {.ids = "roles[]",
+             .gather = ecs_service_roles,
+             .permissions = {"ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices"}},
+            {.ids = "roles[]",
+             .gather = instance_profile_roles,
+             .permissions = {"ec2:DescribeInstances", "autoscaling:DescribeLaunchConfigurations",
+                             "iam:ListInstanceProfiles"}}},
+       .flag = "state",
+       .has_used = true},
       {.resource = "aws.iam-profile",
        .id = "[Arn, InstanceProfileName]",
        .sources = {with_ids(kInstances, "Reservations[].Instances[].IamInstanceProfile.Arn"),
@@ -219,7 +288,9 @@ policy::FilterInfo usage_info(std::shared_ptr<const Usage> usage, bool used) {
     return std::make_unique<UsageFilter>(spec, usage, used);
   };
   std::string users;
-  for (const auto& source : usage->sources) users += (users.empty() ? "" : ", ") + source.operation;
+  for (const auto& source : usage->sources)
+    users += (users.empty() ? "" : ", ") +
+             (source.gather ? source.permissions.front() : source.operation);
   info.description = std::string(used ? "Those in use" : "Those nothing uses") + " (by " + users +
                      ")" +
                      (usage->flag.empty() ? ""
@@ -227,8 +298,12 @@ policy::FilterInfo usage_info(std::shared_ptr<const Usage> usage, bool used) {
                                                 ": false "
                                                 "turns it around");
   info.options = options;
-  for (const auto& source : usage->sources)
-    info.permissions.push_back(policy::iam_action(source.service, source.operation));
+  for (const auto& source : usage->sources) {
+    if (!source.gather)
+      info.permissions.push_back(policy::iam_action(source.service, source.operation));
+    info.permissions.insert(info.permissions.end(), source.permissions.begin(),
+                            source.permissions.end());
+  }
   return info;
 }
 
