@@ -241,6 +241,7 @@ void register_compute(policy::Registry& registry) {
                                    setting("capacity-rebalance", "CapacityRebalance")}}},
       });
   register_asg_processes(registry);
+  register_asg_launch_filters(registry);
   add_type(registry,
            {
                .name = "aws.launch-config",
