@@ -242,6 +242,7 @@ void register_compute(policy::Registry& registry) {
       });
   register_asg_processes(registry);
   register_asg_launch_filters(registry);
+  register_asg_propagate_tags(registry);
   add_type(registry,
            {
                .name = "aws.launch-config",

@@ -11,6 +11,8 @@ void register_compute(policy::Registry& registry);  // asg, launch-config, ami, 
 // launch-config, image, image-age, user-data, vpc-id, not-encrypted, invalid, valid,
 // capacity-delta, propagated-tags on aws.asg (after it)
 void register_asg_launch_filters(policy::Registry& registry);
+// propagate-tags on aws.asg (after it)
+void register_asg_propagate_tags(policy::Registry& registry);
 void register_asg_processes(policy::Registry& registry);
 void register_load_balancing(policy::Registry& registry);  // elb, app-elb, target groups
 // listener and modify-listener on aws.app-elb (after it)

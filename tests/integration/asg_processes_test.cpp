@@ -79,5 +79,52 @@ TEST_F(AsgProcessesTest, ResumeStartsTheInstancesAndTheProcessesAgain) {
       records, [&] { return state(); }, held);
 }
 
+// Cloud Custodian's asg-propagate-required: a tag the group gained after its instances were
+// launched is set on them (the group's tags that do not propagate are not); undo removes it.
+TEST_F(AsgProcessesTest, PropagateTagsSetsTheGroupsTagOnItsInstances) {
+  aws_cli({"autoscaling", "create-or-update-tags", "--tags",
+           "ResourceId=web,ResourceType=auto-scaling-group,Key=OwnerName,Value=sec,"
+           "PropagateAtLaunch=true",
+           "ResourceId=web,ResourceType=auto-scaling-group,Key=Env,Value=prod,"
+           "PropagateAtLaunch=false"});
+  // Each instance's "KEY=VALUE" tags (aws: ones aside), sorted.
+  auto instance_tags = [&] {
+    Json group = aws_cli({"autoscaling", "describe-auto-scaling-groups",
+                          "--auto-scaling-group-names", "web"})["AutoScalingGroups"][0];
+    std::vector<std::string> args = {"ec2", "describe-instances", "--instance-ids"};
+    for (const Json& instance : group["Instances"]) args.push_back(instance["InstanceId"]);
+    const Json described = aws_cli(args);
+    Json all = Json::array();
+    for (const Json& reservation : described["Reservations"])
+      for (const Json& instance : reservation["Instances"]) {
+        std::vector<std::string> tags;
+        for (const Json& tag : instance.value("Tags", Json::array()))
+          if (tag["Key"].get<std::string>().rfind("aws:", 0) != 0)
+            tags.push_back(tag["Key"].get<std::string>() + "=" + tag["Value"].get<std::string>());
+        std::sort(tags.begin(), tags.end());
+        all.push_back(tags);
+      }
+    return all;
+  };
+  const Json before = instance_tags();
+  ASSERT_EQ(before.size(), 2u);
+  Json records = prove_action(R"(policies:
+  - name: asg-propagate-required
+    resource: asg
+    filters:
+      - "tag:OwnerName": present
+    actions:
+      - type: propagate-tags
+        tags:
+          - OwnerName
+)",
+                              "asg-propagate-required", instance_tags, "ec2 CreateTags");
+  for (const Json& tags : instance_tags()) {
+    EXPECT_NE(std::find(tags.begin(), tags.end(), "OwnerName=sec"), tags.end()) << tags;
+    EXPECT_EQ(std::find(tags.begin(), tags.end(), "Env=prod"), tags.end()) << tags;
+  }
+  expect_undo_restores(records, instance_tags, before);
+}
+
 }  // namespace
 }  // namespace custos::test
