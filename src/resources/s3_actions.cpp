@@ -3,6 +3,7 @@
 // replaced with the calls that put it back.
 #include <algorithm>
 
+#include "policy/shape_check.h"
 #include "policy/vars.h"
 #include "resources/s3_support.h"
 #include "resources/statements.h"
@@ -88,6 +89,11 @@ class SetStatements : public policy::PerResourceAction {
     if (statements_.empty() && !remove_) spec.fail("set-statements needs 'statements' or 'remove'");
   }
 
+ protected:
+  // An action that sets statements of its own (encryption-policy).
+  SetStatements(std::string name, Json statements)
+      : PerResourceAction(std::move(name)), statements_(std::move(statements)) {}
+
  private:
   ActionRecord apply(const Json& bucket, ActionContext& context) const override {
     aws::Client client = context.client_for(bucket);
@@ -123,6 +129,97 @@ class SetStatements : public policy::PerResourceAction {
 
   Json statements_;
   std::optional<StatementSelection> remove_;
+};
+
+// encryption-policy (Cloud Custodian's EncryptionRequiredPolicy): the bucket policy statement
+// RequiredEncryptedPutObject, which refuses uploads without server-side encryption (AES256 or
+// aws:kms), added or brought up to date; the rest of the policy is kept.
+class EncryptionPolicy : public SetStatements {
+ public:
+  explicit EncryptionPolicy(const Spec&)
+      : SetStatements(
+            "encryption-policy",
+            Json::array({{{"Sid", "RequiredEncryptedPutObject"},
+                          {"Effect", "Deny"},
+                          {"Principal", "*"},
+                          {"Action", "s3:PutObject"},
+                          {"Resource", "arn:aws:s3:::{bucket_name}/*"},
+                          {"Condition",
+                           {{"StringNotEquals",
+                             {{"s3:x-amz-server-side-encryption", {"AES256", "aws:kms"}}}}}}}})) {}
+};
+
+// configure-lifecycle (Cloud Custodian's Lifecycle): each rule replaces the bucket's rule with
+// its ID or is added (Status: absent removes that rule); the bucket's other rules are kept.
+// No rule left deletes the configuration. Undo puts the rules before back.
+class ConfigureLifecycle : public policy::PerResourceAction {
+ public:
+  explicit ConfigureLifecycle(const Spec& spec) : PerResourceAction("configure-lifecycle") {
+    if (!spec.has("rules") || !spec.value()["rules"].is_array() || spec.value()["rules"].empty())
+      spec.fail("configure-lifecycle needs 'rules': lifecycle rules, each with ID and Status");
+    Spec rules = spec.child("rules");
+    Json kept = Json::array();
+    for (std::size_t i = 0; i < rules.value().size(); ++i) {
+      Spec rule = rules.element(i);
+      if (!rule.value().is_object() || rule.optional_string("ID").empty())
+        rule.fail("each lifecycle rule needs an ID");
+      std::string status = rule.one_of("Status", {"Enabled", "Disabled", "absent"});
+      if (status != "absent") kept.push_back(rule.value());
+    }
+    policy::check_given_members(spec, "s3", "PutBucketLifecycleConfiguration",
+                                {{"LifecycleConfiguration", {{"Rules", kept}}}});
+    rules_ = rules.value();
+  }
+
+ private:
+  ActionRecord apply(const Json& bucket, ActionContext& context) const override {
+    aws::Client client = context.client_for(bucket);
+    std::string name = context.id_of(bucket);
+    std::optional<Json> now = bucket_setting(client, name, "GetBucketLifecycleConfiguration",
+                                             "Rules", "NoSuchLifecycleConfiguration");
+    const Json before = now && now->is_array() ? *now : Json::array();
+    Json rules = before;
+    for (const Json& rule : rules_) {
+      auto same = std::find_if(rules.begin(), rules.end(),
+                               [&](const Json& r) { return r.value("ID", Json()) == rule["ID"]; });
+      bool absent = rule["Status"] == "absent";
+      if (same != rules.end() && absent)
+        rules.erase(same);
+      else if (same != rules.end())
+        *same = rule;
+      else if (!absent)
+        rules.push_back(rule);
+    }
+    if (rules == before) return ActionRecord::unchanged(this->name(), name, "already so");
+    const std::string& region = client.session().region();
+    auto put = [&](const Json& list) {
+      return Json{{"Bucket", name}, {"LifecycleConfiguration", {{"Rules", list}}}};
+    };
+    if (rules.empty())
+      client.call("s3", "DeleteBucketLifecycle", {{"Bucket", name}});
+    else
+      client.call("s3", "PutBucketLifecycleConfiguration", put(rules));
+    ActionRecord record{this->name(), name};
+    record.before = {{"Rules", before}};
+    record.after = {{"Rules", rules}};
+    record.undo = Json::array(
+        {before.empty() ? undo_call("s3", "DeleteBucketLifecycle", {{"Bucket", name}}, region)
+                        : undo_call("s3", "PutBucketLifecycleConfiguration", put(before), region)});
+    std::vector<std::string> ids;
+    for (const Json& rule : rules_) ids.push_back(rule["ID"]);
+    record.summary = "lifecycle rules " + joined(ids) + " set";
+    if (!rules.empty()) {
+      std::string expect;
+      for (const Json& rule : rules)
+        expect += (expect.empty() ? "" : " && ") + std::string("contains(Rules[].ID, ") +
+                  policy::jmespath_literal(rule["ID"]) + ")";
+      record.check = policy::check_call("s3", "GetBucketLifecycleConfiguration", {{"Bucket", name}},
+                                        expect, region);
+    }
+    return record;
+  }
+
+  Json rules_;
 };
 
 // set-public-block (Cloud Custodian's SetPublicBlock): the given settings (none given: all of
@@ -494,6 +591,17 @@ void register_s3_actions(policy::Registry& registry) {
           {"s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"},
           "Add or replace bucket policy statements by Sid ({bucket_name}, {bucket_region}, "
           "{account_id}, {region} filled in), after removing those `remove` selects"));
+  registry.add_action(
+      "aws.s3", "encryption-policy",
+      policy::action_info<EncryptionPolicy>(
+          {}, {"s3:GetBucketPolicy", "s3:PutBucketPolicy"},
+          "Add the bucket policy statement RequiredEncryptedPutObject, which refuses uploads "
+          "without server-side encryption (AES256 or aws:kms)"));
+  registry.add_action(
+      "aws.s3", "configure-lifecycle",
+      policy::action_info<ConfigureLifecycle>(
+          {"rules"}, {"s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"},
+          "Set lifecycle rules by ID (Status: absent removes one), the bucket's others kept"));
   registry.add_action(
       "aws.s3", "set-public-block",
       policy::action_info<SetPublicBlock>(

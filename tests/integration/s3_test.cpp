@@ -240,6 +240,62 @@ TEST_F(S3BucketTest, SetStatementsAddsByStatementIdKeepingTheRest) {
   EXPECT_EQ(records[0]["undo"][0]["operation"], "PutBucketPolicy");
 }
 
+// Cloud Custodian's s3-encryption-policy: the statement that refuses unencrypted uploads is
+// added to a bucket without a policy; undo takes the policy away again.
+TEST_F(S3BucketTest, EncryptionPolicyRefusesUnencryptedUploads) {
+  make_bucket("custos-sse");
+  Json records = prove_action(
+      named_policy("sse", "custos-sse", "      - encryption-policy\n"), "sse",
+      [&] { return policy_of("custos-sse"); }, "s3 PutBucketPolicy");
+  Json statements = policy_of("custos-sse")["Statement"];
+  ASSERT_EQ(statements.size(), 1u);
+  EXPECT_EQ(statements[0]["Sid"], "RequiredEncryptedPutObject");
+  EXPECT_EQ(statements[0]["Resource"], "arn:aws:s3:::custos-sse/*");
+  EXPECT_EQ(statements[0]["Condition"]["StringNotEquals"]["s3:x-amz-server-side-encryption"],
+            Json::array({"AES256", "aws:kms"}));
+  expect_undo_restores(
+      records, [&] { return policy_of("custos-sse"); }, nullptr);
+}
+
+// Cloud Custodian's s3-apply-lifecycle: a rule added beside the bucket's own, then one removed
+// with Status: absent; undo puts the rules back as they were.
+TEST_F(S3BucketTest, ConfigureLifecycleSetsRulesByIdKeepingTheOthers) {
+  make_bucket("custos-life");
+  aws_cli({"s3api", "put-bucket-lifecycle-configuration", "--bucket", "custos-life",
+           "--lifecycle-configuration",
+           R"({"Rules": [{"ID": "expire-tmp", "Status": "Enabled", "Filter": {"Prefix": "tmp/"},
+                          "Expiration": {"Days": 7}}]})"});
+  auto rules = [&] {
+    ProcessResult got =
+        aws_try({"s3api", "get-bucket-lifecycle-configuration", "--bucket", "custos-life"});
+    Json ids = Json::array();
+    const Json answer = got.exit_code == 0 ? Json::parse(got.out) : Json::object();
+    for (const Json& rule : answer.value("Rules", Json::array())) ids.push_back(rule["ID"]);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  const Json before = rules();
+  Json records =
+      prove_action(named_policy("life", "custos-life", R"(      - type: configure-lifecycle
+        rules:
+          - ID: my-lifecycle-id
+            Status: Enabled
+            Prefix: foo/
+            Transitions:
+              - Days: 60
+                StorageClass: GLACIER
+)"),
+                   "life", rules, "s3 PutBucketLifecycleConfiguration");
+  EXPECT_EQ(rules(), Json::array({"expire-tmp", "my-lifecycle-id"}));
+  expect_undo_restores(records, rules, before);
+
+  run_policy(named_policy("absent", "custos-life", R"(      - type: configure-lifecycle
+        rules:
+          - {ID: expire-tmp, Status: absent}
+)"));
+  EXPECT_EQ(rules(), Json::array());  // no rule left: the configuration is deleted
+}
+
 TEST_F(S3BucketTest, RemoveStatementsDeletesThePolicyWhenNoneIsLeft) {
   make_bucket("custos-remove");
   put_policy("custos-remove", Json::array({{{"Sid", "Public"},
