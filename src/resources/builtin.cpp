@@ -61,6 +61,7 @@ const policy::Registry& builtin_registry() {
     register_usage_filters(r);                 // used/unused, from listings of what uses them
     register_default_vpc_filters(r);           // default-vpc, by where each type names its VPC
     register_related_network_filter_table(r);  // security-group, subnet, vpc
+    register_contained_network_filters(r);     // a VPC's groups, subnets, gateways, endpoints
     register_kms_key_filters(r);               // kms-key
     register_copy_actions(r);                  // ebs-snapshot and ami copy
     register_resize(r);                        // asg and rds resize

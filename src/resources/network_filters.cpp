@@ -211,6 +211,41 @@ void register_related_network_filters(policy::Registry& registry, const std::str
                                    .permissions = {"ec2:" + describe}});
 }
 
+// Cloud Custodian's filters of a VPC (or subnet) by what it contains: its security groups,
+// subnets, NAT and internet gateways and endpoints (VpcSecurityGroupFilter, VpcSubnetFilter,
+// VpcNatGatewayFilter, VpcInternetGatewayFilter, VPCEndpointFilter, SubnetEndpointFilter),
+// each kept under Cloud Custodian's annotation.
+void register_contained_network_filters(policy::Registry& registry) {
+  struct Contained {
+    const char* resource;
+    const char* name;
+    const char* type;
+    const char* own_id;
+    const char* container;
+    const char* annotation;
+    const char* describe;
+  };
+  const Contained table[] = {{"aws.vpc", "security-group", "aws.security-group", "VpcId", "VpcId",
+                              "matched-vpcs", "DescribeSecurityGroups"},
+                             {"aws.vpc", "subnet", "aws.subnet", "VpcId", "VpcId",
+                              "MatchedVpcsSubnets", "DescribeSubnets"},
+                             {"aws.vpc", "nat-gateway", "aws.nat-gateway", "VpcId", "VpcId",
+                              "MatchedVpcsNatGateways", "DescribeNatGateways"},
+                             {"aws.vpc", "internet-gateway", "aws.internet-gateway", "VpcId",
+                              "Attachments[].VpcId", "MatchedVpcsIgws", "DescribeInternetGateways"},
+                             {"aws.vpc", "vpc-endpoint", "aws.vpc-endpoint", "VpcId", "VpcId",
+                              "matched-vpc-endpoint", "DescribeVpcEndpoints"},
+                             {"aws.subnet", "vpc-endpoint", "aws.vpc-endpoint", "SubnetId",
+                              "SubnetIds[]", "matched-vpc-endpoint", "DescribeVpcEndpoints"}};
+  for (const Contained& each : table)
+    add_related_resource_filter(registry, each.resource, each.name,
+                                {.type = each.type,
+                                 .ids = each.own_id,
+                                 .annotation = each.annotation,
+                                 .permissions = {std::string("ec2:") + each.describe},
+                                 .container = each.container});
+}
+
 void register_related_network_filter_table(policy::Registry& registry) {
   // Cloud Custodian 0.9.21's RelatedIdsExpression of each type's filters (one left out needs
   // another look-up there, such as a subnet group's, and is not offered).

@@ -24,6 +24,9 @@ void register_related_network_filters(policy::Registry& registry, const std::str
 // The same on every other type Cloud Custodian gives them (load balancers, Lambda, databases,
 // route tables...), from a table. The types must be registered first.
 void register_related_network_filter_table(policy::Registry& registry);
+// security-group, subnet, nat-gateway, internet-gateway, vpc-endpoint on aws.vpc and
+// vpc-endpoint on aws.subnet: by what they contain (after the types).
+void register_contained_network_filters(policy::Registry& registry);
 
 // default-vpc (Cloud Custodian's DefaultVpcBase) on every type that has it: the resource is in
 // its region's default VPC. The types must be registered first.

@@ -1,5 +1,6 @@
 // The VPC's other parts Cloud Custodian's examples name: subnets, route tables, internet and
-// NAT gateways, network ACLs, peering connections, traffic mirror sessions and key pairs, all
+// NAT gateways, network ACLs, peering connections, traffic mirror sessions, key pairs and VPC
+// endpoints, all
 // listed by EC2's Describe
 // calls (with their ids parameter for event lookups) and tagged with CreateTags/DeleteTags.
 #include "resources/services.h"
@@ -71,6 +72,10 @@ void register_network_types(policy::Registry& registry) {
                              .params = {{"TrafficMirrorSessionId", "TrafficMirrorSessionId"}},
                              .gone_codes = {"InvalidTrafficMirrorSessionId.NotFound"}});
   add_type(registry, std::move(session));
+  ResourceType endpoint =
+      ec2_type("vpc-endpoint", "VpcEndpoint", "InvalidVpcEndpointId.NotFound", "vpc-endpoint");
+  endpoint.date_field = "CreationTimestamp";
+  add_type(registry, std::move(endpoint));
 }
 
 }  // namespace custos::resources

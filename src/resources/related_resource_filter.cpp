@@ -46,17 +46,27 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
 
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
-    std::map<std::string, Json> related = fetch(resources, context);
+    std::map<std::string, std::vector<Json>> related = fetch(resources, context);
+    const bool contained = !related_.container.empty();
     std::vector<Json> kept;
     for (Json& resource : resources) {
-      std::vector<std::string> ids = ids_at(path_, resource);
       std::vector<std::string> found;
-      for (const auto& id : ids) {
+      std::size_t candidates = 0;
+      for (const auto& id : ids_at(path_, resource)) {
         auto at = related.find(id);
-        bool matched = at == related.end() ? absent_ : matcher_.matches(at->second, context);
-        if (matched) found.push_back(id);
+        if (at == related.end()) {  // gone; or, contained, there are none
+          if (contained) continue;
+          ++candidates;
+          if (absent_) found.push_back(id);
+          continue;
+        }
+        for (const Json& document : at->second) {
+          ++candidates;
+          if (matcher_.matches(document, context))
+            found.push_back(contained ? document.value(type_.id_field, "") : id);
+        }
       }
-      if (found.empty() || (all_ && found.size() != ids.size())) continue;
+      if (found.empty() || (all_ && found.size() != candidates)) continue;
       Json& noted = resource[related_.annotation];
       std::set<std::string> all(found.begin(), found.end());
       if (noted.is_array())
@@ -83,24 +93,35 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
     return spec;
   }
 
-  std::map<std::string, Json> fetch(const std::vector<Json>& resources,
-                                    const FilterContext& context) const {
+  // The related resources by the id the resource knows them by (or, contained, by the id of
+  // the resource that contains them).
+  std::map<std::string, std::vector<Json>> fetch(const std::vector<Json>& resources,
+                                                 const FilterContext& context) const {
     std::set<std::string> wanted;
     for (const Json& resource : resources)
       for (auto& id : ids_at(path_, resource)) wanted.insert(std::move(id));
-    std::map<std::string, Json> related;
+    std::map<std::string, std::vector<Json>> related;
     if (wanted.empty()) return related;
     const aws::Client& client = policy::require_client(context, related_.annotation);
+    if (!related_.container.empty()) {
+      jmespath::Expression container = jmespath::Expression::compile(related_.container);
+      for (Json& document : policy::describe_resources(type_, client, nullptr))
+        for (const auto& id : ids_at(container, document))
+          if (wanted.count(id)) related[id].push_back(document);
+      return related;
+    }
     std::vector<std::string> ids(wanted.begin(), wanted.end());
+    std::map<std::string, Json> by_id;
     for (Json& document : policy::describe_resources(type_, client, &ids)) {
       if (related_.index) {
-        related_.index(std::move(document), related);
+        related_.index(std::move(document), by_id);
       } else {
         // Json's operator= takes its argument by value, moved from before the key is read.
         std::string id = document.value(type_.id_field, "");
-        related[id] = std::move(document);
+        by_id[id] = std::move(document);
       }
     }
+    for (auto& [id, document] : by_id) related[id].push_back(std::move(document));
     return related;
   }
 

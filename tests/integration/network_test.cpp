@@ -541,5 +541,51 @@ TEST_F(NetworkTest, VpcsByTheirDhcpOptions) {
   EXPECT_EQ(annotated["c7n:DhcpConfiguration"]["domain-name"], Json::array({"corp.example"}));
 }
 
+// Cloud Custodian's vpc-by-subnet, vpc-by-sg, vpc-by-igw, vpc-by-nat and the endpoint filters:
+// a VPC judged by what it contains; an empty VPC matches none of them.
+TEST_F(NetworkTest, VpcsAndSubnetsByWhatTheyContain) {
+  std::string full = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.7.0.0/16"})["Vpc"]["VpcId"];
+  std::string empty = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.8.0.0/16"})["Vpc"]["VpcId"];
+  std::string subnet = aws_cli({"ec2", "create-subnet", "--vpc-id", full, "--cidr-block",
+                                "10.7.1.0/24"})["Subnet"]["SubnetId"];
+  aws_cli({"ec2", "create-tags", "--resources", subnet, "--tags", "Key=Color,Value=Gray"});
+  std::string gateway =
+      aws_cli({"ec2", "create-internet-gateway"})["InternetGateway"]["InternetGatewayId"];
+  aws_cli({"ec2", "attach-internet-gateway", "--internet-gateway-id", gateway, "--vpc-id", full});
+  std::string group = aws_cli({"ec2", "create-security-group", "--group-name", "web",
+                               "--description", "web", "--vpc-id", full})["GroupId"];
+  aws_cli({"ec2", "create-tags", "--resources", group, "--tags", "Key=Tier,Value=web"});
+  std::string allocation = aws_cli({"ec2", "allocate-address"})["AllocationId"];
+  aws_cli({"ec2", "create-nat-gateway", "--subnet-id", subnet, "--allocation-id", allocation});
+  aws_cli({"ec2", "create-vpc-endpoint", "--vpc-id", full, "--vpc-endpoint-type", "Interface",
+           "--service-name", "com.amazonaws.us-east-1.athena", "--subnet-ids", subnet});
+  auto matched = [&](const std::string& resource, const std::string& filter, const Json& among) {
+    write("contained.yml", "policies:\n  - name: contained\n    resource: " + resource +
+                               "\n    filters:\n      - {type: value, key: " +
+                               (resource == "vpc" ? "VpcId" : "SubnetId") +
+                               ", op: in, value: " + among.dump() + "}\n      - " + filter + "\n");
+    auto result = custos({"run", "--no-journal", "-s", path("out"), path("contained.yml")});
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    return Json::parse(read_file(path("out/contained/resources.json")));
+  };
+  const Json vpcs = Json::array({full, empty});
+  for (const std::string filter :
+       {"{type: subnet, key: 'tag:Color', value: Gray}",
+        "{type: security-group, key: 'tag:Tier', value: web}",
+        "{type: internet-gateway, key: InternetGatewayId, value: present}",
+        "{type: nat-gateway, key: State, value: available}",
+        "{type: vpc-endpoint, key: ServiceName, value: com.amazonaws.us-east-1.athena}"}) {
+    Json found = matched("vpc", filter, vpcs);
+    ASSERT_EQ(found.size(), 1u) << filter;
+    EXPECT_EQ(found[0]["VpcId"], full) << filter;
+  }
+  Json by_subnet = matched("vpc", "{type: subnet, key: 'tag:Color', value: Gray}", vpcs);
+  EXPECT_EQ(by_subnet[0]["MatchedVpcsSubnets"], Json::array({subnet}));
+  Json subnets = matched("subnet", "{type: vpc-endpoint, key: VpcEndpointType, value: Interface}",
+                         Json::array({subnet}));
+  ASSERT_EQ(subnets.size(), 1u);
+  EXPECT_EQ(subnets[0]["SubnetId"], subnet);
+}
+
 }  // namespace
 }  // namespace custos::test
