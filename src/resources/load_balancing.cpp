@@ -256,6 +256,7 @@ void register_load_balancing(policy::Registry& registry) {
                            "elasticloadbalancing:ModifyLoadBalancerAttributes"},
                           "Set load balancer attributes, e.g. deletion_protection.enabled: true"));
   register_app_elb_listeners(registry);
+  register_load_balancer_checks(registry);
 }
 
 }  // namespace custos::resources

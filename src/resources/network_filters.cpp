@@ -211,6 +211,34 @@ void register_related_network_filters(policy::Registry& registry, const std::str
                                    .permissions = {"ec2:" + describe}});
 }
 
+// vpc-attributes (Cloud Custodian's AttributesFilter): VPCs whose DNS hostnames and DNS
+// support are as given (DescribeVpcAttribute, one call per attribute asked about).
+class VpcAttributes : public policy::Filter {
+ public:
+  explicit VpcAttributes(const Spec& spec) {
+    for (const auto& [option, attribute] : {std::pair{"dnshostnames", "enableDnsHostnames"},
+                                            std::pair{"dnssupport", "enableDnsSupport"}})
+      if (spec.has(option)) wanted_.emplace_back(attribute, spec.optional_bool(option, false));
+    if (wanted_.empty())
+      spec.fail("vpc-attributes needs dnshostnames or dnssupport (true or false)");
+  }
+  bool match(const Json& vpc, const FilterContext& context) const override {
+    const aws::Client& client = policy::require_client(context, "the VPC's attributes");
+    for (const auto& [attribute, value] : wanted_) {
+      Json answer = client.call("ec2", "DescribeVpcAttribute",
+                                {{"VpcId", vpc.value("VpcId", "")}, {"Attribute", attribute}});
+      std::string member = attribute;
+      member[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(member[0])));
+      if (answer.value(member, Json::object()).value("Value", !value) != value) return false;
+    }
+    return true;
+  }
+  std::vector<std::string> permissions() const override { return {"ec2:DescribeVpcAttribute"}; }
+
+ private:
+  std::vector<std::pair<std::string, bool>> wanted_;
+};
+
 // Cloud Custodian's filters of a VPC (or subnet) by what it contains: its security groups,
 // subnets, NAT and internet gateways and endpoints (VpcSecurityGroupFilter, VpcSubnetFilter,
 // VpcNatGatewayFilter, VpcInternetGatewayFilter, VPCEndpointFilter, SubnetEndpointFilter),
@@ -237,6 +265,19 @@ void register_contained_network_filters(policy::Registry& registry) {
                               "matched-vpc-endpoint", "DescribeVpcEndpoints"},
                              {"aws.subnet", "vpc-endpoint", "aws.vpc-endpoint", "SubnetId",
                               "SubnetIds[]", "matched-vpc-endpoint", "DescribeVpcEndpoints"}};
+  registry.add_filter("aws.vpc", "vpc-attributes",
+                      policy::filter_info<VpcAttributes>(
+                          {"dnshostnames", "dnssupport"},
+                          "VPCs whose DNS hostnames and DNS support are on or off as given",
+                          {"ec2:DescribeVpcAttribute"}));
+  // Cloud Custodian's instance filters of volumes and classic load balancers.
+  for (const auto& [resource, ids] : {std::pair{"aws.ebs", "Attachments[].InstanceId"},
+                                      std::pair{"aws.elb", "Instances[].InstanceId"}})
+    add_related_resource_filter(registry, resource, "instance",
+                                {.type = "aws.ec2",
+                                 .ids = ids,
+                                 .annotation = "c7n:matched-instances",
+                                 .permissions = {"ec2:DescribeInstances"}});
   for (const Contained& each : table)
     add_related_resource_filter(registry, each.resource, each.name,
                                 {.type = each.type,

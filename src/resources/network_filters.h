@@ -25,7 +25,8 @@ void register_related_network_filters(policy::Registry& registry, const std::str
 // route tables...), from a table. The types must be registered first.
 void register_related_network_filter_table(policy::Registry& registry);
 // security-group, subnet, nat-gateway, internet-gateway, vpc-endpoint on aws.vpc and
-// vpc-endpoint on aws.subnet: by what they contain (after the types).
+// vpc-endpoint on aws.subnet (by what they contain), vpc-attributes on aws.vpc, and instance
+// on aws.ebs and aws.elb (after the types).
 void register_contained_network_filters(policy::Registry& registry);
 
 // default-vpc (Cloud Custodian's DefaultVpcBase) on every type that has it: the resource is in

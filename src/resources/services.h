@@ -15,6 +15,8 @@ void register_asg_launch_filters(policy::Registry& registry);
 void register_asg_propagate_tags(policy::Registry& registry);
 void register_asg_processes(policy::Registry& registry);
 void register_load_balancing(policy::Registry& registry);  // elb, app-elb, target groups
+// is-ssl and healthcheck-protocol-mismatch on aws.elb and aws.app-elb (after them)
+void register_load_balancer_checks(policy::Registry& registry);
 // listener and modify-listener on aws.app-elb (after it)
 void register_app_elb_listeners(policy::Registry& registry);
 // ssl-policy on aws.elb (after it)

@@ -587,5 +587,51 @@ TEST_F(NetworkTest, VpcsAndSubnetsByWhatTheyContain) {
   EXPECT_EQ(subnets[0]["SubnetId"], subnet);
 }
 
+// vpc-attributes (Cloud Custodian's dns-hostname-enabled) and instance on volumes (its
+// instance-ebs-volumes: volumes attached to an instance by the instance's tags).
+TEST_F(NetworkTest, VpcsByDnsAttributesAndVolumesByTheirInstance) {
+  std::string named = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.9.0.0/16"})["Vpc"]["VpcId"];
+  std::string bare = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.10.0.0/16"})["Vpc"]["VpcId"];
+  aws_cli({"ec2", "modify-vpc-attribute", "--vpc-id", named, "--enable-dns-hostnames",
+           "{\"Value\": true}"});
+  auto vpcs = [&](const std::string& filter) {
+    write("attrs.yml",
+          "policies:\n  - name: attrs\n    resource: vpc\n    filters:\n"
+          "      - {type: value, key: VpcId, op: in, value: [" +
+              named + ", " + bare + "]}\n      - " + filter + "\n");
+    auto result = custos({"run", "--no-journal", "-s", path("out"), path("attrs.yml")});
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    Json ids = Json::array();
+    for (const Json& vpc : Json::parse(read_file(path("out/attrs/resources.json"))))
+      ids.push_back(vpc["VpcId"]);
+    return ids;
+  };
+  EXPECT_EQ(vpcs("{type: vpc-attributes, dnshostnames: true}"), Json::array({named}));
+  EXPECT_EQ(vpcs("{type: vpc-attributes, dnshostnames: false, dnssupport: true}"),
+            Json::array({bare}));
+
+  std::string id = aws_cli(
+      {"ec2", "run-instances", "--image-id", "ami-12c6146b", "--instance-type", "t3.micro",
+       "--tag-specifications",
+       "ResourceType=instance,Tags=[{Key=Name,Value=OldManBySea}]"})["Instances"][0]["InstanceId"];
+  std::string attached = aws_cli(
+      {"ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "8"})["VolumeId"];
+  std::string loose = aws_cli(
+      {"ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "8"})["VolumeId"];
+  aws_cli({"ec2", "attach-volume", "--volume-id", attached, "--instance-id", id, "--device",
+           "/dev/sdf"});
+  write("volumes.yml",
+        "policies:\n  - name: volumes\n    resource: ebs\n    filters:\n"
+        "      - {type: value, key: VolumeId, op: in, value: [" +
+            attached + ", " + loose +
+            "]}\n      - {type: instance, key: 'tag:Name', value: OldManBySea}\n");
+  auto result = custos({"run", "--no-journal", "-s", path("out"), path("volumes.yml")});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  Json volumes = Json::parse(read_file(path("out/volumes/resources.json")));
+  ASSERT_EQ(volumes.size(), 1u);
+  EXPECT_EQ(volumes[0]["VolumeId"], attached);
+  EXPECT_EQ(volumes[0]["c7n:matched-instances"], Json::array({id}));
+}
+
 }  // namespace
 }  // namespace custos::test
