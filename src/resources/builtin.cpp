@@ -66,6 +66,7 @@ const policy::Registry& builtin_registry() {
     register_copy_actions(r);                  // ebs-snapshot and ami copy
     register_resize(r);                        // asg and rds resize
     register_parameter_filters(r);             // param (redshift), db-parameter (rds)
+    register_lifecycle_filters(r);             // lifecycle-policy (efs), lifecycle-rule (ecr)
     register_iam_usage(r);                     // usage on the IAM principals and policies
     register_iam_simulation(r);                // check-permissions on them
     register_finding_filter(r);                // finding, on every type with ARNs

@@ -2,6 +2,7 @@
 // snapshot as evidence, tagged with the volume, policy and incident.
 #include "resources/ebs.h"
 #include "aws/client.h"
+#include "policy/list_item_filter.h"
 #include "resources/snapshot_tags.h"
 #include "resources/tag_actions.h"
 
@@ -99,6 +100,21 @@ void register_ebs(policy::Registry& registry) {
           "Snapshot the volume, tagged with its id, the policy and the incident (copy-tags: the "
           "volume's tag keys to copy, '*' for all; copy-volume-tags: all, the default; tags: tags "
           "to add)"));
+  // Cloud Custodian's EBSSnapshotsFilter: a list-item filter over the volume's snapshots.
+  registry.add_filter(
+      "aws.ebs", "snapshots",
+      policy::fetched_list_filter_info(
+          {.annotation_key = "c7n:Snapshots",
+           .fetch =
+               [](const Json& volume, const aws::Client& client) {
+                 Json by_volume = Json::array(
+                     {{{"Name", "volume-id"}, {"Values", {volume.value("VolumeId", "")}}}});
+                 return client.call_all("ec2", "DescribeSnapshots", {{"Filters", by_volume}})
+                     .value("Snapshots", Json::array());
+               },
+           .permissions = {"ec2:DescribeSnapshots"}},
+          "Volumes by their snapshots (a list-item filter: attrs, count, count_op), kept as "
+          "c7n:Snapshots"));
   register_tag_actions(registry, "aws.ebs");
   register_ebs_modify(registry);
 }

@@ -32,6 +32,8 @@ void register_set_attributes(policy::Registry& registry);
 void register_finding_filter(policy::Registry& registry);
 // param on redshift, db-parameter on rds: their parameter groups' values (after those types)
 void register_parameter_filters(policy::Registry& registry);
+// lifecycle-policy on efs, lifecycle-rule on ecr (after those types)
+void register_lifecycle_filters(policy::Registry& registry);
 // resize on asg and rds (after those types)
 void register_resize(policy::Registry& registry);
 // copy on ebs-snapshot and ami (after those types)

@@ -246,5 +246,33 @@ TEST_F(EbsTest, ModifyableVolumesChangeTypeOrGrow) {
   EXPECT_TRUE(check_holds(grown[0]["check"])) << grown[0];
 }
 
+// Cloud Custodian's ebs-volumes: volumes without a snapshot newer than two days (a not around
+// the snapshots list-item filter); the snapshots are kept as c7n:Snapshots.
+TEST_F(EbsTest, VolumesByTheirSnapshots) {
+  std::string backed = volume();
+  std::string bare = volume();
+  aws_cli({"ec2", "create-snapshot", "--volume-id", backed});
+  auto selected = [&](const std::string& filter) {
+    write("snaps.yml",
+          "policies:\n  - name: snaps\n    resource: aws.ebs\n    filters:\n"
+          "      - {type: value, key: VolumeId, op: in, value: [" +
+              backed + ", " + bare + "]}\n" + filter);
+    auto result = custos({"run", "--no-journal", "-s", path("out"), path("snaps.yml")});
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    return Json::parse(read_file(path("out/snaps/resources.json")));
+  };
+  Json unbacked = selected(R"(      - not:
+        - type: snapshots
+          attrs:
+            - {type: value, key: StartTime, value_type: age, value: 2, op: less-than}
+)");
+  ASSERT_EQ(unbacked.size(), 1u);
+  EXPECT_EQ(unbacked[0]["VolumeId"], bare);
+  Json counted = selected("      - {type: snapshots, count: 1, count_op: eq}\n");
+  ASSERT_EQ(counted.size(), 1u);
+  EXPECT_EQ(counted[0]["VolumeId"], backed);
+  EXPECT_EQ(counted[0]["c7n:Snapshots"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace custos::test
