@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "resources/related_resource_filter.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -322,6 +323,26 @@ void register_compute(policy::Registry& registry) {
            });
   auto cluster = std::make_shared<const ResourceType>(ecs_cluster());
   add_type(registry, *cluster);
+  // Cloud Custodian's ecs-task-definition: the active revisions, each described by its ARN.
+  add_type(registry, {
+                         .name = "aws.ecs-task-definition",
+                         .aliases = {"ecs-task-definition"},
+                         .service = "ecs",
+                         .enumerate_operation = "ListTaskDefinitions",
+                         .result_path = "taskDefinitionArns[].{taskDefinitionArn: @}",
+                         .details = {{.operation = "DescribeTaskDefinition",
+                                      .params = {{"taskDefinition", "taskDefinitionArn"},
+                                                 {"include", "`[\"TAGS\"]`"}},
+                                      .select = "merge(taskDefinition, {tags: tags})",
+                                      .absent_codes = {"ClientException"},
+                                      .required = true}},
+                         .computed = {kEcsTags},
+                         .lookup = Lookup::kFromId,
+                         .id_field = "taskDefinitionArn",
+                         .name_field = "family",
+                         .arn_field = "taskDefinitionArn",
+                         .tagging = ecs_tagging("taskDefinitionArn"),
+                     });
   add_type(registry, {
                          .name = "aws.ecs-service",
                          .aliases = {"ecs-service"},
@@ -366,6 +387,14 @@ void register_compute(policy::Registry& registry) {
                           {"state"},
                           "Services whose ARN is in ECS's long format, which tags need "
                           "(state: true), or not (the default)"));
+  // Cloud Custodian's RelatedTaskDefinitionFilter on tasks and services.
+  for (const auto& [resource, ids] : {std::pair{"aws.ecs-task", "taskDefinitionArn"},
+                                      std::pair{"aws.ecs-service", "taskDefinition"}})
+    add_related_resource_filter(registry, resource, "task-definition",
+                                {.type = "aws.ecs-task-definition",
+                                 .ids = ids,
+                                 .annotation = "c7n:matched-task-definitions",
+                                 .permissions = {"ecs:DescribeTaskDefinition"}});
 }
 
 }  // namespace custos::resources

@@ -142,6 +142,20 @@ std::string delete_cluster_members(const aws::Client& client, const Json& cluste
   return deleted.empty() ? "" : "; its instances " + deleted + " deleted first";
 }
 
+// Cloud Custodian's modify-endpoint on dms-endpoint: ModifyEndpoint with the settings given
+// (SslMode: require), each undone to its value before. Password is refused: the journal would
+// keep it.
+ResourceType::CallAction modify_endpoint() {
+  ResourceType::CallAction modify{.name = "modify-endpoint",
+                                  .operation = "ModifyEndpoint",
+                                  .params = {{"EndpointArn", "EndpointArn"}}};
+  for (const char* field : {"Port", "ServerName", "SslMode", "CertificateArn", "DatabaseName",
+                            "EndpointIdentifier", "EngineName", "ExtraConnectionAttributes",
+                            "Username", "DynamoDbSettings", "S3Settings", "MongoDbSettings"})
+    modify.options.push_back(setting(field, field, nullptr));
+  return modify;
+}
+
 // RDS's subnet groups, event subscriptions and proxies, and DynamoDB's backups (Cloud
 // Custodian's universal_taggable ones tagged by ARN through RDS's own calls, as rds is).
 void register_rds_parts(policy::Registry& registry) {
@@ -570,7 +584,8 @@ void register_databases(policy::Registry& registry) {
                .tagging = dms_tagging("EndpointArn"),
                .actions = {ResourceType::CallAction{.operation = "DeleteEndpoint",
                                                     .params = {{"EndpointArn", "EndpointArn"}},
-                                                    .gone_codes = {"ResourceNotFoundFault"}}},
+                                                    .gone_codes = {"ResourceNotFoundFault"}},
+                           modify_endpoint()},
            });
   for (const char* snapshots :
        {"aws.rds-snapshot", "aws.rds-cluster-snapshot", "aws.redshift-snapshot"})

@@ -90,6 +90,13 @@ std::vector<Row> rows() {
        {{"ecs", "CreateCluster", R"({"clusterName": "c1", "tags": )" + kLowerTags + "}"}},
        "[0].cluster.clusterArn",
        true},
+      {"ecs-task-definition",
+       {{"ecs", "RegisterTaskDefinition",
+         R"({"family": "worker", "containerDefinitions": [{"name": "worker", "image": "busybox",
+             "memory": 64}], "tags": )" +
+             kLowerTags + "}"}},
+       "[0].taskDefinition.taskDefinitionArn",
+       true},
       {"ecs-service",
        {{"ecs", "CreateCluster", R"({"clusterName": "c1"})"},
         {"ecs", "RegisterTaskDefinition",
