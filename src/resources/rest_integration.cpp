@@ -1,7 +1,8 @@
-// aws.rest-resource's method integrations (Cloud Custodian's rest-integration filter and its
-// update-integration and delete-integration actions): where an API Gateway method sends its
-// requests. An integration an intruder pointed at their own endpoint or Lambda is a backdoor
-// that answers every caller of the API.
+// aws.rest-resource's methods and their integrations (Cloud Custodian's rest-method and
+// rest-integration filters, update-method, update-integration and delete-integration): who may
+// call an API Gateway method and where it sends the requests. A method opened to anyone
+// (authorizationType NONE) or an integration an intruder pointed at their own endpoint or
+// Lambda is a backdoor that answers every caller of the API.
 #include <algorithm>
 
 #include "aws/client.h"
@@ -16,12 +17,23 @@ using policy::ActionRecord;
 using policy::FilterContext;
 using policy::Spec;
 
-constexpr const char* kMatched = "c7n:matched-method-integrations";
+// What of a method the filter and actions read and change: the method itself or its
+// integration.
+struct Part {
+  std::string noun;        // "method", "integration"
+  std::string filter;      // "rest-method"
+  std::string get;         // "GetMethod"
+  std::string update;      // "UpdateMethod"
+  std::string annotation;  // where the matched ones are kept
+};
+const Part kMethod{"method", "rest-method", "GetMethod", "UpdateMethod", "c7n:matched-methods"};
+const Part kIntegration{"integration", "rest-integration", "GetIntegration", "UpdateIntegration",
+                        "c7n:matched-method-integrations"};
 
-// The integration of each method of a resource (`method`, or all its methods), with Cloud
-// Custodian's restApiId, resourceId and resourceHttpMethod added; a method without one is left
-// out.
-Json integrations(const Json& resource, const std::string& method, const aws::Client& client) {
+// The part of each method of a resource (`method`, or all its methods), with Cloud Custodian's
+// restApiId, resourceId and resourceHttpMethod added; a method without one is left out.
+Json parts(const Part& part, const Json& resource, const std::string& method,
+           const aws::Client& client) {
   Json methods = Json::array();
   if (method != "all")
     methods.push_back(method);
@@ -34,7 +46,7 @@ Json integrations(const Json& resource, const std::string& method, const aws::Cl
     Json params = {
         {"restApiId", api}, {"resourceId", resource.value("id", "")}, {"httpMethod", name}};
     try {
-      Json integration = client.call("apigateway", "GetIntegration", params);
+      Json integration = client.call("apigateway", part.get, params);
       integration["restApiId"] = params["restApiId"];
       integration["resourceId"] = params["resourceId"];
       integration["resourceHttpMethod"] = name;
@@ -46,12 +58,13 @@ Json integrations(const Json& resource, const std::string& method, const aws::Cl
   return found;
 }
 
-// rest-integration: a value filter over each method's integration (`method`: one method or
-// all); the integrations that match are kept as c7n:matched-method-integrations.
-class RestIntegration : public policy::AnnotatingFilter {
+// rest-method / rest-integration: a value filter over each method (or its integration;
+// `method`: one method or all); those that match are kept under the part's annotation.
+class RestPartFilter : public policy::AnnotatingFilter {
  public:
-  explicit RestIntegration(const Spec& spec)
-      : method_(spec.one_of(
+  RestPartFilter(const Spec& spec, const Part& part)
+      : part_(part),
+        method_(spec.one_of(
             "method", {"all", "ANY", "PUT", "GET", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"},
             "all")),
         matcher_(spec, {.extra_keys = {"method"}, .default_key = ""}) {}
@@ -65,7 +78,7 @@ class RestIntegration : public policy::AnnotatingFilter {
     for (Json& resource : resources) {
       Json found = matched(resource, context);
       if (found.empty()) continue;
-      for (Json& integration : found) resource[kMatched].push_back(std::move(integration));
+      for (Json& each : found) resource[part_.annotation].push_back(std::move(each));
       kept.push_back(std::move(resource));
     }
     return kept;
@@ -75,21 +88,30 @@ class RestIntegration : public policy::AnnotatingFilter {
  private:
   Json matched(const Json& resource, const FilterContext& context) const {
     Json found = Json::array();
-    for (Json& integration :
-         integrations(resource, method_, policy::require_client(context, "rest-integration")))
-      if (matcher_.matches(integration, context)) found.push_back(std::move(integration));
+    for (Json& each :
+         parts(part_, resource, method_, policy::require_client(context, part_.filter)))
+      if (matcher_.matches(each, context)) found.push_back(std::move(each));
     return found;
   }
 
+  const Part& part_;
   std::string method_;
   policy::ValueMatcher matcher_;
 };
 
-void require_filter(const Spec& spec, const policy::BuildContext& context, const char* action) {
+struct RestMethod : RestPartFilter {
+  explicit RestMethod(const Spec& spec) : RestPartFilter(spec, kMethod) {}
+};
+struct RestIntegration : RestPartFilter {
+  explicit RestIntegration(const Spec& spec) : RestPartFilter(spec, kIntegration) {}
+};
+
+void require_filter(const Spec& spec, const policy::BuildContext& context,
+                    const std::string& action, const Part& part) {
   if (context.policy &&
-      !policy::filter_types(context.policy->value("filters", Json())).count("rest-integration"))
-    spec.fail(std::string(action) +
-              " acts on the integrations a rest-integration filter matched: add one");
+      !policy::filter_types(context.policy->value("filters", Json())).count(part.filter))
+    spec.fail(action + " acts on the " + part.noun + "s a " + part.filter +
+              " filter matched: add one");
 }
 
 Json method_of(const Json& integration) {
@@ -112,16 +134,16 @@ Json recreate(const Json& integration) {
   return params;
 }
 
-// Runs `call` on each matched integration of `resource`: one record for all of them.
+// Runs `call` on each matched part of `resource`: one record for all of them.
 template <typename Call>
-ActionRecord on_matched(const std::string& action, const Json& resource, ActionContext& context,
-                        Call call) {
+ActionRecord on_matched(const std::string& action, const Part& part, const Json& resource,
+                        ActionContext& context, Call call) {
   std::string id = context.id_of(resource);
-  Json matched = resource.value(kMatched, Json::array());
-  if (matched.empty()) return ActionRecord::unchanged(action, id, "no integration matched");
+  Json matched = resource.value(part.annotation, Json::array());
+  if (matched.empty()) return ActionRecord::unchanged(action, id, "no " + part.noun + " matched");
   const aws::Client& client = context.client_for(resource);
   ActionRecord record{action, id};
-  record.before = {{"integrations", matched}};
+  record.before = {{part.noun + "s", matched}};
   record.undo = Json::array();
   std::string methods;
   for (const Json& integration : matched) {
@@ -138,45 +160,55 @@ ActionRecord on_matched(const std::string& action, const Json& resource, ActionC
   return record;
 }
 
-// update-integration: `patch` (API Gateway's patch operations) on each matched integration;
-// undone when every operation replaces a top-level field the integration had.
-class UpdateIntegration : public policy::PerResourceAction {
+// update-method / update-integration: `patch` (API Gateway's patch operations) on each
+// matched method or integration; undone when every operation replaces a top-level field it had.
+class UpdatePart : public policy::PerResourceAction {
  public:
-  UpdateIntegration(const Spec& spec, const policy::BuildContext& context)
-      : PerResourceAction("update-integration") {
-    require_filter(spec, context, "update-integration");
+  UpdatePart(const Spec& spec, const policy::BuildContext& context, const Part& part)
+      : PerResourceAction("update-" + part.noun), part_(part) {
+    require_filter(spec, context, name(), part);
     if (!spec.has("patch") || !spec.child("patch").value().is_array() ||
         spec.child("patch").value().empty())
-      spec.fail("update-integration needs 'patch': a list of {op, path, value}");
+      spec.fail(name() + " needs 'patch': a list of {op, path, value}");
     patch_ = spec.child("patch").value();
   }
 
  private:
   ActionRecord apply(const Json& resource, ActionContext& context) const override {
-    return on_matched(name(), resource, context,
-                      [&](const aws::Client& client, const Json& integration) {
-                        Json params = method_of(integration);
+    return on_matched(name(), part_, resource, context,
+                      [&](const aws::Client& client, const Json& matched) {
+                        Json params = method_of(matched);
                         params["patchOperations"] = patch_;
-                        client.call("apigateway", "UpdateIntegration", params);
+                        client.call("apigateway", part_.update, params);
                         Json back = Json::array();
                         for (const Json& op : patch_) {
                           std::string path = op.value("path", "");
                           std::string field = path.size() > 1 ? path.substr(1) : "";
                           if (op.value("op", "") != "replace" ||
-                              field.find('/') != std::string::npos || !integration.contains(field))
+                              field.find('/') != std::string::npos || !matched.contains(field))
                             return Json();
-                          const Json& old = integration[field];
+                          const Json& old = matched[field];
                           back.push_back({{"op", "replace"},
                                           {"path", path},
                                           {"value", old.is_string() ? old : Json(old.dump())}});
                         }
-                        Json undo = method_of(integration);
+                        Json undo = method_of(matched);
                         undo["patchOperations"] = back;
-                        return Json{{"operation", "UpdateIntegration"}, {"params", undo}};
+                        return Json{{"operation", part_.update}, {"params", undo}};
                       });
   }
 
+  const Part& part_;
   Json patch_;
+};
+
+struct UpdateMethod : UpdatePart {
+  UpdateMethod(const Spec& spec, const policy::BuildContext& context)
+      : UpdatePart(spec, context, kMethod) {}
+};
+struct UpdateIntegration : UpdatePart {
+  UpdateIntegration(const Spec& spec, const policy::BuildContext& context)
+      : UpdatePart(spec, context, kIntegration) {}
 };
 
 // delete-integration: DeleteIntegration of each matched integration; undone by PutIntegration
@@ -185,13 +217,14 @@ class DeleteIntegration : public policy::PerResourceAction {
  public:
   DeleteIntegration(const Spec& spec, const policy::BuildContext& context)
       : PerResourceAction("delete-integration") {
-    require_filter(spec, context, "delete-integration");
+    require_filter(spec, context, name(), kIntegration);
   }
 
  private:
   ActionRecord apply(const Json& resource, ActionContext& context) const override {
     return on_matched(
-        name(), resource, context, [](const aws::Client& client, const Json& integration) {
+        name(), kIntegration, resource, context,
+        [](const aws::Client& client, const Json& integration) {
           client.call("apigateway", "DeleteIntegration", method_of(integration));
           return Json{{"operation", "PutIntegration"}, {"params", recreate(integration)}};
         });
@@ -201,6 +234,16 @@ class DeleteIntegration : public policy::PerResourceAction {
 }  // namespace
 
 void register_rest_integration(policy::Registry& registry) {
+  registry.add_filter(
+      "aws.rest-resource", "rest-method",
+      policy::filter_info<RestMethod>(
+          {"key", "value", "op", "value_type", "value_from", "value_regex", "method"},
+          "Resources whose methods (method: one, or all) match a value filter "
+          "(authorizationType, apiKeyRequired, ...); kept as c7n:matched-methods",
+          {"apigateway:GET"}));
+  registry.add_action("aws.rest-resource", "update-method",
+                      policy::action_info<UpdateMethod>({"patch"}, {"apigateway:PATCH"},
+                                                        "Patch the methods rest-method matched"));
   registry.add_filter(
       "aws.rest-resource", "rest-integration",
       policy::filter_info<RestIntegration>(

@@ -40,7 +40,8 @@ void register_resize(policy::Registry& registry);
 void register_copy_actions(policy::Registry& registry);
 void register_messaging(policy::Registry& registry);  // sns, sqs, kinesis, firehose
 void register_edge(policy::Registry& registry);       // cloudfront, api gateway
-// rest-integration, update-integration, delete-integration on rest-resource (after it)
+// rest-method, update-method, rest-integration, update-integration, delete-integration on
+// rest-resource (after it)
 void register_rest_integration(policy::Registry& registry);
 void register_machine_learning(policy::Registry& registry);  // sagemaker
 void register_management(policy::Registry& registry);        // log groups, cloudformation, secrets

@@ -1,7 +1,10 @@
-// rest-integration, update-integration and delete-integration on an API made in moto: the GET
-// method sends to a Lambda function (type AWS), the POST one is a mock; the AWS CLI reads each
-// end state back and plays the records' undo.
+// rest-method, update-method, rest-integration, update-integration and delete-integration on
+// an API made in moto: the GET method sends to a Lambda function (type AWS), the POST one is a
+// mock, both open to anyone; the AWS CLI reads each end state back and plays the records' undo.
 #include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
 
 #include "integration/action_check.h"
 #include "support/fault_proxy.h"
@@ -99,6 +102,57 @@ TEST_F(RestIntegrationTest, UpdateIntegrationPatchesTheMatchedOneAndCanUndoARepl
   EXPECT_EQ(records[0]["undo"][0]["operation"], "UpdateIntegration");
   EXPECT_EQ(records[0]["undo"][0]["params"]["patchOperations"][0]["value"], "29000");
   EXPECT_EQ(records[0]["undo"][0]["params"]["httpMethod"], "GET");
+}
+
+// Cloud Custodian's enforce-iam-permissions-on-api: methods anyone may call are made to ask for
+// IAM signatures. moto 5.2 has no UpdateMethod: a proxy answers it and keeps what custos sent;
+// the methods themselves (GetMethod) are moto's.
+TEST_F(RestIntegrationTest, UpdateMethodRequiresIamOnMethodsOpenToAnyone) {
+  FaultProxy proxy(emulator().url());
+  proxy.answer_with([](const FaultProxy::Arrival& arrival) -> std::optional<FaultProxy::Reply> {
+    if (arrival.method != "PATCH" || arrival.target.find("/methods/") == std::string::npos)
+      return std::nullopt;
+    return FaultProxy::Reply{200, R"({"authorizationType": "AWS_IAM"})", "application/json", {}};
+  });
+  auto patches = [&] {
+    Json sent = Json::array();
+    for (const auto& arrival : proxy.arrivals())
+      if (arrival.method == "PATCH")
+        sent.push_back({{"target", arrival.target}, {"body", Json::parse(arrival.body)}});
+    return sent;
+  };
+  write("policy.yml", R"(policies:
+  - name: open-methods
+    resource: rest-resource
+    filters:
+      - path: /orders
+      - {type: rest-method, key: authorizationType, value: NONE, op: eq}
+    actions:
+      - type: update-method
+        patch:
+          - {op: replace, path: /authorizationType, value: AWS_IAM}
+)");
+  const std::map<std::string, std::string> via_proxy = {{"AWS_ENDPOINT_URL", proxy.url()}};
+  ProcessResult dry =
+      custos({"run", "--no-journal", "--dryrun", "-s", path("out"), path("policy.yml")}, via_proxy);
+  ASSERT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_TRUE(patches().empty());
+  ProcessResult run =
+      custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")}, via_proxy);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  Json sent = patches();
+  ASSERT_EQ(sent.size(), 2u) << sent;
+  for (const Json& patch : sent) {
+    EXPECT_NE(patch["target"].get<std::string>().find("/restapis/" + api_ + "/resources/" +
+                                                      resource_ + "/methods/"),
+              std::string::npos)
+        << patch;
+    EXPECT_EQ(patch["body"]["patchOperations"][0]["value"], "AWS_IAM");
+  }
+  Json record = actions_of("open-methods")[0];
+  EXPECT_EQ(record["before"]["methods"].size(), 2u);
+  EXPECT_EQ(record["undo"][0]["operation"], "UpdateMethod");
+  EXPECT_EQ(record["undo"][0]["params"]["patchOperations"][0]["value"], "NONE");
 }
 
 }  // namespace
