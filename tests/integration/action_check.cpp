@@ -63,6 +63,12 @@ std::string ActionTest::incident_of(const ProcessResult& run) {
   return run.out.substr(at, run.out.find(' ', at) - at);
 }
 
+Json ActionTest::matched_by(const std::string& yaml, const std::string& policy,
+                            const std::map<std::string, std::string>& env) const {
+  run_policy(yaml, {"--no-journal"}, env);
+  return Json::parse(read_file(path("out/" + policy + "/resources.json")));
+}
+
 Json ActionTest::prove_action(const std::string& yaml, const std::string& policy,
                               const std::function<Json()>& state, const std::string& dry_call,
                               const std::map<std::string, std::string>& env,

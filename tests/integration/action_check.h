@@ -28,6 +28,10 @@ class ActionTest : public IntegrationTest {
   ProcessResult run_event(const std::vector<std::string>& extra = {}) const;
   // The policy's actions.json of the last run.
   Json actions_of(const std::string& policy) const;
+  // The resources `policy` of `yaml` matched: run_policy with --no-journal (and `env`), then
+  // its resources.json.
+  Json matched_by(const std::string& yaml, const std::string& policy,
+                  const std::map<std::string, std::string>& env = {}) const;
   // The AWS CLI against the emulator, without failing the test when it fails.
   ProcessResult aws_try(const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& env = {}) const;

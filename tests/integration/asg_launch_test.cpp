@@ -51,11 +51,9 @@ class AsgLaunchTest : public ActionTest {
   }
   // The groups `filter` keeps, sorted by name, as custos wrote them.
   Json kept(const std::string& filter) const {
-    write("policy.yml",
-          "policies:\n  - name: groups\n    resource: asg\n    filters:\n      - " + filter + "\n");
-    ProcessResult result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")});
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    Json groups = Json::parse(read_file(path("out/groups/resources.json")));
+    Json groups = matched_by(
+        "policies:\n  - name: groups\n    resource: asg\n    filters:\n      - " + filter + "\n",
+        "groups");
     std::sort(groups.begin(), groups.end(), [](const Json& a, const Json& b) {
       return a["AutoScalingGroupName"] < b["AutoScalingGroupName"];
     });

@@ -25,14 +25,12 @@ class IamRoleUsageTest : public ActionTest {
   }
   // The roles among web, fn and idle that `filter` keeps, by name.
   Json kept(const std::string& filter) const {
-    write("policy.yml",
-          "policies:\n  - name: roles\n    resource: iam-role\n    filters:\n"
-          "      - {type: value, key: RoleName, op: in, value: [web, fn, idle]}\n      - " +
-              filter + "\n");
-    ProcessResult result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")});
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     Json names = Json::array();
-    for (const Json& role : Json::parse(read_file(path("out/roles/resources.json"))))
+    for (const Json& role : matched_by(
+             "policies:\n  - name: roles\n    resource: iam-role\n    filters:\n"
+             "      - {type: value, key: RoleName, op: in, value: [web, fn, idle]}\n      - " +
+                 filter + "\n",
+             "roles"))
       names.push_back(role["RoleName"]);
     std::sort(names.begin(), names.end());
     return names;

@@ -39,12 +39,8 @@ class IamSimulationTest : public ActionTest {
       aws_cli({"iam", "create-user", "--user-name", user});
   }
   Json matched(const std::string& filter) const {
-    write("policy.yml",
-          "policies:\n  - name: users\n    resource: iam-user\n    filters:\n" + filter);
-    ProcessResult result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")},
-                                  {{"AWS_ENDPOINT_URL", proxy_->url()}});
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    return Json::parse(read_file(path("out/users/resources.json")));
+    return matched_by("policies:\n  - name: users\n    resource: iam-user\n    filters:\n" + filter,
+                      "users", {{"AWS_ENDPOINT_URL", proxy_->url()}});
   }
   std::vector<std::string> simulations() const {
     std::vector<std::string> bodies;

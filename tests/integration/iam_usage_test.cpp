@@ -93,13 +93,10 @@ class IamUsageTest : public ActionTest {
   }
   // The users the policy matched, by name.
   Json matched(const std::string& filter) const {
-    write("policy.yml",
-          "policies:\n  - name: users\n    resource: iam-user\n    filters:\n" + filter);
-    ProcessResult result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")},
-                                  {{"AWS_ENDPOINT_URL", proxy_->url()}});
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     Json names = Json::array();
-    for (const Json& user : Json::parse(read_file(path("out/users/resources.json"))))
+    for (const Json& user :
+         matched_by("policies:\n  - name: users\n    resource: iam-user\n    filters:\n" + filter,
+                    "users", {{"AWS_ENDPOINT_URL", proxy_->url()}}))
       names.push_back(user["UserName"]);
     return names;
   }

@@ -12,12 +12,10 @@ class LifecycleFiltersTest : public ActionTest {
  protected:
   Json kept(const std::string& resource, const std::string& filter,
             const std::string& field) const {
-    write("policy.yml", "policies:\n  - name: kept\n    resource: " + resource +
-                            "\n    filters:\n      - " + filter + "\n");
-    ProcessResult result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")});
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     Json names = Json::array();
-    for (const Json& each : Json::parse(read_file(path("out/kept/resources.json"))))
+    for (const Json& each : matched_by("policies:\n  - name: kept\n    resource: " + resource +
+                                           "\n    filters:\n      - " + filter + "\n",
+                                       "kept"))
       names.push_back(each[field]);
     std::sort(names.begin(), names.end());
     return names;

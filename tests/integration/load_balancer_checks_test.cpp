@@ -12,12 +12,11 @@ namespace {
 class LoadBalancerChecksTest : public ActionTest {
  protected:
   Json names(const std::string& resource, const std::string& filter) const {
-    write("policy.yml", "policies:\n  - name: checks\n    resource: " + resource +
-                            "\n    filters:\n      - " + filter + "\n");
-    ProcessResult result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")});
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     Json list = Json::array();
-    for (const Json& balancer : Json::parse(read_file(path("out/checks/resources.json"))))
+    for (const Json& balancer :
+         matched_by("policies:\n  - name: checks\n    resource: " + resource +
+                        "\n    filters:\n      - " + filter + "\n",
+                    "checks"))
       list.push_back(balancer["LoadBalancerName"]);
     std::sort(list.begin(), list.end());
     return list;

@@ -52,14 +52,11 @@ TEST_F(LogGroupTest, GroupsLastWrittenLongAgo) {
   FaultProxy proxy(emulator().url());
   proxy.answer_with(streams);
   auto stale = [&](const std::string& days) {
-    write("policy.yml",
-          "policies:\n  - name: stale\n    resource: log-group\n    filters:\n"
-          "      - {type: last-write, days: " +
-              days + "}\n");
-    ProcessResult result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")},
-                                  {{"AWS_ENDPOINT_URL", proxy.url()}});
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    return Json::parse(read_file(path("out/stale/resources.json")));
+    return matched_by(
+        "policies:\n  - name: stale\n    resource: log-group\n    filters:\n"
+        "      - {type: last-write, days: " +
+            days + "}\n",
+        "stale", {{"AWS_ENDPOINT_URL", proxy.url()}});
   };
   Json found = stale("60");
   ASSERT_EQ(found.size(), 1u);

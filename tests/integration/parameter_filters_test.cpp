@@ -15,11 +15,7 @@ namespace {
 class ParameterFiltersTest : public ActionTest {
  protected:
   Json matched(const std::string& yaml, const std::map<std::string, std::string>& env = {}) const {
-    write("policy.yml", yaml);
-    ProcessResult result =
-        custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")}, env);
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    return Json::parse(read_file(path("out/params/resources.json")));
+    return matched_by(yaml, "params", env);
   }
 };
 

@@ -44,12 +44,9 @@ class SecurityHubFindingTest : public ActionTest {
         });
   }
   Json run(const std::string& resource, const std::string& filter) const {
-    write("policy.yml",
-          "policies:\n  - name: found\n    resource: " + resource + "\n    filters:\n" + filter);
-    ProcessResult result = custos({"run", "--no-journal", "-s", path("out"), path("policy.yml")},
-                                  {{"AWS_ENDPOINT_URL", proxy_->url()}});
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    return Json::parse(read_file(path("out/found/resources.json")));
+    return matched_by(
+        "policies:\n  - name: found\n    resource: " + resource + "\n    filters:\n" + filter,
+        "found", {{"AWS_ENDPOINT_URL", proxy_->url()}});
   }
   Json queries() const {
     Json bodies = Json::array();
