@@ -730,14 +730,14 @@ TEST_F(IamTest, CloudCustodianExamplesPassCustosValidate) {
   for (const auto& entry : std::filesystem::directory_iterator(data_path("policies/c7n/iam")))
     if (read_file(entry.path().string()).starts_with("# expect: valid\n"))
       args.push_back(entry.path().string());
-  ASSERT_EQ(args.size(), 30u);
+  ASSERT_EQ(args.size(), 39u);
   auto result = custos(args);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   std::size_t files = 0;
   for (std::size_t at = result.out.find("valid polic"); at != std::string::npos;
        at = result.out.find("valid polic", at + 1))
     ++files;
-  EXPECT_EQ(files, 29u) << result.out;
+  EXPECT_EQ(files, 38u) << result.out;
 }
 
 }  // namespace
