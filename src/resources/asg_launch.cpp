@@ -75,12 +75,16 @@ std::map<std::string, Json> images(const aws::Client& client, const Names& ids) 
   return found;
 }
 
-Json image_of(const Json& asg, const aws::Client& client) {
-  Json launch = launch_data(asg, client);
+// The image `launch` (a group's launch data) launches, or null.
+Json image_launched(const Json& launch, const aws::Client& client) {
   std::string id = launch.is_object() ? launch.value("ImageId", "") : "";
   if (id.empty()) return nullptr;
   auto found = images(client, {id});
   return found.empty() ? Json() : found.begin()->second;
+}
+
+Json image_of(const Json& asg, const aws::Client& client) {
+  return image_launched(launch_data(asg, client), client);
 }
 
 // c7n's deserialize_user_data: base64, then gzip when that is not text.
@@ -147,7 +151,7 @@ class NotEncrypted : public policy::SetFilter {
     for (Json& asg : asgs) {
       Json launch = launch_data(asg, client);
       if (!launch.is_object()) continue;
-      Json image = image_of(asg, client);
+      Json image = image_launched(launch, client);
       Json unencrypted = Json::array();
       if (!exclude_image_ && image.is_object() && has_unencrypted(image))
         unencrypted.push_back("Image");

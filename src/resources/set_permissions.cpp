@@ -53,12 +53,20 @@ const std::string& ec2_param(const Share& share, const std::string& who) {
   return share.accounts_param;
 }
 
-Json evaluate(const std::vector<std::pair<std::string, std::string>>& params,
-              const Json& resource) {
+using Params = std::vector<std::pair<std::string, jmespath::Expression>>;
+
+Params compiled(const std::vector<std::pair<std::string, std::string>>& paths) {
+  Params params;
+  for (const auto& [param, path] : paths)
+    params.emplace_back(param, jmespath::Expression::compile(path));
+  return params;
+}
+
+// Each parameter that a path gives a value (a null leaves it out).
+Json evaluate(const Params& params, const Json& resource) {
   Json values = Json::object();
   for (const auto& [param, path] : params)
-    if (Json value = jmespath::Expression::compile(path).search(resource); !value.is_null())
-      values[param] = std::move(value);
+    if (Json value = path.search(resource); !value.is_null()) values[param] = std::move(value);
   return values;
 }
 
@@ -68,7 +76,10 @@ class SetPermissions : public policy::PerResourceAction {
       : PerResourceAction("set-permissions"),
         type_(context.resource),
         access_(*context.resource.access),
-        share_(*access_.share) {
+        share_(*access_.share),
+        shared_with_(jmespath::Expression::compile(access_.shared_with)),
+        share_params_(compiled(share_.params)),
+        read_params_(compiled(access_.call.params)) {
     if (spec.has("add")) add_ = grantees(spec.child("add"), "add");
     if (spec.has("remove")) {
       Spec remove = spec.child("remove");
@@ -113,7 +124,7 @@ class SetPermissions : public policy::PerResourceAction {
     Json fresh = resource;
     if (!access_.call.key.empty()) fresh.erase(access_.call.key);
     policy::complete_with(type_, access_.call, client, fresh);
-    Json shared = jmespath::Expression::compile(access_.shared_with).search(fresh);
+    Json shared = shared_with_.search(fresh);
     Ids ids;
     for (const Json& who : shared.is_array() ? shared : Json::array())
       if (who.is_string() && !has(ids, who.get<std::string>())) ids.push_back(who);
@@ -122,7 +133,7 @@ class SetPermissions : public policy::PerResourceAction {
 
   // The modify call's parameters that grant (`adding`) or take away what `who` names.
   Json change(const Json& resource, bool adding, const Ids& who) const {
-    Json params = evaluate(share_.params, resource);
+    Json params = evaluate(share_params_, resource);
     if (!share_.add_param.empty()) {
       params[adding ? share_.add_param : share_.remove_param] = who;
       return params;
@@ -181,13 +192,15 @@ class SetPermissions : public policy::PerResourceAction {
     std::string expect = expectation(out, false);
     if (!in.empty()) expect += (expect.empty() ? "" : " && ") + expectation(in, true);
     record.check = policy::check_call(service, access_.call.operation,
-                                      evaluate(access_.call.params, resource), expect, region);
+                                      evaluate(read_params_, resource), expect, region);
     return record;
   }
 
   const ResourceType& type_;
   const ResourceType::Access& access_;
   const Share& share_;
+  jmespath::Expression shared_with_;
+  Params share_params_, read_params_;  // the modify call's and the read's, over the resource
   Ids add_;
   Ids remove_;
   bool matched_ = false;
