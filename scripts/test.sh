@@ -4,7 +4,7 @@
 # e.g. -R NAME for the test cases whose name matches.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# headless Chromium: the HTML reports; jsonschema: SARIF; clang: the lower layers' fuzzing
+# headless Chromium: the HTML reports; jsonschema: SARIF; clang: the sanitized lower layers and fuzzing
 extra_packages=(chromium python3-jsonschema clang libclang-rt-14-dev)
 cmake_options=(-DCUSTOS_BUILD_BENCH=OFF)  # scripts/bench.sh builds the benchmarks
 source scripts/setup.sh
@@ -23,34 +23,35 @@ echo "== tests"
 export AWS_EC2_METADATA_DISABLED=true
 build=$PWD/${CUSTOS_BUILD_DIR:-build}
 # The whole suite runs under ASan+UBSan with CUSTOS_SANITIZE=1 (20 min of tests here). Every run
-# (not one asked for with ctest arguments) also builds the lower layers (the code that parses
-# what comes from outside before any policy does) with clang under ASan+UBSan and libFuzzer's
-# instrumentation, runs their unit tests so and fuzzes their targets for 30 s each. The build
-# runs at the lowest priority while the suite runs, on the cycles its waits on moto leave.
-layers_build=
+# (not one asked for with ctest arguments) also builds, with clang under ASan+UBSan and
+# libFuzzer's instrumentation, the lower layers' unit tests (the code that parses what comes from
+# outside before any policy does) and the fuzzer with every target; it runs those tests so and
+# fuzzes each target for 30 s. The build runs at the lowest priority while the suite runs, on the
+# cycles its waits on moto leave.
+clang_build=
 if (($# == 0)) && [ "${CUSTOS_SANITIZE:-0}" != 1 ]; then
-  CC=clang CXX=clang++ cmake -S . -B build-fuzz-layers -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  CC=clang CXX=clang++ cmake -S . -B build-clang -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CXX_FLAGS_RELEASE= -DCUSTOS_FUZZ=ON -DCUSTOS_BUILD_BENCH=OFF >/dev/null
-  nice -n 19 cmake --build build-fuzz-layers -j"$(nproc)" --target lower_layer_tests \
-    >build-fuzz-layers/build.log 2>&1 &
-  layers_build=$!
+  nice -n 19 cmake --build build-clang -j"$(nproc)" --target lower_layer_tests custos_fuzzer \
+    >build-clang/build.log 2>&1 &
+  clang_build=$!
 fi
 # The integration tests' moto servers outlive each test process (tests/support/moto_pool.h); ctest
 # stops them after the last integration test, this whenever ctest ends otherwise (Ctrl-C).
 trap '[ ! -x "$build/tests/stop_moto_pool" ] || "$build/tests/stop_moto_pool" >/dev/null
-      [ -z "$layers_build" ] || kill "$layers_build" 2>/dev/null || true' EXIT
+      [ -z "$clang_build" ] || kill "$clang_build" 2>/dev/null || true' EXIT
 # Every test case is a ctest entry: -j runs them on every core; a failure names its case.
 (cd "$build" && ctest --output-on-failure -j"$(nproc)" "$@")
 
-if [ -n "$layers_build" ]; then
-  echo "== the lower layers' unit tests under ASan+UBSan (build-fuzz-layers)"
-  if ! wait "$layers_build"; then
-    layers_build=
-    cat build-fuzz-layers/build.log
+if [ -n "$clang_build" ]; then
+  echo "== the lower layers' unit tests under ASan+UBSan (build-clang)"
+  if ! wait "$clang_build"; then
+    clang_build=
+    cat build-clang/build.log
     exit 1
   fi
-  layers_build=
-  (cd build-fuzz-layers && ctest --output-on-failure -j"$(nproc)" -R '^unit_(core|jmespath|aws)_')
-  echo "== fuzzing the lower layers' parsers (a finding fails the run: scripts/fuzz.sh says where it is)"
-  CUSTOS_FUZZER=build-fuzz-layers/tests/fuzz/custos_fuzzer_lower_layers scripts/fuzz.sh 30
+  clang_build=
+  (cd build-clang && ctest --output-on-failure -j"$(nproc)" -R '^unit_(core|jmespath|aws)_')
+  echo "== fuzzing every parser of untrusted input (a finding fails the run: scripts/fuzz.sh says where it is)"
+  CUSTOS_FUZZER=build-clang/tests/fuzz/custos_fuzzer scripts/fuzz.sh 30
 fi

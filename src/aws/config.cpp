@@ -25,12 +25,6 @@ using Clock = std::chrono::system_clock;
 constexpr auto kAdvisoryRefresh = std::chrono::minutes(15);
 constexpr auto kMandatoryRefresh = std::chrono::minutes(10);
 
-// A value and where it was set, for messages.
-struct Setting {
-  std::string value;
-  std::string origin;
-};
-
 // The command-line value if given, else the first of `variables` that is set.
 std::optional<Setting> flag_or_env(const std::string& value, const char* flag,
                                    std::initializer_list<const char*> variables) {

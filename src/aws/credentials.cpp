@@ -67,12 +67,6 @@ std::string string_field(const Json& document, const char* name, bool required,
   return it->get<std::string>();
 }
 
-// A value and where it was set, for messages.
-struct Setting {
-  std::string value;
-  std::string origin;
-};
-
 // --- the chain ---
 
 using Fetch = CredentialFetch;

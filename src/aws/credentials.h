@@ -16,6 +16,12 @@ namespace custos::aws {
 // An environment variable; empty counts as unset.
 std::optional<std::string> env_var(const char* name);
 
+// A value and where it was set ("AWS_PROFILE", "region of profile 'x'"), for messages.
+struct Setting {
+  std::string value;
+  std::string origin;
+};
+
 // The two shared files: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, or their defaults.
 struct SharedFiles {
   struct File {

@@ -1,17 +1,11 @@
 #include "aws/http.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace custos::aws {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::ranges::equal(
-      a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
-}
-
-}  // namespace
+namespace {}  // namespace
 
 const std::string& HttpResponse::header(std::string_view name) const {
   static const std::string kAbsent;

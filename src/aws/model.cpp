@@ -127,7 +127,7 @@ std::string did_you_mean(const std::vector<std::string>& names) {
   return text + "?";
 }
 
-std::string read_text(const std::filesystem::path& path) {
+std::string read_model_file(const std::filesystem::path& path) {
   auto text = read_file(path.string());
   if (!text) throw Error("cannot read botocore model " + path.string() + ": check the file");
   return *text;
@@ -474,7 +474,7 @@ std::shared_ptr<const ServiceModel> ServiceModel::load(std::string_view service)
   const std::lock_guard lock(mutex);
   if (auto it = cache.find(service); it != cache.end()) return it->second;
   const auto file = newest_model_file(service);
-  auto model = ModelBuilder::parse(service, read_text(file));
+  auto model = ModelBuilder::parse(service, read_model_file(file));
   model->data_folder_ = file.parent_path().string();
   cache.emplace(std::string(service), model);
   return model;

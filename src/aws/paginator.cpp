@@ -24,7 +24,7 @@ bool truthy(const Json* value) {
   return true;
 }
 
-std::string_view trim(std::string_view text) {
+std::string_view trimmed(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
     text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
@@ -48,7 +48,7 @@ std::vector<PageExpression> expressions(const Json& entry, const char* name) {
   return out;
 }
 
-std::string read_text(const std::filesystem::path& path) {
+std::string read_paginators_file(const std::filesystem::path& path) {
   auto text = read_file(path.string());
   if (!text) throw Error("cannot read botocore paginators " + path.string() + ": check the file");
   return *text;
@@ -57,7 +57,7 @@ std::string read_text(const std::filesystem::path& path) {
 std::shared_ptr<const Paginators> read_paginators(const std::filesystem::path& path) {
   auto paginators = std::make_shared<Paginators>();
   if (!std::filesystem::exists(path)) return paginators;
-  const Json document = Json::parse(read_text(path), nullptr, false);
+  const Json document = Json::parse(read_paginators_file(path), nullptr, false);
   if (!document.is_object() || !document.contains("pagination")) {
     throw Error("botocore paginators " + path.string() + " is not valid: check the file");
   }
@@ -93,7 +93,7 @@ PageExpression::PageExpression(std::string_view text) : text_(text) {
   std::string_view rest = text;
   for (;;) {
     const auto bar = rest.find("||");
-    std::string_view path = trim(rest.substr(0, bar));
+    std::string_view path = trimmed(rest.substr(0, bar));
     std::vector<Step> steps;
     while (!path.empty()) {
       if (path.front() == '[') {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 
+#include "core/ascii.h"
 #include "core/error.h"
 
 namespace custos::aws::codec {
@@ -344,13 +345,6 @@ std::string new_uuid() {
   const uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF,
                      hi & 0xFFFF, lo >> 48, lo & 0xFFFFFFFFFFFFULL);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 const std::string* find_header(const Headers& headers, std::string_view name) {

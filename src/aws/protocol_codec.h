@@ -9,6 +9,7 @@
 
 #include "aws/http.h"
 #include "aws/model.h"
+#include "core/ascii.h"
 #include "core/json.h"
 
 namespace custos::aws::codec {
@@ -36,7 +37,6 @@ std::string percent_encode(std::string_view text, std::string_view safe = "");
 std::string percent_decode(std::string_view text);
 std::string new_uuid();
 
-bool iequals(std::string_view a, std::string_view b);
 // Case-insensitive header lookup; nullptr when absent.
 const std::string* find_header(const Headers& headers, std::string_view name);
 

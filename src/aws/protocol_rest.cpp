@@ -2,6 +2,7 @@
 // payload; the body itself goes through the JSON or XML codec.
 #include "aws/protocol_codec.h"
 #include "aws/protocol_internal.h"
+#include "core/ascii.h"
 #include "core/digest.h"
 #include "core/error.h"
 
@@ -238,7 +239,7 @@ void parse_rest_bindings(const Shape& shape, const HttpResponse& response, Json&
     } else if (ref.location == "headers") {
       Json map = Json::object();
       for (const auto& [header, value] : response.headers) {
-        if (codec::iequals(std::string_view(header).substr(0, wire.size()), wire)) {
+        if (iequals(std::string_view(header).substr(0, wire.size()), wire)) {
           map[header.substr(wire.size())] = value;
         }
       }

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/error.h"
 
 namespace custos::aws {
@@ -27,18 +28,6 @@ constexpr std::string_view kPayloadHeader = "X-Amz-Content-SHA256";
 // botocore leaves these unsigned: HTTP clients and proxies add or rewrite them in transit.
 constexpr std::array<std::string_view, 4> kUnsignedHeaders = {"authorization", "expect",
                                                               "user-agent", "x-amzn-trace-id"};
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  std::ranges::transform(out, out.begin(), lower);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) { return lower(x) == lower(y); });
-}
 
 // ---- Hashing (OpenSSL) -------------------------------------------------------------------
 
@@ -174,7 +163,7 @@ Url parse_url(std::string_view url) {
 
 // What the HTTP client sends as Host: lower-case, with the port only when not the default.
 std::string host_header(const Url& url) {
-  std::string host = lowercase(url.host);
+  std::string host = lowercase(std::string(url.host));
   const bool default_port = url.port.empty() || (iequals(url.scheme, "http") && url.port == "80") ||
                             (iequals(url.scheme, "https") && url.port == "443");
   if (!default_port) host += ":" + std::string(url.port);
@@ -334,7 +323,7 @@ struct CanonicalHeaders {
 CanonicalHeaders canonical_headers(const Headers& headers, std::string_view host) {
   std::vector<std::pair<std::string, std::string_view>> signed_headers;
   for (const auto& [name, value] : headers) {
-    std::string key = lowercase(name);
+    std::string key = lowercase(std::string(name));
     if (std::ranges::find(kUnsignedHeaders, key) == kUnsignedHeaders.end()) {
       signed_headers.emplace_back(std::move(key), value);
     }

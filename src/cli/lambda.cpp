@@ -22,7 +22,7 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 // The policy the function runs (its handler names it) and where it journals, from what Lambda
 // and deploy put in the environment.
-serverless::HandlerOptions handler_options(const LambdaArgs& args) {
+serverless::HandlerOptions lambda_handler_options(const LambdaArgs& args) {
   std::string name = env_or("_HANDLER", "");
   if (name.empty())
     throw InputError("_HANDLER is not set: the function's handler names the policy it runs");
@@ -47,7 +47,7 @@ int serve(const LambdaArgs& args) {
   auto http_library = std::async(std::launch::async, aws::load_http_library);
   std::unique_ptr<serverless::Handler> handler;
   try {
-    handler = std::make_unique<serverless::Handler>(handler_options(args));
+    handler = std::make_unique<serverless::Handler>(lambda_handler_options(args));
     http_library.get();
   } catch (const std::exception& e) {
     std::cout << "custos: cannot start: " << e.what() << std::endl;

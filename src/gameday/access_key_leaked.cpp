@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kDenyAll = "arn:aws:iam::aws:policy/AWSDenyAll";
 
-std::string new_key(const aws::Client& client, const std::string& user) {
+std::string new_access_key(const aws::Client& client, const std::string& user) {
   return client.call("iam", "CreateAccessKey", {{"UserName", user}})
       .at("AccessKey")
       .value("AccessKeyId", "");
@@ -61,9 +61,9 @@ class AccessKeyLeaked : public Scenario {
     Seeded seeded;
     seeded.target_id = user;
     seeded.bystander_ids = {other};
-    seeded.details = {{"stolen", new_key(client, user)},
-                      {"spare", new_key(client, user)},
-                      {"bystander_key", new_key(client, other)}};
+    seeded.details = {{"stolen", new_access_key(client, user)},
+                      {"spare", new_access_key(client, user)},
+                      {"bystander_key", new_access_key(client, other)}};
     out << "seed       user " << user << " with keys " << seeded.details.value("stolen", "")
         << " (leaked) and " << seeded.details.value("spare", "") << "; bystander user " << other
         << "\n";

@@ -14,7 +14,7 @@ std::string key_state(const aws::Client& client, const std::string& key) {
       .value("KeyState", "");
 }
 
-std::string new_key(const aws::Client& client, const std::string& description) {
+std::string new_kms_key(const aws::Client& client, const std::string& description) {
   return client.call("kms", "CreateKey", {{"Description", description}})
       .at("KeyMetadata")
       .value("KeyId", "");
@@ -34,8 +34,8 @@ class KmsKeyCompromised : public Scenario {
   Seeded seed(const aws::Client& client, std::ostream& out) const override {
     std::string run_id = new_run_id();
     Seeded seeded;
-    seeded.target_id = new_key(client, "custos game day " + run_id + ": payments data");
-    seeded.bystander_ids = {new_key(client, "custos game day " + run_id + ": logs")};
+    seeded.target_id = new_kms_key(client, "custos game day " + run_id + ": payments data");
+    seeded.bystander_ids = {new_kms_key(client, "custos game day " + run_id + ": logs")};
     out << "seed       customer keys " << seeded.target_id << " (its policy rewritten) and "
         << seeded.bystander_ids[0] << "\n";
     return seeded;

@@ -53,7 +53,9 @@ Json cloudtrail_summary(const Json& event) {
           {"last_seen", at(event, "detail.eventTime")}};
 }
 
-std::string text(const Json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+std::string string_or_empty(const Json& value) {
+  return value.is_string() ? value.get<std::string>() : "";
+}
 
 }  // namespace
 
@@ -81,11 +83,11 @@ Trigger trigger_of_event(const Json& event) {
   Trigger trigger;
   trigger.event = event;
   const std::string source = event.value("source", "");
-  std::string finding = text(at(event, "detail.id"));
-  std::string call = text(at(event, "detail.eventID"));
+  std::string finding = string_or_empty(at(event, "detail.id"));
+  std::string call = string_or_empty(at(event, "detail.eventID"));
   if (source == "aws.guardduty" && !finding.empty()) {
     trigger.key = "guardduty:" + finding;
-    trigger.updated_at = text(at(event, "detail.updatedAt"));
+    trigger.updated_at = string_or_empty(at(event, "detail.updatedAt"));
     trigger.summary = guardduty_summary(event);
   } else if (!call.empty()) {
     trigger.key = "cloudtrail:" + call;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "aws/protocol_codec.h"
+#include "core/ascii.h"
 #include "core/digest.h"
 #include "core/error.h"
 #include "investigate/parallel.h"
@@ -89,7 +90,7 @@ void name_digest(Digest& d) {
 std::optional<std::string> metadata_value(const Json& metadata, std::string_view name) {
   if (!metadata.is_object()) return std::nullopt;
   for (const auto& [key, value] : metadata.items())
-    if (value.is_string() && aws::codec::iequals(key, name)) return value.get<std::string>();
+    if (value.is_string() && iequals(key, name)) return value.get<std::string>();
   return std::nullopt;
 }
 

@@ -50,7 +50,7 @@ bool is_header(const std::vector<std::string_view>& fields) {
   });
 }
 
-struct Address {
+struct FlowAddress {
   std::string text;
   std::optional<vt::Ip> ip;
 };
@@ -88,9 +88,8 @@ struct Tally {
 };
 
 // Rankings keep their first this many entries ("truncated" gives the full size of a list that
-// was cut); keys past kSummaryKeys a list (over all workers) spill to files.
+// was cut); keys past kSummaryKeysInMemory a list spill to files.
 constexpr std::size_t kListed = 1000;
-constexpr std::size_t kSummaryKeys = std::size_t{1} << 16;
 
 struct FlowSummary {
   explicit FlowSummary(std::size_t keys_in_memory)
@@ -144,7 +143,7 @@ struct FlowSummary {
   }
 };
 
-struct FileAnswer {
+struct FlowFileAnswer {
   std::string output;
   std::uint64_t matched = 0;
   std::optional<FlowFields> layout;  // from the header line, else the format given
@@ -182,7 +181,7 @@ class FlowMatcher {
     if (text.empty() || text == "-") return false;
     std::optional<vt::Ip> ip;
     bool parsed = false;
-    for (const Address& a : addresses_) {
+    for (const FlowAddress& a : addresses_) {
       if (a.text == text) return true;
       if (!a.ip || !a.ip->is_network()) continue;
       if (!parsed) ip = vt::parse_ip(text), parsed = true;
@@ -192,7 +191,7 @@ class FlowMatcher {
   }
 
   FlowQuery query_;
-  std::vector<Address> addresses_;
+  std::vector<FlowAddress> addresses_;
 };
 
 void tally(const FlowFields& layout, const std::vector<std::string_view>& f, FlowSummary& s) {
@@ -268,12 +267,11 @@ FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
   // One summary a worker, merged at the end: the answer does not depend on order.
   std::vector<FlowSummary> summaries;
   const unsigned workers = worker_count(scan.settings.threads);
-  for (unsigned i = 0; i < workers; ++i)
-    summaries.emplace_back(std::max<std::size_t>(kSummaryKeys / workers, 4096));
+  for (unsigned i = 0; i < workers; ++i) summaries.emplace_back(summary_keys_per_worker(workers));
   if (scan.write_records) write(writer.header());
-  FileTask<FileAnswer> task;
+  FileTask<FlowFileAnswer> task;
   task.process = [&](const Buffer& buffer, bool last, unsigned worker,
-                     FileAnswer& file) -> std::size_t {
+                     FlowFileAnswer& file) -> std::size_t {
     std::string_view text = buffer.view();
     // A piece without a line's end is a line that goes on into the next.
     if (!last && !text.ends_with('\n')) return text.size();
@@ -306,11 +304,11 @@ FlowAnswer scan_flows(const FlowScan& scan, const InputSet& inputs,
     return 0;
   };
   // A large file's records go out piece by piece; its layout stays for the pieces after.
-  task.take_part = [](FileAnswer& file) -> std::optional<FileAnswer> {
+  task.take_part = [](FlowFileAnswer& file) -> std::optional<FlowFileAnswer> {
     if (file.matched == 0) return std::nullopt;
-    return FileAnswer{std::exchange(file.output, {}), std::exchange(file.matched, 0), {}};
+    return FlowFileAnswer{std::exchange(file.output, {}), std::exchange(file.matched, 0), {}};
   };
-  task.deliver = [&](FileAnswer&& file) {
+  task.deliver = [&](FlowFileAnswer&& file) {
     if (scan.write_records && file.matched > 0) {
       if (answer.matched > 0 && scan.format == OutputFormat::kJson) write(",");
       write(file.output);

@@ -19,6 +19,13 @@
 
 namespace custos::investigate {
 
+// Keys of each summary list held in memory, over all workers: past them, entries spill to files.
+constexpr std::size_t kSummaryKeysInMemory = std::size_t{1} << 16;
+// One of `workers` summaries' share of kSummaryKeysInMemory.
+constexpr std::size_t summary_keys_per_worker(std::size_t workers) {
+  return std::max<std::size_t>(kSummaryKeysInMemory / workers, 4096);
+}
+
 // One sorted run of (key, value) entries in an unlinked file under $TMPDIR (else /tmp).
 class SpillRun {
  public:

@@ -10,10 +10,7 @@
 namespace custos::investigate {
 namespace {
 
-// Keys of each summary list held in memory, over all workers: past it, they spill to files.
-constexpr std::size_t kSummaryKeys = std::size_t{1} << 16;
-
-struct FileAnswer {
+struct TrailFileAnswer {
   std::string output;
   std::uint64_t matched = 0;
 };
@@ -34,15 +31,15 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
   // The memory bound is shared by the workers, so that it does not grow with the cores.
   std::vector<TrailSummary> summaries;
   for (std::size_t i = 0; i < readers.size(); ++i)
-    summaries.emplace_back(std::max<std::size_t>(kSummaryKeys / readers.size(), 4096));
+    summaries.emplace_back(summary_keys_per_worker(readers.size()));
   TrailAnswer answer;
   if (scan.write_records) write(writer.header());
   const std::function<bool(std::string_view)> wanted = [&](std::string_view raw) {
     return matcher.may_match(raw);
   };
-  FileTask<FileAnswer> task;
+  FileTask<TrailFileAnswer> task;
   task.process = [&](const Buffer& text, bool last, unsigned worker,
-                     FileAnswer& file) -> std::size_t {
+                     TrailFileAnswer& file) -> std::size_t {
     // Without the literal no record can match, unless a document goes on into the next piece.
     if (last && !matcher.may_match(text.view())) return 0;
     std::function<void(const TrailRecord&)> on_record = [&](const TrailRecord& record) {
@@ -59,7 +56,7 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
     };
     return readers[worker]->read(text, last, wanted, on_record);
   };
-  task.deliver = [&](FileAnswer&& file) {
+  task.deliver = [&](TrailFileAnswer&& file) {
     if (file.matched == 0) return;
     if (scan.write_records) {
       // The file's first record was written as if first of all; only JSON cares.
@@ -70,9 +67,9 @@ TrailAnswer scan_trail(const TrailScan& scan, const InputSet& inputs,
   };
   task.on_skip = on_skip;
   // A large file's records go out piece by piece rather than held until its end.
-  task.take_part = [](FileAnswer& file) -> std::optional<FileAnswer> {
+  task.take_part = [](TrailFileAnswer& file) -> std::optional<TrailFileAnswer> {
     if (file.matched == 0) return std::nullopt;
-    return std::exchange(file, FileAnswer{});
+    return std::exchange(file, TrailFileAnswer{});
   };
   answer.stats = scan_files(inputs, listed, scan.settings, task);
   if (scan.summarise) {

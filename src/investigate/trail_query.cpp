@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "aws/client.h"
+#include "core/ascii.h"
 #include "core/error.h"
 #include "policy/describe.h"
 #include "policy/source.h"
@@ -23,13 +24,6 @@ namespace custos::investigate {
 namespace {
 
 namespace vt = policy::value_type;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // A literal a record must hold to match, with or without regard to ASCII case. Sixteen
 // positions are tried at once by their first and last bytes (SSE2, part of every x86-64), and
@@ -129,7 +123,7 @@ void add_needle(std::vector<Needle>& needles, const std::string& text) {
   if (escaped != text) needles.emplace_back(escaped, false);
 }
 
-struct Address {
+struct AddressPattern {
   std::string text;
   std::optional<vt::Ip> ip;
 };
@@ -204,7 +198,7 @@ struct TrailMatcher::Impl {
   TrailQuery query;
   std::vector<std::string> principals;
   std::vector<std::string> resource_ids;
-  std::vector<Address> addresses;
+  std::vector<AddressPattern> addresses;
   std::vector<EventPattern> events;
   std::vector<std::string> services;
   // Each group: the record must contain one of its strings verbatim to match.
@@ -228,7 +222,7 @@ struct TrailMatcher::Impl {
     }
     bool literal_addresses = !q.ips.empty();
     for (const auto& text : q.ips) {
-      Address a{text, vt::parse_ip(text)};
+      AddressPattern a{text, vt::parse_ip(text)};
       // Only an IPv4 address is written one way; networks and IPv6 are compared parsed.
       if (a.ip && (a.ip->version != 4 || a.ip->is_network())) literal_addresses = false;
       addresses.push_back(std::move(a));
@@ -290,7 +284,7 @@ struct TrailMatcher::Impl {
   bool address_matches(std::string_view source_ip) const {
     std::optional<vt::Ip> ip;
     bool parsed = false;
-    for (const Address& a : addresses) {
+    for (const AddressPattern& a : addresses) {
       if (a.text == source_ip) return true;
       if (!a.ip) continue;
       if (!parsed) ip = vt::parse_ip(source_ip), parsed = true;

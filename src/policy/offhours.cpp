@@ -1,4 +1,5 @@
 #include "policy/offhours.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -94,12 +95,6 @@ std::string title_case(const std::string& name) {
   return titled;
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 // c7n maps the zones whose names are not title case ("Etc/GMT+5", "America/Port-au-Prince")
 // from lower case: the same over the system's zoneinfo folder, read once.
 const std::map<std::string, std::string>& zones_by_lower_name() {
@@ -113,7 +108,7 @@ const std::map<std::string, std::string>& zones_by_lower_name() {
       if (it->is_regular_file(error)) {
         // Not std::filesystem::relative: it resolves links (Chile/EasterIsland is a link).
         std::string name = it->path().string().substr(root.string().size() + 1);
-        found.emplace(lower(name), name);
+        found.emplace(lowercase(name), name);
       }
     return found;
   }();
@@ -152,13 +147,13 @@ std::optional<HourSchedule> parse_hour_schedule(std::string_view value,
 std::optional<TimeZone> schedule_zone(const std::string& name) {
   if (auto zone = TimeZone::find(name)) return zone;
   if (auto zone = TimeZone::find(title_case(name))) return zone;
-  auto found = zones_by_lower_name().find(lower(name));
+  auto found = zones_by_lower_name().find(lowercase(name));
   return found == zones_by_lower_name().end() ? std::nullopt : TimeZone::find(found->second);
 }
 
 HourFilter::HourFilter(const Spec& spec, Kind kind, std::vector<std::string> origin_states)
     : key_(kind == Kind::kOff ? "off" : "on"),
-      tag_(lower(spec.optional_string("tag", "maid_offhours"))),
+      tag_(lowercase(spec.optional_string("tag", "maid_offhours"))),
       opt_out_(spec.optional_bool("opt-out", false)),
       origin_states_(spec.optional_bool("state-filter", true) ? std::move(origin_states)
                                                               : std::vector<std::string>{}) {
@@ -232,12 +227,12 @@ std::optional<std::string> HourFilter::tag_value(const Json& resource) const {
   auto tags = resource.find("Tags");
   if (tags != resource.end() && tags->is_array())
     for (const Json& tag : *tags)
-      if (tag.is_object() && lower(tag.value("Key", "")) == tag_) {
+      if (tag.is_object() && lowercase(tag.value("Key", "")) == tag_) {
         found = tag.value("Value", "");
         break;
       }
   if (!found) return std::nullopt;
-  std::string value = lower(*found);
+  std::string value = lowercase(*found);
   // AWS tag values cannot hold these characters; c7n reads their escapes (u28 for '(' ...).
   static const std::pair<const char*, const char*> kEscapes[] = {
       {"u28", "("}, {"u29", ")"}, {"u5b", "["}, {"u5d", "]"}, {"u2c", ","},

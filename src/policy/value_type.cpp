@@ -12,6 +12,7 @@
 #include <string>
 
 #include "aws/protocol_codec.h"
+#include "core/ascii.h"
 
 namespace custos::policy::value_type {
 namespace {
@@ -54,13 +55,6 @@ bool digit_run(std::string_view s, std::size_t& i, std::string& out) {
     ++i;
   }
   return i > start;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
-  return true;
 }
 
 // Python's float() grammar; the literal without underscores, or nullopt.

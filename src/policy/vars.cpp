@@ -26,7 +26,7 @@ namespace {
 using TimePoint = std::chrono::system_clock::time_point;
 
 // Python's KeyError/IndexError while formatting: Cloud Custodian then keeps the text as written.
-struct Missing {};
+struct MissingVariable {};
 
 [[noreturn]] void format_error(const std::string& why) { throw InputError(why); }
 
@@ -366,9 +366,9 @@ std::string format_field(const Object& object, const std::string& spec) {
 
 Object lookup(const Variables& vars, const std::string& name) {
   // Only keyword arguments are given: "{}" and "{0}" are Python's IndexError.
-  if (name.empty() || std::all_of(name.begin(), name.end(), ::isdigit)) throw Missing{};
+  if (name.empty() || std::all_of(name.begin(), name.end(), ::isdigit)) throw MissingVariable{};
   const Variables::Value* value = vars.find(name);
-  if (!value) throw Missing{};
+  if (!value) throw MissingVariable{};
   Object object;
   switch (value->kind) {
     case Variables::Value::kJson:
@@ -410,7 +410,7 @@ Object item(const Object& object, const std::string& key) {
   const Json& value = object.json;
   if (object.kind == Object::kJson && value.is_object()) {
     auto it = value.find(key);
-    if (it == value.end()) throw Missing{};
+    if (it == value.end()) throw MissingVariable{};
     return json_object(*it);
   }
   if (object.kind == Object::kJson && (value.is_array() || value.is_string())) {
@@ -418,11 +418,11 @@ Object item(const Object& object, const std::string& key) {
       format_error(std::string(python_type(object)) + " indices must be integers, not 'str'");
     std::size_t index = std::stoul(key);
     if (value.is_array()) {
-      if (index >= value.size()) throw Missing{};
+      if (index >= value.size()) throw MissingVariable{};
       return json_object(value[index]);
     }
     const auto& text = value.get_ref<const std::string&>();
-    if (index >= text.size()) throw Missing{};
+    if (index >= text.size()) throw MissingVariable{};
     return json_object(std::string(1, text[index]));
   }
   format_error(std::string("'") + python_type(object) + "' object is not subscriptable");
@@ -641,7 +641,7 @@ Json format_string(const std::string& text, const Variables& vars) {
     for (const Piece& piece : pieces)
       out += piece.literal ? piece.text : format_field(piece.object, piece.spec);
     return out;
-  } catch (const Missing&) {
+  } catch (const MissingVariable&) {
     return text;
   } catch (const InputError& e) {
     throw InputError("cannot expand variables in '" + text + "': " + e.what());

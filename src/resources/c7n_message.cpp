@@ -7,6 +7,7 @@
 #include <set>
 
 #include "aws/protocol_codec.h"
+#include "core/ascii.h"
 #include "core/error.h"
 #include "core/version.h"
 #include "resources/inflate.h"
@@ -29,12 +30,6 @@ const std::set<std::string>& secret_keys() {
   return keys;
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 void redact(Json& value) {
   if (value.is_array()) {
     for (Json& item : value) redact(item);
@@ -42,7 +37,7 @@ void redact(Json& value) {
   }
   if (!value.is_object()) return;
   for (auto& [key, item] : value.items()) {
-    if (secret_keys().count(lower(key)) && !item.is_null())
+    if (secret_keys().count(lowercase(key)) && !item.is_null())
       item = "(removed by custos)";
     else
       redact(item);

@@ -7,6 +7,7 @@
 #include "jmespath/jmespath.h"
 #include "policy/describe.h"
 #include "policy/shape_check.h"
+#include "resources/param_paths.h"
 
 namespace custos::resources {
 namespace {
@@ -15,21 +16,6 @@ using policy::ActionContext;
 using policy::ActionRecord;
 using policy::ResourceType;
 using CallAction = ResourceType::CallAction;
-using Params = std::vector<std::pair<std::string, jmespath::Expression>>;
-
-void compile_into(Params& params, const std::vector<std::pair<std::string, std::string>>& paths) {
-  for (const auto& [param, path] : paths)
-    params.emplace_back(param, jmespath::Expression::compile(path));
-}
-
-// Each parameter that a path gives a value (a null leaves it out).
-Json evaluate(const Params& params, const Json& resource) {
-  Json values = Json::object();
-  for (const auto& [param, path] : params)
-    if (Json value = path.search(resource); !value.is_null()) values[param] = std::move(value);
-  return values;
-}
-
 bool is_value_option(const CallAction::Option& option) { return !option.param.empty(); }
 
 // The option's parameter "@" stands for the members of an object: parameters of their own.
@@ -226,13 +212,13 @@ class Call : public policy::PerResourceAction {
 
   const ResourceType& type_;
   const CallAction& action_;
-  Params params_;              // from the resource
+  ParamPaths params_;          // from the resource
   bool names_minute_ = false;  // some path of params_ reads custos:now
-  Params flag_params_;         // from the resource, as the boolean options chose: they win
+  ParamPaths flag_params_;     // from the resource, as the boolean options chose: they win
   std::vector<Given> given_;
   std::vector<const std::function<std::string(const aws::Client&, const Json&)>*> prepares_;
   Json sent_ = Json::object();  // the value options' parameters, merged
-  Params undo_params_;
+  ParamPaths undo_params_;
   std::optional<jmespath::Expression> when_;
 };
 

@@ -13,9 +13,9 @@ using policy::ActionContext;
 using policy::ActionRecord;
 using policy::Spec;
 
-class Snapshot : public policy::PerResourceAction {
+class SnapshotVolume : public policy::PerResourceAction {
  public:
-  explicit Snapshot(const Spec& spec)
+  explicit SnapshotVolume(const Spec& spec)
       : PerResourceAction("snapshot"),
         tags_(spec),
         description_(spec.optional_string("description")) {}
@@ -94,7 +94,7 @@ void register_ebs(policy::Registry& registry) {
   });
   registry.add_action(
       "aws.ebs", "snapshot",
-      policy::action_info<Snapshot>(
+      policy::action_info<SnapshotVolume>(
           {"copy-tags", "copy-volume-tags", "tags", "description"},
           {"ec2:DescribeVolumes", "ec2:DescribeSnapshots", "ec2:CreateSnapshot", "ec2:CreateTags"},
           "Snapshot the volume, tagged with its id, the policy and the incident (copy-tags: the "

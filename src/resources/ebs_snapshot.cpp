@@ -51,9 +51,9 @@ class SkipAmiSnapshots : public policy::SetFilter {
 // delete (Cloud Custodian's SnapshotDelete): DeleteSnapshot, which destroys evidence for good:
 // the record keeps the snapshot's description. Snapshots an AMI of the account uses are left
 // alone (skip-ami-snapshots, the default), as Cloud Custodian leaves them.
-class Delete : public policy::PerResourceAction {
+class DeleteSnapshot : public policy::PerResourceAction {
  public:
-  explicit Delete(const Spec& spec)
+  explicit DeleteSnapshot(const Spec& spec)
       : PerResourceAction("delete"), skip_ami_(spec.optional_bool("skip-ami-snapshots", true)) {}
 
  private:
@@ -139,7 +139,7 @@ void register_ebs_snapshot(policy::Registry& registry) {
                           "true, the default)",
                           {"ec2:DescribeImages"}));
   registry.add_action("aws.ebs-snapshot", "delete",
-                      policy::action_info<Delete>(
+                      policy::action_info<DeleteSnapshot>(
                           {"skip-ami-snapshots"},
                           {"ec2:DescribeSnapshots", "ec2:DescribeImages", "ec2:DeleteSnapshot"},
                           "Delete the snapshot (irreversible)"));

@@ -72,9 +72,9 @@ class Stop : public policy::Action {
 // snapshot: one multi-volume CreateSnapshots per instance, every snapshot tagged with the
 // instance id and policy so investigators can find the evidence. Cloud Custodian's options:
 // copy-volume-tags (the default) or copy-tags (instance tags by key, '*' for all) plus tags.
-class Snapshot : public policy::PerResourceAction {
+class SnapshotInstance : public policy::PerResourceAction {
  public:
-  explicit Snapshot(const Spec& spec)
+  explicit SnapshotInstance(const Spec& spec)
       : PerResourceAction("snapshot"),
         exclude_boot_(spec.optional_bool("exclude-boot", false)),
         tags_(spec) {}
@@ -229,7 +229,7 @@ void register_ec2(policy::Registry& registry) {
       policy::action_info<Stop>({}, {"ec2:StopInstances"}, "Stop running instances"));
   registry.add_action(
       "aws.ec2", "snapshot",
-      policy::action_info<Snapshot>(
+      policy::action_info<SnapshotInstance>(
           {"exclude-boot", "copy-volume-tags", "copy-tags", "tags"},
           {"ec2:CreateSnapshots", "ec2:CreateTags"},
           "Snapshot every attached volume, tagged with the instance id (copy-tags: instance tag "

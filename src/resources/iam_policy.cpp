@@ -20,9 +20,9 @@ bool in_use(const Json& policy) {
 }
 
 // used / unused: attached somewhere or a permissions boundary (or neither).
-class Usage : public policy::Filter {
+class PolicyUsage : public policy::Filter {
  public:
-  explicit Usage(bool used) : used_(used) {}
+  explicit PolicyUsage(bool used) : used_(used) {}
   bool match(const Json& policy, const FilterContext&) const override {
     return in_use(policy) == used_;
   }
@@ -31,11 +31,11 @@ class Usage : public policy::Filter {
   bool used_;
 };
 
-struct Used : Usage {
-  explicit Used(const Spec&) : Usage(true) {}
+struct Used : PolicyUsage {
+  explicit Used(const Spec&) : PolicyUsage(true) {}
 };
-struct Unused : Usage {
-  explicit Unused(const Spec&) : Usage(false) {}
+struct Unused : PolicyUsage {
+  explicit Unused(const Spec&) : PolicyUsage(false) {}
 };
 
 Json as_list(const Json& value) { return value.is_array() ? value : Json::array({value}); }

@@ -76,9 +76,9 @@ class HasInlinePolicy : public policy::AnnotatingFilter {
 // set-policy: attach the policy `arn` (state: attached) or detach it (state: detached; arn "*"
 // detaches every managed policy). A bare name is a policy of the account, as Cloud Custodian
 // reads it.
-class SetPolicy : public policy::PerResourceAction {
+class SetIamPolicy : public policy::PerResourceAction {
  public:
-  SetPolicy(const Spec& spec, const BuildContext& context)
+  SetIamPolicy(const Spec& spec, const BuildContext& context)
       : PerResourceAction("set-policy"),
         principal_(principal_of(context.resource)),
         state_(spec.one_of("state", {"attached", "detached"})),
@@ -351,7 +351,7 @@ void register_principal_policies(policy::Registry& registry, const std::string& 
           {iam("List", "Policies")}));
   registry.add_action(
       resource, "set-policy",
-      policy::action_info<SetPolicy>(
+      policy::action_info<SetIamPolicy>(
           {"state", "arn"},
           {iam("ListAttached", "Policies"), iam("Attach"), iam("Detach"), "sts:GetCallerIdentity"},
           "Attach (state: attached) or detach (state: detached) the managed policy "

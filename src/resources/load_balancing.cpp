@@ -19,10 +19,10 @@ namespace {
 
 using policy::DetailCall;
 using policy::ResourceType;
-using Params = std::vector<std::pair<std::string, std::string>>;
+using PathPairs = std::vector<std::pair<std::string, std::string>>;
 using Tagging = ResourceType::Tagging;
 
-DetailCall tags_of(const std::string& param, const std::string& field) {
+DetailCall elb_tags_call(const std::string& param, const std::string& field) {
   return {.operation = "DescribeTags",
           .params = {{param, "[" + field + "]"}},
           .select = "TagDescriptions[0].Tags",
@@ -37,7 +37,7 @@ ResourceType elbv2(std::string name, std::string operation, std::string kind) {
       .service = "elbv2",
       .enumerate_operation = std::move(operation),
       .result_path = kind + "s[]",
-      .details = {tags_of("ResourceArns", id)},
+      .details = {elb_tags_call("ResourceArns", id)},
       .ids_param = kind + "Arns",
       .not_found_codes = {kind + "NotFound"},
       .id_field = id,
@@ -128,7 +128,7 @@ ResourceType::CallAction access_log(bool enable) {
   auto logging = [](bool on) {
     return std::string("`{\"AccessLog\": {\"Enabled\": ") + (on ? "true" : "false") + "}}`";
   };
-  Params name = {{"LoadBalancerName", "LoadBalancerName"}};
+  PathPairs name = {{"LoadBalancerName", "LoadBalancerName"}};
   ResourceType::CallAction action{.name = enable ? "enable-s3-logging" : "disable-s3-logging",
                                   .operation = "ModifyLoadBalancerAttributes",
                                   .params = {name[0], {"LoadBalancerAttributes", logging(enable)}}};
@@ -227,7 +227,7 @@ void register_load_balancing(policy::Registry& registry) {
                .service = "elb",
                .enumerate_operation = "DescribeLoadBalancers",
                .result_path = "LoadBalancerDescriptions[]",
-               .details = {tags_of("LoadBalancerNames", "LoadBalancerName")},
+               .details = {elb_tags_call("LoadBalancerNames", "LoadBalancerName")},
                .ids_param = "LoadBalancerNames",
                .not_found_codes = {"LoadBalancerNotFound"},
                .id_field = "LoadBalancerName",

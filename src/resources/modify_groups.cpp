@@ -5,6 +5,7 @@
 #include <set>
 
 #include "aws/client.h"
+#include "core/lists.h"
 
 namespace custos::resources {
 namespace {
@@ -31,15 +32,8 @@ Ids group_list(const Spec& spec, const char* key) {
 
 bool is_symbol(const std::string& group) { return group == "matched" || group == "all"; }
 bool is_name(const std::string& group) { return !group.starts_with("sg-") && !is_symbol(group); }
-bool has(const Ids& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
 
-std::string joined(const Ids& ids) {
-  std::string text;
-  for (const auto& id : ids) text += (text.empty() ? "" : ", ") + id;
-  return text.empty() ? "(none)" : text;
-}
+std::string groups_text(const Ids& ids) { return ids.empty() ? "(none)" : joined(ids); }
 
 Json groups_param(const Ids& ids) {
   Json list = Json::array();
@@ -99,13 +93,13 @@ class ModifySecurityGroups : public policy::PerResourceAction {
       spec.fail(
           "modify-security-groups needs 'add', 'add-by-tag', or 'remove' with 'isolation-group' "
           "(the group an interface gets when nothing else is left)");
-    if (has(remove_, "network-location"))
+    if (contains(remove_, "network-location"))
       spec.child("remove").fail(
           "remove: network-location needs Cloud Custodian's network-location filter, which custos "
           "does not have");
-    if ((has(remove_, "all") || has(remove_, "matched")) && remove_.size() > 1)
+    if ((contains(remove_, "all") || contains(remove_, "matched")) && remove_.size() > 1)
       spec.child("remove").fail("'remove' takes all, matched, or a list of groups, not a mix");
-    if (has(remove_, "all") && isolation_.empty() && add_.empty())
+    if (contains(remove_, "all") && isolation_.empty() && add_.empty())
       spec.child("remove").fail(
           "remove: all needs an 'isolation-group' or 'add' (add-by-tag may find no group)");
     for (const auto& [key, ids] :
@@ -193,15 +187,15 @@ class ModifySecurityGroups : public policy::PerResourceAction {
              const Json& tagged) const {
     Ids groups = eni.groups;
     Ids remove = ids_in(remove_, eni.vpc, names);
-    if (has(remove_, "all")) remove = eni.groups;
-    if (has(remove_, "matched"))
+    if (contains(remove_, "all")) remove = eni.groups;
+    if (contains(remove_, "matched"))
       remove = resource.value("c7n:matched-security-groups", Json::array()).get<Ids>();
-    std::erase_if(groups, [&](const std::string& g) { return has(remove, g); });
+    std::erase_if(groups, [&](const std::string& g) { return contains(remove, g); });
     Ids add = ids_in(add_, eni.vpc, names);
     for (const Json& group : tagged)
       if (group.value("VpcId", "") == eni.vpc) add.push_back(group.value("GroupId", ""));
     for (const auto& group : add)
-      if (!has(groups, group)) groups.push_back(group);
+      if (!contains(groups, group)) groups.push_back(group);
     if (groups.empty()) groups = ids_in(isolation_, eni.vpc, names);
     return groups;
   }
@@ -312,7 +306,7 @@ class ModifySecurityGroups : public policy::PerResourceAction {
                               const std::vector<Ids>& targets) {
     std::string text;
     for (std::size_t i = 0; i < interfaces.size(); ++i)
-      text += (text.empty() ? "" : "; ") + interfaces[i].id + ": " + joined(targets[i]);
+      text += (text.empty() ? "" : "; ") + interfaces[i].id + ": " + groups_text(targets[i]);
     return text;
   }
 
@@ -322,8 +316,9 @@ class ModifySecurityGroups : public policy::PerResourceAction {
                                      const std::string& through) {
     std::string text;
     for (std::size_t i : changing)
-      text += (text.empty() ? "" : "; ") + interfaces[i].id + ": " + joined(interfaces[i].groups) +
-              " -> " + (through.empty() ? "" : through + " -> ") + joined(targets[i]);
+      text += (text.empty() ? "" : "; ") + interfaces[i].id + ": " +
+              groups_text(interfaces[i].groups) + " -> " +
+              (through.empty() ? "" : through + " -> ") + groups_text(targets[i]);
     return text;
   }
 

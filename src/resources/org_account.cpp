@@ -141,9 +141,9 @@ Json deny_all() {
 // `policy-type` to the account, creating it from `contents` (with `description` and `tags`)
 // when missing; a service control policy without contents is created denying everything.
 // custos's state: detached takes it off instead. The opposite call undoes either.
-class SetPolicy : public policy::PerResourceAction {
+class SetOrgPolicy : public policy::PerResourceAction {
  public:
-  explicit SetPolicy(const Spec& spec)
+  explicit SetOrgPolicy(const Spec& spec)
       : PerResourceAction("set-policy"),
         name_(spec.required_string("name")),
         type_(spec.one_of("policy-type", kPolicyTypes)),
@@ -270,7 +270,7 @@ void register_org_account(policy::Registry& registry) {
           "under parent-id or the root when missing); its previous parent is kept for undo"));
   registry.add_action(
       account, "set-policy",
-      policy::action_info<SetPolicy>(
+      policy::action_info<SetOrgPolicy>(
           {"name", "policy-type", "description", "contents", "tags", "state"},
           {"organizations:ListPolicies", "organizations:CreatePolicy", "organizations:TagResource",
            "organizations:ListPoliciesForTarget", "organizations:AttachPolicy",

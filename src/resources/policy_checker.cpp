@@ -1,4 +1,5 @@
 #include "resources/policy_checker.h"
+#include "core/ascii.h"
 
 #include <fnmatch.h>
 
@@ -15,12 +16,6 @@ struct Condition {
   std::string key;
   std::vector<std::string> values;
 };
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::vector<std::string> strings_of(const Json& value) {
   std::vector<std::string> all;
@@ -48,7 +43,7 @@ std::vector<Condition> normalized(const Json& statement) {
     if (!kOperators.count(op) && !op.starts_with("ForAllValues") && !op.starts_with("ForAnyValues"))
       continue;
     if (!keys.is_object() || keys.empty()) continue;
-    conditions.push_back({op, lower(keys.begin().key()), strings_of(keys.begin().value())});
+    conditions.push_back({op, lowercase(keys.begin().key()), strings_of(keys.begin().value())});
   }
   return conditions;
 }
@@ -70,7 +65,7 @@ std::string account_in(const std::string& arn) {
 PolicyChecker::PolicyChecker(CheckerConfig config) : config_(std::move(config)) {
   // As Cloud Custodian, which compares them with the condition keys it lower-cases.
   std::set<std::string> conditions;
-  for (const auto& key : config_.whitelist_conditions) conditions.insert(lower(key));
+  for (const auto& key : config_.whitelist_conditions) conditions.insert(lowercase(key));
   config_.whitelist_conditions = std::move(conditions);
 }
 

@@ -3,6 +3,7 @@
 // replaced with the calls that put it back.
 #include <algorithm>
 
+#include "core/lists.h"
 #include "policy/shape_check.h"
 #include "policy/vars.h"
 #include "resources/s3_support.h"
@@ -15,12 +16,6 @@ using policy::ActionContext;
 using policy::ActionRecord;
 using policy::Spec;
 using policy::undo_call;
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
 
 // One of the bucket's settings now: `member` of `operation`'s answer, or nullopt when S3
 // answers `absent_code` (the bucket has none).

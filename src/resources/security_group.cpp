@@ -278,15 +278,15 @@ struct RemovePermissions : ChangePermissions {
   explicit RemovePermissions(const Spec& spec) : ChangePermissions(spec, Form::kRemove) {}
 };
 
-struct SetPermissions : ChangePermissions {
-  explicit SetPermissions(const Spec& spec) : ChangePermissions(spec, Form::kSet) {}
+struct SetGroupPermissions : ChangePermissions {
+  explicit SetGroupPermissions(const Spec& spec) : ChangePermissions(spec, Form::kSet) {}
 };
 
 // delete (Cloud Custodian's): DeleteSecurityGroup. A deleted group cannot be brought back (a new
 // one would have another id), so the record keeps the whole group for whoever rebuilds it.
-class Delete : public policy::PerResourceAction {
+class DeleteGroup : public policy::PerResourceAction {
  public:
-  Delete() : PerResourceAction("delete") {}
+  DeleteGroup() : PerResourceAction("delete") {}
 
  private:
   ActionRecord apply(const Json& resource, ActionContext& context) const override {
@@ -335,17 +335,17 @@ void register_security_group(policy::Registry& registry) {
           "filters; the default), all, or a list of rules"));
   registry.add_action(
       "aws.security-group", "set-permissions",
-      policy::action_info<SetPermissions>(
+      policy::action_info<SetGroupPermissions>(
           {"add-ingress", "add-egress", "remove-ingress", "remove-egress"},
           {"ec2:DescribeSecurityGroups", "ec2:AuthorizeSecurityGroupIngress",
            "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress",
            "ec2:RevokeSecurityGroupEgress"},
           "Authorize add-ingress/add-egress (Authorize calls' parameters), then revoke "
           "remove-ingress/remove-egress: matched, all, or a list of rules"));
-  registry.add_action(
-      "aws.security-group", "delete",
-      policy::action_info<Delete>({}, {"ec2:DescribeSecurityGroups", "ec2:DeleteSecurityGroup"},
-                                  "Delete the security group (irreversible)"));
+  registry.add_action("aws.security-group", "delete",
+                      policy::action_info<DeleteGroup>(
+                          {}, {"ec2:DescribeSecurityGroups", "ec2:DeleteSecurityGroup"},
+                          "Delete the security group (irreversible)"));
   register_tag_actions(registry, "aws.security-group");
 }
 

@@ -25,7 +25,7 @@ using policy::ActionContext;
 using policy::ActionRecord;
 using policy::FilterContext;
 using policy::Spec;
-using Names = std::vector<std::string>;
+using NameList = std::vector<std::string>;
 
 const char* const kExceeded = "c7n:ServiceLimitsExceeded";
 
@@ -38,7 +38,7 @@ aws::Client support_client(const aws::Client& client) {
 }
 
 // Python's fnmatch(value.lower(), pattern.lower()) against any of `patterns`.
-bool any_matches(const Names& patterns, std::string value) {
+bool any_matches(const NameList& patterns, std::string value) {
   auto lower = [](std::string text) {
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return text;
@@ -80,7 +80,7 @@ class ServiceLimit : public policy::SetFilter {
         spec.child("threshold").fail("threshold must be a number (a percentage of the limit)");
       threshold_ = spec.value()["threshold"].get<double>();
     }
-    static const Names kServices = {
+    static const NameList kServices = {
         "AutoScaling", "CloudFormation", "DynamoDB", "EBS", "EC2", "ELB", "IAM",
         "RDS",         "Route53",        "SES",      "VPC"};
     for (std::size_t i = 0; i < services_.size(); ++i)
@@ -141,7 +141,7 @@ class ServiceLimit : public policy::SetFilter {
   bool wanted(const std::string& name) const {
     if (!names_.empty()) return any_matches(names_, name);
     if (services_.empty()) return true;
-    Names prefixes;
+    NameList prefixes;
     for (const auto& service : services_) prefixes.push_back(service + "*");
     std::string joined = name;
     std::erase(joined, ' ');
@@ -178,7 +178,7 @@ class ServiceLimit : public policy::SetFilter {
   // A flagged limit as Cloud Custodian reports it, or null when it is not one asked about.
   Json judged(const Json& item) const {
     if (!threshold_ && item.value("status", "") == "ok") return nullptr;
-    static const Names kFields = {"region", "service", "check", "limit", "extant", "color"};
+    static const NameList kFields = {"region", "service", "check", "limit", "extant", "color"};
     Json limit = Json::object();
     Json metadata = item.value("metadata", Json::array());
     for (std::size_t i = 0; i < kFields.size() && i < metadata.size(); ++i)
@@ -197,7 +197,7 @@ class ServiceLimit : public policy::SetFilter {
     return limit;
   }
 
-  Names names_, limits_, services_;
+  NameList names_, limits_, services_;
   int refresh_days_;
   std::optional<double> threshold_;
 };
@@ -324,7 +324,7 @@ class RequestLimitIncrease : public policy::PerResourceAction {
   static inline const std::set<std::string> kFields = {"service", "region", "account", "limits"};
 
   std::string subject_, message_, severity_;
-  Names notify_;
+  NameList notify_;
   double increase_ = 0, minimum_ = 1;
   bool by_percent_ = false;
 };

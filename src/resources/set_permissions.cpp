@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/lists.h"
 #include "jmespath/jmespath.h"
 #include "policy/describe.h"
 #include "policy/filter.h"
 #include "resources/cross_account.h"
+#include "resources/param_paths.h"
 
 namespace custos::resources {
 namespace {
@@ -21,16 +23,6 @@ using policy::ResourceType;
 using policy::Spec;
 using Share = ResourceType::Access::Share;
 using Ids = std::vector<std::string>;
-
-bool has(const Ids& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
-std::string joined(const Ids& ids) {
-  std::string text;
-  for (const auto& id : ids) text += (text.empty() ? "" : ", ") + id;
-  return text;
-}
 
 bool is_account(const std::string& id) {
   return id.size() == 12 &&
@@ -53,26 +45,9 @@ const std::string& ec2_param(const Share& share, const std::string& who) {
   return share.accounts_param;
 }
 
-using Params = std::vector<std::pair<std::string, jmespath::Expression>>;
-
-Params compiled(const std::vector<std::pair<std::string, std::string>>& paths) {
-  Params params;
-  for (const auto& [param, path] : paths)
-    params.emplace_back(param, jmespath::Expression::compile(path));
-  return params;
-}
-
-// Each parameter that a path gives a value (a null leaves it out).
-Json evaluate(const Params& params, const Json& resource) {
-  Json values = Json::object();
-  for (const auto& [param, path] : params)
-    if (Json value = path.search(resource); !value.is_null()) values[param] = std::move(value);
-  return values;
-}
-
-class SetPermissions : public policy::PerResourceAction {
+class SetSharePermissions : public policy::PerResourceAction {
  public:
-  SetPermissions(const Spec& spec, const policy::BuildContext& context)
+  SetSharePermissions(const Spec& spec, const policy::BuildContext& context)
       : PerResourceAction("set-permissions"),
         type_(context.resource),
         access_(*context.resource.access),
@@ -127,7 +102,7 @@ class SetPermissions : public policy::PerResourceAction {
     Json shared = shared_with_.search(fresh);
     Ids ids;
     for (const Json& who : shared.is_array() ? shared : Json::array())
-      if (who.is_string() && !has(ids, who.get<std::string>())) ids.push_back(who);
+      if (who.is_string() && !contains(ids, who.get<std::string>())) ids.push_back(who);
     return ids;
   }
 
@@ -163,9 +138,9 @@ class SetPermissions : public policy::PerResourceAction {
                          : remove_;
     Ids out, in;
     for (const auto& who : wanted_out)
-      if (has(now, who) && !has(out, who)) out.push_back(who);
+      if (contains(now, who) && !contains(out, who)) out.push_back(who);
     for (const auto& who : add_)
-      if (!has(now, who) && !has(in, who)) in.push_back(who);
+      if (!contains(now, who) && !contains(in, who)) in.push_back(who);
     if (out.empty() && in.empty())
       return ActionRecord::unchanged(
           name(), id,
@@ -183,7 +158,7 @@ class SetPermissions : public policy::PerResourceAction {
     }
     Ids after;
     for (const auto& who : now)
-      if (!has(out, who)) after.push_back(who);
+      if (!contains(out, who)) after.push_back(who);
     after.insert(after.end(), in.begin(), in.end());
     record.after = {{"SharedWith", after}};
     record.summary = (out.empty() ? "" : "stopped sharing with " + joined(out)) +
@@ -200,7 +175,7 @@ class SetPermissions : public policy::PerResourceAction {
   const ResourceType::Access& access_;
   const Share& share_;
   jmespath::Expression shared_with_;
-  Params share_params_, read_params_;  // the modify call's and the read's, over the resource
+  ParamPaths share_params_, read_params_;  // the modify call's and the read's, over the resource
   Ids add_;
   Ids remove_;
   bool matched_ = false;
@@ -215,7 +190,7 @@ void register_set_permissions(policy::Registry& registry) {
     const std::string& service = type.service_of(type.access->call.service);
     registry.add_action(
         type.name, "set-permissions",
-        policy::action_info<SetPermissions>(
+        policy::action_info<SetSharePermissions>(
             {"add", "remove"},
             {policy::iam_action(service, type.access->call.operation),
              policy::iam_action(service, type.access->share->operation)},

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/ascii.h"
 #include "core/error.h"
 
 namespace custos::resources {
@@ -15,12 +16,6 @@ const std::vector<std::string> kPartialElements = {
     "Action", "NotAction", "Principal", "NotPrincipal", "Resource", "NotResource", "Condition"};
 
 bool is_action_key(const std::string& key) { return key == "Action" || key == "NotAction"; }
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // Python's set() of a string or list, as a sorted list without repeats; other values as they are.
 Json as_set(const Json& value) {
@@ -36,7 +31,7 @@ Json as_set(const Json& value) {
 Json lower_set(const Json& value) {
   Json list = value.is_array() ? value : Json::array({value});
   for (Json& item : list)
-    if (item.is_string()) item = lower(item.get<std::string>());
+    if (item.is_string()) item = lowercase(item.get<std::string>());
   return as_set(list);
 }
 
@@ -44,7 +39,7 @@ Json lower_set(const Json& value) {
 Json lower_keys(const Json& value) {
   if (value.is_object()) {
     Json out = Json::object();
-    for (const auto& [key, item] : value.items()) out[lower(key)] = lower_keys(item);
+    for (const auto& [key, item] : value.items()) out[lowercase(key)] = lower_keys(item);
     return out;
   }
   if (value.is_array()) {

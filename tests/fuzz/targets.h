@@ -19,7 +19,7 @@ struct Target {
 };
 
 // The targets that need only the layers below the policy language (JMESPath, AWS answers,
-// SigV4, INI): quick to build, so CI fuzzes them on every run (scripts/test.sh).
+// SigV4, INI: lower_layer_targets.cpp).
 const std::vector<Target>& lower_layer_targets();
 // Every target: those and the policy loader, the event parser and the log scanners.
 const std::vector<Target>& targets();

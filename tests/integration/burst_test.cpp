@@ -27,8 +27,6 @@
 namespace custos::test {
 namespace {
 
-const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
-
 constexpr int kInstances = 6;
 constexpr int kFindingsPerInstance = 4;  // distinct findings about one instance: the race
 constexpr int kRedelivered = 2600;       // the same EventBridge event again
@@ -253,7 +251,7 @@ void expect_counts(const std::string& log, int receives) {
 
 TEST_F(BurstTest, WatchTakesTenThousandMixedEventsFromSqs) {
   std::vector<std::string> instances = seed_instances();
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   std::string dead = aws_cli({"sqs", "create-queue", "--queue-name", "burst-dlq"})["QueueUrl"];
   Json dead_arn = aws_cli({"sqs", "get-queue-attributes", "--queue-url", dead, "--attribute-names",
                            "QueueArn"})["Attributes"]["QueueArn"];
@@ -320,7 +318,7 @@ TEST_F(BurstTest, WatchTakesTenThousandMixedEventsFromSqs) {
 TEST_F(BurstTest, LambdaRuntimeAnswersTenThousandMixedInvocations) {
   std::vector<std::string> instances = seed_instances();
   std::filesystem::create_directories(path("policies"));
-  write("policies/policy.yml", kContainPolicy);
+  write("policies/policy.yml", contain_policy());
   write("policies/index.json", R"({"ec2-compromised-contain": "policy.yml"})");
   std::vector<std::string> bodies = mixed_burst(instances);
   RuntimeApiServer api;

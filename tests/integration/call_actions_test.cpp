@@ -116,7 +116,7 @@ std::string action_name(const ActionRow& row) {
 
 void PrintTo(const ActionRow& row, std::ostream* out) { *out << row.type << " " << row.action; }
 
-std::string row_name(const ::testing::TestParamInfo<ActionRow>& info) {
+std::string action_row_name(const ::testing::TestParamInfo<ActionRow>& info) {
   std::string name = info.param.type + "_" + action_name(info.param);
   std::replace_if(
       name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
@@ -174,7 +174,8 @@ TEST_P(CallActionTest, ChangesWhatTheCliReadsAndItsUndoPutsItBack) {
     EXPECT_TRUE(records[0]["undo"].is_null()) << records[0].dump();
 }
 
-INSTANTIATE_TEST_SUITE_P(Types, CallActionTest, ::testing::ValuesIn(action_rows()), row_name);
+INSTANTIATE_TEST_SUITE_P(Types, CallActionTest, ::testing::ValuesIn(action_rows()),
+                         action_row_name);
 
 // snapshot names what it makes by the minute (custos:now), as Cloud Custodian's
 // snapshot_identifier: a dry run makes none, the run one named Backup-ID-YYYY-MM-DD-HH-MM, which

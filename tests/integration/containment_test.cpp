@@ -10,7 +10,6 @@ namespace custos::test {
 namespace {
 
 // The two reference policies, as a user writes them.
-const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
 const std::string kStopTagged = read_file(data_path("policies/stop-tagged.yml"));
 
 class ContainmentTest : public IntegrationTest {
@@ -29,7 +28,7 @@ class ContainmentTest : public IntegrationTest {
 TEST_F(ContainmentTest, GuardDutyFindingContainsTheInstanceAsTheAwsCliSees) {
   std::string id = run_instance_with_profile("web-role");
   ASSERT_EQ(associations(id).size(), 1u);
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   write("ev.json", instance_finding(id, 8).dump());
 
   auto result = custos({"run", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
@@ -57,7 +56,7 @@ TEST_F(ContainmentTest, GuardDutyFindingContainsTheInstanceAsTheAwsCliSees) {
 
 TEST_F(ContainmentTest, LowSeverityFindingIsFilteredOutAndNothingChanges) {
   std::string id = run_instance_with_profile("web-role");
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   write("ev.json", instance_finding(id, 2).dump());
   auto result = custos({"run", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -69,7 +68,7 @@ TEST_F(ContainmentTest, LowSeverityFindingIsFilteredOutAndNothingChanges) {
 
 TEST_F(ContainmentTest, DryRunMatchesButChangesNothing) {
   std::string id = run_instance_with_profile("web-role");
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   write("ev.json", instance_finding(id, 8).dump());
   auto result = custos(
       {"run", "--dryrun", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
@@ -81,7 +80,7 @@ TEST_F(ContainmentTest, DryRunMatchesButChangesNothing) {
 
 TEST_F(ContainmentTest, MalformedEventIsRefusedAndTouchesNothing) {
   std::string id = run_instance_with_profile("web-role");
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   write("broken.json", "{\"source\": \"aws.guardduty\",\n  \"detail\": {oops}}");
   auto result =
       custos({"run", "-s", path("out"), "--event", path("broken.json"), path("policy.yml")});
@@ -101,7 +100,7 @@ TEST_F(ContainmentTest, MalformedEventIsRefusedAndTouchesNothing) {
 
 TEST_F(ContainmentTest, ActsInTheEventsRegionWhenNoRegionIsConfigured) {
   std::string id = run_instance_with_profile("web-role");
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   write("ev.json", instance_finding(id, 8).dump());  // "region": "us-east-1"
   auto result = custos({"run", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")},
                        {{"AWS_REGION", ""}, {"AWS_DEFAULT_REGION", ""}});
@@ -127,7 +126,7 @@ TEST_F(ContainmentTest, PullModeStopsOnlyTaggedInstances) {
 
 TEST_F(ContainmentTest, EventForAnotherResourceTypeSkipsThePolicy) {
   std::string id = run_instance_with_profile("web-role");
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   Json iam_finding = instance_finding(id, 8);
   iam_finding["detail"]["resource"]["resourceType"] = "AccessKey";
   write("ev.json", iam_finding.dump());

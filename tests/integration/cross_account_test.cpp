@@ -33,7 +33,7 @@ std::string root(const std::string& account) { return "arn:aws:iam::" + account 
 // The AWS CLI against the emulator (IntegrationTest::aws_cli).
 using Cli = std::function<Json(const std::vector<std::string>&)>;
 
-struct Row {
+struct SharedRow {
   std::string type;
   // Makes a resource named `name`, shared with kOther when `shared`; returns its id as custos
   // lists it.
@@ -41,7 +41,7 @@ struct Row {
   std::string annotation = "CrossAccountViolations";
 };
 
-std::vector<Row> rows() {
+std::vector<SharedRow> shared_rows() {
   return {
       {"sqs",
        [](const Cli& aws, const std::string& name, bool shared) {
@@ -121,9 +121,9 @@ std::vector<Row> rows() {
   };
 }
 
-void PrintTo(const Row& row, std::ostream* out) { *out << row.type; }
+void PrintTo(const SharedRow& row, std::ostream* out) { *out << row.type; }
 
-class CrossAccountTest : public IntegrationTest, public ::testing::WithParamInterface<Row> {
+class CrossAccountTest : public IntegrationTest, public ::testing::WithParamInterface<SharedRow> {
  protected:
   // The ids `filter` selects of the type, and the resources custos wrote.
   Json selected(const std::string& name, const std::string& filter) {
@@ -136,7 +136,7 @@ class CrossAccountTest : public IntegrationTest, public ::testing::WithParamInte
 };
 
 TEST_P(CrossAccountTest, SelectsTheSharedResourceOnly) {
-  const Row& row = GetParam();
+  const SharedRow& row = GetParam();
   Cli cli = [this](const std::vector<std::string>& args) { return aws_cli(args); };
   std::string shared = row.make(cli, "shared-one", true);
   row.make(cli, "private-one", false);
@@ -153,8 +153,8 @@ TEST_P(CrossAccountTest, SelectsTheSharedResourceOnly) {
       Json::array());
 }
 
-INSTANTIATE_TEST_SUITE_P(Types, CrossAccountTest, ::testing::ValuesIn(rows()),
-                         type_param_name<Row>);
+INSTANTIATE_TEST_SUITE_P(Types, CrossAccountTest, ::testing::ValuesIn(shared_rows()),
+                         type_param_name<SharedRow>);
 
 // moto 5.2.1 does not implement Glacier's vault access policies: a proxy answers the vault's
 // GetVaultAccessPolicy with Cloud Custodian's recording of a real answer

@@ -53,7 +53,7 @@ std::vector<FilterRow> filter_rows() {
 
 void PrintTo(const FilterRow& row, std::ostream* out) { *out << row.type << " " << row.filter; }
 
-std::string row_name(const ::testing::TestParamInfo<FilterRow>& info) {
+std::string filter_row_name(const ::testing::TestParamInfo<FilterRow>& info) {
   std::string filter = info.param.filter.substr(7, info.param.filter.find(',') - 7);
   std::string name = info.param.type + "_" + filter + "_" + std::to_string(info.index);
   std::replace_if(
@@ -80,7 +80,8 @@ TEST_P(DetailFilterTest, KeepsWhatItsCallSaysAndNotTheOpposite) {
   EXPECT_EQ(Json::parse(read_file(path("out/other/resources.json"))).size(), 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Types, DetailFilterTest, ::testing::ValuesIn(filter_rows()), row_name);
+INSTANTIATE_TEST_SUITE_P(Types, DetailFilterTest, ::testing::ValuesIn(filter_rows()),
+                         filter_row_name);
 
 }  // namespace
 }  // namespace custos::test

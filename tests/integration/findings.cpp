@@ -78,4 +78,8 @@ Json cloudtrail_call(const std::string& event_source, const std::string& event_n
   return event;
 }
 
+std::string contain_policy() {
+  return read_file(data_path("policies/ec2-compromised-contain.yml"));
+}
+
 }  // namespace custos::test

@@ -23,4 +23,7 @@ Json bucket_finding(const std::string& bucket);
 Json cloudtrail_call(const std::string& event_source, const std::string& event_name,
                      const Json& request_parameters);
 
+// The policy that contains an instance a finding names (tests/data/policies/).
+std::string contain_policy();
+
 }  // namespace custos::test

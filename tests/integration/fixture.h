@@ -18,6 +18,11 @@
 
 namespace custos::test {
 
+// `text` holds `part`.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 MotoSlot& emulator();
 
 class IntegrationTest : public ::testing::Test {

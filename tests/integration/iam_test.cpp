@@ -33,10 +33,6 @@ const char* const kSshKeyB =
     "lZ8xC0vB2nM4qW6eR8tY0uI2oP4aS6dF8gH0jK2lZ4xC6vB8nM0qW2eR4tY6uI8oP0aS2dF4gH6jK8lZ0xC2vB4nM6qW8"
     "eR0tY2uI4oP6aS8dF0gH2jK4lZ6xC8vB0nM2Q== custos-b";
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class IamTest : public IntegrationTest {
  protected:
   void create_user(const std::string& user) const {

@@ -15,9 +15,6 @@
 
 namespace custos::test {
 
-inline const std::string kContainPolicy =
-    read_file(data_path("policies/ec2-compromised-contain.yml"));
-
 class IncidentFixture : public IntegrationTest {
  protected:
   // Where the runs journal (--journal).
@@ -25,7 +22,7 @@ class IncidentFixture : public IntegrationTest {
 
   void SetUp() override {
     IntegrationTest::SetUp();
-    write("policy.yml", kContainPolicy);
+    write("policy.yml", contain_policy());
     instance_ = run_instance_with_profile("web-role");
     write("finding.json", instance_finding(instance_).dump());
   }

@@ -16,7 +16,7 @@
 namespace custos::test {
 namespace {
 
-constexpr const char* kTrust =
+constexpr const char* kOrgTrust =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]})";
 
 // STS refusing to let the caller assume `role` (moto lets anyone assume anything), as AWS
@@ -77,8 +77,8 @@ TEST_F(OrgTest, MemberAccountFindingIsHandledFromTheAdministratorAccount) {
   Json created = aws_cli({"organizations", "create-account", "--email", "member@example.com",
                           "--account-name", "member"});
   std::string member = created["CreateAccountStatus"]["AccountId"].get<std::string>();
-  cli_in(member,
-         {"iam", "create-role", "--role-name", "custos", "--assume-role-policy-document", kTrust});
+  cli_in(member, {"iam", "create-role", "--role-name", "custos", "--assume-role-policy-document",
+                  kOrgTrust});
   std::string id = run_instance_in(member, "us-east-1");
   write("policy.yml", R"(policies:
   - name: contain-members

@@ -97,7 +97,7 @@ std::vector<PolicyRow> policy_rows() {
 
 void PrintTo(const PolicyRow& row, std::ostream* out) { *out << row.type; }
 
-std::string row_name(const ::testing::TestParamInfo<PolicyRow>& info) {
+std::string policy_row_name(const ::testing::TestParamInfo<PolicyRow>& info) {
   std::string name = info.param.type;
   std::replace(name.begin(), name.end(), '-', '_');
   return name;
@@ -162,7 +162,8 @@ TEST_P(RemoveStatementsTest, LeavesTheAccountsOwnStatementAndItsUndoPutsTheOther
     EXPECT_TRUE(records[0]["undo"].is_null()) << records[0].dump();
 }
 
-INSTANTIATE_TEST_SUITE_P(Types, RemoveStatementsTest, ::testing::ValuesIn(policy_rows()), row_name);
+INSTANTIATE_TEST_SUITE_P(Types, RemoveStatementsTest, ::testing::ValuesIn(policy_rows()),
+                         policy_row_name);
 
 }  // namespace
 }  // namespace custos::test

@@ -12,12 +12,6 @@
 namespace custos::test {
 namespace {
 
-const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class RunFeaturesTest : public IntegrationTest {
  protected:
   Json associations(const std::string& id) const {
@@ -38,7 +32,7 @@ class RunFeaturesTest : public IntegrationTest {
 
 TEST_F(RunFeaturesTest, DryRunOfAnEventPolicyPrintsEachCallAndMakesNone) {
   std::string id = run_instance_with_profile("web-role");
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   write("ev.json", instance_finding(id).dump());
   auto result = custos(
       {"run", "--dryrun", "-s", path("out"), "--event", path("ev.json"), path("policy.yml")});
@@ -116,7 +110,7 @@ TEST_F(RunFeaturesTest, MaxResourcesStopsAPullPolicyBeforeAnyAction) {
 
 TEST_F(RunFeaturesTest, MaxResourcesPercentStopsAnEventPolicyBeforeAnyAction) {
   std::string id = run_instance_with_profile("web-role");
-  std::string policy = kContainPolicy;
+  std::string policy = contain_policy();
   policy.insert(policy.find("    mode:"), "    max-resources-percent: 50\n");
   write("policy.yml", policy);
   write("ev.json", instance_finding(id).dump());

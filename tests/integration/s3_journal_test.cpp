@@ -13,7 +13,7 @@ namespace custos::test {
 namespace {
 
 const std::string kBucket = "custos-journal";
-const std::string kSecret = "s3cr3t-never-shown";
+const std::string kJournalSecret = "s3cr3t-never-shown";
 
 class S3JournalTest : public IncidentFixture {
  protected:
@@ -63,11 +63,11 @@ class S3JournalTest : public IncidentFixture {
   void expect_refused(const std::string& journal_url, const std::string& message) const {
     auto args = run_args();
     *std::find(args.begin(), args.end(), journal()) = journal_url;
-    auto refused = custos(args, {{"AWS_SECRET_ACCESS_KEY", kSecret}});
+    auto refused = custos(args, {{"AWS_SECRET_ACCESS_KEY", kJournalSecret}});
     EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
     EXPECT_NE(refused.err.find(message), std::string::npos) << refused.err;
     EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
-    EXPECT_EQ((refused.out + refused.err).find(kSecret), std::string::npos);
+    EXPECT_EQ((refused.out + refused.err).find(kJournalSecret), std::string::npos);
     EXPECT_EQ(instance_state(instance_), "running");
     EXPECT_EQ(snapshots(), 0u);
   }

@@ -17,8 +17,6 @@
 namespace custos::test {
 namespace {
 
-const std::string kContainPolicy = read_file(data_path("policies/ec2-compromised-contain.yml"));
-
 bool eventually(const std::function<bool()>& holds,
                 std::chrono::seconds limit = std::chrono::seconds(60)) {
   const auto end = std::chrono::steady_clock::now() + limit;
@@ -68,7 +66,7 @@ class WatchTest : public IntegrationTest {
 
 TEST_F(WatchTest, FindingOnTheBusReachesWatchThroughSqsAndIsContained) {
   std::string id = run_instance_with_profile("web-role");
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   std::string url = queue("findings");
   route_findings_to({url});
   put_finding(instance_finding(id, 8));
@@ -93,7 +91,7 @@ TEST_F(WatchTest, FindingOnTheBusReachesWatchThroughSqsAndIsContained) {
 // S3, they act on it once.
 TEST_F(WatchTest, TwoWatchersSharingAnS3JournalContainOnce) {
   std::string id = run_instance_with_profile("web-role");
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   aws_cli({"s3api", "create-bucket", "--bucket", "custos-journal"});
   std::vector<std::string> urls = {queue("findings-a"), queue("findings-b")};
   route_findings_to(urls);
@@ -119,7 +117,7 @@ TEST_F(WatchTest, TwoWatchersSharingAnS3JournalContainOnce) {
 }
 
 TEST_F(WatchTest, BadMessageIsLoggedAndHandedBackForTheDeadLetterQueue) {
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   std::string dead = queue("findings-dlq");
   std::string url = queue(
       "findings", {{"VisibilityTimeout", "1"},
@@ -141,7 +139,7 @@ TEST_F(WatchTest, BadMessageIsLoggedAndHandedBackForTheDeadLetterQueue) {
 // Without a dead-letter queue a bad message would come back for the queue's whole retention
 // period: it is logged with its body and deleted.
 TEST_F(WatchTest, BadMessageWithoutADeadLetterQueueIsLoggedWithItsBodyAndDeleted) {
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   std::string url = queue("findings");
   aws_cli({"sqs", "send-message", "--queue-url", url, "--message-body", "not json at all"});
   auto watch = start_custos({"watch", "--queue", url, "--wait-seconds", "1", path("policy.yml")});
@@ -161,7 +159,7 @@ TEST_F(WatchTest, BadMessageWithoutADeadLetterQueueIsLoggedWithItsBodyAndDeleted
 
 TEST_F(WatchTest, StopFinishesTheEventInHandAndTakesNoNewOne) {
   std::string id = run_instance_with_profile("web-role");
-  write("policy.yml", kContainPolicy);
+  write("policy.yml", contain_policy());
   std::string url = queue("findings");
   route_findings_to({url});
   put_finding(instance_finding(id, 8));

@@ -24,6 +24,7 @@
 #include "aws/protocol.h"
 #include "aws/protocol_codec.h"
 #include "aws/sigv4.h"
+#include "core/ascii.h"
 #include "core/json.h"
 
 namespace custos::aws::corpus {
@@ -413,8 +414,7 @@ inline std::optional<Case> presigned(Case c, Rng& rng) {
     request.url += (request.url.find('?') == request.url.npos ? "?" : "&") + request.body;
     request.body.clear();
     request.method = "GET";
-    std::erase_if(request.headers,
-                  [](const auto& h) { return codec::iequals(h.first, "Content-Type"); });
+    std::erase_if(request.headers, [](const auto& h) { return iequals(h.first, "Content-Type"); });
   }
   if (!request.body.empty() || repeats_a_key(request.url)) return std::nullopt;
   static constexpr std::array<int, 6> kExpiries = {1, 60, 900, 3600, 43200, 604800};
