@@ -3,7 +3,7 @@
 # INI files, logs) with libFuzzer under ASan+UBSan, built with clang in ./build-fuzz.
 # Usage: scripts/fuzz.sh [SECONDS per target, default 30] [TARGET...]   (all targets by default;
 # CUSTOS_FUZZ_JOBS=N runs N targets at once, default one per core; CUSTOS_FUZZER=PATH runs a
-# fuzzer binary built already, as scripts/test.sh does with the lower layers' one, and builds nothing)
+# fuzzer binary built already, as scripts/test.sh does with build-clang's, and builds nothing)
 # A finding is kept as tests/data/fuzz/<target>/finding-<hash>: fix it and commit that file, so
 # the ordinary suite replays it for ever (tests/unit/fuzz/replay_test.cpp). Exit 1 on a finding.
 set -euo pipefail
