@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "jmespath/jmespath.h"
 #include "policy/describe.h"
 #include "policy/related_filter.h"
 
@@ -13,7 +14,9 @@ namespace custos::resources {
 namespace {
 
 using policy::DetailCall;
+using policy::FilterContext;
 using policy::ResourceType;
+using policy::Spec;
 
 // One filter: the call (its `key` is the annotation Cloud Custodian keeps the answer under),
 // and, where c7n reshapes the answer, how.
@@ -167,7 +170,162 @@ std::vector<DetailFilter> table() {
         .key = "c7n:ApiCaches",
         .absent_codes = {"NotFoundException"}},
        "The API by its cache (key: apiCachingBehavior, type, ...; none: no match)"},
+      {"aws.log-group",
+       "subscription-filter",
+       {.operation = "DescribeSubscriptionFilters",
+        .params = {{"logGroupName", "logGroupName"}},
+        .select = "subscriptionFilters",
+        .key = "c7n:SubscriptionFilters",
+        .absent = Json::array()},
+       "The log group when one of its subscription filters matches (key: destinationArn, "
+       "filterPattern, ...; none: no match)"},
+      {"aws.asg",
+       "scaling-policy",
+       {.operation = "DescribePolicies",
+        .params = {{"AutoScalingGroupName", "AutoScalingGroupName"}},
+        .select = "ScalingPolicies",
+        .key = "c7n:ScalingPolicies",
+        .absent = Json::array()},
+       "The group when one of its scaling policies matches (key: PolicyType, AdjustmentType, "
+       "...; none: no match)",
+       {},
+       "c7n:matched-policies"},
+      {"aws.log-metric",
+       "alarm",
+       {.operation = "DescribeAlarmsForMetric",
+        .service = "cloudwatch",
+        .params = {{"Namespace", "metricTransformations[0].metricNamespace"},
+                   {"MetricName", "metricTransformations[0].metricName"}},
+        .select = "MetricAlarms",
+        .key = "c7n:MetricAlarms",
+        .absent = Json::array()},
+       "The metric filter when one of the CloudWatch alarms on its metric matches (key: "
+       "AlarmName, StateValue, ...; none: no match)"},
+      // Cloud Custodian 0.9.21 judges {OptionName: the group's last option} ({} without one).
+      {"aws.rds",
+       "db-option-groups",
+       {.operation = "DescribeOptionGroups",
+        .params = {{"OptionGroupName", "OptionGroupMemberships[0].OptionGroupName"}},
+        .select = "OptionGroupsList[-1].Options[-1] && {OptionName: "
+                  "OptionGroupsList[-1].Options[-1].OptionName} || `{}`",
+        .key = "c7n:OptionGroup"},
+       "The instance by its option group's last option (key: OptionName)"},
   };
+}
+
+// Cloud Custodian's yes/no filters over one call (has-users, securityhub, shield-enabled...):
+// the resource matches when `option` (`by_default` when left out) equals whether `holds`
+// (JMESPath over the stored answer) is true.
+struct YesNoFilter {
+  std::string type;
+  std::string name;
+  DetailCall call;
+  std::string option;
+  bool by_default;
+  std::string holds;
+  std::string description;
+};
+
+std::vector<YesNoFilter> yes_no_table() {
+  const std::string any = "length(@) > `0`";
+  return {
+      {"aws.iam-group",
+       "has-users",
+       {.operation = "GetGroup",
+        .params = {{"GroupName", "GroupName"}},
+        .select = "Users",
+        .key = "c7n:GroupUsers"},
+       "value",
+       true,
+       any,
+       "The group when it has users (value: true) or none (value: false)"},
+      {"aws.iam-group",
+       "has-inline-policy",
+       {.operation = "ListGroupPolicies",
+        .params = {{"GroupName", "GroupName"}},
+        .select = "PolicyNames",
+        .key = "c7n:InlinePolicies"},
+       "value",
+       true,
+       any,
+       "The group when it has inline policies (value: true) or none (value: false)"},
+      {"aws.account",
+       "has-virtual-mfa",
+       {.operation = "ListVirtualMFADevices",
+        .service = "iam",
+        .select = "VirtualMFADevices[?ends_with(SerialNumber, ':mfa/root-account-mfa-device')]",
+        .key = "c7n:VirtualMFADevices"},
+       "value",
+       true,
+       any,
+       "The account when its root user has a virtual MFA device (value: true) or not (false)"},
+      {"aws.account",
+       "securityhub",
+       {.operation = "DescribeHub",
+        .service = "securityhub",
+        .key = "c7n:SecurityHub",
+        .absent_codes = {"InvalidAccessException", "ResourceNotFoundException"}},
+       "enabled",
+       true,
+       "@ != null",
+       "The account when Security Hub is enabled in the region (enabled: true) or not (false)"},
+      {"aws.account",
+       "shield-enabled",
+       {.operation = "DescribeSubscription",
+        .service = "shield",
+        .select = "Subscription",
+        .key = "c7n:ShieldSubscription",
+        .absent_codes = {"ResourceNotFoundException"}},
+       "state",
+       false,
+       "@ != null",
+       "The account when it has no Shield Advanced subscription (state: false, the default) or "
+       "has one (state: true)"},
+  };
+}
+
+class YesNo : public policy::Filter {
+ public:
+  YesNo(const Spec& spec, const YesNoFilter& filter, std::shared_ptr<const ResourceType> type)
+      : type_(std::move(type)),
+        call_(filter.call),
+        name_(filter.name),
+        wanted_(spec.value().is_object() ? spec.optional_bool(filter.option, filter.by_default)
+                                         : filter.by_default),
+        holds_(jmespath::Expression::compile(filter.holds)) {}
+
+  bool match(const Json& resource, const FilterContext& context) const override {
+    const aws::Client& client = policy::require_client(context, name_);
+    Json document = resource;
+    if (!policy::complete_with(*type_, call_, client, document)) return false;
+    return (holds_.search(document.value(call_.key, Json())) == Json(true)) == wanted_;
+  }
+
+  std::vector<std::string> permissions() const override {
+    return {policy::iam_action(type_->service_of(call_.service), call_.operation)};
+  }
+
+ private:
+  std::shared_ptr<const ResourceType> type_;
+  DetailCall call_;
+  std::string name_;
+  bool wanted_;
+  jmespath::Expression holds_;
+};
+
+policy::FilterInfo yes_no_info(const YesNoFilter& filter,
+                               std::shared_ptr<const ResourceType> type) {
+  policy::FilterInfo info;
+  info.factory = [filter, type](const Spec& spec,
+                                const policy::BuildContext&) -> policy::FilterPtr {
+    if (spec.value().is_object()) spec.allow_keys({filter.option}, "filter '" + filter.name + "'");
+    return std::make_unique<YesNo>(spec, filter, type);
+  };
+  info.description = filter.description;
+  info.options = {filter.option};
+  info.permissions = {
+      policy::iam_action(type->service_of(filter.call.service), filter.call.operation)};
+  return info;
 }
 
 policy::FilterInfo info_of(const DetailFilter& filter, std::shared_ptr<const ResourceType> type) {
@@ -190,12 +348,17 @@ policy::FilterInfo info_of(const DetailFilter& filter, std::shared_ptr<const Res
 }  // namespace
 
 void register_detail_filters(policy::Registry& registry) {
-  for (const DetailFilter& filter : table()) {
-    const ResourceType* type = registry.find_resource(filter.type);
-    if (!type) throw Error("detail filter " + filter.name + " names no type " + filter.type);
+  auto type_of = [&](const std::string& type, const std::string& filter) {
+    const ResourceType* found = registry.find_resource(type);
+    if (!found) throw Error("detail filter " + filter + " names no type " + type);
+    return std::make_shared<const ResourceType>(*found);
+  };
+  for (const DetailFilter& filter : table())
     registry.add_filter(filter.type, filter.name,
-                        info_of(filter, std::make_shared<const ResourceType>(*type)));
-  }
+                        info_of(filter, type_of(filter.type, filter.name)));
+  for (const YesNoFilter& filter : yes_no_table())
+    registry.add_filter(filter.type, filter.name,
+                        yes_no_info(filter, type_of(filter.type, filter.name)));
 }
 
 }  // namespace custos::resources
