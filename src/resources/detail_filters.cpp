@@ -49,6 +49,24 @@ Json typed_attributes(Json attributes) {
   return typed;
 }
 
+// Glue's security-config: the security configuration the resource names (none named: no match;
+// one named but gone: only `value: absent` matches, as Cloud Custodian's related filter).
+DetailFilter security_config(std::string type, const std::string& name_field) {
+  return {std::move(type),
+          "security-config",
+          {.operation = "GetSecurityConfiguration",
+           .params = {{"Name", name_field + " || `null`"}},  // "" names none
+           .select = "SecurityConfiguration",
+           .key = "c7n:SecurityConfiguration",
+           .absent = Json::object(),
+           .absent_codes = {"EntityNotFoundException"}},
+          "By the Glue security configuration it names (key: "
+          "EncryptionConfiguration.CloudWatchEncryption.CloudWatchEncryptionMode, ...)",
+          // Naming none: no configuration to judge, an empty list, which matches nothing.
+          [](Json answer) { return answer.is_null() ? Json::array() : answer; },
+          "c7n:matched-security-config"};
+}
+
 std::vector<DetailFilter> table() {
   return {
       {"aws.dynamodb-table",
@@ -210,6 +228,9 @@ std::vector<DetailFilter> table() {
                   "OptionGroupsList[-1].Options[-1].OptionName} || `{}`",
         .key = "c7n:OptionGroup"},
        "The instance by its option group's last option (key: OptionName)"},
+      security_config("aws.glue-crawler", "CrawlerSecurityConfiguration"),
+      security_config("aws.glue-job", "SecurityConfiguration"),
+      security_config("aws.glue-dev-endpoint", "SecurityConfiguration"),
   };
 }
 
