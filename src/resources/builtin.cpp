@@ -67,6 +67,7 @@ const policy::Registry& builtin_registry() {
     register_resize(r);                        // asg and rds resize
     register_parameter_filters(r);             // param (redshift), db-parameter (rds)
     register_lifecycle_filters(r);             // lifecycle-policy (efs), lifecycle-rule (ecr)
+    register_secure_transport_filter(r);       // check-secure-transport (efs)
     register_iam_usage(r);                     // usage on the IAM principals and policies
     register_iam_simulation(r);                // check-permissions on them
     register_finding_filter(r);                // finding, on every type with ARNs

@@ -34,6 +34,8 @@ void register_finding_filter(policy::Registry& registry);
 void register_parameter_filters(policy::Registry& registry);
 // lifecycle-policy on efs, lifecycle-rule on ecr (after those types)
 void register_lifecycle_filters(policy::Registry& registry);
+// check-secure-transport on efs (after it)
+void register_secure_transport_filter(policy::Registry& registry);
 // resize on asg and rds (after those types)
 void register_resize(policy::Registry& registry);
 // copy on ebs-snapshot and ami (after those types)
