@@ -6,6 +6,7 @@
 #include <set>
 
 #include "aws/client.h"
+#include "jmespath/jmespath.h"
 #include "policy/spec_numbers.h"
 
 namespace custos::policy {
@@ -46,6 +47,14 @@ std::string default_namespace(const std::string& service) {
   return found == table.end() ? "" : found->second;
 }
 
+std::vector<std::pair<std::string, jmespath::Expression>> compiled_dimensions(
+    const ResourceType& type) {
+  std::vector<std::pair<std::string, jmespath::Expression>> dimensions;
+  for (const auto& [name, path] : type.metric_dimensions)
+    dimensions.emplace_back(name, jmespath::Expression::compile(path));
+  return dimensions;
+}
+
 bool extended_statistic(const std::string& name) {  // c7n: ^p\d{1,3}\.{0,1}\d{0,1}$
   std::size_t i = 1, digits = 0;
   if (name.size() < 2 || name[0] != 'p') return false;
@@ -69,7 +78,7 @@ class MetricsFilter : public Filter {
         compare_(comparison_option(spec, "op", "less-than")),
         percent_attr_(spec.optional_string("percent-attr")),
         multiplier_(number_option(spec, "attr-multiplier", 1, -HUGE_VAL)),
-        dimension_(type.dimension) {
+        dimensions_(compiled_dimensions(type)) {
     static const std::set<std::string> kStandard = {"Average", "Sum", "Maximum", "Minimum",
                                                     "SampleCount"};
     if (!kStandard.count(statistic_) && !extended_statistic(statistic_))
@@ -97,15 +106,17 @@ class MetricsFilter : public Filter {
         user_dimensions_.push_back({{"Name", key}, {"Value", value}});
       }
     }
-    if (dimension_.empty() && user_dimensions_.empty())
+    if (dimensions_.empty() && user_dimensions_.empty())
       spec.fail(type.name + " has no CloudWatch dimension custos knows: give 'dimensions'");
   }
 
   bool match(const Json& resource, const FilterContext& context) const override {
     auto [start, end] = window();
     Json dimensions = Json::array();
-    if (!dimension_.empty())
-      dimensions.push_back({{"Name", dimension_}, {"Value", resource.value(dimension_, Json(""))}});
+    for (const auto& [name, path] : dimensions_) {
+      Json value = path.search(resource);
+      dimensions.push_back({{"Name", name}, {"Value", value.is_string() ? value : Json("")}});
+    }
     for (const Json& dimension : user_dimensions_) dimensions.push_back(dimension);
     Json params = {{"Namespace", namespace_},
                    {"MetricName", name_},
@@ -164,7 +175,8 @@ class MetricsFilter : public Filter {
   std::optional<double> period_, missing_;
   std::string percent_attr_;
   double multiplier_;
-  std::string namespace_, dimension_;
+  std::string namespace_;
+  std::vector<std::pair<std::string, jmespath::Expression>> dimensions_;
   std::vector<Json> user_dimensions_;
 };
 

@@ -152,10 +152,10 @@ struct ResourceType {
   // JMESPath or tag:NAME); empty: the date and the id.
   std::vector<std::string> report_fields{};
 
-  // CloudWatch (the metrics filter): the dimension naming a resource, valued by the document's
-  // field of that name (Cloud Custodian's `dimension`; empty: none), and the namespace when it
-  // is not the service's usual one (c7n's metrics_namespace).
-  std::string dimension{};
+  // CloudWatch (the metrics filter): the dimensions naming a resource, each with the JMESPath
+  // over its document giving the value (Cloud Custodian's `dimension` and get_dimensions; empty:
+  // none), and the namespace when it is not the service's usual one (c7n's metrics_namespace).
+  std::vector<std::pair<std::string, std::string>> metric_dimensions{};
   std::string metrics_namespace{};
 
   // Who besides the account may use a resource, for the cross-account filter (Cloud

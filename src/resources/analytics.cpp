@@ -120,7 +120,7 @@ ResourceType cloudsearch() {
       .ids_param = "DomainNames",
       .id_field = "DomainName",
       .arn_field = "ARN",
-      .dimension = "DomainName",
+      .metric_dimensions = {{"DomainName", "DomainName"}},
       .actions = {{.operation = "DeleteDomain",
                    .params = {{"DomainName", "DomainName"}},
                    // As Cloud Custodian: only a domain that is made and not being deleted.

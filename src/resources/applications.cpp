@@ -153,7 +153,7 @@ void register_more_applications(policy::Registry& registry) {
                .name_field = "Name",
                .date_field = "CreatedAt",
                .arn_field = "Arn",
-               .dimension = "StackId",
+               .metric_dimensions = {{"StackId", "StackId"}},
                // Not c7n's delete, which deletes the stack's apps, instances and layers first.
                .actions = {{.name = "stop",
                             .operation = "StopStack",

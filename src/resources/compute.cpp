@@ -306,7 +306,7 @@ void register_compute(policy::Registry& registry) {
                .arn_field = "FunctionArn",
                .tagging = {.api = Tagging::Api::kResourceGroups},
                .report_fields = {"FunctionName", "Runtime", "LastModified", "Role"},
-               .dimension = "FunctionName",
+               .metric_dimensions = {{"FunctionName", "FunctionName"}},
                .access = ResourceType::Access{.policy = "\"c7n:Policy\"",
                                               .call = {.operation = "GetPolicy",
                                                        .params = {{"FunctionName", "FunctionName"}},

@@ -221,7 +221,7 @@ void register_databases(policy::Registry& registry) {
   ResourceType instance = rds("rds", "DescribeDBInstances", "DBInstance", "InstanceCreateTime");
   instance.report_fields = {"DBInstanceIdentifier", "Engine", "DBInstanceClass",
                             "PubliclyAccessible", "StorageEncrypted"};
-  instance.dimension = "DBInstanceIdentifier";
+  instance.metric_dimensions = {{"DBInstanceIdentifier", "DBInstanceIdentifier"}};
   instance.actions.push_back(ResourceType::CallAction{
       .operation = "DeleteDBInstance",
       .params = {{"DBInstanceIdentifier", "DBInstanceIdentifier"}},
@@ -257,7 +257,7 @@ void register_databases(policy::Registry& registry) {
       "!(ReadReplicaSourceDBInstanceIdentifier && Engine == 'postgres')"));
   add_type(registry, std::move(instance));
   ResourceType cluster = rds("rds-cluster", "DescribeDBClusters", "DBCluster", "ClusterCreateTime");
-  cluster.dimension = "DBClusterIdentifier";
+  cluster.metric_dimensions = {{"DBClusterIdentifier", "DBClusterIdentifier"}};
   cluster.actions.push_back(snapshot_action("CreateDBClusterSnapshot",
                                             "DBClusterSnapshotIdentifier", "DBClusterIdentifier",
                                             "DBClusterSnapshotAlreadyExistsFault"));

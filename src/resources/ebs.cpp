@@ -73,7 +73,7 @@ void register_ebs(policy::Registry& registry) {
       .date_field = "CreateTime",
       .arn_format = "arn:{partition}:ec2:{region}:{account_id}:volume/{id}",
       .report_fields = {"VolumeId", "Attachments[0].InstanceId", "Size", "VolumeType", "KmsKeyId"},
-      .dimension = "VolumeId",
+      .metric_dimensions = {{"VolumeId", "VolumeId"}},
       .metrics_namespace = "AWS/EBS",
       .actions =
           {policy::ResourceType::CallAction{.operation = "DeleteVolume",

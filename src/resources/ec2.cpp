@@ -222,7 +222,7 @@ void register_ec2(policy::Registry& registry) {
                       .ids = "detail.resource.instanceDetails.instanceId"}},
       .report_fields = {"CustodianDate", "InstanceId", "tag:Name", "InstanceType", "LaunchTime",
                         "VpcId", "PrivateIpAddress"},
-      .dimension = "InstanceId",
+      .metric_dimensions = {{"InstanceId", "InstanceId"}},
   });
   registry.add_action(
       "aws.ec2", "stop",

@@ -29,6 +29,7 @@ ResourceType cloudfront(std::string name, std::string operation, std::string lis
       .global = true,
       .arn_field = "ARN",
       .tagging = {.api = Tagging::Api::kResourceGroups},
+      .metric_dimensions = {{"DistributionId", "Id"}, {"Region", "'Global'"}},
   };
 }
 

@@ -243,6 +243,8 @@ void register_load_balancing(policy::Registry& registry) {
            });
   ResourceType app_elb = elbv2("app-elb", "DescribeLoadBalancers", "LoadBalancer");
   app_elb.date_field = "CreatedTime";
+  // CloudWatch names a load balancer by its ARN's resource part: app/NAME/ID, net/NAME/ID.
+  app_elb.metric_dimensions = {{"LoadBalancer", "join('/', split('/', LoadBalancerArn)[1:])"}};
   app_elb.report_fields = {"LoadBalancerName", "DNSName", "VpcId", "Type", "Scheme"};
   add_type(registry, std::move(app_elb));
   add_type(registry, elbv2("app-elb-target-group", "DescribeTargetGroups", "TargetGroup"));

@@ -268,7 +268,7 @@ void register_messaging(policy::Registry& registry) {
                          .date_field = "CreationTime",
                          .arn_field = "StreamARN",
                          .tagging = {.api = Tagging::Api::kResourceGroups},
-                         .dimension = "StreamName",
+                         .metric_dimensions = {{"StreamName", "StreamName"}},
                          .actions = {{.operation = "DeleteStream",
                                       .params = {{"StreamARN", "StreamARN"}},
                                       .when = "Status == 'ACTIVE'",
