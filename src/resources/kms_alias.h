@@ -7,4 +7,4 @@ namespace custos::resources {
 void register_kms_alias(policy::Registry& registry);
 // grant-count on it (after it)
 void register_kms_grant_count(policy::Registry& registry);
-}
+}  // namespace custos::resources
