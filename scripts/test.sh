@@ -31,7 +31,8 @@ build=$PWD/${CUSTOS_BUILD_DIR:-build}
 clang_build=
 if (($# == 0)) && [ "${CUSTOS_SANITIZE:-0}" != 1 ]; then
   CC=clang CXX=clang++ cmake -S . -B build-clang -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CXX_FLAGS_RELEASE= -DCUSTOS_FUZZ=ON -DCUSTOS_BUILD_BENCH=OFF >/dev/null
+    -DCMAKE_CXX_FLAGS_RELEASE= -DCUSTOS_FUZZ=ON -DCUSTOS_FUZZ_OPTIMIZE=-O0 -DCUSTOS_BUILD_BENCH=OFF \
+    >/dev/null
   nice -n 19 cmake --build build-clang -j"$(nproc)" --target lower_layer_tests custos_fuzzer \
     >build-clang/build.log 2>&1 &
   clang_build=$!
