@@ -1,8 +1,9 @@
 #include "aws/http.h"
-#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
+
+#include "core/ascii.h"
 
 namespace custos::aws {
 namespace {}  // namespace

@@ -1,5 +1,4 @@
 #include "aws/model.h"
-#include "core/file.h"
 
 #include <simdjson.h>
 
@@ -11,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/file.h"
 #include "core/version.h"
 
 namespace custos::aws {

@@ -1,5 +1,4 @@
 #include "aws/paginator.h"
-#include "core/file.h"
 
 #include <cctype>
 #include <charconv>
@@ -9,6 +8,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/file.h"
 
 namespace custos::aws {
 namespace {

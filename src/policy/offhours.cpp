@@ -1,5 +1,4 @@
 #include "policy/offhours.h"
-#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+
+#include "core/ascii.h"
 
 namespace custos::policy {
 namespace {

@@ -317,10 +317,12 @@ std::vector<YesNoFilter> yes_no_table() {
 
 class YesNo : public policy::Filter {
  public:
-  YesNo(const Spec& spec, const YesNoFilter& filter, std::shared_ptr<const ResourceType> type)
+  YesNo(const Spec& spec, const YesNoFilter& filter, std::shared_ptr<const ResourceType> type,
+        std::string permission)
       : type_(std::move(type)),
         call_(filter.call),
         name_(filter.name),
+        permission_(std::move(permission)),
         wanted_(spec.value().is_object() ? spec.optional_bool(filter.option, filter.by_default)
                                          : filter.by_default),
         holds_(jmespath::Expression::compile(filter.holds)) {}
@@ -332,30 +334,30 @@ class YesNo : public policy::Filter {
     return (holds_.search(document.value(call_.key, Json())) == Json(true)) == wanted_;
   }
 
-  std::vector<std::string> permissions() const override {
-    return {policy::iam_action(type_->service_of(call_.service), call_.operation)};
-  }
+  std::vector<std::string> permissions() const override { return {permission_}; }
 
  private:
   std::shared_ptr<const ResourceType> type_;
   DetailCall call_;
   std::string name_;
+  std::string permission_;
   bool wanted_;
   jmespath::Expression holds_;
 };
 
 policy::FilterInfo yes_no_info(const YesNoFilter& filter,
                                std::shared_ptr<const ResourceType> type) {
+  const std::string permission =
+      policy::iam_action(type->service_of(filter.call.service), filter.call.operation);
   policy::FilterInfo info;
-  info.factory = [filter, type](const Spec& spec,
-                                const policy::BuildContext&) -> policy::FilterPtr {
+  info.factory = [filter, type, permission](const Spec& spec,
+                                            const policy::BuildContext&) -> policy::FilterPtr {
     if (spec.value().is_object()) spec.allow_keys({filter.option}, "filter '" + filter.name + "'");
-    return std::make_unique<YesNo>(spec, filter, type);
+    return std::make_unique<YesNo>(spec, filter, type, permission);
   };
   info.description = filter.description;
   info.options = {filter.option};
-  info.permissions = {
-      policy::iam_action(type->service_of(filter.call.service), filter.call.operation)};
+  info.permissions = {permission};
   return info;
 }
 

@@ -4,6 +4,7 @@
 #include "policy/filter.h"
 #include "policy/registry.h"
 #include "resources/services.h"
+#include "resources/statements.h"
 
 namespace custos::resources {
 namespace {
@@ -36,13 +37,8 @@ class CheckSecureTransport : public policy::Filter {
       if (e.code() == "PolicyNotFound") return true;
       throw;
     }
-    Json policy = Json::parse(answer.value("Policy", ""), nullptr, false);
-    if (!policy.is_object())
-      throw Error("efs DescribeFileSystemPolicy of " + id +
-                  ": the policy is not a JSON object; check the file system's policy");
-    Json statements = policy.value("Statement", Json::array());
-    if (statements.is_object()) statements = Json::array({statements});
-    for (const Json& statement : statements)
+    Json policy = parse_policy_text(answer.value("Policy", ""), "the policy of " + id);
+    for (const Json& statement : policy_statements(policy))
       if (insists_on_tls(statement)) return false;
     return true;
   }

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "policy/dates.h"
+#include "resources/statements.h"
 
 namespace custos::resources {
 namespace {
@@ -185,10 +186,8 @@ Json revocation(const std::string& cutoff) {
 
 // The latest issue time a document denies sessions before (nullopt: it is no revocation).
 std::optional<policy::TimePoint> revoked_before(const Json& document) {
-  Json statements = document.is_object() ? document.value("Statement", Json()) : Json();
-  if (statements.is_object()) statements = Json::array({statements});
   std::optional<policy::TimePoint> latest;
-  for (const Json& statement : statements) {
+  for (const Json& statement : policy_statements(document)) {
     if (!statement.is_object() || statement.value("Effect", "") != "Deny") continue;
     const Json::json_pointer at("/Condition/DateLessThan/aws:TokenIssueTime");
     if (!statement.contains(at) || !statement[at].is_string()) continue;

@@ -1,8 +1,7 @@
-// aws.iam-role: IAM roles as GetRole returns them (RoleLastUsed, Tags), Cloud Custodian's role
-// filters (has-specific-managed-policy, no-specific-managed-policy) and delete, plus what roles
-// share with users (resources/iam_principal.h); GuardDuty findings about an assumed role's
+// aws.iam-role: IAM roles as GetRole returns them (RoleLastUsed, Tags) and Cloud Custodian's
+// delete, plus what roles share with users (resources/iam_principal.h; the managed-policy
+// filters are in iam_managed_policy_filters.cpp); GuardDuty findings about an assumed role's
 // credentials name the role.
-#include "policy/related_filter.h"
 #include "resources/iam.h"
 #include "resources/iam_principal.h"
 #include "resources/tag_actions.h"
@@ -12,40 +11,7 @@ namespace {
 
 using policy::ActionContext;
 using policy::ActionRecord;
-using policy::FilterContext;
 using policy::Spec;
-
-const std::string kAttached = "c7n:AttachedPolicies";
-
-Json attached_policies(const Json& role, const aws::Client& client) {
-  return Principal("Role").attached_policies(client, role.value("RoleName", ""));
-}
-
-// no-specific-managed-policy: roles without the managed policy named `value` attached.
-class NoSpecificManagedPolicy : public policy::AnnotatingFilter {
- public:
-  explicit NoSpecificManagedPolicy(const Spec& spec) : name_(spec.required_string("value")) {}
-
-  bool match(const Json& role, const FilterContext& context) const override {
-    return !process({role}, context).empty();
-  }
-  std::vector<Json> process(std::vector<Json> roles, const FilterContext& context) const override {
-    std::vector<Json> kept;
-    for (Json& role : roles) {
-      if (!role.contains(kAttached))
-        role[kAttached] = attached_policies(role, policy::require_client(context, kAttached));
-      const Json& attached = role[kAttached];
-      if (std::none_of(attached.begin(), attached.end(),
-                       [&](const Json& p) { return p.value("PolicyName", "") == name_; }))
-        kept.push_back(std::move(role));
-    }
-    return kept;
-  }
-  std::vector<std::string> permissions() const override { return {"iam:ListAttachedRolePolicies"}; }
-
- private:
-  std::string name_;
-};
 
 // delete: the role; with force: true first its managed policies (detached), inline policies
 // and instance profiles (removed and deleted), as Cloud Custodian's RoleDelete. Irreversible: a
@@ -121,19 +87,6 @@ void register_iam_role(policy::Registry& registry) {
   type.report_fields = {"RoleName", "CreateDate"};
   registry.add_resource(std::move(type));
   const std::string role = "aws.iam-role";
-  registry.add_filter(
-      role, "has-specific-managed-policy",
-      policy::related_filter_info({.annotation_key = kAttached,
-                                   .matched_key = "c7n:MatchedPolicies",
-                                   .fetch = attached_policies,
-                                   .permissions = {"iam:ListAttachedRolePolicies"}},
-                                  "A value filter over the role's managed policies (key "
-                                  "PolicyName unless given; matches in c7n:MatchedPolicies)",
-                                  "PolicyName"));
-  registry.add_filter(role, "no-specific-managed-policy",
-                      policy::filter_info<NoSpecificManagedPolicy>(
-                          {"value"}, "Roles without the managed policy named value",
-                          {"iam:ListAttachedRolePolicies"}));
   registry.add_action(
       role, "delete",
       policy::action_info<DeleteRole>(

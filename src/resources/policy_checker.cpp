@@ -1,10 +1,12 @@
 #include "resources/policy_checker.h"
-#include "core/ascii.h"
 
 #include <fnmatch.h>
 
 #include <algorithm>
 #include <cctype>
+
+#include "core/ascii.h"
+#include "resources/statements.h"
 
 namespace custos::resources {
 namespace {
@@ -71,9 +73,7 @@ PolicyChecker::PolicyChecker(CheckerConfig config) : config_(std::move(config)) 
 
 Json PolicyChecker::violations(const Json& policy) const {
   Json found = Json::array();
-  Json statements = policy.is_object() ? policy.value("Statement", Json::array()) : Json::array();
-  if (statements.is_object()) statements = Json::array({statements});
-  for (const Json& statement : statements)
+  for (const Json& statement : policy_statements(policy))
     if (statement.is_object() && violates(statement)) found.push_back(statement);
   return found;
 }

@@ -56,8 +56,7 @@ class RemoveStatements : public policy::PerResourceAction {
     if (text.is_null() || text == "")
       return ActionRecord::unchanged(name(), id, "it has no policy");
     Json policy = text.is_string() ? parse_policy_text(text, "the policy of " + id) : text;
-    Json statements = policy.value("Statement", Json::array());
-    if (statements.is_object()) statements = Json::array({statements});
+    Json statements = policy_statements(policy);
     Json removed = remove_statements(statements, which_, matched_statements(resource));
     if (removed.empty())
       return ActionRecord::unchanged(name(), id, "its policy has none of the statements to remove");

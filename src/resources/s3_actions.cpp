@@ -38,11 +38,6 @@ std::optional<std::string> current_policy(const aws::Client& client, const std::
   return text->is_string() ? text->get<std::string>() : "";
 }
 
-Json statements_of(const Json& document) {
-  Json statements = document.value("Statement", Json::array());
-  return statements.is_object() ? Json::array({statements}) : statements;
-}
-
 // Writes `document` as the bucket's policy, or deletes the policy when no statement is left.
 ActionRecord write_policy(const std::string& action, const std::string& bucket,
                           const aws::Client& client, const std::optional<std::string>& before,
@@ -96,7 +91,7 @@ class SetStatements : public policy::PerResourceAction {
     auto before = current_policy(client, bucket_name);
     Json document = before ? parse_policy_text(*before, "the bucket policy of " + bucket_name)
                            : Json{{"Version", "2012-10-17"}};
-    const Json original = statements_of(document);
+    const Json original = policy_statements(document);
     Json statements = original;
     Json removed = remove_ ? remove_statements(statements, *remove_, matched_statements(bucket))
                            : Json::array();

@@ -36,7 +36,8 @@ void register_parameter_filters(policy::Registry& registry);
 void register_lifecycle_filters(policy::Registry& registry);
 // check-secure-transport on efs (after it)
 void register_secure_transport_filter(policy::Registry& registry);
-// has-specific-managed-policy on iam-group and iam-profile (after them)
+// has-specific-managed-policy on iam-role, iam-group and iam-profile, no-specific-managed-policy
+// on iam-role (after them)
 void register_managed_policy_filters(policy::Registry& registry);
 // resize on asg and rds (after those types)
 void register_resize(policy::Registry& registry);

@@ -334,4 +334,10 @@ Json parse_policy_text(const std::string& text, const std::string& what) {
   throw Error(what + " is not a JSON policy document; leave it to a person to fix");
 }
 
+Json policy_statements(const Json& document) {
+  Json statements =
+      document.is_object() ? document.value("Statement", Json::array()) : Json::array();
+  return statements.is_object() ? Json::array({statements}) : statements;
+}
+
 }  // namespace custos::resources

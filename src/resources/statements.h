@@ -54,5 +54,8 @@ class StatementRequirement {
 
 // A policy's text as a JSON document; `what` names it in the error ("bucket policy of b").
 Json parse_policy_text(const std::string& text, const std::string& what);
+// A policy document's statements as a list (IAM takes a lone statement as an object); none
+// when `document` is not an object.
+Json policy_statements(const Json& document);
 
 }  // namespace custos::resources
