@@ -3,6 +3,9 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 
@@ -28,15 +31,25 @@ void PolicyOutput::log(const std::string& level, const std::string& message) {
   log_.flush();
 }
 
+// Two runs may share an output folder (two processes given one finding, watch's workers), so
+// each write has a temporary of its own: the last complete file wins, and none is half-written.
 void PolicyOutput::write(const std::string& file_name, const Json& document) const {
+  static std::atomic<unsigned> writes{0};
   std::string path = folder_ + "/" + file_name;
-  std::string temporary = path + ".tmp";
+  std::string temporary =
+      fmt::format("{}.{}-{}.tmp", path, static_cast<long>(::getpid()), writes.fetch_add(1));
+  std::error_code error;
   {
     std::ofstream out(temporary, std::ios::trunc);
     out << document.dump(2) << "\n";
-    if (!out) throw Error("cannot write " + path);
+    if (!out) error = std::make_error_code(std::errc::io_error);
   }
-  std::filesystem::rename(temporary, path);  // readers never see half a file
+  if (!error) std::filesystem::rename(temporary, path, error);  // readers never see half a file
+  if (error) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw Error("cannot write " + path + ": " + error.message());
+  }
 }
 
 }  // namespace custos::policy
