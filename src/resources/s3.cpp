@@ -444,6 +444,7 @@ void register_s3(policy::Registry& registry) {
   register_s3_actions(registry);
   register_s3_logging(registry);
   register_s3_intelligent_tiering(registry);
+  register_s3_notifications(registry);
   register_tag_actions(registry, "aws.s3");
 }
 

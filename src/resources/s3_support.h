@@ -70,5 +70,7 @@ void register_s3_actions(policy::Registry& registry);
 void register_s3_logging(policy::Registry& registry);
 // intelligent-tiering and set-intelligent-tiering (s3_intelligent_tiering.cpp).
 void register_s3_intelligent_tiering(policy::Registry& registry);
+// bucket-notification and delete-bucket-notification (s3_notifications.cpp).
+void register_s3_notifications(policy::Registry& registry);
 
 }  // namespace custos::resources
