@@ -326,6 +326,7 @@ void register_route53(policy::Registry& registry) {
   auto parent = std::make_shared<const policy::ResourceType>(zones);
   registry.add_resource(std::move(zones));
   register_tag_actions(registry, "aws.hostedzone");
+  register_route53_query_logging(registry);
 
   registry.add_resource({
       .name = "aws.rrset",
