@@ -249,7 +249,7 @@ struct ResourceType {
     // code, or "Code: text" where the code alone says less (ValidationException: Could not find).
     std::vector<std::string> gone_codes{};
     // The call that reverses it (StartNotebookInstance for StopNotebookInstance), its parameters
-    // JMESPath over the resource as it was. Without one, only the options' `current` values
+    // JMESPath over the resource as it was, with the call's parameters as "custos:params". Without one, only the options' `current` values
     // can undo it; a delete cannot be undone.
     std::string undo_operation{};
     std::vector<std::pair<std::string, std::string>> undo_params{};

@@ -182,8 +182,10 @@ class Call : public policy::PerResourceAction {
     record.after = deletes() ? Json{{"Deleted", true}} : sent_;
     std::string region = context.client_for(resource).session().region();
     if (!action_.undo_operation.empty()) {
+      Json as_was = resource;  // with what was sent, for undo parameters the policy gave
+      if (as_was.is_object()) as_was["custos:params"] = params;
       record.undo = Json::array({policy::undo_call(service(), action_.undo_operation,
-                                                   evaluate(undo_params_, resource), region)});
+                                                   evaluate(undo_params_, as_was), region)});
     } else if (now && says_something(*now)) {
       Json restore = params;
       restore.merge_patch(*now);  // a null (what AWS did not say) leaves the parameter out

@@ -281,16 +281,32 @@ void register_management(policy::Registry& registry) {
                // DescribeLogGroups's arn ends in ":*"; the tagging API names the group without it.
                .arn_format = "arn:{partition}:logs:{region}:{account_id}:log-group:{id}",
                .tagging = {.api = Tagging::Api::kResourceGroups},
-               .actions = {{.name = "retention",
-                            .operation = "PutRetentionPolicy",
-                            .params = {{"logGroupName", "logGroupName"}},
-                            .options = {{.name = "days",
-                                         .param = "retentionInDays",
-                                         .required = true,
-                                         .current = "retentionInDays"}}},
-                           {.operation = "DeleteLogGroup",
-                            .params = {{"logGroupName", "logGroupName"}},
-                            .gone_codes = {"ResourceNotFoundException"}}},
+               .actions =
+                   {{.name = "retention",
+                     .operation = "PutRetentionPolicy",
+                     .params = {{"logGroupName", "logGroupName"}},
+                     .options = {{.name = "days",
+                                  .param = "retentionInDays",
+                                  .required = true,
+                                  .current = "retentionInDays"}}},
+                    // Cloud Custodian's put-subscription-filter: a filter of that name
+                    // is replaced; undo deletes it.
+                    {.name = "put-subscription-filter",
+                     .operation = "PutSubscriptionFilter",
+                     .params = {{"logGroupName", "logGroupName"}},
+                     .options =
+                         {{.name = "filter_name", .param = "filterName", .required = true},
+                          {.name = "filter_pattern", .param = "filterPattern", .default_value = ""},
+                          {.name = "destination_arn", .param = "destinationArn", .required = true},
+                          {.name = "distribution",
+                           .param = "distribution",
+                           .default_value = "ByLogStream"}},
+                     .undo_operation = "DeleteSubscriptionFilter",
+                     .undo_params = {{"logGroupName", "logGroupName"},
+                                     {"filterName", "\"custos:params\".filterName"}}},
+                    {.operation = "DeleteLogGroup",
+                     .params = {{"logGroupName", "logGroupName"}},
+                     .gone_codes = {"ResourceNotFoundException"}}},
            });
   add_type(registry,
            {

@@ -68,6 +68,16 @@ std::vector<ActionRow> action_rows() {
        {},
        false,
        false},
+      // moto 5.2.1 checks that a log group destination exists, and says ByLogStream whatever
+      // the distribution asked for.
+      {"log-group",
+       "{type: put-subscription-filter, filter_name: AllLambda, filter_pattern: ip, "
+       "destination_arn: 'arn:aws:logs:us-east-1:123456789012:log-group:dest:*', "
+       "distribution: Random}",
+       "logs describe-subscription-filters --log-group-name {id}",
+       "subscriptionFilters[].[filterName, filterPattern, destinationArn]",
+       {{"logs", "CreateLogGroup", R"({"logGroupName": "dest"})"}},
+       true},
       {"sns", "{type: set-encryption, key: alias/team}",
        "sns get-topic-attributes --topic-arn {id}", "Attributes.KmsMasterKeyId || ''"},
       {"sqs", "{type: set-retention-period, period: 86400}",
