@@ -23,6 +23,7 @@ constexpr const char* kRevokePolicy = "custos-revoke-older-sessions";
 Principal principal_of(const policy::ResourceType& type) {
   if (type.name == "aws.iam-user") return Principal("User");
   if (type.name == "aws.iam-role") return Principal("Role");
+  if (type.name == "aws.iam-group") return Principal("Group");
   throw Error("internal: " + type.name + " is not an IAM principal");
 }
 
@@ -140,8 +141,8 @@ class SetIamPolicy : public policy::PerResourceAction {
   std::string arn_;
 };
 
-// delete-inline-policies (custos's, for users and roles; Cloud Custodian has it for groups):
-// each document is kept in `before` and the undo puts it back.
+// delete-inline-policies (Cloud Custodian's for groups; custos's for users and roles too): each
+// document is kept in `before` and the undo puts it back.
 class DeleteInlinePolicies : public policy::PerResourceAction {
  public:
   explicit DeleteInlinePolicies(const Spec&, const BuildContext& context)
@@ -338,16 +339,11 @@ policy::ResourceType iam_type(const std::string& noun, const std::string& id_fie
   };
 }
 
-void register_principal_policies(policy::Registry& registry, const std::string& resource,
-                                 const Principal& principal) {
+void register_principal_policy_actions(policy::Registry& registry, const std::string& resource,
+                                       const Principal& principal) {
   auto iam = [&](const std::string& verb, const std::string& noun = "Policy") {
     return "iam:" + principal.operation(verb, noun);
   };
-  registry.add_filter(
-      resource, "has-inline-policy",
-      policy::filter_info<HasInlinePolicy>(
-          {"value"}, "With inline policies (value: true, the default) or without (false)",
-          {iam("List", "Policies")}));
   registry.add_action(
       resource, "set-policy",
       policy::action_info<SetIamPolicy>(
@@ -359,6 +355,19 @@ void register_principal_policies(policy::Registry& registry, const std::string& 
                       policy::action_info<DeleteInlinePolicies>(
                           {}, {iam("List", "Policies"), iam("Get"), iam("Delete")},
                           "Delete every inline policy (each document recorded for undo)"));
+}
+
+void register_principal_policies(policy::Registry& registry, const std::string& resource,
+                                 const Principal& principal) {
+  auto iam = [&](const std::string& verb, const std::string& noun = "Policy") {
+    return "iam:" + principal.operation(verb, noun);
+  };
+  registry.add_filter(
+      resource, "has-inline-policy",
+      policy::filter_info<HasInlinePolicy>(
+          {"value"}, "With inline policies (value: true, the default) or without (false)",
+          {iam("List", "Policies")}));
+  register_principal_policy_actions(registry, resource, principal);
   registry.add_action(resource, "revoke-sessions",
                       policy::action_info<RevokeSessions>(
                           {}, {iam("Get"), iam("Put")},

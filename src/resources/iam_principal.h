@@ -1,6 +1,6 @@
-// What IAM users and roles share: their managed and inline policies (read, attach, detach,
-// delete, restore), the filters and actions Cloud Custodian gives both (has-inline-policy,
-// set-policy) and custos's delete-inline-policies and revoke-sessions.
+// What IAM users, roles and groups share: their managed and inline policies (read, attach,
+// detach, delete, restore), the filters and actions Cloud Custodian gives them (has-inline-policy,
+// set-policy, delete-inline-policies) and custos's revoke-sessions.
 #pragma once
 
 #include <string>
@@ -10,7 +10,7 @@
 
 namespace custos::resources {
 
-// A kind of IAM principal: "User" or "Role", from which the operation names follow
+// A kind of IAM principal: "User", "Role" or "Group", from which the operation names follow
 // (ListUserPolicies, AttachRolePolicy, ...).
 class Principal {
  public:
@@ -47,5 +47,8 @@ policy::ResourceType iam_type(const std::string& noun, const std::string& id_fie
 // has-inline-policy, set-policy, delete-inline-policies and revoke-sessions on `resource`.
 void register_principal_policies(policy::Registry& registry, const std::string& resource,
                                  const Principal& principal);
+// set-policy and delete-inline-policies alone (a group has no sessions to revoke).
+void register_principal_policy_actions(policy::Registry& registry, const std::string& resource,
+                                       const Principal& principal);
 
 }  // namespace custos::resources

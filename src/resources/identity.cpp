@@ -1,6 +1,7 @@
 // IAM's groups, instance profiles and server certificates (global, listed once), ACM
 // certificates, and Cognito's user and identity pools.
 #include "aws/client.h"
+#include "resources/iam_principal.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -89,6 +90,7 @@ void register_identity(policy::Registry& registry) {
                             .gone_codes = {"NoSuchEntity"}}},
            },
            false);
+  register_principal_policy_actions(registry, "aws.iam-group", Principal("Group"));
   add_type(registry, {
                          .name = "aws.iam-profile",
                          .aliases = {"iam-profile"},
@@ -109,6 +111,7 @@ void register_identity(policy::Registry& registry) {
                                      .untag_operation = "UntagInstanceProfile",
                                      .id_param = "InstanceProfileName"},
                      });
+  register_iam_profile_role(registry);
   add_type(registry, {
                          .name = "aws.iam-certificate",
                          .aliases = {"iam-certificate"},

@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "integration/action_check.h"
 #include "integration/findings.h"
 #include "integration/fixture.h"
+#include "integration/moto_gaps.h"
 #include "policy/dates.h"
 #include "support/aws_cli.h"
 #include "support/fault_proxy.h"
@@ -33,7 +35,7 @@ const char* const kSshKeyB =
     "lZ8xC0vB2nM4qW6eR8tY0uI2oP4aS6dF8gH0jK2lZ4xC6vB8nM0qW2eR4tY6uI8oP0aS2dF4gH6jK8lZ0xC2vB4nM6qW8"
     "eR0tY2uI4oP6aS8dF0gH2jK4lZ6xC8vB0nM2Q== custos-b";
 
-class IamTest : public IntegrationTest {
+class IamTest : public ActionTest {
  protected:
   void create_user(const std::string& user) const {
     aws_cli({"iam", "create-user", "--user-name", user});
@@ -462,6 +464,88 @@ TEST_F(IamTest, DeleteInlinePoliciesKeepsEachDocumentForUndo) {
   EXPECT_EQ(inline_names("role", "batch"), Json::array());
   EXPECT_EQ(records[0]["undo"][0]["operation"], "PutRolePolicy");
   EXPECT_EQ(outcomes(run("strip-role", roles)), std::vector<std::string>{"unchanged"});
+}
+
+// Cloud Custodian's iam-attach-group-policy and iam-delete-group-policies, as written: every
+// group's managed policies replaced by my-iam-policy of this account ({account_id}), and the
+// test group's inline policies deleted, each document kept for undo.
+TEST_F(IamTest, GroupsSetPolicyAndDeleteInlinePoliciesAsCloudCustodiansExamples) {
+  std::string mine = create_policy("my-iam-policy");
+  std::string other = create_policy("everyday");
+  for (const char* group : {"test", "ops"}) {
+    aws_cli({"iam", "create-group", "--group-name", group});
+    aws_cli({"iam", "attach-group-policy", "--group-name", group, "--policy-arn", other});
+    aws_cli({"iam", "put-group-policy", "--group-name", group, "--policy-name", "s3read",
+             "--policy-document", kReadOnly});
+  }
+  const std::string attach =
+      read_file(data_path("policies/c7n/iam-group/iam-1153-iam-attach-group-policy.yml"));
+  Json records = run("iam-attach-group-policy", attach);
+  EXPECT_EQ(outcomes(records),
+            (std::vector<std::string>{"changed", "changed", "changed", "changed"}));
+  for (const char* group : {"test", "ops"})
+    EXPECT_EQ(attached("group", group), Json::array({mine}));
+  EXPECT_EQ(records[0]["undo"][0]["operation"], "AttachGroupPolicy");
+  EXPECT_EQ(outcomes(run("iam-attach-group-policy", attach)),
+            (std::vector<std::string>{"changed", "changed", "changed", "changed"}))
+      << "detaching every policy takes the one attached last time too";
+
+  const std::string strip =
+      read_file(data_path("policies/c7n/iam-group/iam-2656-iam-delete-group-policies.yml"));
+  records = run("iam-delete-group-policies", strip);
+  ASSERT_EQ(outcomes(records), std::vector<std::string>{"changed"});
+  EXPECT_EQ(records[0]["resource"], "test");
+  EXPECT_EQ(inline_names("group", "test"), Json::array());
+  EXPECT_EQ(inline_names("group", "ops"), Json::array({"s3read"}));
+  EXPECT_EQ(records[0]["undo"][0]["operation"], "PutGroupPolicy");
+  EXPECT_EQ(outcomes(run("iam-delete-group-policies", strip)),
+            std::vector<std::string>{"unchanged"});
+}
+
+// Cloud Custodian's iam-instance-profile-set-role: the profile's role replaced; set-role without
+// a role removes it; each undo puts back what was there.
+TEST_F(IamTest, SetRoleReplacesOrRemovesTheProfilesRole) {
+  for (const char* role : {"my-test-role", "web"}) create_role(role);
+  for (const char* profile : {"web", "bare"})
+    aws_cli({"iam", "create-instance-profile", "--instance-profile-name", profile});
+  aws_cli({"iam", "add-role-to-instance-profile", "--instance-profile-name", "web", "--role-name",
+           "web"});
+  auto roles = [&](const std::string& profile) {
+    Json answer = aws_cli({"iam", "get-instance-profile", "--instance-profile-name", profile});
+    Json names = Json::array();
+    for (const Json& role : answer["InstanceProfile"]["Roles"]) names.push_back(role["RoleName"]);
+    return names;
+  };
+  FaultProxy proxy(emulator().url());  // listing profiles reads their tags
+  answer_instance_profile_tags(proxy);
+  const std::map<std::string, std::string> env = {{"AWS_ENDPOINT_URL", proxy.url()}};
+  const std::string set =
+      read_file(data_path("policies/c7n/iam-profile/iam-1517-iam-instance-profile-set-role.yml"));
+  Json records = prove_action(set, "iam-instance-profile-set-role",
+                              [&] {
+                                return Json::array({roles("web"), roles("bare")});
+                              },
+                              "iam AddRoleToInstanceProfile", env, {"--no-journal"});
+  EXPECT_EQ(roles("web"), Json::array({"my-test-role"}));
+  EXPECT_EQ(roles("bare"), Json::array({"my-test-role"}));
+  expect_undo_restores(
+      records,
+      [&] {
+        return Json::array({roles("web"), roles("bare")});
+      },
+      Json::array({Json::array({"web"}), Json::array()}));
+
+  const std::string remove = R"(policies:
+  - name: strip
+    resource: iam-profile
+    filters: [{InstanceProfileName: web}]
+    actions: [set-role]
+)";
+  records = prove_action(remove, "strip", [&] { return roles("web"); },
+                         "iam RemoveRoleFromInstanceProfile", env, {"--no-journal"});
+  EXPECT_EQ(records[0]["summary"], "removed its role web");
+  expect_undo_restores(
+      records, [&] { return roles("web"); }, Json::array({"web"}));
 }
 
 TEST_F(IamTest, RevokeSessionsOnAUserAndSetGroups) {

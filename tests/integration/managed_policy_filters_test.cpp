@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "integration/action_check.h"
+#include "integration/moto_gaps.h"
 #include "support/fault_proxy.h"
 
 namespace custos::test {
@@ -54,17 +55,7 @@ TEST_F(ManagedPolicyFiltersTest, ProfilesWhoseRoleHasThePolicyAttached) {
   aws_cli({"iam", "attach-role-policy", "--role-name", "ops", "--policy-arn", admin_});
   // Listing profiles reads their tags, which moto 5.2.1 cannot answer: a proxy says none.
   FaultProxy proxy(emulator().url());
-  proxy.answer_with([](const FaultProxy::Arrival& arrival) -> std::optional<FaultProxy::Reply> {
-    if (arrival.body.find("Action=ListInstanceProfileTags") == std::string::npos)
-      return std::nullopt;
-    FaultProxy::Reply reply;
-    reply.body =
-        "<ListInstanceProfileTagsResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
-        "<ListInstanceProfileTagsResult><IsTruncated>false</IsTruncated><Tags/>"
-        "</ListInstanceProfileTagsResult><ResponseMetadata><RequestId>recorded</RequestId>"
-        "</ResponseMetadata></ListInstanceProfileTagsResponse>";
-    return reply;
-  });
+  answer_instance_profile_tags(proxy);
   EXPECT_EQ(names("iam-profile", "InstanceProfileName", {{"AWS_ENDPOINT_URL", proxy.url()}}),
             Json::array({"ops"}));
 }
