@@ -3,6 +3,7 @@
 // keys, root MFA), EBS encryption by default and the account's S3 public access block. Each
 // judges the account in the run's region, as Cloud Custodian does.
 #include <algorithm>
+#include <optional>
 
 #include "aws/client.h"
 #include "policy/attribute_matcher.h"
@@ -10,6 +11,7 @@
 #include "policy/related_filter.h"
 #include "resources/account.h"
 #include "resources/cloudtrail.h"
+#include "resources/kms_key.h"
 #include "resources/s3_support.h"
 
 namespace custos::resources {
@@ -140,22 +142,45 @@ class GuardDuty : public policy::Filter {
 };
 
 // default-ebs-encryption (EbsEncryption): the account when EBS encryption by default is `state`
-// (default false) in this region.
+// (default false) in this region and, when on and `key` is given, the default key is that alias
+// (a string, compared with its first alias) or matches `key` as a value filter over the key.
 class DefaultEbsEncryption : public policy::Filter {
  public:
-  explicit DefaultEbsEncryption(const Spec& spec) : state_(spec.optional_bool("state", false)) {}
+  explicit DefaultEbsEncryption(const Spec& spec) : state_(spec.optional_bool("state", false)) {
+    if (!spec.has("key")) return;
+    const Json& key = spec.value()["key"];
+    if (key.is_string())
+      alias_ = key.get<std::string>();
+    else if (key.is_object())
+      key_filter_.emplace(spec.child("key"));
+    else
+      spec.child("key").fail("key is an alias name or a value filter over the key");
+  }
 
   bool match(const Json&, const FilterContext& context) const override {
     const aws::Client& client = policy::require_client(context, "default-ebs-encryption");
-    return client.call("ec2", "GetEbsEncryptionByDefault", Json::object())
-               .value("EbsEncryptionByDefault", false) == state_;
+    if (client.call("ec2", "GetEbsEncryptionByDefault", Json::object())
+            .value("EbsEncryptionByDefault", false) != state_)
+      return false;
+    if (!state_ || (alias_.empty() && !key_filter_)) return true;
+    std::string named =
+        client.call("ec2", "GetEbsDefaultKmsKeyId", Json::object()).value("KmsKeyId", "");
+    Json key = named.empty() ? Json() : kms_key_named(client, named);
+    if (key.is_null()) return false;
+    return key_filter_ ? key_filter_->matches(key, context) : key["c7n:AliasName"] == alias_;
   }
   std::vector<std::string> permissions() const override {
-    return {"ec2:GetEbsEncryptionByDefault"};
+    std::vector<std::string> needs = {"ec2:GetEbsEncryptionByDefault"};
+    if (!alias_.empty() || key_filter_)
+      needs.insert(needs.end(),
+                   {"ec2:GetEbsDefaultKmsKeyId", "kms:DescribeKey", "kms:ListAliases"});
+    return needs;
   }
 
  private:
   bool state_;
+  std::string alias_;
+  std::optional<policy::ValueMatcher> key_filter_;
 };
 
 // xray-encrypt-key (XrayEncrypted): the account when X-Ray encrypts with `key`: default (its own
@@ -249,10 +274,11 @@ void register_account_filters(policy::Registry& registry) {
                           {"kms:DescribeKey", "xray:GetEncryptionConfig"}));
   registry.add_filter(account, "default-ebs-encryption",
                       policy::filter_info<DefaultEbsEncryption>(
-                          {"state"},
+                          {"state", "key"},
                           "The account when EBS encryption by default is `state` (default false) "
-                          "in the region",
-                          {"ec2:GetEbsEncryptionByDefault"}));
+                          "in the region; with state true, `key` (an alias, or a value filter "
+                          "over the key) must describe the default key",
+                          {"ec2:GetEbsEncryptionByDefault", "ec2:GetEbsDefaultKmsKeyId"}));
   registry.add_filter(
       account, "s3-public-block",
       policy::related_filter_info({.annotation_key = "c7n:s3-public-block",

@@ -70,6 +70,7 @@ const policy::Registry& builtin_registry() {
     register_secure_transport_filter(r);       // check-secure-transport (efs)
     register_kms_grant_count(r);               // grant-count (kms-alias)
     register_managed_policy_filters(r);        // has/no-specific-managed-policy (iam)
+    register_glue_security_config(r);          // glue-security-config (account, glue-catalog)
     register_iam_usage(r);                     // usage on the IAM principals and policies
     register_iam_simulation(r);                // check-permissions on them
     register_finding_filter(r);                // finding, on every type with ARNs

@@ -192,6 +192,24 @@ Json rotation_status(const Json& key, const aws::Client& client) {
 
 }  // namespace
 
+Json kms_key_named(const aws::Client& client, const std::string& named) {
+  Json key;
+  try {
+    key = client.call("kms", "DescribeKey", {{"KeyId", named}}).value("KeyMetadata", Json());
+  } catch (const aws::AwsError& e) {
+    if (e.code() != "NotFoundException") throw;
+    return nullptr;
+  }
+  if (!key.is_object()) return nullptr;
+  Json aliases = Json::array();
+  for (const Json& alias : client.call_all("kms", "ListAliases", {{"KeyId", key["KeyId"]}})
+                               .value("Aliases", Json::array()))
+    aliases.push_back(alias.value("AliasName", ""));
+  key["AliasNames"] = aliases;
+  key["c7n:AliasName"] = aliases.empty() ? Json("") : aliases[0];
+  return key;
+}
+
 void register_kms_key(policy::Registry& registry) {
   using Tagging = policy::ResourceType::Tagging;
   registry.add_resource(
