@@ -40,6 +40,8 @@ void register_secure_transport_filter(policy::Registry& registry);
 void register_iam_profile_role(policy::Registry& registry);
 // glue-security-config on account and glue-catalog (after both)
 void register_glue_security_config(policy::Registry& registry);
+// disable and set-attributes on distribution and streaming-distribution (after them)
+void register_cloudfront_config(policy::Registry& registry);
 // has-specific-managed-policy on iam-role, iam-group and iam-profile, no-specific-managed-policy
 // on iam-role (after them)
 void register_managed_policy_filters(policy::Registry& registry);
