@@ -593,6 +593,7 @@ void register_databases(policy::Registry& registry) {
   add_age_filter(registry, "aws.cache-snapshot", "age",
                  "min_by(NodeSnapshots, &SnapshotCreateTime).SnapshotCreateTime");
   register_rds_parts(registry);
+  register_param_group_modify(registry);
   register_consecutive_snapshots(registry);
   register_retention_window(registry);
   register_set_attributes(registry);

@@ -42,6 +42,8 @@ void register_iam_profile_role(policy::Registry& registry);
 void register_glue_security_config(policy::Registry& registry);
 // disable and set-attributes on distribution and streaming-distribution (after them)
 void register_cloudfront_config(policy::Registry& registry);
+// modify on rds-param-group and rds-cluster-param-group (after them)
+void register_param_group_modify(policy::Registry& registry);
 // has-specific-managed-policy on iam-role, iam-group and iam-profile, no-specific-managed-policy
 // on iam-role (after them)
 void register_managed_policy_filters(policy::Registry& registry);
