@@ -362,7 +362,17 @@ void register_compute(policy::Registry& registry) {
                          .name_field = "serviceName",
                          .arn_field = "serviceArn",
                          .tagging = ecs_tagging("serviceArn"),
+                         // Cloud Custodian scales the service to 0 first: `force` is ECS's
+                         // way of doing so in the delete itself. A deleted service is listed
+                         // as INACTIVE for a while.
+                         .actions = {{.operation = "DeleteService",
+                                      .params = {{"cluster", "clusterArn"},
+                                                 {"service", "serviceName"},
+                                                 {"force", "`true`"}},
+                                      .when = "status != 'INACTIVE'",
+                                      .gone_codes = {"ServiceNotFoundException"}}},
                      });
+  register_ecs_service_modify(registry);
   auto repository = std::make_shared<const ResourceType>(ecr_repository());
   add_type(registry, *repository);
   add_type(registry,

@@ -44,6 +44,8 @@ void register_glue_security_config(policy::Registry& registry);
 void register_cloudfront_config(policy::Registry& registry);
 // modify on rds-param-group and rds-cluster-param-group (after them)
 void register_param_group_modify(policy::Registry& registry);
+// modify on ecs-service (after it)
+void register_ecs_service_modify(policy::Registry& registry);
 // has-specific-managed-policy on iam-role, iam-group and iam-profile, no-specific-managed-policy
 // on iam-role (after them)
 void register_managed_policy_filters(policy::Registry& registry);
