@@ -144,11 +144,68 @@ ResourceType::CallAction access_log(bool enable) {
   return action;
 }
 
+// Load balancer attributes set where they differ (ModifyLoadBalancerAttributes), each undone to
+// the value it had; what to set is the subclass's.
+class SetBalancerAttributes : public policy::PerResourceAction {
+ public:
+  using PerResourceAction::PerResourceAction;
+
+ protected:
+  // The attributes to set on `balancer` (Key: Value, both AWS's text).
+  virtual std::map<std::string, std::string> wanted(const Json& balancer,
+                                                    policy::ActionContext& context) const = 0;
+
+ private:
+  policy::ActionRecord apply(const Json& balancer, policy::ActionContext& context) const override {
+    const std::string arn = balancer.value("LoadBalancerArn", "");
+    const std::string name = balancer.value("LoadBalancerName", arn);
+    const aws::Client& client = context.client_for(balancer);
+    std::map<std::string, std::string> now;
+    for (const Json& attribute :
+         client.call("elbv2", "DescribeLoadBalancerAttributes", {{"LoadBalancerArn", arn}})
+             .value("Attributes", Json::array()))
+      now[attribute.value("Key", "")] = attribute.value("Value", "");
+    const std::map<std::string, std::string> target = wanted(balancer, context);
+    Json before = Json::object(), set = Json::array(), restore = Json::array();
+    std::string expect;
+    for (const auto& [key, value] : target) {
+      // A pipe binds loosest: each comparison goes in parentheses.
+      expect += (expect.empty() ? "" : " && ") +
+                ("(Attributes[?Key == " + policy::jmespath_literal(key) +
+                 "].Value | [0] == " + policy::jmespath_literal(value) + ")");
+      if (now.contains(key) && now[key] == value) continue;
+      set.push_back({{"Key", key}, {"Value", value}});
+      if (now.contains(key)) {
+        before[key] = now[key];
+        restore.push_back({{"Key", key}, {"Value", now[key]}});
+      }
+    }
+    if (set.empty())
+      return policy::ActionRecord::unchanged(this->name(), context.id_of(balancer),
+                                             name + "'s attributes already hold those values");
+    client.call("elbv2", "ModifyLoadBalancerAttributes",
+                {{"LoadBalancerArn", arn}, {"Attributes", set}});
+    policy::ActionRecord record{this->name(), context.id_of(balancer)};
+    record.before = before;
+    record.after = Json(target);
+    const std::string& region = client.session().region();
+    record.undo = Json::array();
+    if (!restore.empty())
+      record.undo.push_back(policy::undo_call("elbv2", "ModifyLoadBalancerAttributes",
+                                              {{"LoadBalancerArn", arn}, {"Attributes", restore}},
+                                              region));
+    record.check = policy::check_call("elbv2", "DescribeLoadBalancerAttributes",
+                                      {{"LoadBalancerArn", arn}}, expect, region);
+    record.summary = "set " + std::to_string(set.size()) + " attributes of " + name;
+    return record;
+  }
+};
+
 // modify-attributes on app-elb (c7n's AppELBModifyAttributes): `attributes`, a mapping of
 // ModifyLoadBalancerAttributes keys to values (true/false and numbers sent as AWS's text).
-class ModifyAttributes : public policy::PerResourceAction {
+class ModifyAttributes : public SetBalancerAttributes {
  public:
-  explicit ModifyAttributes(const policy::Spec& spec) : PerResourceAction("modify-attributes") {
+  explicit ModifyAttributes(const policy::Spec& spec) : SetBalancerAttributes("modify-attributes") {
     if (!spec.has("attributes") || !spec.child("attributes").value().is_object() ||
         spec.child("attributes").value().empty())
       spec.fail(
@@ -171,50 +228,67 @@ class ModifyAttributes : public policy::PerResourceAction {
   }
 
  private:
-  policy::ActionRecord apply(const Json& balancer, policy::ActionContext& context) const override {
-    const std::string arn = balancer.value("LoadBalancerArn", "");
-    const std::string name = balancer.value("LoadBalancerName", arn);
-    const aws::Client& client = context.client_for(balancer);
-    std::map<std::string, std::string> now;
-    for (const Json& attribute :
-         client.call("elbv2", "DescribeLoadBalancerAttributes", {{"LoadBalancerArn", arn}})
-             .value("Attributes", Json::array()))
-      now[attribute.value("Key", "")] = attribute.value("Value", "");
-    Json before = Json::object(), set = Json::array(), restore = Json::array();
-    std::string expect;
-    for (const auto& [key, value] : wanted_) {
-      // A pipe binds loosest: each comparison goes in parentheses.
-      expect += (expect.empty() ? "" : " && ") +
-                ("(Attributes[?Key == " + policy::jmespath_literal(key) +
-                 "].Value | [0] == " + policy::jmespath_literal(value) + ")");
-      if (now.contains(key) && now[key] == value) continue;
-      set.push_back({{"Key", key}, {"Value", value}});
-      if (now.contains(key)) {
-        before[key] = now[key];
-        restore.push_back({{"Key", key}, {"Value", now[key]}});
-      }
-    }
-    if (set.empty())
-      return policy::ActionRecord::unchanged(this->name(), context.id_of(balancer),
-                                             name + "'s attributes already hold those values");
-    client.call("elbv2", "ModifyLoadBalancerAttributes",
-                {{"LoadBalancerArn", arn}, {"Attributes", set}});
-    policy::ActionRecord record{this->name(), context.id_of(balancer)};
-    record.before = before;
-    record.after = Json(wanted_);
-    const std::string& region = client.session().region();
-    record.undo = Json::array();
-    if (!restore.empty())
-      record.undo.push_back(policy::undo_call("elbv2", "ModifyLoadBalancerAttributes",
-                                              {{"LoadBalancerArn", arn}, {"Attributes", restore}},
-                                              region));
-    record.check = policy::check_call("elbv2", "DescribeLoadBalancerAttributes",
-                                      {{"LoadBalancerArn", arn}}, expect, region);
-    record.summary = "set " + std::to_string(set.size()) + " attributes of " + name;
-    return record;
+  std::map<std::string, std::string> wanted(const Json&, policy::ActionContext&) const override {
+    return wanted_;
   }
 
   std::map<std::string, std::string> wanted_;
+};
+
+// set-s3-logging on app-elb (c7n's SetS3Logging): access logs on (state: enabled) to `bucket`
+// under `prefix`, whose {LoadBalancerName}, {DNSName}, {AccountId} and {TAG} are the load
+// balancer's; or off (state: disabled).
+class SetS3Logging : public SetBalancerAttributes {
+ public:
+  explicit SetS3Logging(const policy::Spec& spec)
+      : SetBalancerAttributes("set-s3-logging"),
+        enabled_(spec.one_of("state", {"enabled", "disabled"}) == "enabled"),
+        bucket_(spec.optional_string("bucket")),
+        prefix_(spec.optional_string("prefix")) {
+    if (enabled_ && (bucket_.empty() || !spec.has("prefix")))
+      spec.fail("set-s3-logging with state: enabled needs bucket and prefix");
+  }
+
+ private:
+  std::map<std::string, std::string> wanted(const Json& balancer,
+                                            policy::ActionContext& context) const override {
+    if (!enabled_) return {{"access_logs.s3.enabled", "false"}};
+    return {{"access_logs.s3.enabled", "true"},
+            {"access_logs.s3.bucket", bucket_},
+            {"access_logs.s3.prefix", expanded(prefix_, balancer, context)}};
+  }
+
+  static std::string expanded(const std::string& text, const Json& balancer,
+                              policy::ActionContext& context) {
+    std::map<std::string, std::string> fields;
+    for (const Json& tag : balancer.value("Tags", Json::array()))
+      fields[tag.value("Key", "")] = tag.value("Value", "");
+    fields["DNSName"] = balancer.value("DNSName", "");
+    fields["LoadBalancerName"] = balancer.value("LoadBalancerName", "");
+    fields["AccountId"] = policy::arn_part(balancer.value("LoadBalancerArn", ""), 4);
+    std::string out;
+    for (std::size_t at = 0; at < text.size();) {
+      std::size_t open = text.find('{', at), close = text.find('}', open);
+      if (open == std::string::npos || close == std::string::npos) {
+        out += text.substr(at);
+        break;
+      }
+      std::string field = text.substr(open + 1, close - open - 1);
+      auto found = fields.find(field);
+      if (found == fields.end())
+        throw Error("set-s3-logging: the prefix names {" + field + "}, which " +
+                    context.id_of(balancer) +
+                    " has not (a tag, LoadBalancerName, DNSName or "
+                    "AccountId)");
+      out += text.substr(at, open - at) + found->second;
+      at = close + 1;
+    }
+    return out;
+  }
+
+  bool enabled_;
+  std::string bucket_;
+  std::string prefix_;
 };
 
 }  // namespace
@@ -257,6 +331,14 @@ void register_load_balancing(policy::Registry& registry) {
                           {"elasticloadbalancing:DescribeLoadBalancerAttributes",
                            "elasticloadbalancing:ModifyLoadBalancerAttributes"},
                           "Set load balancer attributes, e.g. deletion_protection.enabled: true"));
+  registry.add_action(
+      "aws.app-elb", "set-s3-logging",
+      policy::action_info<SetS3Logging>(
+          {"state", "bucket", "prefix"},
+          {"elasticloadbalancing:DescribeLoadBalancerAttributes",
+           "elasticloadbalancing:ModifyLoadBalancerAttributes"},
+          "Access logs on (state: enabled) to bucket under prefix ({LoadBalancerName}, "
+          "{AccountId}, {DNSName}, {TAG} filled in), or off (disabled); undo sets back"));
   register_app_elb_listeners(registry);
   register_load_balancer_checks(registry);
 }

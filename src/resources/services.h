@@ -46,6 +46,8 @@ void register_cloudfront_config(policy::Registry& registry);
 void register_param_group_modify(policy::Registry& registry);
 // modify on ecs-service (after it)
 void register_ecs_service_modify(policy::Registry& registry);
+// set-logging on redshift (after it)
+void register_redshift_logging(policy::Registry& registry);
 // has-specific-managed-policy on iam-role, iam-group and iam-profile, no-specific-managed-policy
 // on iam-role (after them)
 void register_managed_policy_filters(policy::Registry& registry);

@@ -46,6 +46,12 @@ class ActionTest : public IntegrationTest {
                     const std::function<Json()>& state, const std::string& dry_call,
                     const std::map<std::string, std::string>& env = {},
                     const std::vector<std::string>& extra = {}) const;
+  // The same for a policy whose filters no longer match once it has acted (a bucket whose
+  // wrong notification is gone): the second run finds nothing to act on.
+  Json prove_remedy(const std::string& yaml, const std::string& policy,
+                    const std::function<Json()>& state, const std::string& dry_call,
+                    const std::map<std::string, std::string>& env = {},
+                    const std::vector<std::string>& extra = {}) const;
 
   // Runs a record's call ({service, operation, params, region}: an undo step or a check) with
   // the AWS CLI, as an independent client; the test fails unless it succeeds.
@@ -56,6 +62,11 @@ class ActionTest : public IntegrationTest {
   // may hold any more.
   void expect_undo_restores(const Json& records, const std::function<Json()>& state,
                             const Json& before) const;
+
+ private:
+  Json prove(const std::string& yaml, const std::string& policy, const std::function<Json()>& state,
+             const std::string& dry_call, const std::map<std::string, std::string>& env,
+             const std::vector<std::string>& extra, bool still_matches) const;
 };
 
 }  // namespace custos::test

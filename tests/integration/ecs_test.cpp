@@ -68,17 +68,10 @@ TEST_F(EcsTest, ModifyTurnsOffPublicIpsAndKeepsTheSubnets) {
   const Json before = network();
   const std::string yaml =
       read_file(data_path("policies/c7n/ecs-service/ecs-325-no-public-ips-services.yml"));
-  ProcessResult dry = run_policy(yaml, {"--dryrun"});
-  EXPECT_NE(dry.out.find("would call ecs UpdateService"), std::string::npos) << dry.out;
-  EXPECT_EQ(network(), before);
-  run_policy(yaml);
-  Json records = actions_of("no-public-ips-services");
+  Json records = prove_remedy(yaml, "no-public-ips-services", network, "ecs UpdateService");
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_TRUE(check_holds(records[0]["check"])) << records[0].dump();
   EXPECT_EQ(network()["assignPublicIp"], "DISABLED");
   EXPECT_EQ(network()["subnets"], Json::array({subnet_}));
-  run_policy(yaml);  // no public IPs any more
-  EXPECT_TRUE(actions_of("no-public-ips-services").empty());
   expect_undo_restores(records, network, before);
 }
 
