@@ -258,4 +258,12 @@ TimeZone::Local TimeZone::at(TimePoint instant) const {
           type.offset};
 }
 
+std::string identifier_minute() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  return std::string(text, std::strftime(text, sizeof text, "%Y-%m-%d-%H-%M", &utc));
+}
+
 }  // namespace custos::policy

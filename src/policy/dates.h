@@ -18,6 +18,10 @@ using TimePoint = std::chrono::system_clock::time_point;
 // zone, or with a zone name dateutil does not know (EST), it is local time, as in Python.
 std::optional<TimePoint> parse_datetime(std::string_view text);
 
+// The minute now, in UTC, as Cloud Custodian's snapshot_identifier names what it makes
+// (Backup-ID-2026-12-06-16-40): "2026-12-06-16-40".
+std::string identifier_minute();
+
 class TimeZone {
  public:
   // Cloud Custodian's aliases (utc, et, pt, ...) or an IANA name such as "Europe/Paris";

@@ -1,10 +1,9 @@
 #include "resources/call_action.h"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
 #include "jmespath/jmespath.h"
+#include "policy/dates.h"
 #include "policy/describe.h"
 #include "policy/shape_check.h"
 #include "resources/param_paths.h"
@@ -26,16 +25,6 @@ void keep(Json& target, const Json& base) {
   if (!base.is_object() || !target.is_object()) return;
   for (const auto& [key, value] : base.items())
     if (!target.contains(key) && !value.is_null()) target[key] = value;
-}
-
-// The minute a call is made, as Cloud Custodian names snapshots (snapshot_identifier: Backup-
-// ID-2026-12-06-16-40), for parameters that name what the call creates.
-std::string this_minute() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  return std::string(text, std::strftime(text, sizeof text, "%Y-%m-%d-%H-%M", &utc));
 }
 
 class Call : public policy::PerResourceAction {
@@ -135,7 +124,7 @@ class Call : public policy::PerResourceAction {
   }
 
   static Json with_minute(Json resource) {
-    if (resource.is_object()) resource["custos:now"] = this_minute();
+    if (resource.is_object()) resource["custos:now"] = policy::identifier_minute();
     return resource;
   }
 

@@ -48,6 +48,10 @@ void register_param_group_modify(policy::Registry& registry);
 void register_ecs_service_modify(policy::Registry& registry);
 // set-logging on redshift (after it)
 void register_redshift_logging(policy::Registry& registry);
+// configure-lifecycle-policy on efs (after it)
+void register_efs_lifecycle(policy::Registry& registry);
+// backup on dynamodb-table (after it)
+void register_dynamodb_backup(policy::Registry& registry);
 // has-specific-managed-policy on iam-role, iam-group and iam-profile, no-specific-managed-policy
 // on iam-role (after them)
 void register_managed_policy_filters(policy::Registry& registry);

@@ -107,7 +107,12 @@ std::vector<Row> rows() {
              "tags": )" +
              kLowerTags + "}"}},
        "[2].service.serviceArn",
-       true},
+       true,
+       {},
+       {},
+       {},
+       "moto 5.2.1 lists a deleted service (INACTIVE); AWS's ListServices does not (EcsTest "
+       "checks the status)"},
       {"ecr",
        {{"ecr", "CreateRepository", R"({"repositoryName": "images", "tags": )" + kTags + "}"}},
        "'images'",

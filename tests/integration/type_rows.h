@@ -28,6 +28,8 @@ struct Row {
   std::vector<Call> before_delete{};
   // Why moto 5.2.1 cannot answer a delete of what is gone as AWS does, when it cannot.
   std::string moto_redelete{};
+  // Why moto 5.2.1 still lists what was deleted (AWS does not), when it does.
+  std::string moto_lists_deleted{};
 };
 
 // gtest's description of a row: its type.
