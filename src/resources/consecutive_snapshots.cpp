@@ -1,7 +1,8 @@
-// consecutive-snapshots on aws.rds, aws.rds-cluster and aws.redshift (Cloud Custodian's
-// ConsecutiveSnapshots and ClusterConsecutiveSnapshots): the databases with a snapshot in each
-// of the last N days (or hours, or weeks): whether a responder can restore from before the
-// intruder arrived.
+// consecutive-snapshots on aws.rds, aws.rds-cluster and aws.redshift and consecutive-backups on
+// aws.fsx and aws.dynamodb-table (Cloud Custodian's ConsecutiveSnapshots,
+// ClusterConsecutiveSnapshots, ConsecutiveBackups and ConsecutiveAwsBackupsFilter): what has a
+// snapshot or backup in each of the last N days (or hours, or weeks): whether a responder can
+// restore from before the intruder arrived.
 #include <ctime>
 #include <map>
 #include <set>
@@ -17,43 +18,68 @@ namespace {
 using policy::FilterContext;
 using policy::Spec;
 
-// Where one type's snapshots are listed and what in them the filter reads.
+// The options a type's filter takes, as Cloud Custodian's differ: `days` (rds, rds-cluster, fsx);
+// `count`, `period` and `status` (redshift); those and `backuptype` (dynamodb-table).
+enum class Options { kDays, kCountPeriodStatus, kWithBackupType };
+
+// Where one type's snapshots or backups are listed and what in them the filter reads.
 struct SnapshotSource {
   const char* type;
-  const char* operation;  // listing the snapshots of given databases
+  const char* filter;  // consecutive-snapshots or consecutive-backups
+  const char* service;
+  const char* operation;  // listing the snapshots of one resource
   const char* list;       // the answer's list
-  const char* id_field;   // the database's id, in it and in each snapshot
-  const char* filter;     // the listing's filter by database id; "" for one call a database
+  const char* id_field;   // the resource's id
+  // How the listing names the resource: a Filters name, or (for a name without "-") the
+  // parameter itself.
+  const char* by;
+  const char* date_field;    // when each was made
+  const char* status_field;  // its state
+  const char* ready;         // the state `days` counts
+  Options options;
   const char* annotation;
 };
 
 constexpr SnapshotSource kSources[] = {
-    {"aws.rds", "DescribeDBSnapshots", "DBSnapshots", "DBInstanceIdentifier", "db-instance-id",
-     "c7n:DBSnapshots"},
-    {"aws.rds-cluster", "DescribeDBClusterSnapshots", "DBClusterSnapshots", "DBClusterIdentifier",
-     "db-cluster-id", "c7n:DBClusterSnapshots"},
-    {"aws.redshift", "DescribeClusterSnapshots", "Snapshots", "ClusterIdentifier", "",
-     "c7n:RedshiftSnapshots"},
+    {"aws.rds", "consecutive-snapshots", "rds", "DescribeDBSnapshots", "DBSnapshots",
+     "DBInstanceIdentifier", "db-instance-id", "SnapshotCreateTime", "Status", "available",
+     Options::kDays, "c7n:DBSnapshots"},
+    {"aws.rds-cluster", "consecutive-snapshots", "rds", "DescribeDBClusterSnapshots",
+     "DBClusterSnapshots", "DBClusterIdentifier", "db-cluster-id", "SnapshotCreateTime", "Status",
+     "available", Options::kDays, "c7n:DBClusterSnapshots"},
+    {"aws.redshift", "consecutive-snapshots", "redshift", "DescribeClusterSnapshots", "Snapshots",
+     "ClusterIdentifier", "ClusterIdentifier", "SnapshotCreateTime", "Status", "available",
+     Options::kCountPeriodStatus, "c7n:RedshiftSnapshots"},
+    {"aws.fsx", "consecutive-backups", "fsx", "DescribeBackups", "Backups", "FileSystemId",
+     "file-system-id", "CreationTime", "Lifecycle", "AVAILABLE", Options::kDays, "c7n:FSxBackups"},
+    {"aws.dynamodb-table", "consecutive-backups", "dynamodb", "ListBackups", "BackupSummaries",
+     "TableName", "TableName", "BackupCreationDateTime", "BackupStatus", "AVAILABLE",
+     Options::kWithBackupType, "c7n:DynamodbBackups"},
 };
 
 const SnapshotSource& source_of(const std::string& type) {
   for (const SnapshotSource& source : kSources)
     if (type == source.type) return source;
-  throw std::logic_error("consecutive-snapshots has no source for " + type);
+  throw std::logic_error("consecutive-snapshots/backups has no source for " + type);
 }
 
 class ConsecutiveSnapshots : public policy::AnnotatingFilter {
  public:
-  // rds and rds-cluster take `days`; redshift `count`, `period` and `status` (all required).
   ConsecutiveSnapshots(const Spec& spec, const policy::BuildContext& context)
       : source_(source_of(context.resource.name)) {
-    if (std::string(source_.type) == "aws.redshift") {
-      count_ = whole(spec, "count");
-      period_ = spec.one_of("period", {"hours", "days", "weeks"});
-      status_ = spec.one_of("status", {"available", "creating", "final snapshot", "failed"});
-    } else {
+    status_ = source_.ready;
+    if (source_.options == Options::kDays) {
       count_ = whole(spec, "days");
+      return;
     }
+    count_ = whole(spec, "count");
+    period_ = spec.one_of("period", {"hours", "days", "weeks"});
+    if (source_.options == Options::kCountPeriodStatus) {
+      status_ = spec.one_of("status", {"available", "creating", "final snapshot", "failed"});
+      return;
+    }
+    status_ = spec.one_of("status", {"AVAILABLE", "CREATING", "DELETED"});
+    backup_type_ = spec.one_of("backuptype", {"SYSTEM", "USER", "AWS_BACKUP", "ALL"});
   }
 
   bool match(const Json& database, const FilterContext& context) const override {
@@ -70,23 +96,25 @@ class ConsecutiveSnapshots : public policy::AnnotatingFilter {
   }
 
  private:
-  static int whole(const Spec& spec, const char* key) {
-    if (!spec.has(key)) spec.fail(std::string("consecutive-snapshots needs '") + key + "'");
+  int whole(const Spec& spec, const char* key) const {
+    if (!spec.has(key)) spec.fail(std::string(source_.filter) + " needs '" + key + "'");
     const Json& value = spec.child(key).value();
     if (!value.is_number_integer() || value.get<int>() < 1)
       spec.child(key).fail(std::string("'") + key + "' must be a whole number of at least 1");
     return value.get<int>();
   }
 
-  Json snapshots(const Json& database, const FilterContext& context) const {
-    if (database.contains(source_.annotation)) return database[source_.annotation];
-    const aws::Client& client = policy::require_client(context, "consecutive-snapshots");
-    Json id = database.value(source_.id_field, Json());
-    Json params = *source_.filter
-                      ? Json{{"Filters", {{{"Name", source_.filter}, {"Values", {id}}}}}}
-                      : Json{{source_.id_field, id}};
-    std::string service = std::string(source_.type) == "aws.redshift" ? "redshift" : "rds";
-    return client.call_all(service, source_.operation, params).value(source_.list, Json::array());
+  Json snapshots(const Json& resource, const FilterContext& context) const {
+    if (resource.contains(source_.annotation)) return resource[source_.annotation];
+    const aws::Client& client = policy::require_client(context, source_.filter);
+    Json id = resource.value(source_.id_field, Json());
+    const std::string by = source_.by;
+    Json params = by.find('-') != std::string::npos
+                      ? Json{{"Filters", {{{"Name", by}, {"Values", {id}}}}}}
+                      : Json{{by, id}};
+    if (!backup_type_.empty()) params["BackupType"] = backup_type_;
+    return client.call_all(source_.service, source_.operation, params)
+        .value(source_.list, Json::array());
   }
 
   // The period (UTC) a time falls in, as Cloud Custodian names it: 2026-12-06, or 2026-12-06-14.
@@ -102,8 +130,8 @@ class ConsecutiveSnapshots : public policy::AnnotatingFilter {
   bool covered(const Json& snapshots) const {
     std::set<std::string> have;
     for (const Json& snapshot : snapshots) {
-      if (snapshot.value("Status", "") != status_) continue;
-      auto created = policy::parse_datetime(snapshot.value("SnapshotCreateTime", ""));
+      if (snapshot.value(source_.status_field, "") != status_) continue;
+      auto created = policy::parse_datetime(snapshot.value(source_.date_field, ""));
       if (created) have.insert(period_of(std::chrono::system_clock::to_time_t(*created)));
     }
     std::time_t now = std::time(nullptr);
@@ -115,23 +143,32 @@ class ConsecutiveSnapshots : public policy::AnnotatingFilter {
 
   const SnapshotSource& source_;
   int count_ = 0;
-  std::string period_ = "days", status_ = "available";
+  std::string period_ = "days", status_, backup_type_;
 };
 
 }  // namespace
 
 void register_consecutive_snapshots(policy::Registry& registry) {
   for (const SnapshotSource& source : kSources) {
-    bool redshift = std::string(source.type) == "aws.redshift";
+    const std::string what =
+        std::string(source.filter) == "consecutive-backups" ? "a backup" : "a snapshot";
+    std::vector<std::string> options = {"days"};
+    std::string description =
+        "With " + what + " (" + source.ready + ") in each of the last `days` days";
+    if (source.options != Options::kDays) {
+      options = {"count", "period", "status"};
+      description = "With " + what +
+                    " of `status` in each of the last `count` periods (hours, "
+                    "days or weeks)";
+    }
+    if (source.options == Options::kWithBackupType) {
+      options.push_back("backuptype");
+      description += " of `backuptype` (SYSTEM, USER, AWS_BACKUP or ALL)";
+    }
     registry.add_filter(
-        source.type, "consecutive-snapshots",
+        source.type, source.filter,
         policy::filter_info<ConsecutiveSnapshots>(
-            redshift ? std::vector<std::string>{"count", "period", "status"}
-                     : std::vector<std::string>{"days"},
-            redshift ? "Clusters with a snapshot of `status` in each of the last `count` periods "
-                       "(hours, days or weeks)"
-                     : "Databases with an available snapshot in each of the last `days` days",
-            {std::string(redshift ? "redshift:" : "rds:") + source.operation}));
+            options, description, {std::string(source.service) + ":" + source.operation}));
   }
 }
 
