@@ -283,7 +283,13 @@ Policy compile_policy(const Spec& spec, const Registry& registry) {
   }
   check_descriptive(spec);
   policy.mode = compile_mode(spec, *policy.resource);
-  if (spec.has("query")) policy.query = compile_query(spec.child("query"), *policy.resource);
+  if (spec.has("query")) {
+    Query query = compile_query(spec.child("query"), *policy.resource);
+    policy.query = std::move(query.params);
+    policy.narrowed = with_augment_keys(*policy.resource, query.augment_keys,
+                                        spec.value().value("filters", Json()));
+    if (policy.narrowed) policy.resource = policy.narrowed.get();
+  }
   BuildContext context{registry, *policy.resource, policy.mode.is_event(), "and", &spec.value()};
   policy.conditions = Conditions::compile(spec, context);
   policy.limit = compile_limit(spec);

@@ -66,8 +66,10 @@ struct Policy {
   std::vector<std::pair<std::string, ActionPtr>> actions;
   ResourceLimit limit;
   Json query = Json::object();  // `query`: parameters added to the listing call
-  Json data;                    // the policy as written
-  Json vars = Json::object();   // the file's `vars:`
+  // `resource` narrowed to the detail calls query's augment-keys names (owned here), or null.
+  std::shared_ptr<const ResourceType> narrowed;
+  Json data;                   // the policy as written
+  Json vars = Json::object();  // the file's `vars:`
   Location location;
   std::shared_ptr<const SourceDocument> expanded;  // what a variable-expanded copy compiled from
 

@@ -128,22 +128,90 @@ class QueryBuilder {
   std::map<std::string, Json> filters_;
 };
 
+// The keys of the type's detail calls (what augment-keys may name).
+std::set<std::string> detail_keys(const ResourceType& type) {
+  std::set<std::string> keys;
+  for (const DetailCall& call : type.details)
+    if (!call.key.empty()) keys.insert(call.key);
+  return keys;
+}
+
+Json compile_augment_keys(const Spec& at, const ResourceType& type) {
+  const Json& value = at.value();
+  const std::set<std::string> known = detail_keys(type);
+  std::string names;
+  for (const auto& key : known) names += (names.empty() ? "" : ", ") + key;
+  if (known.empty()) at.at_key().fail("augment-keys: " + type.name + " has no detail calls");
+  if (value.is_string() && (value == "all" || value == "none" || value == "detect")) return value;
+  if (!value.is_array())
+    at.fail("augment-keys is all, none, detect or a list of " + type.name + "'s keys (" + names +
+            ")");
+  for (std::size_t i = 0; i < value.size(); ++i)
+    if (!value[i].is_string() || !known.count(value[i].get<std::string>()))
+      at.element(i).fail("augment-keys: " + value[i].dump() + " is not one of " + type.name +
+                         "'s keys (" + names + ")");
+  return value;
+}
+
+// The top-level keys the value filters in `filters` read (c7n's detect_augment_fields).
+void read_keys(const Json& filters, std::set<std::string>& keys) {
+  for (const Json& filter : filters.is_array() ? filters : Json::array()) {
+    if (!filter.is_object()) continue;
+    for (const char* block : {"and", "or", "not"})
+      if (filter.contains(block)) read_keys(filter[block], keys);
+    std::string key;
+    if (filter.value("type", "") == "value")
+      key = filter.value("key", "");
+    else if (filter.size() == 1 && !filter.contains("type"))
+      key = filter.begin().key();
+    key = key.substr(0, key.find('.'));
+    keys.insert(key.starts_with("tag:") ? "Tags" : key);
+  }
+}
+
 }  // namespace
 
-Json compile_query(const Spec& spec, const ResourceType& type) {
+Query compile_query(const Spec& spec, const ResourceType& type) {
   if (!spec.value().is_array()) spec.fail("'query' must be a list of {KEY: VALUE} mappings");
+  Query query;
+  std::vector<std::size_t> parameters;
+  for (std::size_t i = 0; i < spec.value().size(); ++i) {
+    const Json& entry = spec.value()[i];
+    if (entry.is_object() && entry.size() == 1 && entry.contains("augment-keys"))
+      query.augment_keys = compile_augment_keys(spec.element(i).child("augment-keys"), type);
+    else
+      parameters.push_back(i);
+  }
+  if (parameters.empty()) return query;
   if (type.enumerate_operation.empty())
     spec.at_key().fail("'query' is not supported on " + type.name + " (it has no listing call)");
   auto model = aws::ServiceModel::load(type.service);
   const aws::Shape* input = model->operation(type.enumerate_operation).input.shape;
   if (!input)
-    spec.at_key().fail("'query' is not supported on " + type.name + ": " +
-                       type.enumerate_operation + " takes no parameters");
+    spec.element(parameters[0])
+        .fail("'query' on " + type.name + " takes augment-keys only: " + type.enumerate_operation +
+              " takes no parameters");
   QueryBuilder builder(type, input);
-  for (std::size_t i = 0; i < spec.value().size(); ++i) builder.add(spec.element(i));
-  Json params = builder.params();
-  check_input_shape(spec, type.service, type.enumerate_operation, params);
-  return params;
+  for (std::size_t i : parameters) builder.add(spec.element(i));
+  query.params = builder.params();
+  check_input_shape(spec, type.service, type.enumerate_operation, query.params);
+  return query;
+}
+
+std::shared_ptr<const ResourceType> with_augment_keys(const ResourceType& type,
+                                                      const Json& augment_keys,
+                                                      const Json& filters) {
+  if (augment_keys.is_null() || augment_keys == "all") return nullptr;
+  std::set<std::string> wanted = {"Tags"};  // as Cloud Custodian: tags always
+  if (augment_keys == "detect")
+    read_keys(filters, wanted);
+  else if (augment_keys.is_array())
+    for (const Json& key : augment_keys) wanted.insert(key.get<std::string>());
+  auto narrowed = std::make_shared<ResourceType>(type);
+  std::erase_if(narrowed->details, [&](const DetailCall& call) {
+    return !call.required && !call.key.empty() && !wanted.count(call.key);
+  });
+  return narrowed;
 }
 
 }  // namespace custos::policy

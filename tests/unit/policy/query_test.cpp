@@ -20,7 +20,7 @@ ResourceType ec2() {
 
 Json query(const std::string& yaml, const ResourceType& type = ec2()) {
   auto source = SourceDocument::parse(yaml, "q.yml");
-  return compile_query(Spec(source, Json::json_pointer(""), "t"), type);
+  return compile_query(Spec(source, Json::json_pointer(""), "t"), type).params;
 }
 
 std::string refusal(const std::string& yaml, const ResourceType& type = ec2()) {
