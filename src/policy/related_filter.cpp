@@ -92,8 +92,7 @@ FilterInfo related_filter_info(RelatedData related, std::string description,
     return std::make_unique<RelatedValueFilter>(spec, related, options, context.block);
   };
   info.description = std::move(description);
-  info.options = {"key", "value", "op", "value_type", "value_from", "value_regex"};
-  info.options.insert(info.options.end(), options.extra_keys.begin(), options.extra_keys.end());
+  info.options = value_filter_options(options.extra_keys);
   info.permissions = related.permissions;
   return info;
 }

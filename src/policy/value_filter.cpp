@@ -664,10 +664,7 @@ void ValueMatcher::Impl::build_operand(const Spec& spec) {
 void ValueMatcher::Impl::build(const Spec& spec, const ValueMatcher::Options& options) {
   const Json& data = spec.value();
   const std::string type = data.value("type", "value");
-  std::vector<std::string> allowed = {"key",        "value",      "op",
-                                      "value_type", "value_from", "value_regex"};
-  allowed.insert(allowed.end(), options.extra_keys.begin(), options.extra_keys.end());
-  spec.allow_keys(allowed, "the " + type + " filter");
+  spec.allow_keys(value_filter_options(options.extra_keys), "the " + type + " filter");
   Comparison& c = comparison;
   c.kind_name = spec.optional_string("value_type");
   if (spec.has("value_type")) {
@@ -852,6 +849,13 @@ void register_value_filter(Registry& registry) {
   registry.add_filter("value", [](const Spec& spec, const BuildContext&) -> FilterPtr {
     return std::make_unique<ValueFilter>(spec);
   });
+}
+
+std::vector<std::string> value_filter_options(const std::vector<std::string>& extra) {
+  std::vector<std::string> options = {"key",        "value",      "op",
+                                      "value_type", "value_from", "value_regex"};
+  options.insert(options.end(), extra.begin(), extra.end());
+  return options;
 }
 
 }  // namespace custos::policy

@@ -56,6 +56,10 @@ class ValueCondition {
   std::unique_ptr<const Impl> impl_;
 };
 
+// A value filter's options (key, value, op, value_type, value_from, value_regex), then `extra`:
+// what a filter that is a value filter with more takes.
+std::vector<std::string> value_filter_options(const std::vector<std::string>& extra = {});
+
 // A compiled {type: value} filter (or {KEY: VALUE} shorthand), also usable on non-resource
 // documents (events).
 class ValueMatcher {

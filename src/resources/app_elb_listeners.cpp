@@ -151,14 +151,13 @@ class ModifyListener : public policy::PerResourceAction {
 }  // namespace
 
 void register_app_elb_listeners(policy::Registry& registry) {
-  registry.add_filter(
-      "aws.app-elb", "listener",
-      policy::filter_info<ListenerFilter>(
-          {"key", "value", "op", "value_type", "value_from", "value_regex", "matched"},
-          "Load balancers with a listener the value filter matches (matched: "
-          "among those an earlier listener filter kept), kept as "
-          "c7n:MatchedListeners",
-          {"elasticloadbalancing:DescribeListeners"}));
+  registry.add_filter("aws.app-elb", "listener",
+                      policy::filter_info<ListenerFilter>(
+                          policy::value_filter_options({"matched"}),
+                          "Load balancers with a listener the value filter matches (matched: "
+                          "among those an earlier listener filter kept), kept as "
+                          "c7n:MatchedListeners",
+                          {"elasticloadbalancing:DescribeListeners"}));
   registry.add_action(
       "aws.app-elb", "modify-listener",
       policy::action_info<ModifyListener>(

@@ -446,7 +446,12 @@ void register_applications(policy::Registry& registry) {
           .access = shared_with({.operation = "DescribeDocumentPermission",
                                  .params = {{"Name", "Name"}, {"PermissionType", "`\"Share\"`"}},
                                  .select = "AccountSharingInfoList[].AccountId",
-                                 .absent_codes = {"InvalidDocument"}}),
+                                 .absent_codes = {"InvalidDocument"}},
+                                ResourceType::Access::Share{
+                                    .operation = "ModifyDocumentPermission",
+                                    .params = {{"Name", "Name"}, {"PermissionType", "`\"Share\"`"}},
+                                    .add_param = "AccountIdsToAdd",
+                                    .remove_param = "AccountIdsToRemove"}),
           .actions = {{.operation = "DeleteDocument",
                        .params = {{"Name", "Name"}, {"Force", "`true`"}},
                        .options = {{.name = "force", .prepare = unshare_document}},

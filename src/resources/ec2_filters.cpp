@@ -294,7 +294,7 @@ policy::FilterInfo instance_attribute_info() {
     return std::make_unique<policy::RelatedValueFilter>(spec, related, options, context.block);
   };
   info.description = "A value filter over one of the instance's attributes (attribute: NAME)";
-  info.options = {"attribute", "key", "value", "op", "value_type", "value_from", "value_regex"};
+  info.options = policy::value_filter_options({"attribute"});
   info.permissions = {"ec2:DescribeInstanceAttribute"};
   return info;
 }
@@ -370,8 +370,7 @@ void register_ec2_filters(policy::Registry& registry) {
     return std::make_unique<AttachedVolume>(spec);
   };
   ebs.description = "A value filter over the instance's volumes (operator: or|and, skip-devices)";
-  ebs.options = {"key",        "value",       "op",       "value_type",
-                 "value_from", "value_regex", "operator", "skip-devices"};
+  ebs.options = policy::value_filter_options({"operator", "skip-devices"});
   ebs.permissions = {"ec2:DescribeVolumes"};
   registry.add_filter(ec2, "ebs", std::move(ebs));
   registry.add_filter(

@@ -116,7 +116,7 @@ void register_event_rule(policy::Registry& registry) {
   });
   registry.add_filter("aws.event-rule", "event-rule-target",
                       policy::filter_info<EventRuleTarget>(
-                          {"key", "value", "op", "value_type", "value_from", "value_regex"},
+                          policy::value_filter_options(),
                           "Rules by their targets as one list (key \"@\": the list; "
                           "\"[].Arn\": their ARNs), e.g. key: length(@), op: gt, value: 0",
                           {"events:ListTargetsByRule"}));

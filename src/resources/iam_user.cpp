@@ -175,7 +175,7 @@ policy::FilterInfo policy_filter_info() {
   info.description =
       "A value filter over the managed policies attached to the user (include-via: and to its "
       "groups)";
-  info.options = {"key", "value", "op", "value_type", "value_from", "value_regex", "include-via"};
+  info.options = policy::value_filter_options({"include-via"});
   info.permissions = {"iam:ListAttachedUserPolicies", "iam:GetPolicy", "iam:ListGroupsForUser",
                       "iam:ListAttachedGroupPolicies"};
   return info;
@@ -699,12 +699,12 @@ void register_iam_user(policy::Registry& registry) {
   registry.add_filter(user, "login-profile",
                       policy::filter_info<LoginProfile>({}, "Users with a console password",
                                                         {"iam:GetLoginProfile"}));
-  registry.add_filter(user, "mfa-device",
-                      policy::filter_info<MfaDevice>(
-                          {"key", "value", "op", "value_type", "value_from", "value_regex"},
-                          "A value filter on the user's MFADevices (the key is always "
-                          "MFADevices)",
-                          {"iam:ListMFADevices"}));
+  registry.add_filter(
+      user, "mfa-device",
+      policy::filter_info<MfaDevice>(policy::value_filter_options(),
+                                     "A value filter on the user's MFADevices (the key is always "
+                                     "MFADevices)",
+                                     {"iam:ListMFADevices"}));
 
   registry.add_action(
       user, "remove-keys",

@@ -144,7 +144,7 @@ void register_parameter_filters(policy::Registry& registry) {
     info.description =
         "By a parameter of the resource's parameter groups (key: its name), "
         "valued by its DataType";
-    info.options = {"key", "value", "op", "value_type", "value_from", "value_regex"};
+    info.options = policy::value_filter_options();
     info.permissions = {
         policy::iam_action(source.type == "aws.rds" ? "rds" : "redshift", source.operation)};
     info.factory = [&source, options = info.options](

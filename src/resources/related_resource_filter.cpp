@@ -141,7 +141,7 @@ void add_related_resource_filter(policy::Registry& registry, const std::string& 
   info.description = "A value filter over the resource's " + name +
                      "s (operator: or, any of them; and, all); the matched ids kept as " +
                      related.annotation;
-  info.options = {"key", "value", "op", "value_type", "value_from", "value_regex", "operator"};
+  info.options = policy::value_filter_options({"operator"});
   info.permissions = related.permissions;
   // The related type is looked up when a policy is compiled: it may be registered later.
   info.factory = [related = std::move(related)](

@@ -234,23 +234,21 @@ class DeleteIntegration : public policy::PerResourceAction {
 }  // namespace
 
 void register_rest_integration(policy::Registry& registry) {
-  registry.add_filter(
-      "aws.rest-resource", "rest-method",
-      policy::filter_info<RestMethod>(
-          {"key", "value", "op", "value_type", "value_from", "value_regex", "method"},
-          "Resources whose methods (method: one, or all) match a value filter "
-          "(authorizationType, apiKeyRequired, ...); kept as c7n:matched-methods",
-          {"apigateway:GET"}));
+  registry.add_filter("aws.rest-resource", "rest-method",
+                      policy::filter_info<RestMethod>(
+                          policy::value_filter_options({"method"}),
+                          "Resources whose methods (method: one, or all) match a value filter "
+                          "(authorizationType, apiKeyRequired, ...); kept as c7n:matched-methods",
+                          {"apigateway:GET"}));
   registry.add_action("aws.rest-resource", "update-method",
                       policy::action_info<UpdateMethod>({"patch"}, {"apigateway:PATCH"},
                                                         "Patch the methods rest-method matched"));
-  registry.add_filter(
-      "aws.rest-resource", "rest-integration",
-      policy::filter_info<RestIntegration>(
-          {"key", "value", "op", "value_type", "value_from", "value_regex", "method"},
-          "Resources whose method integrations (method: one, or all) match a "
-          "value filter; kept as c7n:matched-method-integrations",
-          {"apigateway:GET"}));
+  registry.add_filter("aws.rest-resource", "rest-integration",
+                      policy::filter_info<RestIntegration>(
+                          policy::value_filter_options({"method"}),
+                          "Resources whose method integrations (method: one, or all) match a "
+                          "value filter; kept as c7n:matched-method-integrations",
+                          {"apigateway:GET"}));
   registry.add_action(
       "aws.rest-resource", "update-integration",
       policy::action_info<UpdateIntegration>({"patch"}, {"apigateway:PATCH"},

@@ -143,7 +143,7 @@ void register_s3_notifications(policy::Registry& registry) {
   registry.add_filter(
       "aws.s3", "bucket-notification",
       policy::filter_info<BucketNotificationFilter>(
-          {"kind", "key", "value", "op", "value_type", "value_from", "value_regex"},
+          policy::value_filter_options({"kind"}),
           "Buckets with a notification configuration of `kind` (lambda, sns, sqs) the value "
           "filter matches; the Ids matched kept as c7n:MatchedNotificationConfigurationIds",
           {"s3:GetBucketNotification"}));

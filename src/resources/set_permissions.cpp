@@ -47,8 +47,9 @@ const std::string& ec2_param(const Share& share, const std::string& who) {
 
 class SetSharePermissions : public policy::PerResourceAction {
  public:
-  SetSharePermissions(const Spec& spec, const policy::BuildContext& context)
-      : PerResourceAction("set-permissions"),
+  SetSharePermissions(const Spec& spec, const policy::BuildContext& context,
+                      std::string name = "set-permissions")
+      : PerResourceAction(std::move(name)),
         type_(context.resource),
         access_(*context.resource.access),
         share_(*access_.share),
@@ -68,6 +69,8 @@ class SetSharePermissions : public policy::PerResourceAction {
       }
     }
     reset_ = !spec.has("add") && !spec.has("remove");
+    // Cloud Custodian's set-sharing without either changes nothing: never read as "everyone out".
+    if (reset_ && this->name() == "set-sharing") spec.fail("set-sharing needs add or remove");
   }
 
  private:
@@ -182,6 +185,13 @@ class SetSharePermissions : public policy::PerResourceAction {
   bool reset_ = false;
 };
 
+// set-sharing on aws.ssm-document: Cloud Custodian's name for set-permissions there.
+class SetSharing : public SetSharePermissions {
+ public:
+  SetSharing(const Spec& spec, const policy::BuildContext& context)
+      : SetSharePermissions(spec, context, "set-sharing") {}
+};
+
 }  // namespace
 
 void register_set_permissions(policy::Registry& registry) {
@@ -197,6 +207,13 @@ void register_set_permissions(policy::Registry& registry) {
             "Stop sharing the resource (remove: account ids, all, or matched by cross-account; "
             "neither add nor remove: every grantee) and share it with `add`"));
   }
+  // Registered once the document type says how it is shared (its access.share).
+  registry.add_action(
+      "aws.ssm-document", "set-sharing",
+      policy::action_info<SetSharing>(
+          {"add", "remove"}, {"ssm:DescribeDocumentPermission", "ssm:ModifyDocumentPermission"},
+          "Share the document with `add` and stop sharing it with `remove` "
+          "(account ids, all, or matched by cross-account)"));
 }
 
 }  // namespace custos::resources

@@ -1,12 +1,14 @@
 // set-permissions on the types that are shared by an attribute (AMIs' launch permissions, RDS
-// snapshots' restore attribute) against moto: what cross-account found is taken away and no
-// more, grantees are added, and the undo shares again. The AWS CLI reads every end state.
+// snapshots' restore attribute, SSM documents' sharing, there named set-sharing) against moto: what
+// cross-account found is taken away and no more, grantees are added, and the undo shares again. The
+// AWS CLI reads every end state.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <functional>
 
 #include "integration/action_check.h"
+#include "support/paths.h"
 
 namespace custos::test {
 namespace {
@@ -178,6 +180,46 @@ TEST_F(SetPermissionsTest, AClusterSnapshotSharedWithEveryoneIsMadePrivate) {
   expect_undo_restores(
       records, [&] { return restorers("db-cluster-snapshot", "csnap"); },
       Json::array({"999988887777", "all"}));
+}
+
+// Cloud Custodian's ssm-set-sharing (with real account ids): what cross-account found stops,
+// the account given is added; set-sharing with neither add nor remove is refused, as it would
+// change nothing in Cloud Custodian and everything as set-permissions.
+TEST_F(SetPermissionsTest, ADocumentSharedOutsideTheWhitelistIsSharedAsTold) {
+  aws_cli({"ssm", "create-document", "--name", "runbook", "--document-type", "Command", "--content",
+           R"({"schemaVersion": "2.2", "description": "x", "mainSteps": [{"action":
+               "aws:runShellScript", "name": "x", "inputs": {"runCommand": ["true"]}}]})"});
+  aws_cli({"ssm", "modify-document-permission", "--name", "runbook", "--permission-type", "Share",
+           "--account-ids-to-add", "111111111111", "222222222222"});
+  auto sharing = [&] {
+    Json ids = aws_cli({"ssm", "describe-document-permission", "--name", "runbook",
+                        "--permission-type", "Share"})
+                   .value("AccountIds", Json::array());
+    return sorted(ids);
+  };
+  const std::string yaml = R"(policies:
+  - name: ssm-set-sharing
+    resource: ssm-document
+    filters:
+      - type: cross-account
+        whitelist: ['111111111111', '333333333333']
+    actions:
+      - type: set-sharing
+        add: ['333333333333']
+        remove: matched
+)";
+  Json records = prove_removal(yaml, "ssm-set-sharing", sharing,
+                               Json::parse(R"(["111111111111", "333333333333"])"));
+  expect_undo_restores(records, sharing, Json::parse(R"(["111111111111", "222222222222"])"));
+
+  write("bad.yml", R"(policies:
+  - name: bad
+    resource: ssm-document
+    actions: [set-sharing]
+)");
+  ProcessResult refused = custos({"validate", path("bad.yml")});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("set-sharing needs add or remove"), std::string::npos) << refused.err;
 }
 
 }  // namespace

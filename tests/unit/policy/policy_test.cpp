@@ -195,7 +195,7 @@ TEST(CompilePolicies, ErrorsNameThePolicyAndPosition) {
       {"policies: [{name: x, resource: nosuch}]\n",
        "p.yml:1:32: policy 'x': unknown resource type 'nosuch' (known: test.instance, "
        "test.bucket)"},
-      {"policies: [{name: x, resource: bucket, query: []}]\n",
+      {"policies: [{name: x, resource: bucket, query: [{Color: blue}]}]\n",
        "p.yml:1:40: policy 'x': 'query' is not supported on test.bucket (it has no listing call)"},
       {"policies: [{name: x, resource: bucket, source: config}]\n",
        "p.yml:1:40: policy 'x': 'source' is not supported by custos yet"},
