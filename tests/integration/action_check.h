@@ -55,13 +55,14 @@ class ActionTest : public IntegrationTest {
 
   // Runs a record's call ({service, operation, params, region}: an undo step or a check) with
   // the AWS CLI, as an independent client; the test fails unless it succeeds.
-  Json aws_call(const Json& call) const;
+  // `endpoint`, when given, is where the CLI sends it (a proxy in front of the emulator).
+  Json aws_call(const Json& call, const std::string& endpoint = "") const;
   // Whether a record's check ({..., expect}) holds now, asked through the AWS CLI.
-  bool check_holds(const Json& check) const;
+  bool check_holds(const Json& check, const std::string& endpoint = "") const;
   // Plays every record's undo with the AWS CLI: `state` must be `before` again and no check
   // may hold any more.
   void expect_undo_restores(const Json& records, const std::function<Json()>& state,
-                            const Json& before) const;
+                            const Json& before, const std::string& endpoint = "") const;
 
  private:
   Json prove(const std::string& yaml, const std::string& policy, const std::function<Json()>& state,

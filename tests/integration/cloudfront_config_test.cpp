@@ -1,9 +1,15 @@
 // disable and set-attributes on aws.distribution over real HTTP against moto, Cloud Custodian's
 // examples unchanged: the configuration read back with the AWS CLI, written with its ETag, left
-// alone when already so, and put back by the undo.
+// alone when already so, and put back by the undo. moto 5.2.1 has no streaming distributions: a
+// proxy keeps one (its configuration and ETag, in CloudFront's XML) for their test.
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <mutex>
+
 #include "integration/action_check.h"
+#include "support/aws_cli.h"
+#include "support/fault_proxy.h"
 #include "support/paths.h"
 
 namespace custos::test {
@@ -104,6 +110,130 @@ TEST_F(CloudFrontConfigTest, AttributesOutsideTheConfigurationAreRefused) {
   ProcessResult unknown = custos({"validate", path("bad.yml")});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("Loging"), std::string::npos) << unknown.err;
+}
+
+// One streaming distribution, SD1, as CloudFront's REST API serves it: listed, its
+// configuration read with an ETag and replaced by a PUT that must name the current ETag.
+class StreamingStore {
+ public:
+  std::optional<FaultProxy::Reply> answer(const FaultProxy::Arrival& arrival) {
+    const std::string& target = arrival.target;
+    std::lock_guard lock(mutex_);
+    if (target.find("/tagging") != std::string::npos &&
+        target.find("streaming-distribution") != std::string::npos)
+      return reply("<Tags xmlns=\"" + std::string(kNamespace) + "\"><Items/></Tags>");
+    if (target.starts_with("/2020-05-31/streaming-distribution/SD1/config")) {
+      if (arrival.method == "PUT") {
+        auto match = arrival.headers.find("If-Match");
+        if (match == arrival.headers.end() || match->second != etag())
+          return reply(
+              "<ErrorResponse><Error><Code>PreconditionFailed</Code><Message>stale"
+              "</Message></Error></ErrorResponse>",
+              412);
+        config_ = arrival.body.substr(arrival.body.find("<StreamingDistributionConfig"));
+        ++version_;
+        return reply("<StreamingDistribution xmlns=\"" + std::string(kNamespace) +
+                     "\"><Id>SD1</Id><ARN>" + kArn + "</ARN><Status>InProgress</Status>" +
+                     "<DomainName>s1.cloudfront.net</DomainName>" + without_namespace(config_) +
+                     "</StreamingDistribution>");
+      }
+      return reply(config_);
+    }
+    if (target.starts_with("/2020-05-31/streaming-distribution"))
+      return reply("<StreamingDistributionList xmlns=\"" + std::string(kNamespace) +
+                   "\"><Marker></Marker><MaxItems>100</MaxItems><IsTruncated>false</IsTruncated>"
+                   "<Quantity>1</Quantity><Items><StreamingDistributionSummary><Id>SD1</Id><ARN>" +
+                   kArn +
+                   "</ARN><Status>Deployed</Status><DomainName>s1.cloudfront.net</DomainName>"
+                   "<Comment>media</Comment><Enabled>true</Enabled></StreamingDistributionSummary>"
+                   "</Items></StreamingDistributionList>");
+    return std::nullopt;
+  }
+
+ private:
+  static constexpr const char* kNamespace = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
+  static constexpr const char* kArn = "arn:aws:cloudfront::123456789012:streaming-distribution/SD1";
+  std::string etag() const { return "E" + std::to_string(version_); }
+  FaultProxy::Reply reply(std::string body, int status = 200) const {
+    FaultProxy::Reply reply;
+    reply.status = status;
+    reply.body = std::move(body);
+    reply.headers["ETag"] = etag();
+    return reply;
+  }
+  static std::string without_namespace(std::string xml) {
+    std::size_t at = xml.find(" xmlns=");
+    if (at != std::string::npos) xml.erase(at, xml.find('>', at) - at);
+    return xml;
+  }
+
+  std::mutex mutex_;
+  int version_ = 1;
+  std::string config_ =
+      "<StreamingDistributionConfig xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">"
+      "<CallerReference>media</CallerReference><S3Origin><DomainName>media.s3.amazonaws.com"
+      "</DomainName><OriginAccessIdentity></OriginAccessIdentity></S3Origin><Aliases><Quantity>0"
+      "</Quantity></Aliases><Comment>media</Comment><Logging><Enabled>false</Enabled><Bucket>"
+      "</Bucket><Prefix></Prefix></Logging><TrustedSigners><Enabled>false</Enabled><Quantity>0"
+      "</Quantity></TrustedSigners><PriceClass>PriceClass_All</PriceClass><Enabled>true"
+      "</Enabled></StreamingDistributionConfig>";
+};
+
+// Cloud Custodian's enforce-streaming-distribution-logging and streaming-distribution-delete,
+// on SD1 (a listing has no Logging or S3Origin, so the policies name it by its Id): logging
+// replaced whole, then the distribution disabled, each undone through the ETag.
+TEST_F(CloudFrontConfigTest, AStreamingDistributionLogsAndIsDisabled) {
+  auto store = std::make_shared<StreamingStore>();
+  FaultProxy proxy(emulator().url());
+  proxy.answer_with([store](const FaultProxy::Arrival& arrival) { return store->answer(arrival); });
+  const std::map<std::string, std::string> env = {{"AWS_ENDPOINT_URL", proxy.url()}};
+  auto config = [&] {
+    ProcessResult read = run_aws_cli({"cloudfront", "get-streaming-distribution-config", "--id",
+                                      "SD1", "--endpoint-url", proxy.url()},
+                                     emulator_env());
+    EXPECT_EQ(read.exit_code, 0) << read.err;
+    return Json::parse(read.out)["StreamingDistributionConfig"];
+  };
+  auto logging = [&] { return config()["Logging"]; };
+  std::string policy =
+      read_file(data_path("policies/c7n/streaming-distribution/"
+                          "cloudfront-888-enforce-streaming-distribution-logging.yml"));
+  const std::string filter = R"(      - type: value
+        key: "Logging.Enabled"
+        value: false
+)";
+  ASSERT_NE(policy.find(filter), std::string::npos);
+  policy.replace(policy.find(filter), filter.size(), "      - Id: SD1\n");
+  const Json before = logging();
+  Json records = prove_action(policy, "enforce-streaming-distribution-logging", logging,
+                              "cloudfront UpdateStreamingDistribution", env);
+  EXPECT_EQ(logging(), Json::parse(R"({"Enabled": true, "Bucket":
+      "test-enable-logging-c7n.s3.amazonaws.com", "Prefix": ""})"));
+  EXPECT_EQ(config()["Comment"], "media");
+
+  std::string disable = read_file(data_path(
+      "policies/c7n/streaming-distribution/cloudfront-636-streaming-distribution-delete.yml"));
+  const std::string origin = R"(      - type: value
+        key: S3Origin.OriginAccessIdentity
+        value: ''
+)";
+  ASSERT_NE(disable.find(origin), std::string::npos);
+  disable.replace(disable.find(origin), origin.size(), "      - Id: SD1\n");
+  Json off = prove_action(
+      disable, "streaming-distribution-delete", [&] { return config()["Enabled"]; },
+      "cloudfront UpdateStreamingDistribution", env);
+  EXPECT_EQ(config()["Enabled"], false);
+
+  // The undo names the ETag its change returned: the disable's undo puts Enabled back; the
+  // logging's, made before it, is refused rather than overwrite the later change.
+  expect_undo_restores(
+      off, [&] { return config()["Enabled"]; }, true, proxy.url());
+  ProcessResult stale =
+      run_aws_cli({"cloudfront", "update-streaming-distribution", "--cli-input-json",
+                   records[0]["undo"][0]["params"].dump(), "--endpoint-url", proxy.url()},
+                  emulator_env());
+  EXPECT_NE(stale.exit_code, 0) << "an undo with an old ETag overwrote a later change";
+  EXPECT_NE(logging(), before);
 }
 
 }  // namespace
