@@ -107,17 +107,5 @@ TEST_F(AccountKeyFiltersTest, GlueSecurityConfigOnTheAccountAndTheCatalog) {
       policy("aws.glue-catalog", "{type: glue-security-config, SseAwsKmsKeyId: '" + other + "'}")));
 }
 
-TEST_F(AccountKeyFiltersTest, BadKeysAreRefusedWhereTheyAre) {
-  write("bad.yml", policy("aws.account", "{type: default-ebs-encryption, state: true, key: 7}"));
-  ProcessResult key = custos({"validate", path("bad.yml")});
-  EXPECT_EQ(key.exit_code, 2);
-  EXPECT_NE(key.err.find("bad.yml:5:"), std::string::npos) << key.err;
-  EXPECT_NE(key.err.find("key is an alias name or a value filter"), std::string::npos) << key.err;
-  write("bad.yml", policy("aws.account", "{type: glue-security-config, Mode: SSE-KMS}"));
-  ProcessResult attribute = custos({"validate", path("bad.yml")});
-  EXPECT_EQ(attribute.exit_code, 2);
-  EXPECT_NE(attribute.err.find("Mode"), std::string::npos) << attribute.err;
-}
-
 }  // namespace
 }  // namespace custos::test

@@ -56,19 +56,5 @@ TEST_F(AugmentKeysTest, OnlyTheNamedDetailsAreAskedFor) {
   }
 }
 
-TEST_F(AugmentKeysTest, ABadKeyIsRefusedNamingTheKeys) {
-  write("bad.yml", R"(policies:
-  - name: bad
-    resource: s3
-    query:
-      - augment-keys: [Website, Websites]
-)");
-  ProcessResult refused = custos({"validate", path("bad.yml")});
-  EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.err.find("bad.yml:5:33: "), std::string::npos) << refused.err;
-  EXPECT_NE(refused.err.find("\"Websites\" is not one of aws.s3's keys (Acl, "), std::string::npos)
-      << refused.err;
-}
-
 }  // namespace
 }  // namespace custos::test

@@ -86,32 +86,6 @@ TEST_F(CloudFrontConfigTest, LoggingIsTurnedOnAndTheRestKept) {
                                     before["Logging"].value("Bucket", ""), "web"}));
 }
 
-TEST_F(CloudFrontConfigTest, AttributesOutsideTheConfigurationAreRefused) {
-  write("bad.yml", R"(policies:
-  - name: bad
-    resource: distribution
-    actions:
-      - type: set-attributes
-        attributes:
-          CallerReference: new
-)");
-  ProcessResult caller = custos({"validate", path("bad.yml")});
-  EXPECT_EQ(caller.exit_code, 2);
-  EXPECT_NE(caller.err.find("bad.yml:7:11: "), std::string::npos) << caller.err;
-  EXPECT_NE(caller.err.find("CallerReference cannot be updated"), std::string::npos) << caller.err;
-  write("bad.yml", R"(policies:
-  - name: bad
-    resource: distribution
-    actions:
-      - type: set-attributes
-        attributes:
-          Loging: {Enabled: true}
-)");
-  ProcessResult unknown = custos({"validate", path("bad.yml")});
-  EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("Loging"), std::string::npos) << unknown.err;
-}
-
 // One streaming distribution, SD1, as CloudFront's REST API serves it: listed, its
 // configuration read with an ETag and replaced by a PUT that must name the current ETag.
 class StreamingStore {

@@ -42,23 +42,5 @@ TEST_F(EfsLifecycleTest, TheExampleSetsThePoliciesAndDisableRemovesThem) {
   EXPECT_EQ(policies(), Json::array());
 }
 
-TEST_F(EfsLifecycleTest, RulesMustFitTheStateAndTheApi) {
-  for (const auto& [action, message] :
-       {std::pair{"{type: configure-lifecycle-policy, state: enable}", "needs rules"},
-        std::pair{"{type: configure-lifecycle-policy, state: disable, rules: []}",
-                  "takes no rules"},
-        std::pair{
-            "{type: configure-lifecycle-policy, state: enable, rules: [{ToIA: AFTER_7_DAYS}]}",
-            "ToIA"}}) {
-    write("bad.yml",
-          std::string("policies:\n  - name: bad\n    resource: efs\n    actions:\n      - ") +
-              action + "\n");
-    ProcessResult refused = custos({"validate", path("bad.yml")});
-    EXPECT_EQ(refused.exit_code, 2) << action;
-    EXPECT_NE(refused.err.find("bad.yml:5:"), std::string::npos) << refused.err;
-    EXPECT_NE(refused.err.find(message), std::string::npos) << refused.err;
-  }
-}
-
 }  // namespace
 }  // namespace custos::test

@@ -105,19 +105,5 @@ TEST_F(QueryLoggingTest, LoggingFoundIsStoppedAndTheUndoStartsItAgain) {
       records, [&] { return logging(); }, before);
 }
 
-TEST_F(QueryLoggingTest, StoppingWithoutTheFilterIsRefused) {
-  write("bad.yml", R"(policies:
-  - name: bad
-    resource: hostedzone
-    actions:
-      - {type: set-query-logging, state: false}
-)");
-  ProcessResult refused = custos({"validate", path("bad.yml")});
-  EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.err.find("bad.yml:5:"), std::string::npos) << refused.err;
-  EXPECT_NE(refused.err.find("needs a query-logging-enabled filter"), std::string::npos)
-      << refused.err;
-}
-
 }  // namespace
 }  // namespace custos::test

@@ -114,28 +114,5 @@ TEST_F(S3NotificationsTest, KindsAreFilteredApartAndListedIdsGoWhateverTheirKind
   EXPECT_EQ(ids(kReports), Json::parse(R"(["Thumbnails"])"));
 }
 
-TEST_F(S3NotificationsTest, BadOptionsAreRefusedWhereTheyAre) {
-  write("bad.yml", R"(policies:
-  - name: bad
-    resource: s3
-    filters:
-      - {type: bucket-notification, kind: email, key: Id, value: x}
-)");
-  ProcessResult kind = custos({"validate", path("bad.yml")});
-  EXPECT_EQ(kind.exit_code, 2);
-  EXPECT_NE(kind.err.find("bad.yml:5:"), std::string::npos) << kind.err;
-  EXPECT_NE(kind.err.find("kind"), std::string::npos) << kind.err;
-  write("bad.yml", R"(policies:
-  - name: bad
-    resource: s3
-    actions:
-      - {type: delete-bucket-notification, statement_ids: 7}
-)");
-  ProcessResult ids = custos({"validate", path("bad.yml")});
-  EXPECT_EQ(ids.exit_code, 2);
-  EXPECT_NE(ids.err.find("statement_ids is 'matched' or a list of Ids"), std::string::npos)
-      << ids.err;
-}
-
 }  // namespace
 }  // namespace custos::test

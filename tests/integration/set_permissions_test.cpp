@@ -183,8 +183,8 @@ TEST_F(SetPermissionsTest, AClusterSnapshotSharedWithEveryoneIsMadePrivate) {
 }
 
 // Cloud Custodian's ssm-set-sharing (with real account ids): what cross-account found stops,
-// the account given is added; set-sharing with neither add nor remove is refused, as it would
-// change nothing in Cloud Custodian and everything as set-permissions.
+// the account given is added. (set-sharing with neither add nor remove is refused: invalid
+// case 520.)
 TEST_F(SetPermissionsTest, ADocumentSharedOutsideTheWhitelistIsSharedAsTold) {
   aws_cli({"ssm", "create-document", "--name", "runbook", "--document-type", "Command", "--content",
            R"({"schemaVersion": "2.2", "description": "x", "mainSteps": [{"action":
@@ -211,15 +211,6 @@ TEST_F(SetPermissionsTest, ADocumentSharedOutsideTheWhitelistIsSharedAsTold) {
   Json records = prove_removal(yaml, "ssm-set-sharing", sharing,
                                Json::parse(R"(["111111111111", "333333333333"])"));
   expect_undo_restores(records, sharing, Json::parse(R"(["111111111111", "222222222222"])"));
-
-  write("bad.yml", R"(policies:
-  - name: bad
-    resource: ssm-document
-    actions: [set-sharing]
-)");
-  ProcessResult refused = custos({"validate", path("bad.yml")});
-  EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.err.find("set-sharing needs add or remove"), std::string::npos) << refused.err;
 }
 
 }  // namespace
