@@ -249,8 +249,8 @@ struct ResourceType {
     // code, or "Code: text" where the code alone says less (ValidationException: Could not find).
     std::vector<std::string> gone_codes{};
     // The call that reverses it (StartNotebookInstance for StopNotebookInstance), its parameters
-    // JMESPath over the resource as it was, with the call's parameters as "custos:params". Without one, only the options' `current` values
-    // can undo it; a delete cannot be undone.
+    // JMESPath over the resource as it was, with the call's parameters as "custos:params". Without
+    // one, only the options' `current` values can undo it; a delete cannot be undone.
     std::string undo_operation{};
     std::vector<std::pair<std::string, std::string>> undo_params{};
     std::string description{};  // for `custos schema`; empty: "Call OPERATION"

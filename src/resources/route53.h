@@ -8,4 +8,4 @@ namespace custos::resources {
 void register_route53(policy::Registry& registry);
 // query-logging-enabled and set-query-logging on aws.hostedzone (route53_query_logging.cpp).
 void register_route53_query_logging(policy::Registry& registry);
-}
+}  // namespace custos::resources
