@@ -26,17 +26,6 @@ ConfigKind kind_of(const policy::BuildContext& context) {
                                                                 : "Distribution"};
 }
 
-// The attributes merged into the configuration, as Cloud Custodian's merge_dict: mappings
-// member by member, anything else (lists included) replaced.
-void merge(Json& config, const Json& attributes) {
-  for (const auto& [key, value] : attributes.items()) {
-    if (value.is_object() && config.contains(key) && config[key].is_object())
-      merge(config[key], value);
-    else
-      config[key] = value;
-  }
-}
-
 class ConfigUpdate : public policy::PerResourceAction {
  public:
   ConfigUpdate(std::string name, const policy::BuildContext& context)
@@ -112,7 +101,7 @@ class SetAttributes : public ConfigUpdate {
     if (kind().noun == "StreamingDistribution")
       config.update(attributes_);
     else
-      merge(config, attributes_);
+      config = merged(std::move(config), attributes_);
     return config;
   }
   // The attributes that are not mappings (what AWS fills in around a mapping is not written).

@@ -14,13 +14,6 @@ using policy::ActionContext;
 using policy::ActionRecord;
 using policy::Spec;
 
-// `base` with the members of `given` written over it, mapping by mapping.
-Json merged(Json base, const Json& given) {
-  if (!base.is_object() || !given.is_object()) return given;
-  for (const auto& [key, value] : given.items()) base[key] = merged(base.value(key, Json()), value);
-  return base;
-}
-
 class ModifyService : public policy::PerResourceAction {
  public:
   explicit ModifyService(const Spec& spec) : PerResourceAction("modify") {

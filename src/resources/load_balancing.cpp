@@ -10,6 +10,7 @@
 #include "policy/action.h"
 #include "policy/describe.h"
 #include "policy/spec.h"
+#include "policy/vars.h"
 #include "resources/network_filters.h"
 #include "resources/services.h"
 #include "resources/type_table.h"
@@ -251,39 +252,23 @@ class SetS3Logging : public SetBalancerAttributes {
 
  private:
   std::map<std::string, std::string> wanted(const Json& balancer,
-                                            policy::ActionContext& context) const override {
+                                            policy::ActionContext&) const override {
     if (!enabled_) return {{"access_logs.s3.enabled", "false"}};
     return {{"access_logs.s3.enabled", "true"},
             {"access_logs.s3.bucket", bucket_},
-            {"access_logs.s3.prefix", expanded(prefix_, balancer, context)}};
+            {"access_logs.s3.prefix", expanded(prefix_, balancer)}};
   }
 
-  static std::string expanded(const std::string& text, const Json& balancer,
-                              policy::ActionContext& context) {
-    std::map<std::string, std::string> fields;
+  // The prefix with the load balancer's fields, as c7n formats it (unknown fields kept).
+  static std::string expanded(const std::string& text, const Json& balancer) {
+    policy::Variables fields;
     for (const Json& tag : balancer.value("Tags", Json::array()))
-      fields[tag.value("Key", "")] = tag.value("Value", "");
-    fields["DNSName"] = balancer.value("DNSName", "");
-    fields["LoadBalancerName"] = balancer.value("LoadBalancerName", "");
-    fields["AccountId"] = policy::arn_part(balancer.value("LoadBalancerArn", ""), 4);
-    std::string out;
-    for (std::size_t at = 0; at < text.size();) {
-      std::size_t open = text.find('{', at), close = text.find('}', open);
-      if (open == std::string::npos || close == std::string::npos) {
-        out += text.substr(at);
-        break;
-      }
-      std::string field = text.substr(open + 1, close - open - 1);
-      auto found = fields.find(field);
-      if (found == fields.end())
-        throw Error("set-s3-logging: the prefix names {" + field + "}, which " +
-                    context.id_of(balancer) +
-                    " has not (a tag, LoadBalancerName, DNSName or "
-                    "AccountId)");
-      out += text.substr(at, open - at) + found->second;
-      at = close + 1;
-    }
-    return out;
+      fields.set(tag.value("Key", ""), tag.value("Value", ""));
+    fields.set("DNSName", balancer.value("DNSName", ""));
+    fields.set("LoadBalancerName", balancer.value("LoadBalancerName", ""));
+    fields.set("AccountId", policy::arn_part(balancer.value("LoadBalancerArn", ""), 4));
+    Json formatted = policy::format_string(text, fields);
+    return formatted.is_string() ? formatted.get<std::string>() : formatted.dump();
   }
 
   bool enabled_;
