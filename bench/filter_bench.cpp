@@ -7,7 +7,7 @@
 //    and Policy::filter_stored (what `custos eval` calls; it also builds the kept documents'
 //    Json), with and without c7n:MatchedFilters;
 //  - a whole `custos eval` process on the set written to a file: median wall time and its
-//    peak RSS (skipped with --no-process).
+//    peak RSS (skipped with --no-process; --keep DIR writes them to DIR and leaves them).
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -162,8 +162,12 @@ ProcessRun run_eval(const fs::path& custos, const fs::path& dir) {
   return {took.count(), usage.ru_maxrss / 1024.0};
 }
 
-void time_whole_eval(const fs::path& custos) {
-  fs::path dir = fs::temp_directory_path() / fmt::format("custos-filter-bench-{}", getpid());
+// `keep`: a folder to write the policy and documents to and leave there (to profile `custos eval`
+// on them by hand); otherwise a temporary one.
+void time_whole_eval(const fs::path& custos, const fs::path& keep) {
+  fs::path dir = keep.empty()
+                     ? fs::temp_directory_path() / fmt::format("custos-filter-bench-{}", getpid())
+                     : keep;
   fs::create_directories(dir);
   std::ofstream(dir / "policy.yml") << kPolicy;
   {
@@ -183,19 +187,23 @@ void time_whole_eval(const fs::path& custos) {
       "(%.0f documents/s), peak RSS %.1f MB\n",
       kInstances, fs::file_size(dir / "instances.json") / 1e6, runs.size(), median.seconds,
       kInstances / median.seconds, median.peak_rss_mb);
-  fs::remove_all(dir);
+  if (keep.empty()) fs::remove_all(dir);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   bool whole_process = true;
-  for (int i = 1; i < argc; ++i)
+  fs::path keep;
+  for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--no-process") == 0) whole_process = false;
+    if (std::strcmp(argv[i], "--keep") == 0 && i + 1 < argc) keep = argv[++i];
+  }
   benchmark::Initialize(&argc, argv);
   report_holding_memory();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  if (whole_process) time_whole_eval(fs::path(argv[0]).parent_path().parent_path() / "custos");
+  if (whole_process)
+    time_whole_eval(fs::path(argv[0]).parent_path().parent_path() / "custos", keep);
   return 0;
 }

@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build pkg-config clang-format
   libcurl4-openssl-dev libssl-dev libyaml-dev nlohmann-json3-dev libsimdjson-dev
   libpugixml-dev libcli11-dev libfmt-dev libspdlog-dev libpcre2-dev libsqlite3-dev zlib1g-dev
-  libdeflate-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev robin-map-dev libpng-dev
+  libdeflate-dev libxxhash-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev robin-map-dev libpng-dev
   python3-botocore awscli python3-pip python3-venv
 )
 # What only some callers need (set by them): the tests' Chromium, the fuzzer's clang.

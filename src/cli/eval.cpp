@@ -3,11 +3,13 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include "cli/commands.h"
 #include "core/doc_store.h"
 #include "core/json_list.h"
 #include "core/json_text.h"
+#include "core/stored_list.h"
 #include "jmespath/jmespath.h"
 #include "policy/event.h"
 #include "policy/policy.h"
@@ -33,11 +35,13 @@ struct EvalArgs {
                    policy::json_type_name(document) + ", not a JSON object");
 }
 
-// The resource documents of one eval, in one store that every policy reads: a JSON list (a
-// resources.json) serves every policy; a saved describe response (`aws ec2 describe-instances`)
-// gives each resource type what its result path picks.
+// The resource documents of one eval, which every policy reads: a JSON list (a resources.json)
+// serves every policy and is read on every core; a saved describe response (`aws ec2
+// describe-instances`) gives each resource type what its result path picks.
 class Resources {
  public:
+  using Batches = std::vector<StoredList::Batch>;
+
   explicit Resources(const std::string& path) : name_(path == "-" ? "<stdin>" : path) {
     if (path == "-") {
       load(std::cin);
@@ -48,17 +52,16 @@ class Resources {
     load(file);
   }
 
-  DocStore& store() { return store_; }
-
-  std::vector<DocStore::Value> documents(const ResourceType& type) {
-    if (list_) return *list_;
+  // The documents for a policy on `type`, in order.
+  Batches documents(const ResourceType& type) {
+    if (list_) return list_->batches();
     auto [found, added] = by_type_.try_emplace(&type);
     if (added) found->second = described(type);
-    return found->second;
+    return {{&store_, found->second}};
   }
 
  private:
-  // A list is read an element at a time, straight into the store; anything else is parsed
+  // A list is read an element at a time, straight into the stores; anything else is parsed
   // whole (a describe response is one document).
   void load(std::istream& input) {
     JsonListReader reader(input, name_);
@@ -67,13 +70,11 @@ class Resources {
       response_ = parse_json_text(text, name_);
       return;
     }
-    list_.emplace();
-    reader.for_each([&](std::string_view text, std::size_t capacity) {
-      DocStore::Value document = store_.add_json(text, capacity);
-      if (store_.kind(document) != DocStore::Kind::kObject)
-        fail_not_an_object(store_.to_json(document), list_->size(), name_);
-      list_->push_back(document);
-    });
+    auto check = [this](const DocStore& store, DocStore::Value document, std::size_t index) {
+      if (store.kind(document) != DocStore::Kind::kObject)
+        fail_not_an_object(store.to_json(document), index, name_);
+    };
+    list_.emplace(reader, std::max(1u, std::thread::hardware_concurrency()), check);
   }
 
   std::vector<DocStore::Value> described(const ResourceType& type) {
@@ -93,25 +94,33 @@ class Resources {
   }
 
   std::string name_;  // what errors call the input
-  DocStore store_;
-  std::optional<std::vector<DocStore::Value>> list_;
-  Json response_;  // when the input is not a list
+  std::optional<StoredList> list_;
+  DocStore store_;  // a describe response's documents
+  Json response_;   // when the input is not a list
   std::map<const ResourceType*, std::vector<DocStore::Value>> by_type_;
 };
 
-void print_ids(const Policy& p, const DocStore& store, const std::vector<DocStore::Value>& matched,
-               std::size_t total, bool alone) {
-  std::string summary = std::to_string(matched.size()) + " of " + std::to_string(total) + " " +
+std::size_t count(const Resources::Batches& batches) {
+  std::size_t total = 0;
+  for (const StoredList::Batch& batch : batches) total += batch.documents.size();
+  return total;
+}
+
+void print_ids(const Policy& p, const Resources::Batches& matched, std::size_t total, bool alone) {
+  std::string summary = std::to_string(count(matched)) + " of " + std::to_string(total) + " " +
                         p.resource->name + " resources matched";
   // One policy: bare ids on stdout, for scripts; several: each list under its policy.
   if (alone)
     std::cerr << summary << " policy '" << p.name << "'\n";
   else
     std::cout << p.name << ": " << summary << "\n";
-  for (DocStore::Value resource : matched) {
-    DocStore::Value id = store.get(resource, p.resource->id_field);
-    bool named = store.kind(id) == DocStore::Kind::kString;
-    std::cout << (alone ? "" : "  ") << (named ? store.string(id) : "(no id)") << "\n";
+  for (const StoredList::Batch& batch : matched) {
+    const DocStore& store = *batch.store;
+    for (DocStore::Value resource : batch.documents) {
+      DocStore::Value id = store.get(resource, p.resource->id_field);
+      bool named = store.kind(id) == DocStore::Kind::kString;
+      std::cout << (alone ? "" : "  ") << (named ? store.string(id) : "(no id)") << "\n";
+    }
   }
 }
 
@@ -125,15 +134,17 @@ int evaluate(const EvalArgs& args) {
   bool alone = policies.size() == 1;
   Json by_policy = Json::object();
   for (const Policy& p : policies) {
-    auto documents = resources.documents(*p.resource);
-    std::size_t total = documents.size();
-    auto matched = p.filter_stored(resources.store(), std::move(documents), context);
+    Resources::Batches documents = resources.documents(*p.resource);
+    std::size_t total = count(documents);
+    Resources::Batches matched = p.filter_stored(std::move(documents), context);
     if (args.format == "ids") {
-      print_ids(p, resources.store(), matched, total, alone);
+      print_ids(p, matched, total, alone);
       continue;
     }
     Json& listed = by_policy[p.name] = Json::array();
-    for (DocStore::Value resource : matched) listed.push_back(resources.store().to_json(resource));
+    for (const StoredList::Batch& batch : matched)
+      for (DocStore::Value resource : batch.documents)
+        listed.push_back(batch.store->to_json(resource));
   }
   if (args.format == "json")
     std::cout << (alone ? by_policy.begin().value() : by_policy).dump(2) << "\n";

@@ -8,12 +8,15 @@
 #include "core/doc_store.h"
 
 #include <simdjson.h>
+// XXH3 inline: interning hashes every string and container, and XXH3 is several times quicker
+// than std::hash on the short strings and word blocks of resource documents.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -52,8 +55,7 @@ constexpr std::int64_t kInlineMin = -(std::int64_t{1} << 28);
 constexpr std::int64_t kInlineMax = (std::int64_t{1} << 28) - 1;
 
 std::uint32_t hash_bytes(const void* data, std::size_t size) {
-  return static_cast<std::uint32_t>(
-      std::hash<std::string_view>{}(std::string_view(static_cast<const char*>(data), size)));
+  return static_cast<std::uint32_t>(XXH3_64bits(data, size));
 }
 
 [[noreturn]] void throw_full(const char* what) {

@@ -109,6 +109,8 @@ std::string describe_byte(char c) {
 // The input sits in buffer[0, end) (padded); buffer[0] is byte `base` of the whole input. The
 // scan is at `pos`; newlines are counted up to byte `counted` of the whole input.
 struct JsonListReader::Impl {
+  using PlacedElement = JsonListReader::PlacedElement;
+  using Position = JsonListReader::Position;
   std::istream& input;
   std::string name;
   std::unique_ptr<char[]> buffer;
@@ -164,9 +166,12 @@ struct JsonListReader::Impl {
     return {line, base + index - line_start + 1};
   }
 
+  InputError error(std::size_t at_line, std::size_t at_column, const std::string& detail) const {
+    return InputError(name + ":" + std::to_string(at_line) + ":" + std::to_string(at_column) +
+                      ": invalid JSON: " + detail);
+  }
   [[noreturn]] void fail(std::size_t at_line, std::size_t at_column, const std::string& detail) {
-    throw InputError(name + ":" + std::to_string(at_line) + ":" + std::to_string(at_column) +
-                     ": invalid JSON: " + detail);
+    throw error(at_line, at_column, detail);
   }
 
   [[noreturn]] void fail_at(std::size_t index, const std::string& detail) {
@@ -232,8 +237,8 @@ struct JsonListReader::Impl {
     }
   }
 
-  // Hands the element at `pos` to `on_element`, with errors placed in the whole input.
-  void element(const std::function<void(std::string_view, std::size_t)>& on_element) {
+  // Hands the element at `pos` to `on_element` with where it starts.
+  void element(const PlacedElement& on_element) {
     char first = buffer[pos];
     if (first == ',' || first == ']')
       fail_at(pos, "expected a list element, not " + describe_byte(first));
@@ -244,15 +249,8 @@ struct JsonListReader::Impl {
       fail_at(end, "the input ends inside the list element that starts at " +
                        std::to_string(start_line) + ":" + std::to_string(start_column) +
                        " (is the file complete?)");
-    try {
-      on_element(std::string_view(buffer.get() + *start, pos - *start),
-                 capacity + DocStore::kPadding - *start);
-    } catch (const JsonTextError& e) {
-      std::size_t at_line = start_line + static_cast<std::size_t>(e.line()) - 1;
-      std::size_t at_column =
-          static_cast<std::size_t>(e.column()) + (e.line() == 1 ? start_column - 1 : 0);
-      fail(at_line, at_column, e.detail());
-    }
+    on_element(std::string_view(buffer.get() + *start, pos - *start),
+               capacity + DocStore::kPadding - *start, Position{start_line, start_column});
   }
 };
 
@@ -273,6 +271,23 @@ bool JsonListReader::is_list() {
 
 void JsonListReader::for_each(
     const std::function<void(std::string_view text, std::size_t capacity)>& on_element) {
+  for_each_placed([&](std::string_view text, std::size_t capacity, Position start) {
+    try {
+      on_element(text, capacity);
+    } catch (const JsonTextError& e) {
+      throw placed_error(start, e);
+    }
+  });
+}
+
+InputError JsonListReader::placed_error(Position start, const JsonTextError& error) const {
+  std::size_t at_line = start.line + static_cast<std::size_t>(error.line()) - 1;
+  std::size_t at_column =
+      static_cast<std::size_t>(error.column()) + (error.line() == 1 ? start.column - 1 : 0);
+  return impl_->error(at_line, at_column, error.detail());
+}
+
+void JsonListReader::for_each_placed(const PlacedElement& on_element) {
   Impl& in = *impl_;
   if (!is_list()) in.fail_at(in.pos, "expected a JSON list ('[')");
   ++in.pos;

@@ -9,6 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.h"
+#include "core/json_text.h"
+
 namespace custos {
 
 class JsonListReader {
@@ -27,6 +30,19 @@ class JsonListReader {
   // DETAIL" with the position in the whole input. A malformed list (unclosed, a missing comma,
   // text after the closing bracket) throws the same form.
   void for_each(const std::function<void(std::string_view text, std::size_t capacity)>& on_element);
+
+  // Where an element starts in the whole input (1-based).
+  struct Position {
+    std::size_t line, column;
+  };
+  // Like for_each, for a caller that parses the elements later (on other threads): each comes
+  // with where it starts, and a JsonTextError found in it becomes the whole input's error with
+  // placed_error.
+  using PlacedElement =
+      std::function<void(std::string_view text, std::size_t capacity, Position start)>;
+  void for_each_placed(const PlacedElement& on_element);
+  // "NAME:LINE:COL: invalid JSON: DETAIL" for `error` in the element that starts at `start`.
+  InputError placed_error(Position start, const JsonTextError& error) const;
 
   // For anything else: the whole input, as text.
   std::string read_all();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -394,25 +395,45 @@ void annotate(DocStore& store, std::vector<DocStore::Value>& documents,
 std::vector<DocStore::Value> Policy::filter_stored(DocStore& store,
                                                    std::vector<DocStore::Value> documents,
                                                    const FilterContext& context) const {
-  std::vector<StoredMatcherPtr> matchers;
-  std::size_t next = 0;
-  for (; next < filters.size(); ++next) {
-    StoredMatcherPtr matcher = filters[next]->stored_matcher(store);
-    if (!matcher) break;  // it judges the set: from here on the documents go on as Json
-    matchers.push_back(std::move(matcher));
+  std::vector<StoredList::Batch> kept = filter_stored({{&store, std::move(documents)}}, context);
+  return kept.empty() ? std::vector<DocStore::Value>() : std::move(kept.front().documents);
+}
+
+std::vector<StoredList::Batch> Policy::filter_stored(std::vector<StoredList::Batch> batches,
+                                                     const FilterContext& context) const {
+  if (batches.empty()) return batches;
+  // The filters up to the first that judges the set read each store directly: their matchers
+  // are made once a store.
+  std::size_t next = filters.size();
+  std::map<const DocStore*, std::vector<StoredMatcherPtr>> matchers_by_store;
+  for (StoredList::Batch& batch : batches) {
+    auto [found, added] = matchers_by_store.try_emplace(batch.store);
+    std::vector<StoredMatcherPtr>& matchers = found->second;
+    if (added) {
+      for (std::size_t i = 0; i < filters.size(); ++i) {
+        StoredMatcherPtr matcher = filters[i]->stored_matcher(*batch.store);
+        if (!matcher) {
+          next = i;
+          break;
+        }
+        matchers.push_back(std::move(matcher));
+      }
+    }
+    std::vector<std::vector<std::string>> keys(context.annotate ? batch.documents.size() : 0);
+    keep_matching(matchers, batch.documents, keys, context);
+    if (context.annotate) annotate(*batch.store, batch.documents, keys);
   }
-  std::vector<std::vector<std::string>> keys(context.annotate ? documents.size() : 0);
-  keep_matching(matchers, documents, keys, context);
-  if (context.annotate) annotate(store, documents, keys);
-  if (next == filters.size() || documents.empty()) return documents;
+  if (next == filters.size()) return batches;
+  // From there on the documents go on as Json, all batches' at once.
   std::vector<Json> resources;
-  resources.reserve(documents.size());
-  for (DocStore::Value document : documents) resources.push_back(store.to_json(document));
+  for (const StoredList::Batch& batch : batches)
+    for (DocStore::Value document : batch.documents)
+      resources.push_back(batch.store->to_json(document));
   for (; next < filters.size() && !resources.empty(); ++next)
     resources = filters[next]->process(std::move(resources), context);
-  documents.clear();
-  for (const Json& resource : resources) documents.push_back(store.add(resource));
-  return documents;
+  StoredList::Batch kept{batches.front().store, {}};
+  for (const Json& resource : resources) kept.documents.push_back(kept.store->add(resource));
+  return {std::move(kept)};
 }
 
 bool Policy::matches(const Json& resource, const FilterContext& context) const {

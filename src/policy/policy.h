@@ -12,6 +12,7 @@
 
 #include "core/doc_store.h"
 #include "core/error.h"
+#include "core/stored_list.h"
 #include "policy/conditions.h"
 #include "policy/registry.h"
 #include "policy/source.h"
@@ -84,6 +85,11 @@ struct Policy {
   std::vector<DocStore::Value> filter_stored(DocStore& store,
                                              std::vector<DocStore::Value> documents,
                                              const FilterContext& context) const;
+  // The same over batches of documents in several stores (a StoredList), in order: the batches
+  // of what was kept. A filter that judges the set sees every batch's documents at once (what
+  // it keeps is added to the first batch's store).
+  std::vector<StoredList::Batch> filter_stored(std::vector<StoredList::Batch> batches,
+                                               const FilterContext& context) const;
   // Whether every filter keeps this one resource on its own.
   bool matches(const Json& resource, const FilterContext& context) const;
 };
