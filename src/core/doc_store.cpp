@@ -316,15 +316,21 @@ struct DocStore::Impl {
     const std::size_t bytes = size * sizeof(std::uint32_t);
     return set.find_or_add(
         hash_bytes(block, bytes),
-        [&](std::uint32_t offset) {
-          return size_at(offset) == size && std::memcmp(arena.data() + offset, block, bytes) == 0;
-        },
+        [&](std::uint32_t offset) { return same_block(arena, offset, block, size, size_at); },
         [&] {
           if (arena.size() >= kPayloadLimit) throw_full(full);
           arena.append(block, size);
           return static_cast<std::uint32_t>(arena.size() - size);
         });
   }
+
+  template <class SizeAt>
+  static bool same_block(const Arena<std::uint32_t>& arena, std::uint32_t offset,
+                         const std::uint32_t* block, std::size_t size, SizeAt size_at) {
+    return size_at(offset) == size &&
+           std::memcmp(arena.data() + offset, block, size * sizeof(std::uint32_t)) == 0;
+  }
+  std::size_t shape_size(std::uint32_t at) const { return std::size_t{1} + keys[at]; }
 
   // Containers are built bottom-up on `values`: begin_* pushes the header placeholder, the
   // members' words follow, and end_* replaces them all with the container's word.
@@ -347,12 +353,19 @@ struct DocStore::Impl {
     member_keys.push_back(intern_string_id(key));
     values.push_back(value);
   }
-  std::uint32_t end_object(std::size_t start, std::size_t key_start) {
+  // `text_keys`: the keys are as text gave them, which may repeat one (a known shape has no
+  // repeats, so most objects need no check).
+  std::uint32_t end_object(std::size_t start, std::size_t key_start, bool text_keys = false) {
+    member_keys[key_start] = static_cast<std::uint32_t>(values.size() - start - 1);
+    const std::uint32_t known = text_keys ? known_shape(key_start) : kNone;
+    if (text_keys && known == kNone) drop_repeated_keys(start, key_start);
     const std::size_t size = values.size() - start;
     member_keys[key_start] = static_cast<std::uint32_t>(size - 1);
-    values[start] = intern_block(
-        shape_set, keys, member_keys.data() + key_start, size,
-        [&](std::uint32_t at) { return std::size_t{1} + keys[at]; }, "key words");
+    values[start] = known != kNone
+                        ? known
+                        : intern_block(
+                              shape_set, keys, member_keys.data() + key_start, size,
+                              [&](std::uint32_t at) { return shape_size(at); }, "key words");
     const std::uint32_t offset = intern_block(
         object_set, words, values.data() + start, size,
         [&](std::uint32_t at) { return std::size_t{1} + keys[words[at]]; }, "object words");
@@ -432,11 +445,20 @@ struct DocStore::Impl {
           const std::uint32_t member_word = add(member.value);
           add_member(member.key, member_word);
         }
-        drop_repeated_keys(start, key_start);
-        return end_object(start, key_start);
+        return end_object(start, key_start, true);
       }
     }
     return kNullWord;  // every element_type is handled above
+  }
+
+  // The shape of the object being built at `key_start`, when some object had it already.
+  std::uint32_t known_shape(std::size_t key_start) const {
+    const std::uint32_t* block = member_keys.data() + key_start;
+    const std::size_t size = member_keys.size() - key_start;
+    return shape_set.find(hash_bytes(block, size * sizeof(std::uint32_t)), [&](std::uint32_t at) {
+      return same_block(keys, at, block, size,
+                        [&](std::uint32_t offset) { return shape_size(offset); });
+    });
   }
 
   // Text may repeat a key (simdjson keeps every copy). Like nlohmann, keep the last value; it
