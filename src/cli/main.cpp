@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
+#include <utility>
 
 #include "cli/commands.h"
 #include "cli/execute.h"
@@ -58,6 +60,50 @@ std::string read_text_file(const std::string& path, const std::string& what) {
   return *text;
 }
 
+namespace {
+
+using AddCommand = void (*)(CLI::App&, Command&);
+constexpr std::pair<std::string_view, AddCommand> kCommands[] = {
+    {"run", add_run},           {"validate", add_validate},
+    {"gameday", add_gameday},   {"call", add_call},
+    {"schema", add_schema},     {"jmespath", add_jmespath},
+    {"eval", add_eval},         {"report", add_report},
+    {"incident", add_incident}, {"investigate", add_investigate},
+    {"package", add_package},   {"lambda", add_lambda},
+    {"watch", add_watch},       {"deploy", add_deploy},
+    {"org", add_org},           {"audit", add_audit},
+    {"version", add_version}};
+
+// The command line's command: its first word that is not a flag (the top level's flags take no
+// value).
+std::string_view named_command(const std::vector<std::string>& args) {
+  for (const std::string& arg : args)
+    if (!arg.starts_with('-')) return arg;
+  return {};
+}
+
+bool has_command(const CLI::App& app, std::string_view name) {
+  return !app.get_subcommands([&](const CLI::App* command) { return command->get_name() == name; })
+              .empty();
+}
+
+// Only the command asked for gets its options: setting up all of them (CLI11 builds each
+// option's names, checks and help) was a third of a short command's instructions. Anything else
+// (no command, a misspelt one, --help at the top) gets every command, for CLI11's listing and
+// its errors.
+void add_commands(CLI::App& app, Command& selected, const std::vector<std::string>& args) {
+  const std::string_view name = named_command(args);
+  for (const auto& [command, add] : kCommands) {
+    if (command != name) continue;
+    add(app, selected);
+    if (has_command(app, name)) return;
+  }
+  for (const auto& [command, add] : kCommands)
+    if (!has_command(app, command)) add(app, selected);
+}
+
+}  // namespace
+
 }  // namespace custos::cli
 
 int main(int argc, char** argv) {
@@ -72,23 +118,10 @@ int main(int argc, char** argv) {
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "log each AWS call (service, operation, latency)");
   cli::Command selected;
-  cli::add_run(app, selected);
-  cli::add_validate(app, selected);
-  cli::add_gameday(app, selected);
-  cli::add_call(app, selected);
-  cli::add_schema(app, selected);
-  cli::add_jmespath(app, selected);
-  cli::add_eval(app, selected);
-  cli::add_report(app, selected);
-  cli::add_incident(app, selected);
-  cli::add_investigate(app, selected);
-  cli::add_package(app, selected);
-  cli::add_lambda(app, selected);
-  cli::add_watch(app, selected);
-  cli::add_deploy(app, selected);
-  cli::add_org(app, selected);
-  cli::add_audit(app, selected);
-  cli::add_version(app, selected);
+  // Started as a Lambda function's bootstrap, custos is its runtime.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::filesystem::path(argv[0]).filename() == "bootstrap") args.insert(args.begin(), "lambda");
+  cli::add_commands(app, selected, args);
   app.footer(
       "Examples:\n"
       "  custos validate policy.yml\n"
@@ -99,9 +132,6 @@ int main(int argc, char** argv) {
       "  custos audit --region all --format html -o readiness.html\n"
       "  custos investigate ./AWSLogs --principal AKIAIOSFODNN7EXAMPLE --since 3d\n"
       "Exit codes: 0 done, 1 failed while running, 2 bad input (policy, event, flag).");
-  // Started as a Lambda function's bootstrap, custos is its runtime.
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (std::filesystem::path(argv[0]).filename() == "bootstrap") args.insert(args.begin(), "lambda");
   std::reverse(args.begin(), args.end());  // CLI11 takes them last first
   try {
     app.parse(args);
