@@ -36,6 +36,8 @@ void Registry::add_filter(const std::string& resource, std::string name, FilterI
 
 InfoByName<FilterInfo> Registry::filters(std::string_view resource) const {
   InfoByName<FilterInfo> all = filters_;
+  if (const auto* later = deferred(deferred_filters_, resource))
+    for (const auto& [name, info] : *later) all[name] = info;
   if (auto own = type_filters_.find(resource); own != type_filters_.end())
     for (const auto& [name, info] : own->second) all[name] = info;
   return all;
@@ -44,6 +46,8 @@ InfoByName<FilterInfo> Registry::filters(std::string_view resource) const {
 const FilterInfo* Registry::find_filter(std::string_view resource, std::string_view name) const {
   if (auto own = type_filters_.find(resource); own != type_filters_.end())
     if (auto found = own->second.find(name); found != own->second.end()) return &found->second;
+  if (const auto* later = deferred(deferred_filters_, resource))
+    if (auto found = later->find(name); found != later->end()) return &found->second;
   auto found = filters_.find(name);
   return found == filters_.end() ? nullptr : &found->second;
 }
@@ -71,32 +75,43 @@ void Registry::add_common_action(std::string name, ActionInfo info) {
   common_actions_[std::move(name)] = std::move(info);
 }
 
-void Registry::add_actions_on_first_use(const std::string& resource, ActionsFiller fill) {
-  auto& deferred = deferred_[resource];
-  if (!deferred) {
-    deferred = std::make_unique<DeferredActions>();
-    deferred->fill = std::move(fill);
+template <typename Info, typename Filler>
+void Registry::defer(DeferredByType<Info>& by_type, const std::string& resource, Filler fill) {
+  auto& entry = by_type[resource];
+  if (!entry) {
+    entry = std::make_unique<Deferred<Info>>();
+    entry->fill = std::move(fill);
     return;
   }
-  deferred->fill = [first = std::move(deferred->fill), then = std::move(fill)](
-                       const Registry& registry, InfoByName<ActionInfo>& into) {
+  entry->fill = [first = std::move(entry->fill), then = std::move(fill)](const Registry& registry,
+                                                                         InfoByName<Info>& into) {
     first(registry, into);
     then(registry, into);
   };
 }
 
-const InfoByName<ActionInfo>* Registry::deferred_actions(std::string_view resource) const {
-  auto found = deferred_.find(resource);
-  if (found == deferred_.end()) return nullptr;
-  DeferredActions& deferred = *found->second;
-  std::call_once(deferred.once, [&] { deferred.fill(*this, deferred.actions); });
-  return &deferred.actions;
+template <typename Info>
+const InfoByName<Info>* Registry::deferred(const DeferredByType<Info>& by_type,
+                                           std::string_view resource) const {
+  auto found = by_type.find(resource);
+  if (found == by_type.end()) return nullptr;
+  Deferred<Info>& entry = *found->second;
+  std::call_once(entry.once, [&] { entry.fill(*this, entry.entries); });
+  return &entry.entries;
+}
+
+void Registry::add_actions_on_first_use(const std::string& resource, ActionsFiller fill) {
+  defer(deferred_actions_, resource, std::move(fill));
+}
+
+void Registry::add_filters_on_first_use(const std::string& resource, FiltersFiller fill) {
+  defer(deferred_filters_, resource, std::move(fill));
 }
 
 InfoByName<ActionInfo> Registry::actions(std::string_view resource) const {
   InfoByName<ActionInfo> all = common_actions_;
-  if (const auto* deferred = deferred_actions(resource))
-    for (const auto& [name, info] : *deferred) all[name] = info;
+  if (const auto* later = deferred(deferred_actions_, resource))
+    for (const auto& [name, info] : *later) all[name] = info;
   if (auto own = actions_.find(resource); own != actions_.end())
     for (const auto& [name, info] : own->second) all[name] = info;
   return all;
@@ -105,8 +120,8 @@ InfoByName<ActionInfo> Registry::actions(std::string_view resource) const {
 const ActionInfo* Registry::find_action(std::string_view resource, std::string_view name) const {
   if (auto own = actions_.find(resource); own != actions_.end())
     if (auto found = own->second.find(name); found != own->second.end()) return &found->second;
-  if (const auto* deferred = deferred_actions(resource))
-    if (auto found = deferred->find(name); found != deferred->end()) return &found->second;
+  if (const auto* later = deferred(deferred_actions_, resource))
+    if (auto found = later->find(name); found != later->end()) return &found->second;
   auto found = common_actions_.find(name);
   return found == common_actions_.end() ? nullptr : &found->second;
 }

@@ -2,6 +2,7 @@
 // registration call (see resources/builtin.cpp).
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -68,11 +69,15 @@ class Registry {
   // type), so that start-up does not grow with the number of types: `fill` adds them.
   using ActionsFiller = std::function<void(const Registry&, InfoByName<ActionInfo>&)>;
   void add_actions_on_first_use(const std::string& resource, ActionsFiller fill);
+  // The same for filters a type gets from its data (finding, security-group...). A type's own
+  // filters (add_filter) come first when both name one.
+  using FiltersFiller = std::function<void(const Registry&, InfoByName<FilterInfo>&)>;
+  void add_filters_on_first_use(const std::string& resource, FiltersFiller fill);
 
   // Accepts the full name ("aws.ec2") or an alias ("ec2"); nullptr when unknown.
   const ResourceType* find_resource(std::string_view name) const;
   std::vector<std::string> resource_names() const;
-  const std::vector<ResourceType>& resources() const { return resources_; }
+  const std::deque<ResourceType>& resources() const { return resources_; }
   const InfoByName<FilterInfo>& filters() const { return filters_; }
   // The filters of one resource type: every type's and its own.
   InfoByName<FilterInfo> filters(std::string_view resource) const;
@@ -92,20 +97,30 @@ class Registry {
  private:
   std::string entry_type(const Spec& spec, std::string_view what) const;
 
-  std::vector<ResourceType> resources_;
+  // A deque: types never move once added (filters made later keep pointers to them), and
+  // adding one does not move the others.
+  std::deque<ResourceType> resources_;
   InfoByName<FilterInfo> filters_;
   std::map<std::string, InfoByName<FilterInfo>, std::less<>> type_filters_;
   // Built once, by the first thread to look (std::call_once), then only read.
-  struct DeferredActions {
+  template <typename Info>
+  struct Deferred {
     std::once_flag once;
-    ActionsFiller fill;
-    InfoByName<ActionInfo> actions;
+    std::function<void(const Registry&, InfoByName<Info>&)> fill;
+    InfoByName<Info> entries;
   };
-  const InfoByName<ActionInfo>* deferred_actions(std::string_view resource) const;
+  template <typename Info>
+  using DeferredByType = std::map<std::string, std::unique_ptr<Deferred<Info>>, std::less<>>;
+  template <typename Info, typename Filler>
+  static void defer(DeferredByType<Info>& by_type, const std::string& resource, Filler fill);
+  template <typename Info>
+  const InfoByName<Info>* deferred(const DeferredByType<Info>& by_type,
+                                   std::string_view resource) const;
 
   std::map<std::string, InfoByName<ActionInfo>, std::less<>> actions_;
   InfoByName<ActionInfo> common_actions_;
-  std::map<std::string, std::unique_ptr<DeferredActions>, std::less<>> deferred_;
+  DeferredByType<ActionInfo> deferred_actions_;
+  DeferredByType<FilterInfo> deferred_filters_;
 };
 
 // An ActionInfo whose factory checks the options (a bare name has none) and builds ActionType

@@ -67,8 +67,9 @@ DetailFilter security_config(std::string type, const std::string& name_field) {
           "c7n:matched-security-config"};
 }
 
-std::vector<DetailFilter> table() {
-  return {
+// Static: the filters are made from their entries when a policy first uses the type.
+const std::vector<DetailFilter>& table() {
+  static const std::vector<DetailFilter> filters = {
       {"aws.dynamodb-table",
        "continuous-backup",
        {.operation = "DescribeContinuousBackups",
@@ -242,6 +243,7 @@ std::vector<DetailFilter> table() {
       security_config("aws.glue-job", "SecurityConfiguration"),
       security_config("aws.glue-dev-endpoint", "SecurityConfiguration"),
   };
+  return filters;
 }
 
 // Cloud Custodian's yes/no filters over one call (has-users, securityhub, shield-enabled...):
@@ -257,9 +259,9 @@ struct YesNoFilter {
   std::string description;
 };
 
-std::vector<YesNoFilter> yes_no_table() {
+const std::vector<YesNoFilter>& yes_no_table() {
   const std::string any = "length(@) > `0`";
-  return {
+  static const std::vector<YesNoFilter> filters = {
       {"aws.iam-group",
        "has-users",
        {.operation = "GetGroup",
@@ -313,6 +315,7 @@ std::vector<YesNoFilter> yes_no_table() {
        "The account when it has no Shield Advanced subscription (state: false, the default) or "
        "has one (state: true)"},
   };
+  return filters;
 }
 
 class YesNo : public policy::Filter {
@@ -381,17 +384,22 @@ policy::FilterInfo info_of(const DetailFilter& filter, std::shared_ptr<const Res
 }  // namespace
 
 void register_detail_filters(policy::Registry& registry) {
-  auto type_of = [&](const std::string& type, const std::string& filter) {
+  auto type_of = [](const policy::Registry& registry, const std::string& type,
+                    const std::string& filter) {
     const ResourceType* found = registry.find_resource(type);
     if (!found) throw Error("detail filter " + filter + " names no type " + type);
     return std::make_shared<const ResourceType>(*found);
   };
   for (const DetailFilter& filter : table())
-    registry.add_filter(filter.type, filter.name,
-                        info_of(filter, type_of(filter.type, filter.name)));
+    registry.add_filters_on_first_use(
+        filter.type, [&filter, type_of](const policy::Registry& registry, auto& into) {
+          into[filter.name] = info_of(filter, type_of(registry, filter.type, filter.name));
+        });
   for (const YesNoFilter& filter : yes_no_table())
-    registry.add_filter(filter.type, filter.name,
-                        yes_no_info(filter, type_of(filter.type, filter.name)));
+    registry.add_filters_on_first_use(
+        filter.type, [&filter, type_of](const policy::Registry& registry, auto& into) {
+          into[filter.name] = yes_no_info(filter, type_of(registry, filter.type, filter.name));
+        });
 }
 
 }  // namespace custos::resources

@@ -135,8 +135,9 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
 
 }  // namespace
 
-void add_related_resource_filter(policy::Registry& registry, const std::string& resource,
-                                 const std::string& name, RelatedResources related) {
+namespace {
+
+policy::FilterInfo related_resource_filter_info(const std::string& name, RelatedResources related) {
   policy::FilterInfo info;
   info.description = "A value filter over the resource's " + name +
                      "s (operator: or, any of them; and, all); the matched ids kept as " +
@@ -152,7 +153,17 @@ void add_related_resource_filter(policy::Registry& registry, const std::string& 
     if (!type) throw Error("internal: " + related.type + " is not registered");
     return std::make_unique<RelatedResourceFilter>(spec, related, *type);
   };
-  registry.add_filter(resource, name, std::move(info));
+  return info;
+}
+
+}  // namespace
+
+void add_related_resource_filter(policy::Registry& registry, const std::string& resource,
+                                 const std::string& name, RelatedResources related) {
+  registry.add_filters_on_first_use(
+      resource, [name, related = std::move(related)](const policy::Registry&, auto& into) {
+        into[name] = related_resource_filter_info(name, related);
+      });
 }
 
 }  // namespace custos::resources

@@ -65,15 +65,16 @@ class Finding : public policy::SetFilter {
 }  // namespace
 
 void register_finding_filter(policy::Registry& registry) {
+  auto add_finding = [](const policy::Registry&, policy::InfoByName<policy::FilterInfo>& into) {
+    into["finding"] = policy::filter_info<Finding>(
+        {"query", "region"},
+        "Resources Security Hub has findings about (query: AwsSecurityFindingFilters; region: "
+        "an aggregator's), kept as c7n:finding-filter",
+        {"securityhub:GetFindings"});
+  };
   for (const ResourceType& type : registry.resources())
     if (!type.arn_field.empty() || !type.arn_format.empty())
-      registry.add_filter(type.name, "finding",
-                          policy::filter_info<Finding>(
-                              {"query", "region"},
-                              "Resources Security Hub has findings about (query: "
-                              "AwsSecurityFindingFilters; region: an aggregator's), kept as "
-                              "c7n:finding-filter",
-                              {"securityhub:GetFindings"}));
+      registry.add_filters_on_first_use(type.name, add_finding);
 }
 
 }  // namespace custos::resources
