@@ -18,7 +18,12 @@ bool is_boolean_block(const Json& value) {
 
 }  // namespace
 
-void Registry::add_resource(ResourceType type) { resources_.push_back(std::move(type)); }
+void Registry::add_resource(ResourceType type) {
+  resources_.push_back(std::move(type));
+  const ResourceType& kept = resources_.back();
+  by_name_.try_emplace(kept.name, &kept);
+  for (const std::string& alias : kept.aliases) by_name_.try_emplace(alias, &kept);
+}
 
 void Registry::add_filter(std::string name, FilterFactory factory) {
   FilterInfo info;
@@ -57,12 +62,8 @@ void Registry::add_action(const std::string& resource, std::string name, ActionI
 }
 
 const ResourceType* Registry::find_resource(std::string_view name) const {
-  for (const auto& type : resources_) {
-    if (type.name == name) return &type;
-    for (const auto& alias : type.aliases)
-      if (alias == name) return &type;
-  }
-  return nullptr;
+  auto found = by_name_.find(name);
+  return found == by_name_.end() ? nullptr : found->second;
 }
 
 std::vector<std::string> Registry::resource_names() const {

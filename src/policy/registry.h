@@ -100,6 +100,7 @@ class Registry {
   // A deque: types never move once added (filters made later keep pointers to them), and
   // adding one does not move the others.
   std::deque<ResourceType> resources_;
+  std::map<std::string, const ResourceType*, std::less<>> by_name_;  // names and aliases
   InfoByName<FilterInfo> filters_;
   std::map<std::string, InfoByName<FilterInfo>, std::less<>> type_filters_;
   // Built once, by the first thread to look (std::call_once), then only read.

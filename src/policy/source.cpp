@@ -365,6 +365,7 @@ struct YamlConverter {
   // PyYAML's YAML 1.1 int and float forms: 0x1f, 017 (octal), 0b11, 1_000 and 1:30 (base 60)
   // are numbers, while 1e5 and 012345678901 (an account id) stay strings.
   static std::optional<Json> number(const std::string& text) {
+    if (std::optional<Json> plain = plain_integer(text)) return plain;
     static const Regex int_form(R"([-+]?(?:0b[0-1_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+)"
                                 R"(|[1-9][0-9_]*(?::[0-5]?[0-9])+)\z)",
                                 false);
@@ -384,6 +385,20 @@ struct YamlConverter {
     if (digits.find(':') != std::string::npos)
       return Json(static_cast<std::int64_t>(sign * sexagesimal(digits)));
     return integer(digits, sign < 0);
+  }
+
+  // The common form, without compiling the regexes: [-+]?[1-9][0-9]* or 0, within 64 bits.
+  static std::optional<Json> plain_integer(const std::string& text) {
+    const std::size_t start = text[0] == '-' || text[0] == '+' ? 1 : 0;
+    const std::size_t digits = text.size() - start;
+    if (digits == 0 || (text[start] == '0' && digits > 1)) return std::nullopt;
+    if (!std::all_of(text.begin() + static_cast<std::ptrdiff_t>(start), text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }))
+      return std::nullopt;
+    std::int64_t value = 0;
+    auto [end, error] = std::from_chars(text.data() + start, text.data() + text.size(), value);
+    if (error != std::errc()) return std::nullopt;
+    return Json(text[0] == '-' ? -value : value);
   }
 
   static Json integer(const std::string& digits, bool negative) {
