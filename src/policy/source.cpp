@@ -344,15 +344,39 @@ struct YamlConverter {
     if (!node.plain) return text;  // quoted or tagged: always a string
     if (text == "~" || text == "null" || text == "Null" || text == "NULL" || text.empty())
       return nullptr;
-    static const char* truths[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-    static const char* falses[] = {"false", "False", "FALSE", "no", "No",
-                                   "NO",    "off",   "Off",   "OFF"};
-    for (const char* t : truths)
-      if (text == t) return true;
-    for (const char* f : falses)
-      if (text == f) return false;
+    if (std::optional<bool> boolean = yaml11_boolean(text)) return *boolean;
     if (!may_be_number(text)) return text;
     return number(text).value_or(Json(text));
+  }
+
+  // PyYAML's booleans (yes/no, on/off, true/false in three cases); most scalars are none of them
+  // and fail on their length or first letter.
+  static std::optional<bool> yaml11_boolean(const std::string& text) {
+    if (text.size() < 2 || text.size() > 5) return std::nullopt;
+    switch (text[0]) {
+      case 't':
+      case 'T':
+      case 'y':
+      case 'Y':
+      case 'o':
+      case 'O':
+      case 'f':
+      case 'F':
+      case 'n':
+      case 'N':
+        break;
+      default:
+        return std::nullopt;
+    }
+    static const std::string_view truths[] = {"true", "True", "TRUE", "yes", "Yes",
+                                              "YES",  "on",   "On",   "ON"};
+    static const std::string_view falses[] = {"false", "False", "FALSE", "no", "No",
+                                              "NO",    "off",   "Off",   "OFF"};
+    for (std::string_view t : truths)
+      if (text == t) return true;
+    for (std::string_view f : falses)
+      if (text == f) return false;
+    return std::nullopt;
   }
 
   // Whether `text` starts as every form number() accepts does (spares most strings the regexes).
