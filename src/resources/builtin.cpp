@@ -88,4 +88,8 @@ const policy::Registry& builtin_registry() {
   return registry;
 }
 
+std::future<void> prepare_builtin_registry() {
+  return std::async(std::launch::async, [] { builtin_registry(); });
+}
+
 }  // namespace custos::resources
