@@ -4,11 +4,13 @@
 // judges the account in the run's region, as Cloud Custodian does.
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "aws/client.h"
 #include "policy/attribute_matcher.h"
 #include "policy/missing_filter.h"
 #include "policy/related_filter.h"
+#include "policy/value_filter.h"
 #include "resources/account.h"
 #include "resources/cloudtrail.h"
 #include "resources/kms_key.h"
@@ -33,7 +35,19 @@ class CheckCloudTrail : public policy::Filter {
         file_digest_(spec.optional_bool("file-digest", false)),
         kms_(spec.optional_bool("kms", false)),
         kms_key_(spec.optional_string("kms-key")),
-        management_events_(spec.optional_bool("include-management-events", false)) {}
+        management_events_(spec.optional_bool("include-management-events", false)) {
+    if (!spec.has("log-metric-filter-pattern")) return;
+    const Spec pattern = spec.child("log-metric-filter-pattern");
+    if (pattern.value().is_string())
+      pattern_text_ = pattern.value().get<std::string>();
+    else if (pattern.value().is_object())
+      pattern_filter_.emplace(
+          pattern, policy::ValueMatcher::Options{.extra_keys = {}, .default_key = "filterPattern"});
+    else
+      pattern.fail(
+          "log-metric-filter-pattern is a metric filter's pattern (text) or a value filter over "
+          "the metric filter (key: filterPattern by default)");
+  }
 
   bool match(const Json&, const FilterContext& context) const override {
     const aws::Client& client = policy::require_client(context, "check-cloudtrail");
@@ -44,8 +58,12 @@ class CheckCloudTrail : public policy::Filter {
   }
 
   std::vector<std::string> permissions() const override {
-    return {"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors",
-            "cloudtrail:GetTrailStatus"};
+    std::vector<std::string> needed = {"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors",
+                                       "cloudtrail:GetTrailStatus"};
+    if (pattern_text_ || pattern_filter_)
+      needed.insert(needed.end(), {"logs:DescribeMetricFilters",
+                                   "cloudwatch:DescribeAlarmsForMetric", "sns:ListSubscriptions"});
+    return needed;
   }
 
  private:
@@ -65,7 +83,63 @@ class CheckCloudTrail : public policy::Filter {
       if (!status.value("IsLogging", false) || !status.value("LatestDeliveryError", "").empty())
         return false;
     }
-    return !management_events_ || logs_management_events(event_selectors(trail, client));
+    if (management_events_ && !logs_management_events(event_selectors(trail, client))) return false;
+    return !(pattern_text_ || pattern_filter_) || alarms_on_pattern(trail, client);
+  }
+
+  // Cloud Custodian's CIS check: the trail's log group has a metric filter with the pattern, and
+  // an alarm on its metric notifies an SNS topic someone subscribes to (a subscription pending
+  // confirmation delivers nothing and does not count).
+  bool alarms_on_pattern(const Json& trail, const aws::Client& client) const {
+    const Json group_arn = trail.value("CloudWatchLogsLogGroupArn", Json());
+    if (!group_arn.is_string()) return false;
+    const std::string group = split_arn_part(group_arn.get<std::string>(), 6);
+    Json filters;
+    try {
+      filters = client.call("logs", "DescribeMetricFilters", {{"logGroupName", group}})
+                    .value("metricFilters", Json::array());
+    } catch (const aws::AwsError& e) {
+      if (e.code() != "ResourceNotFoundException") throw;
+      return false;
+    }
+    // As Cloud Custodian: the first metric filter with the pattern.
+    auto matched = std::find_if(filters.begin(), filters.end(), [&](const Json& filter) {
+      return pattern_text_ ? filter.value("filterPattern", "") == *pattern_text_
+                           : pattern_filter_->matches(filter);
+    });
+    if (matched == filters.end()) return false;
+    const Json transforms = matched->value("metricTransformations", Json::array());
+    if (transforms.empty()) return false;
+    Json alarms = client
+                      .call("cloudwatch", "DescribeAlarmsForMetric",
+                            {{"MetricName", transforms[0].value("metricName", "")},
+                             {"Namespace", transforms[0].value("metricNamespace", "")}})
+                      .value("MetricAlarms", Json::array());
+    std::set<std::string> notified;
+    for (const Json& alarm : alarms)
+      for (const Json& action : alarm.value("AlarmActions", Json::array()))
+        if (action.is_string()) notified.insert(action.get<std::string>());
+    if (notified.empty()) return false;
+    bool subscribed = false;
+    client.paginate("sns", "ListSubscriptions", Json::object(), [&](const Json& page) {
+      for (const Json& subscription : page.value("Subscriptions", Json::array()))
+        if (notified.count(subscription.value("TopicArn", "")) &&
+            subscription.value("SubscriptionArn", "") != "PendingConfirmation")
+          subscribed = true;
+      return !subscribed;
+    });
+    return subscribed;
+  }
+
+  // Part `index` of an ARN split at ':' (a log group ARN's name is part 6), empty when absent.
+  static std::string split_arn_part(const std::string& arn, std::size_t index) {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < index; ++i) {
+      start = arn.find(':', start);
+      if (start == std::string::npos) return {};
+      ++start;
+    }
+    return arn.substr(start, arn.find(':', start) - start);
   }
 
   // Every management event, read and write, by basic or advanced selectors.
@@ -92,6 +166,8 @@ class CheckCloudTrail : public policy::Filter {
   bool multi_region_, global_events_, current_region_, running_, notifies_, file_digest_, kms_;
   std::string kms_key_;
   bool management_events_;
+  std::optional<std::string> pattern_text_;
+  std::optional<policy::ValueMatcher> pattern_filter_;
 };
 
 // guard-duty (GuardDutyEnabled, a multi-attribute filter): the account's detector in this
@@ -240,14 +316,17 @@ Json account_public_block(const Json& account, const aws::Client& client) {
 
 void register_account_filters(policy::Registry& registry) {
   const std::string account = "aws.account";
-  registry.add_filter(account, "check-cloudtrail",
-                      policy::filter_info<CheckCloudTrail>(
-                          {"multi-region", "global-events", "current-region", "running", "notifies",
-                           "file-digest", "kms", "kms-key", "include-management-events"},
-                          "The account when no trail seen in the region has every property asked "
-                          "for (running: logging without delivery errors, the default)",
-                          {"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors",
-                           "cloudtrail:GetTrailStatus"}));
+  registry.add_filter(
+      account, "check-cloudtrail",
+      policy::filter_info<CheckCloudTrail>(
+          {"multi-region", "global-events", "current-region", "running", "notifies", "file-digest",
+           "kms", "kms-key", "include-management-events", "log-metric-filter-pattern"},
+          "The account when no trail seen in the region has every property asked "
+          "for (running: logging without delivery errors, the default; "
+          "log-metric-filter-pattern: its log group alarms on that metric filter "
+          "to a subscribed SNS topic)",
+          {"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors",
+           "cloudtrail:GetTrailStatus"}));
   policy::FilterInfo guard_duty = policy::filter_info<GuardDuty>(
       {},
       "The account by its GuardDuty detector in the region: Detector.Status: ENABLED, "
