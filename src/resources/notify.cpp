@@ -324,6 +324,64 @@ class InvokeLambda : public policy::Action {
   long long batch_size_;
 };
 
+// invoke-sfn (Cloud Custodian's InvokeStepFunction): a Step Functions execution per resource
+// with {policy, resource}, or (bulk) one per batch with {policy, resources: [ARN...]}; the
+// state machine by ARN or by name in the run's account and region.
+class InvokeSfn : public policy::Action {
+ public:
+  InvokeSfn(const Spec& spec, const BuildContext& context)
+      : policy_(context.policy ? *context.policy : Json()),
+        state_machine_(spec.required_string("state-machine")),
+        with_policy_(spec.optional_bool("policy", true)),
+        bulk_(spec.optional_bool("bulk", false)),
+        batch_size_(policy::integer_option(spec, "batch-size", 250)) {
+    if (batch_size_ < 1) spec.child("batch-size").fail("'batch-size' must be at least 1");
+  }
+
+  std::vector<ActionRecord> process(const std::vector<Json>& resources,
+                                    ActionContext& context) const override {
+    std::vector<ActionRecord> records;
+    std::string arn = state_machine_;
+    try {
+      if (!arn.starts_with("arn:"))
+        arn = "arn:" + context.partition() + ":states:" + context.client.session().region() + ":" +
+              context.account_id() + ":stateMachine:" + state_machine_;
+    } catch (const Error& e) {
+      record_failed("invoke-sfn", pointers(resources), context, records, e);
+      return records;
+    }
+    OrderedJson input = OrderedJson::object();
+    if (with_policy_) input["policy"] = OrderedJson(policy_);
+    const std::size_t step = bulk_ ? static_cast<std::size_t>(batch_size_) : 1;
+    for (std::size_t from = 0; from < resources.size(); from += step) {
+      auto batch = pointers(resources, from, step);
+      record_each("invoke-sfn", batch, context, records, [&] {
+        if (bulk_) {
+          input["resources"] = OrderedJson::array();
+          for (const Json* resource : batch)
+            input["resources"].push_back(context.arn_of(*resource));
+        } else {
+          input["resource"] = OrderedJson(without_secrets(*batch.front()));
+        }
+        Json answer =
+            context.client.call("stepfunctions", "StartExecution",
+                                {{"stateMachineArn", arn}, {"input", python_json(input)}});
+        const std::string execution = answer.value("executionArn", "");
+        return Sent{"started " + execution + " of " + arn + " with " +
+                        std::to_string(batch.size()) + " resource(s)",
+                    {{"c7n:execution-arn", execution}}};
+      });
+    }
+    return records;
+  }
+
+ private:
+  Json policy_;
+  std::string state_machine_;
+  bool with_policy_, bulk_;
+  long long batch_size_;
+};
+
 }  // namespace
 
 void register_notifications(policy::Registry& registry) {
@@ -340,6 +398,12 @@ void register_notifications(policy::Registry& registry) {
            "timeout"},
           {"lambda:InvokeFunction", "iam:ListAccountAliases"},
           "Invoke a Lambda function with the resources, as Cloud Custodian's invoke-lambda"));
+  registry.add_common_action(
+      "invoke-sfn",
+      policy::action_info<InvokeSfn>(
+          {"state-machine", "policy", "bulk", "batch-size"}, {"states:StartExecution"},
+          "Start a Step Functions state machine's execution per resource ({policy, resource}), "
+          "or with bulk one per batch-size resources ({policy, resources: their ARNs})"));
 }
 
 }  // namespace custos::resources

@@ -2,6 +2,7 @@
 // action: a bucket's access log is the record of who read what during an incident, and an
 // intruder who turns it off or points it elsewhere erases that record.
 #include <mutex>
+#include <set>
 
 #include "aws/client.h"
 #include "policy/vars.h"
@@ -107,6 +108,104 @@ class BucketLogging : public policy::Filter {
   AccountFact account_id_{policy::sts_account_id}, alias_{account_alias};
 };
 
+// is-log-target (LogTarget): buckets others log to (value: false, the others), from the
+// services named (all three by default): the buckets in the set that log to a bucket (self:
+// only a bucket logging to itself; CloudFormation's cf-templates-* buckets count as targets),
+// classic load balancers' access logs and CloudTrail's trails. Judges the set: a bucket in it
+// may be another's target.
+class IsLogTarget : public policy::Filter {
+ public:
+  explicit IsLogTarget(const Spec& spec)
+      : self_(spec.optional_bool("self", false)), value_(spec.optional_bool("value", true)) {
+    services_ = spec.has("services") ? spec.string_list("services")
+                                     : std::vector<std::string>{"elb", "s3", "cloudtrail"};
+    for (std::size_t i = 0; i < services_.size(); ++i)
+      if (services_[i] != "s3" && services_[i] != "elb" && services_[i] != "cloudtrail")
+        spec.child("services")
+            .element(i)
+            .fail("services are s3, elb and cloudtrail, not '" + services_[i] + "'");
+  }
+
+  std::vector<Json> process(std::vector<Json> buckets,
+                            const FilterContext& context) const override {
+    std::set<std::string> targets = s3_targets(buckets);
+    if (!self_ && uses("elb"))
+      elb_targets(policy::require_client(context, "is-log-target"), targets);
+    if (!self_ && uses("cloudtrail"))
+      trail_targets(policy::require_client(context, "is-log-target"), buckets, targets);
+    std::erase_if(buckets, [&](const Json& bucket) {
+      return targets.count(bucket.value("Name", "")) != static_cast<std::size_t>(value_);
+    });
+    return buckets;
+  }
+  bool match(const Json& bucket, const FilterContext& context) const override {
+    return process({bucket}, context).size() == 1;
+  }
+  bool judges_set() const override { return true; }
+  policy::StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
+  std::vector<std::string> permissions() const override {
+    return {"cloudtrail:DescribeTrails", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+            "elasticloadbalancing:DescribeLoadBalancers"};
+  }
+
+ private:
+  bool uses(const std::string& service) const {
+    return std::find(services_.begin(), services_.end(), service) != services_.end();
+  }
+
+  std::set<std::string> s3_targets(const std::vector<Json>& buckets) const {
+    std::set<std::string> targets;
+    if (!uses("s3")) return targets;
+    for (const Json& bucket : buckets) {
+      const std::string name = bucket.value("Name", "");
+      const Json logging = logging_of(bucket);
+      const std::string target = logging.value("TargetBucket", "");
+      if (!target.empty() && (!self_ || target == name)) targets.insert(target);
+      if (!self_ && name.starts_with("cf-templates-")) targets.insert(name);
+    }
+    return targets;
+  }
+
+  static void elb_targets(const aws::Client& client, std::set<std::string>& targets) {
+    std::vector<std::string> names;
+    client.paginate("elb", "DescribeLoadBalancers", Json::object(), [&](const Json& page) {
+      for (const Json& balancer : page.value("LoadBalancerDescriptions", Json::array()))
+        names.push_back(balancer.value("LoadBalancerName", ""));
+      return true;
+    });
+    for (const std::string& name : names) {
+      Json log;
+      try {
+        log = client.call("elb", "DescribeLoadBalancerAttributes", {{"LoadBalancerName", name}})
+                  .value("LoadBalancerAttributes", Json::object())
+                  .value("AccessLog", Json::object());
+      } catch (const aws::AwsError& e) {
+        if (e.code() != "LoadBalancerNotFound") throw;  // deleted since it was listed
+        continue;
+      }
+      if (log.value("Enabled", false) && log.contains("S3BucketName"))
+        targets.insert(log["S3BucketName"].get<std::string>());
+    }
+  }
+
+  // Trails' buckets, of those in the set (as Cloud Custodian).
+  static void trail_targets(const aws::Client& client, const std::vector<Json>& buckets,
+                            std::set<std::string>& targets) {
+    std::set<std::string> names;
+    for (const Json& bucket : buckets) names.insert(bucket.value("Name", ""));
+    Json trails = client.call("cloudtrail", "DescribeTrails", Json::object())
+                      .value("trailList", Json::array());
+    for (const Json& trail : trails) {
+      const Json bucket = trail.value("S3BucketName", Json());
+      if (bucket.is_string() && names.count(bucket.get<std::string>()))
+        targets.insert(bucket.get<std::string>());
+    }
+  }
+
+  std::vector<std::string> services_;
+  bool self_, value_;
+};
+
 // toggle-logging (ToggleLogging): logging to the target the options name (enabled, the
 // default; target_bucket required), or off (enabled: false). The record keeps the logging it
 // replaced and the call that puts it back.
@@ -168,6 +267,15 @@ void register_s3_logging(policy::Registry& registry) {
           "target_bucket and target_prefix ({account_id}, {region}, {account}, "
           "{source_bucket_name} filled in; the prefix NAME/ by default)",
           {"iam:ListAccountAliases", "s3:GetBucketLogging"}));
+  registry.add_filter(
+      "aws.s3", "is-log-target",
+      policy::filter_info<IsLogTarget>(
+          {"services", "self", "value"},
+          "Buckets other things log to (value: false, the others): buckets of the set logging "
+          "to them (self: only to themselves), classic load balancers' access logs, CloudTrail "
+          "(services: s3, elb, cloudtrail; all by default)",
+          {"cloudtrail:DescribeTrails", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+           "elasticloadbalancing:DescribeLoadBalancers"}));
   registry.add_action(
       "aws.s3", "toggle-logging",
       policy::action_info<ToggleLogging>(
