@@ -44,6 +44,8 @@ void register_glue_security_config(policy::Registry& registry);
 void register_cloudfront_config(policy::Registry& registry);
 // modify on rds-param-group and rds-cluster-param-group (after them)
 void register_param_group_modify(policy::Registry& registry);
+// modify-db on rds, modify-db-cluster on rds-cluster (after them)
+void register_rds_modify(policy::Registry& registry);
 // modify on ecs-service (after it)
 void register_ecs_service_modify(policy::Registry& registry);
 // set-logging on redshift (after it)
