@@ -46,6 +46,8 @@ void register_cloudfront_config(policy::Registry& registry);
 void register_param_group_modify(policy::Registry& registry);
 // modify-db on rds, modify-db-cluster on rds-cluster (after them)
 void register_rds_modify(policy::Registry& registry);
+// upgrade-available and upgrade on rds (after it)
+void register_rds_upgrade(policy::Registry& registry);
 // modify on ecs-service (after it)
 void register_ecs_service_modify(policy::Registry& registry);
 // set-logging on redshift (after it)
