@@ -28,6 +28,8 @@ void register_consecutive_snapshots(policy::Registry& registry);
 void register_retention_window(policy::Registry& registry);
 // set-attributes where it is one modify call (redshift: ModifyCluster), after those types
 void register_set_attributes(policy::Registry& registry);
+// config-compliance on every type AWS Config records (after the types)
+void register_config_compliance(policy::Registry& registry);
 // finding (Security Hub) on every type with ARNs (after the types)
 void register_finding_filter(policy::Registry& registry);
 // param on redshift, db-parameter on rds: their parameter groups' values (after those types)
