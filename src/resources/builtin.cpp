@@ -77,6 +77,7 @@ const policy::Registry& builtin_registry() {
     register_iam_usage(r);                     // usage on the IAM principals and policies
     register_iam_simulation(r);                // check-permissions on them
     register_finding_filter(r);                // finding, on every type with ARNs
+    register_config_compliance(r);             // config-compliance, on AWS Config's types
     register_detail_filters(r);     // value filters over one more call (continuous-backup...)
     register_call_actions(r);       // delete, stop..., for the types whose data says how
     register_cross_account(r);      // of every type that says who may use its resources

@@ -594,6 +594,8 @@ void register_databases(policy::Registry& registry) {
                  "min_by(NodeSnapshots, &SnapshotCreateTime).SnapshotCreateTime");
   register_rds_parts(registry);
   register_param_group_modify(registry);
+  register_rds_modify(registry);
+  register_rds_upgrade(registry);
   register_redshift_logging(registry);
   register_dynamodb_backup(registry);
   register_consecutive_snapshots(registry);

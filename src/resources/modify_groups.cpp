@@ -30,7 +30,9 @@ Ids group_list(const Spec& spec, const char* key) {
   return value.get<Ids>();
 }
 
-bool is_symbol(const std::string& group) { return group == "matched" || group == "all"; }
+bool is_symbol(const std::string& group) {
+  return group == "matched" || group == "all" || group == "network-location";
+}
 bool is_name(const std::string& group) { return !group.starts_with("sg-") && !is_symbol(group); }
 
 std::string groups_text(const Ids& ids) { return ids.empty() ? "(none)" : joined(ids); }
@@ -93,12 +95,11 @@ class ModifySecurityGroups : public policy::PerResourceAction {
       spec.fail(
           "modify-security-groups needs 'add', 'add-by-tag', or 'remove' with 'isolation-group' "
           "(the group an interface gets when nothing else is left)");
-    if (contains(remove_, "network-location"))
+    if ((contains(remove_, "all") || contains(remove_, "matched") ||
+         contains(remove_, "network-location")) &&
+        remove_.size() > 1)
       spec.child("remove").fail(
-          "remove: network-location needs Cloud Custodian's network-location filter, which custos "
-          "does not have");
-    if ((contains(remove_, "all") || contains(remove_, "matched")) && remove_.size() > 1)
-      spec.child("remove").fail("'remove' takes all, matched, or a list of groups, not a mix");
+          "'remove' takes all, matched, network-location, or a list of groups, not a mix");
     if (contains(remove_, "all") && isolation_.empty() && add_.empty())
       spec.child("remove").fail(
           "remove: all needs an 'isolation-group' or 'add' (add-by-tag may find no group)");
@@ -190,6 +191,15 @@ class ModifySecurityGroups : public policy::PerResourceAction {
     if (contains(remove_, "all")) remove = eni.groups;
     if (contains(remove_, "matched"))
       remove = resource.value("c7n:matched-security-groups", Json::array()).get<Ids>();
+    if (contains(remove_, "network-location")) {  // the groups network-location found wrong
+      remove.clear();
+      for (const Json& reason : resource.value("c7n:NetworkLocation", Json::array()))
+        if (reason.value("reason", "") == "SecurityGroupMismatch") {
+          const Json groups = reason.value("security-groups", Json::object());
+          for (const auto& [group, value] : groups.items()) remove.push_back(group);
+          break;
+        }
+    }
     std::erase_if(groups, [&](const std::string& g) { return contains(remove, g); });
     Ids add = ids_in(add_, eni.vpc, names);
     for (const Json& group : tagged)
@@ -363,7 +373,8 @@ policy::ActionInfo modify_security_groups_info(InterfacesOf interfaces) {
       std::string("Set the security groups of ") +
       (interfaces == InterfacesOf::kInstance ? "every network interface of the instance"
                                              : "the network interface") +
-      ": remove (ids, names, matched, all), add, add-by-tag, isolation-group when none is left; "
+      ": remove (ids, names, matched, network-location, all), add, add-by-tag, isolation-group "
+      "when none is left; "
       "isolation: two-step moves through untracking-group (allowing all traffic) first, so "
       "tracked connections end";
   return info;

@@ -209,6 +209,12 @@ void register_related_network_filters(policy::Registry& registry, const std::str
                                    .ids = ids,
                                    .annotation = "c7n:matched-" + name + "s",
                                    .permissions = {"ec2:" + describe}});
+  // Cloud Custodian 0.9.21 registers network-location on these (and on types whose groups or
+  // subnets custos cannot find: asg, cache-cluster, emr, rds-cluster, redshift).
+  static const std::set<std::string> located = {"aws.ec2", "aws.eni",    "aws.app-elb",
+                                                "aws.elb", "aws.lambda", "aws.rds"};
+  if (located.count(resource) && !paths.security_groups.empty() && !paths.subnets.empty())
+    register_network_location_filter(registry, resource, paths);
 }
 
 // vpc-attributes (Cloud Custodian's AttributesFilter): VPCs whose DNS hostnames and DNS

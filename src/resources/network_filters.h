@@ -21,6 +21,12 @@ struct NetworkPaths {
 void register_related_network_filters(policy::Registry& registry, const std::string& resource,
                                       const NetworkPaths& paths);
 
+// network-location (Cloud Custodian's NetworkLocation) on `resource`, comparing it with its
+// security groups and subnets found by `paths`. register_related_network_filters adds it to the
+// types Cloud Custodian gives it whose groups and subnets custos can find.
+void register_network_location_filter(policy::Registry& registry, const std::string& resource,
+                                      const NetworkPaths& paths);
+
 // The same on every other type Cloud Custodian gives them (load balancers, Lambda, databases,
 // route tables...), from a table. The types must be registered first.
 void register_related_network_filter_table(policy::Registry& registry);

@@ -28,6 +28,8 @@ void register_consecutive_snapshots(policy::Registry& registry);
 void register_retention_window(policy::Registry& registry);
 // set-attributes where it is one modify call (redshift: ModifyCluster), after those types
 void register_set_attributes(policy::Registry& registry);
+// config-compliance on every type AWS Config records (after the types)
+void register_config_compliance(policy::Registry& registry);
 // finding (Security Hub) on every type with ARNs (after the types)
 void register_finding_filter(policy::Registry& registry);
 // param on redshift, db-parameter on rds: their parameter groups' values (after those types)
@@ -44,6 +46,10 @@ void register_glue_security_config(policy::Registry& registry);
 void register_cloudfront_config(policy::Registry& registry);
 // modify on rds-param-group and rds-cluster-param-group (after them)
 void register_param_group_modify(policy::Registry& registry);
+// modify-db on rds, modify-db-cluster on rds-cluster (after them)
+void register_rds_modify(policy::Registry& registry);
+// upgrade-available and upgrade on rds (after it)
+void register_rds_upgrade(policy::Registry& registry);
 // modify on ecs-service (after it)
 void register_ecs_service_modify(policy::Registry& registry);
 // set-logging on redshift (after it)
