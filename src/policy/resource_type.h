@@ -112,6 +112,10 @@ struct ResourceType {
       kResourceGroups,  // the Resource Groups Tagging API, naming resources by ARN
       kPerResource,     // the service's own calls, one resource at a time (IAM, KMS)
       kS3,              // S3's whole tag set: read, change, write back (or delete when empty)
+      // CloudFormation's whole tag set, written by UpdateStack with the previous template, its
+      // parameters' previous values, capabilities and notification ARNs (Cloud Custodian's
+      // cfn.py _tag_stack); only tag and remove-tag, as there.
+      kCfnStack,
     };
     Api api = Api::kEc2;
     // kPerResource: the calls ({id_param: ID, Tags: [...]}, {id_param: ID, TagKeys: [...]}),

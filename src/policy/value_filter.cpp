@@ -636,7 +636,7 @@ void ValueMatcher::Impl::build_operand(const Spec& spec) {
     if (comparison.kind == Kind::kExpr)
       from_spec.at_key().fail("value_type 'expr' reads its key from 'value', not 'value_from'");
     from = std::make_unique<ValuesFrom>(from_spec);
-    if (from->remote()) return;
+    if (from->read_on_use()) return;
     try {
       operand = prepare(from->values(nullptr), comparison);
     } catch (const InputError& e) {

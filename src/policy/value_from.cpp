@@ -205,7 +205,10 @@ ValuesFrom::ValuesFrom(const Spec& spec) {
   if (url_.find("://") != std::string::npos && !remote() && url_.rfind("file://", 0) != 0)
     url_spec.fail("value_from reads local files and s3:// URLs, not '" + url_ + "'");
   format_ = spec.optional_string("format", extension(url_));
-  if (!known_format(format_)) {
+  // No extension and no format: Cloud Custodian accepts it and refuses on use (get_contents'
+  // "Unsupported format"); custos too, and reads nothing until then.
+  const bool untold = format_.empty() && !spec.has("format");
+  if (!untold && !known_format(format_)) {
     (spec.has("format") ? spec.child("format") : url_spec)
         .fail("value_from format '" + format_ + "' is not one of " + kFormats +
               (spec.has("format") ? "" : " (name it with 'format')"));
@@ -213,7 +216,7 @@ ValuesFrom::ValuesFrom(const Spec& spec) {
   if (spec.has("expr")) {
     Spec expr_spec = spec.child("expr");
     expr_ = expr_spec.value();
-    if (expr_.is_number_integer() && format_ != "csv")
+    if (expr_.is_number_integer() && !untold && format_ != "csv")
       expr_spec.fail("a column number as expr needs format csv, not " + format_);
     if (!expr_.is_number_integer() && !expr_.is_string())
       expr_spec.fail("expr must be a JMESPath string or a csv column number, not " +
@@ -226,7 +229,7 @@ ValuesFrom::ValuesFrom(const Spec& spec) {
       }
     }
   }
-  if (remote()) return;
+  if (remote() || untold) return;
   for (const auto& [key, text] : {std::pair{"url", url_}, {"expr", expr_.dump()}}) {
     if (has_context_keys(text))
       spec.child(key).fail(
@@ -246,6 +249,10 @@ ValuesFrom::ValuesFrom(const Spec& spec) {
 const Json& ValuesFrom::values(const aws::Client* client) const {
   std::lock_guard lock(mutex_);
   if (values_) return *values_;
+  if (format_.empty())
+    throw Error("value_from " + url_ +
+                ": cannot tell its format (the url has no extension): name it with 'format' (" +
+                kFormats + ")");
   if (!client)
     throw Error("value_from " + url_ +
                 ": reading from S3 needs AWS access, and this filter ran without a client");

@@ -319,8 +319,9 @@ void register_management(policy::Registry& registry) {
                .id_field = "StackName",
                .date_field = "CreationTime",
                .arn_field = "StackId",
-               // Stacks are tagged through UpdateStack, which Cloud Custodian's
-               // tag actions drive with the stack's template: not supported here.
+               // Stacks are tagged through UpdateStack (Cloud Custodian's tag and
+               // remove-tag only).
+               .tagging = {.api = policy::ResourceType::Tagging::Api::kCfnStack},
                .actions = {{.operation = "DeleteStack",
                             .params = {{"StackName", "StackName"}},
                             .options = {{.name = "force", .prepare = unprotect_stack}},
@@ -329,8 +330,7 @@ void register_management(policy::Registry& registry) {
                             .operation = "UpdateTerminationProtection",
                             .params = {{"StackName", "StackName"}},
                             .options = {setting("state", "EnableTerminationProtection", false)}}},
-           },
-           false);
+           });
   add_type(registry, {
                          .name = "aws.secrets-manager",
                          .aliases = {"secrets-manager"},

@@ -163,8 +163,9 @@ class Notify : public policy::Action {
       queue_region_ = transport.optional_string("region");
       return;
     }
-    transport.allow_keys({"topic", "attributes"}, "the sns transport");
+    transport.allow_keys({"topic", "region", "attributes"}, "the sns transport");
     target_ = transport.required_string("topic");
+    topic_region_ = transport.optional_string("region");
     if (!transport.has("attributes")) return;
     Spec attributes = transport.child("attributes");
     if (!attributes.value().is_object())
@@ -223,8 +224,9 @@ class Notify : public policy::Action {
     } else {
       std::string arn = target.starts_with("arn:")
                             ? target
-                            : "arn:" + facts.partition + ":sns:" + facts.region + ":" +
-                                  facts.account_id + ":" + target;
+                            : "arn:" + facts.partition +
+                                  ":sns:" + (topic_region_.empty() ? facts.region : topic_region_) +
+                                  ":" + facts.account_id + ":" + target;
       where = "sns topic " + arn;
       Json attributes = attributes_;
       attributes["mtype"] = mtype();
@@ -244,6 +246,7 @@ class Notify : public policy::Action {
   bool sqs_ = true;
   std::string target_;
   std::string queue_region_;  // where a queue given by name lives; empty: the run's region
+  std::string topic_region_;  // where a topic given by name lives; empty: the run's region
   Json attributes_ = Json::object();
   std::shared_ptr<policy::ValuesFrom> to_from_, cc_from_;
 };

@@ -1,10 +1,13 @@
 #include "resources/s3.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 #include "aws/client.h"
 #include "policy/describe.h"
 #include "policy/related_filter.h"
+#include "resources/kms_key.h"
 #include "resources/s3_support.h"
 #include "resources/statements.h"
 #include "resources/tag_actions.h"
@@ -204,44 +207,78 @@ class GlobalGrants : public AnnotatingFilter {
   std::vector<std::string> permissions_;
 };
 
-// bucket-encryption (Cloud Custodian's EncryptionEnabledFilter) over the bucket's default
-// encryption (its Encryption, fetched with the bucket): state true (the default) keeps buckets
-// whose first rule encrypts by default (with `crypto` when given), false those whose does not;
-// bucket_key_enabled judges the rule's BucketKeyEnabled instead. A KMS `key` to compare is not
-// supported yet (it needs the key's aliases).
+// bucket-encryption (Cloud Custodian's BucketEncryption) over the bucket's default encryption
+// (its Encryption, fetched with the bucket): state true (the default) keeps buckets whose first
+// rule encrypts by default (with `crypto` when given), false those whose does not;
+// bucket_key_enabled judges the rule's BucketKeyEnabled instead. With crypto: aws:kms, `key`
+// (a key id or ARN, an alias name or ARN) must be the rule's KMSMasterKeyID (alias/aws/s3 when
+// it names none) by any of the key's names: resolved once per bucket region (DescribeKey,
+// ListAliases); a key KMS does not know matches no bucket.
 class BucketEncryption : public policy::Filter {
  public:
   explicit BucketEncryption(const Spec& spec)
       : state_(spec.optional_bool("state", true)),
-        crypto_(spec.has("crypto") ? spec.one_of("crypto", {"AES256", "aws:kms"}) : "") {
-    if (spec.has("key"))
-      spec.child("key").at_key().fail(
-          "bucket-encryption's 'key' is not supported by custos yet: use crypto: aws:kms");
+        crypto_(spec.has("crypto") ? spec.one_of("crypto", {"AES256", "aws:kms"}) : ""),
+        key_(spec.has("key") ? spec.required_string("key") : "") {
     if (spec.has("bucket_key_enabled"))
       bucket_key_ = spec.optional_bool("bucket_key_enabled", false);
   }
 
-  bool match(const Json& bucket, const policy::FilterContext&) const override {
+  bool match(const Json& bucket, const policy::FilterContext& context) const override {
     const Json& encryption = bucket.contains("Encryption") ? bucket["Encryption"] : Json();
     Json rules = encryption.is_object() ? encryption.value("Rules", Json::array()) : Json::array();
     if (bucket_key_ && !rules.empty())
       return rules[0].value("BucketKeyEnabled", false) == *bucket_key_;
     if (rules.empty()) return !state_;
-    return encrypts(rules[0]) == state_;
+    return encrypts(rules[0], bucket, context) == state_;
   }
 
  private:
-  bool encrypts(const Json& rule) const {
+  bool encrypts(const Json& rule, const Json& bucket, const policy::FilterContext& context) const {
     auto by_default = rule.find("ApplyServerSideEncryptionByDefault");
     if (by_default == rule.end() || !by_default->is_object()) return false;
     std::string algorithm = by_default->value("SSEAlgorithm", "");
     if (crypto_.empty()) return algorithm == "AES256" || algorithm == "aws:kms";
-    return algorithm == crypto_;
+    if (algorithm != crypto_) return false;
+    if (crypto_ != "aws:kms" || key_.empty()) return true;
+    const Json names = key_names(bucket, context);
+    const Json master = by_default->value("KMSMasterKeyID", Json("alias/aws/s3"));
+    return std::find(names.begin(), names.end(), master) != names.end();
+  }
+
+  // The key's id, ARN, alias names and alias ARNs in the bucket's region (empty: no such key).
+  Json key_names(const Json& bucket, const policy::FilterContext& context) const {
+    if (!context.client)
+      throw Error("bucket-encryption's key " + key_ + " needs AWS access to resolve its aliases");
+    aws::Client client = bucket_client(*context.client, bucket);
+    const std::string region = client.session().region();
+    {
+      std::lock_guard lock(mutex_);
+      auto known = names_.find(region);
+      if (known != names_.end()) return known->second;
+    }
+    Json key = kms_key_named(client, key_);
+    Json names = Json::array();
+    if (key.is_object()) {
+      std::string arn = key.value("Arn", "");
+      names.push_back(key.value("KeyId", ""));
+      names.push_back(arn);
+      std::string prefix = arn.substr(0, arn.find(":key/") + 1);
+      for (const Json& alias : key.value("AliasNames", Json::array())) {
+        names.push_back(alias);
+        if (!prefix.empty()) names.push_back(prefix + alias.get<std::string>());
+      }
+    }
+    std::lock_guard lock(mutex_);
+    return names_.emplace(region, names).first->second;
   }
 
   bool state_;
   std::string crypto_;
+  std::string key_;
   std::optional<bool> bucket_key_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, Json> names_;  // region -> the key's names there
 };
 
 // The data of a value filter over one S3 call per bucket (Cloud Custodian's lock-configuration
@@ -427,7 +464,8 @@ void register_s3(policy::Registry& registry) {
                       policy::filter_info<BucketEncryption>(
                           {"state", "crypto", "key", "bucket_key_enabled"},
                           "Buckets whose default encryption is on (state: true, the default) or "
-                          "off, optionally by algorithm (crypto: AES256 | aws:kms)"));
+                          "off, optionally by algorithm (crypto: AES256 | aws:kms) and KMS key",
+                          {"s3:GetEncryptionConfiguration", "kms:DescribeKey", "kms:ListAliases"}));
   registry.add_filter(
       "aws.s3", "lock-configuration",
       policy::related_filter_info(

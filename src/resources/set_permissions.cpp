@@ -1,9 +1,10 @@
 // set-permissions (Cloud Custodian's SetPermissions of ebs-snapshot, ami, rds-snapshot and
-// rds-cluster-snapshot): stops sharing a resource with `remove` (account ids, "all" for
-// everyone, organization ARNs where the type takes them, or matched: those cross-account
-// found) and shares it with `add`; with neither, stops all sharing (Cloud Custodian resets the
-// attribute; custos removes each grantee, which undo can put back). Every type whose
-// ResourceType::Access says how to share it (`share`) gets it.
+// rds-cluster-snapshot), ami's remove-launch-permissions, catalog-portfolio's
+// remove-shared-accounts and redshift-snapshot's revoke-access: stops sharing a resource with
+// `remove` (account ids, "all" for everyone, organization ARNs where the type takes them, or
+// matched: those cross-account found) and shares it with `add`; with neither, stops all sharing
+// (Cloud Custodian resets the attribute; custos removes each grantee, which undo can put back).
+// Every type whose ResourceType::Access says how to share it (`share`) gets it.
 #include <algorithm>
 #include <cctype>
 
@@ -179,10 +180,40 @@ class SetSharePermissions : public policy::PerResourceAction {
   const Share& share_;
   jmespath::Expression shared_with_;
   ParamPaths share_params_, read_params_;  // the modify call's and the read's, over the resource
+
+ protected:
   Ids add_;
   Ids remove_;
   bool matched_ = false;
   bool reset_ = false;
+};
+
+// remove-launch-permissions on aws.ami (Cloud Custodian's deprecated RemoveLaunchPermissions):
+// without `accounts` stops all sharing (Cloud Custodian resets the attribute; custos removes
+// each grantee, which undo can put back); `accounts: matched` those cross-account found (it
+// needs that filter); or one 12-digit account id.
+class RemoveLaunchPermissions : public SetSharePermissions {
+ public:
+  RemoveLaunchPermissions(const Spec& spec, const policy::BuildContext& context)
+      : SetSharePermissions(spec, context, "remove-launch-permissions") {
+    if (!spec.has("accounts")) return;
+    Spec accounts = spec.child("accounts");
+    const std::string text =
+        accounts.value().is_string() ? accounts.value().get<std::string>() : "";
+    reset_ = false;
+    if (text == "matched") {
+      matched_ = true;
+      if (context.policy &&
+          !policy::filter_types(context.policy->value("filters", Json())).count("cross-account"))
+        accounts.fail("accounts: matched needs a cross-account filter in the policy");
+    } else if (is_account(text)) {
+      remove_ = {text};
+    } else {
+      accounts.fail("'accounts' takes matched or a 12-digit account id, not " +
+                    (accounts.value().is_string() ? "'" + text + "'"
+                                                  : policy::json_type_name(accounts.value())));
+    }
+  }
 };
 
 // set-sharing on aws.ssm-document: Cloud Custodian's name for set-permissions there.
@@ -190,6 +221,143 @@ class SetSharing : public SetSharePermissions {
  public:
   SetSharing(const Spec& spec, const policy::BuildContext& context)
       : SetSharePermissions(spec, context, "set-sharing") {}
+};
+
+// remove-shared-accounts on aws.catalog-portfolio (Cloud Custodian's RemoveSharedAccounts):
+// DeletePortfolioShare for each account of `accounts` (a list of 12-digit ids, or matched: those
+// cross-account found) the portfolio is shared with now; the undo shares again
+// (CreatePortfolioShare).
+class RemoveSharedAccounts : public policy::PerResourceAction {
+ public:
+  RemoveSharedAccounts(const Spec& spec, const policy::BuildContext& context)
+      : PerResourceAction("remove-shared-accounts") {
+    if (!spec.has("accounts"))
+      spec.fail("remove-shared-accounts needs 'accounts' (matched or a list of account ids)");
+    Spec accounts = spec.child("accounts");
+    if (accounts.value() == "matched") {
+      matched_ = true;
+      if (context.policy &&
+          !policy::filter_types(context.policy->value("filters", Json())).count("cross-account"))
+        accounts.fail("accounts: matched needs a cross-account filter in the policy");
+      return;
+    }
+    if (!accounts.value().is_array())
+      accounts.fail("'accounts' must be matched or a list of 12-digit account ids");
+    for (std::size_t i = 0; i < accounts.value().size(); ++i) {
+      const Json& id = accounts.value()[i];
+      if (!id.is_string() || !is_account(id.get<std::string>()))
+        accounts.element(i).fail("'accounts' takes 12-digit account ids");
+      accounts_.push_back(id.get<std::string>());
+    }
+  }
+
+ private:
+  ActionRecord apply(const Json& portfolio, ActionContext& context) const override {
+    const aws::Client& client = context.client_for(portfolio);
+    const std::string id = context.id_of(portfolio);
+    const Json portfolio_id = {{"PortfolioId", portfolio.value("Id", "")}};
+    Ids now = client.call_all("servicecatalog", "ListPortfolioAccess", portfolio_id)
+                  .value("AccountIds", Json::array())
+                  .get<Ids>();
+    Ids wanted = matched_ ? portfolio.value("c7n:CrossAccountViolations", Json::array()).get<Ids>()
+                          : accounts_;
+    Ids out;
+    for (const auto& who : wanted)
+      if (contains(now, who) && !contains(out, who)) out.push_back(who);
+    if (out.empty())
+      return ActionRecord::unchanged(
+          name(), id, now.empty() ? "not shared with anyone" : "not shared with those accounts");
+    const std::string& region = client.session().region();
+    ActionRecord record{name(), id};
+    record.before = {{"SharedWith", now}};
+    record.undo = Json::array();
+    std::string expect;
+    for (const auto& who : out) {
+      Json params = portfolio_id;
+      params["AccountId"] = who;
+      client.call("servicecatalog", "DeletePortfolioShare", params);
+      record.undo.push_back(
+          policy::undo_call("servicecatalog", "CreatePortfolioShare", params, region));
+      expect += (expect.empty() ? "" : " && ") + std::string("!contains(AccountIds, ") +
+                policy::jmespath_literal(who) + ")";
+    }
+    Ids after;
+    for (const auto& who : now)
+      if (!contains(out, who)) after.push_back(who);
+    record.after = {{"SharedWith", after}};
+    record.summary = "stopped sharing with " + joined(out);
+    record.check =
+        policy::check_call("servicecatalog", "ListPortfolioAccess", portfolio_id, expect, region);
+    return record;
+  }
+
+  Ids accounts_;
+  bool matched_ = false;
+};
+
+// revoke-access on aws.redshift-snapshot (Cloud Custodian's RedshiftSnapshotRevokeAccess):
+// RevokeSnapshotAccess for each account cross-account found (it needs that filter) that may
+// still restore the snapshot, read afresh; the undo authorizes them again.
+class RevokeSnapshotAccess : public policy::PerResourceAction {
+ public:
+  RevokeSnapshotAccess(const Spec& spec, const policy::BuildContext& context)
+      : PerResourceAction("revoke-access") {
+    if (context.policy &&
+        !policy::filter_types(context.policy->value("filters", Json())).count("cross-account"))
+      spec.fail("revoke-access needs a cross-account filter in the policy");
+  }
+
+ private:
+  ActionRecord apply(const Json& snapshot, ActionContext& context) const override {
+    const aws::Client& client = context.client_for(snapshot);
+    const std::string id = context.id_of(snapshot);
+    // DescribeClusterSnapshots names the cluster ClusterIdentifier, the access calls
+    // SnapshotClusterIdentifier.
+    Json read = {{"SnapshotIdentifier", snapshot.value("SnapshotIdentifier", "")}};
+    Json name = read;
+    if (snapshot.contains("ClusterIdentifier")) {
+      read["ClusterIdentifier"] = snapshot["ClusterIdentifier"];
+      name["SnapshotClusterIdentifier"] = snapshot["ClusterIdentifier"];
+    }
+    Ids now;
+    const Json found_snapshots = client.call("redshift", "DescribeClusterSnapshots", read);
+    for (const Json& found : found_snapshots.value("Snapshots", Json::array()))
+      for (const Json& access : found.value("AccountsWithRestoreAccess", Json::array()))
+        if (access.contains("AccountId") && access["AccountId"].is_string())
+          now.push_back(access["AccountId"].get<std::string>());
+    Ids out;
+    for (const Json& who : snapshot.value("c7n:CrossAccountViolations", Json::array())) {
+      if (!who.is_string()) continue;
+      const std::string account = who.get<std::string>();
+      if (contains(now, account) && !contains(out, account)) out.push_back(account);
+    }
+    if (out.empty())
+      return ActionRecord::unchanged(name_of(), id, "no account found may still restore it");
+    const std::string& region = client.session().region();
+    ActionRecord record{name_of(), id};
+    record.before = {{"SharedWith", now}};
+    record.undo = Json::array();
+    std::string expect;
+    for (const auto& who : out) {
+      Json params = name;
+      params["AccountWithRestoreAccess"] = who;
+      client.call("redshift", "RevokeSnapshotAccess", params);
+      record.undo.push_back(
+          policy::undo_call("redshift", "AuthorizeSnapshotAccess", params, region));
+      expect += (expect.empty() ? "" : " && ") +
+                std::string("!contains(Snapshots[0].AccountsWithRestoreAccess[].AccountId, ") +
+                policy::jmespath_literal(who) + ")";
+    }
+    Ids after;
+    for (const auto& who : now)
+      if (!contains(out, who)) after.push_back(who);
+    record.after = {{"SharedWith", after}};
+    record.summary = "revoked the restore access of " + joined(out);
+    record.check = policy::check_call("redshift", "DescribeClusterSnapshots", read, expect, region);
+    return record;
+  }
+
+  const std::string& name_of() const { return name(); }
 };
 
 }  // namespace
@@ -207,6 +375,23 @@ void register_set_permissions(policy::Registry& registry) {
             "Stop sharing the resource (remove: account ids, all, or matched by cross-account; "
             "neither add nor remove: every grantee) and share it with `add`"));
   }
+  registry.add_action(
+      "aws.ami", "remove-launch-permissions",
+      policy::action_info<RemoveLaunchPermissions>(
+          {"accounts"}, {"ec2:DescribeImageAttribute", "ec2:ModifyImageAttribute"},
+          "Stop sharing the image (accounts: matched by cross-account, or one account id; "
+          "without: every grantee)"));
+  registry.add_action(
+      "aws.catalog-portfolio", "remove-shared-accounts",
+      policy::action_info<RemoveSharedAccounts>(
+          {"accounts"},
+          {"servicecatalog:ListPortfolioAccess", "servicecatalog:DeletePortfolioShare"},
+          "Stop sharing the portfolio with `accounts` (account ids, or matched by cross-account)"));
+  registry.add_action(
+      "aws.redshift-snapshot", "revoke-access",
+      policy::action_info<RevokeSnapshotAccess>(
+          {}, {"redshift:DescribeClusterSnapshots", "redshift:RevokeSnapshotAccess"},
+          "Revoke the restore access of the accounts cross-account found"));
   // Registered once the document type says how it is shared (its access.share).
   registry.add_action(
       "aws.ssm-document", "set-sharing",

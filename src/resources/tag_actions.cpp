@@ -167,12 +167,25 @@ class Tag : public policy::Action {
     std::string key = spec.optional_string("key");
     if (key.empty()) key = spec.optional_string("tag", policy::kDefaultMarkTag);
     if (!value.empty()) templates_[key] = checked_template(spec.child("value"), value);
-    if (templates_.empty()) spec.fail("tag needs 'key' and 'value', or a 'tags' mapping");
+    // A bare `mark` or `tag` (no key, tag, value or tags: Cloud Custodian's documented
+    // ec2-require-encrypted-volumes) is valid there and sets no tag (Tag has no default value,
+    // DEFAULT_TAG only names the key): custos records the resources as unchanged.
+    bare_ = !spec.has("key") && !spec.has("tag") && !spec.has("value") && !spec.has("tags");
+    if (templates_.empty() && !bare_) spec.fail("tag needs 'key' and 'value', or a 'tags' mapping");
   }
 
   std::vector<ActionRecord> process(const std::vector<Json>& resources,
                                     ActionContext& context) const override {
     if (resources.empty()) return {};
+    if (bare_) {
+      std::vector<ActionRecord> records;
+      for (const Json& resource : resources)
+        context.emit(records,
+                     ActionRecord::unchanged("tag", tagger_.id(resource),
+                                             "no tag to set: the action names no key, value or "
+                                             "tags (Cloud Custodian sets none either)"));
+      return records;
+    }
     TagMap tags;
     auto now = std::chrono::system_clock::now();
     for (const auto& [key, text] : templates_)
@@ -202,6 +215,7 @@ class Tag : public policy::Action {
 
   Tagger tagger_;
   TagMap templates_;
+  bool bare_ = false;
 };
 
 std::vector<std::string> string_list(const Spec& spec, std::string_view key,
@@ -265,13 +279,37 @@ class RemoveTag : public policy::Action {
 
 // rename-tag: moves old_key's value to new_key (Cloud Custodian's RenameTag): creates the new
 // tag first where the resource has room (EC2 allows 50 tags), then removes the old one (only
-// while it still has that value), then creates the new tag on the full ones.
+// while it still has that value), then creates the new tag on the full ones. aws.asg also takes
+// Cloud Custodian's asg form (asg.py RenameTag): `source` and `dest`, the new tag propagating at
+// launch as `propagate` says (default true), and with propagate the group's instances renamed
+// too (their `source` tag removed, `dest` set to the group's value).
 class RenameTag : public policy::Action {
  public:
-  RenameTag(const Spec& spec, Tagger tagger)
-      : tagger_(std::move(tagger)),
-        old_key_(required(spec, "old_key")),
-        new_key_(required(spec, "new_key")) {}
+  RenameTag(const Spec& spec, const BuildContext& context, Tagger tagger)
+      : tagger_(std::move(tagger)), asg_form_(spec.has("source") || spec.has("dest")) {
+    if (asg_form_) {
+      for (const char* generic : {"old_key", "new_key"})
+        if (spec.has(generic))
+          spec.child(generic).at_key().fail(
+              "give either 'source' and 'dest' or 'old_key' and 'new_key', not both");
+      old_key_ = required(spec, "source");
+      new_key_ = required(spec, "dest");
+      propagate_ = spec.optional_bool("propagate", true);
+      tagger_ = tagger_.with_item_param("PropagateAtLaunch", propagate_);
+      if (propagate_) {
+        const policy::ResourceType* ec2 = context.registry.find_resource("aws.ec2");
+        if (!ec2) throw std::logic_error("rename-tag: aws.ec2 is not registered");
+        instances_.emplace(*ec2);
+      }
+    } else {
+      if (spec.has("propagate"))
+        spec.child("propagate")
+            .at_key()
+            .fail("'propagate' goes with the asg form of rename-tag ('source' and 'dest')");
+      old_key_ = required(spec, "old_key");
+      new_key_ = required(spec, "new_key");
+    }
+  }
 
   std::vector<ActionRecord> process(const std::vector<Json>& resources,
                                     ActionContext& context) const override {
@@ -296,8 +334,11 @@ class RenameTag : public policy::Action {
                                    r.after = {{"Tags", {{old_key_, nullptr}, {new_key_, value}}}};
                                    r.summary = "renamed tag " + old_key_ + " to " + new_key_ +
                                                " (" + value + ")";
-                                 }))
+                                 })) {
+        if (instances_ && record.outcome != ActionRecord::Outcome::kFailed)
+          rename_instances(context, *find(group, record.resource_id), value, record);
         records.push_back(std::move(record));
+      }
     }
     return records;
   }
@@ -311,6 +352,12 @@ class RenameTag : public policy::Action {
     return value;
   }
 
+  const Json* find(const Resources& group, const std::string& id) const {
+    for (const Json* resource : group)
+      if (tagger_.id(*resource) == id) return resource;
+    throw std::logic_error("rename-tag: no resource " + id);
+  }
+
   Failures rename(const ActionContext& context, const Resources& group,
                   const std::string& value) const {
     Resources roomy, full;
@@ -318,14 +365,62 @@ class RenameTag : public policy::Action {
       (tags_of(*resource).size() < kTagLimit ? roomy : full).push_back(resource);
     Failures failures;
     if (!roomy.empty()) failures.merge(tagger_.set(context, roomy, {{new_key_, value}}));
-    failures.merge(tagger_.remove(context, group, {{old_key_, value}}));
+    // Cloud Custodian's asg form removes the tag whatever its value (DeleteTags by key).
+    if (asg_form_)
+      failures.merge(tagger_.remove(context, group, {{old_key_, std::nullopt}}));
+    else
+      failures.merge(tagger_.remove(context, group, {{old_key_, value}}));
     if (!full.empty()) failures.merge(tagger_.set(context, full, {{new_key_, value}}));
     return failures;
   }
 
+  // The group's instances (Cloud Custodian's propagate_instance_tag): their `source` tag
+  // removed and `dest` set to the group's value; what they had is kept in the group's record
+  // (before.InstanceTags) and its undo puts it back.
+  void rename_instances(const ActionContext& context, const Json& group, const std::string& value,
+                        ActionRecord& record) const {
+    Json ids = Json::array();
+    for (const Json& instance : group.value("Instances", Json::array()))
+      if (instance.contains("InstanceId")) ids.push_back(instance["InstanceId"]);
+    if (ids.empty()) return;
+    Json found = context.client.call("ec2", "DescribeTags",
+                                     {{"Filters",
+                                       {{{"Name", "resource-id"}, {"Values", ids}},
+                                        {{"Name", "key"}, {"Values", {old_key_, new_key_}}}}}});
+    std::map<std::string, Json> had;
+    std::vector<Json> documents;
+    for (const Json& id : ids) had[id.get<std::string>()] = Json::array();
+    for (const Json& tag : found.value("Tags", Json::array()))
+      had[tag.value("ResourceId", "")].push_back(
+          {{"Key", tag.value("Key", "")}, {"Value", tag.value("Value", "")}});
+    for (const auto& [id, tags] : had) documents.push_back({{"InstanceId", id}, {"Tags", tags}});
+    Resources pointers;
+    for (const Json& document : documents) pointers.push_back(&document);
+    Failures failures = instances_->remove(context, pointers, {{old_key_, std::nullopt}});
+    failures.merge(instances_->set(context, pointers, {{new_key_, value}}));
+    record.before["InstanceTags"] = Json::object();
+    for (const Json& document : documents) {
+      std::string id = document["InstanceId"];
+      Json before = tag_values(tags_of(document), {old_key_, new_key_});
+      record.before["InstanceTags"][id] = before;
+      for (Json& call : instances_->restore(context, document, before))
+        record.undo.push_back(std::move(call));
+    }
+    record.after["InstanceTags"] = {{old_key_, nullptr}, {new_key_, value}};
+    record.summary += "; and on " + std::to_string(documents.size()) + " instance(s)";
+    if (!failures.empty()) {
+      std::string why;
+      for (const auto& [id, error] : failures) why += (why.empty() ? "" : "; ") + id + ": " + error;
+      record.summary += " (failed on instances: " + why + ")";
+    }
+  }
+
   Tagger tagger_;
+  bool asg_form_;
   std::string old_key_;
   std::string new_key_;
+  bool propagate_ = false;
+  std::optional<Tagger> instances_;
 };
 
 // mark-for-op: tags "MSG" with {op} and {action_date} filled in, so that a later policy with
@@ -582,14 +677,20 @@ void register_tag_actions(policy::Registry& registry, const std::string& resourc
                                  "Set tags (key and value, or a tags mapping)");
         };
         actions["tag"] = tag();
+        if (type.tagging.api == policy::ResourceType::Tagging::Api::kCfnStack) {
+          // Cloud Custodian's aws.cfn has only these two (cfn.py).
+          actions["remove-tag"] = tag_action<RemoveTag>({"tags"}, tagger.permissions(false, true),
+                                                        "Remove tags (default maid_status)");
+          return;
+        }
         actions["mark"] = tag();
         for (const char* name : {"remove-tag", "unmark", "untag"})
           actions[name] =
               tag_action<RemoveTag>(with({"tags"}, {"key"}), tagger.permissions(false, true),
                                     "Remove tags (default maid_status)");
-        actions["rename-tag"] =
-            tag_action<RenameTag>({"old_key", "new_key"}, tagger.permissions(true, true),
-                                  "Move a tag's value to a new key");
+        actions["rename-tag"] = tag_action<RenameTag>(
+            with({"old_key", "new_key"}, {"source", "dest", "propagate"}),
+            tagger.permissions(true, true), "Move a tag's value to a new key");
         actions["mark-for-op"] = tag_action<MarkForOp>(
             with({"tag", "msg", "days", "hours", "tz", "op", "custom"}, {"key", "message"}),
             tagger.permissions(true, false),

@@ -14,6 +14,34 @@ TagMap tags_of(const Json& resource) {
   return tags;
 }
 
+namespace {
+
+// UpdateStack's parameters that keep all of `stack` but its tags, which become `tags` (Cloud
+// Custodian's _tag_stack; its NotificationArns is NotificationARNs here, so they are kept).
+Json stack_update(const Json& stack, const Json& tags) {
+  Json params = Json::array(), capabilities = Json::array(), topics = Json::array();
+  for (const Json& param : stack.value("Parameters", Json::array()))
+    params.push_back(
+        {{"ParameterKey", param.value("ParameterKey", "")}, {"UsePreviousValue", true}});
+  for (const Json& capability : stack.value("Capabilities", Json::array()))
+    capabilities.push_back(capability);
+  for (const Json& topic : stack.value("NotificationARNs", Json::array())) topics.push_back(topic);
+  return {{"StackName", stack.value("StackName", "")},
+          {"UsePreviousTemplate", true},
+          {"Capabilities", capabilities},
+          {"Parameters", params},
+          {"NotificationARNs", topics},
+          {"Tags", tags}};
+}
+
+Json tag_list(const TagMap& tags) {
+  Json list = Json::array();
+  for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
+  return list;
+}
+
+}  // namespace
+
 Failures Tagger::set(const policy::ActionContext& context, const Resources& resources,
                      const TagMap& tags) const {
   const auto& client = context.client;
@@ -44,6 +72,13 @@ Failures Tagger::set(const policy::ActionContext& context, const Resources& reso
         replace_set(context, bucket, [&](TagMap& current) {
           for (const auto& [key, value] : tags) current[key] = value;
         });
+      });
+    case Api::kCfnStack:
+      return each(context, resources, [&](const Json& stack) {
+        TagMap current = tags_of(stack);
+        for (const auto& [key, value] : tags) current[key] = value;
+        context.client_for(stack).call("cloudformation", "UpdateStack",
+                                       stack_update(stack, tag_list(current)));
       });
   }
   return {};
@@ -80,6 +115,14 @@ Failures Tagger::remove(const policy::ActionContext& context, const Resources& r
             if (!value || current[key] == *value) current.erase(key);
         });
       });
+    case Api::kCfnStack:
+      return each(context, resources, [&](const Json& stack) {
+        TagMap current = tags_of(stack);
+        for (const auto& [key, value] : keys)
+          if (!value || current[key] == *value) current.erase(key);
+        context.client_for(stack).call("cloudformation", "UpdateStack",
+                                       stack_update(stack, tag_list(current)));
+      });
   }
   return {};
 }
@@ -102,6 +145,9 @@ std::vector<std::string> Tagger::permissions(bool tags, bool untags) const {
       break;
     case Api::kS3:
       names = {"s3:GetBucketTagging", "s3:PutBucketTagging"};
+      break;
+    case Api::kCfnStack:
+      names = {"cloudformation:UpdateStack"};
       break;
   }
   return names;
@@ -163,6 +209,12 @@ Json Tagger::restore(const policy::ActionContext& context, const Json& resource,
                                       {{"Bucket", name}, {"Tagging", {{"TagSet", set}}}}, region));
       break;
     }
+    case Api::kCfnStack:
+      // The stack's whole set as it was described.
+      calls.push_back(undo_call("cloudformation", "UpdateStack",
+                                stack_update(resource, tag_list(tags_of(resource))),
+                                context.client_for(resource).session().region()));
+      break;
   }
   return calls;
 }

@@ -168,6 +168,52 @@ TEST_F(NotifyTest, SnsDeliversTheMessageToItsSubscribers) {
   EXPECT_TRUE(message["event"].is_null());
 }
 
+// Cloud Custodian's documented sns transport names the topic's `region`: a topic given by name
+// is looked for there, not in the run's region (custos honours it; Cloud Custodian 0.9.21 keeps
+// the run's region).
+TEST_F(NotifyTest, ATopicByNameIsFoundInTheTransportsRegion) {
+  ProcessResult valid =
+      custos({"validate", data_path("policies/c7n/notify/ec2-notify-with-attributes.yml")});
+  EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
+  // The run is in us-east-1; the topic (and its subscriber) in the transport's us-west-2.
+  std::string queue = aws_cli({"sqs", "create-queue", "--queue-name", "custos-notify-copy",
+                               "--region", "us-west-2"})["QueueUrl"];
+  std::string queue_arn =
+      aws_cli({"sqs", "get-queue-attributes", "--queue-url", queue, "--attribute-names", "QueueArn",
+               "--region", "us-west-2"})["Attributes"]["QueueArn"];
+  std::string topic = aws_cli(
+      {"sns", "create-topic", "--name", "your-notify-topic", "--region", "us-west-2"})["TopicArn"];
+  aws_cli({"sns", "subscribe", "--topic-arn", topic, "--protocol", "sqs", "--notification-endpoint",
+           queue_arn, "--region", "us-west-2"});
+  write("policy.yml", R"(policies:
+  - name: notify-with-attributes
+    resource: account
+    actions:
+     - type: notify
+       to: [event-user, resource-creator, email@address]
+       owner_absent_contact: [other_email@address]
+       template: policy-template
+       transport:
+         type: sns
+         region: us-west-2
+         topic: your-notify-topic
+         attributes:
+            attribute_key: attribute_value
+            attribute_key_2: attribute_value_2
+)");
+  ProcessResult run = custos({"run", "-s", path("out"), path("policy.yml")});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  Json messages = aws_cli({"sqs", "receive-message", "--queue-url", queue, "--region", "us-west-2",
+                           "--message-attribute-names", "All"})
+                      .value("Messages", Json::array());
+  ASSERT_EQ(messages.size(), 1u);
+  Json envelope = Json::parse(messages[0]["Body"].get<std::string>());
+  EXPECT_EQ(envelope["TopicArn"], topic);
+  EXPECT_EQ(envelope["MessageAttributes"]["attribute_key_2"]["Value"], "attribute_value_2");
+  Json message = Json::parse(resources::unpack(envelope["Message"].get<std::string>()));
+  EXPECT_EQ(message["region"], "us-east-1");
+}
+
 // webhook: one POST per resource, or one per batch, to a local server that records them.
 TEST_F(NotifyTest, WebhookPostsJmespathBodiesToTheUrl) {
   aws_cli({"route53", "create-hosted-zone", "--name", "a.example", "--caller-reference", "a"});

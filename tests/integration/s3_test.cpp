@@ -549,6 +549,48 @@ TEST_F(S3BucketTest, CloudCustodiansOwnershipLockAndVersioningExamples) {
             "Enabled");
 }
 
+// Cloud Custodian's s3-bucket-encryption-KMS, unchanged: the buckets whose default KMS key is
+// the alias's key, however the rule names it (key ARN, key id, alias name), and no other.
+TEST_F(S3BucketTest, BucketEncryptionKeyMatchesTheAliasesKeyByAnyOfItsNames) {
+  const Json key = aws_cli({"kms", "create-key", "--description", "custos s3"})["KeyMetadata"];
+  aws_cli({"kms", "create-alias", "--alias-name", "alias/some/alias/key", "--target-key-id",
+           key["KeyId"]});
+  const std::string other =
+      aws_cli({"kms", "create-key", "--description", "another"})["KeyMetadata"]["Arn"];
+  auto encrypt = [&](const std::string& bucket, const std::string& rule) {
+    make_bucket(bucket);
+    aws_cli({"s3api", "put-bucket-encryption", "--bucket", bucket,
+             "--server-side-encryption-configuration",
+             R"({"Rules": [{"ApplyServerSideEncryptionByDefault": )" + rule + "}]}"});
+  };
+  auto kms = [](const std::string& master) {
+    return R"({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": ")" + master + R"("})";
+  };
+  encrypt("custos-by-arn", kms(key["Arn"]));
+  encrypt("custos-by-id", kms(key["KeyId"]));
+  encrypt("custos-by-alias", kms("alias/some/alias/key"));
+  encrypt("custos-other-key", kms(other));
+  encrypt("custos-aws-managed", R"({"SSEAlgorithm": "aws:kms"})");
+  encrypt("custos-aes", R"({"SSEAlgorithm": "AES256"})");
+  make_bucket("custos-plain");
+  Json matched = matched_by(read_file(data_path("policies/c7n/s3/s3-bucket-encryption-kms.yml")),
+                            "s3-bucket-encryption-KMS");
+  std::vector<std::string> names;
+  for (const Json& bucket : matched) names.push_back(bucket["Name"]);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"custos-by-alias", "custos-by-arn", "custos-by-id"}));
+
+  // A key KMS does not know matches no bucket.
+  Json none = matched_by(R"(policies:
+  - name: unknown-key
+    resource: s3
+    filters:
+      - {type: bucket-encryption, crypto: "aws:kms", key: alias/no-such-key}
+)",
+                         "unknown-key");
+  EXPECT_TRUE(none.empty()) << none.dump();
+}
+
 TEST_F(S3BucketTest, TagRemoveTagAndMarkForOpOnABucket) {
   make_bucket("custos-tags");
   aws_cli({"s3api", "put-bucket-tagging", "--bucket", "custos-tags", "--tagging",

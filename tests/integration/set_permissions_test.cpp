@@ -108,6 +108,79 @@ TEST_F(SetPermissionsTest, AnImageSharedOutsideTheWhitelistIsMadePrivateToIt) {
       records, [&] { return launchers(id); }, before);
 }
 
+// Cloud Custodian's ami-stop-share-old (its deprecated remove-launch-permissions): every
+// grantee taken away, the undo shares again. Its image-age of 60 days becomes 0 (moto's images
+// are new); one named account, and matched, take only those away.
+TEST_F(SetPermissionsTest, RemoveLaunchPermissionsStopsSharingAnImage) {
+  std::string id = image();
+  aws_cli(
+      {"ec2", "modify-image-attribute", "--image-id", id, "--launch-permission",
+       R"({"Add": [{"UserId": "112233445566"}, {"UserId": "999988887777"}, {"Group": "all"}]})"});
+  const Json before = launchers(id);
+  ASSERT_EQ(before.size(), 3u);
+  std::string yaml = read_file(data_path("policies/c7n/ami/ami-233-ami-stop-share-old.yml"));
+  ASSERT_NE(yaml.find("days: 60"), std::string::npos);
+  yaml.replace(yaml.find("days: 60"), 8, "days: 0");
+  Json records = prove_action(yaml, "ami-stop-share-old", [&] { return launchers(id); },
+                              "ec2 ModifyImageAttribute", {}, {"--no-journal"});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(launchers(id), Json::array());
+  expect_undo_restores(
+      records, [&] { return launchers(id); }, before);
+
+  std::string one = R"(policies:
+  - name: stop-one
+    resource: ami
+    actions:
+      - type: remove-launch-permissions
+        accounts: '999988887777'
+)";
+  run_policy(one, {"--no-journal"});
+  EXPECT_EQ(launchers(id), sorted(Json::array({"112233445566", "all"})));
+  std::string matched = R"(policies:
+  - name: stop-matched
+    resource: ami
+    filters:
+      - type: cross-account
+        whitelist: ['112233445566']
+    actions:
+      - type: remove-launch-permissions
+        accounts: matched
+)";
+  run_policy(matched, {"--no-journal"});
+  EXPECT_EQ(launchers(id), Json::array({"112233445566"}));
+}
+
+// Cloud Custodian's catalog-portfolio-delete-share and catalog-portfolio-delete-shared-account,
+// unchanged: every account cross-account found, or the one named, stops sharing the portfolio.
+TEST_F(SetPermissionsTest, RemoveSharedAccountsStopsSharingAPortfolio) {
+  const std::string id = aws_cli({"servicecatalog", "create-portfolio", "--display-name", "tools",
+                                  "--provider-name", "custos"})["PortfolioDetail"]["Id"];
+  for (const char* account : {"123456789123", "111122223333"})
+    aws_cli({"servicecatalog", "create-portfolio-share", "--portfolio-id", id, "--account-id",
+             account});
+  auto sharers = [&] {
+    return sorted(aws_cli({"servicecatalog", "list-portfolio-access", "--portfolio-id", id})
+                      .value("AccountIds", Json::array()));
+  };
+  const Json before = sharers();
+  ASSERT_EQ(before, Json::array({"111122223333", "123456789123"}));
+  const std::string dir = "policies/c7n/catalog-portfolio/";
+  Json records = prove_removal(
+      read_file(data_path(dir + "servicecatalog-121-catalog-portfolio-delete-share.yml")),
+      "catalog-portfolio-delete-share", sharers, Json::array());
+  ASSERT_EQ(records.size(), 1u);
+  expect_undo_restores(records, sharers, before);
+
+  run_policy(
+      read_file(data_path(dir + "servicecatalog-121-catalog-portfolio-delete-shared-account.yml")),
+      {"--no-journal"});
+  EXPECT_EQ(sharers(), Json::array({"111122223333"}));
+  records = actions_of("catalog-portfolio-delete-shared-account");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["summary"], "stopped sharing with 123456789123");
+}
+
 // `add` grants accounts and organizational units; `remove` takes a named grantee away.
 TEST_F(SetPermissionsTest, AnImageIsSharedWithAnAccountAndAUnit) {
   std::string id = image();

@@ -173,5 +173,35 @@ TEST_F(TagActionsTest, AutoScalingGroupsTakeCloudCustodiansAsgOptionForms) {
       << result.err;
 }
 
+// Cloud Custodian's documented ec2-require-encrypted-volumes, unchanged: an instance starting
+// with an unencrypted volume is terminated; its bare `mark` sets no tag (Cloud Custodian's Tag
+// has no default value), recorded as unchanged.
+TEST_F(TagActionsTest, RequireEncryptedVolumesTerminatesAndItsBareMarkSetsNoTag) {
+  const std::string id = run_instance("{Key=team,Value=red}");
+  write("policy.yml",
+        read_file(data_path("policies/c7n/ec2/docs-lambda-99-ec2-require-encrypted-volumes.yml")));
+  write("event.json", Json{{"version", "0"},
+                           {"id", "ee376907-2647-4179-9203-343cfb3017a4"},
+                           {"detail-type", "EC2 Instance State-change Notification"},
+                           {"source", "aws.ec2"},
+                           {"account", "123456789012"},
+                           {"time", "2026-12-07T18:00:00Z"},
+                           {"region", "us-east-1"},
+                           {"resources", {"arn:aws:ec2:us-east-1:123456789012:instance/" + id}},
+                           {"detail", {{"instance-id", id}, {"state", "pending"}}}}
+                          .dump());
+  auto result =
+      custos({"run", "-s", path("out"), "--event", path("event.json"), path("policy.yml")});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(instance_state(id), "terminated");
+  EXPECT_EQ(tags_of(id), (Json{{"team", "red"}}));
+  const Json records = actions_of("ec2-require-encrypted-volumes");
+  ASSERT_EQ(records.size(), 2u) << records.dump();
+  EXPECT_EQ(records[0]["action"], "tag");
+  EXPECT_EQ(records[0]["outcome"], "unchanged");
+  EXPECT_EQ(records[1]["action"], "terminate");
+  EXPECT_EQ(records[1]["outcome"], "changed");
+}
+
 }  // namespace
 }  // namespace custos::test

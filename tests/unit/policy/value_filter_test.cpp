@@ -696,6 +696,26 @@ TEST(ValueFrom, LocalCsvAndTxtWithValueTypes) {
             {{"Tags", {{{"Key", "Owner"}, {"Value", " BOB"}}}}}));
 }
 
+// A url with no extension and no format (Cloud Custodian's documented ecr-cross-account):
+// accepted, as Cloud Custodian accepts it, and refused with a clear error when the values are
+// needed, nothing read before.
+TEST(ValueFrom, AFormatThatCannotBeToldFailsOnUse) {
+  for (const std::string url : {"accounts_url", "s3://bucket/accounts"}) {
+    std::string filter = "{type: value, key: K, op: in, value_from: {url: " + url +
+                         ", expr: 'accounts.*.accountNumber'}}";
+    ASSERT_EQ(compile_error(filter), "");
+    try {
+      match(filter, kRunning);
+      ADD_FAILURE() << url << " was used without a format";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()),
+                "value_from " + url +
+                    ": cannot tell its format (the url has no extension): name it with "
+                    "'format' (json, csv, csv2dict, txt)");
+    }
+  }
+}
+
 TEST(ValueFrom, FileProblemsFailAtCompile) {
   std::string filter = "{type: value, key: K, op: in, value_from: {url: /no/such/file.json}}";
   EXPECT_EQ(
@@ -753,8 +773,8 @@ TEST(ValueFilterTypeErrors, PointAtTheOffendingPart) {
       {"{type: value, key: K, value_regex: 'a', value: 1}", "'a'",
        "value_regex must have exactly one capturing group (the value it picks), not 0"},
       {"{type: value, key: K, value_from: {format: json}}", "{format", "value_from needs a 'url'"},
-      {"{type: value, key: K, value_from: {url: s3://b/k}}", "s3://b/k",
-       "value_from format '' is not one of json, csv, csv2dict, txt (name it with 'format')"},
+      {"{type: value, key: K, value_from: {url: s3://b/k, format: ''}}", "''",
+       "value_from format '' is not one of json, csv, csv2dict, txt"},
       {"{type: value, key: K, value_from: {url: s3://b/k.json, format: xml}}", "xml",
        "value_from format 'xml' is not one of"},
       {"{type: value, key: K, value_from: {url: 'https://x/y.json'}}", "'https",
