@@ -1,6 +1,7 @@
 #include "resources/related_resource_filter.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "aws/client.h"
@@ -36,9 +37,24 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
       : related_(std::move(related)),
         type_(type),
         path_(jmespath::Expression::compile(related_.ids)),
-        matcher_(supported(spec), {{"match-resource", "operator", "igw", "nat"}, ""}),
         all_(spec.one_of("operator", {"and", "or"}, "or") == "and"),
-        absent_(spec.value().value("value", Json()) == "absent") {}
+        absent_(spec.value().value("value", Json()) == "absent") {
+    if (!supported(spec).optional_bool("match-resource", false)) {
+      matcher_.emplace(
+          spec, policy::ValueMatcher::Options{
+                    .extra_keys = {"match-resource", "operator", "igw", "nat"}, .default_key = ""});
+      return;
+    }
+    // Cloud Custodian puts the resource's own value at `key` in place of `value`.
+    spec.allow_keys(policy::value_filter_options({"operator", "match-resource", "igw", "nat"}),
+                    "filter '" + spec.optional_string("type") + "'");
+    const std::string op = spec.optional_string("op", "eq");
+    if (op != "eq" && op != "equal" && op != "ne" && op != "not-equal")
+      spec.child("op").fail("with match-resource, op is eq or ne (the related resource's " +
+                            spec.optional_string("key") + " against the resource's own)");
+    same_key_.emplace(jmespath::Expression::compile(spec.required_string("key")));
+    differ_ = op == "ne" || op == "not-equal";
+  }
 
   bool match(const Json& resource, const FilterContext& context) const override {
     return !process({resource}, context).empty();
@@ -62,7 +78,8 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
         }
         for (const Json& document : at->second) {
           ++candidates;
-          if (matcher_.matches(document, context))
+          if (same_key_ ? (same_key_->search(document) == same_key_->search(resource)) != differ_
+                        : matcher_->matches(document, context))
             found.push_back(contained ? document.value(type_.id_field, "") : id);
         }
       }
@@ -84,7 +101,7 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
  private:
   // The options checked before the value filter, which would ask for the 'key' they replace.
   static const Spec& supported(const Spec& spec) {
-    for (const char* unsupported : {"match-resource", "igw", "nat"})
+    for (const char* unsupported : {"igw", "nat"})
       if (spec.has(unsupported))
         spec.child(unsupported)
             .at_key()
@@ -128,9 +145,11 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
   RelatedResources related_;
   const ResourceType& type_;
   jmespath::Expression path_;
-  policy::ValueMatcher matcher_;
+  std::optional<policy::ValueMatcher> matcher_;  // unless match-resource
   bool all_;
   bool absent_;
+  std::optional<jmespath::Expression> same_key_;  // match-resource: the key both are read at
+  bool differ_ = false;                           // match-resource with op ne
 };
 
 }  // namespace
@@ -140,9 +159,10 @@ namespace {
 policy::FilterInfo related_resource_filter_info(const std::string& name, RelatedResources related) {
   policy::FilterInfo info;
   info.description = "A value filter over the resource's " + name +
-                     "s (operator: or, any of them; and, all); the matched ids kept as " +
+                     "s (operator: or, any of them; and, all; match-resource: the related "
+                     "resource's key equals the resource's own); the matched ids kept as " +
                      related.annotation;
-  info.options = policy::value_filter_options({"operator"});
+  info.options = policy::value_filter_options({"operator", "match-resource"});
   info.permissions = related.permissions;
   // The related type is looked up when a policy is compiled: it may be registered later.
   info.factory = [related = std::move(related)](

@@ -215,6 +215,35 @@ TEST_F(NetworkTest, InterfaceLosesTheMatchedGroup) {
       added, [&] { return groups_of(eni); }, Json::array({forensic}));
 }
 
+// match-resource compares each related group's value at `key` with the interface's own (here
+// the description); Cloud Custodian's examples, whose key neither has, match every interface.
+TEST_F(NetworkTest, MatchResourceComparesTheGroupWithTheInterfaceItself) {
+  std::string vpc = default_vpc();
+  std::string web = create_group("web", vpc);
+  std::string subnet = aws_cli({"ec2", "describe-subnets", "--filters",
+                                "Name=vpc-id,Values=" + vpc})["Subnets"][0]["SubnetId"];
+  auto interface = [&](const std::string& description) -> std::string {
+    return aws_cli({"ec2", "create-network-interface", "--subnet-id", subnet, "--groups", web,
+                    "--description", description})["NetworkInterface"]["NetworkInterfaceId"];
+  };
+  std::string same = interface("web"), other = interface("database");
+  auto matched = [&](const std::string& op) {
+    std::vector<std::string> ids;
+    for (const Json& eni : matched_by("policies:\n  - name: p\n    resource: eni\n    filters:\n"
+                                      "      - {type: security-group, match-resource: true, "
+                                      "key: Description, op: " +
+                                          op + "}\n",
+                                      "p"))
+      ids.push_back(eni["NetworkInterfaceId"]);
+    return ids;
+  };
+  EXPECT_EQ(matched("eq"), std::vector<std::string>{same});
+  EXPECT_EQ(matched("ne"), std::vector<std::string>{other});
+  const std::string example =
+      read_file(data_path("policies/c7n/eni/vpc-2071-network-interface-ssh.yml"));
+  EXPECT_EQ(matched_by(example, "network-interface-ssh").size(), 2u);
+}
+
 // SSH open to the world: the matched rule goes, the private one stays; all rules with `all`.
 TEST_F(NetworkTest, RemovePermissionsRevokesTheMatchedRulesOnly) {
   std::string group = create_group("web", default_vpc());
