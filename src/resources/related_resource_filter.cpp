@@ -39,7 +39,13 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
         path_(jmespath::Expression::compile(related_.ids)),
         all_(spec.one_of("operator", {"and", "or"}, "or") == "and"),
         absent_(spec.value().value("value", Json()) == "absent") {
-    if (!supported(spec).optional_bool("match-resource", false)) {
+    read_gateways(spec);
+    if (gateways_asked() && !spec.has("key") && !spec.has("value")) {
+      spec.allow_keys({"type", "operator", "igw", "nat", "match-resource"},
+                      "filter '" + spec.optional_string("type") + "'");
+      return;  // the subnets' routes alone
+    }
+    if (!spec.optional_bool("match-resource", false)) {
       matcher_.emplace(
           spec, policy::ValueMatcher::Options{
                     .extra_keys = {"match-resource", "operator", "igw", "nat"}, .default_key = ""});
@@ -63,6 +69,7 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     std::map<std::string, std::vector<Json>> related = fetch(resources, context);
+    const RouteTables routes = gateways_asked() ? route_tables(context) : RouteTables();
     const bool contained = !related_.container.empty();
     std::vector<Json> kept;
     for (Json& resource : resources) {
@@ -78,8 +85,7 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
         }
         for (const Json& document : at->second) {
           ++candidates;
-          if (same_key_ ? (same_key_->search(document) == same_key_->search(resource)) != differ_
-                        : matcher_->matches(document, context))
+          if (related_matches(document, resource, routes, context))
             found.push_back(contained ? document.value(type_.id_field, "") : id);
         }
       }
@@ -95,19 +101,76 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
   }
 
   std::vector<std::string> permissions() const override {
-    return policy::describe_permissions(type_);
+    std::vector<std::string> needed = policy::describe_permissions(type_);
+    if (gateways_asked()) needed.push_back("ec2:DescribeRouteTables");
+    return needed;
   }
 
  private:
-  // The options checked before the value filter, which would ask for the 'key' they replace.
-  static const Spec& supported(const Spec& spec) {
-    for (const char* unsupported : {"igw", "nat"})
-      if (spec.has(unsupported))
-        spec.child(unsupported)
-            .at_key()
-            .fail(std::string("custos does not support '") + unsupported +
-                  "' on this filter yet: compare the related resource with a value");
-    return spec;
+  // A subnet's route table (its own, else its VPC's main one), by subnet id and by VPC id.
+  using RouteTables = std::map<std::string, Json>;
+
+  // igw / nat (subnet only): whether the subnet routes to an internet gateway / a NAT gateway.
+  void read_gateways(const Spec& spec) {
+    for (auto [option, wanted] : {std::pair{"igw", &igw_}, std::pair{"nat", &nat_}}) {
+      if (!spec.has(option)) continue;
+      if (related_.type != "aws.subnet")
+        spec.child(option).at_key().fail(std::string("'") + option +
+                                         "' is an option of the subnet filter only");
+      *wanted = spec.optional_bool(option, false);
+    }
+    any_part_ = spec.optional_string("operator") == "or";
+  }
+  bool gateways_asked() const { return igw_.has_value() || nat_.has_value(); }
+
+  // Each asked-for part of the verdict on one related resource: its routes (igw, nat), its
+  // value (the value filter, or match-resource's comparison); all of them, or with operator:
+  // or any of them (Cloud Custodian's later subnet filter, whose default here is `and`, and
+  // which counts a part not asked for as true and so makes `or` match everything).
+  bool related_matches(const Json& document, const Json& resource, const RouteTables& routes,
+                       const FilterContext& context) const {
+    std::vector<bool> parts;
+    if (gateways_asked()) {
+      const Json* table = route_table_of(document, routes);
+      if (igw_) parts.push_back(table && routes_to(*table, "GatewayId", "igw-") == *igw_);
+      if (nat_) parts.push_back(table && routes_to(*table, "NatGatewayId", "") == *nat_);
+    }
+    if (same_key_)
+      parts.push_back((same_key_->search(document) == same_key_->search(resource)) != differ_);
+    else if (matcher_)
+      parts.push_back(matcher_->matches(document, context));
+    if (!gateways_asked()) return parts.front();
+    return any_part_ ? std::any_of(parts.begin(), parts.end(), [](bool part) { return part; })
+                     : std::all_of(parts.begin(), parts.end(), [](bool part) { return part; });
+  }
+
+  static const Json* route_table_of(const Json& subnet, const RouteTables& routes) {
+    for (const char* key : {"SubnetId", "VpcId"})
+      if (auto found = routes.find(subnet.value(key, "")); found != routes.end())
+        return &found->second;
+    return nullptr;
+  }
+  static bool routes_to(const Json& table, const char* member, std::string_view prefix) {
+    for (const Json& route : table.value("Routes", Json::array()))
+      if (route.contains(member) && route[member].is_string() &&
+          route[member].get<std::string>().starts_with(prefix))
+        return true;
+    return false;
+  }
+  RouteTables route_tables(const FilterContext& context) const {
+    const aws::Client& client = policy::require_client(context, "the subnets' route tables");
+    RouteTables routes;
+    client.paginate("ec2", "DescribeRouteTables", Json::object(), [&](const Json& page) {
+      for (const Json& table : page.value("RouteTables", Json::array()))
+        for (const Json& association : table.value("Associations", Json::array())) {
+          if (association.value("Main", false))
+            routes[table.value("VpcId", "")] = table;
+          else if (association.contains("SubnetId"))
+            routes[association["SubnetId"].get<std::string>()] = table;
+        }
+      return true;
+    });
+    return routes;
   }
 
   // The related resources by the id the resource knows them by (or, contained, by the id of
@@ -150,6 +213,8 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
   bool absent_;
   std::optional<jmespath::Expression> same_key_;  // match-resource: the key both are read at
   bool differ_ = false;                           // match-resource with op ne
+  std::optional<bool> igw_, nat_;                 // subnet: routes to the gateways (or not)
+  bool any_part_ = false;                         // igw/nat with operator: or
 };
 
 }  // namespace
@@ -163,6 +228,7 @@ policy::FilterInfo related_resource_filter_info(const std::string& name, Related
                      "resource's key equals the resource's own); the matched ids kept as " +
                      related.annotation;
   info.options = policy::value_filter_options({"operator", "match-resource"});
+  if (related.type == "aws.subnet") info.options.insert(info.options.end(), {"igw", "nat"});
   info.permissions = related.permissions;
   // The related type is looked up when a policy is compiled: it may be registered later.
   info.factory = [related = std::move(related)](

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "incident/journal_store.h"
 #include "integration/action_check.h"
@@ -242,6 +243,61 @@ TEST_F(NetworkTest, MatchResourceComparesTheGroupWithTheInterfaceItself) {
   const std::string example =
       read_file(data_path("policies/c7n/eni/vpc-2071-network-interface-ssh.yml"));
   EXPECT_EQ(matched_by(example, "network-interface-ssh").size(), 2u);
+}
+
+// The subnet filter's igw and nat: instances in a subnet whose route table (its own, else the
+// VPC's main one) routes to an internet gateway or a NAT gateway; Cloud Custodian's example
+// (either) unchanged.
+TEST_F(NetworkTest, SubnetRoutesToAnInternetOrNatGateway) {
+  std::string vpc = aws_cli({"ec2", "create-vpc", "--cidr-block", "10.9.0.0/16"})["Vpc"]["VpcId"];
+  auto subnet = [&](const std::string& cidr) -> std::string {
+    return aws_cli(
+        {"ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", cidr})["Subnet"]["SubnetId"];
+  };
+  auto routed = [&](const std::string& subnet_id, const std::string& target_option,
+                    const std::string& target) {
+    std::string table =
+        aws_cli({"ec2", "create-route-table", "--vpc-id", vpc})["RouteTable"]["RouteTableId"];
+    aws_cli({"ec2", "create-route", "--route-table-id", table, "--destination-cidr-block",
+             "0.0.0.0/0", target_option, target});
+    aws_cli({"ec2", "associate-route-table", "--route-table-id", table, "--subnet-id", subnet_id});
+  };
+  std::string public_subnet = subnet("10.9.1.0/24"), private_subnet = subnet("10.9.2.0/24"),
+              isolated = subnet("10.9.3.0/24");
+  std::string igw =
+      aws_cli({"ec2", "create-internet-gateway"})["InternetGateway"]["InternetGatewayId"];
+  aws_cli({"ec2", "attach-internet-gateway", "--internet-gateway-id", igw, "--vpc-id", vpc});
+  routed(public_subnet, "--gateway-id", igw);
+  std::string address = aws_cli({"ec2", "allocate-address", "--domain", "vpc"})["AllocationId"];
+  std::string nat = aws_cli({"ec2", "create-nat-gateway", "--subnet-id", public_subnet,
+                             "--allocation-id", address})["NatGateway"]["NatGatewayId"];
+  routed(private_subnet, "--nat-gateway-id", nat);
+  std::map<std::string, std::string> subnet_of;  // instance -> its subnet's name
+  for (const auto& [name, id] :
+       {std::pair{"public", public_subnet}, std::pair{"private", private_subnet},
+        std::pair{"isolated", isolated}})
+    subnet_of[aws_cli({"ec2", "run-instances", "--image-id", "ami-12c6146b", "--instance-type",
+                       "t3.micro", "--subnet-id", id})["Instances"][0]["InstanceId"]] = name;
+  auto matched = [&](const std::string& yaml, const std::string& policy) {
+    std::vector<std::string> names;
+    for (const Json& instance : matched_by(yaml, policy))
+      names.push_back(subnet_of[instance["InstanceId"]]);
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  auto with = [](const std::string& options) {
+    return "policies:\n  - name: p\n    resource: aws.ec2\n    filters:\n"
+           "      - {type: subnet, " +
+           options + "}\n";
+  };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(matched(with("igw: true"), "p"), Names{"public"});
+  EXPECT_EQ(matched(with("nat: true"), "p"), Names{"private"});
+  EXPECT_EQ(matched(with("igw: false, nat: false"), "p"), Names{"isolated"});
+  EXPECT_EQ(matched(with("igw: false, key: CidrBlock, value: 10.9.2.0/24"), "p"), Names{"private"});
+  EXPECT_EQ(
+      matched(read_file(data_path("policies/c7n/ec2/filters-vpc-58-public-ec2.yml")), "public-ec2"),
+      (Names{"private", "public"}));
 }
 
 // SSH open to the world: the matched rule goes, the private one stays; all rules with `all`.
