@@ -159,6 +159,7 @@ void register_account(policy::Registry& registry) {
                           "Turn EBS encryption by default on (state: true) or off in the "
                           "region, with `key` the default KMS key"));
   register_account_filters(registry);
+  register_ses_stats_filters(registry);
   register_service_limits(registry);
 }
 

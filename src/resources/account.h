@@ -9,6 +9,8 @@ namespace custos::resources {
 void register_account(policy::Registry& registry);
 // check-cloudtrail, guard-duty, iam-summary, default-ebs-encryption, s3-public-block, missing.
 void register_account_filters(policy::Registry& registry);
+// ses-agg-send-stats and ses-send-stats (ses_stats.cpp).
+void register_ses_stats_filters(policy::Registry& registry);
 void register_org_account(policy::Registry& registry);
 // service-limit (Trusted Advisor) and request-limit-increase (a support case) on aws.account.
 void register_service_limits(policy::Registry& registry);
