@@ -3,6 +3,7 @@
 // keys, root MFA), EBS encryption by default and the account's S3 public access block. Each
 // judges the account in the run's region, as Cloud Custodian does.
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 
@@ -170,6 +171,73 @@ class CheckCloudTrail : public policy::Filter {
   std::optional<policy::ValueMatcher> pattern_filter_;
 };
 
+// check-config (ConfigEnabled): the account unless AWS Config has a delivery channel and a
+// recorder with every property asked for (all-resources: records every supported type;
+// global-resources: IAM's too; running, the default: recording, its last status pending or
+// success). What was read is kept on the account (c7n:config_recorders, c7n:config_channels,
+// c7n:config_status).
+class CheckConfig : public policy::AnnotatingFilter {
+ public:
+  explicit CheckConfig(const Spec& spec)
+      : all_resources_(spec.optional_bool("all-resources", false)),
+        global_resources_(spec.optional_bool("global-resources", false)),
+        running_(spec.optional_bool("running", true)) {}
+
+  bool match(const Json& account, const FilterContext& context) const override {
+    return !process({account}, context).empty();
+  }
+  std::vector<Json> process(std::vector<Json> accounts,
+                            const FilterContext& context) const override {
+    if (accounts.empty()) return accounts;
+    const aws::Client& client = policy::require_client(context, "check-config");
+    Json channels = client.call("config", "DescribeDeliveryChannels", Json::object())
+                        .value("DeliveryChannels", Json::array());
+    Json recorders = client.call("config", "DescribeConfigurationRecorders", Json::object())
+                         .value("ConfigurationRecorders", Json::array());
+    Json& account = accounts.front();
+    account["c7n:config_recorders"] = recorders;
+    account["c7n:config_channels"] = channels;
+    auto records = [](const Json& recorder, const char* what) {
+      return recorder.value("recordingGroup", Json::object()).value(what, false);
+    };
+    Json kept = Json::array();
+    for (const Json& recorder : recorders)
+      if ((!global_resources_ || records(recorder, "includeGlobalResourceTypes")) &&
+          (!all_resources_ || records(recorder, "allSupported")))
+        kept.push_back(recorder);
+    if (running_ && !kept.empty()) kept = recording(client, kept, account);
+    if (!channels.empty() && !kept.empty()) return {};
+    return accounts;
+  }
+  std::vector<std::string> permissions() const override {
+    return {"config:DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorders",
+            "config:DescribeDeliveryChannels"};
+  }
+
+ private:
+  // Those of `recorders` recording without a failure, with every status kept on the account.
+  static Json recording(const aws::Client& client, const Json& recorders, Json& account) {
+    Json status = Json::object();
+    for (const Json& each :
+         client.call("config", "DescribeConfigurationRecorderStatus", Json::object())
+             .value("ConfigurationRecordersStatus", Json::array()))
+      status[each.value("name", "")] = each;
+    account["c7n:config_status"] = status;
+    Json kept = Json::array();
+    for (const Json& recorder : recorders) {
+      const Json state = status.value(recorder.value("name", ""), Json::object());
+      std::string last = state.value("lastStatus", "");
+      std::transform(last.begin(), last.end(), last.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (state.value("recording", false) && (last == "pending" || last == "success"))
+        kept.push_back(recorder);
+    }
+    return kept;
+  }
+
+  bool all_resources_, global_resources_, running_;
+};
+
 // guard-duty (GuardDutyEnabled, a multi-attribute filter): the account's detector in this
 // region and its administrator, {Detector: GetDetector, Administrator: ...} (empty when there is
 // no detector), matched by every (match-operator: or, any) Detector*/Administrator* key.
@@ -327,6 +395,14 @@ void register_account_filters(policy::Registry& registry) {
           "to a subscribed SNS topic)",
           {"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors",
            "cloudtrail:GetTrailStatus"}));
+  registry.add_filter(
+      account, "check-config",
+      policy::filter_info<CheckConfig>(
+          {"all-resources", "global-resources", "running"},
+          "The account unless AWS Config has a delivery channel and a recorder with every "
+          "property asked for (all-resources, global-resources; running: recording, the default)",
+          {"config:DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorders",
+           "config:DescribeDeliveryChannels"}));
   policy::FilterInfo guard_duty = policy::filter_info<GuardDuty>(
       {},
       "The account by its GuardDuty detector in the region: Detector.Status: ENABLED, "
