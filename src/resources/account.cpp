@@ -160,6 +160,7 @@ void register_account(policy::Registry& registry) {
                           "region, with `key` the default KMS key"));
   register_account_filters(registry);
   register_ses_stats_filters(registry);
+  register_enable_cloudtrail(registry);
   register_service_limits(registry);
 }
 

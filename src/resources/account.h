@@ -11,6 +11,8 @@ void register_account(policy::Registry& registry);
 void register_account_filters(policy::Registry& registry);
 // ses-agg-send-stats and ses-send-stats (ses_stats.cpp).
 void register_ses_stats_filters(policy::Registry& registry);
+// enable-cloudtrail (account_trail.cpp).
+void register_enable_cloudtrail(policy::Registry& registry);
 void register_org_account(policy::Registry& registry);
 // service-limit (Trusted Advisor) and request-limit-increase (a support case) on aws.account.
 void register_service_limits(policy::Registry& registry);
