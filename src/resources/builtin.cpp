@@ -70,6 +70,8 @@ const policy::Registry& builtin_registry() {
     register_parameter_filters(r);             // param (redshift), db-parameter (rds)
     register_lifecycle_filters(r);             // lifecycle-policy (efs), lifecycle-rule (ecr)
     register_efs_lifecycle(r);                 // configure-lifecycle-policy (efs)
+    register_lambda_trim_versions(r);          // trim-versions (lambda)
+    register_sqs_dead_letter(r);               // dead-letter (sqs)
     register_secure_transport_filter(r);       // check-secure-transport (efs)
     register_kms_grant_count(r);               // grant-count (kms-alias)
     register_managed_policy_filters(r);        // has/no-specific-managed-policy (iam)

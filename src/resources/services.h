@@ -36,6 +36,10 @@ void register_finding_filter(policy::Registry& registry);
 void register_parameter_filters(policy::Registry& registry);
 // lifecycle-policy on efs, lifecycle-rule on ecr (after those types)
 void register_lifecycle_filters(policy::Registry& registry);
+// trim-versions on lambda (after it)
+void register_lambda_trim_versions(policy::Registry& registry);
+// dead-letter on sqs (after it)
+void register_sqs_dead_letter(policy::Registry& registry);
 // check-secure-transport on efs (after it)
 void register_secure_transport_filter(policy::Registry& registry);
 // set-role on iam-profile (after it)

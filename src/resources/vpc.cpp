@@ -19,6 +19,13 @@ void register_vpc(policy::Registry& registry) {
       .id_field = "VpcId",
       .arn_format = "arn:{partition}:ec2:{region}:{account_id}:vpc/{id}",
       .report_fields = {"VpcId", "tag:Name", "CidrBlock", "IsDefault", "State"},
+      // Cloud Custodian's delete-empty: DeleteVpc, which AWS refuses (DependencyViolation)
+      // while anything is still in the VPC; custos reports that refusal as the action's error.
+      .actions = {{.name = "delete-empty",
+                   .operation = "DeleteVpc",
+                   .params = {{"VpcId", "VpcId"}},
+                   .gone_codes = {"InvalidVpcID.NotFound"},
+                   .description = "Delete a VPC with nothing in it (DeleteVpc)"}},
   });
   register_flow_logs_filter(registry, "aws.vpc");
   register_dhcp_options_filter(registry);
