@@ -66,6 +66,7 @@ const policy::Registry& builtin_registry() {
     register_contained_network_filters(r);     // a VPC's groups, subnets, gateways, endpoints
     register_kms_key_filters(r);               // kms-key
     register_copy_actions(r);                  // ebs-snapshot and ami copy
+    register_copy_related_tags(r);             // copy-instance-tags, copy-cluster-tags
     register_resize(r);                        // asg and rds resize
     register_parameter_filters(r);             // param (redshift), db-parameter (rds)
     register_lifecycle_filters(r);             // lifecycle-policy (efs), lifecycle-rule (ecr)

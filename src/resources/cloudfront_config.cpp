@@ -1,8 +1,11 @@
-// disable and set-attributes on aws.distribution and aws.streaming-distribution (Cloud
-// Custodian's DistributionDisableAction, DistributionUpdateAction and their streaming twins):
-// the configuration read with its ETag, changed, and written back with it. A configuration
+// disable, set-attributes (and set-protocols) on aws.distribution and aws.streaming-distribution
+// (Cloud Custodian's DistributionDisableAction, DistributionUpdateAction and their streaming
+// twins): the configuration read with its ETag, changed, and written back with it. A configuration
 // already so is left alone; the undo writes the old one back with the new ETag, so it fails
 // rather than overwrite a change made since.
+#include <algorithm>
+#include <optional>
+
 #include "aws/client.h"
 #include "policy/action.h"
 #include "policy/shape_check.h"
@@ -117,6 +120,72 @@ class SetAttributes : public ConfigUpdate {
   Json attributes_;
 };
 
+// set-protocols (Cloud Custodian's DistributionSSLAction): ViewerProtocolPolicy on the default
+// and every cache behavior, OriginProtocolPolicy and OriginSslProtocols on every custom origin;
+// an option not given leaves that member as it is.
+class SetProtocols : public ConfigUpdate {
+ public:
+  SetProtocols(const Spec& spec, const policy::BuildContext& context)
+      : ConfigUpdate("set-protocols", context) {
+    if (spec.has("ViewerProtocolPolicy"))
+      viewer_ =
+          spec.one_of("ViewerProtocolPolicy", {"allow-all", "https-only", "redirect-to-https"});
+    if (spec.has("OriginProtocolPolicy"))
+      origin_ = spec.one_of("OriginProtocolPolicy", {"http-only", "match-viewer", "https-only"});
+    if (spec.has("OriginSslProtocols")) {
+      ssl_ = spec.string_list("OriginSslProtocols");
+      const std::vector<std::string> known = {"SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2"};
+      for (std::size_t i = 0; i < ssl_->size(); ++i)
+        if (std::find(known.begin(), known.end(), (*ssl_)[i]) == known.end())
+          spec.child("OriginSslProtocols")
+              .element(i)
+              .fail("'" + (*ssl_)[i] + "' is not one of SSLv3, TLSv1, TLSv1.1, TLSv1.2");
+    }
+  }
+
+ private:
+  Json changed(Json config) const override {
+    if (viewer_) {
+      if (config.contains("CacheBehaviors") && config["CacheBehaviors"].contains("Items"))
+        for (Json& item : config["CacheBehaviors"]["Items"])
+          item["ViewerProtocolPolicy"] = *viewer_;
+      if (config.contains("DefaultCacheBehavior"))
+        config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] = *viewer_;
+    }
+    if (config.contains("Origins") && config["Origins"].contains("Items"))
+      for (Json& item : config["Origins"]["Items"]) {
+        if (!item.contains("CustomOriginConfig") || !item["CustomOriginConfig"].is_object())
+          continue;
+        Json& custom = item["CustomOriginConfig"];
+        if (origin_) custom["OriginProtocolPolicy"] = *origin_;
+        if (ssl_) custom["OriginSslProtocols"] = {{"Quantity", ssl_->size()}, {"Items", *ssl_}};
+      }
+    return config;
+  }
+  std::string expect() const override {
+    std::string expect;
+    auto add = [&](const std::string& term) { expect += (expect.empty() ? "" : " && ") + term; };
+    if (viewer_) {
+      const std::string value = policy::jmespath_literal(*viewer_);
+      add(kind().config() + ".DefaultCacheBehavior.ViewerProtocolPolicy == " + value);
+      add("length(" + kind().config() + ".CacheBehaviors.Items[?ViewerProtocolPolicy != " + value +
+          "] || `[]`) == `0`");
+    }
+    if (origin_)
+      add("length(" + kind().config() +
+          ".Origins.Items[?CustomOriginConfig && CustomOriginConfig.OriginProtocolPolicy != " +
+          policy::jmespath_literal(*origin_) + "] || `[]`) == `0`");
+    if (ssl_)
+      add("length(" + kind().config() +
+          ".Origins.Items[?CustomOriginConfig && CustomOriginConfig.OriginSslProtocols.Items != " +
+          policy::jmespath_literal(*ssl_) + "] || `[]`) == `0`");
+    return expect.empty() ? "`true`" : expect;
+  }
+
+  std::optional<std::string> viewer_, origin_;
+  std::optional<std::vector<std::string>> ssl_;
+};
+
 }  // namespace
 
 void register_cloudfront_config(policy::Registry& registry) {
@@ -135,6 +204,13 @@ void register_cloudfront_config(policy::Registry& registry) {
                             {"attributes"}, permissions,
                             "Merge `attributes` into its configuration (Logging, Comment, ...), "
                             "written back with its ETag"));
+    if (noun == "Distribution")
+      registry.add_action(
+          type, "set-protocols",
+          policy::action_info<SetProtocols>(
+              {"ViewerProtocolPolicy", "OriginProtocolPolicy", "OriginSslProtocols"}, permissions,
+              "Set ViewerProtocolPolicy on every cache behavior, OriginProtocolPolicy and "
+              "OriginSslProtocols on every custom origin, written back with its ETag"));
   }
 }
 

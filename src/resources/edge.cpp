@@ -64,6 +64,7 @@ void register_edge(policy::Registry& registry) {
   add_type(registry, cloudfront("streaming-distribution", "ListStreamingDistributions",
                                 "StreamingDistributionList"));
   register_cloudfront_config(registry);
+  register_mismatch_s3_origin(registry);
   auto api = std::make_shared<const ResourceType>(rest_api());
   add_type(registry, *api);
   add_type(registry,

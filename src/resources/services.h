@@ -48,6 +48,8 @@ void register_iam_profile_role(policy::Registry& registry);
 void register_glue_security_config(policy::Registry& registry);
 // disable and set-attributes on distribution and streaming-distribution (after them)
 void register_cloudfront_config(policy::Registry& registry);
+// mismatch-s3-origin on aws.distribution (after it)
+void register_mismatch_s3_origin(policy::Registry& registry);
 // modify on rds-param-group and rds-cluster-param-group (after them)
 void register_param_group_modify(policy::Registry& registry);
 // modify-db on rds, modify-db-cluster on rds-cluster (after them)
@@ -69,6 +71,8 @@ void register_managed_policy_filters(policy::Registry& registry);
 void register_resize(policy::Registry& registry);
 // copy on ebs-snapshot and ami (after those types)
 void register_copy_actions(policy::Registry& registry);
+// copy-instance-tags (ebs), copy-cluster-tags (cache-snapshot), after those types
+void register_copy_related_tags(policy::Registry& registry);
 void register_messaging(policy::Registry& registry);  // sns, sqs, kinesis, firehose
 void register_edge(policy::Registry& registry);       // cloudfront, api gateway
 // rest-method, update-method, rest-integration, update-integration, delete-integration on

@@ -1,7 +1,8 @@
-// disable and set-attributes on aws.distribution over real HTTP against moto, Cloud Custodian's
-// examples unchanged: the configuration read back with the AWS CLI, written with its ETag, left
-// alone when already so, and put back by the undo. moto 5.2.1 has no streaming distributions: a
-// proxy keeps one (its configuration and ETag, in CloudFront's XML) for their test.
+// disable, set-attributes, set-protocols and mismatch-s3-origin on aws.distribution over real HTTP
+// against moto, Cloud Custodian's examples unchanged: the configuration read back with the AWS CLI,
+// written with its ETag, left alone when already so, and put back by the undo. moto 5.2.1 has no
+// streaming distributions: a proxy keeps one (its configuration and ETag, in CloudFront's XML) for
+// their test.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -84,6 +85,62 @@ TEST_F(CloudFrontConfigTest, LoggingIsTurnedOnAndTheRestKept) {
   expect_undo_restores(records, logging,
                        Json::array({before["Logging"].value("Enabled", false),
                                     before["Logging"].value("Bucket", ""), "web"}));
+}
+
+// Cloud Custodian's distribution-set-ssl: https-only on the default behaviour and every cache
+// behaviour, the origins as they were. moto 5.2.1 lists distributions without their
+// behaviours, so the policy finds it by its Id.
+TEST_F(CloudFrontConfigTest, EveryBehaviourIsSetToHttpsOnly) {
+  const Json before = config();
+  auto viewer = [&] {
+    Json now = config();
+    Json policies = Json::array({now["DefaultCacheBehavior"]["ViewerProtocolPolicy"]});
+    for (const Json& item : now["CacheBehaviors"].value("Items", Json::array()))
+      policies.push_back(item["ViewerProtocolPolicy"]);
+    return policies;
+  };
+  std::string policy = example("cloudfront-682-distribution-set-ssl");
+  const std::string filter = R"(      - type: value
+        key: CacheBehaviors.Items[].ViewerProtocolPolicy
+        value: allow-all
+        op: contains
+)";
+  ASSERT_NE(policy.find(filter), std::string::npos);
+  policy.replace(policy.find(filter), filter.size(), "      - Id: " + id_ + "\n");
+  Json records =
+      prove_action(policy, "distribution-set-ssl", viewer, "cloudfront UpdateDistribution");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(viewer(), Json::parse(R"(["https-only", "https-only"])"));
+  EXPECT_EQ(config()["Origins"], before["Origins"]);
+  expect_undo_restores(records, viewer, Json::parse(R"(["redirect-to-https", "allow-all"])"));
+}
+
+// Cloud Custodian's mismatch-s3-origin: with check_custom_origins, a custom origin on an S3
+// website domain whose bucket is not this account's, until the bucket is created.
+TEST_F(CloudFrontConfigTest, AnS3OriginWhoseBucketIsNotOursIsFound) {
+  Json custom = Json::parse(R"({"CallerReference": "custos-web", "Comment": "site",
+    "Enabled": true,
+    "Origins": {"Quantity": 1, "Items": [{"Id": "w", "OriginPath": "",
+      "DomainName": "logs.s3-website-us-east-1.amazonaws.com",
+      "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                             "OriginProtocolPolicy": "http-only"}}]},
+    "DefaultCacheBehavior": {"TargetOriginId": "w", "ViewerProtocolPolicy": "allow-all",
+      "MinTTL": 0, "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}},
+      "TrustedSigners": {"Enabled": false, "Quantity": 0}}})");
+  std::string site = aws_cli({"cloudfront", "create-distribution", "--distribution-config",
+                              custom.dump()})["Distribution"]["Id"];
+  const std::string yaml = example("cloudfront-329-mismatch-s3-origin");
+  auto found = [&] {
+    Json by_id = Json::object();
+    for (const Json& d : matched_by(yaml, "mismatch-s3-origin"))
+      by_id[d["Id"].get<std::string>()] = d["c7n:mismatched-s3-origin"];
+    return by_id;
+  };
+  // moto 5.2.1 leaves S3OriginConfig out of the configuration it answers with, so the
+  // fixture's S3 origin (example.s3.amazonaws.com) is no origin of either kind here.
+  EXPECT_EQ(found(), (Json{{site, {"logs"}}}));
+  aws_cli({"s3api", "create-bucket", "--bucket", "logs"});
+  EXPECT_EQ(found(), Json::object());
 }
 
 // One streaming distribution, SD1, as CloudFront's REST API serves it: listed, its
