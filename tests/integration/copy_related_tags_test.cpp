@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "integration/action_check.h"
+#include "support/paths.h"
 
 namespace custos::test {
 namespace {
