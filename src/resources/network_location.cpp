@@ -16,6 +16,7 @@
 #include "policy/value_filter.h"
 #include "policy/value_type_python.h"
 #include "resources/network_filters.h"
+#include "resources/related_resource_filter.h"
 
 namespace custos::resources {
 namespace {
@@ -24,17 +25,6 @@ using policy::BuildContext;
 using policy::FilterContext;
 using policy::ResourceType;
 using policy::Spec;
-
-std::vector<std::string> related_ids(const jmespath::Expression& path, const Json& resource) {
-  Json found = path.search(resource);
-  std::vector<std::string> ids;
-  if (found.is_string()) ids.push_back(found.get<std::string>());
-  if (found.is_array())
-    for (const Json& id : found)
-      if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end())
-        ids.push_back(id.get<std::string>());
-  return ids;
-}
 
 // Python's set(filter(None, values)): the truthy values, each once.
 std::vector<Json> value_space(const Json& values) {

@@ -16,17 +16,6 @@ using policy::FilterContext;
 using policy::ResourceType;
 using policy::Spec;
 
-std::vector<std::string> ids_at(const jmespath::Expression& path, const Json& resource) {
-  Json found = path.search(resource);
-  std::vector<std::string> ids;
-  if (found.is_string()) ids.push_back(found.get<std::string>());
-  if (found.is_array())
-    for (const Json& id : found)
-      if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end())
-        ids.push_back(id.get<std::string>());
-  return ids;
-}
-
 // Cloud Custodian's RelatedResourceFilter: a value filter over each related resource; the
 // resource matches when one does (operator: or, the default) or all do (and). The related ids
 // that matched are kept on it (c7n:matched-security-groups for modify-security-groups' remove:
@@ -75,7 +64,7 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
     for (Json& resource : resources) {
       std::vector<std::string> found;
       std::size_t candidates = 0;
-      for (const auto& id : ids_at(path_, resource)) {
+      for (const auto& id : related_ids(path_, resource)) {
         auto at = related.find(id);
         if (at == related.end()) {  // gone; or, contained, there are none
           if (contained) continue;
@@ -179,14 +168,14 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
                                                  const FilterContext& context) const {
     std::set<std::string> wanted;
     for (const Json& resource : resources)
-      for (auto& id : ids_at(path_, resource)) wanted.insert(std::move(id));
+      for (auto& id : related_ids(path_, resource)) wanted.insert(std::move(id));
     std::map<std::string, std::vector<Json>> related;
     if (wanted.empty()) return related;
     const aws::Client& client = policy::require_client(context, related_.annotation);
     if (!related_.container.empty()) {
       jmespath::Expression container = jmespath::Expression::compile(related_.container);
       for (Json& document : policy::describe_resources(type_, client, nullptr))
-        for (const auto& id : ids_at(container, document))
+        for (const auto& id : related_ids(container, document))
           if (wanted.count(id)) related[id].push_back(document);
       return related;
     }
@@ -250,6 +239,17 @@ void add_related_resource_filter(policy::Registry& registry, const std::string& 
       resource, [name, related = std::move(related)](const policy::Registry&, auto& into) {
         into[name] = related_resource_filter_info(name, related);
       });
+}
+
+std::vector<std::string> related_ids(const jmespath::Expression& path, const Json& resource) {
+  Json found = path.search(resource);
+  std::vector<std::string> ids;
+  if (found.is_string()) ids.push_back(found.get<std::string>());
+  if (found.is_array())
+    for (const Json& id : found)
+      if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end())
+        ids.push_back(id.get<std::string>());
+  return ids;
 }
 
 }  // namespace custos::resources

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "jmespath/jmespath.h"
 #include "policy/registry.h"
 
 namespace custos::resources {
@@ -32,5 +33,8 @@ struct RelatedResources {
 // registered before a policy is compiled.
 void add_related_resource_filter(policy::Registry& registry, const std::string& resource,
                                  const std::string& name, RelatedResources related);
+
+// The ids `path` finds in `resource` (one string or a list of them), each once, in order.
+std::vector<std::string> related_ids(const jmespath::Expression& path, const Json& resource);
 
 }  // namespace custos::resources

@@ -12,6 +12,14 @@
 namespace custos::resources {
 namespace {
 
+// The statements' Sids, for a record's summary.
+std::string sids(const Json& statements) {
+  std::string out;
+  for (const Json& statement : statements)
+    out += (out.empty() ? "" : ", ") + statement.value("Sid", std::string("(no Sid)"));
+  return out;
+}
+
 using policy::ActionContext;
 using policy::ActionRecord;
 using policy::ResourceType;
@@ -100,13 +108,6 @@ class RemoveStatements : public policy::PerResourceAction {
                            params_for(write_, resource, write_.text_param, before), region)});
   }
 
-  static std::string sids(const Json& statements) {
-    std::string out;
-    for (const Json& statement : statements)
-      out += (out.empty() ? "" : ", ") + statement.value("Sid", std::string("(no Sid)"));
-    return out;
-  }
-
   const ResourceType& type_;
   const ResourceType::Access& access_;
   const Write& write_;
@@ -192,13 +193,6 @@ class ModifyPolicy : public policy::PerResourceAction {
       summary += (summary.empty() ? "" : "; ") + std::string("added statements ") + sids(added);
     record.summary = summary + " in the policy of " + id;
     return record;
-  }
-
-  static std::string sids(const Json& statements) {
-    std::string out;
-    for (const Json& statement : statements)
-      out += (out.empty() ? "" : ", ") + statement.value("Sid", std::string("(no Sid)"));
-    return out;
   }
 
   const ResourceType& type_;
