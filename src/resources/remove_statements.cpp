@@ -12,6 +12,16 @@
 namespace custos::resources {
 namespace {
 
+// The resource's policy document as text, read afresh: an earlier action of the same policy
+// (set-statements) may have changed it since it was listed.
+Json policy_text(const ResourceType& type, const ResourceType::Access& access,
+                 const jmespath::Expression& path, const aws::Client& client,
+                 const Json& resource) {
+  Json document = resource;
+  if (!access.call.operation.empty()) policy::complete_with(type, access.call, client, document);
+  return path.search(document);
+}
+
 // The statements' Sids, for a record's summary.
 std::string sids(const Json& statements) {
   std::string out;
@@ -58,11 +68,7 @@ class RemoveStatements : public policy::PerResourceAction {
   ActionRecord apply(const Json& resource, ActionContext& context) const override {
     aws::Client client = context.client_for(resource);
     std::string id = context.id_of(resource);
-    // Read afresh: an earlier action of the same policy (set-statements) may have changed it.
-    Json document = resource;
-    if (!access_.call.operation.empty())
-      policy::complete_with(type_, access_.call, client, document);
-    Json text = policy_.search(document);
+    Json text = policy_text(type_, access_, policy_, client, resource);
     if (text.is_null() || text == "")
       return ActionRecord::unchanged(name(), id, "it has no policy");
     Json policy = text.is_string() ? parse_policy_text(text, "the policy of " + id) : text;
@@ -135,10 +141,7 @@ class ModifyPolicy : public policy::PerResourceAction {
   ActionRecord apply(const Json& resource, ActionContext& context) const override {
     aws::Client client = context.client_for(resource);
     std::string id = context.id_of(resource);
-    Json document = resource;
-    if (!access_.call.operation.empty())
-      policy::complete_with(type_, access_.call, client, document);
-    Json text = policy_.search(document);
+    Json text = policy_text(type_, access_, policy_, client, resource);
     const bool had_policy = !(text.is_null() || text == "");
     Json policy = !had_policy        ? Json::object()
                   : text.is_string() ? parse_policy_text(text, "the policy of " + id)
