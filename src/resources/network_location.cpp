@@ -29,7 +29,9 @@ using policy::Spec;
 // Python's set(filter(None, values)): the truthy values, each once.
 std::vector<Json> value_space(const Json& values) {
   std::vector<Json> space;
-  for (const auto& [id, value] : values.items()) {
+  for (const auto& item : values.items()) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const Json& value = item.value();
     if (!policy::python::truthy(&value)) continue;
     if (std::none_of(space.begin(), space.end(),
                      [&](const Json& seen) { return policy::python::equal(seen, value); }))
