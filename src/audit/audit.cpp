@@ -123,6 +123,7 @@ class Runner {
       run.output_dir = options_.output_dir + "/" + region;
       run.account = &account_;
       run.dryrun = true;  // no actions anyway: a second lock on the door
+      run.keep_documents = true;
       auto result = policy::run_policy(expanded ? *expanded : p, client, run);
       for (const Json& resource : result.resources) found.push_back({region, id_of(p, resource)});
     } catch (const std::exception& e) {

@@ -17,6 +17,8 @@
 #include "core/uuid.h"
 
 namespace custos::aws {
+
+using namespace std::string_view_literals;
 namespace {
 
 using Clock = std::chrono::system_clock;
@@ -37,7 +39,7 @@ std::string describe_error(std::string_view service, std::string_view operation,
 bool has_blob_payload(const Operation& op) {
   if (!op.output.shape || op.output.shape->payload.empty()) return false;
   const ShapeRef* member = op.output.shape->find_member(op.output.shape->payload);
-  return member && member->shape->type == "blob";
+  return member && member->shape->type == "blob"sv;
 }
 
 struct Attempt {
@@ -317,15 +319,14 @@ bool Client::is_read_only(std::string_view operation) {
 }
 
 void Client::paginate(std::string_view service, std::string_view operation, const Json& params,
-                      const std::function<bool(const Json& page)>& on_page) const {
+                      const std::function<bool(Json& page)>& on_page) const {
   const PaginatorConfig* config = find_paginator(*ServiceModel::load(service), operation);
   Json request = params.is_null() ? Json::object() : params;
   std::optional<Json> previous;
   for (;;) {
-    const Json page = call(service, operation, request);
-    if (!on_page(page) || config == nullptr) return;
-    auto tokens = config->next_tokens(page);
-    if (!tokens) return;
+    Json page = call(service, operation, request);
+    auto tokens = config ? config->next_tokens(page) : std::nullopt;
+    if (!on_page(page) || !tokens) return;
     if (tokens == previous) {
       throw Error(std::string(service) + " " + std::string(operation) +
                   " returned the same next token twice (" + tokens->dump() +

@@ -65,9 +65,9 @@ class Client {
 
   // Calls `operation` page after page, passing each page's next token into the next request,
   // until the last page or until `on_page` returns false. An operation without a paginator is
-  // called once.
+  // called once. `on_page` may move what it keeps out of the page: the next token is read first.
   void paginate(std::string_view service, std::string_view operation, const Json& params,
-                const std::function<bool(const Json& page)>& on_page) const;
+                const std::function<bool(Json& page)>& on_page) const;
 
   // Every page merged as botocore's build_full_result (what `aws` prints when it paginates).
   Json call_all(std::string_view service, std::string_view operation,

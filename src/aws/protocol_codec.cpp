@@ -355,7 +355,7 @@ const std::string* find_header(const Headers& headers, std::string_view name) {
 }
 
 void check_type(const Shape& shape, const Json& value, const std::string& path) {
-  const std::string& t = shape.type;
+  const std::string_view t = shape.type;
   bool ok = true;
   std::string_view expected;
   if (shape.document) return;
@@ -392,7 +392,7 @@ std::string scalar_text(const ShapeRef& ref, const Json& value, const std::strin
                         std::string_view default_format) {
   const Shape& shape = *ref.shape;
   check_type(shape, value, path);
-  const std::string& t = shape.type;
+  const std::string_view t = shape.type;
   if (t == "boolean") return value.get<bool>() ? "true" : "false";
   if (t == "timestamp") {
     return format_timestamp(timestamp_param(value, path),
@@ -407,11 +407,11 @@ std::string scalar_text(const ShapeRef& ref, const Json& value, const std::strin
     if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
     return value.dump();
   }
-  throw InputError("parameter " + path + " must be a " + t + ", got " + value.dump());
+  throw InputError("parameter " + path + " must be a " + std::string(t) + ", got " + value.dump());
 }
 
 Json scalar_result(const Shape& shape, std::string_view text) {
-  const std::string& t = shape.type;
+  const std::string_view t = shape.type;
   if (t == "boolean") return text == "true";
   if (t == "integer" || t == "long") {
     int64_t v = 0;

@@ -5,6 +5,8 @@
 
 namespace custos::aws::wire {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 Json timestamp_json(const ShapeRef& ref, const Json& value, const std::string& path) {
@@ -41,7 +43,7 @@ Json json_body(const ShapeRef& ref, const Json& value, const std::string& path) 
   const Shape& shape = *ref.shape;
   codec::check_type(shape, value, path);
   if (shape.document) return value;
-  if (shape.type == "structure") {
+  if (shape.type == "structure"sv) {
     Json out = Json::object();
     for (const auto& [key, item] : value.items()) {
       const ShapeRef& member = codec::member_ref(shape, key, path);
@@ -52,29 +54,29 @@ Json json_body(const ShapeRef& ref, const Json& value, const std::string& path) 
     }
     return out;
   }
-  if (shape.type == "list") {
+  if (shape.type == "list"sv) {
     Json out = Json::array();
     for (std::size_t i = 0; i < value.size(); ++i) {
       out.push_back(json_body(shape.member, value[i], path + "[" + std::to_string(i) + "]"));
     }
     return out;
   }
-  if (shape.type == "map") {
+  if (shape.type == "map"sv) {
     Json out = Json::object();
     for (const auto& [key, item] : value.items()) {
       if (!item.is_null()) out[key] = json_body(shape.value, item, path + "." + key);
     }
     return out;
   }
-  if (shape.type == "timestamp") return timestamp_json(ref, value, path);
-  if (shape.type == "blob") return codec::base64_encode(value.get_ref<const std::string&>());
+  if (shape.type == "timestamp"sv) return timestamp_json(ref, value, path);
+  if (shape.type == "blob"sv) return codec::base64_encode(value.get_ref<const std::string&>());
   return value;
 }
 
 Json json_result(const ShapeRef& ref, const Json& value) {
   const Shape& shape = *ref.shape;
   if (value.is_null() || shape.document) return value;
-  if (shape.type == "structure" && value.is_object()) {
+  if (shape.type == "structure"sv && value.is_object()) {
     Json out = Json::object();
     for (const auto& [name, member] : shape.members) {
       if (member.location == "header" || member.location == "headers" ||
@@ -86,19 +88,19 @@ Json json_result(const ShapeRef& ref, const Json& value) {
     }
     return out;
   }
-  if (shape.type == "list" && value.is_array()) {
+  if (shape.type == "list"sv && value.is_array()) {
     Json out = Json::array();
     for (const auto& item : value) out.push_back(json_result(shape.member, item));
     return out;
   }
-  if (shape.type == "map" && value.is_object()) {
+  if (shape.type == "map"sv && value.is_object()) {
     Json out = Json::object();
     for (const auto& [key, item] : value.items()) {
       if (!item.is_null()) out[key] = json_result(shape.value, item);
     }
     return out;
   }
-  if (shape.type == "timestamp") return timestamp_from_json(value);
+  if (shape.type == "timestamp"sv) return timestamp_from_json(value);
   return value;
 }
 

@@ -4,6 +4,8 @@
 
 namespace custos::aws::wire {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 std::string join(const std::string& prefix, const std::string& name) {
@@ -18,9 +20,9 @@ class FormWriter {
     if (value.is_null()) return;
     const Shape& shape = *ref.shape;
     codec::check_type(shape, value, prefix);
-    if (shape.type == "structure" && !shape.document) return structure(shape, value, prefix);
-    if (shape.type == "list") return list(ref, value, prefix);
-    if (shape.type == "map") return map(ref, value, prefix);
+    if (shape.type == "structure"sv && !shape.document) return structure(shape, value, prefix);
+    if (shape.type == "list"sv) return list(ref, value, prefix);
+    if (shape.type == "map"sv) return map(ref, value, prefix);
     fields_.emplace_back(prefix, codec::scalar_text(ref, value, prefix, "iso8601"));
   }
 

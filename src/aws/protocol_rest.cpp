@@ -8,6 +8,8 @@
 
 namespace custos::aws::wire {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 bool is_xml(const ServiceModel& model) { return model.metadata().protocol == "rest-xml"; }
@@ -15,13 +17,14 @@ bool is_xml(const ServiceModel& model) { return model.metadata().protocol == "re
 std::string header_text(const ShapeRef& ref, const Json& value, const std::string& path) {
   const Shape& shape = *ref.shape;
   codec::check_type(shape, value, path);
-  if (shape.type == "list") {
+  if (shape.type == "list"sv) {
     std::string joined;
     for (const auto& item : value) {
       if (item.is_null()) continue;
       std::string text = codec::scalar_text(shape.member, item, path, "rfc822");
       // Items holding the separator are quoted, as the smithy HTTP binding asks.
-      if (shape.member.shape->type == "string" && text.find_first_of(",\"") != std::string::npos) {
+      if (shape.member.shape->type == "string"sv &&
+          text.find_first_of(",\"") != std::string::npos) {
         std::string quoted = "\"";
         for (char c : text) quoted += c == '"' ? std::string("\\\"") : std::string(1, c);
         text = quoted + "\"";
@@ -64,7 +67,7 @@ std::vector<std::string> split_header_list(const std::string& value, const Shape
     }
   }
   flush();
-  if (member.type != "timestamp") return items;
+  if (member.type != "timestamp"sv) return items;
   std::vector<std::string> dates;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const bool weekday = items[i].size() == 3 && i + 1 < items.size();
@@ -82,7 +85,7 @@ void add_query(Pairs& query, const ShapeRef& ref, const Json& value, const std::
                const std::string& path) {
   const Shape& shape = *ref.shape;
   codec::check_type(shape, value, path);
-  if (shape.type == "map") {
+  if (shape.type == "map"sv) {
     for (const auto& [key, item] : value.items()) {
       if (item.is_array()) {
         for (const auto& v : item) query.emplace_back(key, v.get<std::string>());
@@ -90,7 +93,7 @@ void add_query(Pairs& query, const ShapeRef& ref, const Json& value, const std::
         query.emplace_back(key, codec::scalar_text(shape.value, item, path + "." + key, "iso8601"));
       }
     }
-  } else if (shape.type == "list") {
+  } else if (shape.type == "list"sv) {
     for (const auto& item : value) {
       query.emplace_back(name, codec::scalar_text(shape.member, item, path, "iso8601"));
     }
@@ -137,7 +140,7 @@ void serialize_payload(const ServiceModel& model, const Operation& op, const Jso
     const ShapeRef& ref = codec::member_ref(input, input.payload, "");
     const Json& value = params.contains(input.payload) ? params[input.payload] : Json();
     const std::string& type = ref.shape->type;
-    if (type == "blob" || type == "string") {
+    if (type == "blob"sv || type == "string"sv) {
       codec::check_type(*ref.shape, value.is_null() ? Json("") : value, input.payload);
       request.body = value.is_null() ? "" : value.get<std::string>();
     } else if (!value.is_null()) {
@@ -166,9 +169,9 @@ void content_type(const ServiceModel& model, const Shape& input, Request& reques
   if (request.body.empty() || codec::find_header(request.headers, "Content-Type")) return;
   if (!input.payload.empty()) {
     const std::string& type = input.find_member(input.payload)->shape->type;
-    if (type == "blob" || type == "string") {
+    if (type == "blob"sv || type == "string"sv) {
       request.headers.emplace_back("Content-Type",
-                                   type == "blob" ? "application/octet-stream" : "text/plain");
+                                   type == "blob"sv ? "application/octet-stream" : "text/plain");
       return;
     }
   }
@@ -201,12 +204,12 @@ Request serialize_rest(const ServiceModel& model, const Operation& op, const Jso
     const ShapeRef& ref = codec::member_ref(input, key, "");
     if (value.is_null()) continue;
     const std::string name = ref.location_name.empty() ? key : ref.location_name;
-    if (ref.location == "querystring" && ref.shape->type == "map") {
+    if (ref.location == "querystring" && ref.shape->type == "map"sv) {
       add_query(query_maps, ref, value, name, key);
     } else if (ref.location == "querystring") {
       add_query(request.query, ref, value, name, key);
     } else if (ref.location == "header") {
-      if (ref.shape->type == "list" && value.empty()) continue;
+      if (ref.shape->type == "list"sv && value.empty()) continue;
       request.headers.emplace_back(name, header_text(ref, value, key));
     } else if (ref.location == "headers") {
       codec::check_type(*ref.shape, value, key);
@@ -247,7 +250,7 @@ void parse_rest_bindings(const Shape& shape, const HttpResponse& response, Json&
     } else if (ref.location == "header") {
       const std::string* value = codec::find_header(response.headers, wire);
       if (!value) continue;
-      if (ref.shape->type == "list") {
+      if (ref.shape->type == "list"sv) {
         Json list = Json::array();
         for (const auto& item : split_header_list(*value, *ref.shape->member.shape)) {
           list.push_back(codec::scalar_result(*ref.shape->member.shape, item));
@@ -279,9 +282,9 @@ Json parse_rest(const ServiceModel& model, const ShapeRef& output, const HttpRes
   const std::string& type = ref.shape->type;
   if (response.body.empty()) {
     return out;
-  } else if (type == "blob") {
+  } else if (type == "blob"sv) {
     out[shape.payload] = codec::base64_encode(response.body);
-  } else if (type == "string") {
+  } else if (type == "string"sv) {
     out[shape.payload] = response.body;
   } else if (!response.body.empty()) {
     out[shape.payload] = body(ref);

@@ -2,14 +2,18 @@
 // the XML error formats (<ErrorResponse><Error>, <Response><Errors><Error>, S3's <Error>).
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 #include "aws/protocol_codec.h"
 #include "aws/protocol_internal.h"
 #include "core/error.h"
 
 namespace custos::aws::wire {
+
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -53,7 +57,7 @@ bool is_header_bound(const ShapeRef& ref) {
 // botocore's element name for a member: a flattened list's items carry the member's name.
 const std::string& element_name(const ShapeRef& ref, const std::string& member) {
   const Shape& shape = *ref.shape;
-  if (shape.type == "list" && ref.flattened && !shape.member.location_name.empty()) {
+  if (shape.type == "list"sv && ref.flattened && !shape.member.location_name.empty()) {
     return shape.member.location_name;
   }
   return ref.location_name.empty() ? member : ref.location_name;
@@ -65,31 +69,69 @@ Json policy_document(std::string_view text) {
   return doc.is_discarded() ? Json(std::string(text)) : doc;
 }
 
+// Where each member of a structure shape is found among an element's children, built once per
+// shape and thread: a structure has dozens of members (EC2's Instance about 60) and an element
+// as many children, so matching each child by a hash beats looking for each member in turn.
+struct MemberIndex {
+  // What the index was built from: a model unloaded and another loaded may put a new shape
+  // where an old one was, which must not find the old one's index.
+  std::string name;
+  const void* members = nullptr;
+  std::unordered_map<std::string_view, std::size_t> by_element;  // element name -> member
+  std::vector<std::size_t> attributes;                           // members read from attributes
+};
+
+const MemberIndex& member_index(const Shape& shape) {
+  thread_local std::unordered_map<const Shape*, MemberIndex> indexes;
+  auto [at, added] = indexes.try_emplace(&shape);
+  if (!added && (at->second.members != shape.members.data() || at->second.name != shape.name)) {
+    at->second = MemberIndex();
+    added = true;
+  }
+  if (added) {
+    at->second.name = shape.name;
+    at->second.members = shape.members.data();
+    for (std::size_t i = 0; i < shape.members.size(); ++i) {
+      const auto& [name, ref] = shape.members[i];
+      if (is_header_bound(ref)) continue;
+      if (ref.xml_attribute)
+        at->second.attributes.push_back(i);
+      else
+        at->second.by_element.try_emplace(element_name(ref, name), i);
+    }
+  }
+  return at->second;
+}
+
 Json read_structure(const Shape& shape, const pugi::xml_node& node) {
-  // The element children's local names, found once: a shape has dozens of members (EC2's
-  // Instance about 60), each looked for among them.
-  thread_local std::vector<std::pair<std::string_view, pugi::xml_node>> named;
-  const std::size_t first = named.size();  // the entries of enclosing structures stay below
+  const MemberIndex& index = member_index(shape);
+  // Each member's elements, in document order (a flattened list's items are siblings).
+  thread_local std::vector<std::pair<std::size_t, pugi::xml_node>> found;
+  const std::size_t first = found.size();  // the entries of enclosing structures stay below
   struct Pop {  // this structure's entries go when it is read, or when reading it throws
     std::size_t to;
-    ~Pop() { named.resize(to); }
+    ~Pop() { found.resize(to); }
   } pop{first};
-  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling())
-    if (c.type() == pugi::node_element) named.emplace_back(local_name(c), c);
-  const std::size_t last = named.size();
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    auto member = index.by_element.find(local_name(c));
+    if (member != index.by_element.end()) found.emplace_back(member->second, c);
+  }
+  // Stable: a member's elements keep their order.
+  std::stable_sort(found.begin() + first, found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   Json out = Json::object();
+  for (std::size_t i : index.attributes) {
+    const auto& [name, ref] = shape.members[i];
+    if (auto attr = node.attribute(ref.location_name.c_str())) out[name] = attr.value();
+  }
   std::vector<pugi::xml_node> nodes;
-  for (const auto& [name, ref] : shape.members) {
-    if (is_header_bound(ref)) continue;
-    if (ref.xml_attribute) {
-      if (auto attr = node.attribute(ref.location_name.c_str())) out[name] = attr.value();
-      continue;
-    }
-    const std::string& element = element_name(ref, name);
+  for (std::size_t i = first; i < found.size();) {
+    const std::size_t member = found[i].first;
     nodes.clear();
-    for (std::size_t i = first; i < last; ++i)
-      if (named[i].first == element) nodes.push_back(named[i].second);
-    if (!nodes.empty()) out[name] = read(ref, nodes);
+    for (; i < found.size() && found[i].first == member; ++i) nodes.push_back(found[i].second);
+    const auto& [name, ref] = shape.members[member];
+    out[name] = read(ref, nodes);
   }
   return out;
 }
@@ -111,15 +153,15 @@ Json read_map(const ShapeRef& ref, const std::vector<pugi::xml_node>& nodes) {
 
 Json read(const ShapeRef& ref, const std::vector<pugi::xml_node>& nodes) {
   const Shape& shape = *ref.shape;
-  if (shape.type == "list") {
+  if (shape.type == "list"sv) {
     Json out = Json::array();
     for (const auto& item : ref.flattened ? nodes : elements(nodes.front())) {
       out.push_back(read(shape.member, {item}));
     }
     return out;
   }
-  if (shape.type == "map") return read_map(ref, nodes);
-  if (shape.type == "structure") return read_structure(shape, nodes.front());
+  if (shape.type == "map"sv) return read_map(ref, nodes);
+  if (shape.type == "structure"sv) return read_structure(shape, nodes.front());
   if (shape.name == "policyDocumentType") return policy_document(nodes.front().text().get());
   return codec::scalar_result(shape, nodes.front().text().get());
 }
@@ -131,11 +173,11 @@ class XmlWriter {
     if (value.is_null()) return;
     const Shape& shape = *ref.shape;
     codec::check_type(shape, value, path);
-    if (shape.type == "list") return list(ref, value, parent, name, path);
-    if (shape.type == "map") return map(ref, value, parent, name, path);
+    if (shape.type == "list"sv) return list(ref, value, parent, name, path);
+    if (shape.type == "map"sv) return map(ref, value, parent, name, path);
     pugi::xml_node node = parent.append_child(name.c_str());
     namespace_attribute(ref, node);
-    if (shape.type == "structure") return structure(shape, value, node, path);
+    if (shape.type == "structure"sv) return structure(shape, value, node, path);
     node.text().set(codec::scalar_text(ref, value, path, "iso8601").c_str());
   }
 

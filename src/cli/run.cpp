@@ -23,9 +23,9 @@ policy::RunObserver printing_observer(bool dryrun) {
   policy::RunObserver observer;
   observer.on_record = [dryrun](const policy::ActionRecord& r) { print_record(r, dryrun); };
   observer.on_dry_call = print_dry_call;
-  observer.on_matched = [dryrun](const policy::Policy& p, const std::vector<Json>& matched) {
-    std::cout << p.name << ": " << matched.size() << " " << p.resource->name
-              << (matched.size() == 1 ? " resource" : " resources") << " matched"
+  observer.on_matched = [dryrun](const policy::Policy& p, std::size_t matched) {
+    std::cout << p.name << ": " << matched << " " << p.resource->name
+              << (matched == 1 ? " resource" : " resources") << " matched"
               << (dryrun ? " (dry run: calls shown, none made)" : "") << "\n";
   };
   observer.on_verified = [](const policy::ActionRecord& r, bool holds, const std::string& detail) {

@@ -230,15 +230,21 @@ struct DocStore::Impl {
       case kArrayTag: {
         Json array = Json::array();
         const std::uint32_t* block = words.data() + payload;
-        for (std::uint32_t i = 0; i < block[0]; ++i) array.push_back(to_json(block[1 + i]));
+        auto& elements = array.get_ref<Json::array_t&>();
+        elements.reserve(block[0]);
+        for (std::uint32_t i = 0; i < block[0]; ++i) elements.push_back(to_json(block[1 + i]));
         return array;
       }
       case kObjectTag: {
         Json object = Json::object();
         const std::uint32_t* block = words.data() + payload;
         const std::uint32_t* list = keys.data() + block[0];
+        // Keys mostly come in order (from a Json, whose map sorts them): a hint at the end
+        // makes each insertion constant time.
+        auto& members = object.get_ref<Json::object_t&>();
         for (std::uint32_t i = 0; i < list[0]; ++i)
-          object[std::string(string_of(list[1 + i]))] = to_json(block[1 + i]);
+          members.emplace_hint(members.end(), std::string(string_of(list[1 + i])),
+                               to_json(block[1 + i]));
         return object;
       }
     }

@@ -98,8 +98,8 @@ std::string respond(const Scenario& scenario, const Seeded& seeded, const Json& 
   serverless::Delivery delivery;
   delivery.event = finding.is_null() ? nullptr : &finding;
   delivery.output_dir = dir;
-  delivery.observer.on_matched = [&](const policy::Policy& p, const std::vector<Json>& matched) {
-    out << "respond    policy " << p.name << " matched " << matched.size() << " resource(s)\n";
+  delivery.observer.on_matched = [&](const policy::Policy& p, std::size_t matched) {
+    out << "respond    policy " << p.name << " matched " << matched << " resource(s)\n";
   };
   delivery.observer.on_record = [&](const policy::ActionRecord& r) {
     out << "  " << (r.ok() ? "" : "FAILED ") << r.action << " " << r.resource_id << ": "

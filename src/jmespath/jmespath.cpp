@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "jmespath/ast.h"
 
@@ -64,6 +65,55 @@ std::vector<Expression::Step> Expression::path() const {
   if (root_->kind != detail::NodeKind::kChain) add(*root_);
   for (const detail::NodePtr& child : root_->children) add(*child);
   return steps;
+}
+
+namespace {
+
+// An unquoted JMESPath identifier: [A-Za-z_][A-Za-z0-9_]*.
+bool is_identifier(std::string_view text) {
+  if (text.empty() || std::isdigit(static_cast<unsigned char>(text.front()))) return false;
+  return std::ranges::all_of(
+      text, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+}  // namespace
+
+std::optional<std::vector<Json>> take_items(std::string_view path, Json& page) {
+  std::vector<Json*> nodes = {&page};
+  bool flatten = false, projected = false;
+  while (!path.empty()) {
+    std::string_view step = path.substr(0, path.find('.'));
+    path.remove_prefix(std::min(path.size(), step.size() + 1));
+    flatten = step.ends_with("[]");
+    projected = projected || flatten;
+    if (flatten) step.remove_suffix(2);
+    if (!is_identifier(step)) return std::nullopt;
+    std::vector<Json*> next;
+    for (Json* node : nodes) {
+      auto member = node->find(step);
+      if (!node->is_object() || member == node->end()) return std::nullopt;
+      if (!flatten) {
+        next.push_back(&*member);
+        continue;
+      }
+      if (!member->is_array()) return std::nullopt;
+      for (Json& element : *member) {
+        if (element.is_null() || element.is_array()) return std::nullopt;
+        next.push_back(&element);
+      }
+    }
+    nodes = std::move(next);
+  }
+  if (!flatten) {  // a path of names ("Stacks"): the list it names
+    if (projected || nodes.size() != 1 || !nodes.front()->is_array()) return std::nullopt;
+    Json* list = nodes.front();
+    nodes.clear();
+    for (Json& element : *list) nodes.push_back(&element);
+  }
+  std::vector<Json> items;
+  items.reserve(nodes.size());
+  for (Json* node : nodes) items.push_back(std::move(*node));
+  return items;
 }
 
 }  // namespace custos::jmespath

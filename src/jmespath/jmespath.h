@@ -61,4 +61,11 @@ class Expression {
   bool is_path_;
 };
 
+// The items a path of names and flattens ("Reservations[].Instances[]", "Stacks") selects from
+// `doc` (the elements of the list search() gives), moved out of it rather than copied: a listing
+// page of 1,000 instances is megabytes. nullopt, with `doc` untouched, for any other expression
+// or where `doc` is not the shape it expects (a missing key, a null or a nested list): search()
+// gives JMESPath's answer there.
+std::optional<std::vector<Json>> take_items(std::string_view expression, Json& doc);
+
 }  // namespace custos::jmespath

@@ -24,9 +24,9 @@ class Tally {
   explicit Tally(const Task& task) : task_(task) {}
 
   void observe(serverless::Delivery& delivery) {
-    delivery.observer.on_matched = [this](const policy::Policy& p, const std::vector<Json>& found) {
+    delivery.observer.on_matched = [this](const policy::Policy& p, std::size_t found) {
       std::lock_guard lock(mutex_);
-      entry(p.name).resources = found.size();
+      entry(p.name).resources = found;
       current_ = p.name;
     };
     delivery.observer.on_record = [this](const policy::ActionRecord& record) {

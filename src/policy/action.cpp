@@ -54,7 +54,8 @@ void ActionContext::emit(std::vector<ActionRecord>& records, ActionRecord record
 }
 
 aws::Client ActionContext::client_for(const Json& resource) const {
-  if (!resource_type || resource_type->region_field.empty()) return client;
+  if (!resource_type || (resource_type->region_field.empty() && resource_type->home_region.empty()))
+    return client;
   return client.in_region(region_of(*resource_type, resource, client.session().region()));
 }
 

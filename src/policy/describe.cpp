@@ -210,11 +210,16 @@ void enumerate_pages(const ResourceType& type, const aws::Client& client, Json p
                      const std::function<void(std::vector<Json>&)>& on_items) {
   auto select = jmespath::Expression::compile(type.result_path);
   for (auto& [key, value] : type.enumerate_params.items()) params[key] = value;
-  client.paginate(type.service, type.enumerate_operation, params, [&](const Json& page) {
-    Json found = select.search(page);
+  const aws::Client here = type.home_region.empty() ? client : client.in_region(type.home_region);
+  here.paginate(type.service, type.enumerate_operation, params, [&](Json& page) {
     std::vector<Json> items;
-    if (found.is_array())
-      for (auto& item : found) items.push_back(std::move(item));
+    if (auto taken = jmespath::take_items(type.result_path, page)) {
+      items = std::move(*taken);
+    } else {
+      Json found = select.search(page);
+      if (found.is_array())
+        for (auto& item : found) items.push_back(std::move(item));
+    }
     on_items(items);
     return true;
   });
@@ -223,6 +228,7 @@ void enumerate_pages(const ResourceType& type, const aws::Client& client, Json p
 // Every resource of `type`: a child type's per parent, each annotated with its parent's id.
 void enumerate(const ResourceType& type, const aws::Client& client, const Json& params,
                const std::function<void(std::vector<Json>&)>& on_items) {
+  if (type.lister) return type.lister(client, params, on_items);
   if (!type.parent) return enumerate_pages(type, client, params, on_items);
   const ResourceType& parent = *type.parent->type;
   std::vector<std::string> parent_ids;
@@ -233,7 +239,8 @@ void enumerate(const ResourceType& type, const aws::Client& client, const Json& 
     Json child_params = params;
     child_params[type.parent->param] = parent_id;
     enumerate_pages(type, client, child_params, [&](std::vector<Json>& items) {
-      for (Json& item : items) item["c7n:parent-id"] = parent_id;
+      if (type.parent->annotate)
+        for (Json& item : items) item["c7n:parent-id"] = parent_id;
       on_items(items);
     });
   }
@@ -281,9 +288,8 @@ std::string account_of_arn(const std::string& id_or_arn) {
 std::string iam_action(const std::string& service, const std::string& operation) {
   // IAM's prefix, where it is not botocore's service name.
   static const std::map<std::string, std::string, std::less<>> prefixes = {
-      {"elb", "elasticloadbalancing"},
-      {"elbv2", "elasticloadbalancing"},
-      {"resourcegroupstaggingapi", "tag"},
+      {"elb", "elasticloadbalancing"},     {"elbv2", "elasticloadbalancing"},
+      {"resourcegroupstaggingapi", "tag"}, {"service-quotas", "servicequotas"},
       {"stepfunctions", "states"},
   };
   // API Gateway's IAM actions are HTTP methods on its resources.
@@ -303,6 +309,7 @@ std::vector<std::string> describe_permissions(const ResourceType& type) {
 }
 
 std::string region_of(const ResourceType& type, const Json& resource, const std::string& fallback) {
+  if (!type.home_region.empty()) return type.home_region;
   if (type.region_field.empty()) return fallback;
   Json found = jmespath::Expression::compile(type.region_field).search(resource);
   if (!found.is_string() || found.get_ref<const std::string&>().empty()) {

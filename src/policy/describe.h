@@ -37,8 +37,9 @@ std::vector<std::string> describe_permissions(const ResourceType& type);
 // "DescribeTags" -> "elasticloadbalancing:DescribeTags").
 std::string iam_action(const std::string& service, const std::string& operation);
 
-// The region a resource lives in: its region_field (S3's LocationConstraint, where null means
-// us-east-1 and EU eu-west-1), else `fallback` (the run's region).
+// The region a resource lives in: the type's home_region, else its region_field (S3's
+// LocationConstraint, where null means us-east-1 and EU eu-west-1), else `fallback` (the run's
+// region).
 std::string region_of(const ResourceType& type, const Json& resource, const std::string& fallback);
 
 // Where a resource is, for its ARN.

@@ -135,15 +135,22 @@ class FetchedListFilter : public SetFilter {
                             const FilterContext& context) const override {
     std::vector<Json> kept;
     std::vector<std::size_t> matched;
+    const std::string& what =
+        list_->annotation_key.empty() ? list_->item_label : list_->annotation_key;
     for (Json& resource : resources) {
-      if (!resource.contains(list_->annotation_key)) {
-        Json items = list_->fetch(resource, require_client(context, list_->annotation_key));
-        resource[list_->annotation_key] = items.is_null() ? Json::array() : std::move(items);
+      Json fetched;
+      if (list_->annotation_key.empty() || !resource.contains(list_->annotation_key)) {
+        fetched = list_->fetch(resource, require_client(context, what));
+        if (fetched.is_null()) fetched = Json::array();
+        if (!list_->annotation_key.empty()) resource[list_->annotation_key] = std::move(fetched);
       }
-      const Json& items = resource[list_->annotation_key];
+      const Json& items = list_->annotation_key.empty() ? fetched : resource[list_->annotation_key];
       matched.clear();
-      if (!items_.keeps(items, list_->annotation_key, context, &matched)) continue;
-      for (std::size_t i : matched) resource["c7n:ListItemMatches"].push_back(items[i]);
+      if (!items_.keeps(items, what, context, &matched)) continue;
+      for (std::size_t i : matched)
+        resource["c7n:ListItemMatches"].push_back(
+            list_->item_label.empty() ? items[i]
+                                      : Json(list_->item_label + "[" + std::to_string(i) + "]"));
       kept.push_back(std::move(resource));
     }
     return kept;
@@ -171,7 +178,8 @@ FilterInfo fetched_list_filter_info(FetchedList list, std::string description) {
   auto shared = std::make_shared<const FetchedList>(std::move(list));
   info.factory = [shared, options = info.options](const Spec& spec,
                                                   const BuildContext& context) -> FilterPtr {
-    if (spec.value().is_object()) spec.allow_keys(options, "the filter");
+    if (spec.value().is_object())
+      spec.allow_keys(options, "filter '" + spec.optional_string("type") + "'");
     return std::make_unique<FetchedListFilter>(spec, context, shared);
   };
   return info;

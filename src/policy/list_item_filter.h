@@ -35,12 +35,14 @@ struct ListItems {
 
 // A list-item filter over a list AWS gives for each resource (Cloud Custodian's ListItemFilters
 // that call AWS, intelligent-tiering): `fetch` returns the list (null: none), kept on the
-// resource at `annotation_key` (and not fetched again when there), and the items attrs
-// matched are kept as c7n:ListItemMatches.
+// resource at `annotation_key` (and not fetched again when there; empty: not kept), and the
+// items attrs matched are kept as c7n:ListItemMatches: the items themselves, or, where
+// `item_label` is set, "LABEL[i]" (Cloud Custodian's ListItemFilter without annotate_items).
 struct FetchedList {
   std::string annotation_key;
   std::function<Json(const Json& resource, const aws::Client& client)> fetch;
   std::vector<std::string> permissions{};
+  std::string item_label{};
 };
 FilterInfo fetched_list_filter_info(FetchedList list, std::string description);
 

@@ -34,6 +34,10 @@ void PolicyOutput::log(const std::string& level, const std::string& message) {
 // Two runs may share an output folder (two processes given one finding, watch's workers), so
 // each write has a temporary of its own: the last complete file wins, and none is half-written.
 void PolicyOutput::write(const std::string& file_name, const Json& document) const {
+  write_text(file_name, document.dump(2));
+}
+
+void PolicyOutput::write_text(const std::string& file_name, const std::string& text) const {
   static std::atomic<unsigned> writes{0};
   std::string path = folder_ + "/" + file_name;
   std::string temporary =
@@ -41,7 +45,7 @@ void PolicyOutput::write(const std::string& file_name, const Json& document) con
   std::error_code error;
   {
     std::ofstream out(temporary, std::ios::trunc);
-    out << document.dump(2) << "\n";
+    out << text << "\n";
     if (!out) error = std::make_error_code(std::errc::io_error);
   }
   if (!error) std::filesystem::rename(temporary, path, error);  // readers never see half a file

@@ -16,7 +16,8 @@ class PolicyOutput {
 
   // Appends "DATE TIME,ms - custodian.policy - LEVEL - message" to custodian-run.log.
   void log(const std::string& level, const std::string& message);
-  void write(const std::string& file_name, const Json& document) const;
+  void write(const std::string& file_name, const Json& document) const;  // indented by 2
+  void write_text(const std::string& file_name, const std::string& text) const;
   const std::string& folder() const { return folder_; }
 
  private:

@@ -53,6 +53,13 @@ struct ResourceType {
   std::string enumerate_operation;  // "DescribeInstances"
   Json enumerate_params = Json::object();
   std::string result_path;  // "Reservations[].Instances[]"
+  // A listing that is not one paginated call (an organization's OUs, a tree walked down; each
+  // service's quotas, two calls merged): given the client and the query's parameters, it hands
+  // the documents to `on_items`. enumerate_operation then names its first call (the one whose
+  // input the query's parameters are checked against).
+  using Lister = std::function<void(const aws::Client& client, const Json& params,
+                                    const std::function<void(std::vector<Json>&)>& on_items)>;
+  Lister lister{};
   // Calls made for each listed resource to complete its document (Cloud Custodian's
   // detail_spec and augment), in order, several resources at a time.
   std::vector<DetailCall> details{};
@@ -71,6 +78,9 @@ struct ResourceType {
   struct Parent {
     std::shared_ptr<const ResourceType> type;
     std::string param;  // "HostedZoneId"
+    // False where Cloud Custodian's parent_spec does not annotate (a Route 53 ARC control
+    // panel names its cluster itself, in ClusterArn).
+    bool annotate = true;
   };
   std::optional<Parent> parent{};
 
@@ -98,6 +108,10 @@ struct ResourceType {
   std::string date_field{};    // "LaunchTime", for reports
   bool global = false;         // one per partition (IAM): listed once, whatever the region
   std::string region_field{};  // where a resource's own region is (S3: Location.LocationConstraint)
+  // The one region the service answers in, whatever the run's: every call of the type (listing,
+  // details, actions, undo) goes there (Route 53 ARC's control plane: us-west-2, as Cloud
+  // Custodian's ARC_REGION).
+  std::string home_region{};
 
   // The ARN: the document's `arn_field` when set, else `arn_format` with {partition},
   // {region}, {account_id}, {id} and any other {Field} of the document filled in
@@ -130,6 +144,7 @@ struct ResourceType {
     std::string value_member = "Value";   // KMS: TagValue
     std::string tags_member = "Tags";     // CloudTrail: TagsList; Route 53: AddTags
     std::string keys_member = "TagKeys";  // Route 53: RemoveTagKeys; CloudTrail: TagsList
+    bool tags_as_map = false;             // the tags as {key: value} (Route 53 ARC's TagResource)
     bool keys_as_tags = false;            // the keys to remove as [{Key: K}] (CloudTrail)
     Json params = Json::object();         // Route 53: {"ResourceType": "hostedzone"}
     // Members added to every tag and key item, "{id}" standing for the resource's id: Auto
@@ -246,6 +261,9 @@ struct ResourceType {
       // The value is an object whose members the policy leaves out keep their `current` values
       // (Cloud Custodian's merge with the settings in place: set-password-policy).
       bool keep_current = false;
+      // The option says how the change is made (ApplyImmediately), not what it is: it is sent
+      // but never compared with the resource, and needs no `current`.
+      bool instruction = false;
     };
     std::vector<Option> options{};
     std::string when{};  // JMESPath over the resource, true in the states it acts in

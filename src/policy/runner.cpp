@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/stored_json_text.h"
 #include "core/uuid.h"
 #include "core/version.h"
 #include "jmespath/jmespath.h"
@@ -117,22 +118,25 @@ RunResult run_policy(const Policy& policy, const aws::Client& client, const RunO
   if (target && target->annotation.is_object()) candidates = annotated(store, candidates, *target);
   std::size_t population = candidates.size();
   FilterContext filter_context{.event = options.event, .client = &client, .annotate = true};
-  for (DocStore::Value kept : policy.filter_stored(store, std::move(candidates), filter_context))
-    result.resources.push_back(store.to_json(kept));
+  const std::vector<DocStore::Value> kept =
+      policy.filter_stored(store, std::move(candidates), filter_context);
+  result.matched = kept.size();
+  if (!policy.actions.empty() || options.keep_documents)
+    for (DocStore::Value document : kept) result.resources.push_back(store.to_json(document));
   auto filtered = std::chrono::system_clock::now();
   double resource_time = std::chrono::duration<double>(filtered - started).count();
   try {
-    policy.limit.check(policy.name, result.resources.size(), population);
+    policy.limit.check(policy.name, result.matched, population);
   } catch (const ResourceLimitExceeded& e) {
     output.log("ERROR", e.what());
     throw;
   }
 
-  output.write("resources.json", result.resources);
+  output.write_text("resources.json", json_list(store, kept, 2));
   output.log("INFO", fmt::format("policy:{} resource:{} region:{} count:{} time:{:.2f}",
                                  policy.name, policy.resource->name, client.session().region(),
-                                 result.resources.size(), resource_time));
-  if (options.observer.on_matched) options.observer.on_matched(policy, result.resources);
+                                 result.matched, resource_time));
+  if (options.observer.on_matched) options.observer.on_matched(policy, result.matched);
 
   if (!result.resources.empty()) {
     act_and_verify(policy, client, options, output, result, [&](const std::string& action) {
@@ -148,26 +152,25 @@ RunResult run_policy(const Policy& policy, const aws::Client& client, const RunO
   for (const auto& record : result.records) records.push_back(record_json(record, options.dryrun));
   output.write("actions.json", records);
   if (options.dryrun) output.write("dryrun-calls.json", result.dry_calls);
-  output.write(
-      "metadata.json",
-      {{"policy", policy.data},
-       {"version", std::string(custos::version())},
-       {"execution",
-        {{"id", result.execution_id},
-         {"start", result.started},
-         {"end_time", epoch_seconds(finished)},
-         {"duration", result.seconds}}},
-       {"config",
-        {{"region", client.session().region()},
-         {"output_dir", options.output_dir},
-         {"dryrun", options.dryrun},
-         {"event", options.event ? *options.event : Json()}}},
-       {"metrics",
-        Json::array(
-            {metric("ResourceCount", static_cast<double>(result.resources.size()), "Count"),
-             metric("ResourceTime", resource_time, "Seconds"),
-             metric("ActionTime", std::chrono::duration<double>(finished - filtered).count(),
-                    "Seconds")})}});
+  output.write("metadata.json",
+               {{"policy", policy.data},
+                {"version", std::string(custos::version())},
+                {"execution",
+                 {{"id", result.execution_id},
+                  {"start", result.started},
+                  {"end_time", epoch_seconds(finished)},
+                  {"duration", result.seconds}}},
+                {"config",
+                 {{"region", client.session().region()},
+                  {"output_dir", options.output_dir},
+                  {"dryrun", options.dryrun},
+                  {"event", options.event ? *options.event : Json()}}},
+                {"metrics",
+                 Json::array({metric("ResourceCount", static_cast<double>(result.matched), "Count"),
+                              metric("ResourceTime", resource_time, "Seconds"),
+                              metric("ActionTime",
+                                     std::chrono::duration<double>(finished - filtered).count(),
+                                     "Seconds")})}});
   return result;
 }
 

@@ -20,7 +20,7 @@
 namespace custos::policy {
 
 struct RunObserver {
-  std::function<void(const Policy&, const std::vector<Json>& matched)> on_matched;
+  std::function<void(const Policy&, std::size_t matched)> on_matched;
   std::function<void(const ActionRecord&)> on_record;
   // After acting: whether each change was seen to hold when read back.
   std::function<void(const ActionRecord&, bool holds, const std::string& detail)> on_verified;
@@ -45,6 +45,10 @@ struct RunOptions {
   // is recorded as failed, "not started", and journaled as left, for a later delivery to do.
   std::optional<std::chrono::system_clock::time_point> act_until;
   RunObserver observer;
+  // Keep the matched documents in RunResult::resources even when the policy has no actions
+  // (the audit reads them); otherwise only the count is kept, and resources.json is written
+  // from the store.
+  bool keep_documents = false;
 
   // Whether act_until has passed.
   bool out_of_time() const;
@@ -56,7 +60,8 @@ extern const char* const kNotStarted;
 struct RunResult {
   std::string policy;
   bool skipped = false;         // its conditions did not hold: nothing fetched, nothing written
-  std::vector<Json> resources;  // the matched resources
+  std::size_t matched = 0;      // how many resources it matched
+  std::vector<Json> resources;  // their documents, when it has actions or keep_documents
   std::vector<ActionRecord> records;
   std::vector<Json> dry_calls;  // in a dry run, the calls acting would have made
   std::string execution_id;     // metadata.json's execution.id

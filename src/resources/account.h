@@ -1,6 +1,6 @@
-// aws.account (the account itself, one document as Cloud Custodian builds it) and
+// aws.account (the account itself, one document as Cloud Custodian builds it),
 // aws.org-account (an organization's accounts, with the actions that quarantine one: move it to
-// a quarantine OU, attach a deny-all service control policy).
+// a quarantine OU, attach a deny-all service control policy) and aws.org-unit (its OUs).
 #pragma once
 
 #include "policy/registry.h"

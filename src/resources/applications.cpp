@@ -107,15 +107,15 @@ void add_universal(policy::Registry& registry, ResourceType type, std::string na
 // CodeArtifact's domains and repositories (completed with their Describe calls), OpsWorks
 // stacks and Chef/Puppet servers, Connect instances and WorkSpaces images.
 void register_more_applications(policy::Registry& registry) {
-  auto artifact = [](std::string name, std::string list, std::string describe,
-                     std::vector<std::pair<std::string, std::string>> params, std::string key,
-                     std::string remove) {
+  auto artifact = [](std::string name, std::string list, std::string result_path,
+                     std::string describe, std::vector<std::pair<std::string, std::string>> params,
+                     std::string key, std::string remove) {
     return ResourceType{
         .name = "aws." + name,
         .aliases = {name},
         .service = "codeartifact",
         .enumerate_operation = std::move(list),
-        .result_path = key + "s[]",
+        .result_path = std::move(result_path),
         .details = {{.operation = std::move(describe),
                      .params = params,
                      .select = key,
@@ -132,11 +132,11 @@ void register_more_applications(policy::Registry& registry) {
     };
   };
   add_type(registry,
-           artifact("artifact-domain", "ListDomains", "DescribeDomain", {{"domain", "name"}},
-                    "domain", "DeleteDomain"),
+           artifact("artifact-domain", "ListDomains", "domains[]", "DescribeDomain",
+                    {{"domain", "name"}}, "domain", "DeleteDomain"),
            false);
   add_type(registry,
-           artifact("artifact-repo", "ListRepositories", "DescribeRepository",
+           artifact("artifact-repo", "ListRepositories", "repositories[]", "DescribeRepository",
                     {{"domain", "domainName"}, {"repository", "name"}}, "repository",
                     "DeleteRepository"),
            false);
@@ -533,6 +533,8 @@ void register_applications(policy::Registry& registry) {
                  .tagging = {.api = kByArn},
              });
   register_more_applications(registry);
+  register_fsx_actions(registry);
+  register_glue_toggle_metrics(registry);
 }
 
 }  // namespace custos::resources

@@ -59,6 +59,7 @@ const policy::Registry& builtin_registry() {
     register_applications(r);
     register_analytics(r);
     register_waf(r);
+    register_service_quotas(r);
     // What the types' data gives, once every type is registered:
     register_usage_filters(r);                 // used/unused, from listings of what uses them
     register_default_vpc_filters(r);           // default-vpc, by where each type names its VPC

@@ -136,6 +136,7 @@ class Call : public policy::PerResourceAction {
     if (given_.empty()) return std::nullopt;
     Json now = Json::object();
     for (const Given& given : given_) {
+      if (given.option->instruction) continue;
       if (!given.current) return std::nullopt;
       Json value = given.current->search(resource);
       if (is_parameters(*given.option)) {

@@ -156,6 +156,54 @@ ResourceType::CallAction modify_endpoint() {
   return modify;
 }
 
+// Cloud Custodian's update-cluster on dax: UpdateCluster with the settings given, each undone to
+// its value before, on an available cluster (c7n skips one being changed).
+ResourceType::CallAction dax_update_cluster() {
+  ResourceType::CallAction update{
+      .name = "update-cluster",
+      .operation = "UpdateCluster",
+      .params = {{"ClusterName", "ClusterName"}},
+      .when = "Status == 'available'",
+      .description =
+          "UpdateCluster with the settings given (ParameterGroupName, Description, "
+          "PreferredMaintenanceWindow, NotificationTopicArn, NotificationTopicStatus) "
+          "on an available cluster; undo sets the old values back"};
+  for (auto [option, current] :
+       {std::pair{"Description", "Description"},
+        {"PreferredMaintenanceWindow", "PreferredMaintenanceWindow"},
+        {"NotificationTopicArn", "NotificationConfiguration.TopicArn"},
+        {"NotificationTopicStatus", "NotificationConfiguration.TopicStatus"},
+        {"ParameterGroupName", "ParameterGroup.ParameterGroupName"}})
+    update.options.push_back({.name = option, .param = option, .current = current});
+  return update;
+}
+
+// Cloud Custodian's modify-instance on dms-instance: ModifyReplicationInstance with the settings
+// given, each undone to its value before, on an available instance (c7n skips one being
+// changed). ApplyImmediately and AllowMajorVersionUpgrade say how the change is made.
+ResourceType::CallAction modify_replication_instance() {
+  ResourceType::CallAction modify{
+      .name = "modify-instance",
+      .operation = "ModifyReplicationInstance",
+      .params = {{"ReplicationInstanceArn", "ReplicationInstanceArn"}},
+      .when = "ReplicationInstanceStatus == 'available'",
+      .gone_codes = {"ResourceNotFoundFault"},
+      .description =
+          "ModifyReplicationInstance with the settings given (AutoMinorVersionUpgrade, "
+          "PreferredMaintenanceWindow...) on an available instance; undo sets the "
+          "old values back"};
+  for (const char* field :
+       {"AllocatedStorage", "ReplicationInstanceClass", "PreferredMaintenanceWindow", "MultiAZ",
+        "EngineVersion", "AutoMinorVersionUpgrade", "ReplicationInstanceIdentifier"})
+    modify.options.push_back(setting(field, field, nullptr));
+  modify.options.push_back({.name = "VpcSecurityGroupIds",
+                            .param = "VpcSecurityGroupIds",
+                            .current = "VpcSecurityGroups[].VpcSecurityGroupId"});
+  for (const char* how : {"ApplyImmediately", "AllowMajorVersionUpgrade"})
+    modify.options.push_back({.name = how, .param = how, .instruction = true});
+  return modify;
+}
+
 // RDS's subnet groups, event subscriptions and proxies, and DynamoDB's backups (Cloud
 // Custodian's universal_taggable ones tagged by ARN through RDS's own calls, as rds is).
 void register_rds_parts(policy::Registry& registry) {
@@ -437,7 +485,8 @@ void register_databases(policy::Registry& registry) {
                .arn_field = "ClusterArn",
                .tagging = tag_resource("ResourceName", "ClusterArn"),
                .actions = {ResourceType::CallAction{.operation = "DeleteCluster",
-                                                    .params = {{"ClusterName", "ClusterName"}}}},
+                                                    .params = {{"ClusterName", "ClusterName"}}},
+                           dax_update_cluster()},
            });
   add_type(
       registry,
@@ -552,23 +601,25 @@ void register_databases(policy::Registry& registry) {
                    .when = "Status == 'available'",
                    .gone_codes = {"ReplicationGroupNotFoundFault"}}},
            });
-  add_type(registry, {
-                         .name = "aws.dms-instance",
-                         .aliases = {"dms-instance"},
-                         .service = "dms",
-                         .enumerate_operation = "DescribeReplicationInstances",
-                         .result_path = "ReplicationInstances[]",
-                         .details = {dms_tags("ReplicationInstanceArn")},
-                         .lookup = Lookup::kEnumerate,
-                         .id_field = "ReplicationInstanceIdentifier",
-                         .date_field = "InstanceCreateTime",
-                         .arn_field = "ReplicationInstanceArn",
-                         .tagging = dms_tagging("ReplicationInstanceArn"),
-                         .actions = {ResourceType::CallAction{
-                             .operation = "DeleteReplicationInstance",
-                             .params = {{"ReplicationInstanceArn", "ReplicationInstanceArn"}},
-                             .gone_codes = {"ResourceNotFoundFault"}}},
-                     });
+  add_type(registry,
+           {
+               .name = "aws.dms-instance",
+               .aliases = {"dms-instance"},
+               .service = "dms",
+               .enumerate_operation = "DescribeReplicationInstances",
+               .result_path = "ReplicationInstances[]",
+               .details = {dms_tags("ReplicationInstanceArn")},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "ReplicationInstanceIdentifier",
+               .date_field = "InstanceCreateTime",
+               .arn_field = "ReplicationInstanceArn",
+               .tagging = dms_tagging("ReplicationInstanceArn"),
+               .actions = {ResourceType::CallAction{
+                               .operation = "DeleteReplicationInstance",
+                               .params = {{"ReplicationInstanceArn", "ReplicationInstanceArn"}},
+                               .gone_codes = {"ResourceNotFoundFault"}},
+                           modify_replication_instance()},
+           });
   add_type(registry,
            {
                .name = "aws.dms-endpoint",

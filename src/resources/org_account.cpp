@@ -1,8 +1,16 @@
-// aws.org-account (Cloud Custodian's org-account: ListAccounts, with each account's Tags), read
-// from the organization's management account or a delegated administrator, and the actions
+// aws.org-account (Cloud Custodian's org-account: ListAccounts, with each account's Tags) and
+// aws.org-unit (its org-unit: the organization's OUs, walked down from the root), read from the
+// organization's management account or a delegated administrator; their org-unit filter (by
+// the OUs above) and policy filter (by the organization policies attached), and the actions
 // that quarantine a compromised member account: move-account (custos's) into a quarantine OU
 // and set-policy (Cloud Custodian's, plus detaching) of a deny-all service control policy.
+#include <algorithm>
 #include <functional>
+#include <map>
+#include <optional>
+
+#include "policy/list_item_filter.h"
+#include "policy/value_filter.h"
 
 #include "resources/account.h"
 #include "resources/tag_actions.h"
@@ -33,6 +41,12 @@ Json find_listed(const aws::Client& client, const std::string& operation, const 
     return true;
   });
   return found;
+}
+
+std::string root_id(const aws::Client& client) {
+  Json roots = organizations(client, "ListRoots", Json::object()).value("Roots", Json());
+  if (!roots.is_array() || roots.empty()) throw Error("the organization has no root");
+  return roots[0].value("Id", "");
 }
 
 std::string parent_of(const aws::Client& client, const std::string& account) {
@@ -99,12 +113,7 @@ class MoveAccount : public policy::PerResourceAction {
   // The quarantine OU's id, and whether it was created now.
   std::pair<std::string, bool> target_ou(const aws::Client& client) const {
     if (!ou_id_.empty()) return {ou_id_, false};
-    std::string parent = parent_id_;
-    if (parent.empty()) {
-      Json roots = organizations(client, "ListRoots", Json::object()).value("Roots", Json());
-      if (!roots.is_array() || roots.empty()) throw Error("the organization has no root");
-      parent = roots[0].value("Id", "");
-    }
+    std::string parent = parent_id_.empty() ? root_id(client) : parent_id_;
     Json found = find_listed(client, "ListOrganizationalUnitsForParent", {{"ParentId", parent}},
                              "OrganizationalUnits",
                              [&](const Json& ou) { return ou.value("Name", "") == ou_name_; });
@@ -189,6 +198,11 @@ class SetOrgPolicy : public policy::PerResourceAction {
                      policy_id + (created ? ", created now" : "") + ")";
     record.undo = Json::array(
         {undo_call("organizations", attach_ ? "DetachPolicy" : "AttachPolicy", params)});
+    // What it created goes too (once detached: AWS refuses to delete an attached policy).
+    if (created) {
+      record.after["Created"] = true;
+      record.undo.push_back(undo_call("organizations", "DeletePolicy", {{"PolicyId", policy_id}}));
+    }
     std::string listed = "contains(Policies[].Id, " + jmespath_literal(policy_id) + ")";
     record.check =
         policy::check_call("organizations", "ListPoliciesForTarget",
@@ -223,6 +237,235 @@ class SetOrgPolicy : public policy::PerResourceAction {
   Json contents_;
   Json tags_ = Json::array();
 };
+
+// Cloud Custodian's DescribeUnit: every OU under the root (or the query's ParentId), walked
+// down, each with Parents (the ids above it, the top first) and Path (the OU names from the
+// top, its own last).
+void list_units(const aws::Client& client, const Json& params,
+                const std::function<void(std::vector<Json>&)>& on_items) {
+  std::string top = params.is_object() ? params.value("ParentId", "") : "";
+  if (top.empty()) top = root_id(client);
+  std::vector<Json> units;
+  std::function<void(const std::string&, const Json&, const std::string&)> walk =
+      [&](const std::string& parent, const Json& above, const std::string& path) {
+        std::vector<Json> children;
+        client.paginate("organizations", "ListOrganizationalUnitsForParent", {{"ParentId", parent}},
+                        [&](const Json& page) {
+                          for (const Json& unit : page.value("OrganizationalUnits", Json::array()))
+                            children.push_back(unit);
+                          return true;
+                        });
+        for (Json& unit : children) {
+          const std::string id = unit.value("Id", "");
+          const std::string name = unit.value("Name", "");
+          const std::string own_path = path.empty() ? name : path + "/" + name;
+          unit["Parents"] = above;
+          unit["Path"] = own_path;
+          units.push_back(unit);
+          Json below = above;
+          below.push_back(id);
+          walk(id, below, own_path);
+        }
+      };
+  walk(top, Json::array({top}), "");
+  on_items(units);
+}
+
+// The OUs of the organization by id, as aws.org-unit lists them (with their Tags).
+std::map<std::string, Json> units_by_id(const aws::Client& client) {
+  std::map<std::string, Json> units;
+  list_units(client, Json::object(), [&](std::vector<Json>& items) {
+    for (Json& unit : items) {
+      std::string id = unit.value("Id", "");
+      unit["Tags"] = client.call_all("organizations", "ListTagsForResource", {{"ResourceId", id}})
+                         .value("Tags", Json::array());
+      units.emplace(std::move(id), std::move(unit));
+    }
+  });
+  return units;
+}
+
+// The OUs above an account, its own parent first, as Cloud Custodian's OrgUnitFilter annotates
+// them (c7n:parents): empty for an account directly under the root.
+Json account_parents(const aws::Client& client, const std::string& account,
+                     const std::map<std::string, Json>& units) {
+  Json parents = Json::array();
+  std::string id = parent_of(client, account);
+  while (id.starts_with("ou-")) {
+    auto unit = units.find(id);
+    if (unit == units.end()) throw Error("OU " + id + " above account " + account + " not listed");
+    parents.push_back(unit->second);
+    const Json& above = unit->second.value("Parents", Json::array());
+    id = above.empty() ? "" : above.back().get<std::string>();
+  }
+  return parents;
+}
+
+const std::string kParentsKey = "c7n:parents";
+
+// Cloud Custodian's org-unit filter: a value filter over the OUs above the resource (an OU's
+// ancestors; an account's parent and its ancestors, kept as c7n:parents): any may match.
+class OrgUnitFilter : public policy::AnnotatingFilter {
+ public:
+  OrgUnitFilter(const Spec& spec, bool accounts) : matcher_(spec), accounts_(accounts) {}
+
+  bool match(const Json& resource, const policy::FilterContext& context) const override {
+    return process({resource}, context).size() == 1;
+  }
+
+  std::vector<Json> process(std::vector<Json> resources,
+                            const policy::FilterContext& context) const override {
+    if (resources.empty()) return resources;
+    const aws::Client& client = policy::require_client(context, "the org-unit filter");
+    const std::map<std::string, Json> units = units_by_id(client);
+    policy::FilterContext inner = context;
+    inner.matched_keys = nullptr;
+    std::vector<Json> kept;
+    for (Json& resource : resources) {
+      bool matched = false;
+      if (accounts_) {
+        if (!resource.contains(kParentsKey))
+          resource[kParentsKey] = account_parents(client, resource.value("Id", ""), units);
+        for (const Json& parent : resource[kParentsKey])
+          matched = matched || matcher_.matches(parent, inner);
+      } else {
+        for (const Json& id : resource.value("Parents", Json::array())) {
+          auto unit = units.find(id.is_string() ? id.get<std::string>() : "");
+          matched = matched || (unit != units.end() && matcher_.matches(unit->second, inner));
+        }
+      }
+      if (matched) kept.push_back(std::move(resource));
+    }
+    return kept;
+  }
+
+  std::vector<std::string> permissions() const override {
+    return {"organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent",
+            "organizations:ListParents"};
+  }
+
+ private:
+  policy::ValueMatcher matcher_;
+  bool accounts_;
+};
+
+// Cloud Custodian's policy filter: a list-item filter (attrs, count, count_op) over the
+// organization policies of `policy-type` attached to the resource, with inherited: true those
+// attached above it too (its OUs and the root); the items matched are kept as
+// c7n:PolicyMatches.
+class OrgPolicyFilter : public policy::AnnotatingFilter {
+ public:
+  OrgPolicyFilter(const Spec& spec, const policy::BuildContext& context, bool accounts)
+      : type_(spec.one_of("policy-type", kPolicyTypes)),
+        inherited_(spec.optional_bool("inherited", false)),
+        accounts_(accounts),
+        items_(policy::ListItems::from_spec(spec, context)) {}
+
+  bool match(const Json& resource, const policy::FilterContext& context) const override {
+    return process({resource}, context).size() == 1;
+  }
+
+  std::vector<Json> process(std::vector<Json> resources,
+                            const policy::FilterContext& context) const override {
+    if (resources.empty()) return resources;
+    const aws::Client& client = policy::require_client(context, "the policy filter");
+    std::optional<std::map<std::string, Json>> units;
+    std::string root;
+    std::map<std::string, Json> by_target;  // each target's policies, asked once
+    auto policies_of = [&](const std::string& target) -> const Json& {
+      auto found = by_target.find(target);
+      if (found != by_target.end()) return found->second;
+      Json all = Json::array();
+      client.paginate("organizations", "ListPoliciesForTarget",
+                      {{"TargetId", target}, {"Filter", type_}}, [&](const Json& page) {
+                        for (const Json& p : page.value("Policies", Json::array()))
+                          all.push_back(p);
+                        return true;
+                      });
+      return by_target.emplace(target, std::move(all)).first->second;
+    };
+    std::vector<Json> kept;
+    std::vector<std::size_t> matched;
+    for (Json& resource : resources) {
+      std::vector<std::string> targets = {resource.value("Id", "")};
+      if (inherited_) {
+        if (accounts_) {
+          if (!units) units = units_by_id(client);
+          if (!resource.contains(kParentsKey))
+            resource[kParentsKey] = account_parents(client, targets[0], *units);
+          for (const Json& parent : resource[kParentsKey])
+            targets.push_back(parent.value("Id", ""));
+          if (root.empty()) root = root_id(client);
+          targets.push_back(root);
+        } else {
+          for (const Json& id : resource.value("Parents", Json::array()))
+            if (id.is_string()) targets.push_back(id);
+        }
+      }
+      Json policies = Json::array();
+      std::vector<std::string> seen;
+      for (const auto& target : targets)
+        for (const Json& p : policies_of(target)) {
+          std::string id = p.value("Id", "");
+          if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+          seen.push_back(id);
+          policies.push_back(p);
+        }
+      matched.clear();
+      if (!items_.keeps(policies, "policies", context, &matched)) continue;
+      for (std::size_t i : matched) resource["c7n:PolicyMatches"].push_back(policies[i]);
+      kept.push_back(std::move(resource));
+    }
+    return kept;
+  }
+
+  std::vector<std::string> permissions() const override {
+    std::vector<std::string> all = {"organizations:ListRoots",
+                                    "organizations:ListPoliciesForTarget"};
+    for (auto& permission : items_.permissions()) all.push_back(std::move(permission));
+    return all;
+  }
+
+ private:
+  std::string type_;
+  bool inherited_;
+  bool accounts_;
+  policy::ListItems items_;
+};
+
+void register_org_filters(policy::Registry& registry, const std::string& type, bool accounts) {
+  policy::FilterInfo unit;
+  unit.description =
+      accounts ? "Accounts by the OUs above them (a value filter over each; kept as c7n:parents)"
+               : "OUs by the OUs above them (a value filter over each)";
+  unit.options = policy::value_filter_options();
+  unit.permissions = {"organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent",
+                      "organizations:ListParents"};
+  unit.factory = [options = unit.options, accounts](
+                     const Spec& spec, const policy::BuildContext&) -> policy::FilterPtr {
+    if (!spec.value().is_object())
+      spec.fail("write org-unit as {type: org-unit, key: ..., value: ...}");
+    spec.allow_keys(options, "filter 'org-unit'");
+    return std::make_unique<OrgUnitFilter>(spec, accounts);
+  };
+  registry.add_filter(type, "org-unit", std::move(unit));
+
+  policy::FilterInfo attached;
+  attached.description =
+      "By the organization policies of policy-type attached (inherited: also above it), as a "
+      "list-item filter (attrs, count, count_op); the matched kept as c7n:PolicyMatches";
+  attached.options = {"policy-type", "inherited", "attrs", "count", "count_op"};
+  attached.permissions = {"organizations:ListRoots", "organizations:ListPoliciesForTarget"};
+  attached.factory = [options = attached.options, accounts](
+                         const Spec& spec,
+                         const policy::BuildContext& context) -> policy::FilterPtr {
+    if (!spec.value().is_object())
+      spec.fail("write policy as {type: policy, policy-type: SERVICE_CONTROL_POLICY, ...}");
+    spec.allow_keys(options, "filter 'policy'");
+    return std::make_unique<OrgPolicyFilter>(spec, context, accounts);
+  };
+  registry.add_filter(type, "policy", std::move(attached));
+}
 
 }  // namespace
 
@@ -268,17 +511,48 @@ void register_org_account(policy::Registry& registry) {
            "organizations:MoveAccount"},
           "Move the account into a quarantine OU (ou-id, or ou-name, default Quarantine, created "
           "under parent-id or the root when missing); its previous parent is kept for undo"));
-  registry.add_action(
-      account, "set-policy",
-      policy::action_info<SetOrgPolicy>(
-          {"name", "policy-type", "description", "contents", "tags", "state"},
-          {"organizations:ListPolicies", "organizations:CreatePolicy", "organizations:TagResource",
-           "organizations:ListPoliciesForTarget", "organizations:AttachPolicy",
-           "organizations:DetachPolicy"},
-          "Attach the organization policy `name` (created from contents when missing; a service "
-          "control policy without contents denies everything), or with state: detached take it "
-          "off"));
+  const policy::ActionInfo set_policy = policy::action_info<SetOrgPolicy>(
+      {"name", "policy-type", "description", "contents", "tags", "state"},
+      {"organizations:ListPolicies", "organizations:CreatePolicy", "organizations:TagResource",
+       "organizations:ListPoliciesForTarget", "organizations:AttachPolicy",
+       "organizations:DetachPolicy", "organizations:DeletePolicy"},
+      "Attach the organization policy `name` (created from contents when missing; a service "
+      "control policy without contents denies everything), or with state: detached take it "
+      "off; the undo detaches it (and deletes it when created now)");
+  registry.add_action(account, "set-policy", set_policy);
   register_tag_actions(registry, account);
+  register_org_filters(registry, account, true);
+
+  registry.add_resource({
+      .name = "aws.org-unit",
+      .aliases = {"org-unit"},
+      .service = "organizations",
+      .enumerate_operation = "ListOrganizationalUnitsForParent",
+      .result_path = "OrganizationalUnits[]",
+      .lister = list_units,
+      .details = {{.operation = "ListTagsForResource",
+                   .params = {{"ResourceId", "Id"}},
+                   .select = "Tags",
+                   .key = "Tags",
+                   .absent = Json::array()}},
+      .permissions = {"organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent",
+                      "organizations:ListTagsForResource"},
+      .lookup = policy::ResourceType::Lookup::kEnumerate,
+      .not_found_codes = {"OrganizationalUnitNotFoundException"},
+      .id_field = "Id",
+      .name_field = "Name",
+      .global = true,
+      .arn_field = "Arn",
+      .tagging = {.api = Tagging::Api::kPerResource,
+                  .tag_operation = "TagResource",
+                  .untag_operation = "UntagResource",
+                  .id_param = "ResourceId"},
+      .report_fields = {"Id", "Name", "Path"},
+  });
+  const std::string unit = "aws.org-unit";
+  registry.add_action(unit, "set-policy", set_policy);
+  register_tag_actions(registry, unit);
+  register_org_filters(registry, unit, false);
 }
 
 }  // namespace custos::resources

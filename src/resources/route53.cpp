@@ -2,7 +2,8 @@
 // aws.rrset (its rrset: ListResourceRecordSets per zone, each record set annotated with its
 // zone's id in c7n:parent-id). A record set's id is custos's: zone, name, type and set
 // identifier, since a name alone (Cloud Custodian's id) does not tell an A record from the
-// AAAA record of the same name.
+// AAAA record of the same name. Also Route 53's other parts: registered domains, resolver
+// query logs, and Application Recovery Controller's clusters, control panels and readiness checks.
 #include "resources/route53.h"
 #include "aws/client.h"
 
@@ -11,8 +12,10 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <optional>
 
+#include "policy/list_item_filter.h"
 #include "policy/spec_numbers.h"
 #include "resources/tag_actions.h"
 
@@ -260,6 +263,92 @@ void register_route53_parts(policy::Registry& registry) {
   });
 }
 
+// Route 53 Application Recovery Controller (Cloud Custodian's recovery-cluster,
+// recovery-control-panel and readiness-check, added after 0.9.21): its control plane answers in
+// us-west-2 only (c7n's ARC_REGION), and a resource's tags are a {key: value} map, read and
+// changed by ARN with the service's own calls.
+const char* const kArcRegion = "us-west-2";
+const char* const kControlConfig = "route53-recovery-control-config";
+
+policy::ResourceType recovery_type(std::string name, std::string service, std::string operation,
+                                   std::string items, std::string id, std::string arn,
+                                   std::string list_tags) {
+  using Tagging = policy::ResourceType::Tagging;
+  return {
+      .name = "aws." + name,
+      .aliases = {name},
+      .service = std::move(service),
+      .enumerate_operation = std::move(operation),
+      .result_path = items + "[]",
+      .details = {{.operation = std::move(list_tags),
+                   .params = {{"ResourceArn", arn}},
+                   .select = "Tags",
+                   .key = "Tags"}},
+      .tags_map = "Tags",
+      .lookup = policy::ResourceType::Lookup::kEnumerate,
+      .id_field = std::move(id),
+      .global = true,
+      .home_region = kArcRegion,
+      .arn_field = arn,
+      .tagging = {.api = Tagging::Api::kPerResource,
+                  .tag_operation = "TagResource",
+                  .untag_operation = "UntagResource",
+                  .id_param = "ResourceArn",
+                  .id_member = arn,
+                  .tags_as_map = true},
+  };
+}
+
+// The control panel's safety rules (Cloud Custodian's safety-rule), every page: each item of
+// ListSafetyRules is {ASSERTION: rule} or {GATING: rule}, kept as the rule with its kind in Type.
+Json safety_rules(const Json& panel, const aws::Client& client) {
+  const aws::Client arc = client.in_region(kArcRegion);
+  Json rules = Json::array();
+  Json params = {{"ControlPanelArn", panel.value("ControlPanelArn", "")}};
+  for (;;) {
+    const Json page = arc.call(kControlConfig, "ListSafetyRules", params);
+    for (const Json& block : page.value("SafetyRules", Json::array())) {
+      if (!block.is_object()) continue;
+      for (const auto& [kind, rule] : block.items()) {
+        Json typed = rule;
+        typed["Type"] = kind;
+        rules.push_back(std::move(typed));
+      }
+    }
+    const Json token = page.value("NextToken", Json());
+    if (!token.is_string() || token.get_ref<const std::string&>().empty()) return rules;
+    params["NextToken"] = token;
+  }
+}
+
+void register_route53_recovery(policy::Registry& registry) {
+  auto cluster = std::make_shared<const policy::ResourceType>(
+      recovery_type("recovery-cluster", kControlConfig, "ListClusters", "Clusters", "ClusterArn",
+                    "ClusterArn", "ListTagsForResource"));
+  registry.add_resource(*cluster);
+  register_tag_actions(registry, "aws.recovery-cluster");
+  policy::ResourceType panel =
+      recovery_type("recovery-control-panel", kControlConfig, "ListControlPanels", "ControlPanels",
+                    "ControlPanelArn", "ControlPanelArn", "ListTagsForResource");
+  panel.parent = policy::ResourceType::Parent{cluster, "ClusterArn", false};
+  registry.add_resource(std::move(panel));
+  register_tag_actions(registry, "aws.recovery-control-panel");
+  registry.add_filter(
+      "aws.recovery-control-panel", "safety-rule",
+      policy::fetched_list_filter_info(
+          {.annotation_key = "",
+           .fetch = safety_rules,
+           .permissions = {"route53-recovery-control-config:ListSafetyRules"},
+           .item_label = "safety-rule"},
+          "Control panels by their safety rules, each with its kind (ASSERTION, GATING) in "
+          "Type (a list-item filter: attrs, count, count_op)"));
+  // Its listing has each check's tags too; Cloud Custodian reads them again, as here.
+  registry.add_resource(recovery_type(
+      "readiness-check", "route53-recovery-readiness", "ListReadinessChecks", "ReadinessChecks",
+      "ReadinessCheckName", "ReadinessCheckArn", "ListTagsForResources"));
+  register_tag_actions(registry, "aws.readiness-check");
+}
+
 // delete's force (Cloud Custodian's): every record set but the zone's own NS and SOA deleted
 // first (in one change), as Route 53 does not delete a zone that has others.
 std::string empty_zone(const aws::Client& client, const Json& zone) {
@@ -357,6 +446,7 @@ void register_route53(policy::Registry& registry) {
           {}, {"route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"},
           "Delete the record set (not a zone's NS or SOA); CREATE undoes it"));
   register_route53_parts(registry);
+  register_route53_recovery(registry);
 }
 
 }  // namespace custos::resources

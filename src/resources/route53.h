@@ -1,5 +1,6 @@
 // aws.hostedzone and aws.rrset: Route 53's hosted zones and, as their children, each zone's
-// record sets, with the actions that take a hijacked name out of use (sinkhole, delete).
+// record sets, with the actions that take a hijacked name out of use (sinkhole, delete); and
+// r53domain, resolver-logs, recovery-cluster, recovery-control-panel, readiness-check.
 #pragma once
 
 #include "policy/registry.h"

@@ -7,6 +7,8 @@
 
 namespace custos::resources {
 void register_compute(policy::Registry& registry);  // asg, launch-config, ami, lambda, ecs
+// aws.service-quota with usage-metric, request-history and request-increase
+void register_service_quotas(policy::Registry& registry);
 // suspend and resume on aws.asg (after it)
 // launch-config, image, image-age, user-data, vpc-id, not-encrypted, invalid, valid,
 // capacity-delta, propagated-tags on aws.asg (after it)
@@ -62,6 +64,10 @@ void register_ecs_service_modify(policy::Registry& registry);
 void register_redshift_logging(policy::Registry& registry);
 // configure-lifecycle-policy on efs (after it)
 void register_efs_lifecycle(policy::Registry& registry);
+// toggle-metrics on glue-job (after it)
+void register_glue_toggle_metrics(policy::Registry& registry);
+// backup, delete and update on fsx (after it)
+void register_fsx_actions(policy::Registry& registry);
 // backup on dynamodb-table (after it)
 void register_dynamodb_backup(policy::Registry& registry);
 // has-specific-managed-policy on iam-role, iam-group and iam-profile, no-specific-managed-policy

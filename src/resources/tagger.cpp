@@ -59,9 +59,13 @@ Failures Tagger::set(const policy::ActionContext& context, const Resources& reso
                            {{"ResourceARNList", names}, {"Tags", tags}});
       });
     case Api::kPerResource: {
-      Json list = Json::array();
-      for (const auto& [key, value] : tags)
-        list.push_back({{tagging.key_member, key}, {tagging.value_member, value}});
+      Json list = tagging.tags_as_map ? Json::object() : Json::array();
+      for (const auto& [key, value] : tags) {
+        if (tagging.tags_as_map)
+          list[key] = value;
+        else
+          list.push_back({{tagging.key_member, key}, {tagging.value_member, value}});
+      }
       return each(context, resources, [&](const Json& resource) {
         context.client_for(resource).call(type_->service, tagging.tag_operation,
                                           own_params(resource, list, true));
@@ -193,7 +197,8 @@ Json Tagger::restore(const policy::ActionContext& context, const Json& resource,
       std::string region = context.client_for(resource).session().region();
       if (!put.empty())
         calls.push_back(undo_call(type_->service, tagging.tag_operation,
-                                  own_params(resource, put, true), region));
+                                  own_params(resource, tagging.tags_as_map ? put_map : put, true),
+                                  region));
       if (!drop.empty())
         calls.push_back(undo_call(type_->service, tagging.untag_operation,
                                   own_params(resource, drop, false), region));
@@ -243,6 +248,10 @@ Json Tagger::own_params(const Json& resource, const Json& items, bool tags) cons
   if (!tagging.id_param.empty())
     params[tagging.id_param] =
         tagging.id_member.empty() ? id(resource) : resource.value(tagging.id_member, "");
+  if (tags && tagging.tags_as_map) {  // {key: value}, as it is
+    params[tagging.tags_member] = items;
+    return params;
+  }
   Json list = Json::array();
   for (const Json& item : items)
     list.push_back(with_item_params(

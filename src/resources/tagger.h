@@ -50,8 +50,8 @@ class Tagger {
   // the tagging API also reports resources it could not change one by one.
   Failures in_batches(const policy::ActionContext& context, const Resources& resources,
                       std::size_t size, const std::function<Json(const Json& names)>& call) const;
-  // kPerResource: the parameters of the tag call (`items`: the tag list) or of the untag call
-  // (`items`: the keys).
+  // kPerResource: the parameters of the tag call (`items`: the tag list, or the {key: value}
+  // map where the type's tags_as_map says so) or of the untag call (`items`: the keys).
   Json own_params(const Json& resource, const Json& items, bool tags) const;
   // A tag or key item with the type's item_params added (Auto Scaling's ResourceId).
   Json with_item_params(const Json& resource, Json item) const;

@@ -35,12 +35,11 @@ Json& DeliveryReport::policy_entry(const std::string& name) {
 
 void DeliveryReport::observe(Delivery& delivery) {
   auto running = std::make_shared<std::string>();  // the policy whose records arrive
-  delivery.observer.on_matched = [this, running](const policy::Policy& p,
-                                                 const std::vector<Json>& matched) {
+  delivery.observer.on_matched = [this, running](const policy::Policy& p, std::size_t matched) {
     std::lock_guard lock(mutex_);
     *running = p.name;
-    policy_entry(p.name)["resources"] = matched.size();
-    line(p.name + ": " + std::to_string(matched.size()) + " " + p.resource->name + " matched");
+    policy_entry(p.name)["resources"] = matched;
+    line(p.name + ": " + std::to_string(matched) + " " + p.resource->name + " matched");
   };
   delivery.observer.on_record = [this, running](const policy::ActionRecord& r) {
     std::lock_guard lock(mutex_);

@@ -7,29 +7,12 @@
 #include <set>
 
 #include "integration/action_check.h"
+#include "integration/recorded_answers.h"
 #include "support/fault_proxy.h"
 #include "support/paths.h"
 
 namespace custos::test {
 namespace {
-
-// A placebo recording's datetimes ({"__class__": "datetime", "year": ...}) as the epoch seconds
-// the JSON protocol carries.
-Json epoch_dates(Json value) {
-  if (value.is_object() && value.value("__class__", "") == "datetime") {
-    std::tm date{};
-    date.tm_year = value["year"].get<int>() - 1900;
-    date.tm_mon = value["month"].get<int>() - 1;
-    date.tm_mday = value["day"];
-    date.tm_hour = value["hour"];
-    date.tm_min = value["minute"];
-    date.tm_sec = value["second"];
-    return static_cast<double>(timegm(&date));
-  }
-  if (value.is_structured())
-    for (auto& item : value) item = epoch_dates(item);
-  return value;
-}
 
 class Ec2FiltersTest : public ActionTest {
  protected:

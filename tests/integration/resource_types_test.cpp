@@ -24,7 +24,6 @@ class ResourceTypeListing : public IntegrationTest, public ::testing::WithParamI
 
 TEST_P(ResourceTypeListing, ListsWhatWasCreatedWithItsId) {
   const Row& row = GetParam();
-  if (!row.skip.empty()) GTEST_SKIP() << row.skip;
   aws::Client aws = client();
   Json answers = create(row, aws);
   Json id = jmespath::Expression::compile(row.id).search(answers);
@@ -41,15 +40,22 @@ TEST_P(ResourceTypeListing, ListsWhatWasCreatedWithItsId) {
   EXPECT_EQ(listed[0][type->id_field], id) << listed[0].dump();
 }
 
-INSTANTIATE_TEST_SUITE_P(Types, ResourceTypeListing, ::testing::ValuesIn(rows()),
+// The rows moto serves; the others are listed from recorded AWS answers
+// (resource_types_recorded_test.cpp).
+std::vector<Row> served_rows() {
+  std::vector<Row> served = rows();
+  std::erase_if(served, [](const Row& row) { return !row.skip.empty(); });
+  return served;
+}
+
+INSTANTIATE_TEST_SUITE_P(Types, ResourceTypeListing, ::testing::ValuesIn(served_rows()),
                          type_param_name<Row>);
 
 // The rows moto serves whose type has Cloud Custodian's delete as data (ResourceType::actions).
 std::vector<Row> deletable_rows() {
   std::vector<Row> deletable;
-  for (Row& row : rows())
-    if (row.skip.empty() &&
-        resources::builtin_registry().find_resource(row.type)->call_action("delete"))
+  for (Row& row : served_rows())
+    if (resources::builtin_registry().find_resource(row.type)->call_action("delete"))
       deletable.push_back(std::move(row));
   return deletable;
 }
