@@ -154,7 +154,6 @@ int evaluate(const EvalArgs& args) {
 }  // namespace
 
 std::vector<Policy> load_policies(const std::string& file, const std::vector<std::string>& names) {
-  auto registry_built = resources::prepare_builtin_registry();
   auto source = policy::SourceDocument::load_file(file);
   auto policies = policy::compile_policies(source, resources::builtin_registry());
   if (names.empty()) return policies;

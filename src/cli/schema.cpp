@@ -86,7 +86,8 @@ std::pair<const ResourceType*, std::string> split_path(const Registry& registry,
 int print_schema(const std::string& path) {
   const Registry& registry = resources::builtin_registry();
   if (path.empty()) {
-    for (const auto& type : registry.resources()) print_resource(registry, type);
+    for (const auto& name : registry.resource_names())
+      print_resource(registry, *registry.find_resource(name));
     return 0;
   }
   auto [type, rest] = split_path(registry, path);

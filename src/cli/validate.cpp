@@ -16,7 +16,6 @@ void add_validate(CLI::App& app, Command& selected) {
       "Errors name file:line:col and the policy; the exit code is 2 if any file is invalid.");
   command->callback([&selected, files] {
     selected = [files] {
-      auto registry_built = resources::prepare_builtin_registry();
       int code = 0;
       for (const auto& file : policy_files(*files)) {
         try {

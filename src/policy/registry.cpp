@@ -1,5 +1,9 @@
 #include "policy/registry.h"
 
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
 namespace custos::policy {
 namespace {
 
@@ -17,6 +21,91 @@ bool is_boolean_block(const Json& value) {
 }
 
 }  // namespace
+
+// Lookups fill a lazy registry: one recursive mutex keeps them apart (a group's function may
+// look up another group's type, which loads it).
+struct Registry::Lazy {
+  explicit Lazy(const TypeGroups& groups) : groups(groups), loaded(groups.groups.size()) {}
+  const TypeGroups& groups;
+  std::vector<bool> loaded;
+  std::recursive_mutex mutex;
+};
+
+Registry::Registry() = default;
+Registry::Registry(const TypeGroups& groups) : lazy_(std::make_unique<Lazy>(groups)) {}
+Registry::Registry(Registry&&) noexcept = default;
+Registry& Registry::operator=(Registry&&) noexcept = default;
+Registry::~Registry() = default;
+
+std::unique_lock<std::recursive_mutex> Registry::lock_if_lazy() const {
+  return lazy_ ? std::unique_lock(lazy_->mutex) : std::unique_lock<std::recursive_mutex>();
+}
+
+void Registry::load(std::string_view name) const {
+  if (!lazy_ || scope_first_) return;
+  const auto& names = lazy_->groups.names;
+  auto found = std::lower_bound(
+      names.begin(), names.end(), name,
+      [](const TypeGroups::Name& entry, std::string_view wanted) { return entry.name < wanted; });
+  if (found != names.end() && found->name == name) load_group(found->group);
+}
+
+// A group loads with the groups whose functions add to its types, in registration order (the
+// order an eager registry runs them in, so that a later entry of the same name still wins).
+void Registry::load_group(std::size_t group) const {
+  if (lazy_->loaded[group]) return;
+  lazy_->loaded[group] = true;
+  std::set<std::size_t> order = {group};
+  for (const auto& contribution : lazy_->groups.contributions)
+    if (contribution.group == group) order.insert(contribution.from);
+  // A lazy registry is never defined const (see the constructor): filling it is its lookups' job.
+  auto& self = const_cast<Registry&>(*this);
+  for (std::size_t each : order)
+    if (each == group)
+      self.add_group(lazy_->groups, group);
+    else
+      load_group(each);
+}
+
+void Registry::load_all() const {
+  if (!lazy_ || scope_first_) return;
+  for (std::size_t group = 0; group < lazy_->groups.groups.size(); ++group) load_group(group);
+}
+
+void Registry::add_group(const TypeGroups& groups, std::size_t group) {
+  const std::size_t first = resources_.size();
+  groups.groups[group](*this);
+  if (!groups.derive) return;
+  scope_first_ = first;
+  try {
+    groups.derive(*this);
+  } catch (...) {
+    scope_first_.reset();
+    throw;
+  }
+  scope_first_.reset();
+}
+
+std::vector<std::string> Registry::names_with_entries() const {
+  std::set<std::string, std::less<>> names;
+  for (const auto& [name, unused] : type_filters_) names.insert(name);
+  for (const auto& [name, unused] : actions_) names.insert(name);
+  for (const auto& [name, unused] : deferred_filters_) names.insert(name);
+  for (const auto& [name, unused] : deferred_actions_) names.insert(name);
+  return {names.begin(), names.end()};
+}
+
+const ResourceType* Registry::registered(std::string_view name) const {
+  auto found = by_name_.find(name);
+  return found == by_name_.end() ? nullptr : found->second;
+}
+
+bool Registry::in_scope(std::string_view resource) const {
+  if (!scope_first_) return true;
+  const ResourceType* type = registered(resource);
+  return type && std::any_of(resources_.begin() + static_cast<std::ptrdiff_t>(*scope_first_),
+                             resources_.end(), [&](const auto& each) { return &each == type; });
+}
 
 void Registry::add_resource(ResourceType type) {
   resources_.push_back(std::move(type));
@@ -36,10 +125,13 @@ void Registry::add_filter(std::string name, FilterInfo info) {
 }
 
 void Registry::add_filter(const std::string& resource, std::string name, FilterInfo info) {
+  if (!in_scope(resource)) return;  // derived for a type of another group: added when it loads
   type_filters_[resource][std::move(name)] = std::move(info);
 }
 
 InfoByName<FilterInfo> Registry::filters(std::string_view resource) const {
+  auto lock = lock_if_lazy();
+  load(resource);
   InfoByName<FilterInfo> all = filters_;
   if (const auto* later = deferred(deferred_filters_, resource))
     for (const auto& [name, info] : *later) all[name] = info;
@@ -49,6 +141,8 @@ InfoByName<FilterInfo> Registry::filters(std::string_view resource) const {
 }
 
 const FilterInfo* Registry::find_filter(std::string_view resource, std::string_view name) const {
+  auto lock = lock_if_lazy();
+  load(resource);
   if (auto own = type_filters_.find(resource); own != type_filters_.end())
     if (auto found = own->second.find(name); found != own->second.end()) return &found->second;
   if (const auto* later = deferred(deferred_filters_, resource))
@@ -58,18 +152,36 @@ const FilterInfo* Registry::find_filter(std::string_view resource, std::string_v
 }
 
 void Registry::add_action(const std::string& resource, std::string name, ActionInfo info) {
+  if (!in_scope(resource)) return;
   actions_[resource][std::move(name)] = std::move(info);
 }
 
 const ResourceType* Registry::find_resource(std::string_view name) const {
-  auto found = by_name_.find(name);
-  return found == by_name_.end() ? nullptr : found->second;
+  auto lock = lock_if_lazy();
+  load(name);
+  return in_scope(name) ? registered(name) : nullptr;
+}
+
+const ResourceType* Registry::table_type(std::string_view name) const {
+  if (const ResourceType* type = find_resource(name)) return type;
+  if (scope_first_) return nullptr;
+  throw std::logic_error("internal: a registration table names " + std::string(name) +
+                         ", which no resource type has");
 }
 
 std::vector<std::string> Registry::resource_names() const {
+  if (lazy_) return {lazy_->groups.type_names.begin(), lazy_->groups.type_names.end()};
   std::vector<std::string> names;
   for (const auto& type : resources_) names.push_back(type.name);
   return names;
+}
+
+Registry::TypeRange Registry::resources() const {
+  auto lock = lock_if_lazy();
+  if (scope_first_)
+    return {resources_.begin() + static_cast<std::ptrdiff_t>(*scope_first_), resources_.end()};
+  load_all();
+  return {resources_.begin(), resources_.end()};
 }
 
 void Registry::add_common_action(std::string name, ActionInfo info) {
@@ -102,14 +214,18 @@ const InfoByName<Info>* Registry::deferred(const DeferredByType<Info>& by_type,
 }
 
 void Registry::add_actions_on_first_use(const std::string& resource, ActionsFiller fill) {
+  if (!in_scope(resource)) return;
   defer(deferred_actions_, resource, std::move(fill));
 }
 
 void Registry::add_filters_on_first_use(const std::string& resource, FiltersFiller fill) {
+  if (!in_scope(resource)) return;
   defer(deferred_filters_, resource, std::move(fill));
 }
 
 InfoByName<ActionInfo> Registry::actions(std::string_view resource) const {
+  auto lock = lock_if_lazy();
+  load(resource);
   InfoByName<ActionInfo> all = common_actions_;
   if (const auto* later = deferred(deferred_actions_, resource))
     for (const auto& [name, info] : *later) all[name] = info;
@@ -119,6 +235,8 @@ InfoByName<ActionInfo> Registry::actions(std::string_view resource) const {
 }
 
 const ActionInfo* Registry::find_action(std::string_view resource, std::string_view name) const {
+  auto lock = lock_if_lazy();
+  load(resource);
   if (auto own = actions_.find(resource); own != actions_.end())
     if (auto found = own->second.find(name); found != own->second.end()) return &found->second;
   if (const auto* later = deferred(deferred_actions_, resource))

@@ -2,11 +2,15 @@
 // registration call (see resources/builtin.cpp).
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <ranges>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -53,8 +57,38 @@ struct ActionInfo {
 template <typename Info>
 using InfoByName = std::map<std::string, Info, std::less<>>;
 
+// How a registry finds a type it has not loaded: the functions that register types (one per
+// service area, a "group"), and an index generated at build time by running each group
+// (resources/type_index_main.cpp), so that a lookup runs only the groups it needs.
+struct TypeGroups {
+  using Add = void (*)(Registry&);
+  struct Name {
+    std::string_view name;  // a type's full name or an alias
+    std::uint16_t group;    // the group that defines it
+  };
+  struct Contribution {
+    std::uint16_t group;  // whose types get filters or actions from...
+    std::uint16_t from;   // ...this group's function: loading `group` loads `from` too
+  };
+  std::span<const Add> groups;
+  // What types get from their data (kms-key, finding, delete...): run after each group, while
+  // the registry sees only that group's types (Registry::resources(), find_resource()).
+  Add derive = nullptr;
+  std::span<const Name> names;                   // sorted by name
+  std::span<const std::string_view> type_names;  // every type, in registration order
+  std::span<const Contribution> contributions;
+};
+
 class Registry {
  public:
+  Registry();
+  // A registry that loads types on first lookup, from `groups` (which must outlive it). Must
+  // not be defined const: a lookup fills it (builtin_registry() makes it on the heap).
+  explicit Registry(const TypeGroups& groups);
+  Registry(Registry&&) noexcept;
+  Registry& operator=(Registry&&) noexcept;
+  ~Registry();
+
   void add_resource(ResourceType type);
   // A filter available on every resource type.
   void add_filter(std::string name, FilterFactory factory);
@@ -74,10 +108,21 @@ class Registry {
   using FiltersFiller = std::function<void(const Registry&, InfoByName<FilterInfo>&)>;
   void add_filters_on_first_use(const std::string& resource, FiltersFiller fill);
 
-  // Accepts the full name ("aws.ec2") or an alias ("ec2"); nullptr when unknown.
+  // Accepts the full name ("aws.ec2") or an alias ("ec2"); nullptr when unknown (or, while a
+  // group loads, outside it).
   const ResourceType* find_resource(std::string_view name) const;
+  // The type a registration table names: nullptr while a group that does not define it loads;
+  // std::logic_error when no type has that name (a typo in the table).
+  const ResourceType* table_type(std::string_view name) const;
   std::vector<std::string> resource_names() const;
-  const std::deque<ResourceType>& resources() const { return resources_; }
+  using TypeRange = std::ranges::subrange<std::deque<ResourceType>::const_iterator>;
+  // Every type (a lazy registry loads them all), or while a group loads only its types.
+  TypeRange resources() const;
+  // Runs one group's function, then `groups.derive` seeing only that group's types: what a
+  // lazy lookup does (public for the index generator).
+  void add_group(const TypeGroups& groups, std::size_t group);
+  // The names filters or actions were added for (the index generator's contributions).
+  std::vector<std::string> names_with_entries() const;
   const InfoByName<FilterInfo>& filters() const { return filters_; }
   // The filters of one resource type: every type's and its own.
   InfoByName<FilterInfo> filters(std::string_view resource) const;
@@ -96,6 +141,17 @@ class Registry {
 
  private:
   std::string entry_type(const Spec& spec, std::string_view what) const;
+  struct Lazy;
+  std::unique_lock<std::recursive_mutex> lock_if_lazy() const;
+  void load(std::string_view name) const;
+  void load_group(std::size_t group) const;
+  void load_all() const;
+  const ResourceType* registered(std::string_view name) const;
+  bool in_scope(std::string_view resource) const;
+
+  std::unique_ptr<Lazy> lazy_;
+  // While a group loads: where its types start in resources_.
+  std::optional<std::size_t> scope_first_;
 
   // A deque: types never move once added (filters made later keep pointers to them), and
   // adding one does not move the others.

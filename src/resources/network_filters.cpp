@@ -353,9 +353,7 @@ void register_related_network_filter_table(policy::Registry& registry) {
   };
 
   for (const auto& [resource, paths] : table) {
-    if (!registry.find_resource(resource))
-      throw Error(std::string("internal: ") + resource + " is not registered");
-    register_related_network_filters(registry, resource, paths);
+    if (registry.table_type(resource)) register_related_network_filters(registry, resource, paths);
   }
 }
 

@@ -226,8 +226,9 @@ void register_remove_statements(policy::Registry& registry) {
   for (const auto& [resource, action] : {std::pair{"aws.sqs", "modify-policy"},
                                          {"aws.sns", "modify-policy"},
                                          {"aws.ecr", "modify-ecr-policy"}}) {
-    const ResourceType* type = registry.find_resource(resource);
-    if (!type || !type->access || !type->access->write || type->access->write->operation.empty())
+    const ResourceType* type = registry.table_type(resource);
+    if (!type) continue;
+    if (!type->access || !type->access->write || type->access->write->operation.empty())
       throw std::logic_error(std::string("modify-policy: ") + resource +
                              " does not say how to write its policy");
     const Write& write = *type->access->write;

@@ -311,6 +311,7 @@ policy::FilterInfo usage_info(std::shared_ptr<const Usage> usage, bool used) {
 
 void register_usage_filters(policy::Registry& registry) {
   for (Usage& usage : usages()) {
+    if (!registry.table_type(usage.resource)) continue;  // another group's type
     auto shared = std::make_shared<const Usage>(std::move(usage));
     registry.add_filter(shared->resource, "unused", usage_info(shared, false));
     if (shared->has_used) registry.add_filter(shared->resource, "used", usage_info(shared, true));

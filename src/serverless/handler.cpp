@@ -102,7 +102,6 @@ struct Handler::State {
 };
 
 Handler::Handler(HandlerOptions options) : state_(std::make_unique<State>()) {
-  auto registry_built = resources::prepare_builtin_registry();
   state_->source = std::make_shared<const policy::SourceDocument>(
       policy::SourceDocument::parse(options.policy_text, options.policy_name));
   state_->policies =
