@@ -60,8 +60,18 @@ std::string host_prefix(const Operation& op, const Json& params) {
   return prefix;
 }
 
+// An endpoint given as an IP address (an emulator, a proxy) takes no host prefix: "api.127.0.0.1"
+// names no host. A name keeps it (s3control's 123456789012.localhost resolves, and says whose).
+bool is_ip_address(const std::string& endpoint) {
+  const auto scheme_end = endpoint.find("://");
+  const std::size_t start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const std::string host = endpoint.substr(start, endpoint.find_first_of(":/", start) - start);
+  if (endpoint.compare(start, 1, "[") == 0) return true;  // [IPv6]
+  return !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
+}
+
 std::string build_url(std::string endpoint, const std::string& prefix, const wire::Request& r) {
-  if (!prefix.empty()) {
+  if (!prefix.empty() && !is_ip_address(endpoint)) {
     const auto scheme_end = endpoint.find("://");
     endpoint.insert(scheme_end == std::string::npos ? 0 : scheme_end + 3, prefix);
   }

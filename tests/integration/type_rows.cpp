@@ -648,7 +648,7 @@ std::vector<Row> rows() {
        false},
       {"transfer-user", {}, "", false, "moto 5.2.1 answers transfer ListUsers with HTTP 500"},
       {"opswork-stack", {}, "", false, "moto 5.2.1 answers opsworks calls with HTTP 500"},
-      {"airflow", {}, "", false, "moto 5.2.1 does not serve mwaa at its api. host prefix"},
+      {"airflow", {}, "", false, "moto 5.2.1 does not implement mwaa"},
       {"app-flow", {}, "", false, "moto 5.2.1 does not implement appflow ListFlows"},
       {"artifact-domain", {}, "", false, "moto 5.2.1 does not implement codeartifact ListDomains"},
       {"artifact-repo",

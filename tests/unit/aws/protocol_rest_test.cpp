@@ -30,6 +30,21 @@ TEST(RestXmlProtocol, BindsGreedyKeysHeadersAndQuery) {
                InputError);
 }
 
+// An operation's host prefix (MWAA's "api.") goes before a host name, never before an IP
+// address, which it would turn into no host at all (an emulator at 127.0.0.1).
+TEST(RestJsonProtocol, PrefixesHostNamesButNotIpAddresses) {
+  const auto mwaa = ServiceModel::load("mwaa");
+  const auto url = [&](const std::string& endpoint) {
+    return serialize_request(*mwaa, mwaa->operation("ListEnvironments"), Json::object(), endpoint)
+        .url;
+  };
+  EXPECT_EQ(url("https://airflow.us-east-1.amazonaws.com"),
+            "https://api.airflow.us-east-1.amazonaws.com/environments");
+  EXPECT_EQ(url("http://localhost:5000"), "http://api.localhost:5000/environments");
+  EXPECT_EQ(url("http://127.0.0.1:5000"), "http://127.0.0.1:5000/environments");
+  EXPECT_EQ(url("http://[::1]:5000/"), "http://[::1]:5000/environments");
+}
+
 // botocore's addressing: virtual-hosted on AWS's own endpoints when the bucket is one DNS label,
 // else the bucket leads the path.
 TEST(RestXmlProtocol, AddressesS3BucketsByHostOrByPath) {
