@@ -62,10 +62,13 @@ class BooleanFilter : public Filter {
                               [](const FilterPtr& f) { return f->judges_set(); });
     annotates_ = std::any_of(children_.begin(), children_.end(),
                              [](const FilterPtr& f) { return f->annotates(); });
+    batches_ = std::any_of(children_.begin(), children_.end(),
+                           [](const FilterPtr& f) { return f->batches(); });
   }
 
   bool judges_set() const override { return judges_set_; }
   bool annotates() const override { return annotates_ && combine_ != Combine::kNone; }
+  bool batches() const override { return batches_; }
   std::vector<std::string> permissions() const override { return permissions_of(children_); }
 
   bool match(const Json& resource, const FilterContext& context) const override {
@@ -127,7 +130,7 @@ class BooleanFilter : public Filter {
   }
 
   // Resources go through process() (the whole set at a time) rather than match().
-  bool by_set() const { return judges_set_ || annotates_; }
+  bool by_set() const { return judges_set_ || batches_; }  // batches() covers annotating ones
 
   std::string id(const Json& resource) const {
     auto found = resource.find(id_field_);
@@ -139,6 +142,7 @@ class BooleanFilter : public Filter {
   std::string id_field_;
   bool judges_set_ = false;
   bool annotates_ = false;
+  bool batches_ = false;
 };
 
 FilterFactory boolean_factory(std::string name, Combine combine) {
