@@ -1,7 +1,7 @@
-// Compute: Auto Scaling groups and launch configurations, AMIs, Lambda functions, ECS clusters
-// with their services, tasks and container instances, ECR repositories and their images, Batch
-// compute environments, job definitions and job queues, EKS clusters and node groups, EC2
-// Dedicated Hosts and Spot Fleet requests, Auto Scaling policies.
+// Compute: Auto Scaling groups and launch configurations, AMIs, Lambda functions and layers, ECS
+// clusters with their services, tasks and container instances, ECR repositories and their
+// images, Batch compute environments, job definitions and job queues, EKS clusters and node
+// groups, EC2 Dedicated Hosts and Spot Fleet requests, Auto Scaling policies.
 #include <algorithm>
 #include <memory>
 
@@ -501,6 +501,32 @@ void register_compute(policy::Registry& registry) {
                                      .keys_member = "tagKeys",
                                      .tags_as_map = true},
                      });
+  // Lambda layers as Cloud Custodian models them: every version of each layer (its default
+  // query; `version: latest` is not supported), named by the layer's name.
+  auto layer = std::make_shared<const ResourceType>(ResourceType{
+      .name = "aws.lambda-layer",
+      .aliases = {"lambda-layer"},
+      .service = "lambda",
+      .enumerate_operation = "ListLayers",
+      .result_path = "Layers[]",
+      .lookup = Lookup::kEnumerate,
+      .id_field = "LayerName",
+  });
+  add_type(registry,
+           {
+               .name = "aws.lambda-layer",
+               .aliases = {"lambda-layer"},
+               .service = "lambda",
+               .enumerate_operation = "ListLayerVersions",
+               .result_path = "LayerVersions[]",
+               .computed = {{"LayerName", "\"c7n:parent-id\""}},
+               .parent = ResourceType::Parent{layer, "LayerName"},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "LayerName",
+               .date_field = "CreatedDate",
+               .arn_field = "LayerVersionArn",
+           },
+           false);
   register_ec2_parts(registry);
   // Auto Scaling's scaling policies (Cloud Custodian does not tag them).
   add_type(registry,

@@ -882,6 +882,12 @@ std::vector<Row> rows() {
              "StreamViewType": "NEW_IMAGE"}})"}},
        "[0].TableDescription.LatestStreamArn",
        false},
+      {"lambda-layer",
+       {{"lambda", "PublishLayerVersion",
+         R"({"LayerName": "deps", "Content": {"ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="},
+             "CompatibleRuntimes": ["python3.12"]})"}},
+       "'deps'",
+       false},
       // The account is there already: the row reads its id.
       {"account", {{"sts", "GetCallerIdentity", "{}"}}, "[0].Account", false},
   };
