@@ -1,6 +1,9 @@
-// Analytics and data integration: Glue's data catalog (one an account), connections and dev
-// endpoints, Lake Formation's registered locations, AppFlow flows, Managed Workflows for Apache
-// Airflow environments and CloudSearch domains.
+// Analytics and data integration: Glue's data catalog (one an account), connections, dev
+// endpoints, databases and their tables, triggers, workflows and security configurations, Lake
+// Formation's registered locations, AppFlow flows, Managed Workflows for Apache Airflow
+// environments and CloudSearch domains.
+#include <memory>
+
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -146,6 +149,37 @@ void register_analytics(policy::Registry& registry) {
   add_type(registry, std::move(connection));
   add_type(registry, glue("glue-dev-endpoint", "GetDevEndpoints", "DevEndpoints[]", "EndpointName",
                           "CreatedTimestamp", "devEndpoint", "DeleteDevEndpoint", "EndpointName"));
+  // Glue's databases, triggers, workflows (named by ListWorkflows, completed by GetWorkflow) and
+  // security configurations; Cloud Custodian tags triggers and workflows by ARN only.
+  auto glue_kind = [](std::string name, std::string operation, std::string list, std::string date,
+                      const std::string& arn_kind) {
+    ResourceType type = glue(std::move(name), std::move(operation), std::move(list), "Name",
+                             std::move(date), arn_kind, "", "");
+    type.actions.clear();
+    return type;
+  };
+  auto database = std::make_shared<const ResourceType>(
+      glue_kind("glue-database", "GetDatabases", "DatabaseList[]", "CreatedOn", "database"));
+  add_type(registry, *database, false);
+  // A database's tables, listed per database.
+  ResourceType table = glue_kind("glue-table", "GetTables", "TableList[]", "CreatedOn", "table");
+  table.parent = ResourceType::Parent{database, "DatabaseName"};
+  table.arn_format = "arn:{partition}:glue:{region}:{account_id}:table/{DatabaseName}/{id}";
+  add_type(registry, std::move(table), false);
+  add_type(registry, glue_kind("glue-trigger", "GetTriggers", "Triggers[]", "", "trigger"));
+  ResourceType workflow =
+      glue_kind("glue-workflow", "ListWorkflows", "Workflows[].{Name: @}", "", "workflow");
+  workflow.details = {{.operation = "GetWorkflow",
+                       .params = {{"Name", "Name"}},
+                       .select = "Workflow",
+                       .absent_codes = {"EntityNotFoundException"},
+                       .required = true}};
+  workflow.lookup = Lookup::kFromId;
+  add_type(registry, std::move(workflow));
+  add_type(registry,
+           glue_kind("glue-security-configuration", "GetSecurityConfigurations",
+                     "SecurityConfigurations[]", "CreatedTimeStamp", "securityConfiguration"),
+           false);
   add_type(registry,
            {
                .name = "aws.datalake-location",

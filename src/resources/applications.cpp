@@ -1,9 +1,9 @@
 // Application and analytics services Cloud Custodian's examples name: Elastic Beanstalk
 // environments, WorkSpaces with their directories and images, Directory Service, Service
 // Catalog portfolios, Transfer Family servers and users, SSM documents, Amazon MQ brokers,
-// CodeBuild, CodeCommit and CodeArtifact, AppSync APIs, CloudWatch metric and composite
-// alarms, EMR clusters, MSK (kafka), Glue jobs and crawlers, FSx file systems and backups,
-// Glacier vaults, OpsWorks stacks and servers, Connect instances.
+// CodeBuild, CodeCommit, CodePipeline and CodeArtifact, AppSync APIs, CloudWatch metric and
+// composite alarms, EMR clusters, MSK (kafka), Glue jobs and crawlers, FSx file systems and
+// backups, Glacier vaults, OpsWorks stacks and servers, Connect instances.
 #include <memory>
 #include <tuple>
 
@@ -341,6 +341,30 @@ void register_applications(policy::Registry& registry) {
           .actions = {ResourceType::CallAction{.operation = "DeleteRepository",
                                                .params = {{"repositoryName", "repositoryName"}}}},
       });
+  // CodePipeline's pipelines, completed by GetPipeline (whose metadata names the ARN that
+  // ListTagsForResource takes).
+  add_type(registry,
+           {
+               .name = "aws.codepipeline",
+               .aliases = {"codepipeline"},
+               .service = "codepipeline",
+               .enumerate_operation = "ListPipelines",
+               .result_path = "pipelines[]",
+               .details = {{.operation = "GetPipeline",
+                            .params = {{"name", "name"}},
+                            .select = "merge(pipeline, {pipelineArn: metadata.pipelineArn})",
+                            .absent_codes = {"PipelineNotFoundException"},
+                            .required = true},
+                           {.operation = "ListTagsForResource",
+                            .params = {{"resourceArn", "pipelineArn"}},
+                            .select = "tags[].{Key: key, Value: value}",
+                            .key = "Tags"}},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "name",
+               .date_field = "created",
+               .arn_format = "arn:{partition}:codepipeline:{region}:{account_id}:{id}",
+               .tagging = {.api = kByArn},
+           });
   add_type(
       registry,
       {

@@ -1,6 +1,7 @@
-// Compute: Auto Scaling groups and launch configurations, AMIs, Lambda functions, ECS clusters
-// with their services, tasks and container instances, ECR repositories and their images, Batch
-// compute environments and job definitions.
+// Compute: Auto Scaling groups and launch configurations, AMIs, Lambda functions and layers, ECS
+// clusters with their services, tasks and container instances, ECR repositories and their
+// images, Batch compute environments, job definitions and job queues, EKS clusters and node
+// groups, EC2 Dedicated Hosts and Spot Fleet requests, Auto Scaling policies.
 #include <algorithm>
 #include <memory>
 
@@ -195,6 +196,85 @@ void register_batch(policy::Registry& registry) {
                             .when = "status == 'ACTIVE'"}},
            },
            false);
+  add_type(registry, {
+                         .name = "aws.batch-queue",
+                         .aliases = {"batch-queue"},
+                         .service = "batch",
+                         .enumerate_operation = "DescribeJobQueues",
+                         .result_path = "jobQueues[]",
+                         .tags_map = "tags",
+                         .ids_param = "jobQueues",
+                         .id_field = "jobQueueName",
+                         .arn_field = "jobQueueArn",
+                         .tagging = {.api = Tagging::Api::kPerResource,
+                                     .tag_operation = "TagResource",
+                                     .untag_operation = "UntagResource",
+                                     .id_param = "resourceArn",
+                                     .id_member = "jobQueueArn",
+                                     .tags_member = "tags",
+                                     .keys_member = "tagKeys",
+                                     .tags_as_map = true},
+                     });
+}
+
+// EKS clusters: ListClusters names them, DescribeCluster completes each (Cloud Custodian's
+// detail_spec); their tags are a {key: value} map.
+ResourceType eks() {
+  return {
+      .name = "aws.eks",
+      .aliases = {"eks"},
+      .service = "eks",
+      .enumerate_operation = "ListClusters",
+      .result_path = "clusters[].{name: @}",
+      .details = {{.operation = "DescribeCluster",
+                   .params = {{"name", "name"}},
+                   .select = "cluster",
+                   .absent_codes = {"ResourceNotFoundException"},
+                   .required = true}},
+      .tags_map = "tags",
+      .lookup = Lookup::kFromId,
+      .id_field = "name",
+      .date_field = "createdAt",
+      .arn_field = "arn",
+      .tagging = {.api = Tagging::Api::kPerResource,
+                  .tag_operation = "TagResource",
+                  .untag_operation = "UntagResource",
+                  .id_param = "resourceArn",
+                  .id_member = "arn",
+                  .tags_member = "tags",
+                  .keys_member = "tagKeys",
+                  .tags_as_map = true},
+  };
+}
+
+// EC2's Dedicated Hosts and Spot Fleet requests, listed by their Describe calls.
+void register_ec2_parts(policy::Registry& registry) {
+  add_type(registry,
+           {
+               .name = "aws.ec2-host",
+               .aliases = {"ec2-host"},
+               .service = "ec2",
+               .enumerate_operation = "DescribeHosts",
+               .result_path = "Hosts[]",
+               .ids_param = "HostIds",
+               .not_found_codes = {"InvalidHostID.NotFound"},
+               .id_field = "HostId",
+               .date_field = "AllocationTime",
+               .arn_format = "arn:{partition}:ec2:{region}:{account_id}:dedicated-host/{id}",
+           });
+  add_type(registry,
+           {
+               .name = "aws.ec2-spot-fleet-request",
+               .aliases = {"ec2-spot-fleet-request"},
+               .service = "ec2",
+               .enumerate_operation = "DescribeSpotFleetRequests",
+               .result_path = "SpotFleetRequestConfigs[]",
+               .ids_param = "SpotFleetRequestIds",
+               .not_found_codes = {"InvalidSpotFleetRequestId.NotFound"},
+               .id_field = "SpotFleetRequestId",
+               .date_field = "CreateTime",
+               .arn_format = "arn:{partition}:ec2:{region}:{account_id}:spot-fleet-request/{id}",
+           });
 }
 
 }  // namespace
@@ -390,6 +470,78 @@ void register_compute(policy::Registry& registry) {
            false);
   register_ecs_parts(registry, cluster);
   register_batch(registry);
+  auto eks_cluster = std::make_shared<const ResourceType>(eks());
+  add_type(registry, *eks_cluster);
+  // An EKS cluster's node groups, listed per cluster and completed by DescribeNodegroup.
+  add_type(registry, {
+                         .name = "aws.eks-nodegroup",
+                         .aliases = {"eks-nodegroup"},
+                         .service = "eks",
+                         .enumerate_operation = "ListNodegroups",
+                         .result_path = "nodegroups[].{nodegroupName: @}",
+                         .details = {{.operation = "DescribeNodegroup",
+                                      .params = {{"clusterName", "\"c7n:parent-id\""},
+                                                 {"nodegroupName", "nodegroupName"}},
+                                      .select = "nodegroup",
+                                      .absent_codes = {"ResourceNotFoundException"},
+                                      .required = true}},
+                         .tags_map = "tags",
+                         .parent = ResourceType::Parent{eks_cluster, "clusterName"},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "nodegroupArn",
+                         .name_field = "nodegroupName",
+                         .date_field = "createdAt",
+                         .arn_field = "nodegroupArn",
+                         .tagging = {.api = Tagging::Api::kPerResource,
+                                     .tag_operation = "TagResource",
+                                     .untag_operation = "UntagResource",
+                                     .id_param = "resourceArn",
+                                     .id_member = "nodegroupArn",
+                                     .tags_member = "tags",
+                                     .keys_member = "tagKeys",
+                                     .tags_as_map = true},
+                     });
+  // Lambda layers as Cloud Custodian models them: every version of each layer (its default
+  // query; `version: latest` is not supported), named by the layer's name.
+  auto layer = std::make_shared<const ResourceType>(ResourceType{
+      .name = "aws.lambda-layer",
+      .aliases = {"lambda-layer"},
+      .service = "lambda",
+      .enumerate_operation = "ListLayers",
+      .result_path = "Layers[]",
+      .lookup = Lookup::kEnumerate,
+      .id_field = "LayerName",
+  });
+  add_type(registry,
+           {
+               .name = "aws.lambda-layer",
+               .aliases = {"lambda-layer"},
+               .service = "lambda",
+               .enumerate_operation = "ListLayerVersions",
+               .result_path = "LayerVersions[]",
+               .computed = {{"LayerName", "\"c7n:parent-id\""}},
+               .parent = ResourceType::Parent{layer, "LayerName"},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "LayerName",
+               .date_field = "CreatedDate",
+               .arn_field = "LayerVersionArn",
+           },
+           false);
+  register_ec2_parts(registry);
+  // Auto Scaling's scaling policies (Cloud Custodian does not tag them).
+  add_type(registry,
+           {
+               .name = "aws.scaling-policy",
+               .aliases = {"scaling-policy"},
+               .service = "autoscaling",
+               .enumerate_operation = "DescribePolicies",
+               .result_path = "ScalingPolicies[]",
+               .ids_param = "PolicyNames",
+               .id_field = "PolicyName",
+               .date_field = "CreatedTime",
+               .arn_field = "PolicyARN",
+           },
+           false);
   add_age_filter(registry, "aws.launch-config", "age", "CreatedTime");
   add_age_filter(registry, "aws.ami", "image-age", "CreationDate");
   registry.add_filter("aws.ecs-service", "taggable",

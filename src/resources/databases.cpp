@@ -1,6 +1,7 @@
 // Databases: RDS instances, clusters, snapshots, subnet groups, event subscriptions and
 // proxies, Redshift clusters, DynamoDB tables and backups, DAX clusters, Elasticsearch
-// (OpenSearch) domains and ElastiCache clusters.
+// (OpenSearch) domains, ElastiCache clusters and subnet groups, Redshift subnet groups and
+// DynamoDB streams.
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -643,6 +644,54 @@ void register_databases(policy::Registry& registry) {
     add_age_filter(registry, snapshots, "age", "SnapshotCreateTime");
   add_age_filter(registry, "aws.cache-snapshot", "age",
                  "min_by(NodeSnapshots, &SnapshotCreateTime).SnapshotCreateTime");
+  // Subnet groups: ElastiCache's (which Cloud Custodian does not tag) and Redshift's (tagged by
+  // ARN, its tags in the listing).
+  add_type(registry,
+           {
+               .name = "aws.cache-subnet-group",
+               .aliases = {"cache-subnet-group"},
+               .service = "elasticache",
+               .enumerate_operation = "DescribeCacheSubnetGroups",
+               .result_path = "CacheSubnetGroups[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "CacheSubnetGroupName",
+               .arn_format = "arn:{partition}:elasticache:{region}:{account_id}:subnet-group/{id}",
+           },
+           false);
+  add_type(registry,
+           {
+               .name = "aws.redshift-subnet-group",
+               .aliases = {"redshift-subnet-group"},
+               .service = "redshift",
+               .enumerate_operation = "DescribeClusterSubnetGroups",
+               .result_path = "ClusterSubnetGroups[]",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "ClusterSubnetGroupName",
+               .arn_format = "arn:{partition}:redshift:{region}:{account_id}:subnetgroup:{id}",
+               .tagging = {.api = Tagging::Api::kResourceGroups},
+           });
+  // DynamoDB's streams, completed by DescribeStream (managed on their table, not tagged).
+  add_type(registry,
+           {
+               .name = "aws.dynamodb-stream",
+               .aliases = {"dynamodb-stream"},
+               .service = "dynamodbstreams",
+               .enumerate_operation = "ListStreams",
+               .result_path = "Streams[]",
+               .details = {{.operation = "DescribeStream",
+                            .params = {{"StreamArn", "StreamArn"}},
+                            .select = "StreamDescription",
+                            .absent_codes = {"ResourceNotFoundException"},
+                            .required = true}},
+               .permissions = {"dynamodb:ListStreams", "dynamodb:DescribeStream"},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "StreamArn",
+               .name_field = "TableName",
+               .date_field = "CreationDateTime",
+               .arn_field = "StreamArn",
+               .metric_dimensions = {{"TableName", "TableName"}},
+           },
+           false);
   register_rds_parts(registry);
   register_param_group_modify(registry);
   register_rds_modify(registry);

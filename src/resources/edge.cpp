@@ -1,6 +1,7 @@
 // The edge: CloudFront distributions (global, listed from us-east-1) and API Gateway's REST
 // APIs with their stages and resources, listed per API as Cloud Custodian's child types are,
-// and its account settings (one a region).
+// its account settings (one a region), custom domain names and VPC links, and API Gateway v2's
+// APIs.
 #include "resources/services.h"
 #include "resources/type_table.h"
 
@@ -123,6 +124,51 @@ void register_edge(policy::Registry& registry) {
            },
            false);
   register_rest_integration(registry);
+  // Custom domain names (Cloud Custodian names no ARN; the tagging API needs AWS's) and VPC links
+  // (which it does not tag).
+  add_type(registry, {
+                         .name = "aws.apigw-domain-name",
+                         .aliases = {"apigw-domain-name"},
+                         .service = "apigateway",
+                         .enumerate_operation = "GetDomainNames",
+                         .result_path = "items[]",
+                         .tags_map = "tags",
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "domainName",
+                         .date_field = "createdDate",
+                         .arn_format = "arn:{partition}:apigateway:{region}::/domainnames/{id}",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                     });
+  add_type(registry,
+           {
+               .name = "aws.rest-vpclink",
+               .aliases = {"rest-vpclink"},
+               .service = "apigateway",
+               .enumerate_operation = "GetVpcLinks",
+               .result_path = "items[]",
+               .tags_map = "tags",
+               .lookup = Lookup::kEnumerate,
+               .id_field = "id",
+               .name_field = "name",
+           },
+           false);
+  // API Gateway v2's HTTP and WebSocket APIs.
+  add_type(registry, {
+                         .name = "aws.apigwv2",
+                         .aliases = {"apigwv2"},
+                         .service = "apigatewayv2",
+                         .enumerate_operation = "GetApis",
+                         .result_path = "Items[]",
+                         .tags_map = "Tags",
+                         .permissions = {"apigateway:GET"},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "ApiId",
+                         .name_field = "Name",
+                         .date_field = "CreatedDate",
+                         .arn_format = "arn:{partition}:apigateway:{region}::/apis/{id}",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                         .metric_dimensions = {{"ApiId", "ApiId"}},
+                     });
 }
 
 }  // namespace custos::resources

@@ -1,5 +1,5 @@
-// IAM's groups, instance profiles and server certificates (global, listed once), ACM
-// certificates, and Cognito's user and identity pools.
+// IAM's groups, instance profiles, server certificates and OpenID Connect providers (global,
+// listed once), ACM certificates, and Cognito's user and identity pools.
 #include "aws/client.h"
 #include "resources/iam_principal.h"
 #include "resources/services.h"
@@ -132,6 +132,25 @@ void register_identity(policy::Registry& registry) {
                              .params = {{"ServerCertificateName", "ServerCertificateName"}},
                              .gone_codes = {"NoSuchEntity"}}},
                      });
+  // OpenID Connect identity providers, named by ARN and completed by
+  // GetOpenIDConnectProvider (Cloud Custodian's detail_spec); it does not tag them.
+  add_type(registry,
+           {
+               .name = "aws.iam-oidc-provider",
+               .aliases = {"iam-oidc-provider"},
+               .service = "iam",
+               .enumerate_operation = "ListOpenIDConnectProviders",
+               .result_path = "OpenIDConnectProviderList[]",
+               .details = {{.operation = "GetOpenIDConnectProvider",
+                            .params = {{"OpenIDConnectProviderArn", "Arn"}},
+                            .absent_codes = {"NoSuchEntity"},
+                            .required = true}},
+               .lookup = Lookup::kFromId,
+               .id_field = "Arn",
+               .global = true,
+               .arn_field = "Arn",
+           },
+           false);
   add_type(
       registry,
       {

@@ -1,8 +1,10 @@
 // Management and storage services: CloudWatch log groups, log metric filters and Contributor
-// Insights rules, CloudFormation stacks, Secrets Manager secrets, EFS file systems, Step
-// Functions state machines, Systems Manager OpsItems and resource data syncs, Fault Injection
-// Simulator experiment templates and Config rules; log-group's set-encryption.
+// Insights rules, CloudFormation stacks, Secrets Manager secrets, EFS file systems and mount
+// targets, Step Functions state machines, Systems Manager OpsItems and resource data syncs, Fault
+// Injection Simulator experiment templates, Config rules and recorders, SSM parameters, AWS
+// Backup vaults and plans; log-group's set-encryption.
 #include <chrono>
+#include <memory>
 #include <mutex>
 
 #include "aws/client.h"
@@ -362,6 +364,22 @@ void register_management(policy::Registry& registry) {
                                      .untag_operation = "UntagResource",
                                      .id_param = "ResourceId"},
                      });
+  auto efs = std::make_shared<const ResourceType>(*registry.find_resource("aws.efs"));
+  // An EFS file system's mount targets, listed per file system (not tagged).
+  add_type(registry,
+           {
+               .name = "aws.efs-mount-target",
+               .aliases = {"efs-mount-target"},
+               .service = "efs",
+               .enumerate_operation = "DescribeMountTargets",
+               .result_path = "MountTargets[]",
+               .parent = ResourceType::Parent{efs, "FileSystemId"},
+               .permissions = {"elasticfilesystem:DescribeFileSystems",
+                               "elasticfilesystem:DescribeMountTargets"},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "MountTargetId",
+           },
+           false);
   add_type(registry, {
                          .name = "aws.step-machine",
                          .aliases = {"step-machine"},
@@ -382,6 +400,87 @@ void register_management(policy::Registry& registry) {
                          .arn_field = "stateMachineArn",
                          .tagging = {.api = Tagging::Api::kResourceGroups},
                      });
+  // SSM parameters; their tags from ListTagsForResource (the listing has no ARN to ask the
+  // tagging API with, as Cloud Custodian's universal_augment does).
+  add_type(registry,
+           {
+               .name = "aws.ssm-parameter",
+               .aliases = {"ssm-parameter"},
+               .service = "ssm",
+               .enumerate_operation = "DescribeParameters",
+               .result_path = "Parameters[]",
+               .details = {{.operation = "ListTagsForResource",
+                            .params = {{"ResourceType", "`\"Parameter\"`"}, {"ResourceId", "Name"}},
+                            .select = "TagList",
+                            .key = "Tags"}},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "Name",
+               .arn_format = "arn:{partition}:ssm:{region}:{account_id}:parameter/{id}",
+               .tagging = {.api = Tagging::Api::kPerResource,
+                           .tag_operation = "AddTagsToResource",
+                           .untag_operation = "RemoveTagsFromResource",
+                           .id_param = "ResourceId",
+                           .params = {{"ResourceType", "Parameter"}}},
+           });
+  // AWS Backup's vaults (tags from the tagging API) and plans (completed by GetBackupPlan, whose
+  // BackupPlan members are merged in, and tagged by ListTags, as Cloud Custodian's).
+  add_type(registry, {
+                         .name = "aws.backup-vault",
+                         .aliases = {"backup-vault"},
+                         .service = "backup",
+                         .enumerate_operation = "ListBackupVaults",
+                         .result_path = "BackupVaultList[]",
+                         .details = {tags_by_arn("BackupVaultArn")},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "BackupVaultName",
+                         .arn_field = "BackupVaultArn",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                     });
+  add_type(registry, {
+                         .name = "aws.backup-plan",
+                         .aliases = {"backup-plan"},
+                         .service = "backup",
+                         .enumerate_operation = "ListBackupPlans",
+                         .result_path = "BackupPlansList[]",
+                         .details = {{.operation = "GetBackupPlan",
+                                      .params = {{"BackupPlanId", "BackupPlanId"}},
+                                      .select = "merge(@, BackupPlan)",
+                                      .absent_codes = {"ResourceNotFoundException"},
+                                      .required = true},
+                                     {.operation = "ListTags",
+                                      .params = {{"ResourceArn", "BackupPlanArn"}},
+                                      .select = "Tags",
+                                      .key = "Tags",
+                                      .absent_codes = {"ResourceNotFoundException"},
+                                      .required = true}},
+                         .tags_map = "Tags",
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "BackupPlanName",
+                         .name_field = "BackupPlanId",
+                         .arn_field = "BackupPlanArn",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
+                     });
+  // The region's Config recorder, with its status and the delivery channel (Cloud Custodian's
+  // augment).
+  add_type(registry,
+           {
+               .name = "aws.config-recorder",
+               .aliases = {"config-recorder"},
+               .service = "config",
+               .enumerate_operation = "DescribeConfigurationRecorders",
+               .result_path = "ConfigurationRecorders[]",
+               .details = {{.operation = "DescribeConfigurationRecorderStatus",
+                            .params = {{"ConfigurationRecorderNames", "[name]"}},
+                            .select = "ConfigurationRecordersStatus[-1]",
+                            .key = "status"},
+                           {.operation = "DescribeDeliveryChannels",
+                            .select = "DeliveryChannels[-1]",
+                            .key = "deliveryChannel"}},
+               .ids_param = "ConfigurationRecorderNames",
+               .not_found_codes = {"NoSuchConfigurationRecorderException"},
+               .id_field = "name",
+           },
+           false);
   registry.add_filter("aws.log-group", "last-write",
                       policy::filter_info<LastWrite>(
                           {"days"},

@@ -1,6 +1,7 @@
 // Messaging and streaming: SNS topics and subscriptions, SQS queues, Kinesis streams, Kinesis
 // Video streams and Firehose delivery streams, each listed by name or ARN and completed with
-// its attributes; sqs's set-encryption.
+// its attributes, Kinesis Data Analytics v2 applications and EventBridge buses; sqs's
+// set-encryption.
 #include <regex>
 
 #include "aws/client.h"
@@ -273,6 +274,44 @@ void register_messaging(policy::Registry& registry) {
                                       .params = {{"StreamARN", "StreamARN"}},
                                       .when = "Status == 'ACTIVE'",
                                       .gone_codes = {"ResourceNotFoundException"}}},
+                     });
+  // Kinesis Data Analytics (v2) applications, completed by DescribeApplication.
+  add_type(registry,
+           {
+               .name = "aws.kinesis-analyticsv2",
+               .aliases = {"kinesis-analyticsv2"},
+               .service = "kinesisanalyticsv2",
+               .enumerate_operation = "ListApplications",
+               .result_path = "ApplicationSummaries[]",
+               .details = {{.operation = "DescribeApplication",
+                            .params = {{"ApplicationName", "ApplicationName"}},
+                            .select = "ApplicationDetail",
+                            .absent_codes = {"ResourceNotFoundException"},
+                            .required = true},
+                           tags_by_arn("ApplicationARN")},
+               .permissions = {"kinesisanalytics:ListApplications",
+                               "kinesisanalytics:DescribeApplication", "tag:GetResources"},
+               .lookup = Lookup::kEnumerate,
+               .id_field = "ApplicationARN",
+               .name_field = "ApplicationName",
+               .arn_field = "ApplicationARN",
+               .tagging = {.api = Tagging::Api::kResourceGroups},
+           });
+  // EventBridge event buses (the default one too), their tags from ListTagsForResource.
+  add_type(registry, {
+                         .name = "aws.event-bus",
+                         .aliases = {"event-bus"},
+                         .service = "events",
+                         .enumerate_operation = "ListEventBuses",
+                         .result_path = "EventBuses[]",
+                         .details = {{.operation = "ListTagsForResource",
+                                      .params = {{"ResourceARN", "Arn"}},
+                                      .select = "Tags",
+                                      .key = "Tags"}},
+                         .lookup = Lookup::kEnumerate,
+                         .id_field = "Name",
+                         .arn_field = "Arn",
+                         .tagging = {.api = Tagging::Api::kResourceGroups},
                      });
   registry.add_action("aws.sqs", "set-encryption",
                       policy::action_info<SetQueueEncryption>(

@@ -1,6 +1,6 @@
 // The VPC's other parts Cloud Custodian's examples name: subnets, route tables, internet and
-// NAT gateways, network ACLs, peering connections, traffic mirror sessions, key pairs and VPC
-// endpoints, all
+// NAT gateways, network ACLs, peering connections, traffic mirror sessions, key pairs, VPC
+// endpoints, customer and VPN gateways, VPN connections, transit gateways and prefix lists, all
 // listed by EC2's Describe
 // calls (with their ids parameter for event lookups) and tagged with CreateTags/DeleteTags.
 #include "resources/services.h"
@@ -76,6 +76,24 @@ void register_network_types(policy::Registry& registry) {
       ec2_type("vpc-endpoint", "VpcEndpoint", "InvalidVpcEndpointId.NotFound", "vpc-endpoint");
   endpoint.date_field = "CreationTimestamp";
   add_type(registry, std::move(endpoint));
+  // Site-to-site VPN's parts and transit gateways. The VPN ARNs are Cloud Custodian's
+  // (arn_type vpc-gateway, vpc-connection), not AWS's vpn-gateway and vpn-connection.
+  add_type(registry, ec2_type("customer-gateway", "CustomerGateway",
+                              "InvalidCustomerGatewayID.NotFound", "customer-gateway"));
+  add_type(registry,
+           ec2_type("vpn-gateway", "VpnGateway", "InvalidVpnGatewayID.NotFound", "vpc-gateway"));
+  add_type(registry, ec2_type("vpn-connection", "VpnConnection", "InvalidVpnConnectionID.NotFound",
+                              "vpc-connection"));
+  ResourceType transit = ec2_type("transit-gateway", "TransitGateway",
+                                  "InvalidTransitGatewayID.NotFound", "transit-gateway");
+  transit.arn_field = "TransitGatewayArn";
+  add_type(registry, std::move(transit));
+  // Customer-managed prefix lists (DescribeManagedPrefixLists, which also answers AWS's own).
+  ResourceType prefix_list =
+      ec2_type("prefix-list", "PrefixList", "InvalidPrefixListID.NotFound", "prefix-list");
+  prefix_list.enumerate_operation = "DescribeManagedPrefixLists";
+  prefix_list.name_field = "PrefixListName";
+  add_type(registry, std::move(prefix_list));
 }
 
 }  // namespace custos::resources
