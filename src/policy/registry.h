@@ -9,7 +9,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <ranges>
 #include <span>
 #include <string>
 #include <string_view>
@@ -115,7 +114,12 @@ class Registry {
   // std::logic_error when no type has that name (a typo in the table).
   const ResourceType* table_type(std::string_view name) const;
   std::vector<std::string> resource_names() const;
-  using TypeRange = std::ranges::subrange<std::deque<ResourceType>::const_iterator>;
+  // Not std::ranges::subrange: clang 14 (the fuzzing build) cannot use libstdc++ 12's ranges.
+  struct TypeRange {
+    std::deque<ResourceType>::const_iterator first, last;
+    auto begin() const { return first; }
+    auto end() const { return last; }
+  };
   // Every type (a lazy registry loads them all), or while a group loads only its types.
   TypeRange resources() const;
   // Runs one group's function, then `groups.derive` seeing only that group's types: what a
