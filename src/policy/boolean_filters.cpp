@@ -62,13 +62,12 @@ class BooleanFilter : public Filter {
                               [](const FilterPtr& f) { return f->judges_set(); });
     annotates_ = std::any_of(children_.begin(), children_.end(),
                              [](const FilterPtr& f) { return f->annotates(); });
-    batches_ = std::any_of(children_.begin(), children_.end(),
-                           [](const FilterPtr& f) { return f->batches(); });
   }
 
-  bool judges_set() const override { return judges_set_; }
+  // A block that takes the set asks its parent for it too, a `not` around an annotating filter
+  // included (it sweeps the annotations, but the filter still lists once per set).
+  bool judges_set() const override { return by_set(); }
   bool annotates() const override { return annotates_ && combine_ != Combine::kNone; }
-  bool batches() const override { return batches_; }
   std::vector<std::string> permissions() const override { return permissions_of(children_); }
 
   bool match(const Json& resource, const FilterContext& context) const override {
@@ -130,7 +129,7 @@ class BooleanFilter : public Filter {
   }
 
   // Resources go through process() (the whole set at a time) rather than match().
-  bool by_set() const { return judges_set_ || batches_; }  // batches() covers annotating ones
+  bool by_set() const { return judges_set_ || annotates_; }
 
   std::string id(const Json& resource) const {
     auto found = resource.find(id_field_);
@@ -142,7 +141,6 @@ class BooleanFilter : public Filter {
   std::string id_field_;
   bool judges_set_ = false;
   bool annotates_ = false;
-  bool batches_ = false;
 };
 
 FilterFactory boolean_factory(std::string name, Combine combine) {

@@ -51,10 +51,6 @@ class Filter {
   // True for filters that write annotations on the resources they keep in process()
   // (c7n:matched-keys, c7n:AccessKeys): boolean blocks must then call process, not match.
   virtual bool annotates() const { return false; }
-  // True for filters that judge a whole set at once for the cost of one resource (they list
-  // something once per set, such as the organization's units), annotating ones included: a
-  // boolean block around them passes the set through, even a `not` that sweeps annotations.
-  virtual bool batches() const { return annotates(); }
   // A matcher for the documents of `store` (made once they are added) with match()'s verdicts
   // and c7n:MatchedFilters keys; nullptr when this filter judges the set or writes other
   // annotations in process() (Policy::filter_stored goes on with Json). The default builds
