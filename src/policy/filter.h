@@ -65,6 +65,10 @@ class Filter {
 // annotations, c7n:...), so it judges Json documents, not the store.
 class AnnotatingFilter : public Filter {
  public:
+  // One resource is judged as a set of one (process() writes the annotations).
+  bool match(const Json& resource, const FilterContext& context) const override {
+    return !process({resource}, context).empty();
+  }
   bool annotates() const override { return true; }
   StoredMatcherPtr stored_matcher(const DocStore&) const override { return nullptr; }
 };

@@ -248,10 +248,6 @@ class ConfigCompliance : public policy::AnnotatingFilter {
     }
   }
 
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
-
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     if (resources.empty()) return resources;

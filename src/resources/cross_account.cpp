@@ -64,10 +64,6 @@ class CrossAccount : public policy::AnnotatingFilter {
         path_(jmespath::Expression::compile(access_.policy.empty() ? access_.shared_with
                                                                    : access_.policy)) {}
 
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
-
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     const aws::Client& client = policy::require_client(context, "who may use each resource");

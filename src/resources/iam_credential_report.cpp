@@ -222,10 +222,6 @@ class CredentialFilter : public policy::AnnotatingFilter {
     options_.max_age = policy::number_option(spec, "report_max_age", 60 * 60 * 24);
   }
 
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
-
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     if (resources.empty()) return resources;

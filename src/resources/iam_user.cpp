@@ -54,9 +54,6 @@ Json only(const Json& items, const std::function<bool(const Json&)>& keep) {
 // A filter that annotates each user with data fetched for it and keeps those `keeps` accepts.
 class UserDataFilter : public policy::AnnotatingFilter {
  public:
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     std::vector<Json> kept;

@@ -101,10 +101,6 @@ class FlowLogsFilter : public policy::AnnotatingFilter {
     legacy_ = true;
   }
 
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
-
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     std::map<std::string, Json> logs = fetch(resources, context);

@@ -101,10 +101,6 @@ class NetworkLocation : public policy::AnnotatingFilter {
     }
   }
 
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
-
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     if (ec2_)  // Cloud Custodian's EC2NetworkLocation: instances that are or will be running

@@ -309,10 +309,6 @@ class OrgUnitFilter : public policy::AnnotatingFilter {
  public:
   OrgUnitFilter(const Spec& spec, bool accounts) : matcher_(spec), accounts_(accounts) {}
 
-  bool match(const Json& resource, const policy::FilterContext& context) const override {
-    return process({resource}, context).size() == 1;
-  }
-
   std::vector<Json> process(std::vector<Json> resources,
                             const policy::FilterContext& context) const override {
     if (resources.empty()) return resources;
@@ -360,10 +356,6 @@ class OrgPolicyFilter : public policy::AnnotatingFilter {
         inherited_(spec.optional_bool("inherited", false)),
         accounts_(accounts),
         items_(policy::ListItems::from_spec(spec, context)) {}
-
-  bool match(const Json& resource, const policy::FilterContext& context) const override {
-    return process({resource}, context).size() == 1;
-  }
 
   std::vector<Json> process(std::vector<Json> resources,
                             const policy::FilterContext& context) const override {

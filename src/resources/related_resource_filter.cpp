@@ -51,10 +51,6 @@ class RelatedResourceFilter : public policy::AnnotatingFilter {
     differ_ = op == "ne" || op == "not-equal";
   }
 
-  bool match(const Json& resource, const FilterContext& context) const override {
-    return !process({resource}, context).empty();
-  }
-
   std::vector<Json> process(std::vector<Json> resources,
                             const FilterContext& context) const override {
     std::map<std::string, std::vector<Json>> related = fetch(resources, context);

@@ -67,10 +67,6 @@ class UsageMetricFilter : public policy::AnnotatingFilter {
   explicit UsageMetricFilter(const Spec& spec)
       : limit_(policy::integer_option(spec, "limit", 80)) {}
 
-  bool match(const Json& resource, const policy::FilterContext& context) const override {
-    return process({resource}, context).size() == 1;
-  }
-
   std::vector<Json> process(std::vector<Json> resources,
                             const policy::FilterContext& context) const override {
     using std::chrono::system_clock;
@@ -169,10 +165,6 @@ Json requests_for(const aws::Client& client, const Json& quota) {
 class RequestHistoryFilter : public policy::AnnotatingFilter {
  public:
   explicit RequestHistoryFilter(const Spec& spec) : matcher_(spec) {}
-
-  bool match(const Json& resource, const policy::FilterContext& context) const override {
-    return process({resource}, context).size() == 1;
-  }
 
   std::vector<Json> process(std::vector<Json> resources,
                             const policy::FilterContext& context) const override {
