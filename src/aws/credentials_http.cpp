@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "aws/credentials_sources.h"
+#include "aws/protocol_codec.h"
 #include "aws/transport.h"
 #include "core/error.h"
 #include "core/file.h"
@@ -38,16 +39,6 @@ bool is_true(const std::optional<std::string>& value) {
   return value && ascii_lower(*value) == "true";
 }
 
-std::string url_host(std::string_view url) {
-  const auto start = url.find("://") == std::string_view::npos ? 0 : url.find("://") + 3;
-  auto authority = url.substr(start, url.find_first_of("/?#", start) - start);
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-    authority.remove_prefix(at + 1);
-  }
-  if (authority.starts_with('[')) return std::string(authority.substr(1, authority.find(']') - 1));
-  return ascii_lower(authority.substr(0, authority.find(':')));
-}
-
 bool is_loopback(const std::string& host) {
   unsigned char address[16];
   if (inet_pton(AF_INET, host.c_str(), address) == 1) return address[0] == 127;
@@ -57,7 +48,7 @@ bool is_loopback(const std::string& host) {
 
 void check_full_uri(const std::string& url) {
   if (ascii_lower(url.substr(0, 8)) == "https://") return;
-  const std::string host = url_host(url);
+  const std::string host = codec::url_host(url);
   if (is_loopback(host) || std::find(std::begin(kContainerHosts), std::end(kContainerHosts),
                                      host) != std::end(kContainerHosts)) {
     return;
@@ -228,7 +219,7 @@ std::optional<InstanceMetadata> instance_metadata(const Profile& profile) {
   if (auto endpoint =
           setting("AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint")) {
     const auto scheme = ascii_lower(endpoint->substr(0, endpoint->find("://") + 3));
-    if ((scheme != "http://" && scheme != "https://") || url_host(*endpoint).empty()) {
+    if ((scheme != "http://" && scheme != "https://") || codec::url_host(*endpoint).empty()) {
       throw InputError("the EC2 metadata endpoint '" + *endpoint +
                        "' (AWS_EC2_METADATA_SERVICE_ENDPOINT or ec2_metadata_service_endpoint) "
                        "is not an http:// or https:// URL");

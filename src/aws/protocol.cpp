@@ -2,6 +2,8 @@
 // prefix, URL assembly, generic errors, Route 53's ids) live here.
 #include "aws/protocol.h"
 
+#include <arpa/inet.h>
+
 #include <map>
 
 #include "aws/protocol_codec.h"
@@ -63,11 +65,10 @@ std::string host_prefix(const Operation& op, const Json& params) {
 // An endpoint given as an IP address (an emulator, a proxy) takes no host prefix: "api.127.0.0.1"
 // names no host. A name keeps it (s3control's 123456789012.localhost resolves, and says whose).
 bool is_ip_address(const std::string& endpoint) {
-  const auto scheme_end = endpoint.find("://");
-  const std::size_t start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
-  const std::string host = endpoint.substr(start, endpoint.find_first_of(":/", start) - start);
-  if (endpoint.compare(start, 1, "[") == 0) return true;  // [IPv6]
-  return !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
+  const std::string host = codec::url_host(endpoint);
+  unsigned char address[sizeof(in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), address) == 1 ||
+         inet_pton(AF_INET6, host.c_str(), address) == 1;
 }
 
 std::string build_url(std::string endpoint, const std::string& prefix, const wire::Request& r) {

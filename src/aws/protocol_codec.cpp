@@ -307,6 +307,16 @@ std::string base64_decode(std::string_view text) {
   return out;
 }
 
+std::string url_host(std::string_view url) {
+  const auto start = url.find("://") == std::string_view::npos ? 0 : url.find("://") + 3;
+  auto authority = url.substr(start, url.find_first_of("/?#", start) - start);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  if (authority.starts_with('[')) return std::string(authority.substr(1, authority.find(']') - 1));
+  return ascii_lower(authority.substr(0, authority.find(':')));
+}
+
 std::string percent_encode(std::string_view text, std::string_view safe) {
   std::string out;
   out.reserve(text.size());

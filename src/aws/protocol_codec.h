@@ -35,6 +35,8 @@ std::string base64_decode(std::string_view text);
 // RFC 3986 encoding; unreserved characters and those in `safe` stay as they are.
 std::string percent_encode(std::string_view text, std::string_view safe = "");
 std::string percent_decode(std::string_view text);
+// A URL's host, lower-cased, without user info, port or an IPv6 address's brackets.
+std::string url_host(std::string_view url);
 std::string new_uuid();
 
 // Case-insensitive header lookup; nullptr when absent.
