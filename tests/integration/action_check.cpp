@@ -63,6 +63,15 @@ std::string ActionTest::incident_of(const ProcessResult& run) {
   return run.out.substr(at, run.out.find(' ', at) - at);
 }
 
+void ActionTest::expect_recovered(const ProcessResult& run) const {
+  const std::string incident = incident_of(run);
+  ASSERT_FALSE(incident.empty()) << run.out;
+  auto recovered = custos({"incident", "recover", incident});
+  ASSERT_EQ(recovered.exit_code, 0) << recovered.out << recovered.err;
+  EXPECT_EQ(run.out.find("NOT VERIFIED"), std::string::npos) << run.out;
+  EXPECT_EQ(recovered.out.find("NOT VERIFIED"), std::string::npos) << recovered.out;
+}
+
 Json ActionTest::matched_by(const std::string& yaml, const std::string& policy,
                             const std::map<std::string, std::string>& env) const {
   run_policy(yaml, {"--no-journal"}, env);

@@ -38,6 +38,9 @@ class ActionTest : public IntegrationTest {
 
   // The incident a journaled run reported ("incident INC-... (journal ..."); empty when none.
   static std::string incident_of(const ProcessResult& run);
+  // Recovers the incident `run` reported (`custos incident recover`): every check held after
+  // the run acted and none holds after the undo (neither prints NOT VERIFIED).
+  void expect_recovered(const ProcessResult& run) const;
 
   // The three runs of `yaml`, whose policy `policy` has one action: `state` is read with the
   // AWS CLI before and after each; the dry run must print `would call SERVICE OPERATION`.

@@ -112,13 +112,7 @@ TEST_F(OrgAccountTest, QuarantineAndRecovery) {
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(parent(), root_);
   EXPECT_EQ(policy_names().size(), 2u);
-  std::string incident = incident_of(run);
-  ASSERT_FALSE(incident.empty()) << run.out;
-  auto recovered = custos({"incident", "recover", incident});
-  ASSERT_EQ(recovered.exit_code, 0) << recovered.out << recovered.err;
-  // The checks held after acting and no longer hold after the undo.
-  EXPECT_EQ(run.out.find("NOT VERIFIED"), std::string::npos) << run.out;
-  EXPECT_EQ(recovered.out.find("NOT VERIFIED"), std::string::npos) << recovered.out;
+  expect_recovered(run);
   EXPECT_EQ(parent(), root_);
   EXPECT_EQ(policy_names(), Json::parse(R"(["FullAWSAccess"])"));
 }

@@ -177,12 +177,7 @@ TEST_F(OrgUnitTest, CreateAndAttachScpIsRecoveredFromTheJournal) {
   auto run = custos({"run", "-s", path("out"), path("policy.yml")});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_EQ(named("RestrictedRootAccount").size(), 1u);
-  std::string incident = incident_of(run);
-  ASSERT_FALSE(incident.empty()) << run.out;
-  auto recovered = custos({"incident", "recover", incident});
-  ASSERT_EQ(recovered.exit_code, 0) << recovered.out << recovered.err;
-  EXPECT_EQ(run.out.find("NOT VERIFIED"), std::string::npos) << run.out;
-  EXPECT_EQ(recovered.out.find("NOT VERIFIED"), std::string::npos) << recovered.out;
+  expect_recovered(run);
   EXPECT_TRUE(named("RestrictedRootAccount").empty());
   const Json now = attached();
   for (const auto& [ou, names] : now.items())

@@ -139,13 +139,7 @@ TEST_F(Route53Test, SinkholeByTypeAndRecoveryPutsTheValuesBack) {
   EXPECT_EQ(find(zone, "c.example.com.", "CNAME")["ResourceRecords"][0]["Value"],
             "sinkhole.example.com.");
 
-  std::string incident = incident_of(run);
-  ASSERT_FALSE(incident.empty()) << run.out;
-  auto recovered = custos({"incident", "recover", incident});
-  ASSERT_EQ(recovered.exit_code, 0) << recovered.out << recovered.err;
-  // Each record's check held after the sinkhole and no longer holds after the undo.
-  EXPECT_EQ(run.out.find("NOT VERIFIED"), std::string::npos) << run.out;
-  EXPECT_EQ(recovered.out.find("NOT VERIFIED"), std::string::npos) << recovered.out;
+  expect_recovered(run);
   EXPECT_EQ(record_sets(zone), before);
 }
 
